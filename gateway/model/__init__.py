@@ -1,0 +1,22 @@
+"""Plain data the gateway passes around: envelope, message pieces, findings, decisions.
+
+Pure: no sockets, no database, no asyncio.
+"""
+
+from gateway.model.decision import Decision, Verdict
+from gateway.model.envelope import Envelope, RecipientClass
+from gateway.model.finding import CATEGORIES, Finding
+from gateway.model.message import Artifact, Inspection, Part, Segment
+
+__all__ = [
+    "CATEGORIES",
+    "Artifact",
+    "Decision",
+    "Envelope",
+    "Finding",
+    "Inspection",
+    "Part",
+    "RecipientClass",
+    "Segment",
+    "Verdict",
+]
