@@ -1,0 +1,239 @@
+"""One small layer over SQLite and PostgreSQL: connections, transactions, migrations.
+
+The only module that imports sqlite3 or psycopg. SQL is written once with
+`?` placeholders and a few type tokens that migrations expand per engine:
+
+    {id}    INTEGER PRIMARY KEY AUTOINCREMENT | BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY
+    {blob}  BLOB | BYTEA
+    {real}  REAL | DOUBLE PRECISION
+    {bigint} INTEGER | BIGINT
+
+SQLite runs in WAL mode with synchronous=FULL, so a committed row survives
+a crash or power loss (rule R1: 250 only after a durable hand-off).
+PostgreSQL connections use synchronous_commit=on. Every driver error is
+translated into `StoreError` here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from gateway.errors import StoreError
+
+Row = dict[str, Any]
+
+_TOKENS = {
+    "sqlite": {
+        "id": "INTEGER PRIMARY KEY AUTOINCREMENT",
+        "blob": "BLOB",
+        "real": "REAL",
+        "bigint": "INTEGER",
+    },
+    "postgresql": {
+        "id": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        "blob": "BYTEA",
+        "real": "DOUBLE PRECISION",
+        "bigint": "BIGINT",
+    },
+}
+
+
+class Tx(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+
+class Database:
+    """Thread-safe handle: one connection per thread, opened on first use."""
+
+    def __init__(self, url: str, *, state_dir: str | Path = ".") -> None:
+        if not url or url.startswith("sqlite:"):
+            path = url[len("sqlite:") :].lstrip("/") if url.startswith("sqlite:") else ""
+            self.kind = "sqlite"
+            self.path = Path(path) if path else Path(state_dir) / "gateway.sqlite3"
+            if url.startswith("sqlite:////"):
+                self.path = Path("/" + path)
+            self.url = f"sqlite:///{self.path}"
+        elif url.startswith(("postgresql://", "postgres://")):
+            self.kind = "postgresql"
+            self.url = url
+            self.path = Path()
+        else:
+            raise StoreError(f"unsupported database url {url.split(':', 1)[0]!r} (sqlite: or postgresql:)")
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    # -- connections ---------------------------------------------------------------------------
+
+    def _connect(self) -> Any:
+        if self.kind == "sqlite":
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute("PRAGMA busy_timeout=30000")
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreError(f"cannot open SQLite database: {exc}") from exc
+            return conn
+        try:
+            import psycopg
+            from psycopg.rows import dict_row
+
+            conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row, connect_timeout=10)
+            conn.execute("SET synchronous_commit = on")
+        except Exception as exc:
+            raise StoreError(f"cannot connect to PostgreSQL: {type(exc).__name__}") from exc
+        return conn
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for c in self._all:
+                try:
+                    c.close()
+                except Exception:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    # -- SQL -------------------------------------------------------------------------------------
+
+    def sql(self, text: str) -> str:
+        """Expand type tokens and placeholders for this engine."""
+        for k, v in _TOKENS[self.kind].items():
+            text = text.replace("{" + k + "}", v)
+        if self.kind == "postgresql":
+            text = text.replace("%", "%%").replace("?", "%s")
+        return text
+
+    @contextmanager
+    def transaction(self, *, immediate: bool = True) -> Iterator[Tx]:
+        """A transaction; commits on success (durably), rolls back on error."""
+        conn = self._conn()
+        try:
+            if self.kind == "sqlite":
+                conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+                try:
+                    yield _SqliteTx(self, conn)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            else:
+                with conn.transaction():
+                    yield _PgTx(self, conn)
+        except StoreError:
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            self._drop_broken(conn)
+            raise StoreError(f"database error: {exc}") from exc
+        except Exception as exc:
+            if _is_pg_error(exc):
+                self._drop_broken(conn)
+                raise StoreError(f"database error: {type(exc).__name__}: {exc}") from exc
+            raise
+
+    def _drop_broken(self, conn: Any) -> None:
+        if self.kind == "postgresql" and getattr(conn, "closed", False):
+            self._local.conn = None
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.transaction(immediate=False) as tx:
+            return tx.execute(sql, params)
+
+    # -- migrations ------------------------------------------------------------------------------
+
+    def migrate(self, component: str, steps: Sequence[str | Callable[[Tx], None]]) -> int:
+        """Apply the not-yet-applied steps of `component` in order; returns the version reached.
+
+        Steps are append-only: never edit a released step, add a new one.
+        """
+        with self.transaction() as tx:
+            tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " component TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,"
+                " PRIMARY KEY (component, version))"
+            )
+        with self.transaction() as tx:
+            if self.kind == "postgresql":
+                tx.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (component,))
+            rows = tx.execute(
+                "SELECT MAX(version) AS v FROM schema_migrations WHERE component = ?", (component,)
+            )
+            current = int(rows[0]["v"] or 0) if rows else 0
+            for version, step in enumerate(steps, start=1):
+                if version <= current:
+                    continue
+                if callable(step):
+                    step(tx)
+                else:
+                    for statement in _split_sql(step):
+                        tx.execute(statement)
+                tx.execute(
+                    "INSERT INTO schema_migrations (component, version, applied_at) VALUES (?, ?, ?)",
+                    (component, version, utcnow()),
+                )
+                current = version
+        return current
+
+
+class _SqliteTx:
+    def __init__(self, db: Database, conn: sqlite3.Connection) -> None:
+        self.db, self.conn = db, conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        cur = self.conn.execute(self.db.sql(sql), tuple(params))
+        return [dict(r) for r in cur.fetchall()] if cur.description else []
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.conn.executemany(self.db.sql(sql), [tuple(r) for r in rows])
+
+
+class _PgTx:
+    def __init__(self, db: Database, conn: Any) -> None:
+        self.db, self.conn = db, conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        cur = self.conn.execute(self.db.sql(sql), tuple(params) if params else None)
+        return [dict(r) for r in cur.fetchall()] if cur.description else []
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(self.db.sql(sql), [tuple(r) for r in rows])
+
+
+def _is_pg_error(exc: Exception) -> bool:
+    return type(exc).__module__.startswith("psycopg")
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def utcnow() -> str:
+    """UTC time as ISO 8601 text: sortable, the same in both engines."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def open_database(settings: Any) -> Database:
+    """The database the configuration names (SQLite in state_dir by default)."""
+    return Database(settings.database.url, state_dir=settings.state_dir)

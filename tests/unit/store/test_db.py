@@ -1,0 +1,60 @@
+"""The database layer on SQLite: durable settings, migrations, transactions, error translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gateway.errors import StoreError
+from gateway.store.db import Database
+
+STEPS = [
+    "CREATE TABLE notes (id {id}, body TEXT NOT NULL, data {blob})",
+    "ALTER TABLE notes ADD COLUMN score {real}",
+]
+
+
+def test_sqlite_is_durable(tmp_path: Path) -> None:
+    """A committed row must survive a crash: WAL with synchronous=FULL."""
+    db = Database("", state_dir=tmp_path)
+    rows = db.execute("PRAGMA synchronous")
+    assert rows[0]["synchronous"] == 2  # FULL
+    assert db.execute("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
+    assert (tmp_path / "gateway.sqlite3").exists()
+
+
+def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
+    """Migrations run in order, are recorded, and are not applied twice."""
+    db = Database("", state_dir=tmp_path)
+    assert db.migrate("notes", STEPS) == 2
+    assert db.migrate("notes", STEPS) == 2
+    with db.transaction() as tx:
+        new_id = tx.execute(
+            "INSERT INTO notes (body, data, score) VALUES (?, ?, ?) RETURNING id", ("x", b"\x00\x01", 0.5)
+        )[0]["id"]
+    row = db.execute("SELECT body, data, score FROM notes WHERE id = ?", (new_id,))[0]
+    assert (row["body"], bytes(row["data"]), row["score"]) == ("x", b"\x00\x01", 0.5)
+
+
+def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
+    """An error inside a transaction leaves nothing behind."""
+    db = Database("", state_dir=tmp_path)
+    db.migrate("notes", STEPS[:1])
+    with pytest.raises(RuntimeError), db.transaction() as tx:
+        tx.execute("INSERT INTO notes (body) VALUES (?)", ("gone",))
+        raise RuntimeError("boom")
+    assert db.execute("SELECT COUNT(*) AS n FROM notes")[0]["n"] == 0
+
+
+def test_driver_errors_become_store_errors(tmp_path: Path) -> None:
+    """SQL errors surface as StoreError, never as a driver exception."""
+    db = Database("", state_dir=tmp_path)
+    with pytest.raises(StoreError):
+        db.execute("SELECT * FROM no_such_table")
+
+
+def test_unsupported_url_is_refused() -> None:
+    """A database URL of an unknown kind is a clear error."""
+    with pytest.raises(StoreError, match="unsupported"):
+        Database("mysql://x")
