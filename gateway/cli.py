@@ -63,7 +63,7 @@ def _extra_commands() -> list[Callable[[Any], None]]:
 
 
 #: (module, function adding its subparsers); each function sets `func` on its parsers
-_COMMAND_MODULES: tuple[tuple[str, str], ...] = ()
+_COMMAND_MODULES: tuple[tuple[str, str], ...] = (("gateway.commands.docs", "register"),)
 
 _EXTRA_COMMANDS = _extra_commands()
 

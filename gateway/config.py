@@ -105,8 +105,15 @@ class DocumentSettings:
         "not for distribution",
         "not for circulation",
         "confidential - not for onward transmission",
+        "restricted circulation",
+        "not to be reproduced",
+        "not to be distributed",
+        "do not distribute",
     )
     min_match_share: float = 0.2  # share of a registered document that makes a match
+    min_match_words: int = 80  # words of a registered document that make an excerpt ("a few paragraphs")
+    organisation_aliases: tuple[str, ...] = ()  # other names of the organisation in markings
+    reload_seconds: float = 5.0  # how often workers check the registry for added/removed documents
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 from gateway.detect.base import Detector
 
 #: (name, module, factory attribute), in the order they run
-DETECTORS: tuple[tuple[str, str, str], ...] = ()
+DETECTORS: tuple[tuple[str, str, str], ...] = (("documents", "gateway.detect.documents", "build"),)
 
 
 @dataclass
