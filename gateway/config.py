@@ -159,6 +159,11 @@ class NotifySettings:
 class MilterSettings:
     listen: str = ""  # "host:port" or a unix socket path; empty disables
     hold_action: str = "quarantine-store"  # or "postfix-hold" (QUARANTINE into Postfix's hold queue)
+    banner: bool = True  # annotate: put the policy's banner at the top of the text (body replacement)
+    progress_interval_seconds: float = 10.0  # PROGRESS while a message is judged; at most 20
+    deadline_seconds: float = 240.0  # judging one message (scan + quarantine) past this: TEMPFAIL
+    idle_timeout_seconds: float = 900.0  # close an MTA connection silent for this long
+    socket_mode: int = 0o660  # permissions of a unix socket listener
 
 
 @dataclass(frozen=True)
