@@ -67,7 +67,7 @@ class MetricsSettings:
 class PipelineSettings:
     workers: int = 0  # inspection processes; 0 = one per CPU
     deadline_seconds: float = 60.0  # inspection budget per message; past it: 451
-    max_worker_memory_mb: int = 512
+    max_worker_memory_mb: int = 2048  # address space (RLIMIT_AS) per worker; 0 = no cap. See docs/relay.md
 
 
 @dataclass(frozen=True)

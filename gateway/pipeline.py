@@ -2,20 +2,36 @@
 
 `Inspector` does the work synchronously (in a worker process);
 `Pipeline.process(envelope, raw)` is what the front ends await: it runs the
-inspector in a process pool under a deadline and turns every failure into
-`PipelineTimeout` or `DetectionError`, which the front ends answer with a
-temporary failure (451 / tempfail). Nothing here builds wire replies.
+inspector in a pool of worker processes under a deadline and turns every
+failure into `PipelineTimeout` or `DetectionError`, which the front ends
+answer with a temporary failure (451 / tempfail). Nothing here builds wire
+replies.
+
+The pool (`WorkerPool`) is sized to the machine (`pipeline.workers`, 0 =
+one per CPU) and gives each worker one message at a time, so a worker that
+overruns `pipeline.deadline_seconds` can be killed on its own (a stuck
+regular expression or PDF cannot be interrupted any other way) and
+replaced while the others carry on. Each worker caps its address space at
+`pipeline.max_worker_memory_mb` (RLIMIT_AS): a memory bomb costs that
+message a MemoryError and a 451, never the machine. Workers are started
+with "spawn": no locks or threads inherited from the event loop process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import os
+import signal
+import threading
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
 
 from gateway.config import Settings
 from gateway.detect.base import Detector
@@ -133,13 +149,18 @@ def _header_safe(text: str) -> str:
 
 # --- worker process plumbing -------------------------------------------------------------------
 
+InspectorFactory = Callable[[Settings], Inspector]
+
 _WORKER: Inspector | None = None
 
 
-def build_inspector(settings: Settings, resources: Resources | None = None) -> Inspector:
+def build_inspector(
+    settings: Settings, resources: Resources | None = None, *, detectors: tuple[str, ...] | None = None
+) -> Inspector:
+    """The inspector a worker runs; `detectors` limits which registered detectors are built."""
     policy = load_policy(settings.policy_paths, domains=settings.domains)
-    detectors = build_detectors(settings, resources or default_resources(settings))
-    return Inspector(settings, detectors, policy)
+    built = build_detectors(settings, resources or default_resources(settings), names=detectors)
+    return Inspector(settings, built, policy)
 
 
 def default_resources(settings: Settings) -> Resources:
@@ -152,6 +173,7 @@ def default_resources(settings: Settings) -> Resources:
 
 
 def _worker_init(settings: Settings) -> None:
+    """Initializer for a caller-supplied ProcessPoolExecutor (`Pipeline(executor=...)`)."""
     global _WORKER
     _WORKER = build_inspector(settings)
     _WORKER.load()
@@ -162,56 +184,295 @@ def _worker_inspect(envelope: Envelope, raw: bytes) -> Outcome:
     return _WORKER.inspect(envelope, raw)
 
 
+#: one thread per BLAS/OpenMP library: the pool already runs one worker per CPU, and every
+#: extra thread reserves address space that counts against the memory cap
+_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (RLIMIT_AS); 0 leaves it alone."""
+    if megabytes <= 0:
+        return
+    import resource
+
+    soft = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _worker_main(conn: Connection, settings: Settings, factory: InspectorFactory, memory_mb: int) -> None:
+    """A worker process: load once, then inspect one message per request until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us in order
+    for name in _THREAD_ENV:
+        os.environ.setdefault(name, "1")
+    limit_memory(memory_mb)
+    try:
+        inspector = factory(settings)
+        inspector.load()
+    except BaseException as exc:
+        conn.send(("error", f"{type(exc).__name__} while loading"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if job is None:
+            return
+        envelope, raw = job
+        del job
+        try:
+            result: tuple[str, Any] = ("ok", inspector.inspect(envelope, raw))
+        except MemoryError:
+            result = ("memory", None)
+        except BaseException as exc:  # the worker boundary: report the type, never the message text
+            result = ("error", type(exc).__name__)
+        del raw
+        try:
+            conn.send(result)
+        except MemoryError:
+            conn.send(("memory", None))
+        except Exception as exc:  # e.g. an outcome that cannot be pickled
+            conn.send(("error", type(exc).__name__))
+        if result[0] == "memory":
+            return  # start afresh: the heap may be in a bad way
+
+
+class _Worker:
+    """The parent's handle on one worker process."""
+
+    def __init__(self, settings: Settings, factory: InspectorFactory, memory_mb: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_worker_main,
+            args=(child, settings, factory, memory_mb),
+            name="gateway-inspect",
+            daemon=True,
+        )
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise DetectionError(f"an inspection worker did not load within {timeout:.0f}s")
+        try:
+            status, detail = self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise DetectionError("an inspection worker died while loading") from None
+        if status != "ready":
+            self.kill()
+            raise DetectionError(f"an inspection worker failed to load: {detail}")
+
+    def call(self, envelope: Envelope, raw: bytes) -> tuple[str, Any]:
+        """Blocking: one message in, one result out. Raises EOFError/OSError if the worker dies."""
+        self.conn.send((envelope, raw))
+        result: tuple[str, Any] = self.conn.recv()
+        return result
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(timeout=2)
+        self.kill()
+
+
+class WorkerPool:
+    """Inspection processes, one message each at a time, each killable on its own."""
+
+    LOAD_TIMEOUT = 300.0  # loading models on a slow, busy machine
+    RESPAWN_DELAY = 5.0
+
+    def __init__(self, settings: Settings, size: int, factory: InspectorFactory) -> None:
+        self.settings, self.size, self.factory = settings, size, factory
+        self.memory_mb = settings.pipeline.max_worker_memory_mb
+        self.workers: list[_Worker] = []  # every live worker, busy or idle
+        self._ready: list[_Worker] = []  # started before the event loop took over
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="gateway-inspect")
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start every worker and wait until each has loaded its models (blocking)."""
+        started = [self._new_worker_nowait() for _ in range(self.size)]
+        try:
+            for w in started:
+                w.wait_ready(self.LOAD_TIMEOUT)
+        except DetectionError:
+            for w in started:
+                w.kill()
+            raise
+        with self._lock:
+            self.workers.extend(started)
+            self._ready.extend(started)
+
+    def _new_worker_nowait(self) -> _Worker:
+        return _Worker(self.settings, self.factory, self.memory_mb)
+
+    def _queue(self) -> asyncio.Queue[_Worker]:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+        with self._lock:
+            ready, self._ready = self._ready, []
+        for w in ready:
+            self._idle.put_nowait(w)
+        return self._idle
+
+    async def run(self, envelope: Envelope, raw: bytes, deadline: float) -> Outcome:
+        loop = asyncio.get_running_loop()
+        end = loop.time() + deadline
+        idle = self._queue()
+        try:
+            async with asyncio.timeout(deadline):
+                worker = await idle.get()
+        except TimeoutError:
+            raise PipelineTimeout(f"no inspection worker free within {deadline:.0f}s") from None
+        job = loop.run_in_executor(self._threads, worker.call, envelope, raw)
+        job.add_done_callback(lambda f: self._finished(worker, f))
+        try:
+            status, value = await asyncio.wait_for(asyncio.shield(job), timeout=max(end - loop.time(), 0.001))
+        except TimeoutError:
+            log.warning("inspection past its deadline: worker killed", extra={"pid": worker.pid})
+            worker.kill()  # the blocked call sees EOF; _finished replaces the worker
+            raise PipelineTimeout(f"inspection took longer than {deadline:.0f}s") from None
+        except (EOFError, OSError) as exc:
+            raise DetectionError("an inspection worker died") from exc
+        if status == "ok":
+            return value  # type: ignore[no-any-return]
+        if status == "memory":
+            raise DetectionError("inspection ran out of memory (pipeline.max_worker_memory_mb)")
+        raise DetectionError(f"inspection failed: {value}")
+
+    def _finished(self, worker: _Worker, job: asyncio.Future[tuple[str, Any]]) -> None:
+        """Back to the idle queue, or replaced when it died, was killed or ran out of memory."""
+        broken = job.cancelled() or job.exception() is not None or job.result()[0] == "memory"
+        if not broken and worker.alive and not self._closed:
+            assert self._idle is not None
+            self._idle.put_nowait(worker)
+            return
+        worker.kill()
+        with self._lock:
+            if worker in self.workers:
+                self.workers.remove(worker)
+        if not self._closed:
+            self._replace()
+
+    def _replace(self) -> None:
+        loop = asyncio.get_running_loop()
+        fut = loop.run_in_executor(self._threads, self._spawn_ready)
+        fut.add_done_callback(self._replaced)
+
+    def _spawn_ready(self) -> _Worker:
+        worker = self._new_worker_nowait()
+        worker.wait_ready(self.LOAD_TIMEOUT)
+        return worker
+
+    def _replaced(self, fut: asyncio.Future[_Worker]) -> None:
+        if fut.cancelled() or self._closed:
+            if not fut.cancelled() and fut.exception() is None:
+                fut.result().stop()
+            return
+        exc = fut.exception()
+        if exc is not None:
+            log.error("could not start an inspection worker, retrying", extra={"error": type(exc).__name__})
+            asyncio.get_running_loop().call_later(self.RESPAWN_DELAY, self._replace)
+            return
+        worker = fut.result()
+        with self._lock:
+            self.workers.append(worker)
+        assert self._idle is not None
+        self._idle.put_nowait(worker)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self.workers = list(self.workers), []
+        for w in workers:
+            w.stop()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+
 class Pipeline:
-    """The seam the front ends call: `await pipeline.process(envelope, raw)`."""
+    """The seam the front ends call: `await pipeline.process(envelope, raw)`.
+
+    With `inspector`, inspection runs in-process on a thread (tests, tools);
+    with `executor`, on that executor; otherwise on a `WorkerPool` built with
+    `factory` (default `build_inspector`), started by `start()` or on first use.
+    """
 
     def __init__(
-        self, settings: Settings, *, executor: Executor | None = None, inspector: Inspector | None = None
+        self,
+        settings: Settings,
+        *,
+        executor: Executor | None = None,
+        inspector: Inspector | None = None,
+        factory: InspectorFactory | None = None,
     ) -> None:
         self.settings = settings
         self._inspector = inspector  # in-process (tests, scan); else a process pool
         self._executor = executor
-        self._own_executor = False
+        self._factory = factory or build_inspector
+        self._pool: WorkerPool | None = None
+
+    @property
+    def workers(self) -> int:
+        return self.settings.pipeline.workers or os.cpu_count() or 1
+
+    @property
+    def pool(self) -> WorkerPool | None:
+        return self._pool
 
     def start(self) -> None:
-        if self._inspector is None and self._executor is None:
-            workers = self.settings.pipeline.workers or os.cpu_count() or 1
-            self._executor = ProcessPoolExecutor(
-                max_workers=workers, initializer=_worker_init, initargs=(self.settings,)
-            )
-            self._own_executor = True
-            # start every worker now, so models load before the first message
-            for f in [self._executor.submit(_noop) for _ in range(workers)]:
-                f.result()
-
-    def _restart_pool(self) -> None:
-        if self._own_executor and self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
-            self.start()
+        """Start the worker processes and load their models (blocking; call it off the event loop)."""
+        if self._inspector is None and self._executor is None and self._pool is None:
+            pool = WorkerPool(self.settings, self.workers, self._factory)
+            pool.start()
+            self._pool = pool
 
     async def process(self, envelope: Envelope, raw: bytes) -> Outcome:
         deadline = self.settings.pipeline.deadline_seconds
+        if self._inspector is None and self._executor is None:
+            if self._pool is None:
+                await asyncio.to_thread(self.start)
+            assert self._pool is not None
+            return await self._pool.run(envelope, raw, deadline)
         loop = asyncio.get_running_loop()
         try:
             if self._inspector is not None:
                 fut = loop.run_in_executor(self._executor, self._inspector.inspect, envelope, raw)
             else:
-                if self._executor is None:
-                    self.start()
                 fut = loop.run_in_executor(self._executor, _worker_inspect, envelope, raw)
             return await asyncio.wait_for(fut, timeout=deadline)
         except TimeoutError:
             raise PipelineTimeout(f"inspection took longer than {deadline:.0f}s") from None
         except BrokenProcessPool as exc:
-            self._restart_pool()
             raise DetectionError("an inspection worker died") from exc
+        except MemoryError as exc:
+            raise DetectionError("inspection ran out of memory") from exc
 
     def close(self) -> None:
-        if self._own_executor and self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
-
-
-def _noop() -> None:
-    return None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None

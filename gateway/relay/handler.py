@@ -1,0 +1,279 @@
+"""The relay's aiosmtpd handler: lockstep with the next hop, inspection, and the verdict's reply.
+
+MAIL opens (or reuses) the next-hop session and forwards MAIL; each RCPT
+is forwarded and the next hop's answer returned as it is. After DATA the
+message goes through `Pipeline.process` once, and the verdict decides:
+
+    pass      send the bytes as received to the next hop;
+    annotate  send the X-Compliance-* headers (bytes) + the bytes as received;
+    reject    abort the next-hop transaction (RSET, never the final dot),
+              answer the policy's 5xx;
+    hold      abort the next-hop transaction, commit to the quarantine, then 250;
+              with no quarantine configured: 451 4.7.1, so nothing is lost.
+
+The client gets 250 only once the next hop answered 250 or the quarantine
+committed (R1). Everything else is a temporary failure: the next hop
+unreachable or timing out, the pipeline past its deadline or broken, any
+exception (R2, R3). The next hop's own 4xx/5xx are passed through (R4).
+
+Line endings are normalised once here (bare CR/LF as Postfix would), so
+the bytes inspected are the bytes delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any, Protocol
+
+from gateway.errors import DetectionError, PipelineTimeout, TemporaryDeliveryError
+from gateway.metrics import Metrics
+from gateway.model import Decision, Envelope, Verdict
+from gateway.model.mime import normalise_line_endings
+from gateway.pipeline import Outcome
+from gateway.relay.logline import MessageRecord, error_trace, new_message_id, queue_id_from_received
+from gateway.relay.nexthop import Link, NextHop
+from gateway.relay.params import XFORWARD_ATTRS, MailParams, ParamError, RcptParams, is_unavailable
+from gateway.relay.reply import (
+    DEADLINE,
+    INTERNAL_ERROR,
+    NEXT_HOP_LOST,
+    NO_QUARANTINE,
+    QUARANTINE_FAILED,
+    Reply,
+    policy_reject,
+)
+
+log = logging.getLogger(__name__)
+message_log = logging.getLogger("gateway.relay.message")
+
+
+class Inspects(Protocol):
+    async def process(self, envelope: Envelope, raw: bytes) -> Outcome: ...
+
+
+class Holds(Protocol):
+    def hold(self, envelope: Envelope, raw: bytes, decision: Decision) -> str: ...
+
+
+class RelayHandler:
+    def __init__(
+        self,
+        *,
+        pipeline: Inspects,
+        next_hop: NextHop,
+        quarantine: Holds | None = None,
+        metrics: Metrics | None = None,
+        deadline: float = 80.0,
+    ) -> None:
+        self.pipeline = pipeline
+        self.next_hop = next_hop
+        self.quarantine = quarantine
+        self.metrics = metrics or Metrics()
+        self.deadline = deadline
+
+    # --- session ---------------------------------------------------------------------------------
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        session.xforward.clear()
+        # no AUTH (the relay is not a submission server); add what we accept and pass on
+        out = [r for r in responses if not r[4:].upper().startswith("AUTH")]
+        last = out.pop()
+        out += ["250-DSN", f"250-XFORWARD {' '.join(XFORWARD_ATTRS)}", last]
+        return out
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        try:
+            params = MailParams.parse([*options, *server.pending])
+        except ParamError as exc:
+            return str(exc)
+        sender = "" if address == "<>" else address
+        try:
+            reply = await self._start(server, sender, params, session.xforward)
+        except TemporaryDeliveryError as exc:
+            self.metrics.next_hop_error("connect")
+            return Reply(exc.code, exc.message).wire()
+        if reply.ok:
+            envelope.mail_from = address
+            envelope.mail_options.extend([*options, *server.pending])
+            server.busy = True
+        return reply.wire()
+
+    async def _start(self, server: Any, sender: str, params: MailParams, xforward: dict[str, str]) -> Reply:
+        """MAIL on the session kept from an earlier transaction, or on a new one."""
+        link: Link | None = server.link
+        if link is not None and link.alive:
+            try:
+                return await link.mail(sender, params, xforward)
+            except TemporaryDeliveryError:
+                server.drop_link()  # it went away while idle: open a fresh one
+        server.link = link = await self.next_hop.connect()
+        return await link.mail(sender, params, xforward)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        try:
+            params = RcptParams.parse([*options, *server.pending])
+        except ParamError as exc:
+            return str(exc)
+        link: Link | None = server.link
+        if link is None:
+            return NEXT_HOP_LOST.wire()
+        try:
+            reply = await link.rcpt(address, params)
+        except TemporaryDeliveryError as exc:
+            server.drop_link()
+            self.metrics.next_hop_error("lost")
+            return Reply(exc.code, exc.message).wire()
+        if reply.ok:
+            envelope.rcpt_tos.append(address)
+            envelope.rcpt_options.extend([*options, *server.pending])
+            envelope.rcpt_params.append(tuple([*options, *server.pending]))
+        return reply.wire()
+
+    async def handle_RSET(self, server: Any, session: Any, envelope: Any) -> str:
+        if server.busy and server.link is not None:
+            await server.link.reset()
+        server.busy = False
+        return "250 2.0.0 Ok"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        link, server.link = server.link, None
+        if link is not None:
+            await link.close()
+        return "221 2.0.0 Bye"
+
+    # --- the message -----------------------------------------------------------------------------
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        started = time.perf_counter()
+        raw = normalise_line_endings(envelope.original_content)
+        xf: dict[str, str] = session.xforward
+        record = MessageRecord(
+            id=new_message_id(),
+            client=_known(xf.get("ADDR")) or _peer_ip(session),
+            queue_id=_known(xf.get("IDENT")) or queue_id_from_received(raw),
+            rcpts=len(envelope.rcpt_tos),
+            size=len(raw),
+        )
+        env = Envelope(
+            mail_from="" if envelope.mail_from == "<>" else envelope.mail_from,
+            rcpt_tos=tuple(envelope.rcpt_tos),
+            client_address=record.client,
+            helo=_known(xf.get("HELO")) or session.host_name or "",
+            queue_id=record.queue_id,
+            mail_options=tuple(envelope.mail_options),
+            rcpt_options=tuple(envelope.rcpt_params),
+        )
+        link: Link | None = server.link
+        server.link = None  # taken for this transaction; given back only if it ends cleanly
+        reply = INTERNAL_ERROR
+        try:
+            async with asyncio.timeout(self.deadline):
+                reply = await self._decide_and_deliver(link, env, raw, record)
+            if link is not None and link.alive:
+                server.link, link = link, None
+        except TimeoutError:
+            reply, record.error = DEADLINE, "deadline"
+        except PipelineTimeout:
+            reply, record.error = DEADLINE, "pipeline_timeout"
+        except DetectionError:
+            reply, record.error = INTERNAL_ERROR, "pipeline_failed"
+        except TemporaryDeliveryError as exc:
+            reply, record.error = Reply(exc.code, exc.message), "next_hop"
+            self.metrics.next_hop_error("lost")
+        except asyncio.CancelledError:
+            record.error = "client_disconnected"
+            raise
+        except Exception as exc:  # the session boundary: log where, answer 451
+            record.error = type(exc).__name__
+            log.error(
+                "message failed", extra={"id": record.id, "error": record.error, "trace": error_trace(exc)}
+            )
+            reply = INTERNAL_ERROR
+        finally:
+            if link is not None:
+                server.sessions.spawn(link.close())
+            server.busy = False
+            xf.clear()
+            self._record(record, reply, started)
+        return reply.wire()
+
+    async def _decide_and_deliver(
+        self, link: Link | None, env: Envelope, raw: bytes, record: MessageRecord
+    ) -> Reply:
+        if link is None:
+            raise TemporaryDeliveryError(NEXT_HOP_LOST.code, NEXT_HOP_LOST.text)
+        t0 = time.perf_counter()
+        outcome = await self.pipeline.process(env, raw)
+        record.timings_ms["inspect"] = _ms(t0)
+        record.add_outcome(outcome)
+        decision = outcome.decision
+        if decision.verdict is Verdict.REJECT:
+            await link.reset()
+            return policy_reject(decision.reject_code, decision.reject_text)
+        if decision.verdict is Verdict.HOLD:
+            await link.reset()
+            return await self._hold(env, raw, decision, record)
+        content = outcome.add_headers + raw if decision.verdict is Verdict.ANNOTATE else raw
+        t1 = time.perf_counter()
+        answer = await link.data(content)
+        record.timings_ms["deliver"] = _ms(t1)
+        record.next_hop, record.size_out = str(answer), len(content)
+        if not answer.ok:
+            self.metrics.next_hop_error("tempfail" if answer.temporary else "permfail")
+            return answer
+        return Reply(250, f"2.0.0 Ok: id={record.id}; next hop: {answer.first_line}"[:500])
+
+    async def _hold(self, env: Envelope, raw: bytes, decision: Decision, record: MessageRecord) -> Reply:
+        if self.quarantine is None:
+            return NO_QUARANTINE
+        t0 = time.perf_counter()
+        try:
+            held_as = await asyncio.to_thread(self.quarantine.hold, env, raw, decision)
+        except Exception as exc:  # the store boundary: the client keeps the message
+            record.error = type(exc).__name__
+            log.error(
+                "quarantine failed", extra={"id": record.id, "error": record.error, "trace": error_trace(exc)}
+            )
+            return QUARANTINE_FAILED
+        record.timings_ms["hold"] = _ms(t0)
+        return Reply(250, f"2.0.0 Ok: id={record.id}; held for review as {held_as}")
+
+    def _record(self, record: MessageRecord, reply: Reply, started: float) -> None:
+        record.reply = str(reply)
+        record.timings_ms["total"] = _ms(started)
+        inspect = record.timings_ms.get("inspect")
+        self.metrics.message(
+            _outcome_label(record.verdict, reply),
+            record.timings_ms["total"] / 1e3,
+            inspect / 1e3 if inspect is not None else None,
+        )
+        message_log.info("message", extra={"fields": record.fields()})
+
+
+def _outcome_label(verdict: str, reply: Reply) -> str:
+    """The metrics label: the verdict when it was carried out, else what the client got."""
+    if reply.ok or (verdict == "reject" and reply.permanent):
+        return verdict
+    return "tempfail" if reply.temporary else "refused"
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1e3, 2)
+
+
+def _known(value: str | None) -> str:
+    return "" if value is None or is_unavailable(value) else value
+
+
+def _peer_ip(session: Any) -> str:
+    peer = getattr(session, "peer", None)
+    return str(peer[0]) if isinstance(peer, tuple) and peer else ""

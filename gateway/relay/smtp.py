@@ -1,0 +1,226 @@
+"""The SMTP dialogue with Postfix: aiosmtpd's `SMTP`, with the relay's safety changes.
+
+What differs from aiosmtpd's defaults, and why (reliability.md R2, R5, R7, R8):
+
+- an unexpected exception answers 451 4.3.0, never aiosmtpd's 500, so the
+  sender's MTA keeps the message and retries; a handler without
+  `handle_DATA` is refused at construction (aiosmtpd would answer 250);
+- clients outside `smtp.allowed_clients` get 554 at the greeting, and a
+  full house (`smtp.max_sessions`) or a shutdown gets 421;
+- DSN parameters (RET, ENVID, NOTIFY, ORCPT) are taken out of MAIL/RCPT
+  before aiosmtpd answers 555 to them, and handed to the handler;
+- XFORWARD is understood, so the log can name the real client and queue id;
+- lines may be longer than RFC 5321's 1,000 octets: Postfix forwards long
+  lines whole, and refusing them would bounce legitimate mail.
+
+Bytes are never decoded here: the handler gets `original_content`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import ipaddress
+import logging
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from gateway.relay.logline import error_trace
+from gateway.relay.params import MAIL_EXTRA, RCPT_EXTRA, ParamError, parse_xforward, take_params
+from gateway.relay.reply import CLIENT_NOT_ALLOWED, INTERNAL_ERROR, SHUTTING_DOWN, TOO_MANY_SESSIONS, Reply
+
+log = logging.getLogger(__name__)
+
+
+class RelaySession(Session):
+    """aiosmtpd's session plus what Postfix told us with XFORWARD."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(loop)
+        self.xforward: dict[str, str] = {}
+
+
+class RelayEnvelope(Envelope):
+    """aiosmtpd's envelope plus the parameters of each recipient, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rcpt_params: list[tuple[str, ...]] = []
+
+
+class Sessions:
+    """Who may connect, how many at once, and the drain on shutdown."""
+
+    def __init__(self, allowed_clients: tuple[str, ...], max_sessions: int, metrics: Any = None) -> None:
+        self.networks = [ipaddress.ip_network(c, strict=False) for c in allowed_clients]
+        self.max_sessions = max_sessions
+        self.metrics = metrics
+        self.active: set[GatewaySMTP] = set()
+        self.draining = False
+        self.tasks: set[asyncio.Task[Any]] = set()  # link closes still running
+
+    def allows(self, peer: Any) -> bool:
+        host = peer[0] if isinstance(peer, tuple) and peer else ""
+        try:
+            ip = ipaddress.ip_address(str(host).split("%")[0])
+        except ValueError:
+            return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        return any(ip in net for net in self.networks)
+
+    def refusal(self, proto: GatewaySMTP) -> tuple[str, Reply] | None:
+        """Why this new session must be turned away, if it must."""
+        if not self.allows(proto.session.peer if proto.session else None):
+            return "not_allowed", CLIENT_NOT_ALLOWED
+        if self.draining:
+            return "shutting_down", SHUTTING_DOWN
+        if len(self.active) > self.max_sessions:
+            return "saturated", TOO_MANY_SESSIONS
+        return None
+
+    def add(self, proto: GatewaySMTP) -> None:
+        self.active.add(proto)
+        self._gauge()
+
+    def discard(self, proto: GatewaySMTP) -> None:
+        self.active.discard(proto)
+        self._gauge()
+
+    @property
+    def busy(self) -> int:
+        return sum(1 for p in self.active if p.busy)
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def _gauge(self) -> None:
+        if self.metrics is not None:
+            self.metrics.sessions.set(len(self.active))
+
+
+class GatewaySMTP(SMTP):
+    """One client session. The handler (`RelayHandler`) does the relaying."""
+
+    #: Postfix forwards long lines unsplit; aiosmtpd's RFC limit (1001) would answer 500 to them
+    line_length_limit = 1 << 20
+
+    def __init__(self, handler: Any, *, sessions: Sessions, **kwargs: Any) -> None:
+        if not callable(getattr(handler, "handle_DATA", None)):
+            raise TypeError("the relay handler must implement handle_DATA (aiosmtpd would answer 250)")
+        super().__init__(handler, **kwargs)
+        # per-instance limits (aiosmtpd's are a class-wide dict): DSN's ENVID and ORCPT are long
+        self.command_size_limits = collections.defaultdict(
+            lambda: self.command_size_limit, {"MAIL": 1024, "RCPT": 1024}
+        )
+        self.sessions = sessions
+        self.link: Any = None  # the next-hop session (gateway.relay.nexthop.Link), kept across transactions
+        self.busy = False  # inside a mail transaction: shutdown waits for it
+        self.pending: list[str] = []  # DSN parameters taken out of the current MAIL/RCPT
+
+    def _create_session(self) -> Session:
+        return RelaySession(self.loop)
+
+    def _create_envelope(self) -> Envelope:
+        return RelayEnvelope()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.sessions.add(self)
+
+    def connection_lost(self, error: Exception | None) -> None:
+        super().connection_lost(error)
+        self.sessions.discard(self)
+        self.busy = False
+        self.drop_link()
+
+    def drop_link(self) -> None:
+        """Forget the next-hop session (its state is unknown) and close it in the background."""
+        link, self.link = self.link, None
+        if link is not None:
+            self.sessions.spawn(link.close())
+
+    async def _handle_client(self) -> None:
+        refused = self.sessions.refusal(self)
+        if refused is not None:
+            reason, reply = refused
+            if self.sessions.metrics is not None:
+                self.sessions.metrics.session_refused(reason)
+            log.info("session refused", extra={"reason": reason, "client": _peer_ip(self.session)})
+            await self.push(reply.wire())
+            if self.transport is not None:
+                self.transport.close()
+            return
+        await super()._handle_client()
+
+    async def handle_exception(self, error: Exception) -> str:
+        """Session boundary: whatever went wrong, the client keeps the message and retries."""
+        log.error(
+            "session error",
+            extra={
+                "error": type(error).__name__,
+                "trace": error_trace(error),
+                "client": _peer_ip(self.session),
+            },
+        )
+        self._set_rset_state()
+        self.busy = False
+        self.drop_link()
+        return INTERNAL_ERROR.wire()
+
+    async def smtp_MAIL(self, arg: str | None) -> None:
+        if self.sessions.draining:
+            await self.push(SHUTTING_DOWN.wire())
+            if self.transport is not None:
+                self.transport.close()
+            return
+        arg, self.pending = self._take_params(arg, "FROM:", MAIL_EXTRA)
+        await super().smtp_MAIL(arg)
+
+    async def smtp_RCPT(self, arg: str | None) -> None:
+        arg, self.pending = self._take_params(arg, "TO:", RCPT_EXTRA)
+        await super().smtp_RCPT(arg)
+
+    async def smtp_XFORWARD(self, arg: str | None) -> None:
+        assert self.session is not None and self.envelope is not None
+        if not self.session.extended_smtp:
+            await self.push("503 5.5.1 Error: send EHLO first")
+            return
+        if self.envelope.mail_from:
+            await self.push("503 5.5.1 Error: MAIL transaction in progress")
+            return
+        try:
+            attrs = parse_xforward(arg or "")
+        except ParamError as exc:
+            await self.push(str(exc))
+            return
+        session = self.session
+        assert isinstance(session, RelaySession)
+        session.xforward.update(attrs)
+        await self.push("250 2.0.0 Ok")
+
+    def _take_params(
+        self, arg: str | None, keyword: str, names: frozenset[str]
+    ) -> tuple[str | None, list[str]]:
+        """Take the named parameters out of a MAIL/RCPT argument, keeping their case."""
+        if arg is None or self.session is None or not self.session.extended_smtp:
+            return arg, []
+        rest = self._strip_command_keyword(keyword, arg)
+        if rest is None:
+            return arg, []
+        address, params = self._getaddr(rest)
+        if address is None or not params or not params.strip():
+            return arg, []
+        kept, taken = take_params(params, names)
+        if not taken:
+            return arg, []
+        addr_text = rest[: len(rest) - len(params)].rstrip()
+        return f"{keyword}{addr_text}" + "".join(f" {k}" for k in kept), taken
+
+
+def _peer_ip(session: Session | None) -> str:
+    peer = session.peer if session is not None else None
+    return str(peer[0]) if isinstance(peer, tuple) and peer else ""

@@ -1,0 +1,186 @@
+"""`gateway serve`: start every listener the configuration names, stop them in order on SIGTERM.
+
+Start-up order: logging, the inspection workers (models load once, before
+the first message), the quarantine, metrics, then the listeners (SMTP
+relay, milter, web UI). Shutdown runs the other way round: the relay
+stops accepting and finishes the messages in flight before the workers
+and the store close, so no message is cut off half-way.
+
+The parts built by other engineers are started at the marked places,
+each behind an ImportError guard so `serve` works while they are missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import logging
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from gateway.config import Settings
+from gateway.metrics import Metrics, start_metrics_server
+from gateway.pipeline import Pipeline
+from gateway.relay import start_relay
+
+log = logging.getLogger("gateway.server")
+
+
+async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
+    """Run until SIGTERM or SIGINT; returns the exit status."""
+    configure_logging(settings.log_level)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with contextlib.AsyncExitStack() as stack:
+        pipeline = pipeline or Pipeline(settings)
+        stack.callback(pipeline.close)
+        t0 = time.perf_counter()
+        await asyncio.to_thread(pipeline.start)
+        log.info("inspection workers ready", extra={"workers": pipeline.workers, "seconds": _since(t0)})
+
+        # --- quarantine (gateway/store/quarantine.py) ---------------------------------------------
+        quarantine = open_quarantine_or_none(settings)
+        if quarantine is not None:
+            stack.callback(_close_quietly, quarantine)
+            purge = _start_purge(settings, quarantine)
+            if purge is not None:
+                stack.push_async_callback(_cancel, purge)
+
+        metrics = Metrics()
+        metrics_server = start_metrics_server(settings.metrics.listen, metrics)
+        if metrics_server is not None:
+            stack.callback(metrics_server.close)
+            log.info("metrics listening", extra={"listen": settings.metrics.listen})
+
+        # --- the milter listener (gateway/milter/service.py) --------------------------------------
+        if settings.milter.listen:
+            milter = await _start_optional(
+                "gateway.milter.service", "start_milter", settings, pipeline, quarantine
+            )
+            if milter is not None:
+                stack.push_async_callback(_close, milter)
+
+        # --- the staff review UI (gateway/web/service.py) -----------------------------------------
+        if settings.web.listen:
+            web = await _start_optional("gateway.web.service", "start_web", settings, quarantine)
+            if web is not None:
+                stack.push_async_callback(_close, web)
+
+        # --- the SMTP relay: last to start, first to stop ------------------------------------------
+        relay = await start_relay(settings, pipeline, quarantine=quarantine, metrics=metrics)
+        log.info("gateway ready", extra={"smtp": settings.smtp.listen, "quarantine": quarantine is not None})
+        await stop.wait()
+        log.info("shutting down: finishing messages in flight")
+        await relay.shutdown()
+    log.info("stopped")
+    return 0
+
+
+def open_quarantine_or_none(settings: Settings) -> Any:
+    """The configured quarantine, or None while gateway/store/quarantine.py does not exist.
+
+    With None the relay answers hold verdicts with 451 4.7.1, so held mail
+    waits in Postfix's queue instead of being lost.
+    """
+    try:
+        from gateway.store.quarantine import open_quarantine
+    except ImportError:
+        log.warning("no quarantine available: held messages are deferred (451)")
+        return None
+    return open_quarantine(settings)
+
+
+def _start_purge(settings: Settings, quarantine: Any) -> asyncio.Task[Any] | None:
+    try:
+        from gateway.store.quarantine import purge_periodically
+    except ImportError:
+        return None
+    return asyncio.get_running_loop().create_task(
+        purge_periodically(quarantine, settings.quarantine.purge_interval_minutes)
+    )
+
+
+async def _start_optional(module: str, attr: str, *args: Any) -> Any:
+    try:
+        mod = __import__(module, fromlist=[attr])
+        start: Callable[..., Any] = getattr(mod, attr)
+    except (ImportError, AttributeError):
+        log.warning("configured but not available", extra={"part": module})
+        return None
+    result = start(*args)
+    return await result if inspect.isawaitable(result) else result
+
+
+async def _close(part: Any) -> None:
+    closer = getattr(part, "close", None) or getattr(part, "stop", None)
+    if closer is None:
+        return
+    result = closer()
+    if inspect.isawaitable(result):
+        await result
+
+
+def _close_quietly(part: Any) -> None:
+    closer = getattr(part, "close", None)
+    if closer is not None:
+        try:
+            closer()
+        except Exception:  # shutting down: report and carry on closing the rest
+            log.exception("close failed", extra={"part": type(part).__name__})
+
+
+async def _cancel(task: asyncio.Task[Any]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def _since(t0: float) -> float:
+    return round(time.perf_counter() - t0, 2)
+
+
+# --- logging -------------------------------------------------------------------------------------
+
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line. Exceptions show their type and stack, never their message,
+    because messages of parsing errors can quote the mail being parsed."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key == "fields" and isinstance(value, dict):
+                out.update(value)
+            elif key not in _STANDARD:
+                out[key] = value
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            out["error"] = type(exc).__name__
+            out["trace"] = "".join(traceback.format_tb(exc.__traceback__)[-6:]).rstrip()
+        return json.dumps(out, default=str, ensure_ascii=False)
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # aiosmtpd logs every command line (addresses included) at INFO: keep only its warnings
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
