@@ -144,7 +144,18 @@ class PrivatePostfix:
         return [json.loads(line) for line in out.splitlines() if line.strip()]
 
     def flush(self) -> None:
-        subprocess.run(["postqueue", "-c", str(self.conf), "-f"], capture_output=True, timeout=60)
+        """Retry the deferred queue now."""
+        self._quiet(["postqueue", "-c", str(self.conf), "-f"])
+
+    def kick_pickup(self) -> None:
+        """Make pickup scan the maildrop queue now (sendmail(1) mail it could not take before)."""
+        self._quiet(["postkick", "-c", str(self.conf), "public", "pickup", "W"])
+
+    def _quiet(self, cmd: list[str]) -> None:
+        # no pipes: a daemon woken by the command may inherit them and keep them open
+        subprocess.run(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60
+        )
 
     def log_lines(self, pattern: str) -> list[str]:
         rx = re.compile(pattern)
