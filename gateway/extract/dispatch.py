@@ -1,45 +1,142 @@
-"""Choose an extractor for each attachment by content sniffing, name and type."""
+"""Choose a reader for each attachment (content sniffing, then name and type) and run it safely.
+
+This is the trust boundary between untrusted files and the third-party
+parsers: whatever a reader raises (a library's own exception, a limit, an
+encrypted file) becomes an `uninspectable` finding at that file's location,
+never a crash and never a silent pass. Readers are imported on first use,
+so a message without a PowerPoint never loads python-pptx.
+
+Files the gateway has no reader for (programs, audio, video, fonts...) get
+an `other` artifact and a low-score `UNSUPPORTED_FORMAT` finding: they
+cannot hide text a person would read, so holding every such message would
+only stop ordinary mail; a policy can still act on the type. Containers we
+cannot open (7-Zip, RAR, encrypted anything) are different: they exist to
+carry documents, so they are uninspectable with full score.
+"""
 
 from __future__ import annotations
 
+import importlib
+import logging
 from typing import Any
 
-from gateway.model import Artifact, Inspection, Part, Segment
-from gateway.model.finding import UNINSPECTABLE, Finding
+from gateway.extract import sniff
+from gateway.extract.budget import Budget, LimitExceeded, watchdog
+from gateway.extract.context import Context, Run, Unreadable
+from gateway.model.message import Inspection
+
+log = logging.getLogger(__name__)
+
+#: score of UNSUPPORTED_FORMAT: below the default policy's 0.5 threshold (informational)
+UNSUPPORTED_SCORE = 0.2
+
+#: format -> (module, function); modules are imported on first use
+READERS: dict[str, tuple[str, str]] = {
+    sniff.PDF: ("gateway.extract.pdf", "read"),
+    sniff.DOCX: ("gateway.extract.word", "read"),
+    sniff.XLSX: ("gateway.extract.excel", "read"),
+    sniff.PPTX: ("gateway.extract.powerpoint", "read"),
+    sniff.OOXML: ("gateway.extract.ooxml", "read_any"),
+    sniff.ODF: ("gateway.extract.opendocument", "read"),
+    sniff.ZIP: ("gateway.extract.ziparchive", "read"),
+    sniff.OLE: ("gateway.extract.ole", "read"),
+    sniff.RTF: ("gateway.extract.rtf", "read"),
+    sniff.HTML: ("gateway.extract.html", "read"),
+    sniff.EML: ("gateway.extract.message", "read"),
+    sniff.TEXT: ("gateway.extract.text", "read"),
+    sniff.IMAGE: ("gateway.extract.image", "read"),
+    sniff.DICOM: ("gateway.extract.dicom", "read"),
+    sniff.TAR: ("gateway.extract.compressed", "read"),
+    sniff.GZIP: ("gateway.extract.compressed", "read"),
+    sniff.BZIP2: ("gateway.extract.compressed", "read"),
+    sniff.XZ: ("gateway.extract.compressed", "read"),
+    sniff.PGP: ("gateway.extract.encrypted", "read"),
+    sniff.SMIME: ("gateway.extract.encrypted", "read"),
+    sniff.SEVEN_ZIP: ("gateway.extract.encrypted", "read_unsupported_archive"),
+    sniff.RAR: ("gateway.extract.encrypted", "read_unsupported_archive"),
+}
 
 
 def extract_all(inspection: Inspection, limits: Any, *, ocr: bool = False) -> None:
-    for part in list(inspection.parts):
-        extract_part(inspection, part, limits, ocr=ocr, depth=0)
+    """Read every attachment the MIME walker found into segments, artifacts and findings."""
+    run = Run(inspection=inspection, limits=limits, budget=Budget(limits), ocr=ocr)
+    run.read_file = lambda data, **kw: read_file(run, data, **kw)
+    try:
+        with watchdog(run.budget):
+            for part in list(inspection.parts):
+                read_file(
+                    run,
+                    part.data,
+                    filename=part.filename,
+                    content_type=part.content_type,
+                    where=part.where,
+                    quoted=part.quoted,
+                    depth=0,
+                )
+    except LimitExceeded as exc:  # the watchdog fired between two files
+        run.finding(exc.type, "message", exc.evidence, score=1.0, quoted=False)
+    if run.budget.text_truncated:
+        run.finding(
+            "TEXT_LIMIT",
+            "message",
+            f"more than {limits.max_text_chars} characters of text; the rest was not read",
+            score=1.0,
+            quoted=False,
+        )
 
 
-def extract_part(inspection: Inspection, part: Part, limits: Any, *, ocr: bool, depth: int) -> None:
-    ctype = part.content_type.lower()
-    name = part.filename.lower()
-    if ctype.startswith("text/") or name.endswith((".txt", ".csv")):
-        text = part.data.decode("utf-8", "replace")
-        inspection.segments.append(Segment(text, part.where, quoted=part.quoted, kind="attachment"))
-        inspection.artifacts.append(
-            Artifact(
-                "document", part.where, part.filename, ctype, len(part.data), quoted=part.quoted, text=text
+def read_file(
+    run: Run,
+    data: bytes,
+    *,
+    filename: str,
+    content_type: str,
+    where: str,
+    quoted: bool,
+    depth: int,
+) -> None:
+    """Sniff one file and run its reader; every failure becomes a finding at `where`."""
+    ctx = Context(
+        run=run,
+        where=where,
+        filename=filename,
+        content_type=content_type.lower(),
+        size=len(data),
+        quoted=quoted,
+        depth=depth,
+    )
+    fmt = sniff.UNKNOWN
+    try:
+        run.budget.check_time()
+        if depth > run.limits.max_archive_depth:
+            raise LimitExceeded("ARCHIVE_LIMIT", f"nested more than {run.limits.max_archive_depth} deep")
+        if not data:
+            ctx.artifact("other", metadata={"format": "empty"})
+            return
+        fmt = sniff.sniff(data, filename, content_type)
+        if fmt == sniff.SIGNATURE:
+            ctx.artifact("signature", metadata={"format": fmt})
+            return
+        target = READERS.get(fmt)
+        if target is None:
+            ctx.artifact("other", metadata={"format": "unknown"})
+            ctx.uninspectable(
+                "UNSUPPORTED_FORMAT", f"no reader for {content_type or 'this file'}", score=UNSUPPORTED_SCORE
             )
+            return
+        module, func = target
+        getattr(importlib.import_module(module), func)(data, ctx)
+    except LimitExceeded as exc:
+        ctx.uninspectable(exc.type, exc.evidence)
+    except Unreadable as exc:
+        ctx.uninspectable(exc.type, exc.evidence)
+    except MemoryError:
+        ctx.uninspectable("MEMORY_LIMIT", f"{fmt} file needs more memory than a worker has")
+    except RecursionError:
+        ctx.uninspectable("PARSE_ERROR", f"{fmt} file nested too deeply to read")
+    except Exception as exc:  # the parser boundary: a library's own error on a damaged file
+        log.info(
+            "attachment unreadable",
+            extra={"where": where, "format": fmt, "error": type(exc).__name__},
         )
-        return
-    if ctype.startswith("image/"):
-        inspection.artifacts.append(
-            Artifact("image", part.where, part.filename, ctype, len(part.data), quoted=part.quoted)
-        )
-        return
-    inspection.artifacts.append(
-        Artifact("other", part.where, part.filename, ctype, len(part.data), quoted=part.quoted)
-    )
-    inspection.findings.append(
-        Finding(
-            category=UNINSPECTABLE,
-            type="UNSUPPORTED_FORMAT",
-            where=part.where,
-            score=0.3,
-            evidence=f"no reader for {ctype}",
-            detector="extract",
-        )
-    )
+        ctx.uninspectable("PARSE_ERROR", f"{fmt} file could not be read ({type(exc).__name__})")

@@ -1,299 +1,635 @@
 """The MIME walker: raw bytes -> an `Inspection` of segments, parts and findings.
 
-Every part is visited: headers (Subject, display names), text and HTML
-bodies (HTML turned into text), forwarded messages (message/rfc822, marked
-quoted), and attachments, which are handed on as bytes to `gateway.extract`.
-Text quoted from an earlier message ("> " lines, "On ... wrote:" blocks,
-"Original Message" separators) is split from what the sender wrote.
+Every part is visited, without recursion: the headers (Subject and the
+display names), text and HTML bodies (HTML turned into text; in
+multipart/alternative both are read), forwarded messages (message/rfc822,
+marked quoted), preambles, and attachments, which are handed on as bytes
+(`Part`) to `gateway.extract`. Text quoted from an earlier message is
+split from what the sender wrote (`split_quoted`).
 
-What cannot be read unambiguously becomes an `uninspectable` finding:
-nesting past the limit, too many parts, and the MIME ambiguities that make
-mail filters and mail clients disagree (duplicate boundary or
-Content-Transfer-Encoding, conflicting filename parameters).
+Locations: "header:Subject", "header:From" (display names), "body",
+"html", "preamble", "attachment:NAME"; inside a forwarded message the same
+under "forwarded/" (or "attachment:NAME.eml/" when the forward carries a
+file name): "forwarded/body", "attachment:fwd.eml/attachment:list.xlsx".
+Subjects never appear in locations (locations are logged).
+
+What cannot be read unambiguously becomes an `uninspectable` finding with
+full score:
+
+- MIME_NESTING: multiparts (or message/rfc822 parts) nested deeper than
+  limits.max_mime_depth. A linear pre-scan finds the depth before Python's
+  recursive parser sees it; the message is parsed only up to the part
+  that crosses the limit (1000 nested multiparts never reach the parser,
+  so no RecursionError), and what comes before is still read.
+- TOO_MANY_PARTS: more than limits.max_parts parts; likewise cut there.
+- AMBIGUOUS_MIME (details["reason"]): the cases where mail filters and
+  mail clients disagree (reliability.md S5): a duplicate boundary
+  parameter, duplicate Content-Transfer-Encoding / Content-Type /
+  Content-Disposition headers with different values, file names that
+  differ between filename, filename* and name (read with every decoding),
+  encoded-words in a file name, and a multipart whose boundary never
+  appears (readers disagree on what its body is; it is read as text).
+- TEXT_LIMIT: more than limits.max_text_chars characters of text.
+- PARSE_ERROR: anything else the parser could not take.
 """
 
 from __future__ import annotations
 
-import email
+import email.errors
 import email.policy
 import re
-from email.message import EmailMessage, Message
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import BytesParser
 from email.utils import getaddresses
 from typing import Any
+from urllib.parse import unquote
 
 from gateway.model.envelope import Envelope
 from gateway.model.finding import UNINSPECTABLE, Finding
 from gateway.model.html import html_to_text
 from gateway.model.message import Inspection, Part, Segment
 
-_POLICY = email.policy.default.clone(max_line_length=0)
-
-_QUOTE_HEAD = re.compile(
-    r"^(?:On .{3,200}wrote:\s*$"
-    r"|-{2,}\s*(?:Original Message|Forwarded message|Begin forwarded message)\s*-{2,}"
-    r"|Begin forwarded message:"
-    r"|From: .{1,200}\n(?:Sent|Date): )",
-    re.IGNORECASE | re.MULTILINE,
-)
-_OUTLOOK_HEAD = re.compile(
-    r"^From:\s.+\n(?:Sent|Date):\s.+\n(?:To|Cc|Subject):", re.MULTILINE | re.IGNORECASE
-)
+_POLICY = email.policy.default
+#: whatever max_mime_depth says, Python's recursive parser is never given more than this
+_HARD_DEPTH = 100
 _TEXT_HEADERS = ("Subject", "Thread-Topic", "Comments", "Keywords")
 _ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender")
+_BOILERPLATE = re.compile(r"^\s*(this is a multi-?part message in mime format\.?)?\s*$", re.IGNORECASE)
+_PGP_BLOCK = "-----BEGIN PGP MESSAGE-----"
+
+# --- the structure pre-scan ------------------------------------------------------------------------
+_STRUCTURE = re.compile(
+    rb"^--(?P<delim>[^\r\n]*?)[ \t]*\r?$"
+    rb"|(?:;|^)[ \t]*boundary[ \t]*=[ \t]*(?:\"(?P<q>[^\"\r\n]*)\"|(?P<t>[^;\s\"]+))"
+    rb"|^content-type:[ \t]*message/(?!delivery-status)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ROUGH_DECL = re.compile(rb"boundary[ \t]*=|^content-type:[ \t]*message/", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the pre-scan learnt: nesting depth and part count, and where to cut if over a limit."""
+
+    depth: int
+    parts: int
+    cut: int | None = None  # parse only raw[:cut]
+    reason: str = ""  # "MIME_NESTING" or "TOO_MANY_PARTS" when cut
+
+
+def scan_structure(raw: bytes, max_depth: int, max_parts: int) -> Shape:
+    """Nesting depth and part count from boundary lines, linear in the size, no recursion."""
+    if raw.count(b"\n--") <= max_parts and len(_ROUGH_DECL.findall(raw)) <= max_depth:
+        return Shape(depth=0, parts=0)  # cannot be over either limit: skip the exact scan
+    stack: list[bytes | None] = []
+    depth = parts = 0
+    part_start = 0
+    for m in _STRUCTURE.finditer(raw):
+        delim = m.group("delim")
+        if delim is not None:
+            b = delim
+            closing = False
+            if b not in stack and b.endswith(b"--") and b[:-2] in stack:
+                b, closing = b[:-2], True
+            if b not in stack:
+                continue
+            i = len(stack) - 1 - stack[::-1].index(b)
+            del stack[i + (0 if closing else 1) :]
+            if not closing:
+                parts += 1
+                part_start = m.start()
+                if parts > max_parts:
+                    return Shape(depth, parts, cut=m.start(), reason="TOO_MANY_PARTS")
+            continue
+        boundary = m.group("q") if m.group("q") is not None else m.group("t")
+        stack.append(boundary)  # None for a message/* part
+        depth = max(depth, len(stack))
+        if len(stack) > max_depth:
+            return Shape(depth, parts, cut=part_start, reason="MIME_NESTING")
+    return Shape(depth, parts)
+
+
+# --- public entry points -------------------------------------------------------------------------
 
 
 def normalise_line_endings(raw: bytes) -> bytes:
     """CRLF kept, bare LF -> CRLF, bare CR -> space: what Postfix delivers, so what we scan."""
     if b"\r" not in raw:
         return raw.replace(b"\n", b"\r\n")
+    if b"\r\n" in raw and raw.count(b"\r") == raw.count(b"\r\n") == raw.count(b"\n"):
+        return raw  # already clean: the common case, no copies
     raw = raw.replace(b"\r\n", b"\n")
     raw = raw.replace(b"\r", b" ")
     return raw.replace(b"\n", b"\r\n")
 
 
 def parse_message(raw: bytes, envelope: Envelope, limits: Any) -> Inspection:
+    """Read a whole message; attachments are left as `Part`s for `gateway.extract.extract_all`."""
+    raw = normalise_line_endings(raw)
     insp = Inspection(envelope=envelope, size=len(raw))
-    depth = _max_multipart_depth(raw)
-    if depth > limits.max_mime_depth:
-        insp.findings.append(
-            _uninspectable(
-                "MIME_NESTING", "message", f"multipart nesting deeper than {limits.max_mime_depth}"
-            )
-        )
-        # still read the top-level headers so the policy and the reviewer see who and what
-        try:
-            head = raw.split(b"\r\n\r\n", 1)[0] if b"\r\n\r\n" in raw else raw.split(b"\n\n", 1)[0]
-            msg = email.message_from_bytes(head + b"\r\n\r\n", policy=_POLICY)
-            _read_headers(msg, insp, "header", quoted=False, top=True)
-        except Exception:
-            pass
-        return insp
-    try:
-        msg = email.message_from_bytes(raw, policy=_POLICY)
-    except RecursionError:
-        insp.findings.append(_uninspectable("MIME_NESTING", "message", "nesting too deep to parse"))
-        return insp
-    walker = _Walker(insp, limits)
-    try:
-        _read_headers(msg, insp, "header", quoted=False, top=True)
-        walker.walk(msg, prefix="", quoted=False, depth=0)
-    except RecursionError:
-        insp.findings.append(_uninspectable("MIME_NESTING", "message", "nesting too deep to parse"))
-    except Exception as exc:  # a parser bug must not let the message through unread
-        insp.findings.append(_uninspectable("PARSE_ERROR", "message", type(exc).__name__))
+    insp.parts.extend(read_message(raw, insp, limits, top=True))
     return insp
 
 
-def _uninspectable(kind: str, where: str, why: str) -> Finding:
-    return Finding(category=UNINSPECTABLE, type=kind, where=where, score=1.0, evidence=why, detector="mime")
+def read_message(
+    raw: bytes,
+    insp: Inspection,
+    limits: Any,
+    *,
+    prefix: str = "",
+    quoted: bool = False,
+    top: bool = False,
+    take_text: Callable[[str], str] | None = None,
+) -> list[Part]:
+    """Read one message into `insp` (segments, findings) and return its attachments.
+
+    `prefix` is prepended to every location ("attachment:fwd.eml/"), and
+    `quoted` marks everything read as forwarded. `take_text` is the text
+    budget to draw on (the extractors pass theirs for attached messages).
+    """
+    walker = _Walker(insp, limits, take_text=take_text, top=top)
+    where = prefix.rstrip("/") or "message"
+    max_depth = min(int(limits.max_mime_depth), _HARD_DEPTH)
+    shape = scan_structure(raw, max_depth, int(limits.max_parts))
+    if shape.cut is not None:
+        why = (
+            f"multipart nesting deeper than {max_depth}"
+            if shape.reason == "MIME_NESTING"
+            else f"more than {limits.max_parts} MIME parts"
+        )
+        walker.finding(shape.reason, where, why)
+        raw = raw[: shape.cut]
+    msg: Message | None
+    try:
+        msg = BytesParser(policy=_POLICY).parsebytes(raw)
+    except RecursionError:
+        walker.finding("MIME_NESTING", where, "nesting too deep to parse")
+        msg = _headers_only(raw)
+    except Exception as exc:  # the stdlib parser is lenient; anything it still raises is unreadable
+        walker.finding("PARSE_ERROR", where, f"message could not be parsed ({type(exc).__name__})")
+        msg = _headers_only(raw)
+    if msg is None:
+        return []
+    try:
+        walker.read_headers(msg, prefix, quoted=quoted, top=top)
+        walker.walk(msg, prefix=prefix, quoted=quoted, truncated=shape.cut is not None)
+    except RecursionError:
+        walker.finding("MIME_NESTING", where, "nesting too deep to read")
+    except Exception as exc:  # a parser defect must not let the message through unread
+        walker.finding("PARSE_ERROR", where, f"message could not be read ({type(exc).__name__})")
+    if walker.truncated_text:
+        walker.finding("TEXT_LIMIT", where, f"more than {limits.max_text_chars} characters of text")
+    return walker.parts
 
 
-def _max_multipart_depth(raw: bytes) -> int:
-    """A cheap upper bound on nesting: how many distinct boundaries are declared."""
-    return len(set(re.findall(rb'boundary\s*=\s*"?([^";\r\n]+)', raw[:20_000_000], re.IGNORECASE)))
+def _headers_only(raw: bytes) -> Message | None:
+    end = raw.find(b"\r\n\r\n")
+    head = raw[: end if end >= 0 else min(len(raw), 1_000_000)]
+    try:
+        return BytesParser(policy=_POLICY).parsebytes(head + b"\r\n\r\n", headersonly=True)
+    except Exception:
+        return None
 
 
-def _decode_header(msg: Message, name: str) -> list[str]:
-    out = []
-    for v in msg.get_all(name) or []:
-        try:
-            out.append(str(v))
-        except Exception:
-            out.append(str(v).encode("ascii", "replace").decode())
-    return out
-
-
-def _read_headers(msg: Message, insp: Inspection, where_prefix: str, *, quoted: bool, top: bool) -> None:
-    for name in _TEXT_HEADERS:
-        for value in _decode_header(msg, name):
-            insp.segments.append(Segment(value, f"{where_prefix}:{name}", quoted=quoted, kind="header"))
-            if top and name == "Subject" and not insp.subject:
-                insp.subject = value
-    if top:
-        try:
-            items = list(msg.items())
-        except Exception:
-            items = list(msg.raw_items()) if isinstance(msg, EmailMessage) else []
-        for k, v in items:
-            try:
-                insp.headers.append((k, str(v)))
-            except Exception:
-                continue
-    for name in _ADDRESS_HEADERS:
-        values = _decode_header(msg, name)
-        if not values:
-            continue
-        try:
-            pairs = getaddresses(values)
-        except Exception:
-            pairs = []
-        for display, addr in pairs:
-            insp.correspondents.append((display, addr))
-            if display:
-                insp.segments.append(Segment(display, f"{where_prefix}:{name}", quoted=quoted, kind="name"))
+# --- the walker ----------------------------------------------------------------------------------
 
 
 class _Walker:
-    def __init__(self, insp: Inspection, limits: Any) -> None:
+    def __init__(
+        self, insp: Inspection, limits: Any, *, take_text: Callable[[str], str] | None, top: bool
+    ) -> None:
         self.insp = insp
         self.limits = limits
-        self.parts_seen = 0
-        self.too_many = False
+        self.parts: list[Part] = []
+        self.top = top
+        self.seen = 0
+        self.text_left = int(limits.max_text_chars)
+        self.truncated_text = False
+        self._take_text = take_text or self._own_budget
+        self._reported: set[tuple[str, str, str]] = set()
 
-    def walk(self, part: Message, *, prefix: str, quoted: bool, depth: int) -> None:
-        self.parts_seen += 1
-        if self.parts_seen > self.limits.max_parts:
-            if not self.too_many:
-                self.too_many = True
-                self.insp.findings.append(
-                    _uninspectable(
-                        "TOO_MANY_PARTS", "message", f"more than {self.limits.max_parts} MIME parts"
-                    )
-                )
+    def _own_budget(self, text: str) -> str:
+        if len(text) <= self.text_left:
+            self.text_left -= len(text)
+            return text
+        self.truncated_text = True
+        kept = text[: max(self.text_left, 0)]
+        self.text_left = 0
+        return kept
+
+    def finding(self, kind: str, where: str, why: str, *, reason: str = "") -> None:
+        key = (kind, where, reason)
+        if key in self._reported:
             return
-        if depth > self.limits.max_mime_depth:
-            self.insp.findings.append(_uninspectable("MIME_NESTING", prefix or "message", "nesting too deep"))
-            return
-        self._check_ambiguity(part, prefix)
-        ctype = part.get_content_type()
-        if part.is_multipart():
-            if ctype == "message/rfc822" or ctype.startswith("message/"):
-                for sub in part.get_payload() or []:
-                    if isinstance(sub, Message):
-                        self._forwarded(sub, prefix=prefix, depth=depth)
-                return
-            for sub in part.get_payload() or []:
-                if isinstance(sub, Message):
-                    self.walk(sub, prefix=prefix, quoted=quoted, depth=depth + 1)
-            return
-        filename = _filename(part)
-        disposition = (part.get_content_disposition() or "").lower()
-        is_attachment = disposition == "attachment" or bool(filename)
-        if ctype in ("text/plain", "text/html") and not is_attachment:
-            text = _text_of(part)
-            if text is None:
-                self.insp.findings.append(
-                    _uninspectable("UNDECODABLE_TEXT", prefix or "body", "body text could not be decoded")
-                )
-                return
-            self._body(text, html=ctype == "text/html", prefix=prefix, quoted=quoted)
-            return
-        try:
-            data = part.get_payload(decode=True) or b""
-        except Exception:
-            self.insp.findings.append(
-                _uninspectable("UNDECODABLE_PART", prefix or "attachment", "attachment could not be decoded")
+        self._reported.add(key)
+        self.insp.findings.append(
+            Finding(
+                category=UNINSPECTABLE,
+                type=kind,
+                where=where,
+                score=1.0,
+                evidence=why,
+                detector="mime",
+                details={"reason": reason} if reason else {},
             )
+        )
+
+    def segment(self, text: str, where: str, *, quoted: bool, kind: str) -> None:
+        if not text.strip():
             return
+        kept = self._take_text(text)
+        if kept.strip():
+            self.insp.segments.append(Segment(kept, where, quoted=quoted, kind=kind))
+
+    # headers
+
+    def read_headers(self, msg: Message, prefix: str, *, quoted: bool, top: bool) -> None:
+        if top:
+            for k, v in msg.raw_items():
+                self.insp.headers.append((k, _header_text(v)))
+        for name in _TEXT_HEADERS:
+            for value in _header_values(msg, name):
+                self.segment(value, f"{prefix}header:{name}", quoted=quoted, kind="header")
+                if top and name == "Subject" and not self.insp.subject:
+                    self.insp.subject = value
+        for name in _ADDRESS_HEADERS:
+            values = _header_values(msg, name)
+            if not values:
+                continue
+            try:
+                pairs = getaddresses(values)
+            except Exception:  # a malformed address list: the names are still read as text below
+                pairs = [(v, "") for v in values]
+            for display, addr in pairs:
+                self.insp.correspondents.append((display, addr))
+                if display:
+                    self.segment(display, f"{prefix}header:{name}", quoted=quoted, kind="name")
+
+    # the tree
+
+    def walk(self, root: Message, *, prefix: str, quoted: bool, truncated: bool) -> None:
+        stack: list[tuple[Message, str, bool, int]] = [(root, prefix, quoted, 0)]
+        max_depth = min(int(self.limits.max_mime_depth), _HARD_DEPTH)
+        while stack:
+            part, pfx, q, depth = stack.pop()
+            self.seen += 1
+            where = pfx.rstrip("/") or "message"
+            if self.seen > self.limits.max_parts:
+                self.finding("TOO_MANY_PARTS", where, f"more than {self.limits.max_parts} MIME parts")
+                return
+            if depth > max_depth:
+                self.finding("MIME_NESTING", where, f"multipart nesting deeper than {max_depth}")
+                continue
+            self.check_ambiguity(part, pfx, truncated=truncated)
+            children = self.visit(part, pfx, q, depth)
+            stack.extend(reversed(children))
+
+    def visit(
+        self, part: Message, pfx: str, quoted: bool, depth: int
+    ) -> list[tuple[Message, str, bool, int]]:
+        ctype = part.get_content_type()
+        payload = part.get_payload()
+        if part.is_multipart() and isinstance(payload, list):
+            subs = [p for p in payload if isinstance(p, Message)]
+            if part.get_content_maintype() == "message":
+                return [self._forwarded(sub, part, pfx, depth) for sub in subs[:1]]
+            for extra, label in ((part.preamble, "preamble"), (part.epilogue, "epilogue")):
+                if extra and not _BOILERPLATE.match(extra):
+                    self.segment(extra, f"{pfx}{label}", quoted=quoted, kind="body")
+            return [(sub, pfx, quoted, depth + 1) for sub in subs]
+        filename = _filename(part)
+        disposition = part.get_content_disposition() or ""
+        if part.get_content_maintype() == "multipart":
+            # a multipart whose boundary never appears: clients disagree on what it shows
+            self.finding(
+                "AMBIGUOUS_MIME",
+                pfx.rstrip("/") or "message",
+                "multipart without its boundary",
+                reason="missing_boundary",
+            )
+            self.body(_decoded_text(part), html=False, pfx=pfx, quoted=quoted)
+            return []
+        if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
+            text = _decoded_text(part)
+            if ctype == "text/plain" and _param(part, "format") == "flowed":
+                text = unflow(text, delsp=_param(part, "delsp") == "yes")
+            self.body(text, html=ctype == "text/html", pfx=pfx, quoted=quoted)
+            return []
+        try:
+            data = part.get_payload(decode=True)
+        except Exception:  # a damaged transfer encoding: keep the raw payload for the extractors
+            data = str(payload).encode("utf-8", "replace")
+        if not isinstance(data, bytes):
+            data = b""
         name = filename or f"unnamed.{ctype.split('/')[-1]}"
-        where = f"{prefix}attachment:{name}" if not prefix else f"{prefix}/{name}"
-        self.insp.parts.append(
+        self.parts.append(
             Part(
-                data=bytes(data),
+                data=data,
                 content_type=ctype,
                 filename=name,
-                where=where,
+                where=f"{pfx}attachment:{name}",
                 quoted=quoted,
                 inline=disposition == "inline",
             )
         )
+        return []
 
-    def _forwarded(self, sub: Message, *, prefix: str, depth: int) -> None:
-        subject = str(sub.get("Subject", "") or "")[:60] or "message"
-        where = f"{prefix}forwarded:{subject}" if not prefix else f"{prefix}/forwarded:{subject}"
-        _read_headers(sub, self.insp, where, quoted=True, top=False)
-        self.walk(sub, prefix=where + "/", quoted=True, depth=depth + 1)
+    def _forwarded(
+        self, sub: Message, container: Message, pfx: str, depth: int
+    ) -> tuple[Message, str, bool, int]:
+        name = _filename(container)
+        inner = f"{pfx}attachment:{name}/" if name else f"{pfx}forwarded/"
+        self.read_headers(sub, inner, quoted=True, top=False)
+        return (sub, inner, True, depth + 1)
 
-    def _body(self, text: str, *, html: bool, prefix: str, quoted: bool) -> None:
-        where = (prefix.rstrip("/") + "/" if prefix else "") + ("html" if html else "body")
+    def body(self, text: str, *, html: bool, pfx: str, quoted: bool) -> None:
+        where = f"{pfx}{'html' if html else 'body'}"
         if html:
-            own, q = html_to_text(text)
-            own, q2 = split_quoted(own)
-            q = "\n".join(x for x in (q, q2) if x)
+            own, quoted_html = html_to_text(text)
+            own, quoted_text = split_quoted(own)
+            q = "\n".join(x for x in (quoted_text, quoted_html) if x)
         else:
             own, q = split_quoted(text)
-        if own.strip():
-            self.insp.segments.append(Segment(own, where, quoted=quoted, kind="body"))
-        if q.strip():
-            self.insp.segments.append(Segment(q, where, quoted=True, kind="body"))
+        self.segment(own, where, quoted=quoted, kind="body")
+        self.segment(q, where, quoted=True, kind="body")
+        if _PGP_BLOCK in text:
+            self.finding("ENCRYPTED_MESSAGE", where, "text encrypted with PGP")
 
-    def _check_ambiguity(self, part: Message, prefix: str) -> None:
-        where = prefix.rstrip("/") or "message"
-        ctes = part.get_all("Content-Transfer-Encoding") or []
-        if len({str(c).strip().lower() for c in ctes}) > 1 or len(ctes) > 1:
-            self.insp.findings.append(
-                _uninspectable("AMBIGUOUS_MIME", where, "duplicate Content-Transfer-Encoding")
+    # ambiguity (reliability.md S5)
+
+    def check_ambiguity(self, part: Message, pfx: str, *, truncated: bool) -> None:
+        name = _filename(part)
+        where = f"{pfx}attachment:{name}" if name else (pfx.rstrip("/") or "message")
+        raw: dict[str, list[str]] = {}
+        for k, v in part.raw_items():
+            raw.setdefault(k.lower(), [])
+            raw[k.lower()].append(_unfold(v))
+        for header, reason in (
+            ("content-transfer-encoding", "duplicate_transfer_encoding"),
+            ("content-type", "duplicate_content_type"),
+            ("content-disposition", "duplicate_content_disposition"),
+        ):
+            values = {v.strip().lower() for v in raw.get(header, [])}
+            if len(values) > 1:
+                self.finding("AMBIGUOUS_MIME", where, f"{header} given twice, differently", reason=reason)
+        content_type = ";".join(raw.get("content-type", []))
+        if _count_param(content_type, "boundary") > 1:
+            self.finding(
+                "AMBIGUOUS_MIME", where, "boundary parameter given twice", reason="duplicate_boundary"
             )
-        ctypes = part.get_all("Content-Type") or []
-        if len(ctypes) > 1:
-            self.insp.findings.append(_uninspectable("AMBIGUOUS_MIME", where, "duplicate Content-Type"))
-        raw_ct = _raw_header(part, "Content-Type")
-        if len(re.findall(r"(?i)(?:^|;)\s*boundary\s*=", raw_ct)) > 1:
-            self.insp.findings.append(_uninspectable("AMBIGUOUS_MIME", where, "duplicate boundary parameter"))
-        raw_cd = _raw_header(part, "Content-Disposition") + ";" + raw_ct
-        names = _all_filenames(raw_cd)
-        if len({n.lower() for n in names}) > 1:
-            self.insp.findings.append(_uninspectable("AMBIGUOUS_MIME", where, "conflicting file names"))
-        if any("=?" in n and "?=" in n for n in re.findall(r'(?i)filename\s*=\s*"([^"]*)"', raw_cd)):
-            self.insp.findings.append(_uninspectable("AMBIGUOUS_MIME", where, "encoded-word in a filename"))
+        disposition = ";".join(raw.get("content-disposition", []))
+        names, encoded_word = _all_filenames(disposition, "filename")
+        ct_names, ct_encoded = _all_filenames(content_type, "name")
+        if encoded_word or ct_encoded:
+            self.finding(
+                "AMBIGUOUS_MIME", where, "encoded-word in a file name", reason="encoded_word_filename"
+            )
+        if len({_fold(n) for n in names + ct_names}) > 1:
+            self.finding(
+                "AMBIGUOUS_MIME",
+                where,
+                "file name differs between its parameters",
+                reason="filename_conflict",
+            )
+        if not truncated:
+            for defect in part.defects:
+                if isinstance(
+                    defect,
+                    email.errors.StartBoundaryNotFoundDefect | email.errors.MultipartInvariantViolationDefect,
+                ):
+                    self.finding(
+                        "AMBIGUOUS_MIME", where, "multipart boundary not found", reason="missing_boundary"
+                    )
 
 
-def _raw_header(part: Message, name: str) -> str:
-    for k, v in part.raw_items() if isinstance(part, EmailMessage) else part.items():
-        if k.lower() == name.lower():
-            return str(v)
-    return ""
+# --- helpers -------------------------------------------------------------------------------------
 
 
-def _all_filenames(raw: str) -> list[str]:
-    out = []
-    for m in re.finditer(r"(?i)(?:file)?name\*?(?:\d+\*?)?\s*=\s*(\"[^\"]*\"|[^;\s]+)", raw):
-        value = m.group(1).strip('"')
-        if "''" in value:
-            value = value.split("''", 1)[1]
-        from urllib.parse import unquote
+def _header_text(value: Any) -> str:
+    try:
+        return str(make_header(decode_header(str(value)))) if "=?" in str(value) else str(value)
+    except Exception:  # undecodable encoded-words: the raw text is still text
+        return str(value)
 
-        out.append(unquote(value))
+
+def _header_values(msg: Message, name: str) -> list[str]:
+    out: list[str] = []
+    try:
+        values = msg.get_all(name) or []
+    except Exception:  # a header the policy cannot parse: fall back to its raw text
+        values = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
+    for v in values:
+        try:
+            out.append(str(v))
+        except Exception:
+            out.append(_header_text(v))
     return out
+
+
+def _param(part: Message, name: str) -> str:
+    value = part.get_param(name)
+    return value.lower() if isinstance(value, str) else ""
+
+
+def _unfold(value: str) -> str:
+    return re.sub(r"\r?\n[ \t]+", " ", str(value))
+
+
+_PARAM = re.compile(
+    r';\s*([!#$%&\'*+\-.^_`|~0-9A-Za-z]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)',
+)
+
+
+def _params(header: str) -> list[tuple[str, str]]:
+    return [(m.group(1).lower(), m.group(2).strip()) for m in _PARAM.finditer(";" + header.split(";", 1)[-1])]
+
+
+def _count_param(header: str, name: str) -> int:
+    """How many logical values of a parameter (RFC 2231 continuations count once)."""
+    count = 0
+    for key, _ in _params(header):
+        base, _, rest = key.partition("*")
+        index = rest.rstrip("*")
+        if base == name and (not index.isdigit() or index == "0"):
+            count += 1
+    return count
+
+
+def _all_filenames(header: str, name: str) -> tuple[list[str], bool]:
+    """Every reading of a file name parameter, and whether an encoded-word was used."""
+    names: list[str] = []
+    encoded_word = False
+    pieces: dict[int, str] = {}
+    charset = ""
+    for key, value in _params(header):
+        base, star, rest = key.partition("*")
+        if base != name:
+            continue
+        value = value[1:-1].replace('\\"', '"') if value.startswith('"') and value.endswith('"') else value
+        if not star:
+            names.append(value)
+            if "=?" in value and "?=" in value:
+                encoded_word = True
+                names.append(_header_text(value))
+        elif rest == "":  # filename*=charset'lang'value
+            names.append(_rfc2231(value))
+        else:
+            index = rest.rstrip("*")
+            if index.isdigit():
+                if index == "0" and rest.endswith("*") and value.count("'") >= 2:
+                    charset = value.split("'", 1)[0]
+                    value = value.split("'", 2)[2]
+                pieces[int(index)] = (
+                    unquote(value, encoding=charset or "utf-8", errors="replace")
+                    if rest.endswith("*")
+                    else value
+                )
+    if pieces:
+        names.append("".join(pieces[i] for i in sorted(pieces)))
+    return names, encoded_word
+
+
+def _rfc2231(value: str) -> str:
+    if value.count("'") >= 2:
+        charset, _lang, rest = value.split("'", 2)
+        try:
+            return unquote(rest, encoding=charset or "utf-8", errors="replace")
+        except LookupError:
+            return unquote(rest, errors="replace")
+    return unquote(value, errors="replace")
+
+
+def _fold(name: str) -> str:
+    """A file name compared loosely: an ASCII fallback of an accented name is the same name."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 def _filename(part: Message) -> str:
     try:
-        name = part.get_filename()
-    except Exception:
+        name = part.get_filename() or part.get_param("name")
+    except Exception:  # a parameter the policy cannot decode
         name = None
-    if not name:
-        ctype_name = part.get_param("name")
-        if isinstance(ctype_name, str):
-            name = ctype_name
-    return str(name or "").replace("/", "_").replace("\\", "_").strip()[:200]
+    if isinstance(name, tuple):  # an undecoded RFC 2231 triple
+        name = name[2]
+    text = str(name or "")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return text.replace("/", "_").replace("\\", "_").strip()[:200]
 
 
-def _text_of(part: Message) -> str | None:
+def _decoded_text(part: Message) -> str:
     try:
         payload = part.get_payload(decode=True)
     except Exception:
-        return None
-    if payload is None:
-        return ""
-    charset = part.get_content_charset() or "utf-8"
-    for cs in (charset, "utf-8", "cp1252", "latin-1"):
+        payload = None
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    charset = part.get_content_charset() or ""
+    for cs in (charset, "utf-8"):
+        if not cs:
+            continue
         try:
-            return bytes(payload).decode(cs)
+            return payload.decode(cs)
         except (LookupError, UnicodeDecodeError):
             continue
-    return bytes(payload).decode("utf-8", "replace")
+    return payload.decode("cp1252", "replace")
+
+
+def unflow(text: str, *, delsp: bool = False) -> str:
+    """Undo format=flowed soft line breaks (RFC 3676), so a wrapped number reads whole again."""
+    out: list[str] = []
+    carry = ""
+    carry_depth = -1
+    for line in text.replace("\r\n", "\n").split("\n"):
+        depth = len(line) - len(line.lstrip(">"))
+        body = line[depth:]
+        if body.startswith(" "):
+            body = body[1:]  # space-stuffing
+        if carry and depth != carry_depth:
+            out.append(">" * carry_depth + (" " if carry_depth else "") + carry)
+            carry = ""
+        if body.endswith(" ") and body.strip() != "--":
+            carry += body[:-1] if delsp else body
+            carry_depth = depth
+            continue
+        full = carry + body
+        carry = ""
+        out.append(">" * depth + (" " if depth else "") + full)
+    if carry:
+        out.append(">" * carry_depth + (" " if carry_depth else "") + carry)
+    return "\n".join(out)
+
+
+# --- quoted text -----------------------------------------------------------------------------------
+
+_SEPARATOR = re.compile(
+    r"^\s*(?:-{2,}\s*(?:original message|forwarded message|message transféré|weitergeleitete nachricht)\s*-{2,}"
+    r"|begin forwarded message:"
+    r"|_{10,})\s*$",
+    re.IGNORECASE,
+)
+_OUTLOOK_FROM = re.compile(r"^\s*\*?(?:from|von|de):\*?\s+\S", re.IGNORECASE)
+_OUTLOOK_NEXT = re.compile(r"^\s*\*?(?:sent|date|to|cc|subject|gesendet|envoyé):\*?\s", re.IGNORECASE)
+_ATTRIBUTION_END = re.compile(r"(?:wrote|writes|a écrit|schrieb)\s*:\s*$", re.IGNORECASE)
+_ATTRIBUTION_START = re.compile(r"^\s*(?:on|le|am)\s.+", re.IGNORECASE)
 
 
 def split_quoted(text: str) -> tuple[str, str]:
-    """(what the sender wrote, what they quoted or forwarded)."""
-    text = text.replace("\r\n", "\n")
-    own_lines: list[str] = []
-    quoted_lines: list[str] = []
-    m = _QUOTE_HEAD.search(text) or _OUTLOOK_HEAD.search(text)
-    head, tail = (text[: m.start()], text[m.start() :]) if m else (text, "")
-    for line in head.split("\n"):
-        (quoted_lines if line.lstrip().startswith(">") else own_lines).append(line)
-    if tail:
-        quoted_lines.append(tail)
-    return "\n".join(own_lines).strip(), "\n".join(quoted_lines).strip()
+    """(what the sender wrote, what they quoted or forwarded).
+
+    Quoted: "> " lines; an "On ... wrote:" attribution and, when the text
+    after it is not marked with ">" (top-posting), everything after it;
+    everything after an "Original Message" / "Forwarded message" separator,
+    an Outlook "From: / Sent: / To:" header block or a line of underscores.
+    Replies written between ">" blocks stay the sender's own.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    own: list[str] = []
+    quoted: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.lstrip().startswith(">"):
+            quoted.append(line)
+            i += 1
+            continue
+        if _SEPARATOR.match(line) or _outlook_block(lines, i):
+            quoted.extend(lines[i:])
+            break
+        span = _attribution(lines, i)
+        if span:
+            quoted.extend(lines[i : i + span])
+            i += span
+            following = next((x for x in lines[i:] if x.strip()), "")
+            if not following.lstrip().startswith(">"):
+                quoted.extend(lines[i:])  # top-posted reply: the rest is the earlier message
+                break
+            continue
+        own.append(line)
+        i += 1
+    return "\n".join(own).strip(), "\n".join(quoted).strip()
+
+
+def _outlook_block(lines: list[str], i: int) -> bool:
+    if not _OUTLOOK_FROM.match(lines[i]):
+        return False
+    following = [x for x in lines[i + 1 : i + 4] if x.strip()]
+    return bool(following) and _OUTLOOK_NEXT.match(following[0]) is not None
+
+
+def _attribution(lines: list[str], i: int) -> int:
+    """How many lines an "On <date>, <name> wrote:" attribution starting at line i spans (0: none)."""
+    if not _ATTRIBUTION_START.match(lines[i]):
+        return 0
+    for span in (1, 2, 3):
+        if i + span > len(lines):
+            break
+        joined = " ".join(lines[i : i + span])
+        if _ATTRIBUTION_END.search(joined) and re.search(r"\d|@|<", joined):
+            return span
+    return 0

@@ -1,0 +1,178 @@
+"""Office Open XML and OpenDocument packages: the ZIP guard, shared parts, and a fallback reader.
+
+Every package reader calls `open_package` first: it refuses encrypted
+members and packages whose declared sizes would cross the message's
+expansion budget or ratio, before python-docx, openpyxl, python-pptx or
+odfpy decompress anything. (zipfile never yields more than a member's
+declared size - it stops and fails the CRC - so the declared sizes bound
+what the libraries can inflate.)
+
+`read_any` reads the text of every XML part of a package no specific
+reader accepts (a macro-enabled or unusual package, or one its library
+rejects), so nothing in a package goes unread just because its type is
+odd. lxml's one home; entities are never resolved and the network never
+touched.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from lxml import etree
+
+from gateway.extract.context import Context, Unreadable
+
+#: parts whose text is read by the fallback reader
+_XML_SUFFIXES = (".xml", ".rels")
+_SKIP_PARTS = ("[Content_Types].xml", "docProps/", "_rels/", "customXml/", "xl/styles.xml", "word/styles.xml")
+#: embedded files inside a package that are read as files of their own
+_EMBEDDED_DIRS = (
+    "word/embeddings/",
+    "xl/embeddings/",
+    "ppt/embeddings/",
+    "word/media/",
+    "ppt/media/",
+    "xl/media/",
+)
+_APP_PROPS = {"Company": "company", "Manager": "manager", "Application": "application", "Pages": "page_count"}
+
+
+def open_package(data: bytes, ctx: Context) -> zipfile.ZipFile:
+    """The package as a ZipFile, after checking it within the limits; raises Unreadable/LimitExceeded."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except zipfile.BadZipFile as exc:
+        raise Unreadable("PARSE_ERROR", f"damaged package ({exc})"[:200]) from None
+    if len(infos) > ctx.limits.max_archive_entries:
+        raise Unreadable("ARCHIVE_LIMIT", f"package has more than {ctx.limits.max_archive_entries} parts")
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise Unreadable("ENCRYPTED_OFFICE", "package members are encrypted")
+    declared = sum(i.file_size for i in infos)
+    ctx.budget.check_ratio(declared, len(data))
+    ctx.budget.take_bytes(declared)
+    return zf
+
+
+def app_properties(zf: zipfile.ZipFile) -> dict[str, Any]:
+    """Company, manager and application from docProps/app.xml (python-docx and -pptx skip them)."""
+    try:
+        root = _parse(zf.read("docProps/app.xml"))
+    except Exception:
+        return {}
+    out: dict[str, Any] = {}
+    for el in root:
+        name = etree.QName(el).localname
+        if name in _APP_PROPS and el.text:
+            out[_APP_PROPS[name]] = el.text.strip()[:500]
+    return out
+
+
+def core_properties(props: Any) -> dict[str, Any]:
+    """The core properties python-docx, python-pptx and openpyxl share (docProps/core.xml)."""
+    out: dict[str, Any] = {}
+    for attr, key in (
+        ("title", "title"),
+        ("subject", "subject"),
+        ("author", "author"),
+        ("creator", "author"),
+        ("keywords", "keywords"),
+        ("comments", "comments"),
+        ("description", "comments"),
+        ("category", "category"),
+        ("last_modified_by", "last_modified_by"),
+        ("lastModifiedBy", "last_modified_by"),
+        ("created", "created"),
+        ("modified", "modified"),
+        ("revision", "revision"),
+    ):
+        value = getattr(props, attr, None)
+        if value is None or value == "" or key in out:
+            continue
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)[:500]
+    return out
+
+
+def properties_text(metadata: dict[str, Any]) -> str:
+    """The descriptive properties as text: a title or subject can name a patient."""
+    lines = [
+        f"{label}: {metadata[key]}"
+        for key, label in (
+            ("title", "Title"),
+            ("subject", "Subject"),
+            ("keywords", "Keywords"),
+            ("comments", "Comments"),
+            ("category", "Category"),
+        )
+        if metadata.get(key)
+    ]
+    return "\n".join(lines)
+
+
+def embedded(zf: zipfile.ZipFile, ctx: Context) -> None:
+    """Objects and pictures embedded in the package, each read as a file of its own."""
+    for info in zf.infolist():
+        if info.is_dir() or not info.filename.startswith(_EMBEDDED_DIRS):
+            continue
+        ctx.check_time()
+        ctx.budget.take_entry()
+        ctx.child(zf.read(info), info.filename)
+
+
+def read_any(data: bytes, ctx: Context) -> None:
+    """Fallback: the text of every XML part, part by part."""
+    zf = open_package(data, ctx)
+    kept = [ctx.text(package_text(zf, ctx))]
+    ctx.artifact("document", metadata={"format": "ooxml"}, text="".join(kept))
+    embedded(zf, ctx)
+
+
+def package_text(zf: zipfile.ZipFile, ctx: Context, prefixes: tuple[str, ...] = ()) -> str:
+    out: list[str] = []
+    for info in zf.infolist():
+        name = info.filename
+        if not name.endswith(_XML_SUFFIXES) or name.startswith(_SKIP_PARTS) or name.endswith(".rels"):
+            continue
+        if prefixes and not name.startswith(prefixes):
+            continue
+        ctx.check_time()
+        text = xml_text(zf.read(info))
+        if text.strip():
+            out.append(text)
+    return "\n".join(out)
+
+
+def xml_text(xml: bytes) -> str:
+    """The text runs of an OOXML part (w:t, a:t, x:t, w:delText), one line per paragraph or cell."""
+    lines: list[str] = []
+    current: list[str] = []
+    try:
+        for _event, el in etree.iterparse(
+            io.BytesIO(xml), events=("end",), resolve_entities=False, no_network=True, recover=True
+        ):
+            if not isinstance(el.tag, str):
+                continue
+            name = el.tag.rsplit("}", 1)[-1]
+            if name in ("t", "delText", "v"):
+                current.append(el.text or "")
+            elif name == "tab":
+                current.append("\t")
+            elif name in ("br", "cr"):
+                current.append(" ")
+            elif name in ("p", "si", "tc", "c"):
+                if current:
+                    lines.append("".join(current))
+                    current = []
+                el.clear(keep_tail=True)
+    except etree.XMLSyntaxError:
+        pass
+    if current:
+        lines.append("".join(current))
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _parse(xml: bytes) -> Any:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.fromstring(xml, parser)
