@@ -79,6 +79,7 @@ class LimitSettings:
     max_expanded_bytes: int = 200_000_000
     max_expansion_ratio: int = 150
     max_text_chars: int = 5_000_000
+    max_extract_seconds: float = 15.0  # reading attachments of one message; past it: uninspectable
 
 
 @dataclass(frozen=True)

@@ -72,10 +72,10 @@ def read(data: bytes, ctx: Context) -> None:
         raise Unreadable("PARSE_ERROR", "no DICOM header found")
     lines = []
     for keyword in IDENTIFYING:
-        elem = ds.data_element(keyword) if keyword in ds else None
-        if elem is None or elem.value in (None, ""):
+        tag: Any = ds.data_element(keyword) if keyword in ds else None
+        if tag is None or tag.value in (None, ""):
             continue
-        lines.append(f"{keyword}: {_readable(elem.VR, elem.value)}")
+        lines.append(f"{keyword}: {_readable(tag.VR, tag.value)}")
     ctx.text("\n".join(lines), kind="metadata")
     ctx.artifact("dicom", metadata=metadata)
     document = ds.get("EncapsulatedDocument")
