@@ -103,6 +103,7 @@ class DocumentSettings:
     organisation: str = "University of Example"
     markings: tuple[str, ...] = (
         "for internal use only",
+        "internal use only",
         "not for distribution",
         "not for circulation",
         "confidential - not for onward transmission",
@@ -110,6 +111,7 @@ class DocumentSettings:
         "not to be reproduced",
         "not to be distributed",
         "do not distribute",
+        "strictly confidential",
     )
     min_match_share: float = 0.2  # share of a registered document that makes a match
     min_match_words: int = 80  # words of a registered document that make an excerpt ("a few paragraphs")

@@ -64,6 +64,8 @@ _OPEN_LICENCE = re.compile(
     r"|(?:freely|publicly)\s+available|permission\s+is\s+(?:hereby\s+)?granted",
     re.IGNORECASE,
 )
+# "CONFIDENTIAL" written as a label (upper case), not the word in a sentence about confidentiality
+_CONFIDENTIAL_LABEL = re.compile(r"(?<![A-Za-z])(?:STRICTLY\s+)?CONFIDENTIAL(?![A-Za-z])")
 _HEAD_LINES = 8  # a document's title and heading are in its first lines
 _TITLE_CHARS = 160  # a heading is a short line; "minutes" deep in a sentence is not one
 
@@ -155,7 +157,9 @@ class DocumentDetector:
     def _marking(self, unit: _Unit) -> Finding | None:
         text = unit.text
         copyright_line = bool(self._copyright.search(text))
-        restrictive = [m for m, rx in self._markings if rx.search(text)]
+        restrictive = _outermost([m for m, rx in self._markings if rx.search(text)])
+        if _CONFIDENTIAL_LABEL.search(text) and not any("confidential" in m.lower() for m in restrictive):
+            restrictive.append("CONFIDENTIAL")
         minutes = self._minutes(text, unit.metadata)
         in_properties = any(self._org.search(v) for v in _property_values(unit.metadata))
         in_text = bool(self._org.search(text))
@@ -222,6 +226,12 @@ def _units(inspection: Inspection) -> list[_Unit]:
         if body:
             units.append(_Unit("\n\n".join(s.text for s in body), body[0].where, quoted, "body"))
     return units
+
+
+def _outermost(phrases: list[str]) -> list[str]:
+    """Drop phrases contained in a longer one found too ("internal use only" in "for internal use only")."""
+    low = [p.lower() for p in phrases]
+    return [p for p, lp in zip(phrases, low, strict=True) if not any(lp != o and lp in o for o in low)]
 
 
 def _property_values(metadata: dict[str, Any]) -> Iterable[str]:

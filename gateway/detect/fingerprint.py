@@ -47,6 +47,11 @@ MAX_POSTINGS = 50
 
 _HYPHEN_BREAK = re.compile(r"(\w)[-\u00ad\u2010]\s*\n\s*(\w)")
 _WORD = re.compile(r"[^\W_]+")
+# combining accents, and the invisible characters (soft hyphen, zero-width space/joiners, BOM) that
+# would otherwise split a word in two
+_COMBINING = re.compile(
+    r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u00ad\u200b-\u200f\u2060\ufeff]"
+)
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -61,11 +66,11 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The words of `text` after normalisation (see the module docstring)."""
-    text = unicodedata.normalize("NFKC", text)
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _WORD.findall(text)
+    if text.isascii():
+        return _WORD.findall(text.lower())
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return _WORD.findall(_COMBINING.sub("", text))
 
 
 def _token_hash(word: str) -> int:
@@ -216,7 +221,7 @@ class DocumentIndex:
             df = np.repeat(counts, counts)
         else:
             df = np.zeros(0, dtype=np.int64)
-        weights = 1.0 / np.maximum(df, 1)
+        weights = (1.0 / np.maximum(df, 1)).astype(np.float32)
         self._total_weight = np.bincount(d, weights=weights, minlength=len(docs)).astype(np.float64)
         self._sizes = np.maximum(sizes, 1)
         keep = df <= MAX_POSTINGS
@@ -243,7 +248,7 @@ class DocumentIndex:
         rules = rules or MatchRules()
         if not self.documents or fp.hashes.size == 0:
             return []
-        q = np.unique(fp.hashes)
+        q, inverse = np.unique(fp.hashes, return_inverse=True)
         lo = np.searchsorted(self._h, q, side="left")
         hi = np.searchsorted(self._h, q, side="right")
         counts = hi - lo
@@ -251,22 +256,24 @@ class DocumentIndex:
             return []
         qidx = np.repeat(np.arange(q.size), counts)
         # posting indices: lo[i], lo[i]+1, ..., hi[i]-1 for every query fingerprint i
-        post = (
-            np.arange(int(counts.sum()))
-            - np.repeat(np.cumsum(counts) - counts, counts)
-            + np.repeat(lo, counts)
-        )
+        starts = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+        post = np.arange(int(counts.sum())) + starts
         pdoc = self._d[post]
         pw = self._w[post]
         raw_hits = np.bincount(pdoc, minlength=self.size)
-        # candidates: enough fingerprints to possibly make min_run words, best first, a few only
-        floor = max(2, rules.min_run // (WINDOW + 1))
-        cands = np.flatnonzero(raw_hits >= floor)
+        # a document can only be judged a match if its hits could cover a run of min_run words
+        cands = np.flatnonzero(raw_hits * K >= rules.min_run)
         if cands.size == 0:
             return []
         weight_hits = np.bincount(pdoc, weights=pw, minlength=self.size)
         cands = cands[np.argsort(-weight_hits[cands] / self._total_weight[cands], kind="stable")][:50]
-        hits_of = {int(c): (qidx[pdoc == c], pw[pdoc == c]) for c in cands}
+        order = np.argsort(pdoc, kind="stable")
+        sorted_docs = pdoc[order]
+        hits_of: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for cand in cands:
+            a, b = np.searchsorted(sorted_docs, [cand, cand + 1])
+            sel = order[a:b]
+            hits_of[int(cand)] = (qidx[sel], pw[sel])
 
         claimed = np.zeros(q.size, dtype=bool)
         out: list[DocumentMatch] = []
@@ -277,7 +284,7 @@ class DocumentIndex:
                 free = ~claimed[qi]
                 if not free.any():
                     continue
-                m = self._judge(c, fp, q, qi[free], w[free], rules)
+                m = self._judge(c, fp, inverse, q.size, qi[free], w[free], rules)
                 if m is not None and (
                     best is None or (m.share, m.matched_words) > (best.share, best.matched_words)
                 ):
@@ -289,17 +296,29 @@ class DocumentIndex:
         return out
 
     def _judge(
-        self, c: int, fp: Fingerprints, q: np.ndarray, qi: np.ndarray, w: np.ndarray, rules: MatchRules
+        self,
+        c: int,
+        fp: Fingerprints,
+        inverse: np.ndarray,
+        nq: int,
+        qi: np.ndarray,
+        w: np.ndarray,
+        rules: MatchRules,
     ) -> DocumentMatch | None:
         doc = self.documents[c]
-        share = float(w.sum() / self._total_weight[c]) if self._total_weight[c] else 0.0
-        raw_share = float(qi.size / self._sizes[c])
-        covered = _covered_words(fp, q[qi], rules.min_run)
-        text_share = covered / max(fp.words, 1)
         need = min(rules.min_words, max(rules.min_run, int(rules.short_doc_share * doc.words)))
+        if qi.size * fp.k < need:  # cannot cover enough words, whatever their positions
+            return None
+        share = min(float(w.sum() / self._total_weight[c]), 1.0) if self._total_weight[c] else 0.0
+        if share < rules.min_share and qi.size * fp.k < rules.min_words:
+            return None
+        mask = np.zeros(nq, dtype=bool)
+        mask[qi] = True
+        covered = _covered_words(fp.positions[mask[inverse]], fp.k, fp.words, rules.min_run)
+        text_share = covered / max(fp.words, 1)
         if covered < need:
             return None
-        is_copy = min(share, 1.0) >= rules.min_share
+        is_copy = share >= rules.min_share
         is_excerpt = covered >= rules.min_words and text_share >= rules.min_text_share
         is_long_excerpt = covered >= rules.long_excerpt_words
         if not (is_copy or is_excerpt or is_long_excerpt):
@@ -308,29 +327,23 @@ class DocumentIndex:
             doc_id=doc.id,
             title=doc.title,
             classification=doc.classification,
-            share=min(share, 1.0),
-            raw_share=min(raw_share, 1.0),
+            share=share,
+            raw_share=min(float(qi.size / self._sizes[c]), 1.0),
             matched_words=covered,
             text_share=min(text_share, 1.0),
             doc_words=doc.words,
         )
 
 
-def _covered_words(fp: Fingerprints, matched: np.ndarray, min_run: int) -> int:
-    """Words of the text inside runs of >= min_run words covered by the matched fingerprints."""
-    sel = np.isin(fp.hashes, matched)
-    if not sel.any():
+def _covered_words(starts: np.ndarray, k: int, words: int, min_run: int) -> int:
+    """Words inside runs of >= min_run words covered by K-grams starting at `starts` (sorted)."""
+    if starts.size == 0:
         return 0
-    starts = fp.positions[sel]
-    delta = np.zeros(fp.words + 1, dtype=np.int32)
-    np.add.at(delta, starts, 1)
-    np.add.at(delta, np.minimum(starts + fp.k, fp.words), -1)
-    covered = np.cumsum(delta[:-1]) > 0
-    # run lengths of covered words
-    edges = np.diff(np.r_[0, covered.astype(np.int8), 0])
-    run_starts = np.flatnonzero(edges == 1)
-    run_ends = np.flatnonzero(edges == -1)
-    lengths = run_ends - run_starts
+    # K-grams whose starts are at most k apart overlap or touch: one run of covered words
+    breaks = np.flatnonzero(np.diff(starts) > k)
+    first = np.r_[starts[0], starts[breaks + 1]]
+    last = np.r_[starts[breaks], starts[-1]]
+    lengths = np.minimum(last + k, words) - first
     return int(lengths[lengths >= min_run].sum())
 
 

@@ -216,6 +216,22 @@ def test_not_the_universitys_markings(name: str, paragraphs: list[str]) -> None:
     assert scan(None, fx.message("x", {name: fx.docx_bytes(paragraphs)})) == []
 
 
+def test_confidential_label_on_a_document_naming_the_university() -> None:
+    """An upper-case CONFIDENTIAL label on a document that names the university is a marking."""
+    paragraphs = ["CONFIDENTIAL", "Exam board briefing, University of Northam", *fx.GUIDELINE[2:]]
+    (f,) = scan(None, fx.message("x", {"brief.docx": fx.docx_bytes(paragraphs)}))
+    assert f.type == MARKING and f.score >= 0.5 and "CONFIDENTIAL" in f.evidence
+
+
+def test_confidentiality_discussed_in_prose_is_not_a_marking() -> None:
+    """An essay naming the university and discussing what is confidential carries no marking."""
+    paragraphs = [
+        *fx.ESSAY,
+        "Everything a patient tells you is confidential, as the University of Northam reminds us.",
+    ]
+    assert scan(None, fx.message("x", {"essay.docx": fx.docx_bytes(paragraphs)})) == []
+
+
 def test_signature_naming_the_university_is_not_a_document() -> None:
     """A tutor's signature block with the university's name and a disclaimer is not a marking."""
     body = (
