@@ -63,7 +63,12 @@ def _extra_commands() -> list[Callable[[Any], None]]:
 
 
 #: (module, function adding its subparsers); each function sets `func` on its parsers
-_COMMAND_MODULES: tuple[tuple[str, str], ...] = (("gateway.commands.docs", "register"),)
+_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
+    ("gateway.commands.docs", "register"),
+    ("gateway.commands.quarantine", "register"),
+    ("gateway.commands.users", "register"),
+    ("gateway.commands.audit", "register"),
+)
 
 _EXTRA_COMMANDS = _extra_commands()
 

@@ -141,6 +141,9 @@ class WebSettings:
     max_failed_logins: int = 5
     tls_cert: str = _path()
     tls_key: str = _path()
+    tls_proxy: bool = False  # HTTPS is terminated by a reverse proxy on this host: Secure cookies, HSTS
+    max_failed_logins_per_ip: int = 20  # failed logins from one address before it is throttled
+    require_mfa: bool = False  # refuse logins of accounts without a TOTP authenticator
 
 
 @dataclass(frozen=True)

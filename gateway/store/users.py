@@ -110,8 +110,14 @@ class UserStore:
         self.db = db
         self.clock = clock
         self.hasher = hasher or PasswordHasher()
-        # verified against when the name is unknown, so both cases take the same time
-        self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
+        self._dummy: str = ""
+
+    @property
+    def _dummy_hash(self) -> str:
+        """Verified against when the name is unknown, so both cases take the same time."""
+        if not self._dummy:
+            self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
+        return self._dummy
 
     def migrate(self) -> None:
         self.db.migrate("users", MIGRATIONS)

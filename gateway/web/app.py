@@ -1,0 +1,121 @@
+"""The review UI's Starlette application: routes, error pages, and what it is built from.
+
+`create_app(settings, quarantine, deliver=..., on_decision=...)` takes the
+store and the release callable from the wiring (gateway.app): the web
+front end never imports the relay. See gateway/web/guard.py for the checks
+every endpoint passes and gateway/web/security.py for the response headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from gateway.config import LimitSettings
+from gateway.errors import StoreError
+from gateway.store.quarantine import Deliver, OnDecision, QuarantineStore, ReviewActions
+from gateway.store.users import UserStore
+from gateway.web import admin, auth, views
+from gateway.web.guard import WebContext
+from gateway.web.security import SecurityHeaders
+from gateway.web.templating import STATIC, Templates
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def serves_tls(settings: Any) -> bool:
+    web = settings.web
+    return bool(web.tls_cert and web.tls_key) or bool(getattr(web, "tls_proxy", False))
+
+
+def create_app(
+    settings: Any,
+    quarantine: QuarantineStore,
+    *,
+    deliver: Deliver | None,
+    on_decision: OnDecision | None = None,
+    users: UserStore | None = None,
+    clock: Callable[[], datetime] = _now,
+) -> Starlette:
+    """The review UI. `deliver(envelope, raw)` hands a released message to the next hop."""
+    if users is None:
+        users = UserStore(quarantine.db, clock=clock)
+        users.migrate()
+    templates = Templates()
+    ctx = WebContext(
+        settings=settings,
+        store=quarantine,
+        users=users,
+        actions=ReviewActions(quarantine, deliver, on_decision),
+        templates=templates,
+        clock=clock,
+        secure=serves_tls(settings),
+        limits=getattr(settings, "limits", None) or LimitSettings(),
+    )
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/messages", status_code=303)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return templates.page(
+            request,
+            "error.html",
+            {"status": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+        )
+
+    async def store_down(request: Request, exc: Exception) -> Response:
+        # fail closed (W1): without an audit row nothing may be shown
+        return templates.page(
+            request,
+            "error.html",
+            {
+                "status": 503,
+                "detail": "The quarantine database or its audit log is not available, so nothing can be shown. "
+                "Try again in a minute; if it persists, tell an administrator.",
+            },
+            status_code=503,
+        )
+
+    routes = [
+        Route("/", home, methods=["GET"]),
+        Route("/login", auth.login_form, methods=["GET"]),
+        Route("/login", auth.login, methods=["POST"]),
+        Route("/logout", auth.logout, methods=["POST"]),
+        Route("/messages", views.message_list, methods=["GET"]),
+        Route("/messages/bulk", views.bulk, methods=["POST"]),
+        Route("/messages/{qid}", views.message_view, methods=["GET"]),
+        Route("/messages/{qid}/reveal", views.reveal, methods=["POST"]),
+        Route("/messages/{qid}/release", views.release, methods=["POST"]),
+        Route("/messages/{qid}/reject", views.reject, methods=["POST"]),
+        Route("/messages/{qid}/delete", views.delete, methods=["POST"]),
+        Route("/messages/{qid}/attachments/{n:int}", views.download_attachment, methods=["GET"]),
+        Route("/messages/{qid}/original", views.download_original, methods=["GET"]),
+        Route("/stats", views.stats, methods=["GET"]),
+        Route("/admin/users", admin.users_page, methods=["GET"]),
+        Route("/admin/users", admin.users_add, methods=["POST"]),
+        Route("/admin/users/{name}/disable", admin.users_disable, methods=["POST"]),  # type: ignore[arg-type]
+        Route("/admin/users/{name}/enable", admin.users_enable, methods=["POST"]),  # type: ignore[arg-type]
+        Route("/admin/audit", admin.audit_page, methods=["GET"]),
+        Route("/admin/purge", admin.purge, methods=["POST"]),
+        Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders, hsts=ctx.secure)],
+        exception_handlers={HTTPException: http_error, StoreError: store_down},
+    )
+    app.state.ctx = ctx
+    return app

@@ -1,0 +1,95 @@
+"""A review UI on a temporary SQLite store, with a movable clock, a fake next hop and three accounts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from gateway.config import Settings
+from gateway.model import Envelope
+from gateway.store.db import Database
+from gateway.store.quarantine import QuarantineStore, ReviewDecision
+from gateway.store.users import UserStore, cheap_hasher
+from gateway.web.app import create_app
+from tests.quarantine_fixtures import ManualClock, make_store, settings_for
+
+PASSWORD = "a long enough password"
+
+
+class FakeNextHop:
+    """Records what release delivers; refuses with `error` when set."""
+
+    def __init__(self) -> None:
+        self.error: Exception | None = None
+        self.delivered: list[tuple[Envelope, bytes]] = []
+
+    async def __call__(self, env: Envelope, raw: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.delivered.append((env, raw))
+
+
+@dataclass
+class Ui:
+    settings: Settings
+    store: QuarantineStore
+    users: UserStore
+    clock: ManualClock
+    hop: FakeNextHop
+    decisions: list[ReviewDecision] = field(default_factory=list)
+    app: Any = None
+
+    def client(self, **kw: Any) -> TestClient:
+        return TestClient(self.app, follow_redirects=False, **kw)
+
+    def login(self, name: str, password: str = PASSWORD, client: TestClient | None = None) -> TestClient:
+        c = client or self.client()
+        r = c.post("/login", data={**login_fields(c), "name": name, "password": password})
+        assert r.status_code == 303, r.text
+        return c
+
+    def audit(self, **kw: Any) -> list[Any]:
+        return self.store.audit.records(**kw)
+
+
+def login_fields(c: TestClient) -> dict[str, str]:
+    page = c.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', page.text)
+    assert token, page.text
+    return {"login_token": token.group(1)}
+
+
+def csrf_of(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, "no CSRF token in the page"
+    return m.group(1)
+
+
+def make_ui(tmp_path: Path, **web: str) -> Iterator[Ui]:
+    body = "\n".join(f"{k} = {v}" for k, v in web.items())
+    settings = settings_for(tmp_path, web=body) if body else settings_for(tmp_path)
+    db = Database("", state_dir=tmp_path)
+    clock = ManualClock()
+    store = make_store(db, clock)
+    users = UserStore(db, clock=clock, hasher=cheap_hasher())
+    users.migrate()
+    users.add("rita", PASSWORD, "reviewer")
+    users.add("adam", PASSWORD, "admin")
+    users.add("sam", PASSWORD, "reviewer", scope=["other.example.org"])
+    ui = Ui(settings, store, users, clock, FakeNextHop())
+    ui.app = create_app(
+        settings, store, deliver=ui.hop, on_decision=ui.decisions.append, users=users, clock=clock
+    )
+    yield ui
+    db.close()
+
+
+@pytest.fixture()
+def ui(tmp_path: Path) -> Iterator[Ui]:
+    yield from make_ui(tmp_path)
