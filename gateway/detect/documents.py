@@ -21,14 +21,18 @@ here.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.detect.fingerprint import EMPTY_INDEX, DocumentIndex, DocumentMatch, MatchRules, fingerprint
+from gateway.errors import GatewayError
 from gateway.model import Finding, Inspection
 from gateway.model.finding import UNIVERSITY_DOCUMENT
+
+log = logging.getLogger(__name__)
 
 REGISTERED = "REGISTERED_DOCUMENT"
 MARKING = "UNIVERSITY_MARKING"
@@ -110,7 +114,16 @@ class DocumentDetector:
         ]
 
     def load(self) -> None:
-        """Nothing to load: the index comes from the store through `index`."""
+        """Warm the index once per worker, so the first message does not wait for it.
+
+        A store that cannot be read now is not fatal here: `detect` asks
+        again, and fails (closed, by policy) only if there is still no index.
+        """
+        if self.index is not None:
+            try:
+                self.index()
+            except GatewayError:
+                log.warning("document index not loaded yet; will retry on the first message")
 
     def detect(self, inspection: Inspection) -> list[Finding]:
         index = self.index() if self.index is not None else EMPTY_INDEX
@@ -213,7 +226,10 @@ def _units(inspection: Inspection) -> list[_Unit]:
     covered: list[str] = []
     for a in inspection.artifacts:
         if a.kind == "document" and a.text.strip():
-            units.append(_Unit(a.text, a.where, a.quoted, "attachment", dict(a.metadata)))
+            # a saved web page carries the site's copyright footer on public pages too: judge its
+            # markings like a body's
+            kind = "body" if a.metadata.get("format") == "html" else "attachment"
+            units.append(_Unit(a.text, a.where, a.quoted, kind, dict(a.metadata)))
             covered.append(a.where)
     for s in inspection.segments:
         if s.kind != "attachment" or not s.text.strip():

@@ -30,7 +30,10 @@ def text_of_file(data: bytes, filename: str, limits: Any) -> tuple[str, dict[str
     insp.parts.append(Part(data=data, content_type=ctype, filename=filename, where=where))
     extract_all(insp, _registration_limits(limits))
     for f in insp.findings:
-        if f.category == "uninspectable" and f.score >= 0.5:
+        # the file itself unreadable (or out of time); a part inside it that cannot be read (an
+        # embedded object) leaves the rest of the text, which is still worth registering
+        own_failure = f.where == where or (f.where == "message" and f.type != "TEXT_LIMIT")
+        if f.category == "uninspectable" and f.score >= 0.5 and own_failure:
             raise ExtractionError(f"cannot read {filename}: {f.evidence}")
     own = [a for a in insp.artifacts if a.where == where and a.kind == "document"]
     if own and own[0].text.strip():

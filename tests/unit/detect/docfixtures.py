@@ -213,6 +213,7 @@ _TYPES = {
     "pdf": ("application", "pdf"),
     "zip": ("application", "zip"),
     "txt": ("text", "plain"),
+    "html": ("text", "html"),
 }
 
 

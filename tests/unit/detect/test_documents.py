@@ -10,6 +10,7 @@ import pytest
 from gateway.config import DocumentSettings, Settings
 from gateway.detect.documents import MARKING, REGISTERED, DocumentDetector
 from gateway.detect.fingerprint import DocumentIndex, IndexedDocument, fingerprint, normalise
+from gateway.errors import StoreError
 from gateway.extract import extract_all
 from gateway.extract.files import text_of_file
 from gateway.model import Envelope, Finding
@@ -241,6 +242,25 @@ def test_signature_naming_the_university_is_not_a_document() -> None:
     assert scan(None, fx.message(body)) == []
 
 
+def test_forwarded_school_email_with_copyright_footer_is_not_a_document() -> None:
+    """A timetable email from the school, forwarded with its (c) footer, is not a marked document."""
+    body = (
+        "fyi, the new times\n\n---------- Forwarded message ---------\nFrom: Year 1 Office <y1@northam.ac.uk>\n"
+        "Subject: Timetable change\n\nThe anatomy practical on Tuesday moves to 2pm in the Kestrel Building.\n"
+        "Year 1 Office, School of Medicine\n(c) University of Northam 2026"
+    )
+    assert scan(None, fx.message(body)) == []
+
+
+def test_saved_public_web_page_with_copyright_footer_is_not_a_document() -> None:
+    """A saved page of the university's public site carries its (c) footer but is public."""
+    page = (
+        "<html><body><h1>Open day</h1><p>Visit the School of Medicine on 6 June and tour the "
+        "skills centre.</p><footer>(c) University of Northam 2026</footer></body></html>"
+    )
+    assert scan(None, fx.message("x", {"open day.html": page.encode()})) == []
+
+
 def test_marked_text_pasted_into_the_body() -> None:
     """Copyright and a restrictive marking together in the body count as a pasted document."""
     body = "Here it is:\n\n" + fx.text(fx.TUTOR_NOTES) + "\n\nbye"
@@ -252,3 +272,19 @@ def test_registered_match_is_not_also_reported_as_marking(handbook_index: Docume
     """The handbook carries a copyright line, but one finding (the registered match) is enough."""
     raw = fx.message("x", {"h.docx": fx.docx_bytes(fx.HANDBOOK)})
     assert [f.type for f in scan(handbook_index, raw)] == [REGISTERED]
+
+
+def test_load_warms_the_index_and_survives_an_unreadable_store() -> None:
+    """load() fetches the index once; a store error there is retried by detect, which then fails."""
+    calls: list[int] = []
+
+    def broken() -> DocumentIndex:
+        calls.append(1)
+        raise StoreError("database unreachable")
+
+    det = DocumentDetector(organisation=fx.ORG, markings=(), index=broken)
+    det.load()
+    assert calls == [1]
+    insp = parse_message(fx.message("hello"), ENV, LIMITS)
+    with pytest.raises(StoreError):
+        det.detect(insp)
