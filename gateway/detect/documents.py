@@ -197,6 +197,8 @@ class DocumentDetector:
                 score = 0.75
             elif minutes and (in_properties or in_text):
                 score = 0.7
+            elif minutes and restrictive:  # restricted minutes of a committee: an official document
+                score = 0.65
             elif copyright_line and not _OPEN_LICENCE.search(text):
                 score = 0.6
         if score == 0.0:

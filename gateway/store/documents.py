@@ -253,12 +253,13 @@ class IndexLoader:
         self._registry: DocumentRegistry | None = None
         self._index: DocumentIndex | None = None
         self._checked = float("-inf")
+        self._backoff = 0.0
         self._lock = threading.Lock()
 
     def __call__(self) -> DocumentIndex:
         with self._lock:
             now = self._clock()
-            if self._index is not None and now - self._checked < self._interval:
+            if self._index is not None and now - self._checked < max(self._interval, self._backoff):
                 return self._index
             self._checked = now
             try:
@@ -279,8 +280,13 @@ class IndexLoader:
         current = self._index
         if current is not None and current.version == self._registry.version():
             return
+        started = self._clock()
         self._index = self._registry.load_index()
-        log.info("document index loaded", extra={"documents": self._index.size})
+        took = self._clock() - started
+        # while staff add a folder of documents the counter moves all the time: do not spend
+        # more than a fifth of a worker's time rebuilding a large index
+        self._backoff = 4 * took
+        log.info("document index loaded", extra={"documents": self._index.size, "seconds": round(took, 2)})
 
 
 def index_loader(settings: Any) -> Callable[[], DocumentIndex]:

@@ -190,6 +190,13 @@ def test_committee_minutes_naming_the_university() -> None:
     assert f.type == MARKING and f.score >= 0.5 and "committee minutes" in f.evidence
 
 
+def test_restricted_committee_minutes_without_the_name() -> None:
+    """Committee minutes marked 'not for circulation' are official even when no name is given."""
+    paragraphs = ["Minutes of the Assessment Board, 9 June", "Not for circulation.", fx.COMMITTEE_MINUTES[2]]
+    (f,) = scan(None, fx.message("x", {"board.docx": fx.docx_bytes(paragraphs)}))
+    assert f.type == MARKING and f.score >= 0.5
+
+
 def test_restrictive_marking_with_organisation_in_properties_only() -> None:
     """'Not for distribution' on a document whose properties name the university is marked."""
     paragraphs = ["Rota for the skills lab", "NOT FOR DISTRIBUTION", *fx.GUIDELINE[2:]]

@@ -30,9 +30,12 @@ class Clock:
 
     def __init__(self) -> None:
         self.now = 0.0
+        self.step = 0.0  # added after every reading: time that passes while the loader works
 
     def __call__(self) -> float:
-        return self.now
+        now = self.now
+        self.now += self.step
+        return now
 
 
 @pytest.fixture()
@@ -145,3 +148,18 @@ def test_index_loader_reads_the_configured_store(tmp_path: Path) -> None:
     )
     DocumentRegistry(Database(url)).add(MINUTES, title="Minutes")
     assert index_loader(settings)().size == 1
+
+
+def test_loader_backs_off_when_rebuilding_is_slow(db: Database) -> None:
+    """An index that took long to build is not rebuilt again sooner than four times that long."""
+    clock = Clock()
+    loader = IndexLoader(lambda: db, interval=1.0, clock=clock)
+    DocumentRegistry(db).add(GUIDE, title="Ward guide")
+    clock.step = 3.0  # the first load "takes" 3 s
+    assert loader().size == 1
+    clock.step = 0.0
+    DocumentRegistry(db).add(MINUTES, title="Minutes")
+    clock.now = 10.0
+    assert loader().size == 1  # within 4 x 3 s of the last check
+    clock.now = 13.0
+    assert loader().size == 2
