@@ -85,19 +85,27 @@ class Connection:
             except ProtocolError as exc:
                 log.warning("milter: bad packet; closing", extra={"reason": str(exc)})
                 return
+            out = bytearray()  # the replies to one read go out in one write
             for packet in packets:
                 step = self.session.receive(packet)
                 if isinstance(step, Close):
+                    self.writer.write(bytes(out))  # replies owed before the violation (closing flushes them)
                     if step.protocol_error:
                         log.warning("milter: protocol error; closing", extra={"reason": step.reason})
                     return
                 if isinstance(step, EndOfMessage):
+                    if out:
+                        self.writer.write(bytes(out))
+                        out.clear()
                     result = await self._judge(step.message)
-                    self.writer.write(b"".join(self.session.finish(result)))
+                    out += b"".join(self.session.finish(result))
                     self.messages += 1
                 else:
-                    self.writer.write(b"".join(step.packets))
-            await self.writer.drain()
+                    for reply in step.packets:
+                        out += reply
+            if out:
+                self.writer.write(bytes(out))
+                await self.writer.drain()
             if self.decoder.error is not None:
                 log.warning("milter: bad packet; closing", extra={"reason": str(self.decoder.error)})
                 return

@@ -17,10 +17,12 @@ import os
 import stat
 from pathlib import Path
 
-from gateway.config import MilterSettings, Settings, parse_hostport
+from gateway.config import MilterSettings, Settings
 from gateway.errors import ConfigError
 from gateway.milter import codec
 from gateway.milter.actions import Inspects, MessageActions
+from gateway.milter.address import parse_listen
+from gateway.milter.check import enforce as enforce_mta_check
 from gateway.milter.connection import Connection, Timing
 from gateway.milter.session import Session
 from gateway.store.base import Quarantine
@@ -28,21 +30,6 @@ from gateway.store.base import Quarantine
 log = logging.getLogger(__name__)
 
 MAX_PROGRESS_INTERVAL = 20.0
-
-
-def parse_listen(value: str) -> tuple[str, int] | Path:
-    """(host, port) for TCP, a Path for a unix socket."""
-    value = value.strip()
-    if value.startswith("unix:"):
-        value = value[len("unix:") :]
-        if not value:
-            raise ConfigError("unix: needs a socket path", key="milter.listen")
-        return Path(value)
-    if value.startswith(("/", "./", "../")):
-        return Path(value)
-    if value.startswith("inet:"):
-        value = value[len("inet:") :]
-    return parse_hostport(value, key="milter.listen")
 
 
 def wanted_actions(settings: MilterSettings) -> int:
@@ -145,6 +132,7 @@ async def start_milter(
     if not settings.milter.listen:
         raise ConfigError("is empty: the milter is disabled", key="milter.listen")
     _check(settings.milter)
+    enforce_mta_check(settings.milter)
     service = MilterService(settings, MessageActions(settings.milter, pipeline, quarantine))
     await service.start()
     return service

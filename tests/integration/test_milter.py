@@ -331,3 +331,24 @@ async def test_unix_socket_listener(tmp_path: Path) -> None:
     finally:
         await service.close()
     assert not path.exists()
+
+
+# --- the deploy check against the real Postfix --------------------------------------------------------
+
+
+def test_deploy_check_reads_the_real_postfix(mta: Mta, tmp_path: Path) -> None:
+    """`gateway milter check-postfix -c DIR` passes for this fail-closed Postfix and fails a fail-open one."""
+    config = tmp_path / "gateway.toml"
+    config.write_text(f'[milter]\nlisten = "127.0.0.1:{mta.milter_port}"\n')
+    cmd = [sys.executable, "-m", "gateway.cli", "--config", str(config), "milter", "check-postfix"]
+    ok = subprocess.run([*cmd, "-c", str(mta.postfix.conf)], capture_output=True, text=True, cwd=REPO)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "OK   milter_default_action = tempfail" in ok.stdout
+    saved = tmp_path / "postconf.txt"
+    saved.write_text(
+        subprocess.run(
+            ["postconf", "-c", str(mta.postfix.conf), "-x"], capture_output=True, text=True
+        ).stdout.replace("milter_default_action = tempfail", "milter_default_action = accept")
+    )
+    bad = subprocess.run([*cmd, "--postconf-output", str(saved)], capture_output=True, text=True, cwd=REPO)
+    assert bad.returncode == 1 and "FAIL milter_default_action = accept" in bad.stdout
