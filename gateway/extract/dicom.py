@@ -4,7 +4,7 @@ The pixel data is never loaded (stop_before_pixels). The artifact's
 metadata maps tag keywords to values (top-level and inside sequences,
 first occurrence wins, binary values left out). The identifying tags
 (patient, institution, study) also become one "metadata" segment, one
-"Keyword: value" line each, with person names written "Given Family" and
+"Keyword: value" line each, with person names written "Given Family" (capitalised, not shouted) and
 dates as YYYY-MM-DD, so the patient-identifier detectors read them like
 any text. An encapsulated PDF or CDA document inside is read as a file of
 its own.
@@ -97,8 +97,8 @@ def _readable(vr: str, value: Any) -> str:
     if vr == "PN" or isinstance(value, PersonName):
         name = PersonName(value) if not isinstance(value, PersonName) else value
         parts = [name.name_prefix, name.given_name, name.middle_name, name.family_name, name.name_suffix]
-        words = " ".join(p for p in parts if p)
-        return words or str(value).replace("^", " ").strip()
+        words = " ".join(p for p in parts if p) or str(value).replace("^", " ").strip()
+        return words.title() if words.isupper() else words  # DICOM names are often all capitals
     if vr == "DA":
         text = str(value)
         if len(text) == 8 and text.isdigit():

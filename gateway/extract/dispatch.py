@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import warnings
 from typing import Any
 
 from gateway.extract import sniff
@@ -125,7 +126,9 @@ def read_file(
             )
             return
         module, func = target
-        getattr(importlib.import_module(module), func)(data, ctx)
+        with warnings.catch_warnings():  # libraries warn on every odd byte of a damaged file
+            warnings.simplefilter("ignore")
+            getattr(importlib.import_module(module), func)(data, ctx)
     except LimitExceeded as exc:
         ctx.uninspectable(exc.type, exc.evidence)
     except Unreadable as exc:

@@ -17,6 +17,7 @@ touched.
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 from typing import Any
 
@@ -59,7 +60,7 @@ def open_package(data: bytes, ctx: Context) -> zipfile.ZipFile:
 def app_properties(zf: zipfile.ZipFile) -> dict[str, Any]:
     """Company, manager and application from docProps/app.xml (python-docx and -pptx skip them)."""
     try:
-        root = _parse(zf.read("docProps/app.xml"))
+        root = parse(zf.read("docProps/app.xml"))
     except Exception:
         return {}
     out: dict[str, Any] = {}
@@ -67,6 +68,68 @@ def app_properties(zf: zipfile.ZipFile) -> dict[str, Any]:
         name = etree.QName(el).localname
         if name in _APP_PROPS and el.text:
             out[_APP_PROPS[name]] = el.text.strip()[:500]
+    return out
+
+
+_CORE = {
+    "title": "title",
+    "subject": "subject",
+    "creator": "author",
+    "keywords": "keywords",
+    "description": "comments",
+    "category": "category",
+    "lastModifiedBy": "last_modified_by",
+    "created": "created",
+    "modified": "modified",
+    "revision": "revision",
+}
+_OFFICE_DOCUMENT = "/officeDocument"
+
+
+def main_part(zf: zipfile.ZipFile) -> str | None:
+    """The package's main part (word/document.xml for a Word file), from the package relationships."""
+    try:
+        rels = parse(zf.read("_rels/.rels"))
+    except Exception:
+        return None
+    for rel in rels:
+        if str(rel.get("Type", "")).endswith(_OFFICE_DOCUMENT):
+            return str(rel.get("Target", "")).lstrip("/") or None
+    return None
+
+
+def relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id -> (type, target path inside the package)."""
+    folder, name = posixpath.split(part)
+    try:
+        rels = parse(zf.read(posixpath.join(folder, "_rels", f"{name}.rels")))
+    except Exception:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for rel in rels:
+        if rel.get("TargetMode") == "External":
+            continue
+        target = str(rel.get("Target", ""))
+        path = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
+        out[str(rel.get("Id", ""))] = (str(rel.get("Type", "")), path)
+    return out
+
+
+def core_xml(zf: zipfile.ZipFile) -> dict[str, Any]:
+    """Title, subject, author, last modified by... from docProps/core.xml."""
+    try:
+        root = parse(zf.read("docProps/core.xml"))
+    except Exception:
+        return {}
+    out: dict[str, Any] = {}
+    for el in root:
+        key = _CORE.get(etree.QName(el).localname) if isinstance(el.tag, str) else None
+        if key and el.text and el.text.strip():
+            out[key] = el.text.strip()[:500]
     return out
 
 
@@ -173,6 +236,8 @@ def xml_text(xml: bytes) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
-def _parse(xml: bytes) -> Any:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+def parse(xml: bytes) -> Any:
+    """An XML part as an lxml element: no entities resolved, no network, libxml2's depth limits."""
+    # a parser per call: lxml parser objects must not be shared between threads
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
     return etree.fromstring(xml, parser)

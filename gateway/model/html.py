@@ -148,6 +148,6 @@ def _squeeze(text: str) -> str:
     out: list[str] = []
     for line in text.split("\n"):
         line = "\t".join(_SPACES.sub(" ", cell).strip() for cell in line.split("\t")).strip("\t ")
-        if line or (out and out[-1]):
+        if line:  # block ends and starts leave empty lines: drop them all
             out.append(line)
-    return "\n".join(out).strip()
+    return "\n".join(out)

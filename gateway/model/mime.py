@@ -53,7 +53,11 @@ from gateway.model.finding import UNINSPECTABLE, Finding
 from gateway.model.html import html_to_text
 from gateway.model.message import Inspection, Part, Segment
 
-_POLICY = email.policy.default
+#: compat32 keeps headers as raw strings: policy.default parses every header it is asked for with
+#: the full RFC 5322 grammar, which costs about 1 ms each. The few headers read here are decoded
+#: explicitly (encoded-words, RFC 2231 parameters), every reading of a file name is compared
+#: (see check_ambiguity), and the name shown is the one policy.default (and mail clients) would show.
+_POLICY = email.policy.compat32
 #: whatever max_mime_depth says, Python's recursive parser is never given more than this
 _HARD_DEPTH = 100
 _TEXT_HEADERS = ("Subject", "Thread-Topic", "Comments", "Keywords")
@@ -68,7 +72,7 @@ _STRUCTURE = re.compile(
     rb"|^content-type:[ \t]*message/(?!delivery-status)",
     re.IGNORECASE | re.MULTILINE,
 )
-_ROUGH_DECL = re.compile(rb"boundary[ \t]*=|^content-type:[ \t]*message/", re.IGNORECASE | re.MULTILINE)
+_SURROGATES = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,8 @@ class Shape:
 
 def scan_structure(raw: bytes, max_depth: int, max_parts: int) -> Shape:
     """Nesting depth and part count from boundary lines, linear in the size, no recursion."""
-    if raw.count(b"\n--") <= max_parts and len(_ROUGH_DECL.findall(raw)) <= max_depth:
+    low = raw.lower()
+    if raw.count(b"\n--") <= max_parts and low.count(b"boundary") + low.count(b"message/") <= max_depth:
         return Shape(depth=0, parts=0)  # cannot be over either limit: skip the exact scan
     stack: list[bytes | None] = []
     depth = parts = 0
@@ -250,7 +255,7 @@ class _Walker:
     def read_headers(self, msg: Message, prefix: str, *, quoted: bool, top: bool) -> None:
         if top:
             for k, v in msg.raw_items():
-                self.insp.headers.append((k, _header_text(v)))
+                self.insp.headers.append((k, _header_text(_unfold(v)).strip()))
         for name in _TEXT_HEADERS:
             for value in _header_values(msg, name):
                 self.segment(value, f"{prefix}header:{name}", quoted=quoted, kind="header")
@@ -261,9 +266,9 @@ class _Walker:
             if not values:
                 continue
             try:
-                pairs = getaddresses(values)
+                pairs = [(_header_text(d), a) for d, a in getaddresses(values)]
             except Exception:  # a malformed address list: the names are still read as text below
-                pairs = [(v, "") for v in values]
+                pairs = [(_header_text(v), "") for v in values]
             for display, addr in pairs:
                 self.insp.correspondents.append((display, addr))
                 if display:
@@ -423,10 +428,7 @@ def _header_values(msg: Message, name: str) -> list[str]:
     except Exception:  # a header the policy cannot parse: fall back to its raw text
         values = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
     for v in values:
-        try:
-            out.append(str(v))
-        except Exception:
-            out.append(_header_text(v))
+        out.append(_header_text(_unfold(v)).strip())
     return out
 
 
@@ -436,7 +438,11 @@ def _param(part: Message, name: str) -> str:
 
 
 def _unfold(value: str) -> str:
-    return re.sub(r"\r?\n[ \t]+", " ", str(value))
+    """A raw header value on one line, 8-bit bytes read as UTF-8 (RFC 6532 headers)."""
+    text = str(value)
+    if _SURROGATES.search(text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return re.sub(r"\r?\n[ \t]+", " ", text)
 
 
 _PARAM = re.compile(
@@ -459,9 +465,14 @@ def _count_param(header: str, name: str) -> int:
     return count
 
 
-def _all_filenames(header: str, name: str) -> tuple[list[str], bool]:
-    """Every reading of a file name parameter, and whether an encoded-word was used."""
+def _all_filenames(header: str, name: str, *, preferred_first: bool = False) -> tuple[list[str], bool]:
+    """Every reading of a file name parameter, and whether an encoded-word was used.
+
+    With preferred_first the list starts with the reading policy.default gives:
+    the RFC 2231 value (filename*), else the encoded-word decoded, else the plain value.
+    """
     names: list[str] = []
+    extended: list[str] = []
     encoded_word = False
     pieces: dict[int, str] = {}
     charset = ""
@@ -476,7 +487,7 @@ def _all_filenames(header: str, name: str) -> tuple[list[str], bool]:
                 encoded_word = True
                 names.append(_header_text(value))
         elif rest == "":  # filename*=charset'lang'value
-            names.append(_rfc2231(value))
+            extended.append(_rfc2231(value))
         else:
             index = rest.rstrip("*")
             if index.isdigit():
@@ -489,8 +500,10 @@ def _all_filenames(header: str, name: str) -> tuple[list[str], bool]:
                     else value
                 )
     if pieces:
-        names.append("".join(pieces[i] for i in sorted(pieces)))
-    return names, encoded_word
+        extended.append("".join(pieces[i] for i in sorted(pieces)))
+    if preferred_first:
+        return [n for n in [*extended, *reversed(names)] if n], encoded_word
+    return names + extended, encoded_word
 
 
 def _rfc2231(value: str) -> str:
@@ -510,13 +523,15 @@ def _fold(name: str) -> str:
 
 
 def _filename(part: Message) -> str:
-    try:
-        name = part.get_filename() or part.get_param("name")
-    except Exception:  # a parameter the policy cannot decode
-        name = None
-    if isinstance(name, tuple):  # an undecoded RFC 2231 triple
-        name = name[2]
-    text = str(name or "")
+    """The file name a mail client shows: filename* (RFC 2231), else filename decoded, else name."""
+    name = ""
+    for header, param in (("content-disposition", "filename"), ("content-type", "name")):
+        raw = ";".join(_unfold(v) for k, v in part.raw_items() if k.lower() == header)
+        names, _ = _all_filenames(raw, param, preferred_first=True)
+        if names:
+            name = names[0]
+            break
+    text = name
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     return text.replace("/", "_").replace("\\", "_").strip()[:200]
 
