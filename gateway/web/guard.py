@@ -143,15 +143,21 @@ async def current(request: Request) -> Who | None:
 
 
 def same_site(request: Request) -> bool:
-    """False when the browser says the request comes from another site."""
+    """False when the browser says the request comes from another site.
+
+    Sec-Fetch-Site is the browser's own statement and wins. Origin is
+    compared only when it names an origin: under `Referrer-Policy:
+    no-referrer` browsers send `Origin: null` even for same-origin forms.
+    Without either header (old browsers, scripts) the CSRF token decides.
+    """
     fetch_site = request.headers.get("sec-fetch-site", "")
-    if fetch_site and fetch_site not in ("same-origin", "none"):
-        return False
+    if fetch_site:
+        return fetch_site in ("same-origin", "none")
     origin = request.headers.get("origin", "")
     if origin and origin != "null":
         o = urlsplit(origin)
         return o.scheme == request.url.scheme and o.netloc == request.url.netloc
-    return origin != "null"
+    return True
 
 
 def token_ok(expected: str, given: str) -> bool:

@@ -146,9 +146,9 @@ def render_message(
         if name not in _SHOWN_HEADERS:
             continue
         where = f"header:{name}"
-        head_blocks.append(
-            Block(name, where, False, numbering.pieces(value, where, located(where), keep), tied(where))
-        )
+        # the sending date is the gateway's own metadata, not the patient's: shown as it is
+        pieces = [Piece(value)] if name == "Date" else numbering.pieces(value, where, located(where), keep)
+        head_blocks.append(Block(name, where, False, pieces, tied(where)))
     blocks = []
     for seg in segments:
         if seg.kind in ("header", "name"):
