@@ -114,7 +114,7 @@ class DocumentSettings:
         "strictly confidential",
     )
     min_match_share: float = 0.2  # share of a registered document that makes a match
-    min_match_words: int = 80  # words of a registered document that make an excerpt ("a few paragraphs")
+    min_match_words: int = 60  # words of a registered document that make an excerpt ("a few paragraphs")
     organisation_aliases: tuple[str, ...] = ()  # other names of the organisation in markings
     reload_seconds: float = 5.0  # how often workers check the registry for added/removed documents
 

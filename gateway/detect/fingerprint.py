@@ -188,7 +188,7 @@ class MatchRules:
     """When a text counts as containing a registered document."""
 
     min_share: float = 0.2  # share of the document: a copy, or a large part of it
-    min_words: int = 80  # words in matched runs: "a few paragraphs", never a common phrase
+    min_words: int = 60  # words in matched runs: "a few paragraphs", never a common phrase
     min_text_share: float = 0.3  # an excerpt of min_words must be this much of the text it sits in...
     long_excerpt_words: int = 240  # ...unless it is at least this long
     min_run: int = 12  # matched runs shorter than this (a quoted sentence, a stock phrase) do not count
