@@ -55,7 +55,6 @@ class Connection:
         self.handler = handler
         self.timing = timing
         self.decoder = FrameDecoder(max_packet)
-        self.messages = 0
 
     async def run(self) -> None:
         try:
@@ -99,7 +98,6 @@ class Connection:
                         out.clear()
                     result = await self._judge(step.message)
                     out += b"".join(self.session.finish(result))
-                    self.messages += 1
                 else:
                     for reply in step.packets:
                         out += reply

@@ -2,9 +2,9 @@
 
 Postfix runs with milter_default_action = tempfail and milter_protocol = 6.
 Verdicts are forced with a policy file written by the test and a FakeDetector
-behind the real pipeline (tests/milter_doubles.py). The quarantine is an
-in-memory fake of the gateway/store Quarantine protocol: the real one
-(gateway/store/quarantine.py) is another engineer's and is not wired in yet.
+behind the real pipeline (tests/milter_doubles.py). Holds go to the real
+quarantine (gateway/store/quarantine.py, SQLite in a temporary state_dir);
+an in-memory fake stands in where a failing store is needed.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import pytest
 from gateway.config import MilterSettings, Settings
 from gateway.errors import StoreError
 from gateway.milter.service import MilterService, start_milter
+from gateway.store.quarantine import QuarantineStore, open_quarantine
 from tests.integration.milter_postfix import PrivatePostfix, SmtpSink, available, free_port, wait_until
 from tests.milter_doubles import BANNER, MemoryQuarantine, milter_settings, verdict_pipeline
 
@@ -80,7 +81,11 @@ def mta() -> Iterator[Mta]:
 
 @asynccontextmanager
 async def milter(
-    mta: Mta, settings: Settings, verdict: str, quarantine: MemoryQuarantine | None, **opts: object
+    mta: Mta,
+    settings: Settings,
+    verdict: str,
+    quarantine: MemoryQuarantine | QuarantineStore | None,
+    **opts: object,
 ) -> AsyncIterator[MilterService]:
     m = dataclasses.replace(MilterSettings(listen=f"127.0.0.1:{mta.milter_port}"), **opts)  # type: ignore[arg-type]
     settings = dataclasses.replace(settings, milter=m)
@@ -153,18 +158,37 @@ async def test_annotate_headers_and_banner_reach_the_sink(mta: Mta, tmp_path: Pa
 
 
 async def test_hold_is_quarantined_not_delivered(mta: Mta, tmp_path: Path) -> None:
-    """Hold: the client gets 250, the message is in the quarantine with Postfix's queue id, not at the sink."""
+    """Hold: the client gets 250, the message is in the real quarantine with Postfix's queue id, not at the sink."""
+    marker = new_marker()
+    settings = milter_settings(tmp_path, state_dir=str(tmp_path / "state"))
+    store = open_quarantine(settings)  # SQLite in state_dir, encrypted
+    try:
+        async with milter(mta, settings, "hold", store):
+            await send_async(mta, message(marker))
+        qid = queue_id_of(mta, marker)
+        assert mta.postfix.log_lines(rf"{qid}: milter-discard")
+        (held,) = store.messages()
+        assert held.queue_id == qid and held.rule == "test-hold"
+        assert held.sender == SENDER and held.recipients == (RCPT,)
+        assert marker.encode() in store.raw(held.id)
+    finally:
+        store.close()
+    assert not any(q["queue_id"] == qid for q in mta.postfix.queued())  # discarded: not queued
+    assert arrived(mta, marker) == []
+
+
+async def test_hold_in_memory_quarantine_gets_the_message_as_postfix_gave_it(
+    mta: Mta, tmp_path: Path
+) -> None:
+    """The raw bytes handed to the quarantine are the message Postfix would have delivered."""
     marker = new_marker()
     quarantine = MemoryQuarantine()
     async with milter(mta, milter_settings(tmp_path), "hold", quarantine):
         await send_async(mta, message(marker))
-    qid = queue_id_of(mta, marker)
-    assert mta.postfix.log_lines(rf"{qid}: milter-discard")
     (held,) = quarantine.held
-    assert marker.encode() in held.raw and held.envelope.queue_id == qid
-    assert held.envelope.mail_from == SENDER and held.envelope.rcpt_tos == (RCPT,)
-    assert not any(q["queue_id"] == qid for q in mta.postfix.queued())  # discarded: not queued
-    assert arrived(mta, marker) == []
+    assert held.raw.startswith(f"From: Student One <{SENDER}>\r\nTo: <{RCPT}>\r\n".encode())
+    assert held.raw.endswith(b"\r\n\r\nHello, see you at the seminar.\r\n")
+    assert held.envelope.queue_id == queue_id_of(mta, marker)
 
 
 async def test_hold_in_postfix_hold_queue(mta: Mta, tmp_path: Path) -> None:
