@@ -90,11 +90,11 @@ class Database:
             import psycopg
             from psycopg.rows import dict_row
 
-            conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row, connect_timeout=10)
-            conn.execute("SET synchronous_commit = on")
+            pg = psycopg.connect(self.url, autocommit=True, row_factory=dict_row, connect_timeout=10)
+            pg.execute("SET synchronous_commit = on")
         except Exception as exc:
             raise StoreError(f"cannot connect to PostgreSQL: {type(exc).__name__}") from exc
-        return conn
+        return pg
 
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
