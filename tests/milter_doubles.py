@@ -10,12 +10,13 @@ engineer) behind the `Quarantine` protocol of gateway/store/base.py.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gateway.config import DomainSettings, Settings
 from gateway.detect.fake import FakeDetector
-from gateway.model import Decision, Envelope, Finding
+from gateway.model import Decision, Envelope, Finding, Inspection
 from gateway.pipeline import Inspector, Pipeline
 from gateway.policy import load_policy
 
@@ -66,6 +67,27 @@ def verdict_pipeline(settings: Settings, verdict: str, *, error: Exception | Non
     """The real pipeline in-process, with a detector that makes the policy say `verdict`."""
     detector = FakeDetector(findings=list(_FINDINGS[verdict]), error=error)
     inspector = Inspector(settings, [detector], load_policy(settings.policy_paths))
+    return Pipeline(settings, inspector=inspector)
+
+
+@dataclass
+class SlowDetector:
+    """Takes `seconds` over every message and finds nothing: a long scan."""
+
+    seconds: float
+    name: str = "slow"
+    categories: tuple[str, ...] = ("etiquette",)
+
+    def load(self) -> None:
+        return None
+
+    def detect(self, inspection: Inspection) -> list[Finding]:
+        time.sleep(self.seconds)
+        return []
+
+
+def slow_pipeline(settings: Settings, seconds: float) -> Pipeline:
+    inspector = Inspector(settings, [SlowDetector(seconds)], load_policy(settings.policy_paths))
     return Pipeline(settings, inspector=inspector)
 
 

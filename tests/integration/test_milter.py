@@ -31,12 +31,13 @@ from gateway.errors import StoreError
 from gateway.milter.service import MilterService, start_milter
 from gateway.store.quarantine import QuarantineStore, open_quarantine
 from tests.integration.milter_postfix import PrivatePostfix, SmtpSink, available, free_port, wait_until
-from tests.milter_doubles import BANNER, MemoryQuarantine, milter_settings, verdict_pipeline
+from tests.milter_doubles import BANNER, MemoryQuarantine, milter_settings, slow_pipeline, verdict_pipeline
 
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 SENDER = "student1@example.ac.uk"
+CONTENT_TIMEOUT = 3
 RCPT = "someone@example.org"
 
 
@@ -68,6 +69,8 @@ def mta() -> Iterator[Mta]:
             "non_smtpd_milters": milter,
             "milter_default_action": "tempfail",
             "milter_protocol": "6",
+            # short, so that a scan longer than this survives only thanks to PROGRESS
+            "milter_content_timeout": f"{CONTENT_TIMEOUT}s",
         },
     )
     try:
@@ -235,6 +238,22 @@ async def test_oversized_message_is_refused(mta: Mta, tmp_path: Path) -> None:
     assert err.value.smtp_code == 552
 
 
+async def test_long_scan_is_kept_alive_by_progress(mta: Mta, tmp_path: Path) -> None:
+    """A scan twice as long as Postfix's milter_content_timeout still delivers: PROGRESS resets the timer."""
+    marker = new_marker()
+    settings = milter_settings(tmp_path)
+    settings = dataclasses.replace(
+        settings, milter=MilterSettings(listen=f"127.0.0.1:{mta.milter_port}", progress_interval_seconds=0.2)
+    )
+    service = await start_milter(settings, slow_pipeline(settings, CONTENT_TIMEOUT * 2), None)
+    try:
+        await send_async(mta, message(marker))
+        await wait_arrived(mta, marker)
+    finally:
+        await service.close()
+    assert not mta.postfix.log_lines(rf"{queue_id_of(mta, marker)}: milter-reject")
+
+
 # --- the milter dies mid-message ---------------------------------------------------------------------
 
 CHILD = textwrap.dedent(
@@ -363,7 +382,7 @@ async def test_unix_socket_listener(tmp_path: Path) -> None:
 def test_deploy_check_reads_the_real_postfix(mta: Mta, tmp_path: Path) -> None:
     """`gateway milter check-postfix -c DIR` passes for this fail-closed Postfix and fails a fail-open one."""
     config = tmp_path / "gateway.toml"
-    config.write_text(f'[milter]\nlisten = "127.0.0.1:{mta.milter_port}"\n')
+    config.write_text(f'[milter]\nlisten = "127.0.0.1:{mta.milter_port}"\nprogress_interval_seconds = 1.0\n')
     cmd = [sys.executable, "-m", "gateway.cli", "--config", str(config), "milter", "check-postfix"]
     ok = subprocess.run([*cmd, "-c", str(mta.postfix.conf)], capture_output=True, text=True, cwd=REPO)
     assert ok.returncode == 0, ok.stdout + ok.stderr
