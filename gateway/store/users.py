@@ -95,6 +95,8 @@ MIGRATIONS: list[str] = [
     "CREATE TABLE login_throttle ("
     " key TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_failure {real} NOT NULL,"
     " locked_until {real} NOT NULL)",
+    # the TOTP time step last used to log in, so a code cannot be used twice
+    "ALTER TABLE web_users ADD COLUMN totp_step {bigint} NOT NULL DEFAULT 0",
 ]
 
 
@@ -199,10 +201,11 @@ class UserStore:
         if not rows or not ok:
             return None
         row = rows[0]
-        secret = str(row["totp_secret"] or "")
-        if secret and not totp_verify(secret, totp_code, self.clock().timestamp()):
-            return None
         if int(row["disabled"]):
+            return None
+        secret = str(row["totp_secret"] or "")
+        step = totp_match(secret, totp_code, self.clock().timestamp()) if secret else None
+        if secret and step is None:
             return None
         updates: list[tuple[str, tuple[Any, ...]]] = [
             ("UPDATE web_users SET last_login = ? WHERE name = ?", (_iso(self.clock()), name))
@@ -212,6 +215,14 @@ class UserStore:
                 ("UPDATE web_users SET password_hash = ? WHERE name = ?", (self.hasher.hash(password), name))
             )
         with self.db.transaction() as tx:
+            if step is not None:
+                # each code logs in once: a code seen on a screen or in transit cannot be replayed
+                fresh = tx.execute(
+                    "UPDATE web_users SET totp_step = ? WHERE name = ? AND totp_step < ? RETURNING name",
+                    (step, name, step),
+                )
+                if not fresh:
+                    return None
             for sql, params in updates:
                 tx.execute(sql, params)
         return _user(row)
@@ -379,13 +390,20 @@ def totp_code(secret: str, at: float, *, step: int = 30, digits: int = 6) -> str
     return str(value).zfill(digits)
 
 
-def totp_verify(secret: str, code: str, at: float | None = None) -> bool:
-    """True for the code of this 30 s step or its neighbours (clock drift)."""
+def totp_match(secret: str, code: str, at: float | None = None) -> int | None:
+    """The 30 s time step whose code this is (this one or a neighbour, for clock drift), or None."""
     code = code.strip().replace(" ", "")
     if not code.isdigit() or len(code) != 6:
-        return False
+        return None
     at = time.time() if at is None else at
-    return any(hmac.compare_digest(totp_code(secret, at + d * 30), code) for d in (-1, 0, 1))
+    for d in (-1, 0, 1):
+        if hmac.compare_digest(totp_code(secret, at + d * 30), code):
+            return int((at + d * 30) // 30)
+    return None
+
+
+def totp_verify(secret: str, code: str, at: float | None = None) -> bool:
+    return totp_match(secret, code, at) is not None
 
 
 def totp_uri(secret: str, name: str, issuer: str = "Compliance gateway") -> str:

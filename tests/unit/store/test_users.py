@@ -128,6 +128,21 @@ def test_totp_codes_are_checked_at_login(database: Database) -> None:
     assert users.authenticate("rita", PW, totp_code(secret, clock.now.timestamp() + 300)) is None
 
 
+def test_totp_code_cannot_be_replayed(database: Database) -> None:
+    """A TOTP code that logged in once does not log in again, even within its window."""
+    clock = ManualClock()
+    users = _users(database, clock)
+    users.add("rita", PW, "reviewer")
+    secret = totp_new_secret()
+    users.set_totp("rita", secret)
+    code = totp_code(secret, clock.now.timestamp())
+    assert users.authenticate("rita", PW, code) is not None
+    clock.advance(seconds=20)
+    assert users.authenticate("rita", PW, code) is None
+    clock.advance(seconds=30)
+    assert users.authenticate("rita", PW, totp_code(secret, clock.now.timestamp())) is not None
+
+
 def test_rfc6238_reference_vector() -> None:
     """TOTP matches the RFC 6238 SHA-1 test vector (T=59 -> 94287082, six digits 287082)."""
     import base64

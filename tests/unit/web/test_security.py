@@ -233,3 +233,26 @@ def test_audit_down_means_503_and_no_data(ui: Ui) -> None:
         assert (
             "ann@example.ac.uk" not in r.text and "Secret subject" not in r.text and "Arbuthnot" not in r.text
         )
+
+
+def test_enrolled_authenticator_is_required(ui: Ui) -> None:
+    """With TOTP enrolled, the password alone does not log in; password and current code do."""
+    from gateway.store.users import totp_code, totp_new_secret
+
+    secret = totp_new_secret()
+    ui.users.set_totp("rita", secret)
+    c = ui.client()
+    r = c.post("/login", data={**login_fields(c), "name": "rita", "password": PASSWORD})
+    assert r.status_code == 401
+    code = totp_code(secret, ui.clock.now.timestamp())
+    r = c.post("/login", data={**login_fields(c), "name": "rita", "password": PASSWORD, "code": code})
+    assert r.status_code == 303
+
+
+def test_require_mfa_refuses_accounts_without_authenticator(tmp_path: Path) -> None:
+    """With require_mfa, an account without an authenticator cannot log in."""
+    for ui in make_ui(tmp_path, require_mfa="true"):
+        c = ui.client()
+        r = c.post("/login", data={**login_fields(c), "name": "rita", "password": PASSWORD})
+        assert r.status_code == 403 and "authenticator" in r.text
+        assert ui.audit(action="login")[-1].outcome == "denied"
