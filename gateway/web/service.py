@@ -78,8 +78,8 @@ def _bind(listen: str) -> socket.socket:
 async def start_web(
     settings: Any,
     pipeline: object | None,
-    quarantine: QuarantineStore,
-    deliver: Deliver | None,
+    quarantine: QuarantineStore | None = None,
+    deliver: Deliver | None = None,
     *,
     on_decision: OnDecision | None = None,
     **app_options: Any,
@@ -87,9 +87,15 @@ async def start_web(
     """Start the review UI on settings.web.listen; `await service.close()` stops it.
 
     `pipeline` is accepted for the wiring's uniform call and not used: the UI
-    shows what the quarantine stored, it does not rescan.
+    shows what the quarantine stored, it does not rescan. Without `deliver`
+    the UI runs, but release is refused with a clear message.
     """
-    del pipeline
+    if quarantine is None and isinstance(pipeline, QuarantineStore):
+        quarantine = pipeline  # the short call start_web(settings, quarantine)
+    if quarantine is None:
+        raise ConfigError("the review UI needs the quarantine store", key="web.listen")
+    if deliver is None:
+        log.warning("review UI started without a next hop: release is unavailable")
     app = await asyncio.to_thread(
         create_app, settings, quarantine, deliver=deliver, on_decision=on_decision, **app_options
     )

@@ -92,3 +92,34 @@ async def test_port_in_use_is_a_configuration_error(tmp_path: Path, store: Quara
         settings = settings_for(tmp_path, web=f'listen = "127.0.0.1:{port}"')
         with pytest.raises(ConfigError, match=r"web\.listen"):
             await start_web(settings, None, store, None)
+
+
+async def test_short_call_without_next_hop_serves_but_refuses_release(
+    tmp_path: Path, store: QuarantineStore
+) -> None:
+    """start_web(settings, quarantine) serves the UI; with no next hop a release is refused and the message stays held."""
+    import re
+
+    from tests.quarantine_fixtures import decision, envelope, message
+
+    settings = settings_for(tmp_path, web='listen = "127.0.0.1:0"')
+    users = UserStore(store.db, hasher=cheap_hasher())
+    users.migrate()
+    users.add("rita", "a long enough password", "reviewer")
+    qid = store.hold(envelope(), message(), decision())
+    service = await start_web(settings, store, users=users)
+    try:
+        async with httpx.AsyncClient(base_url=service.url) as c:
+            page = await c.get("/login")
+            token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+            await c.post(
+                "/login", data={"login_token": token, "name": "rita", "password": "a long enough password"}
+            )
+            view = await c.get(f"/messages/{qid}")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', view.text).group(1)  # type: ignore[union-attr]
+            await c.post(f"/messages/{qid}/release", data={"csrf": csrf})
+            after = await c.get(f"/messages/{qid}")
+        assert "release is not available" in after.text
+        assert store.get(qid).status == "held"  # type: ignore[union-attr]
+    finally:
+        await service.close()
