@@ -32,6 +32,7 @@ import asyncio
 import inspect
 import json
 import logging
+import os
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -750,7 +751,22 @@ def open_quarantine(settings: Any, *, clock: Clock = _now) -> QuarantineStore:
     except StoreError:
         db.close()
         raise
+    if db.kind == "sqlite":
+        _owner_only(db.path)
     return store
+
+
+def _owner_only(path: Any) -> None:
+    """The SQLite file holds password hashes and addresses: readable by its owner only.
+
+    SQLite creates the -wal and -shm files with the database file's permissions.
+    """
+    for p in (str(path), f"{path}-wal", f"{path}-shm"):
+        try:
+            if os.stat(p).st_mode & 0o077:
+                os.chmod(p, 0o600)
+        except OSError:
+            pass  # not there (yet), or not ours: nothing to tighten
 
 
 async def purge_periodically(store: QuarantineStore, interval_minutes: float) -> None:

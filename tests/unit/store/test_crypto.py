@@ -79,3 +79,14 @@ def test_reencrypt_moves_every_message_to_the_current_key(tmp_path: Path) -> Non
     only_new = QuarantineStore(db, Keyring([base64.b64decode(KEY_B)]))
     assert [only_new.raw(i) for i in ids] == [message(body=f"n{i}\r\n") for i in range(3)]
     db.close()
+
+
+def test_sqlite_store_is_private_to_its_owner(tmp_path: Path) -> None:
+    """open_quarantine leaves the SQLite file (hashes, addresses, audit log) readable by its owner only."""
+    from gateway.store.quarantine import open_quarantine
+
+    store = open_quarantine(settings_for(tmp_path))
+    store.hold(envelope(), message(), decision())
+    for name in ("gateway.sqlite3", "gateway.sqlite3-wal"):
+        assert stat.S_IMODE((tmp_path / "state" / name).stat().st_mode) == 0o600, name
+    store.close()
