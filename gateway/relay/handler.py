@@ -32,7 +32,13 @@ from gateway.metrics import Metrics
 from gateway.model import Decision, Envelope, Verdict
 from gateway.model.mime import normalise_line_endings
 from gateway.pipeline import Outcome
-from gateway.relay.logline import MessageRecord, error_trace, new_message_id, queue_id_from_received
+from gateway.relay.logline import (
+    MessageRecord,
+    error_trace,
+    new_message_id,
+    queue_id_from_received,
+    queue_id_from_reply,
+)
 from gateway.relay.nexthop import Link, NextHop
 from gateway.relay.params import XFORWARD_ATTRS, MailParams, ParamError, RcptParams, is_unavailable
 from gateway.relay.reply import (
@@ -227,6 +233,9 @@ class RelayHandler:
         answer = await link.data(content)
         record.timings_ms["deliver"] = _ms(t1)
         record.next_hop, record.size_out = str(answer), len(content)
+        record.queue_id = record.queue_id or queue_id_from_reply(
+            answer.text
+        )  # before-queue: Postfix's id is made downstream
         if not answer.ok:
             self.metrics.next_hop_error("tempfail" if answer.temporary else "permfail")
             return answer

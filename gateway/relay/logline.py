@@ -17,6 +17,7 @@ from typing import Any
 from gateway.pipeline import Outcome
 
 _RECEIVED_ID = re.compile(rb"\bid\s+([0-9A-Za-z]{6,40})\b")
+_QUEUED_AS = re.compile(r"\bqueued as ([0-9A-Za-z]{6,40})\b")
 
 
 def new_message_id() -> str:
@@ -42,6 +43,12 @@ def queue_id_from_received(raw: bytes) -> str:
             m = _RECEIVED_ID.search(value.split(b";", 1)[0])
             return m.group(1).decode("ascii") if m else ""
     return ""
+
+
+def queue_id_from_reply(text: str) -> str:
+    """The queue id in a next hop's "250 2.0.0 Ok: queued as 4Qm9Zx1AbC" (Postfix's wording)."""
+    m = _QUEUED_AS.search(text)
+    return m.group(1) if m else ""
 
 
 @dataclass
