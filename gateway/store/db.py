@@ -77,6 +77,8 @@ class Database:
         if self.kind == "sqlite":
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                if not self.path.exists():  # it holds password hashes and patient data: owner only
+                    self.path.touch(mode=0o600)
                 conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
                 conn.row_factory = sqlite3.Row
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -121,9 +123,12 @@ class Database:
         """Expand type tokens and placeholders for this engine."""
         for k, v in _TOKENS[self.kind].items():
             text = text.replace("{" + k + "}", v)
-        if self.kind == "postgresql":
-            text = text.replace("%", "%%").replace("?", "%s")
         return text
+
+    def pg_sql(self, text: str, *, with_params: bool) -> str:
+        """PostgreSQL form: `?` -> `%s`, and `%` escaped only when psycopg will interpolate."""
+        text = self.sql(text)
+        return text.replace("%", "%%").replace("?", "%s") if with_params else text
 
     @contextmanager
     def transaction(self, *, immediate: bool = True) -> Iterator[Tx]:
@@ -213,12 +218,14 @@ class _PgTx:
         self.db, self.conn = db, conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        cur = self.conn.execute(self.db.sql(sql), tuple(params) if params else None)
+        cur = self.conn.execute(
+            self.db.pg_sql(sql, with_params=bool(params)), tuple(params) if params else None
+        )
         return [dict(r) for r in cur.fetchall()] if cur.description else []
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self.conn.cursor() as cur:
-            cur.executemany(self.db.sql(sql), [tuple(r) for r in rows])
+            cur.executemany(self.db.pg_sql(sql, with_params=True), [tuple(r) for r in rows])
 
 
 def _is_pg_error(exc: Exception) -> bool:

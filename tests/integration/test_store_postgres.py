@@ -24,6 +24,7 @@ def test_postgres_migrations_and_round_trip(postgres_url: str) -> None:
         )[0]["id"]
     row = db.execute("SELECT body, data, score FROM notes WHERE id = ?", (new_id,))[0]
     assert (row["body"], bytes(row["data"]), row["score"]) == ("100% sure", b"\x00\xff", 1.5)
+    assert db.execute("SELECT body FROM notes WHERE body LIKE '100% sure'")[0]["body"] == "100% sure"
     db.close()
 
 

@@ -21,7 +21,7 @@ def test_sqlite_is_durable(tmp_path: Path) -> None:
     rows = db.execute("PRAGMA synchronous")
     assert rows[0]["synchronous"] == 2  # FULL
     assert db.execute("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
-    assert (tmp_path / "gateway.sqlite3").exists()
+    assert (tmp_path / "gateway.sqlite3").stat().st_mode & 0o077 == 0  # owner only: it holds patient data
 
 
 def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
