@@ -16,7 +16,11 @@ from typing import Any
 from gateway.detect.base import Detector
 
 #: (name, module, factory attribute), in the order they run
-DETECTORS: tuple[tuple[str, str, str], ...] = (("documents", "gateway.detect.documents", "build"),)
+DETECTORS: tuple[tuple[str, str, str], ...] = (
+    ("documents", "gateway.detect.documents", "build"),
+    ("patient", "gateway.detect.patient", "build"),
+    ("patient_image", "gateway.detect.images", "build"),
+)
 
 
 @dataclass

@@ -1,0 +1,250 @@
+"""Patient images: DICOM files always; photographs and screenshots when the message is about a patient.
+
+A DICOM file is a clinical image by definition, whatever its header says
+(an anonymised header still shows a patient's body). A photograph (camera
+EXIF: make, model, GPS) or a screenshot (named so, or with screenshot
+software in its metadata) is a patient image when the message that
+carries it talks about a clinical subject (a wound, a rash, an X-ray, a
+patient) in a clinical setting (a clinic, a ward, a district nurse's
+round), or when text read from the image (OCR, when enabled) is clinical.
+A holiday photo, a photo of damp in a flat, a signature logo: no finding.
+
+Evidence never holds EXIF values or the image's text: only what kind of
+image it is and which kinds of context made it count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.detect.patient.context import patient_cue
+from gateway.detect.patient.lexicon import Lexicon
+from gateway.model import Artifact, Finding, Inspection
+from gateway.model.finding import PATIENT_IMAGE
+
+_DICOM_NAME = re.compile(r"\.(?:dcm|dicom|dic)$", re.IGNORECASE)
+_SCREENSHOT_NAME = re.compile(
+    r"screen[\s_-]?shot|screenshot|screen[\s_-]?capture|snip|scrn|capture", re.IGNORECASE
+)
+_IMAGE_NAME = re.compile(r"\.(?:jpe?g|png|gif|bmp|tiff?|heic|heif|webp)$", re.IGNORECASE)
+#: signature logos and inline decorations are small
+_SMALL_BYTES = 15_000
+_SMALL_SIDE = 200
+#: text read from an image that makes it a record or a label: EPR screens, wristbands, request forms
+_RECORD_TEXT = re.compile(
+    r"\b(?:nhs\s*(?:no|number)|d\.?o\.?b|date of birth|hosp(?:ital)?\s*(?:no|number)|mrn|ward|bed\s*\d|"
+    r"allerg|obs(?:ervations)?|news2?\s*score|drug chart|consultant|admitted|diagnosis)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ImageContext:
+    """What the message's text says about the images it carries."""
+
+    subjects: frozenset[str]  # clinical things people photograph, mentioned in the text
+    settings: frozenset[str]  # clinical terms (places, procedures, conditions)
+    photo_words: bool  # "photo", "pic", "attached", "screenshot"...
+    linked: bool  # a clinical subject in the same sentence as a photo word or a patient cue
+
+    @property
+    def strong(self) -> bool:
+        return bool(self.subjects) and len(self.settings) >= 2 and self.linked
+
+    @property
+    def some(self) -> bool:
+        return bool(self.subjects) and len(self.settings) >= 1
+
+
+@dataclass
+class ImageDetector:
+    """DICOM attachments and clinical photographs or screenshots."""
+
+    name: str = "patient_image"
+    categories: tuple[str, ...] = (PATIENT_IMAGE,)
+    lexicon: Lexicon | None = field(default=None, repr=False)
+
+    def load(self) -> None:
+        self.lexicon = Lexicon.load()
+
+    def detect(self, inspection: Inspection) -> list[Finding]:
+        if self.lexicon is None:
+            raise RuntimeError("ImageDetector.load() was not called")
+        out: list[Finding] = []
+        seen: set[str] = set()
+        context: ImageContext | None = None
+        for art in inspection.artifacts:
+            if is_dicom(art):
+                out.append(self._dicom(art))
+                seen.add(art.where)
+            elif art.kind == "image" or (art.kind == "other" and _IMAGE_NAME.search(art.filename)):
+                if context is None:
+                    context = self.context(inspection)
+                finding = self._picture(inspection, art, context)
+                if finding:
+                    out.append(finding)
+                seen.add(art.where)
+        # defence in depth: a DICOM file the extractors did not describe is still found by its preamble
+        for part in inspection.parts:
+            if part.where not in seen and part.data[128:132] == b"DICM":
+                out.append(
+                    Finding(
+                        category=PATIENT_IMAGE,
+                        type="DICOM_IMAGE",
+                        where=part.where,
+                        score=0.95,
+                        evidence="DICOM file",
+                        quoted=part.quoted,
+                        detector=self.name,
+                    )
+                )
+        return out
+
+    # --- DICOM -------------------------------------------------------------------------------
+
+    def _dicom(self, art: Artifact) -> Finding:
+        meta = {k.lower(): v for k, v in art.metadata.items()}
+        modality = str(meta.get("modality", "")).strip()
+        modality = modality if re.fullmatch(r"[A-Z]{2,4}", modality) else ""
+        return Finding(
+            category=PATIENT_IMAGE,
+            type="DICOM_IMAGE",
+            where=art.where,
+            score=0.95,
+            evidence=f"DICOM {modality} image".replace("  ", " "),
+            quoted=art.quoted,
+            detector=self.name,
+            details={"modality": modality} if modality else {},
+        )
+
+    # --- photographs and screenshots ---------------------------------------------------------
+
+    def context(self, inspection: Inspection) -> ImageContext:
+        """Clinical subjects, settings and photo words in the message's own text (body and subject)."""
+        assert self.lexicon is not None
+        lex = self.lexicon
+        text = "\n".join(s.text for s in inspection.segments if s.kind in ("body", "header"))[:200_000]
+        subjects = lex.photo_subjects.distinct(text)
+        # body parts and people are subjects only next to something clinical
+        strong_subjects = {s for s in subjects if s not in _WEAK_SUBJECTS}
+        settings = lex.clinical_terms.distinct(text)
+        photo = lex.photo_words.search(text)
+        linked = False
+        for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", text):
+            if not lex.photo_subjects.search(sentence):
+                continue
+            sub = {s for s in lex.photo_subjects.distinct(sentence) if s not in _WEAK_SUBJECTS}
+            if sub and (
+                lex.photo_words.search(sentence) or patient_cue(sentence, lex) or _DEICTIC.search(sentence)
+            ):
+                linked = True
+                break
+        return ImageContext(frozenset(strong_subjects), frozenset(settings), photo, linked)
+
+    def _picture(self, inspection: Inspection, art: Artifact, ctx: ImageContext) -> Finding | None:
+        meta = {k.lower(): v for k, v in art.metadata.items()}
+        camera = bool(meta.get("make") or meta.get("model") or meta.get("gps"))
+        screenshot = (
+            bool(_SCREENSHOT_NAME.search(art.filename))
+            or "screenshot" in str(meta.get("software", "")).lower()
+        )
+        own_text = self._image_text(inspection, art)
+        reasons: list[str] = []
+        score = 0.0
+        if own_text and _RECORD_TEXT.search(own_text):
+            score, reasons = 0.85, ["clinical text in the image"]
+        elif ctx.strong:
+            if camera or screenshot:
+                score = 0.9
+            elif not _looks_decorative(art, meta):
+                score = 0.7
+            reasons = ["clinical subject in the message", "clinical setting"]
+        elif ctx.some and ctx.photo_words and (camera or screenshot):
+            score, reasons = 0.6, ["clinical subject in the message"]
+        if score < 0.5:
+            return None
+        kind = "SCREENSHOT" if screenshot else "CLINICAL_PHOTO"
+        source = "screenshot" if screenshot else "camera photo" if camera else "image"
+        return Finding(
+            category=PATIENT_IMAGE,
+            type=kind,
+            where=art.where,
+            score=score,
+            evidence=f"{source}; " + ", ".join(reasons),
+            quoted=art.quoted,
+            detector=self.name,
+            details={"camera": camera, "screenshot": screenshot},
+        )
+
+    def _image_text(self, inspection: Inspection, art: Artifact) -> str:
+        """Text read from the image (OCR) and its descriptive metadata."""
+        parts = [art.text] if art.text else []
+        parts.extend(
+            s.text for s in inspection.segments if s.where == art.where or s.where.startswith(art.where + "/")
+        )
+        return "\n".join(parts)
+
+
+_WEAK_SUBJECTS = frozenset(
+    {
+        "skin",
+        "eye",
+        "tongue",
+        "throat",
+        "ear",
+        "foot",
+        "feet",
+        "leg",
+        "arm",
+        "hand",
+        "face",
+        "lady",
+        "man",
+        "woman",
+        "gentleman",
+        "baby",
+        "infant",
+        "child",
+        "notes",
+        "results",
+        "label",
+        "monitor",
+        "trace",
+        "film",
+        "op",
+        "surgery",
+        "operation",
+        "theatre",
+        "procedure",
+        "scan",
+    }
+)
+_DEICTIC = re.compile(
+    r"\b(?:this is|here's|here is|see the|look at|check out|you can see|pictured)\b", re.IGNORECASE
+)
+
+
+def is_dicom(art: Artifact) -> bool:
+    return (
+        art.kind == "dicom"
+        or bool(_DICOM_NAME.search(art.filename))
+        or art.content_type.lower() in ("application/dicom", "application/dicom+json")
+    )
+
+
+def _looks_decorative(art: Artifact, meta: dict[str, Any]) -> bool:
+    """Small inline pictures: logos, signature images, emoji."""
+    try:
+        width, height = int(meta.get("width", 0)), int(meta.get("height", 0))
+    except (TypeError, ValueError):
+        width = height = 0
+    if width and height and min(width, height) < _SMALL_SIDE:
+        return True
+    return 0 < art.size < _SMALL_BYTES
+
+
+def build(settings: Any, resources: Any = None) -> ImageDetector:
+    """The registry's factory; the word lists load in `load()`."""
+    return ImageDetector()

@@ -1,0 +1,212 @@
+"""What the whole message says about who is who, and the cues recognizers look for.
+
+`MessageContext` is built once per message: the correspondents' names
+(never a patient), the staff directory and the staff named in the message
+itself ("Dr Lee", "Ann Lee (consultant)"), the university's own phone
+numbers and postcodes, and how clinical the message is overall. The cue
+functions below answer the local questions: is there a patient cue in
+this sentence, an age, a bed, a sign that the passage is historical or a
+role-play.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from gateway.detect.patient.lexicon import Lexicon
+from gateway.model import Inspection
+
+#: ages: "71-year-old", "aged 71", "71 yo", "71M", "9-month-old" (not durations: "for 3 years")
+AGE = re.compile(
+    r"\b\d{1,3}[ -]?(?i:year|yr|month|week|day)s?[ -]?(?i:old)\b"
+    r"|\b(?i:aged?)[ \t]+\d{1,3}\b"
+    r"|\b\d{1,3}[ \t]?(?i:yo|y/o|y\.o\.)(?!\w)"
+    r"|\b\d{1,3}[MF]\b"
+)
+#: beds and rooms: "bed 14", "bay 2 bed 3", "side room 4", "SR2", "cubicle 7"
+BED = re.compile(r"\b(?:bed|bay|cubicle|side[ \t]?room|SR)[ \t]*[A-Z]?\d{1,3}[A-Z]?\b", re.IGNORECASE)
+#: wards: "Ward 22", "ward 9", "Ward B", "Rowan Ward"
+WARD = re.compile(r"(?i:\bward)[ \t]+(?:\d{1,3}[A-Za-z]?|[A-Z]\d?)\b|\b[A-Z][a-z]+[ \t]Ward\b")
+#: words that put a passage in the present, not in history
+RECENT = re.compile(
+    r"\b(?:today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening|week)|last (?:night|week)"
+    r"|on the ward|on placement|at the moment|currently|right now)\b",
+    re.IGNORECASE,
+)
+YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+#: the writer's own details: "my address", "I live at", "our flat"
+OWN = re.compile(
+    r"\b(?:my|our|I live|I'm at|we live|I am at|me on|call me|text me|ring me|reach me|contact me)\b",
+    re.IGNORECASE,
+)
+#: distinct clinical terms that make a message clearly about clinical care
+CLINICAL_ENOUGH = 3
+_NAME_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def phone_key(text: str) -> str:
+    """A phone number in one form for comparison: national digits, leading 0."""
+    d = digits(text)
+    if d.startswith("44") and len(d) >= 11:
+        d = "0" + d[2:]
+    if d.startswith("00"):
+        d = d[1:]
+    return d
+
+
+def postcode_key(text: str) -> str:
+    return re.sub(r"\s", "", text).upper()
+
+
+def name_tokens(name: str) -> list[str]:
+    return [t.lower().strip("'’-") for t in _NAME_TOKEN.findall(name)]
+
+
+@dataclass
+class MessageContext:
+    """Facts about the whole message that every recognizer may use."""
+
+    lexicon: Lexicon
+    correspondent_tokens: frozenset[str] = frozenset()  # lower-case name tokens of sender and recipients
+    correspondent_names: tuple[tuple[str, str], ...] = ()  # (first, last) of correspondents named in full
+    staff_full: set[str] = field(
+        default_factory=set
+    )  # "ann lee": staff named in full (directory, this message)
+    staff_surnames: set[str] = field(default_factory=set)  # "lee": every staff surname
+    staff_bare: set[str] = field(
+        default_factory=set
+    )  # surnames of staff only ever named by surname ("Dr Lee")
+    own_phones: frozenset[str] = frozenset()
+    own_postcodes: frozenset[str] = frozenset()
+    clinical_terms: frozenset[str] = frozenset()  # distinct clinical terms in the message
+    today: _dt.date = field(default_factory=_dt.date.today)
+
+    @classmethod
+    def build(
+        cls,
+        inspection: Inspection,
+        lexicon: Lexicon,
+        *,
+        staff_directory: tuple[list[str], ...] = (),
+        own_phones: tuple[str, ...] = (),
+        own_postcodes: tuple[str, ...] = (),
+    ) -> MessageContext:
+        tokens: set[str] = set()
+        titles = set(lexicon.staff_titles.entries) | set(lexicon.patient_titles.entries)
+        full: set[tuple[str, str]] = set()
+        for display, address in inspection.correspondents:
+            words = [t for t in name_tokens(display) if len(t) >= 2 and t not in titles]
+            tokens.update(words)
+            if len(words) >= 2:
+                full.add((words[0], words[-1]))
+            local = address.partition("@")[0]
+            tokens.update(t for t in re.split(r"[._\-+\d]+", local.lower()) if len(t) >= 3)
+        for seg in inspection.segments:
+            if seg.kind == "name":
+                tokens.update(t for t in name_tokens(seg.text) if len(t) >= 2)
+        tokens -= set(lexicon.staff_titles.entries) | set(lexicon.patient_titles.entries)
+        text = "\n".join(s.text for s in inspection.segments if s.kind != "name")
+        ctx = cls(
+            lexicon=lexicon,
+            correspondent_tokens=frozenset(tokens),
+            correspondent_names=tuple(sorted(full)),
+            own_phones=frozenset(phone_key(p) for p in own_phones if digits(p)),
+            own_postcodes=frozenset(postcode_key(p) for p in own_postcodes if p.strip()),
+            # three different terms make a message clinical: no need to read further
+            clinical_terms=frozenset(
+                lexicon.clinical_terms.distinct(text[:2_000_000], at_most=CLINICAL_ENOUGH)
+            ),
+        )
+        for name in staff_directory:
+            ctx.learn_staff(name)
+        return ctx
+
+    @property
+    def clinical(self) -> int:
+        """0: nothing clinical; 1: a clinical word or two; 2: clearly about clinical care."""
+        n = len(self.clinical_terms)
+        return 0 if n == 0 else 1 if n < CLINICAL_ENOUGH else 2
+
+    def is_correspondent(self, tokens: list[str]) -> bool:
+        """A name is a correspondent's when its surname (or its only word) is one of theirs."""
+        return bool(tokens) and tokens[-1] in self.correspondent_tokens
+
+    def names_correspondent(self, text: str) -> bool:
+        """`text` names a correspondent in full (first and last name), as a CV or a signed letter does."""
+        low = text.lower()
+        return any(
+            re.search(rf"\b{re.escape(first)}\b", low) and re.search(rf"\b{re.escape(last)}\b", low)
+            for first, last in self.correspondent_names
+        )
+
+    def is_staff(self, tokens: list[str]) -> bool:
+        """Staff when named in full as staff, or by a surname that staff carry.
+
+        "Mrs Jane Lee" is not taken for "Dr Ann Lee"; but when the message
+        only ever says "Dr Lee", any Lee is.
+        """
+        if not tokens:
+            return False
+        if len(tokens) == 1:
+            return tokens[0] in self.staff_surnames
+        return " ".join(tokens) in self.staff_full or tokens[-1] in self.staff_bare
+
+    def learn_staff(self, tokens: list[str]) -> None:
+        if not tokens:
+            return
+        self.staff_surnames.add(tokens[-1])
+        if len(tokens) == 1:
+            self.staff_bare.add(tokens[0])
+        else:
+            self.staff_full.add(" ".join(tokens))
+
+
+def clinical_count(text: str, lex: Lexicon) -> int:
+    return len(lex.clinical_terms.distinct(text))
+
+
+def patient_cue(text: str, lex: Lexicon) -> bool:
+    """Words, ages or beds that tie someone in `text` to a care episode."""
+    return bool(lex.patient_cues.search(text) or AGE.search(text) or BED.search(text))
+
+
+def writers_own(text: str, start: int, msg: MessageContext, *, cue: bool) -> bool:
+    """Details at `start` are the writer's own: "my flat at ...", "call me on ...", or under their
+    own full name (a CV), with nothing about a patient in between."""
+    if cue:
+        return False
+    clause = re.split(r"[.!?;\n]\s", text[max(0, start - 40) : start])[-1]
+    if OWN.search(clause):
+        return True
+    above = text[max(0, start - 400) : start]
+    if re.search(r"curriculum vitae|\bcv\b|\bresum[eé]\b", above, re.IGNORECASE):
+        return True
+    return msg.names_correspondent(above)
+
+
+def historical(text: str, today: _dt.date) -> bool:
+    """A year a generation or more ago, and nothing that puts the passage in the present."""
+    years = [int(y) for y in YEAR.findall(text)]
+    return any(y <= today.year - 30 for y in years) and not RECENT.search(text)
+
+
+def load_staff_directory(path: str, lexicon: Lexicon) -> tuple[list[str], ...]:
+    """Staff names (lower-case tokens, titles dropped) from a file of names, one per line."""
+    if not path:
+        return ()
+    from pathlib import Path
+
+    titles = set(lexicon.staff_titles.entries) | set(lexicon.patient_titles.entries)
+    out: list[list[str]] = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        toks = [t for t in name_tokens(line) if t not in titles]
+        if toks:
+            out.append(toks)
+    return tuple(out)

@@ -1,0 +1,219 @@
+"""Dates of birth: after "DOB", "d.o.b.", "date of birth" or "born", in a DOB column, or next to initials.
+
+Dates come numeric (03/11/1949, 22.08.1966, 3-11-49), ISO (1949-11-03,
+19491103 after a label) or in words (2nd Feb 1938, 19 June 1957, February
+2, 1938). A labelled date of birth counts when the message is clinical;
+a bare date only when a table column or a patient's initials make it one
+("J.K., 03/11/1949"). The writer's own date of birth (a CV, "my DOB") is
+not a patient's.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+from gateway.detect.patient.context import MessageContext, patient_cue, writers_own
+from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.patient.text import SegmentView
+from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
+
+DOB_ENTITY = "DOB_LABELLED"
+DATE_ENTITY = "DATE"
+TYPE = "DATE_OF_BIRTH"
+INITIALS_TYPE = "INITIALS_AND_DOB"
+
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+MONTH_NUMBER = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MON = r"(?:0?[1-9]|1[0-2])"
+_ORD = r"(?:st|nd|rd|th)?"
+_MONTH = (
+    "(?:"
+    + "|".join(
+        anycase(m)
+        for m in [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "jun",
+            "jul",
+            "aug",
+            "sept",
+            "sep",
+            "oct",
+            "nov",
+            "dec",
+        ]
+    )
+    + r")\.?"
+)
+#: the date shapes; each starts with a cheap look-ahead (case-insensitive alternations are slow in `regex`)
+DATE_NUMERIC = rf"(?=\d){_DAY}(?P<sep>[/.-]){_MON}(?P=sep)(?:19|20)?\d{{2}}"
+DATE_ISO = rf"(?=[12])(?:19|20)\d{{2}}-{_MON}-{_DAY}"
+DATE_DAY_MONTH = rf"(?=\d){_DAY}{_ORD}[ \t]+(?:of[ \t]+)?{_MONTH},?[ \t]+(?:19|20)\d{{2}}"
+DATE_MONTH_DAY = rf"{_MONTH}[ \t]+{_DAY}{_ORD},?[ \t]+(?:19|20)\d{{2}}"
+DATE_COMPACT = r"(?=[12])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+DATE = rf"(?:{DATE_NUMERIC}|{DATE_ISO}|{DATE_DAY_MONTH}|{DATE_MONTH_DAY})"
+_LABEL = (
+    rf"(?:\b[dD]\.?[ \t]?[oO]\.?[ \t]?[bB]\b\.?|\b{anycase('date')}[ \t]+{anycase('of')}[ \t]+{anycase('birth')}\b"
+    rf"|\b{anycase('birth')}[ \t]?{anycase('date')}\b|\b{anycase('born')}\b(?:[ \t]+on)?)"
+    r"[ \t]*[:=\-–]?[ \t]*(?:(?:is|was)[ \t]+)?(?:the[ \t]+)?"
+)
+PATTERNS_DOB = (PatternSpec("labelled", rf"{_LABEL}(?:{DATE}|{DATE_COMPACT})(?!\d)", 0.4),)
+_END = r"(?![\d/])"
+_START = r"(?<![\d/.-])"
+PATTERNS_DATE = (
+    PatternSpec("date", rf"(?=\d){_START}(?:{DATE_NUMERIC}|{DATE_ISO}|\b{DATE_DAY_MONTH}){_END}", 0.1),
+)
+_LABEL_PREFIX = re.compile(_LABEL)
+
+#: initials written as "J.K.", "J.K.L.", "JK" (two or three capitals), just before a date
+INITIALS_BEFORE = re.compile(
+    r"(?:\b[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?|\b[A-Z]{2,3}\b)[ \t]*[,:(\-–]?[ \t]*(?:DOB|dob|d\.o\.b\.?)?[ \t:]*$"
+)
+_DOB_LABEL_IN_HEADER = re.compile(r"\b(?:d\.?o\.?b|date of birth|birth ?date|born)\b", re.IGNORECASE)
+
+
+def parse_date(text: str) -> _dt.date | None:
+    """The date a matched string names, or None (2-digit years read as 19xx/20xx, whichever is past)."""
+    t = text.strip().lower().rstrip(".,")
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", t)
+    if m:
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return _make(y, mo, d)
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", t)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4})", t)
+    if m:
+        month = MONTH_NUMBER.get(m.group(2)[:3])
+        return _make(int(m.group(3)), month, int(m.group(1))) if month else None
+    m = re.fullmatch(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", t)
+    if m:
+        month = MONTH_NUMBER.get(m.group(1)[:3])
+        return _make(int(m.group(3)), month, int(m.group(2))) if month else None
+    return None
+
+
+def _make(y: int, mo: int, d: int) -> _dt.date | None:
+    if y < 100:
+        y += 2000 if y <= _dt.date.today().year % 100 else 1900
+    try:
+        return _dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def birth_date_ok(text: str) -> bool:
+    """A real date, not in the future, after 1900."""
+    d = parse_date(text)
+    return d is not None and _dt.date(1900, 1, 1) <= d <= _dt.date.today()
+
+
+def _labelled_date_ok(text: str) -> bool:
+    m = _LABEL_PREFIX.match(text)
+    return birth_date_ok(text[m.end() :] if m else text)
+
+
+def any_date_ok(text: str) -> bool:
+    return parse_date(text) is not None
+
+
+class DateOfBirthRecognizer:
+    """Labelled dates of birth, DOB table columns, and initials followed by a date."""
+
+    name = "date_of_birth"
+
+    def specs(self) -> list[RecognizerSpec]:
+        return [
+            RecognizerSpec(DOB_ENTITY, PATTERNS_DOB, validate=_labelled_date_ok, case_sensitive=True),
+            RecognizerSpec(DATE_ENTITY, PATTERNS_DATE, validate=any_date_ok, case_sensitive=True),
+        ]
+
+    def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
+        out: list[Candidate] = []
+        labelled = scan.hits_of(DOB_ENTITY)
+        for hit in labelled:
+            # the hit spans label and date; the finding (and the mask) is the date alone
+            m = _LABEL_PREFIX.match(scan.view.text[hit.start : hit.end])
+            start = hit.start + (m.end() if m else 0)
+            cand = self._labelled(scan, msg, start, hit.end)
+            if cand:
+                out.append(cand)
+        taken = {(h.start, h.end) for h in labelled}
+        for hit in scan.hits_of(DATE_ENTITY):
+            if any(s <= hit.start < e for s, e in taken) or not birth_date_ok(
+                scan.view.text[hit.start : hit.end]
+            ):
+                continue
+            cand = self._bare(scan, msg, hit.start, hit.end)
+            if cand:
+                out.append(cand)
+        return out
+
+    def _labelled(self, scan: SegmentScan, msg: MessageContext, start: int, end: int) -> Candidate | None:
+        view = scan.view
+        lo, hi = view.neighbours(start, 1)
+        around = view.text[lo:hi]
+        # the label itself is not a cue: look at the passage without it
+        passage = re.sub(_LABEL, " ", view.text[lo:start], flags=re.IGNORECASE) + " " + view.text[end:hi]
+        cue = patient_cue(passage, msg.lexicon) or bool(scan.found_near(start, end, 200))
+        if writers_own(view.text, start, msg, cue=cue) or _i_was_born(view, start):
+            return None
+        score = 0.4
+        reasons = ["label"]
+        if msg.clinical:
+            score += 0.15
+            reasons.append("clinical context")
+        if cue:
+            score += 0.35
+            reasons.append("patient cue")
+        elif msg.clinical and msg.lexicon.clinical_terms.search(around):
+            score += 0.1
+        return Candidate(TYPE, start, end, clamp(score), tuple(reasons))
+
+    def _bare(self, scan: SegmentScan, msg: MessageContext, start: int, end: int) -> Candidate | None:
+        view = scan.view
+        table = view.table_at(start)
+        if table and _DOB_LABEL_IN_HEADER.search(table.label_at(start)):
+            score = 0.6 + (0.3 if msg.clinical else 0.0)
+            return Candidate(TYPE, start, end, clamp(score), ("table column",))
+        line_start, _ = view.line_at(start)
+        before = view.text[max(line_start, start - 16) : start]
+        if INITIALS_BEFORE.search(before) and msg.clinical:
+            # "J.K., 03/11/1949": initials and a date of birth identify a patient to anyone with the list
+            cue = patient_cue(view.text[slice(*view.neighbours(start, 1))], msg.lexicon)
+            score = 0.55 + (0.3 if cue else 0.0) + (0.1 if msg.clinical > 1 else 0.0)
+            return Candidate(INITIALS_TYPE, start, end, clamp(score), ("initials", "clinical context"))
+        return None
+
+
+def _i_was_born(view: SegmentView, start: int) -> bool:
+    """ "I was born on ...": the writer's own date of birth."""
+    sentence = view.text[view.sentence_at(start)[0] : start]
+    return bool(re.search(r"\bI\b[^.]{0,20}\bborn\b", sentence))

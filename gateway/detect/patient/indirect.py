@@ -1,0 +1,119 @@
+"""Indirect identification: details that together point at one patient, with no name or number.
+
+"Bed 14 on Ward 22 at the Royal Infirmary on Tuesday night", or "the
+17-year-old from the stabbing that was all over the local news", or a
+rare condition with an age and a town. Each detail alone is harmless
+(anonymised cases have an age; timetables have wards and dates); the
+combination is what identifies. A passage (paragraph) is scored by which
+kinds of detail it holds, and only when it is about a patient.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gateway.detect.patient.context import AGE, BED, WARD, MessageContext, patient_cue
+from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.presidio_engine import RecognizerSpec
+
+TYPE = "INDIRECT_IDENTIFICATION"
+
+HOSPITAL = re.compile(
+    r"\b(?:[A-Z][a-z]+[ \t]+){1,3}(?:Hospital|Infirmary|Hospice|Medical[ \t]Centre|Health[ \t]Centre|Surgery)\b"
+    r"|\b(?:the|at|in)[ \t]+(?:[A-Z]{2,5})\b(?=[^.\n]{0,40}\b(?:ward|bed|theatre|ED|A&E|ICU)\b)"
+)
+WHEN = re.compile(
+    r"\b(?:last|this|on)[ \t]+(?:night|morning|afternoon|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\b(?:yesterday|today|tonight)\b"
+    r"|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*[ \t]+\d{1,2}(?:st|nd|rd|th)?\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ \t]+\d{1,2}(?:st|nd|rd|th)?\b"
+    r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
+    re.IGNORECASE,
+)
+#: a place named after "from / outside / in / near": a town, a street, a school, a ground
+PLACE = re.compile(
+    r"\b(?:from|outside|in|near|at)[ \t]+(?:the[ \t]+)?[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,3}\b"
+)
+
+
+@dataclass(frozen=True)
+class Details:
+    bed: bool
+    ward: bool
+    hospital: bool
+    when: bool
+    age: bool
+    news: bool
+    rare: bool
+    place: bool
+    patient: bool
+
+    @property
+    def kinds(self) -> list[str]:
+        return [k for k, v in self.__dict__.items() if v and k != "patient"]
+
+
+class IndirectRecognizer:
+    """Combinations of ward, bed, hospital, date, age, place, a rare condition or a public event."""
+
+    name = "indirect"
+
+    def specs(self) -> list[RecognizerSpec]:
+        return []
+
+    def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
+        view = scan.view
+        if view.segment.kind in ("name", "metadata") or not msg.clinical:
+            return []
+        out = []
+        for start, end in _passages(view.text):
+            if view.in_signature(start) or view.table_at(start):
+                continue
+            passage = view.text[start:end]
+            d = self._details(passage, msg)
+            score = _score(d)
+            if score >= 0.5 and d.patient:
+                out.append(Candidate(TYPE, start, end, clamp(score), tuple(d.kinds)))
+        return out
+
+    def _details(self, passage: str, msg: MessageContext) -> Details:
+        lex = msg.lexicon
+        return Details(
+            bed=bool(BED.search(passage)),
+            ward=bool(WARD.search(passage)),
+            hospital=bool(HOSPITAL.search(passage)),
+            when=bool(WHEN.search(passage)),
+            age=bool(AGE.search(passage)),
+            news=len(lex.news_cues.distinct(passage)) >= 1,
+            rare=lex.rare_conditions.search(passage),
+            place=bool(PLACE.search(passage)),
+            patient=patient_cue(passage, lex) and len(lex.clinical_terms.distinct(passage)) >= 1,
+        )
+
+
+def _score(d: Details) -> float:
+    """How strongly the details point at one person."""
+    where_exactly = d.bed and d.ward
+    if where_exactly and (d.hospital or d.when):
+        return 0.75 + (0.15 if d.hospital and d.when else 0.0)
+    if d.news and (d.age or d.place) and (d.when or d.hospital or d.bed or d.ward):
+        return 0.75 + (0.1 if d.age and d.place else 0.0)
+    if d.rare and d.age and d.place:
+        return 0.7 + (0.1 if d.when or d.hospital else 0.0)
+    return 0.0
+
+
+def _passages(text: str) -> list[tuple[int, int]]:
+    """Paragraphs (blank-line separated); long ones are cut into overlapping windows."""
+    out = []
+    for m in re.finditer(r"(?:[^\n]|\n(?![ \t>]*\n))+", text):
+        s, e = m.start(), m.end()
+        if e - s <= 1500:
+            out.append((s, e))
+            continue
+        step = 1000
+        for i in range(s, e, step):
+            out.append((i, min(e, i + 1500)))
+    return out

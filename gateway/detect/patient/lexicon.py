@@ -1,0 +1,169 @@
+"""The word lists the patient detector reasons with, read from data files once per worker.
+
+Each list lives in `gateway/detect/data/patient/<name>.txt` (one entry per
+line, lines starting "# " are comments; see the README there). A `WordList` answers "is this
+word in the list" for single words and finds every entry, phrases
+included, on word boundaries in a text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+DATA_PACKAGE = "gateway.detect.data.patient"
+
+
+#: words for look-ups: letters and digits, with inner apostrophes, ampersands and dots ("a&e", "d.o.b")
+_WORD = re.compile(r"#?\w+(?:['’&.]\w+)*")
+
+
+#: text is read in blocks of about this many characters
+_BLOCK = 2000
+
+
+def _norm(entry: str) -> tuple[str, ...]:
+    """An entry or a text as lower-case words; hyphens separate words ("x-ray" = "x ray")."""
+    return tuple(_WORD.findall(entry.lower().replace("-", " ").replace("’", "'")))
+
+
+@dataclass(frozen=True)
+class WordList:
+    """Lower-case entries, single words and phrases, matched on word boundaries.
+
+    `distinct` and `search` look words and word n-grams up in a set (one
+    pass over the text, whatever the list's size); `find` and `pattern`
+    give positions, for short texts.
+    """
+
+    name: str
+    entries: frozenset[str]
+    pattern: re.Pattern[str]
+    grams: frozenset[tuple[str, ...]] = frozenset()
+    singles: frozenset[str] = frozenset()
+    phrase_lengths: tuple[tuple[str, tuple[int, ...]], ...] = ()  # first word -> lengths of phrases
+
+    @classmethod
+    def of(cls, name: str, entries: list[str] | tuple[str, ...] | frozenset[str]) -> WordList:
+        clean = frozenset(e.strip().lower() for e in entries if e.strip())
+        if not clean:
+            return cls(name, clean, re.compile(r"(?!x)x"))
+        alts = sorted(clean, key=len, reverse=True)
+        body = "|".join(_entry_regex(e) for e in alts)
+        grams = frozenset(g for g in (_norm(e) for e in clean) if g)
+        lengths: dict[str, set[int]] = {}
+        for g in grams:
+            if len(g) > 1:
+                lengths.setdefault(g[0], set()).add(len(g))
+        # not inside a longer word on either side
+        return cls(
+            name,
+            clean,
+            re.compile(rf"(?<![\w]){'(?:' + body + ')'}(?![\w])", re.IGNORECASE),
+            grams,
+            frozenset(g[0] for g in grams if len(g) == 1),
+            tuple((k, tuple(sorted(v))) for k, v in lengths.items()),
+        )
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and word.lower() in self.entries
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, entry) for every entry found in `text`."""
+        return [(m.start(), m.end(), m.group().lower()) for m in self.pattern.finditer(text)]
+
+    def search(self, text: str) -> bool:
+        return next(self._iter(text), None) is not None
+
+    def distinct(self, text: str, at_most: int = 0) -> set[str]:
+        """The entries found in `text` (stopping once `at_most` different ones are found, if given)."""
+        if not at_most:
+            return set(self._iter(text))
+        out: set[str] = set()
+        for entry in self._iter(text):
+            out.add(entry)
+            if len(out) >= at_most:
+                break
+        return out
+
+    def _iter(self, text: str) -> Iterator[str]:
+        singles, grams = self.singles, self.grams
+        phrases = dict(self.phrase_lengths)
+        # a block at a time (cut at a line end), so a caller that stops early reads little
+        pos = 0
+        while pos < len(text):
+            end = len(text) if len(text) - pos <= _BLOCK else text.find("\n", pos + _BLOCK) + 1 or len(text)
+            words = _norm(text[pos:end])
+            pos = end
+            for i, w in enumerate(words):
+                if w in singles:
+                    yield w
+                for n in phrases.get(w, ()):
+                    g = words[i : i + n]
+                    if g in grams:
+                        yield " ".join(g)
+
+
+def _entry_regex(entry: str) -> str:
+    # words of a phrase may be separated by any whitespace, or a hyphen where the entry has a space
+    parts = [re.escape(p) for p in entry.split()]
+    return r"[\s-]+".join(parts)
+
+
+def read_list(name: str) -> list[str]:
+    """The entries of data file `name`.txt, comments and blank lines dropped."""
+    text = resources.files(DATA_PACKAGE).joinpath(f"{name}.txt").read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not (line == "#" or line.startswith("# ")):  # "#nof" is an entry, "# ..." a comment
+            out.append(line)
+    return out
+
+
+def load_list(name: str) -> WordList:
+    return WordList.of(name, read_list(name))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list the patient recognizers use."""
+
+    clinical_terms: WordList
+    patient_cues: WordList
+    person_nouns: WordList
+    staff_titles: WordList
+    patient_titles: WordList
+    staff_roles: WordList
+    teaching_cues: WordList
+    fictional_cues: WordList
+    eponyms: WordList
+    eponym_heads: WordList
+    historical_figures: WordList
+    greetings: WordList
+    signoffs: WordList
+    hospital_number_keywords: tuple[str, ...]
+    number_labels_not_patient: WordList
+    street_suffixes: tuple[str, ...]
+    institution_words: WordList
+    signature_words: WordList
+    news_cues: WordList
+    rare_conditions: WordList
+    photo_words: WordList
+    photo_subjects: WordList
+    not_names: WordList
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        lists = {}
+        for f in cls.__dataclass_fields__:
+            if f in ("hospital_number_keywords", "street_suffixes"):
+                continue
+            lists[f] = load_list(f)
+        return cls(
+            hospital_number_keywords=tuple(read_list("hospital_number_keywords")),
+            street_suffixes=tuple(read_list("street_suffixes")),
+            **lists,
+        )

@@ -1,0 +1,124 @@
+"""NHS numbers (England, Wales, Isle of Man): ten digits whose last is a modulus-11 check digit.
+
+Written as 3-3-4 with spaces, dashes or dots, or as ten plain digits,
+possibly split over a line break or sitting in a table cell. The check
+digit is the evidence: about one random ten-digit number in eleven
+passes it. Numbers in the ranges England actually allocates (400-499,
+600-799 million) score higher than the rest; a label such as "order
+number" or "account" just before a number makes it something else. The
+same checksum serves the Scottish CHI and Northern Irish H&C numbers,
+which have their own recognizers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gateway.detect.patient.context import MessageContext, clinical_count, digits
+from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec
+
+#: the one Presidio entity for ten-digit health identifiers; NHS, CHI and H&C recognizers judge its hits
+ENTITY = "TEN_DIGITS"
+TYPE = "NHS_NUMBER"
+
+#: between digit groups: a space, a dash or a dot (with optional spaces), or a line break
+SEP = r"(?:[ \t]?[-.–][ \t]?|[ \t]{1,2}|[ \t]*\r?\n[ \t>]*)"
+#: not inside a longer number, a phone number (+44 ...) or a decimal
+_BEFORE = r"(?=\d)(?<![\d+.,])(?<!\+44[ \t])(?<!\+44)"
+_AFTER = r"(?![\d])(?![.,]\d)"
+
+PATTERNS = (
+    PatternSpec(
+        "ten_digits",
+        rf"{_BEFORE}(?:\d{{3}}{SEP}\d{{3}}{SEP}\d{{4}}|\d{{6}}{SEP}\d{{4}}|\d{{10}}){_AFTER}",
+        0.4,
+    ),
+)
+CONTEXT = ("nhs", "chi", "h&c", "hcn")
+#: England's allocated ranges (first digit); 3xx is Northern Ireland, 010-311 Scotland's CHI
+ALLOCATED = frozenset("467")
+KEYWORD = re.compile(r"\bnhs\b", re.IGNORECASE)
+#: the label right before a number, on its line
+_LABEL_WINDOW = 32
+
+
+def mod11_ok(number: str) -> bool:
+    """True when the tenth digit is the modulus-11 check digit of the first nine."""
+    d = digits(number)
+    if len(d) != 10:
+        return False
+    total = sum(int(c) * w for c, w in zip(d[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(d[9])
+
+
+def label_before(scan: SegmentScan, start: int) -> str:
+    """The text just before `start` on the same line (lower case)."""
+    line_start, _ = scan.view.line_at(start)
+    return scan.view.text[max(line_start, start - _LABEL_WINDOW) : start].lower()
+
+
+def not_patient_label(scan: SegmentScan, start: int, msg: MessageContext) -> bool:
+    """An "order no", "account", "tel" label sits right before the number."""
+    before = label_before(scan, start)
+    tail = re.sub(r"[\s:#.\-–(]+$", "", before)
+    hits = msg.lexicon.number_labels_not_patient.find(tail[-24:])
+    return any(end >= len(tail) - 3 for _, end, _ in hits)
+
+
+def context_score(
+    scan: SegmentScan, start: int, end: int, msg: MessageContext, *, keyword: bool, label: str
+) -> tuple[float, list[str]]:
+    """What a valid check digit is worth here: keyword, table column or clinical context."""
+    reasons = []
+    if keyword:
+        reasons.append("keyword")
+        return 0.39, reasons
+    if label:
+        reasons.append("table column")
+        return 0.37, reasons
+    lo, hi = scan.view.neighbours(start, 1)
+    if clinical_count(scan.view.text[lo:hi], msg.lexicon) or msg.clinical:
+        reasons.append("clinical context")
+        return 0.25, reasons
+    return 0.0, reasons
+
+
+class NhsNumberRecognizer:
+    """NHS numbers: grouped or plain ten digits with a valid check digit."""
+
+    name = "nhs_number"
+
+    def specs(self) -> list[RecognizerSpec]:
+        return [RecognizerSpec(ENTITY, PATTERNS, context=CONTEXT, validate=mod11_ok, case_sensitive=True)]
+
+    def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
+        out = []
+        for hit in scan.hits_of(ENTITY):
+            d = digits(scan.view.text[hit.start : hit.end])
+            if _belongs_elsewhere(d) or _grouped_6_4(scan.view.text[hit.start : hit.end]):
+                continue  # CHI (date of birth first) or H&C (320-399): their recognizers judge
+            keyword = hit.context_word == "nhs" or bool(KEYWORD.search(label_before(scan, hit.start)))
+            table = scan.view.table_at(hit.start)
+            label = table.label_at(hit.start) if table else ""
+            label = label if "nhs" in label else ""
+            if not keyword and not label and not_patient_label(scan, hit.start, msg):
+                continue
+            base = 0.6 if d[0] in ALLOCATED else 0.3
+            bonus, reasons = context_score(scan, hit.start, hit.end, msg, keyword=keyword, label=label)
+            out.append(Candidate(TYPE, hit.start, hit.end, clamp(base + bonus), ("checksum", *reasons)))
+        return out
+
+
+def _grouped_6_4(text: str) -> bool:
+    """DDMMYY NNNN is how a CHI is written, never an NHS number."""
+    return re.fullmatch(r"\d{6}\D+\d{4}", text) is not None
+
+
+def _belongs_elsewhere(d: str) -> bool:
+    from gateway.detect.patient.chi_number import chi_date_ok
+
+    return d[0] not in ALLOCATED and (chi_date_ok(d) or 320 <= int(d[:3]) <= 399)

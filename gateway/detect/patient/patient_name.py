@@ -1,0 +1,456 @@
+"""Patients' names: a person named in a passage about their care, and nobody else.
+
+Candidates come from four places: a courtesy title and a name ("Mrs Ann
+Lee", "Mr Lee"), a ward-list style name ("Ann LEE", "LEE, Ann"), a
+surname next to a bed ("Lee in bed 4"), a "Patient:" label, and, for
+sentences that are about a patient and hold a capitalised pair of words,
+spaCy's PERSON entities (the model runs only on those sentences).
+
+Most named people in students' mail are not patients, so every candidate
+must earn its score from the passage (a patient cue in the sentence, an
+identifier or an age next to it, a clinical table) and is dropped when it
+is: a correspondent (From/To/Cc), in a greeting or signature, staff
+(titled Dr/Prof/Nurse/Sister, given a role such as "(consultant
+surgeon)" or "guest speaker", "Mr Lee's clinic", or in the staff
+directory), an eponym ("Bell's palsy"), a historical figure, or a
+fictional or anonymised patient ("Mr X", "Mrs A", an OSCE script).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gateway.detect.patient.context import (
+    AGE,
+    MessageContext,
+    clinical_count,
+    historical,
+    name_tokens,
+    patient_cue,
+)
+from gateway.detect.patient.lexicon import Lexicon
+from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.patient.text import SegmentView
+from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
+
+TYPE = "PATIENT_NAME"
+TITLED = "NAME_TITLED"
+CAPS = "NAME_WARD_LIST"
+BED = "NAME_BY_BED"
+LABELLED = "NAME_LABELLED"
+
+#: one word of a name: "Lee", "McAteer", "O'Brien", "Adebayo-Price", "LEE"
+NAME_WORD = r"(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z][a-z]*['’]?[A-Z]?[a-z]+)*|[A-Z]{2,}(?:[-'’][A-Z]{2,})*)"
+#: two capitalised words ("[A-Z]" first, then the boundary check: the fast form for `re`)
+_CAP_PAIR = re.compile(
+    r"[A-Z](?<!\w[A-Z])[a-z]+(?:-[A-Z][a-z]+)?[ ]+(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z][a-z]+)?)\b"
+)
+_AGE_AFTER = re.compile(
+    r"^[ \t]*[,(]?[ \t]*(?:aged[ \t]+)?\d{1,3}[ \t]?(?:y|yo|yrs?|years?(?:[ \t-]old)?|[MF])?\b(?![/.:]\d)"
+)
+_EPONYM_AFTER = re.compile(r"^['’]s?\b|^[ \t]+(?:[a-z]+[ \t]+)?(?P<head>[a-z]+)\b")
+_STAFF_VERB_AFTER = re.compile(
+    r"^['’]?[ \t]+(?:let|lets|taught|teaches|teaching|showed|supervised|supervises|signed|operated|lectured|"
+    r"covered|covering|is covering|gave|gives|runs|ran|explained|examined me|assessed|marked|presented the|"
+    r"presented a|is away|emailed|replied|said we|told us|asked us|will be teaching)\b",
+    re.IGNORECASE,
+)
+_STAFF_POSSESSIVE = re.compile(
+    r"^['’]s[ \t]+(?:\w+[ \t]+)?(?:clinic|list|firm|team|theatre|registrar|reg|secretary|patients|ward round|"
+    r"teaching|lecture|session|talk|seminar|tutorial|office|bleep|group)\b",
+    re.IGNORECASE,
+)
+_ROLE_OPENER = re.compile(r"^[ \t]*(?:\(|,[ \t]*(?:the|a|an|our|my|their)?[ \t]*|[-–][ \t]*)")
+_TABLE_CLINICAL_HEADER = re.compile(
+    r"\b(?:name|patient|pt|bed|bay|nhs|hosp|mrn|dob|d\.o\.b|age|diagnosis|dx|issue|problem|jobs|plan|ward|consultant)\b",
+    re.IGNORECASE,
+)
+_FICTIONAL_INITIAL = re.compile(r"^[A-Z]\.?$")
+#: "Lee in bed 4" (before the bed hit) and "bed 4 - Lee" (after it)
+_NAME_BEFORE_BED = re.compile(r"(?<!\w)([A-Z][a-z]{2,})[ ]+(?:(?:in|on)[ ]+)?$")
+_NAME_AFTER_BED = re.compile(r"^[ \t]*[-:–,(][ \t]*([A-Z][a-z]{2,})\b")
+_LABEL_PREFIX = re.compile(
+    r"(?i:patient|pt)(?:['’]s)?(?:[ \t]+(?i:name))?[ \t]*:[ \t]*|[ \t]*(?i:patient|pt)[ \t]*[–-][ \t]*"
+)
+
+
+@dataclass(frozen=True)
+class NameCandidate:
+    kind: str  # titled, caps, bed, labelled, ner
+    start: int
+    end: int
+    tokens: tuple[str, ...]  # lower-case name words, title dropped
+
+
+def _titles(words: frozenset[str]) -> str:
+    forms = set()
+    for w in words:
+        if " " in w:
+            continue
+        forms.add(w.capitalize())
+        forms.add(w.upper())
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+def _titles_first(words: frozenset[str]) -> str:
+    """Titles as "[DP](?<!\\w[DP])(?:(?<=D)r|(?<=P)rof...)": one capital first, which `re` scans for fast."""
+    forms = {f for w in words if " " not in w for f in (w.capitalize(), w.upper())}
+    firsts = "".join(sorted({f[0] for f in forms}))
+    alts = "|".join(f"(?<={f[0]}){re.escape(f[1:])}" for f in sorted(forms, key=len, reverse=True))
+    return rf"[{firsts}](?<!\w[{firsts}])(?:{alts})"
+
+
+class PatientNameRecognizer:
+    """Named patients in clinical passages; see the module docstring for what is never one."""
+
+    name = "patient_name"
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        titles = _titles(lexicon.patient_titles.entries)
+        staff = _titles(lexicon.staff_titles.entries)
+        self._titled_regex = rf"\b(?:{titles})\.?[ ]+(?:{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}|[A-Z]\b\.?)"
+        self._staff_titled = re.compile(
+            rf"{_titles_first(lexicon.staff_titles.entries)}\.?[ ]+((?:[A-Z]\.?[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}})"
+        )
+        self._patient_titled = re.compile(self._titled_regex)
+        self._staff_title_before = re.compile(rf"\b(?:{staff})\.?[ \t]+(?:[A-Z]\.?[ \t]+)?$")
+        self._patient_title_prefix = re.compile(rf"^(?:{titles})\.?[ \t]+")
+
+    # --- Presidio patterns -------------------------------------------------------------------
+
+    def specs(self) -> list[RecognizerSpec]:
+        bed = r"(?:[Bb]ed|BED|[Bb]ay|BAY|[Ss]ide[ \t][Rr]oom|SR)[ \t]*[A-Z]?\d{1,2}\b"
+        return [
+            RecognizerSpec(
+                TITLED, (PatternSpec("title_and_name", self._titled_regex, 0.3),), case_sensitive=True
+            ),
+            RecognizerSpec(
+                CAPS,
+                (
+                    # "Ann LEE" and "LEE, Ann" ("(?<!\w)" before the first capital keeps `regex` fast)
+                    PatternSpec(
+                        "given_SURNAME",
+                        r"(?<!\w)[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ ]+[A-Z]{3,}(?:[-'’][A-Z]{2,})?\b(?![a-z])",
+                        0.3,
+                    ),
+                    PatternSpec(
+                        "SURNAME_given", r"(?<!\w)[A-Z]{3,}(?:[-'’][A-Z]{2,})?,[ ]*[A-Z][a-z]+\b", 0.3
+                    ),
+                ),
+                case_sensitive=True,
+            ),
+            # a bed or bay number; the recognizer looks for a surname just before or after it
+            RecognizerSpec(BED, (PatternSpec("bed", rf"(?<!\w){bed}", 0.3),), case_sensitive=True),
+            RecognizerSpec(
+                LABELLED,
+                (
+                    PatternSpec(
+                        "patient_label",
+                        rf"(?:(?<!\w)(?:{anycase('patient')}|{anycase('pt')})(?:['’]s)?(?:[ \t]+{anycase('name')})?[ \t]*:"
+                        rf"|^[ \t]*(?:{anycase('patient')}|{anycase('pt')})[ \t]*[–-])"
+                        rf"[ \t]*(?:{NAME_WORD}[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}",
+                        0.5,
+                    ),
+                ),
+                case_sensitive=True,
+            ),
+        ]
+
+    # --- staff named in the message ---------------------------------------------------------
+
+    def learn_staff(self, scan: SegmentScan, msg: MessageContext) -> None:
+        """Remember who the message names as staff, so their name is staff everywhere in it."""
+        text = scan.view.text
+        for m in self._staff_titled.finditer(text):
+            msg.learn_staff(self._tokens(m.group(1)))
+        for m in self._patient_titled.finditer(text):
+            if self._role_attached(text, m.start(), m.end()):
+                msg.learn_staff(self._tokens(self._patient_title_prefix.sub("", m.group())))
+        for m in _CAP_PAIR.finditer(text):
+            if self._role_attached(text, m.start(), m.end()) and not self._all_common(
+                self._tokens(m.group())
+            ):
+                msg.learn_staff(self._tokens(m.group()))
+
+    def _role_attached(self, text: str, start: int, end: int) -> bool:
+        """A role right after the name ("(consultant", ", the registrar"), or right before it."""
+        after = text[end : end + 60]
+        opener = _ROLE_OPENER.match(after)
+        if opener:
+            words = " ".join(after[opener.end() :].split()[:4])
+            hit = self.lex.staff_roles.pattern.search(words)
+            if hit and hit.start() <= 25:
+                return True
+        if _STAFF_POSSESSIVE.match(after) or _STAFF_VERB_AFTER.match(after):
+            return True
+        before = text[max(0, start - 40) : start]
+        before_words = before.split()[-3:]
+        if before_words and self.lex.staff_roles.pattern.search(" ".join(before_words)):
+            tail = " ".join(before_words)
+            last = self.lex.staff_roles.find(tail)
+            if last and last[-1][1] >= len(tail) - 1:
+                return True
+        return False
+
+    # --- NER windows -------------------------------------------------------------------------
+
+    def ner_windows(self, scan: SegmentScan, msg: MessageContext) -> list[tuple[int, int]]:
+        """Sentences that are about a patient and hold an untitled capitalised pair of words."""
+        view = scan.view
+        if view.segment.kind in ("name", "metadata") or not msg.clinical:
+            return []
+        text = view.text
+        titled = [(h.start, h.end) for h in scan.hits_of(TITLED, CAPS, LABELLED)]
+        starts: set[int] = set()
+        for m in _CAP_PAIR.finditer(text):
+            if any(ts <= m.start() < te for ts, te in titled) or self._all_common(self._tokens(m.group())):
+                continue
+            if self._staff_title_before.search(text[max(0, m.start() - 20) : m.start()]):
+                continue
+            starts.add(view.sentence_index(m.start()))
+        for h in scan.hits_of(BED):
+            for n in _names_by_bed(text, h.start, h.end):
+                if not any(ts <= n[0] < te for ts, te in titled):
+                    starts.add(view.sentence_index(n[0]))
+        out = []
+        for i in sorted(starts):
+            s, e = view.sentences[i] if view.sentences else (0, len(text))
+            if view.in_greeting(s) or view.in_signature(s) or view.in_attribution(s):
+                continue
+            if patient_cue(text[s:e], self.lex) or scan.found_near(s, e, 0):
+                out.append((s, min(e, s + 600)))
+        return out
+
+    # --- judging -----------------------------------------------------------------------------
+
+    def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
+        view = scan.view
+        if view.segment.kind == "name":
+            return []
+        cands: list[NameCandidate] = []
+        for h in scan.hits_of(TITLED):
+            span = view.text[h.start : h.end]
+            rest = self._patient_title_prefix.sub("", span)
+            tokens = self._trim(rest)
+            if not tokens:
+                continue
+            end = h.start + len(span) - len(rest) + _end_of_tokens(rest, tokens)
+            kind = "titled_full" if len(tokens) >= 2 else "titled_surname"
+            if len(tokens) == 1 and _FICTIONAL_INITIAL.match(tokens[0].upper()):
+                continue  # "Mr X", "Mrs A": an anonymised or invented patient
+            cands.append(NameCandidate(kind, h.start, end, tuple(tokens)))
+        for h in scan.hits_of(CAPS):
+            tokens = self._tokens(view.text[h.start : h.end])
+            if len(tokens) < 2:
+                continue
+            surname, given = (
+                (tokens[0], tokens[-1]) if h.pattern == "SURNAME_given" else (tokens[-1], tokens[0])
+            )
+            if (
+                self._all_common([surname])
+                or given in self.lex.not_names
+                or not re.search(r"[aeiouy]", surname)
+                or _in_table_header(view, h.start)
+            ):
+                continue  # "Initials NHS", "Our CBL", "Ward AMU": an acronym, or a table's header row
+            cands.append(NameCandidate("caps", h.start, h.end, tuple(tokens)))
+        for h in scan.hits_of(LABELLED):
+            label = _LABEL_PREFIX.match(view.text, h.start)
+            start = label.end() if label else h.start
+            span = view.text[start : h.end]
+            tokens = self._trim(self._patient_title_prefix.sub("", span))
+            # "Patient: Ann Lee" or "Patient: Mrs Lee"; not "Patient: Seen in clinic"
+            if (len(tokens) >= 2 or (tokens and self._patient_title_prefix.match(span))) and self._plausible(
+                tokens
+            ):
+                cands.append(NameCandidate("labelled", start, h.end, tuple(tokens)))
+        for h in scan.hits_of(BED):
+            for start, end in _names_by_bed(view.text, h.start, h.end):
+                cands.append(NameCandidate("bed", start, end, tuple(self._tokens(view.text[start:end]))))
+        for s, e in view.persons:
+            tokens = self._trim(view.text[s:e])
+            if len(tokens) >= 2 and self._plausible(tokens):
+                cands.append(NameCandidate("ner", s, e, tuple(tokens)))
+        out: list[Candidate] = []
+        for c in _dedupe(cands):
+            score, reasons = self._judge(scan, msg, c)
+            if score > 0:
+                out.append(Candidate(TYPE, c.start, c.end, clamp(score), reasons))
+        return out
+
+    def _judge(
+        self, scan: SegmentScan, msg: MessageContext, c: NameCandidate
+    ) -> tuple[float, tuple[str, ...]]:
+        view = scan.view
+        text = view.text
+        tokens = list(c.tokens)
+        if view.in_greeting(c.start) or view.in_signature(c.start) or view.in_attribution(c.start):
+            return 0.0, ()
+        if msg.is_correspondent(tokens) or msg.is_staff(tokens) or self._all_common(tokens):
+            return 0.0, ()
+        if c.kind in ("caps", "bed", "ner") and self._staff_title_before.search(
+            text[max(0, c.start - 24) : c.start]
+        ):
+            return 0.0, ()
+        if self._role_attached(text, c.start, c.end) or self._eponym(text, c.end, tokens):
+            return 0.0, ()
+        full = " ".join(tokens)
+        if full in self.lex.historical_figures or (
+            len(tokens) >= 2 and tokens[-1] in self.lex.historical_figures
+        ):
+            return 0.0, ()
+        sentence = text[slice(*view.sentence_at(c.start))]
+        if self.lex.fictional_cues.search(sentence) and not scan.found_near(c.start, c.end, 150):
+            return 0.0, ()
+        base = {
+            "titled_full": 0.3,
+            "titled_surname": 0.25,
+            "caps": 0.35,
+            "bed": 0.45,
+            "labelled": 0.6,
+            "ner": 0.2,
+        }
+        score = base[c.kind]
+        reasons = [c.kind]
+        own_sentence = sentence.replace(text[c.start : c.end], " ")
+        strong = patient_cue(own_sentence, self.lex)
+        ids = self._identifiers_near(scan, c.start, c.end)
+        table = view.table_at(c.start)
+        clinical_table = table is not None and bool(_TABLE_CLINICAL_HEADER.search(table.header_text))
+        if c.kind == "ner" or (c.kind == "bed" and not strong and not ids):
+            if not (strong or ids or clinical_table):
+                return 0.0, ()
+            if self.lex.teaching_cues.search(sentence) and not ids:
+                return 0.0, ()
+            if historical(sentence, msg.today) and not ids:
+                return 0.0, ()
+            if (
+                c.kind == "bed"
+                and not view.persons_overlap(c.start, c.end)
+                and _sentence_initial(text, view.sentence_at(c.start)[0], c.start)
+            ):
+                return 0.0, ()  # "Remember bed 4": a capitalised word, not a name
+        if strong:
+            score += 0.35
+            reasons.append("patient cue")
+        else:
+            lo, hi = view.neighbours(c.start, 1)
+            if patient_cue(text[lo:hi].replace(text[c.start : c.end], " "), self.lex):
+                score += 0.15
+                reasons.append("patient cue nearby")
+        if ids:
+            score += 0.35
+            reasons.append("identifier nearby")
+        if _AGE_AFTER.match(text[c.end : c.end + 24]) or AGE.search(text[c.end : c.end + 30]):
+            score += 0.25
+            reasons.append("age")
+        if clinical_table:
+            score += 0.45
+            reasons.append("clinical table")
+        score += min(clinical_count(own_sentence, self.lex), 2) * 0.05
+        if msg.clinical:
+            score += 0.05
+        return score, tuple(reasons)
+
+    def _identifiers_near(self, scan: SegmentScan, start: int, end: int) -> bool:
+        """An identifier (found already, or a labelled date of birth / hospital number hit) on the same line or close."""
+        from gateway.detect.patient import date_of_birth, hospital_number
+
+        view = scan.view
+        ls, le = view.line_at(start)
+        lo, hi = min(ls, start - 120), max(le, end + 120)
+        if any(c.start < hi and c.end > lo for c in scan.found if c.reported and c.type != TYPE):
+            return True
+        wanted = (date_of_birth.DOB_ENTITY, hospital_number.KEYED_ENTITY, hospital_number.TRUST_ENTITY)
+        return any(h.start < hi and h.end > lo for h in scan.hits_of(*wanted))
+
+    def _eponym(self, text: str, end: int, tokens: list[str]) -> bool:
+        """ "Parkinson's", "Bell's palsy", "Hodgkin lymphoma", "Guillain-Barré syndrome"."""
+        after = text[end : end + 30]
+        m = _EPONYM_AFTER.match(after)
+        if not m:
+            return False
+        if m.group("head"):
+            return m.group("head") in self.lex.eponym_heads
+        return tokens[-1] in self.lex.eponyms or bool(
+            re.match(r"^['’]s?[ \t]+(?:\w+[ \t]+)?\w+", after)
+            and any(w in self.lex.eponym_heads for w in re.findall(r"[a-z]+", after.lower())[:3])
+        )
+
+    def _tokens(self, name: str) -> list[str]:
+        return [t for t in name_tokens(name) if len(t) > 1]
+
+    def _trim(self, name: str) -> list[str]:
+        """Name words, without trailing words that cannot be names ("Lee Ward", "Ann Lee Monday")."""
+        tokens = [t for t in name_tokens(name)]
+        while tokens and (tokens[-1] in self.lex.not_names or tokens[-1] in self.lex.clinical_terms):
+            tokens.pop()
+        return [t for t in tokens if len(t) > 1] or ([tokens[0]] if tokens else [])
+
+    def _plausible(self, tokens: list[str]) -> bool:
+        """No word of the name is a role, a place of care, a teaching word or a clinical term."""
+        lex = self.lex
+        return not any(
+            t in lex.staff_roles or t in lex.not_names or t in lex.clinical_terms or t in lex.teaching_cues
+            for t in tokens
+        )
+
+    def _all_common(self, tokens: list[str]) -> bool:
+        lex = self.lex
+        return all(
+            t in lex.not_names
+            or t in lex.clinical_terms
+            or t in lex.staff_titles
+            or t in lex.patient_titles
+            or t in lex.staff_roles
+            for t in tokens
+        )
+
+
+def _end_of_tokens(rest: str, tokens: list[str]) -> int:
+    """Where the last kept name word ends in `rest`."""
+    pos = 0
+    low = rest.lower()
+    for t in tokens:
+        i = low.find(t, pos)
+        if i < 0:
+            break
+        pos = i + len(t)
+    return pos or len(rest)
+
+
+def _names_by_bed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    before = text[max(0, start - 30) : start]
+    m = _NAME_BEFORE_BED.search(before)
+    if m:
+        out.append((start - len(before) + m.start(1), start - len(before) + m.end(1)))
+    m = _NAME_AFTER_BED.match(text[end : end + 30])
+    if m:
+        out.append((end + m.start(1), end + m.end(1)))
+    return out
+
+
+def _in_table_header(view: SegmentView, pos: int) -> bool:
+    """`pos` is in the first line of a table with a header row."""
+    table = view.table_at(pos)
+    if table is None or not table.header:
+        return False
+    return view.line_at(pos) == view.line_at(table.start)
+
+
+def _sentence_initial(text: str, sentence_start: int, pos: int) -> bool:
+    return not re.search(r"\w", text[sentence_start:pos])
+
+
+def _dedupe(cands: list[NameCandidate]) -> list[NameCandidate]:
+    """One candidate per stretch of text, preferring the more specific kind."""
+    rank = {"labelled": 0, "titled_full": 1, "caps": 2, "titled_surname": 3, "bed": 4, "ner": 5}
+    out: list[NameCandidate] = []
+    for c in sorted(cands, key=lambda c: (rank[c.kind], c.start)):
+        if any(c.start < o.end and o.start < c.end for o in out):
+            continue
+        out.append(c)
+    return sorted(out, key=lambda c: c.start)

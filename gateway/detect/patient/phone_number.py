@@ -1,0 +1,104 @@
+"""A patient's phone number: a UK number that the text says belongs to the patient or their family.
+
+Phone numbers are everywhere in mail (signatures, switchboards, bleeps,
+the writer's own mobile), so the number alone is never enough: it counts
+when a possessive or a verb ties it to someone other than the writer
+("his mobile", "the patient's number", "ring her on") in a clinical
+message, or when it is labelled under a patient's details in a clinical
+document. The university's own numbers (config), signature lines and the
+writer's own number ("my mobile", "call me on") never count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gateway.detect.patient.context import MessageContext, patient_cue, phone_key, writers_own
+from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec
+
+ENTITY = "UK_PHONE"
+TYPE = "PATIENT_PHONE"
+
+_B = r"(?=[+(0])(?<![\w+])"
+_A = r"(?!\d)"
+PATTERNS = (
+    PatternSpec(
+        "uk_phone",
+        rf"{_B}(?:\+44[ \t]?\(?0?\)?[ \t]?|\(?0)"
+        rf"(?:7\d{{3}}\)?[ \t-]?\d{{3}}[ \t-]?\d{{3}}"  # mobile
+        rf"|[1-38]\d{{1,3}}\)?[ \t-]?\d{{3,4}}[ \t-]?\d{{3,4}}){_A}",  # landline
+        0.3,
+    ),
+)
+#: the number belongs to someone else: "his mobile", "the patient's number", "her daughter's phone"
+_THEIRS = re.compile(
+    r"\b(?:his|her|their|the\s+patient'?s?|patient'?s|pt'?s|(?:her|his|their|the)\s+(?:\w+'s))"
+    r"\s+(?:\w+\s+){0,2}(?:mobile|number|phone|landline|tel|telephone|contact|no\.?)\b"
+    r"|\b(?:ring|call|phone|text|contact|reach)\s+(?:him|her|them|the\s+(?:patient|family|daughter|son|wife|husband))\b"
+    r"|\b(?:patient|pt|next\s+of\s+kin|nok)\b[^.\n]{0,20}\b(?:tel|phone|mobile|number)\b",
+    re.IGNORECASE,
+)
+_MINE = re.compile(
+    r"\b(?:my|our)\s+(?:\w+\s+)?(?:mobile|number|phone|landline|no\.?)\b|\b(?:call|ring|text|reach|contact)\s+me\b",
+    re.IGNORECASE,
+)
+_SIGNATURE_LINE = re.compile(
+    r"\b(?:switchboard|bleep|pager|fax|ext|extension|office|secretary|reception|direct line|enquiries|helpline)\b",
+    re.IGNORECASE,
+)
+_FIELD_LABEL = re.compile(
+    r"(?:^|[.;]\s*)(?:tel|telephone|phone|mobile|mob|contact(?:\s+number)?)\s*(?:no\.?)?\s*[:\-]\s*$",
+    re.IGNORECASE,
+)
+
+
+class PhoneNumberRecognizer:
+    """UK phone numbers tied to a patient in a clinical message."""
+
+    name = "phone_number"
+
+    def specs(self) -> list[RecognizerSpec]:
+        return [RecognizerSpec(ENTITY, PATTERNS)]
+
+    def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
+        out = []
+        view = scan.view
+        for hit in scan.hits_of(ENTITY):
+            number = view.text[hit.start : hit.end]
+            if phone_key(number) in msg.own_phones or not msg.clinical:
+                continue
+            if view.in_signature(hit.start) or view.in_attribution(hit.start):
+                continue
+            ls, _ = view.line_at(hit.start)
+            line_before = view.text[ls : hit.start]
+            if _SIGNATURE_LINE.search(line_before):
+                continue
+            sentence_start = view.sentence_at(hit.start)[0]
+            before = view.text[max(sentence_start, hit.start - 80) : hit.start]
+            if _MINE.search(before):
+                continue
+            if _THEIRS.search(before):
+                score, reasons = 0.75, ("possessive", "clinical context")
+            elif _FIELD_LABEL.search(before) and _patient_details_above(scan, msg, hit.start, hit.end):
+                score, reasons = 0.65, ("patient details", "clinical context")
+            else:
+                continue
+            if scan.found_near(hit.start, hit.end, 400):
+                score += 0.1
+            out.append(
+                Candidate(
+                    TYPE, hit.start, hit.end, clamp(score + (0.05 if msg.clinical > 1 else 0.0)), reasons
+                )
+            )
+        return out
+
+
+def _patient_details_above(scan: SegmentScan, msg: MessageContext, start: int, end: int) -> bool:
+    """A "Tel:" field under a patient's details (not under the writer's own name, as in a CV)."""
+    above = scan.view.text[max(0, start - 400) : start]
+    if scan.found_near(start, end, 400):
+        return True
+    if writers_own(scan.view.text, start, msg, cue=False):
+        return False
+    return patient_cue(above, msg.lexicon)
