@@ -1,1 +1,0 @@
-"""Word lists and patterns for the language detector (read in `LanguageDetector.load()`)."""
