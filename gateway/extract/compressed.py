@@ -41,7 +41,7 @@ def read(data: bytes, ctx: Context) -> None:
 
 
 def _inflate(data: bytes, fmt: str, ctx: Context) -> bytes:
-    out: list[bytes] = []
+    out = io.BytesIO()  # grows in place and hands its buffer over: no second copy
     total = 0
 
     def take(chunk: bytes) -> None:
@@ -49,8 +49,8 @@ def _inflate(data: bytes, fmt: str, ctx: Context) -> bytes:
         total += len(chunk)
         ctx.budget.take_bytes(len(chunk))
         ctx.budget.check_ratio(total, len(data))
-        out.append(chunk)
-        if len(out) % 64 == 0:
+        out.write(chunk)
+        if total % (64 * _CHUNK) < len(chunk):
             ctx.check_time()
 
     try:
@@ -62,7 +62,7 @@ def _inflate(data: bytes, fmt: str, ctx: Context) -> bytes:
             raise Unreadable("PARSE_ERROR", f"not a compressed file ({fmt})")
     except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as exc:
         raise Unreadable("PARSE_ERROR", f"damaged {fmt} stream ({type(exc).__name__})") from None
-    return b"".join(out)
+    return out.getvalue()
 
 
 def _inflate_gzip(data: bytes, take: Callable[[bytes], None]) -> None:

@@ -72,6 +72,8 @@ class Context:
     size: int
     quoted: bool = False
     depth: int = 0  # 0 for a file attached to the message, +1 per container it sits in
+    format: str = ""  # what the sniffer said this file is
+    container: str = ""  # the format of the file this one was found in ("zip", "docx"...), if any
 
     @property
     def limits(self) -> Any:
@@ -110,7 +112,10 @@ class Context:
             content_type=self.content_type,
             size=self.size,
             quoted=self.quoted,
-            metadata={k: v for k, v in (metadata or {}).items() if v not in (None, "")},
+            metadata={
+                **({"container": self.container} if self.container else {}),
+                **{k: v for k, v in (metadata or {}).items() if v not in (None, "")},
+            },
             text=text,
         )
         self.run.inspection.artifacts.append(art)
@@ -139,6 +144,7 @@ class Context:
             where=where or f"{self.where}/{name}",
             quoted=self.quoted if quoted is None else quoted,
             depth=self.depth + 1,
+            container=self.format,
         )
 
 

@@ -95,6 +95,7 @@ def read_file(
     where: str,
     quoted: bool,
     depth: int,
+    container: str = "",
 ) -> None:
     """Sniff one file and run its reader; every failure becomes a finding at `where`."""
     ctx = Context(
@@ -105,6 +106,7 @@ def read_file(
         size=len(data),
         quoted=quoted,
         depth=depth,
+        container=container,
     )
     fmt = sniff.UNKNOWN
     try:
@@ -114,7 +116,7 @@ def read_file(
         if not data:
             ctx.artifact("other", metadata={"format": "empty"})
             return
-        fmt = sniff.sniff(data, filename, content_type)
+        fmt = ctx.format = sniff.sniff(data, filename, content_type)
         if fmt == sniff.SIGNATURE:
             ctx.artifact("signature", metadata={"format": fmt})
             return

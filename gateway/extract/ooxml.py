@@ -23,6 +23,7 @@ from typing import Any
 
 from lxml import etree
 
+from gateway.extract.budget import LimitExceeded
 from gateway.extract.context import Context, Unreadable
 
 #: parts whose text is read by the fallback reader
@@ -37,6 +38,9 @@ _EMBEDDED_DIRS = (
     "ppt/media/",
     "xl/media/",
 )
+#: an XML part read whole into a tree (not streamed) may be at most this large: lxml needs about
+#: ten times a part's size in memory, and a worker has 512 MB
+MAX_TREE_PART = 32 * 1024 * 1024
 _APP_PROPS = {"Company": "company", "Manager": "manager", "Application": "application", "Pages": "page_count"}
 
 
@@ -84,6 +88,13 @@ _CORE = {
     "revision": "revision",
 }
 _OFFICE_DOCUMENT = "/officeDocument"
+
+
+def read_tree(zf: zipfile.ZipFile, name: str) -> Any:
+    """An XML part of the package as a tree, refused when it is too large to hold as one."""
+    if zf.getinfo(name).file_size > MAX_TREE_PART:
+        raise LimitExceeded("SIZE_LIMIT", f"a document part is larger than {MAX_TREE_PART >> 20} MB")
+    return parse(zf.read(name))
 
 
 def main_part(zf: zipfile.ZipFile) -> str | None:

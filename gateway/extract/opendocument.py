@@ -20,6 +20,7 @@ from odf.namespaces import DCNS, METANS, OFFICENS, PRESENTATIONNS, TABLENS, TEXT
 from odf.opendocument import load
 
 from gateway.extract import ooxml
+from gateway.extract.budget import LimitExceeded
 from gateway.extract.context import Context, Unreadable
 
 #: a repeated row or cell with content is written out at most this many times
@@ -44,6 +45,10 @@ def read(data: bytes, ctx: Context) -> None:
         manifest = b""
     if b"encryption-data" in manifest:
         raise Unreadable("ENCRYPTED_OFFICE", "OpenDocument file is encrypted with a password")
+    for part in ("content.xml", "styles.xml"):
+        if part in zf.namelist() and zf.getinfo(part).file_size > ooxml.MAX_TREE_PART // 4:
+            # odfpy builds its own DOM, several times heavier than lxml's
+            raise LimitExceeded("SIZE_LIMIT", f"{part} is larger than {ooxml.MAX_TREE_PART >> 22} MB")
     doc = load(io.BytesIO(data))
     kind = doc.mimetype.rsplit(".", 1)[-1] if doc.mimetype else "odf"
     kept: list[str] = []
@@ -76,7 +81,8 @@ def read(data: bytes, ctx: Context) -> None:
     kept.append(ctx.text("\n".join(dict.fromkeys(headers)), where=f"{ctx.where}/headers"))
     metadata: dict[str, Any] = {"format": kind}
     metadata.update(_meta(doc))
-    kept.append(ctx.text(ooxml.properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata"))
+    # properties stay in the metadata: the artifact text is the document's own text
+    ctx.text(ooxml.properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata")
     ctx.artifact("document", metadata=metadata, text="\n".join(k for k in kept if k))
 
 

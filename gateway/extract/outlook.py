@@ -46,6 +46,8 @@ def _read_msg(msg: Any, ctx: Context, where: str, depth: int) -> None:
         size=ctx.size,
         quoted=True,
         depth=depth,
+        format="msg",
+        container=ctx.container if depth == ctx.depth else "msg",
     )
     subject = _text(getattr(msg, "subject", ""))
     if subject:

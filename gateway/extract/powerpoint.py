@@ -31,25 +31,26 @@ def read(data: bytes, ctx: Context) -> None:
     zf = ooxml.open_package(data, ctx)
     main = ooxml.main_part(zf) or "ppt/presentation.xml"
     rels = ooxml.relationships(zf, main)
-    presentation = ooxml.parse(zf.read(main))
+    presentation = ooxml.read_tree(zf, main)
     slide_ids = [el.get(_R + "id") for el in presentation.iter(_P + "sldId")]
     slides = [rels[i][1] for i in slide_ids if i in rels]
     kept: list[str] = []
     for n, slide in enumerate(slides, start=1):
         ctx.check_time()
         kept.append(
-            ctx.text("\n".join(shape_lines(ooxml.parse(zf.read(slide)))), where=f"{ctx.where}/slide {n}")
+            ctx.text("\n".join(shape_lines(ooxml.read_tree(zf, slide))), where=f"{ctx.where}/slide {n}")
         )
         for kind, target in ooxml.relationships(zf, slide).values():
             if kind.endswith("/notesSlide") and target in zf.namelist():
-                notes = _notes_lines(ooxml.parse(zf.read(target)))
+                notes = _notes_lines(ooxml.read_tree(zf, target))
                 kept.append(ctx.text("\n".join(notes), where=f"{ctx.where}/slide {n} notes"))
     comments = [ooxml.xml_text(zf.read(name)) for name in zf.namelist() if _COMMENTS.match(name)]
     kept.append(ctx.text("\n".join(comments), where=f"{ctx.where}/comments"))
     metadata: dict[str, Any] = {"format": "pptx", "slides": len(slides)}
     metadata.update(ooxml.core_xml(zf))
     metadata.update(ooxml.app_properties(zf))
-    kept.append(ctx.text(ooxml.properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata"))
+    # properties stay in the metadata: the artifact text is the document's own text
+    ctx.text(ooxml.properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata")
     ctx.artifact("document", metadata=metadata, text="\n".join(k for k in kept if k))
     ooxml.embedded(zf, ctx)
 

@@ -39,7 +39,7 @@ def read(data: bytes, ctx: Context) -> None:
     zf = ooxml.open_package(data, ctx)
     main = ooxml.main_part(zf) or "word/document.xml"
     try:
-        document = ooxml.parse(zf.read(main))
+        document = ooxml.read_tree(zf, main)
     except KeyError:
         raise Unreadable("PARSE_ERROR", "Word package without a document part") from None
     body = document.find(_W + "body")
@@ -51,12 +51,13 @@ def read(data: bytes, ctx: Context) -> None:
         for name in names:
             if pattern.match(posixpath.basename(name)):
                 ctx.check_time()
-                lines.extend(story_lines(ooxml.parse(zf.read(name))))
+                lines.extend(story_lines(ooxml.read_tree(zf, name)))
         kept.append(ctx.text("\n".join(dict.fromkeys(lines)), where=f"{ctx.where}{suffix}"))
     metadata: dict[str, Any] = {"format": "docx"}
     metadata.update(ooxml.core_xml(zf))
     metadata.update(ooxml.app_properties(zf))
-    kept.append(ctx.text(ooxml.properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata"))
+    # properties stay in the metadata: the artifact text is the document's own text
+    ctx.text(ooxml.properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata")
     ctx.artifact("document", metadata=metadata, text="\n".join(k for k in kept if k))
     ooxml.embedded(zf, ctx)
 

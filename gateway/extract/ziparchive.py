@@ -64,7 +64,7 @@ def read(data: bytes, ctx: Context) -> None:
 
 def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: Context, size: int, before: int) -> bytes | None:
     """One member's bytes, counted against the budget as they inflate."""
-    chunks: list[bytes] = []
+    out = io.BytesIO()  # grows in place and hands its buffer over: no second copy of the member
     got = 0
     try:
         with zf.open(info) as f:
@@ -74,8 +74,8 @@ def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: Context, size: int,
                 ctx.budget.check_ratio(before + got, size)
                 if got > info.file_size:
                     raise LimitExceeded("ARCHIVE_LIMIT", "an entry expands beyond its declared size")
-                chunks.append(chunk)
-                if len(chunks) % 64 == 0:
+                out.write(chunk)
+                if got % (64 * _CHUNK) < len(chunk):
                     ctx.check_time()
     except zipfile.BadZipFile as exc:
         if "overlap" in str(exc).lower():
@@ -96,4 +96,4 @@ def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: Context, size: int,
             where=f"{ctx.where}/{info.filename}",
         )
         return None
-    return b"".join(chunks)
+    return out.getvalue()

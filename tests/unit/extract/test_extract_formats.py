@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import shutil
 import zipfile
 
 import pytest
@@ -315,3 +316,22 @@ def test_time_budget_exhausted_is_uninspectable():
     insp = extract(ff.docx(), "case.docx", max_extract_seconds=-1.0)
     assert "TIME_LIMIT" in high(insp)
     assert not insp.segments
+
+
+def test_files_found_inside_files_name_their_container():
+    """An image inside a document or archive says where it was found (metadata "container")."""
+    insp = extract(ff.zip_of({"photo.jpg": ff.jpeg_with_exif()}), "photos.zip")
+    (image,) = [a for a in insp.artifacts if a.kind == "image"]
+    assert image.metadata["container"] == "zip"
+    top = extract(ff.jpeg_with_exif(), "photo.jpg")
+    assert "container" not in top.artifacts[0].metadata
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
+def test_ocr_reads_text_in_images():
+    """With OCR on, the text in an image becomes an attachment segment at the image's location."""
+    insp = Inspection(envelope=Envelope("s@uni.example", ("r@ext.example",)))
+    insp.parts.append(Part(ff.text_image("WARD 7 HANDOVER"), "image/png", "shot.png", "attachment:shot.png"))
+    extract_all(insp, LIMITS, ocr=True)
+    assert "HANDOVER" in texts(insp)["attachment:shot.png"].upper()
+    assert [s.kind for s in insp.segments if s.where == "attachment:shot.png"] == ["attachment"]
