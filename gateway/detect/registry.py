@@ -20,6 +20,7 @@ DETECTORS: tuple[tuple[str, str, str], ...] = (
     ("documents", "gateway.detect.documents", "build"),
     ("patient", "gateway.detect.patient", "build"),
     ("patient_image", "gateway.detect.images", "build"),
+    ("language", "gateway.detect.language", "build"),
 )
 
 

@@ -1,0 +1,1 @@
+"""Word lists and patterns for the language detector (read in `LanguageDetector.load()`)."""

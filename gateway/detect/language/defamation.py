@@ -1,0 +1,70 @@
+"""DEFAMATION: allegations of crime, misconduct or gross incompetence about an identifiable person.
+
+"Dr X turns up drunk and falsified the audit", "the registrar on Ward 5 is
+stealing controlled drugs". An allegation (defamation.yaml `allegations`)
+counts only when it is about someone the message identifies: a name, a
+role, or he/she after a member of staff was named. About a patient ("the
+patient came in drunk"), the writer, or nobody, it is not an allegation.
+
+Three things change the weight, all data in defamation.yaml:
+- hedges ("I think", "appeared to") weigh an allegation down;
+- support ("everyone knows", "the CD book never adds up", "send it to the
+  papers") adds to an allegation, never stands alone;
+- a report raised through the proper channel ("I would like to raise a
+  concern", Freedom to Speak Up) to internal or secure recipients only is
+  privileged: reporting a concern to those who must act on it is not
+  defamation, so nothing is reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from gateway.detect.language.lexicon import MacroSet, compile_patterns, compile_regexes, load_pattern_file
+from gateway.detect.language.signals import Document, PatternRecogniser, Signal
+from gateway.detect.language.targets import NAMED, ROLE, TargetResolver
+
+DEFAMATION = "DEFAMATION"
+
+
+class DefamationRecogniser:
+    def __init__(self, macros: MacroSet, resolver: TargetResolver) -> None:
+        raw = load_pattern_file("defamation.yaml", macros)
+        source = "defamation.yaml"
+        self.resolver = resolver
+        self.allegations = compile_patterns(raw.get("allegations"), macros, source)
+        self._allegations = PatternRecogniser(DEFAMATION, self.allegations, resolver, mode="before")
+        support = compile_patterns(raw.get("support"), macros, source)
+        self._support = PatternRecogniser(
+            DEFAMATION, [dataclasses.replace(p, target="none") for p in support], resolver
+        )
+        self.hedges: list[re.Pattern[str]] = compile_regexes(raw.get("hedges", []), macros, source)
+        self.reports: list[re.Pattern[str]] = compile_regexes(raw.get("reports", []), macros, source)
+        self.hedge_factor = float(raw.get("hedge_factor", 0.6))
+        self._staff_only = {p.id for p in self.allegations if p.staff_only}
+
+    def scan(self, doc: Document) -> list[Signal]:
+        if doc.context.privileged and self.is_report(doc):
+            return []
+        out: list[Signal] = []
+        for sig in self._allegations.scan(doc):
+            if sig.target not in (NAMED, ROLE):
+                continue
+            if sig.rule in self._staff_only and not self._about_colleague(doc, sig):
+                continue
+            view = doc.sentences[sig.sentence].view
+            if any(h.search(view) for h in self.hedges):
+                sig = dataclasses.replace(sig, weight=sig.weight * self.hedge_factor)
+            out.append(sig)
+        if out:
+            out.extend(self._support.scan(doc))
+        return out
+
+    def is_report(self, doc: Document) -> bool:
+        """Does the message raise a concern through the proper channel?"""
+        return any(r.search(s.view) for s in doc.sentences for r in self.reports)
+
+    def _about_colleague(self, doc: Document, sig: Signal) -> bool:
+        target = self.resolver.resolve(doc.sentences, sig.sentence, sig.begin, sig.end, mode="before")
+        return target.staff

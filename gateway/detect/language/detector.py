@@ -1,0 +1,297 @@
+"""The `abusive_language` detector: recognisers in, one finding per type and part out.
+
+A message is read as documents: what the sender wrote (subject and body),
+what they quoted or forwarded, and each attachment. Each document is split
+into sentences with normalised views (text.py); the recognisers turn views
+into weighted signals; signals of one type are added up (each rule once)
+and reach a finding at 1.0. Profanity aimed at no one is the only mild
+type; every other type is severe. Reported speech ("he called me a ...")
+and quoted text make findings marked quoted, which the default policy
+delivers when the report goes to university staff.
+
+Findings carry masked evidence only: a pattern's label or the first letter
+of each rude word ("f*** (profanity)").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gateway.detect.language.allow import AllowLists, load_allow_lists
+from gateway.detect.language.defamation import DefamationRecogniser
+from gateway.detect.language.discrimination import SlurRecogniser, hostility_recogniser
+from gateway.detect.language.harassment import harassment_recogniser
+from gateway.detect.language.insults import Framer, InsultRecogniser
+from gateway.detect.language.lexicon import DATA_DIR, load_list, load_macros
+from gateway.detect.language.model import ProfanityModel
+from gateway.detect.language.obscenity import obscenity_recogniser
+from gateway.detect.language.profanity import PROFANITY, ProfanityRecogniser
+from gateway.detect.language.signals import THRESHOLD, Context, Document, PatternRecogniser, Signal, mask
+from gateway.detect.language.targets import NONE, NameFinder, TargetResolver
+from gateway.detect.language.text import Sentence, ViewBuilder, clean, split_sentences
+from gateway.detect.language.threats import threat_recogniser
+from gateway.model import Finding, Inspection, Segment
+from gateway.model.envelope import RecipientClass, classify
+from gateway.model.finding import ABUSIVE_LANGUAGE
+
+log = logging.getLogger(__name__)
+
+_SKIP_KINDS = ("name", "metadata")  # display names and document properties are names, not prose
+_MAX_EVIDENCE = 3
+# which target describes a finding best when its signals disagree
+_TARGET_RANK = {"second_person": 0, "named": 1, "role": 2, "group": 3, "none": 9}
+
+
+@dataclass
+class _Part:
+    """A document and the segments its sentences came from."""
+
+    doc: Document
+    segments: list[Segment]
+    texts: list[str] = field(default_factory=list)
+
+
+class LanguageDetector:
+    """Finds abusive, threatening, discriminatory, obscene and defamatory language."""
+
+    name = "language"
+    categories: tuple[str, ...] = (ABUSIVE_LANGUAGE,)
+
+    def __init__(
+        self,
+        *,
+        internal: tuple[str, ...] = (),
+        secure: tuple[str, ...] = (),
+        data_dir: Path = DATA_DIR,
+        extra_allow: tuple[Path, ...] = (),
+        use_model: bool = True,
+    ) -> None:
+        self.internal = internal
+        self.secure = secure
+        self.data_dir = data_dir
+        self.extra_allow = extra_allow
+        self.model = ProfanityModel()
+        self.use_model = use_model
+        self._loaded = False
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        d = self.data_dir
+        macros = load_macros(d)
+        self.allow: AllowLists = load_allow_lists(d, self.extra_allow)
+        profanity = load_list("profanity.txt", d)
+        insults = load_list("insults.txt", d)
+        slurs = load_list("slurs.txt", d)
+        self.groups = load_list("groups.txt", d)
+        vocabulary = [
+            *sorted(profanity.vocabulary()),
+            *sorted(insults.vocabulary()),
+            *sorted(slurs.vocabulary()),
+        ]
+        self.names = NameFinder(self.allow.not_names, self.allow.name_words, set(vocabulary))
+        self.views = ViewBuilder(self.allow.phrases, vocabulary)
+        self.resolver = TargetResolver(macros)
+        framer = Framer(macros, self.resolver)
+        self.insults = InsultRecogniser(insults, profanity, framer)
+        self.profanity = ProfanityRecogniser(profanity)
+        self.slurs = SlurRecogniser(slurs, framer)
+        self.patterns: list[PatternRecogniser] = [
+            threat_recogniser(macros, self.resolver),
+            harassment_recogniser(macros, self.resolver),
+            obscenity_recogniser(macros, self.resolver),
+            hostility_recogniser(macros, self.resolver),
+        ]
+        self.defamation = DefamationRecogniser(macros, self.resolver)
+        if self.use_model:
+            self.model.load()
+        self._loaded = True
+
+    # --- detection -------------------------------------------------------------------------------
+
+    def detect(self, inspection: Inspection) -> list[Finding]:
+        self.load()
+        self.resolver.clear()
+        privileged = self._privileged(inspection)
+        parts = self._parts(inspection)
+        findings: list[Finding] = []
+        pending: list[tuple[_Part, str, bool, list[Signal]]] = []
+        for part in parts:
+            doc = part.doc
+            doc.context = Context(
+                friendly=self.allow.friendly(doc.sentences, part.texts),
+                privileged=privileged,
+            )
+            signals = self.scan(doc)
+            for (type_, quoted), group in _by_type(signals, doc.quoted).items():
+                pending.append((part, type_, quoted, group))
+        scores = self._model_scores(pending)
+        for (part, type_, quoted, group), model_score in zip(pending, scores, strict=True):
+            finding = self._finding(part, type_, quoted, group, model_score)
+            if finding is not None:
+                findings.append(finding)
+        self.resolver.clear()
+        return findings
+
+    def scan(self, doc: Document) -> list[Signal]:
+        """Every recogniser's signals for one document."""
+        signals: list[Signal] = []
+        insults, claimed = self.insults.scan(doc)
+        signals.extend(insults)
+        signals.extend(self.profanity.scan(doc, claimed))
+        slurs = self.slurs.scan(doc)
+        signals.extend(slurs)
+        doc.context.group_named = bool(slurs) or any(s.find(self.groups) for s in doc.sentences)
+        for recogniser in self.patterns:
+            signals.extend(recogniser.scan(doc))
+        signals.extend(self.defamation.scan(doc))
+        return signals
+
+    def sentences(self, text: str, known_names: set[str] | None = None) -> list[Sentence]:
+        """Sentence views of one text (for tests and tools)."""
+        self.load()
+        raw = split_sentences(clean(text))
+        known = set(known_names or ())
+        for sentence in raw:
+            known |= self.names.pair_names(sentence)
+        return [self.views.build(s, self.names.spans(s, known)) for s in raw]
+
+    # --- reading the message ---------------------------------------------------------------------
+
+    def _parts(self, inspection: Inspection) -> list[_Part]:
+        groups: dict[tuple[bool, str], list[Segment]] = {}
+        for seg in inspection.segments:
+            if seg.kind in _SKIP_KINDS or not seg.text.strip():
+                continue
+            key = (seg.quoted, seg.where if seg.kind == "attachment" else "")
+            groups.setdefault(key, []).append(seg)
+        displays = [d for d, _ in inspection.correspondents if d]
+        raw_by_group: list[tuple[bool, list[Segment], list[list[str]]]] = []
+        texts_all: list[str] = []
+        pairs: set[str] = set()
+        for (quoted, _), segs in groups.items():
+            segs = _without_duplicate_html(segs)
+            split = []
+            for seg in segs:
+                text = clean(seg.text)
+                texts_all.append(text)
+                raw_sentences = split_sentences(text)
+                for sentence in raw_sentences:
+                    pairs |= self.names.pair_names(sentence)
+                split.append(raw_sentences)
+            raw_by_group.append((quoted, segs, split))
+        known = self.names.known_names(displays, texts_all) | pairs
+        parts = []
+        for quoted, segs, split in raw_by_group:
+            views: list[Sentence] = []
+            for i, seg_sentences in enumerate(split):
+                for raw in seg_sentences:
+                    s = self.views.build(raw, self.names.spans(raw, known))
+                    s.segment, s.index = i, len(views)
+                    views.append(s)
+            parts.append(_Part(Document(views, quoted=quoted), segs, [seg.text for seg in segs]))
+        return parts
+
+    def _privileged(self, inspection: Inspection) -> bool:
+        rcpts = inspection.envelope.rcpt_tos
+        return bool(rcpts) and all(
+            classify(r, self.internal, self.secure) is not RecipientClass.EXTERNAL for r in rcpts
+        )
+
+    # --- findings --------------------------------------------------------------------------------
+
+    def _model_scores(self, pending: Sequence[tuple[_Part, str, bool, list[Signal]]]) -> list[float]:
+        """One alt-profanity-check score per pending finding: the highest of its sentences."""
+        if not self.model.available or not pending:
+            return [0.0] * len(pending)
+        texts: list[str] = []
+        index: list[list[int]] = []
+        for part, _, _, group in pending:
+            ids = []
+            for k in sorted({sig.sentence for sig in group}):
+                ids.append(len(texts))
+                texts.append(_model_text(part.doc.sentences[k].view))
+            index.append(ids)
+        scores = self.model.scores(texts)
+        return [max((scores[i] for i in ids), default=0.0) for ids in index]
+
+    def _finding(
+        self, part: _Part, type_: str, quoted: bool, group: list[Signal], model_score: float
+    ) -> Finding | None:
+        best: dict[str, Signal] = {}
+        for sig in group:
+            if sig.rule not in best or sig.weight > best[sig.rule].weight:
+                best[sig.rule] = sig
+        total = sum(sig.weight for sig in best.values())
+        mild = type_ == PROFANITY
+        if not mild and total < THRESHOLD - 1e-9:
+            return None
+        ranked = sorted(best.values(), key=lambda s: (-s.weight, s.sentence))
+        target = NONE if mild else min((s.target for s in ranked), key=lambda t: _TARGET_RANK.get(t, 5))
+        first = min(ranked, key=lambda s: s.sentence)
+        segment = part.segments[part.doc.sentences[first.sentence].segment]
+        evidence = "; ".join(dict.fromkeys(s.evidence for s in ranked[:_MAX_EVIDENCE]))
+        if len(ranked) > _MAX_EVIDENCE:
+            evidence += f" (+{len(ranked) - _MAX_EVIDENCE} more)"
+        base = 0.55 + 0.15 * min(total, 2.0) if mild else min(0.95, 0.6 + 0.2 * min(total, 2.0))
+        score = min(0.99, base + (1.0 - base) * 0.5 * model_score)
+        return Finding(
+            category=ABUSIVE_LANGUAGE,
+            type=type_,
+            where=segment.where,
+            score=round(score, 3),
+            evidence=evidence,
+            quoted=quoted,
+            detector=self.name,
+            severity="mild" if mild else "severe",
+            target=target,
+            details={"rules": sorted(_safe_rule(s.rule) for s in best.values()), "weight": round(total, 2)},
+        )
+
+
+def _by_type(signals: list[Signal], quoted: bool) -> dict[tuple[str, bool], list[Signal]]:
+    out: dict[tuple[str, bool], list[Signal]] = {}
+    for sig in signals:
+        out.setdefault((sig.type, quoted or sig.reported), []).append(sig)
+    return out
+
+
+def _safe_rule(rule: str) -> str:
+    """Rule ids for words name the word: mask it, like evidence."""
+    return "word:" + mask(rule[5:]) if rule.startswith("word:") else rule
+
+
+def _model_text(view: str) -> str:
+    return view.replace("_name_", "someone").replace("_ok_", "")
+
+
+def _without_duplicate_html(segs: list[Segment]) -> list[Segment]:
+    """Drop an HTML body that repeats the plain-text body (multipart/alternative)."""
+    plain = [set(s.text.lower().split()) for s in segs if s.where.endswith("body")]
+    out = []
+    for seg in segs:
+        if seg.where.endswith("html") and plain:
+            words = set(seg.text.lower().split())
+            if words and any(len(words - p) <= 0.1 * len(words) for p in plain):
+                continue
+        out.append(seg)
+    return out
+
+
+def build(settings: Any, resources: Any = None) -> LanguageDetector:
+    """Registry factory: (settings, resources) -> the detector; lists and the model load in `load()`."""
+    domains = getattr(settings, "domains", None)
+    language = getattr(settings, "language", None)
+    extra = tuple(Path(p) for p in getattr(language, "extra_allow_lists", ()) or ())
+    return LanguageDetector(
+        internal=tuple(getattr(domains, "internal", ()) or ()),
+        secure=tuple(getattr(domains, "secure", ()) or ()),
+        extra_allow=extra,
+        use_model=bool(getattr(language, "profanity_model", True)),
+    )

@@ -1,0 +1,287 @@
+"""Who a sentence is about: names in the text, and the people a remark is aimed at.
+
+Two halves:
+
+- `NameFinder` works on the text as written (capital letters matter): it
+  finds the people a message names ("Dr Cox", "Rhys Vaughan", the reader
+  greeted as "Marcus,", the display names in From/To/Cc) so that
+  `ViewBuilder` can replace them with ``_name_``. Rude words that are also
+  names ("Dick Whittington", "Mr Butt") are names when written as names.
+- `TargetResolver` works on views: it lists the person mentions of a
+  sentence (you, a name, a role such as "the registrar", he/she, a patient,
+  the writer) and decides whom a matched remark is aimed at, following
+  he/she back to the person last named.
+
+Targets: "second_person" (the reader), "named" (a named person, or he/she
+for one), "role" (a person identified by their job), "group", "self" (the
+writer), "patient", "none".
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from gateway.detect.language.lexicon import MacroSet
+from gateway.detect.language.text import Sentence
+
+SECOND_PERSON = "second_person"
+NAMED = "named"
+ROLE = "role"
+GROUP = "group"
+NONE = "none"
+SELF = "self"
+PATIENT = "patient"
+PEOPLE = (SECOND_PERSON, NAMED, ROLE)  # targets an insult or an allegation can be aimed at
+
+_TITLES = frozenset(
+    [
+        "dr",
+        "doctor",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "prof",
+        "professor",
+        "sister",
+        "nurse",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "rev",
+        "revd",
+        "father",
+    ]
+)
+# courtesy titles that patients are given as often as staff: a name with one is not taken for a colleague
+_PATIENT_TITLES = frozenset(["mr", "mrs", "ms", "miss", "mx"])
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+_CAP_WORD = re.compile(r"(?<![\w'-])(?![a-z])[^\W\d_][\w'-]*")  # words not starting with a-z
+_GREETING = re.compile(
+    r"^\s*(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s+)?"
+    r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s+)?([^\W\d_][\w'-]+)\s*[,!:]",
+    re.IGNORECASE,
+)
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and (len(word) == 1 or any(c.islower() for c in word))
+
+
+class NameFinder:
+    """Finds person names in written text, so that views can replace them with `_name_`."""
+
+    def __init__(self, not_names: set[str], name_words: set[str], rude: set[str]) -> None:
+        self.not_names = not_names
+        self.name_words = name_words
+        # a rude word only joins a capitalised pair when it is also a name ("Dick Whittington",
+        # not "Fucking Hell")
+        self.not_pairable = (not_names | rude) - name_words
+
+    def known_names(self, display_names: Iterable[str], texts: Iterable[str]) -> set[str]:
+        """Name words (lower case) the message establishes: display names and greetings."""
+        known: set[str] = set()
+        for display in display_names:
+            for word in _WORD.findall(display):
+                if len(word) > 1 and _capitalised(word) and word.lower() not in self.not_names:
+                    known.add(word.lower())
+        for text in texts:
+            m = _GREETING.match(text)
+            if m and _capitalised(m.group(1)) and m.group(1).lower() not in self.not_names:
+                known.add(m.group(1).lower())
+        return known
+
+    def spans(self, sentence: str, known: set[str]) -> list[tuple[int, int]]:
+        """Character ranges of the names in one sentence (titles are left in place)."""
+        caps = _caps(sentence)
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(caps):
+            start, _, word = caps[i]
+            low = word.lower().rstrip(".")
+            nxt = i + 1 < len(caps) and _joined(sentence, caps[i], caps[i + 1])
+            if low in _TITLES and nxt:
+                j = self._extend(sentence, caps, i + 1, limit=3)
+                spans.append((caps[i + 1][0], caps[j - 1][1]))
+                i = j
+                continue
+            if low not in self.not_names:
+                next_cap = (
+                    nxt and low not in self.not_pairable and caps[i + 1][2].lower() not in self.not_pairable
+                )
+                if low in known or next_cap or (low in self.name_words and start > 0):
+                    j = self._extend(sentence, caps, i, limit=3)
+                    spans.append((caps[i][0], caps[j - 1][1]))
+                    i = j
+                    continue
+            i += 1
+        return spans
+
+    def pair_names(self, sentence: str) -> set[str]:
+        """Words of capitalised pairs ("Rhys Vaughan"): names the rest of the message may use alone."""
+        out: set[str] = set()
+        caps = _caps(sentence)
+        for a, b in itertools.pairwise(caps):
+            la, lb = a[2].lower(), b[2].lower()
+            if (
+                _joined(sentence, a, b)
+                and la not in self.not_pairable
+                and lb not in self.not_pairable
+                and la not in _TITLES
+            ):
+                out.update((la, lb.removesuffix("'s")))
+        return out
+
+    def _extend(self, sentence: str, caps: list[tuple[int, int, str]], i: int, *, limit: int) -> int:
+        j = i + 1
+        while (
+            j < len(caps)
+            and j - i < limit
+            and _joined(sentence, caps[j - 1], caps[j])
+            and caps[j][2].lower() not in self.not_pairable
+        ):
+            j += 1
+        return j
+
+
+@functools.lru_cache(maxsize=4096)
+def _caps(sentence: str) -> list[tuple[int, int, str]]:
+    """The capitalised words of a sentence ("Rhys", "O'Brien", "Ó"), not those in capitals ("NHS")."""
+    return [(m.start(), m.end(), m.group()) for m in _CAP_WORD.finditer(sentence) if _capitalised(m.group())]
+
+
+def _joined(sentence: str, a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    """Only spaces (or an initial's full stop) between two words."""
+    return sentence[a[1] : b[0]].strip() in ("", ".")
+
+
+@dataclass(frozen=True)
+class Mention:
+    begin: int
+    end: int
+    kind: str  # second, named, role, third, self, patient, group
+    staff: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # one of the module's target constants
+    staff: bool = False  # a colleague: a role, or a name without a patient's courtesy title (Mr, Mrs...)
+
+
+class TargetResolver:
+    """Person mentions in views, and whom a matched remark is aimed at."""
+
+    def __init__(self, macros: MacroSet) -> None:
+        role_np = macros.expand("{ROLE_NP}", where="targets")
+        named = macros.expand("{NAMED}", where="targets")
+        group = macros.expand("{GROUP}", where="targets")
+        self._mention = re.compile(
+            r"(?P<second>\b(?:you|your|yours|yourself|yourselves)\b)"
+            rf"|(?P<named>\b{named}\b)"
+            rf"|(?P<patient>\b(?:the|this|that|a|an|our|my|one|his|her) (?:[a-z0-9-]+ ){{0,2}}?"
+            r"(?:patients?|man|woman|lady|gentleman|gent|lad|boy|girl|baby|infant|toddler|child|kid|resident"
+            r"|service user|\d+[- ]?(?:year|yr)[- ]?old)\b)"
+            rf"|(?P<role>\b{role_np}\b)"
+            rf"|(?P<group>\b{group}\b)"
+            r"|(?P<third>\b(?:he|she|him|her|his|himself|herself)\b)"
+            r"|(?P<self>\b(?:i|me|my|myself|we|us|our|ourselves)\b)"
+        )
+        self._cache: dict[int, tuple[str, list[Mention]]] = {}
+
+    def mentions(self, sentence: Sentence) -> list[Mention]:
+        cached = self._cache.get(id(sentence))
+        if cached is not None and cached[0] is sentence.view:
+            return cached[1]
+        out = []
+        for m in self._mention.finditer(sentence.view):
+            kind = m.lastgroup or ""
+            text = m.group()
+            staff = kind == "role" or (kind == "named" and text.split(" ", 1)[0] not in _PATIENT_TITLES)
+            out.append(Mention(m.start(), m.end(), kind, staff))
+        self._cache[id(sentence)] = (sentence.view, out)
+        return out
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+    def resolve(
+        self, sentences: Sequence[Sentence], k: int, begin: int, end: int, *, mode: str = "inside"
+    ) -> Target:
+        """Whom the remark at [begin, end) of sentence k is aimed at.
+
+        mode "inside": a person inside the match first (the object of "I will
+        hurt you"), else the nearest before it. mode "before": the nearest
+        person before the match (the subject of "... is stealing drugs"),
+        else one inside it.
+        """
+        mentions = self.mentions(sentences[k])
+        inside = [m for m in mentions if begin <= m.begin and m.end <= end and m.kind != "self"]
+        before = [m for m in mentions if m.end <= begin]
+        order: list[list[Mention]] = [inside, before[::-1]] if mode == "inside" else [before[::-1], inside]
+        for group in order:
+            if mode == "inside" and group is inside:
+                ranked = sorted(group, key=lambda m: _PRIORITY.get(m.kind, 9))
+            else:
+                ranked = group
+            for m in ranked:
+                return self._target_of(sentences, k, m)
+        return Target(NONE)
+
+    def _target_of(self, sentences: Sequence[Sentence], k: int, m: Mention) -> Target:
+        if m.kind == "second":
+            return Target(SECOND_PERSON)
+        if m.kind == "named":
+            return Target(NAMED, m.staff)
+        if m.kind == "role":
+            return Target(ROLE, True)
+        if m.kind == "group":
+            return Target(GROUP)
+        if m.kind == "self":
+            return Target(SELF)
+        if m.kind == "patient":
+            return Target(PATIENT)
+        return self.antecedent(sentences, k, m.begin)
+
+    def antecedent(self, sentences: Sequence[Sentence], k: int, before: int) -> Target:
+        """He/she: the person last mentioned by name, role or as a patient (up to three sentences back)."""
+        for back in range(k, max(-1, k - 4), -1):
+            for m in reversed(self.mentions(sentences[back])):
+                if back == k and m.begin >= before:
+                    continue
+                if m.kind == "named":
+                    return Target(NAMED, m.staff)
+                if m.kind == "role":
+                    return Target(ROLE, True)
+                if m.kind == "patient":
+                    return Target(PATIENT)
+        return Target(NAMED)  # he/she with no one named nearby: still someone the reader knows
+
+    def nearby_person(self, sentences: Sequence[Sentence], k: int) -> Target | None:
+        """The first person (not the writer) mentioned in sentence k, else in the one before it."""
+        for back in (k, k - 1):
+            if back < 0:
+                continue
+            for m in self.mentions(sentences[back]):
+                if m.kind not in ("self", "group"):
+                    return self._target_of(sentences, back, m)
+        return None
+
+    def has_person(self, sentences: Sequence[Sentence], k: int) -> bool:
+        """Does sentence k or the one before it mention a person other than the writer?"""
+        for back in (k, k - 1):
+            if back >= 0 and any(m.kind not in ("self", "group") for m in self.mentions(sentences[back])):
+                return True
+        return False
+
+    def mentions_group(self, sentences: Sequence[Sentence]) -> bool:
+        return any(m.kind == "group" for s in sentences for m in self.mentions(s))
+
+
+_PRIORITY = {"second": 0, "named": 1, "role": 2, "third": 3, "patient": 4, "group": 5}

@@ -1,0 +1,335 @@
+"""Text preparation for the language recognisers: sentences and their normalised views.
+
+A `Sentence` carries a *view* of what was written: lower case, curly
+quotes straightened, contractions written out ("you'll" -> "you will"),
+web and mail addresses dropped, disguised spellings undone ("f*ck",
+"sh1t"), every person's name replaced by the token ``_name_`` and every
+allow-listed phrase ("bloody diarrhoea", "Scunthorpe") by ``_ok_``. Word
+lists and patterns only ever see views, so they never contain a name and
+cannot be tripped by an allow-listed phrase.
+
+The view also records which stretches are reported speech: words inside
+quotation marks after "he said", or after "called me a". What a sender
+reports others saying is marked quoted, like text quoted from an earlier
+message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from gateway.detect.language.lexicon import TOKEN, Hit, WordList
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": " - ",
+        "\u2014": " - ",
+        "\u00a0": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\u00ad": "",
+        "\ufeff": "",
+    }
+)
+_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ABBREV = re.compile(
+    r"(?i)(?:^|\s)(?:dr|mr|mrs|ms|mx|prof|st|vs|etc|e\.g|i\.e|eg|ie|no|nos|approx|fig|ref|dept|jr|sr|rev|revd|cf|al)\.$"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+_MAX_SENTENCE = 600
+
+_APOSTROPHE = re.compile(r"\b([a-z]+)'(t|re|ll|ve|m|d|s)\b")
+_NOT = {"won": "will", "can": "can", "shan": "shall", "ain": "is", "don": "do"}
+_IS_AFTER = frozenset(
+    [
+        "he",
+        "she",
+        "it",
+        "that",
+        "there",
+        "what",
+        "who",
+        "where",
+        "here",
+        "everyone",
+        "everybody",
+        "nobody",
+        "someone",
+        "somebody",
+        "this",
+    ]
+)
+_APOSTROPHE_SUFFIX = {"re": " are", "ll": " will", "ve": " have", "m": " am", "d": " would"}
+# spellings without the apostrophe, and chat forms ("u", "ur", "gonna")
+_INFORMAL = {
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "u": "you",
+    "ur": "your",
+    "ya": "you",
+    "youre": "you are",
+    "youll": "you will",
+    "theyre": "they are",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "isnt": "is not",
+    "wasnt": "was not",
+    "arent": "are not",
+    "cant": "can not",
+    "wont": "will not",
+    "im": "i am",
+    "ive": "i have",
+    "y'all": "you",
+}
+_INFORMAL_RX = re.compile(r"(?<![\w&/'])(" + "|".join(re.escape(w) for w in _INFORMAL) + r")(?![\w&/'])")
+
+
+def _apostrophe(m: re.Match[str]) -> str:
+    word, suffix = m.group(1), m.group(2)
+    if suffix == "t":
+        if not word.endswith("n"):
+            return m.group()
+        return _NOT.get(word, word[:-1]) + " not"
+    if suffix == "s":
+        return word + " is" if word in _IS_AFTER else m.group()
+    return word + _APOSTROPHE_SUFFIX[suffix]
+
+
+def write_out(view: str) -> str:
+    """Contractions and chat spellings written out: "you'll" -> "you will", "u r" -> "you r"."""
+    if "'" in view:
+        view = _APOSTROPHE.sub(_apostrophe, view)
+    return _INFORMAL_RX.sub(lambda m: _INFORMAL[m.group(1)], view)
+
+
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+)
+# a word with a digit or symbol inside it ("sh1t", "f*ck", "@ss"), or a letter said three times ("fuuuck")
+_DISGUISED = re.compile(r"(?<![\w@$*])(?=[a-z@$]\S*?[0-9@$!*])[a-z@$][a-z0-9@$!*]*[a-z*](?![\w@$*])")
+_STRETCHED_WORD = re.compile(r"\b[a-z]*([a-z])\1{2,}[a-z]*\b")
+_SPACED = re.compile(r"(?<![\w])(?:[a-z][ .*_-]){2,}[a-z](?![\w])")
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
+_SPACES = re.compile(r"\s+")
+
+_DOUBLE_QUOTED = re.compile(r'"([^"]{1,400})"')
+_SINGLE_QUOTED = re.compile(r"(?<![a-z0-9])'([^']{1,300})'(?![a-z0-9])")
+_CALLED = re.compile(
+    r"\b(?:called|calls|calling|call) (?:me|us|him|her|them|_name_|(?:the|a|an|my|his|her|our|their|this|that|one of the)"
+    r" (?:[a-z_-]+ ){0,2}?[a-z_-]+) (?:a |an |the )?((?:[a-z_*]+ ){0,4}[a-z_*]+)"
+)
+_SAID_HINT = re.compile(r"\b(?:said|says|told|wrote|texted|messaged)\b")
+_SAID_I_WAS = re.compile(
+    r"\b(?:said|says|told (?:me|us|him|her|them)|wrote|texted|messaged) (?:that )?(?:i|we|he|she|they)"
+    r" (?:was|were|am|is|are) (?:a |an |the )?((?:[a-z_*]+ ){0,4}[a-z_*]+)"
+)
+
+
+@dataclass
+class Sentence:
+    """One sentence as the recognisers read it."""
+
+    view: str
+    tokens: list[tuple[int, int, str]]
+    reported: list[tuple[int, int]] = field(default_factory=list)  # view ranges of reported speech
+    segment: int = 0  # index of the segment it came from, within its document
+    index: int = 0  # position within its document
+
+    def words(self) -> list[str]:
+        cached = self.__dict__.get("_words")
+        if cached is None:
+            cached = [t[2] for t in self.tokens]
+            self.__dict__["_words"] = cached
+        return cached
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The first three letters of each word: what pattern pre-checks compare with."""
+        cached = self.__dict__.get("_keys")
+        if cached is None:
+            cached = frozenset(t[2][:3] for t in self.tokens)
+            self.__dict__["_keys"] = cached
+        return cached
+
+    def find(self, words: WordList) -> list[Hit]:
+        """The entries of a word list in this sentence (remembered: several recognisers ask)."""
+        cache = self.__dict__.setdefault("_hits", {})
+        hits = cache.get(id(words))
+        if hits is None:
+            hits = words.find(self.view, self.tokens, self.words())
+            cache[id(words)] = hits
+        return hits
+
+    def is_reported(self, begin: int, end: int) -> bool:
+        return any(a <= begin and end <= b for a, b in self.reported)
+
+
+def clean(text: str) -> str:
+    """Straight quotes, plain dashes and spaces, no web or mail addresses."""
+    return _ADDRESS.sub(" ", text.translate(_TRANSLATE))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a cleaned text.
+
+    Blank lines end paragraphs. A line break ends a sentence unless the line
+    before it was long and open (a wrapped line). Quote markers ("> ") are
+    dropped: quoting is known from the segment.
+    """
+    out: list[str] = []
+    for para in re.split(r"\n[ \t>]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        chunk, last_len = "", 0
+        for raw in para.split("\n"):
+            line = re.sub(r"^[ \t]*(?:>[ \t]?)+", "", raw).strip()
+            if not line:
+                continue
+            if chunk and last_len >= 55 and not chunk.endswith((".", "!", "?", ":", ";")):
+                chunk += " " + line
+            else:
+                if chunk:
+                    out.extend(_split_chunk(chunk))
+                chunk = line
+            last_len = len(line)
+        if chunk:
+            out.extend(_split_chunk(chunk))
+    return out
+
+
+def _split_chunk(chunk: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(chunk):
+        head = chunk[start : m.start()]
+        if _ABBREV.search(head):
+            continue
+        pieces.append(head)
+        start = m.end()
+    pieces.append(chunk[start:])
+    out = []
+    for p in pieces:
+        p = p.strip()
+        while len(p) > _MAX_SENTENCE:  # tables and run-on text: cut at a space
+            cut = p.rfind(" ", 0, _MAX_SENTENCE)
+            cut = cut if cut > _MAX_SENTENCE // 2 else _MAX_SENTENCE
+            out.append(p[:cut])
+            p = p[cut:].strip()
+        if p:
+            out.append(p)
+    return out
+
+
+class ViewBuilder:
+    """Builds sentence views: names out, contractions written out, disguises undone, allow-list out.
+
+    `allow` lists phrases that are innocent whatever they contain (clinical
+    phrases, place names, everyday sayings). `vocabulary` is the set of rude
+    single words a disguised spelling may stand for.
+    """
+
+    def __init__(self, allow: list[WordList], vocabulary: list[str]) -> None:
+        self.allow = allow
+        self.vocabulary = set(vocabulary)
+        self._ordered = list(dict.fromkeys(vocabulary))  # list order decides what "s***" stands for
+        self._by_shape: dict[tuple[str, int], list[str]] = {}
+        for word in self._ordered:
+            self._by_shape.setdefault((word[0], len(word)), []).append(word)
+
+    def build(self, sentence: str, name_spans: Iterable[tuple[int, int]] = ()) -> Sentence:
+        text = _replace_spans(sentence, name_spans, " _name_ ")
+        view = write_out(text.lower())
+        view = _SPACED.sub(self._unspace, view)
+        view = _DISGUISED.sub(self._undisguise, view)
+        view = _STRETCHED_WORD.sub(self._unstretch, view)
+        view = _SPACES.sub(" ", view).strip()
+        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(view)]
+        spans: list[tuple[int, int]] = []
+        for allow in self.allow:
+            spans.extend((h.begin, h.finish) for h in allow.find(view, tokens))
+        if spans:
+            view = _SPACES.sub(" ", _replace_spans(view, spans, " _ok_ ")).strip()
+            tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(view)]
+        return Sentence(view=view, tokens=tokens, reported=reported_spans(view))
+
+    def _unspace(self, m: re.Match[str]) -> str:
+        joined = re.sub(r"[ .*_-]", "", m.group())
+        return joined if joined in self.vocabulary else m.group()
+
+    def _undisguise(self, m: re.Match[str]) -> str:
+        word = m.group()
+        plain = word.translate(_LEET)
+        if plain in self.vocabulary:
+            return plain
+        if "*" in plain and plain[0] != "*" and plain.strip("*"):
+            return self._wildcard(plain) or word
+        return word
+
+    def _unstretch(self, m: re.Match[str]) -> str:
+        word = m.group()
+        for squeezed in (_STRETCHED.sub(r"\1\1", word), _STRETCHED.sub(r"\1", word)):
+            if squeezed in self.vocabulary:
+                return squeezed
+        return word
+
+    def _wildcard(self, word: str) -> str | None:
+        """f*ck, f**k, s***: the first rude word of the same length and visible letters."""
+        stripped = word.rstrip("*")
+        letters = re.compile("^" + "".join("[a-z]" if c == "*" else re.escape(c) for c in word) + "$")
+        for candidate in self._by_shape.get((word[0], len(word)), ()):
+            if letters.match(candidate):
+                return candidate
+        if stripped != word and len(stripped) >= 1:  # "f***ing": stars may stand for several letters
+            loose = re.compile("^" + re.sub(r"\\\*+|\*+", "[a-z]+", re.escape(word)) + "$")
+            for candidate in self._ordered:
+                if candidate[0] == word[0] and loose.match(candidate):
+                    return candidate
+        return None
+
+
+def _replace_spans(text: str, spans: Iterable[tuple[int, int]], token: str) -> str:
+    out, pos = [], 0
+    for a, b in sorted(set(spans)):
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        out.append(token)
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def reported_spans(view: str) -> list[tuple[int, int]]:
+    """View ranges that report or mention what someone else said or wrote.
+
+    Words in quotation marks are another's words, or a word talked about
+    ("why the word '...' is offensive"); so are the words after "called me
+    a" or "said I was a".
+    """
+    spans: list[tuple[int, int]] = []
+    if '"' in view:
+        spans.extend((m.start(1), m.end(1)) for m in _DOUBLE_QUOTED.finditer(view))
+    if "'" in view:
+        spans.extend((m.start(1), m.end(1)) for m in _SINGLE_QUOTED.finditer(view))
+    if "call" in view:
+        spans.extend((m.start(1), m.end(1)) for m in _CALLED.finditer(view))
+    if _SAID_HINT.search(view):
+        spans.extend((m.start(1), m.end(1)) for m in _SAID_I_WAS.finditer(view))
+    return spans
+
+
+Prepare = Callable[[str], list[Sentence]]
