@@ -61,6 +61,8 @@ READERS: dict[str, tuple[str, str]] = {
 def extract_all(inspection: Inspection, limits: Any, *, ocr: bool = False) -> None:
     """Read every attachment the MIME walker found into segments, artifacts and findings."""
     run = Run(inspection=inspection, limits=limits, budget=Budget(limits), ocr=ocr)
+    # one text budget per message: what the MIME walker kept from the bodies counts too
+    run.budget.text_left = max(run.budget.text_left - sum(len(s.text) for s in inspection.segments), 0)
     run.read_file = lambda data, **kw: read_file(run, data, **kw)
     try:
         with watchdog(run.budget):

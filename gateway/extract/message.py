@@ -19,6 +19,7 @@ def read(data: bytes, ctx: Context) -> None:
         ctx.limits,
         prefix=f"{ctx.where}/",
         quoted=True,
+        take_text=ctx.budget.take_text,
     )
     ctx.artifact("message", metadata={"format": "eml"})
     for part in parts:

@@ -335,3 +335,15 @@ def test_ocr_reads_text_in_images():
     extract_all(insp, LIMITS, ocr=True)
     assert "HANDOVER" in texts(insp)["attachment:shot.png"].upper()
     assert [s.kind for s in insp.segments if s.where == "attachment:shot.png"] == ["attachment"]
+
+
+def test_bodies_and_attachments_share_one_text_budget():
+    """max_text_chars covers the whole message: body text already read leaves less for attachments."""
+    from gateway.model import Segment
+
+    insp = Inspection(envelope=Envelope("s@uni.example", ("r@ext.example",)))
+    insp.segments.append(Segment("b" * 900, "body"))
+    insp.parts.append(Part(b"word " * 100, "text/plain", "notes.txt", "attachment:notes.txt"))
+    extract_all(insp, dataclasses.replace(LIMITS, max_text_chars=1000))
+    assert sum(len(s.text) for s in insp.segments) <= 1000
+    assert "TEXT_LIMIT" in high(insp)
