@@ -51,6 +51,7 @@ READERS: dict[str, tuple[str, str]] = {
     sniff.GZIP: ("gateway.extract.compressed", "read"),
     sniff.BZIP2: ("gateway.extract.compressed", "read"),
     sniff.XZ: ("gateway.extract.compressed", "read"),
+    sniff.TNEF: ("gateway.extract.tnef", "read"),
     sniff.PGP: ("gateway.extract.encrypted", "read"),
     sniff.SMIME: ("gateway.extract.encrypted", "read"),
     sniff.SEVEN_ZIP: ("gateway.extract.encrypted", "read_unsupported_archive"),

@@ -32,6 +32,7 @@ BZIP2 = "bzip2"
 XZ = "xz"
 SEVEN_ZIP = "7z"
 RAR = "rar"
+TNEF = "tnef"  # Outlook's winmail.dat
 PGP = "pgp"  # OpenPGP armoured message
 SMIME = "smime"  # S/MIME (PKCS #7 / CMS) content
 SIGNATURE = "signature"  # a detached signature: nothing to read
@@ -51,6 +52,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", GZIP),
     (b"\xfd7zXZ\x00", XZ),
     (b"-----BEGIN PGP MESSAGE-----", PGP),
+    (b"\x78\x9f\x3e\x22", TNEF),
 )
 
 _EXTENSIONS: dict[str, str] = {
@@ -144,6 +146,8 @@ _TYPES: dict[str, str] = {
     "application/x-7z-compressed": SEVEN_ZIP,
     "application/vnd.rar": RAR,
     "application/x-rar-compressed": RAR,
+    "application/ms-tnef": TNEF,
+    "application/vnd.ms-tnef": TNEF,
     "application/pgp-encrypted": PGP,
     "application/pkcs7-mime": SMIME,
     "application/x-pkcs7-mime": SMIME,

@@ -311,3 +311,20 @@ def _save(obj: object) -> bytes:
     buf = io.BytesIO()
     obj.save(buf)  # type: ignore[attr-defined]
     return buf.getvalue()
+
+
+def tnef(
+    body: str = "Rich body text", attachment: tuple[str, bytes] = ("list.txt", f"NHS {FAKE_NHS}".encode())
+) -> bytes:
+    """A minimal winmail.dat: TNEF signature, a body and one attachment (each attribute checksummed)."""
+
+    def attr(level: int, attr_id: int, data: bytes) -> bytes:
+        return struct.pack("<BII", level, attr_id, len(data)) + data + struct.pack("<H", sum(data) & 0xFFFF)
+
+    out = struct.pack("<IH", 0x223E9F78, 1)
+    out += attr(1, 0x00089006, struct.pack("<I", 0x00010000))  # attTnefVersion
+    out += attr(1, 0x0002800C, body.encode() + b"\x00")  # attBody
+    out += attr(2, 0x00069002, b"\x01\x00" + bytes(12))  # attAttachRendData: an attachment starts
+    out += attr(2, 0x00018010, attachment[0].encode() + b"\x00")  # attAttachTitle
+    out += attr(2, 0x0006800F, attachment[1])  # attAttachData
+    return out

@@ -65,6 +65,10 @@ _SEEDS = [
     ff.dicom(),
     ff.jpeg_with_exif(),
     ff.msg(),
+    ff.tnef(),
+    ff.ods(),
+    ff.encrypted_docx(),
+    ff.aes_zip({"a.txt": b"x"}),
 ]
 
 

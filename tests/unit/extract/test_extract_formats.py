@@ -347,3 +347,12 @@ def test_bodies_and_attachments_share_one_text_budget():
     extract_all(insp, dataclasses.replace(LIMITS, max_text_chars=1000))
     assert sum(len(s.text) for s in insp.segments) <= 1000
     assert "TEXT_LIMIT" in high(insp)
+
+
+def test_winmail_dat_body_and_attachments_are_read():
+    """Outlook's TNEF (winmail.dat) gives its body and its attachments, by content, whatever the name."""
+    insp = extract(ff.tnef(), "winmail.dat", "application/ms-tnef")
+    t = texts(insp)
+    assert t["attachment:winmail.dat/body"] == "Rich body text"
+    assert ff.FAKE_NHS in t["attachment:winmail.dat/list.txt"]
+    assert not high(insp)
