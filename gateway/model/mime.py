@@ -67,7 +67,7 @@ _PGP_BLOCK = "-----BEGIN PGP MESSAGE-----"
 
 # --- the structure pre-scan ------------------------------------------------------------------------
 _STRUCTURE = re.compile(
-    rb"^--(?P<delim>[^\r\n]*?)[ \t]*\r?$"
+    rb"^--(?P<delim>[^\r\n]*)\r?$"
     rb"|(?:;|^)[ \t]*boundary[ \t]*=[ \t]*(?:\"(?P<q>[^\"\r\n]*)\"|(?P<t>[^;\s\"]+))"
     rb"|^content-type:[ \t]*message/(?!delivery-status)",
     re.IGNORECASE | re.MULTILINE,
@@ -96,7 +96,7 @@ def scan_structure(raw: bytes, max_depth: int, max_parts: int) -> Shape:
     for m in _STRUCTURE.finditer(raw):
         delim = m.group("delim")
         if delim is not None:
-            b = delim
+            b = delim.rstrip(b" \t")  # trailing white space after a boundary is allowed
             closing = False
             if b not in stack and b.endswith(b"--") and b[:-2] in stack:
                 b, closing = b[:-2], True
@@ -167,7 +167,8 @@ def read_message(
             else f"more than {limits.max_parts} MIME parts"
         )
         walker.finding(shape.reason, where, why)
-        raw = raw[: shape.cut]
+        head_end = raw.find(b"\r\n\r\n")
+        raw = raw[: max(shape.cut, head_end + 4 if head_end >= 0 else len(raw))]  # keep the headers
     msg: Message | None
     try:
         msg = BytesParser(policy=_POLICY).parsebytes(raw)

@@ -393,3 +393,22 @@ def test_location_uses_the_name_a_mail_client_shows(disposition, shown):
     """The attachment's location uses the decoded name (RFC 2231 first), path separators removed."""
     raw = _leaf(f"Content-Type: application/octet-stream\nContent-Disposition: {disposition}")
     assert [p.where for p in parse(raw).parts] == [f"attachment:{shown}"]
+
+
+def test_a_bomb_in_the_top_header_keeps_the_headers():
+    """When the top-level header itself crosses a limit, the headers are still read."""
+    raw = "Subject: still read\nContent-Type: multipart/mixed; " + "boundary=a; " * 500 + "\n\nbody\n"
+    insp = parse(raw)
+    assert "MIME_NESTING" in {f.type for f in insp.findings}
+    assert insp.subject == "still read"
+
+
+def test_delimiters_with_trailing_white_space_are_counted():
+    """Boundary lines may end in white space (RFC 2046); a huge run of it is scanned in linear time."""
+    raw = (
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b \t\r\n\r\nx\r\n--b'
+        + " " * 200_000
+        + "\r\n\r\ny\r\n--b--\r\n"
+    ).encode()
+    shape = scan_structure(raw, max_depth=5, max_parts=1)
+    assert (shape.reason, shape.parts) == ("TOO_MANY_PARTS", 2)
