@@ -1,7 +1,7 @@
 """Rich Text Format (.rtf) documents: the visible text (striprtf) and the \\info properties.
 
 striprtf drops destinations a reader does not see (fonts, styles,
-pictures). The document properties in the \\info group (title, author,
+pictures); picture and object data (long hex runs) are cut out first. The document properties in the \\info group (title, author,
 company...) are picked out for the document fingerprints. Encoding: the
 \\ansicpg code page when given, else Windows-1252 (RTF's own default).
 """
@@ -16,6 +16,9 @@ from striprtf.striprtf import rtf_to_text
 from gateway.extract.context import Context
 
 _CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
+#: picture and object data are long runs of hex digits; striprtf would crawl through them
+#: (8 MB of picture took 10 s), and they hold no text
+_HEX_RUN = re.compile(rb"[0-9a-fA-F\r\n]{512,}")
 _INFO = {
     "title": "title",
     "subject": "subject",
@@ -36,7 +39,7 @@ def read(data: bytes, ctx: Context) -> None:
         "".encode(encoding)
     except LookupError:
         encoding = "cp1252"
-    source = data.decode("latin-1")  # RTF is 7-bit; escapes carry the rest
+    source = _HEX_RUN.sub(b"", data).decode("latin-1")  # RTF is 7-bit; escapes carry the rest
     text = rtf_to_text(source, encoding=encoding, errors="replace")
     kept = ctx.text(text)
     metadata: dict[str, Any] = {"format": "rtf"}

@@ -356,3 +356,19 @@ def test_winmail_dat_body_and_attachments_are_read():
     assert t["attachment:winmail.dat/body"] == "Rich body text"
     assert ff.FAKE_NHS in t["attachment:winmail.dat/list.txt"]
     assert not high(insp)
+
+
+def test_rtf_picture_data_is_not_text():
+    """An RTF with an embedded picture gives its words, not the picture's hex digits."""
+    picture = bytes(range(256)).hex().encode() * 64
+    data = (
+        b"{\\rtf1\\ansi Before "
+        + b"{\\pict\\pngblip "
+        + picture
+        + b"} after "
+        + ff.FAKE_NAME.encode()
+        + b"\\par}"
+    )
+    text = texts(extract(data, "note.rtf"))["attachment:note.rtf"]
+    assert ff.FAKE_NAME in text
+    assert "0102" not in text
