@@ -136,9 +136,10 @@ class ImageDetector:
             if not lex.photo_subjects.search(sentence):
                 continue
             sub = {s for s in lex.photo_subjects.distinct(sentence) if s not in _WEAK_SUBJECTS}
-            if sub and (
-                lex.photo_words.search(sentence) or patient_cue(sentence, lex) or _DEICTIC.search(sentence)
-            ):
+            cue = patient_cue(sentence, lex)
+            if lex.teaching_cues.search(sentence) and not cue:
+                continue  # "lecture slides on wound healing": a subject of teaching, not of a photograph
+            if sub and (lex.photo_words.search(sentence) or cue or _DEICTIC.search(sentence)):
                 linked = True
                 break
         return ImageContext(frozenset(strong_subjects), frozenset(settings), photo, linked)
@@ -161,7 +162,7 @@ class ImageDetector:
             elif not _looks_decorative(art, meta):
                 score = 0.7
             reasons = ["clinical subject in the message", "clinical setting"]
-        elif ctx.some and ctx.photo_words and (camera or screenshot):
+        elif ctx.some and ctx.linked and (camera or screenshot):
             score, reasons = 0.6, ["clinical subject in the message"]
         if score < 0.5:
             return None

@@ -132,7 +132,9 @@ def _organisation_line(scan: SegmentScan, start: int, end: int, msg: MessageCont
     """The address's own clause (or a short line above it) names an organisation."""
     view = scan.view
     ls, le = view.line_at(start)
-    before = re.split(r"[.;!?]\s", view.text[max(ls, start - 50) : start])[-1]
+    # the clause before the address, and only its last two comma-separated parts ("Kings Hospital, 1 Rd")
+    before = re.split(r"[.;!?]\s", view.text[max(ls, start - 60) : start])[-1]
+    before = ",".join(before.split(",")[-2:])
     after = re.split(r"[.;!?\n]", view.text[end : min(le, end + 40)])[0]
     clause = before + " " + after
     if msg.lexicon.institution_words.search(clause) or re.search(r"www\.|@|https?://", clause):

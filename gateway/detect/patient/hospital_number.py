@@ -58,7 +58,8 @@ class HospitalNumberRecognizer:
         self.keywords = tuple(keywords)
         self._label = re.compile(keyword_regex(self.keywords) + r"(?!\w)", re.IGNORECASE)
         self._label_before = re.compile(
-            keyword_regex(self.keywords) + r"[ \t]*[:#.=-]?[ \t]*(?:\r?\n[ \t>]*)?$", re.IGNORECASE
+            keyword_regex(self.keywords) + r"(?:[ \t]+(?:is|was|of))?[ \t]*[:#.=-]?[ \t]*(?:\r?\n[ \t>]*)?$",
+            re.IGNORECASE,
         )
 
     def specs(self) -> list[RecognizerSpec]:

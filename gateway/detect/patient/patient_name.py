@@ -67,6 +67,7 @@ _TABLE_CLINICAL_HEADER = re.compile(
     re.IGNORECASE,
 )
 _FICTIONAL_INITIAL = re.compile(r"^[A-Z]\.?$")
+_PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via|of)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
 #: "Lee in bed 4" (before the bed hit) and "bed 4 - Lee" (after it)
 _NAME_BEFORE_BED = re.compile(r"(?<!\w)([A-Z][a-z]{2,})[ ]+(?:(?:in|on)[ ]+)?$")
 _NAME_AFTER_BED = re.compile(r"^[ \t]*[-:–,(][ \t]*([A-Z][a-z]{2,})\b")
@@ -319,6 +320,8 @@ class PatientNameRecognizer:
         ids = self._identifiers_near(scan, c.start, c.end)
         table = view.table_at(c.start)
         clinical_table = table is not None and bool(_TABLE_CLINICAL_HEADER.search(table.header_text))
+        if c.kind == "ner" and _PLACE_BEFORE.search(text[max(0, c.start - 12) : c.start]):
+            return 0.0, ()  # "from Little Brampton", "in Upper Wick": a place the model took for a person
         if c.kind == "ner" or (c.kind == "bed" and not strong and not ids):
             if not (strong or ids or clinical_table):
                 return 0.0, ()
@@ -349,7 +352,17 @@ class PatientNameRecognizer:
         if clinical_table:
             score += 0.45
             reasons.append("clinical table")
-        score += min(clinical_count(own_sentence, self.lex), 2) * 0.05
+        clinical = min(clinical_count(own_sentence, self.lex), 2)
+        if (
+            c.kind in ("titled_full", "titled_surname")
+            and clinical
+            and not self.lex.teaching_cues.search(sentence)
+        ):
+            # a courtesy-titled name in a sentence about care, not teaching, is how patients are written about
+            score += 0.1 + 0.05 * clinical
+            reasons.append("clinical sentence")
+        else:
+            score += clinical * 0.05
         if msg.clinical:
             score += 0.05
         return score, tuple(reasons)

@@ -283,12 +283,32 @@ def _greetings_and_signatures(
         first = _QUOTE_MARK.sub("", text[content[0][0] : content[0][1]]).strip()
         if len(_WORDS.findall(first)) <= 9 and lex.greetings.pattern.match(first):
             greetings.append(content[0])
-        for s, _e in content[-12:]:
+        tail = content[-12:]
+        for i, (s, _e) in enumerate(tail):
             line = _QUOTE_MARK.sub("", text[s:_e]).strip()
-            if line in ("--", "-- ", "__") or _is_signoff(line, lex):
+            # a bare name counts only after some text, and not as the greeting
+            bare_name = (
+                (s, _e) != content[0]
+                and not lex.greetings.pattern.match(line)
+                and _name_block(text, tail[i:])
+            )
+            if line in ("--", "-- ", "__") or _is_signoff(line, lex) or bare_name:
                 signatures.append((s, bottom))
                 break
     return greetings, signatures
+
+
+_NAME_LINE = re.compile(
+    r"^(?:[A-Z][a-z'’-]+|[A-Z]{1,3}|[A-Z]\.)(?:[ ]+(?:[A-Z][a-z'’-]+|[A-Z]\.?)){0,2}[.,!]?$"
+)
+
+
+def _name_block(text: str, lines: list[tuple[int, int]]) -> bool:
+    """A bare name ("Ann", "Ann Lee") followed only by short lines: a signature without a sign-off word."""
+    first = _QUOTE_MARK.sub("", text[lines[0][0] : lines[0][1]]).strip()
+    if not _NAME_LINE.match(first):
+        return False
+    return all(len(_WORDS.findall(_QUOTE_MARK.sub("", text[s:e]))) <= 12 for s, e in lines[1:])
 
 
 def _is_signoff(line: str, lex: Lexicon) -> bool:

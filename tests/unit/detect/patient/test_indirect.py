@@ -1,0 +1,42 @@
+"""Indirect identification: details that together point at one patient, with no name or number."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.detect import patientfixtures as pf
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Last night at Northam General Hospital we were called to bed 9 on Ward 31 - the lad had re-bled into his abdomen.",
+        "The 16 year old from the crash on the bypass, the one all over the local news, went to theatre this morning with a ruptured spleen.",
+        "We have a 7 year old with progeria from Little Brampton in clinic today, the first the consultant has seen.",
+    ],
+)
+def test_found(detector, body: str) -> None:
+    """Ward + bed + hospital + time, a public event + age + place, a rare condition + age + place."""
+    (f,) = pf.found(detector, pf.inspection(body), "INDIRECT_IDENTIFICATION")
+    assert f.score >= 0.5 and f.evidence.startswith("details together:")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ward round on Ward 9 on Thursday 5 March at 8am, then the sign-off in the seminar room.",
+        "Our case this week: a 69-year-old man presented to his GP with dysphagia and weight loss.",
+        "Do not write ward and bed numbers, initials or dates in the logbook.",
+        "A 72-year-old woman with COPD was drowsy on the respiratory ward after high-flow oxygen.",
+        "The crash on the bypass was all over the local news, the bus was late because of it.",
+    ],
+)
+def test_traps(detector, body: str) -> None:
+    """Timetables, anonymised cases, teaching text and news with no patient: nothing."""
+    assert not pf.found(detector, pf.inspection(body), "INDIRECT_IDENTIFICATION")
+
+
+def test_not_repeated_when_identified(detector) -> None:
+    """A segment that already names an identifier is not also reported as indirect identification."""
+    body = f"Bed 9 on Ward 31 at Northam General Hospital last night, NHS no {pf.nhs_number('485')}, re-bled."
+    assert "INDIRECT_IDENTIFICATION" not in pf.types(detector, pf.inspection(body))
