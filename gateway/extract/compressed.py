@@ -28,6 +28,7 @@ def read(data: bytes, ctx: Context) -> None:
     if fmt == sniff.TAR:
         _read_tar(data, ctx)
         return
+    _measure(data, fmt, ctx)  # twice the inflating, but a bomb never sits in memory
     inflated = _inflate(data, fmt, ctx)
     inner = ctx.filename.rsplit(".", 1)[0] if "." in ctx.filename else f"{ctx.filename or 'file'}.out"
     if ctx.filename.lower().endswith(".tgz"):
@@ -40,7 +41,27 @@ def read(data: bytes, ctx: Context) -> None:
     ctx.child(inflated, inner)
 
 
+def _measure(data: bytes, fmt: str, ctx: Context) -> int:
+    """Inflate and count without keeping anything: a bomb is refused before it is held in memory."""
+    total = 0
+
+    def take(chunk: bytes) -> None:
+        nonlocal total
+        total += len(chunk)
+        if total > ctx.budget.expanded_left:
+            raise LimitExceeded(
+                "ARCHIVE_LIMIT", f"expands to more than {ctx.limits.max_expanded_bytes} bytes"
+            )
+        ctx.budget.check_ratio(total, len(data))
+        if total % (64 * _CHUNK) < len(chunk):
+            ctx.check_time()
+
+    _run(data, fmt, take)
+    return total
+
+
 def _inflate(data: bytes, fmt: str, ctx: Context) -> bytes:
+    """The inflated stream, counted against the message's budget as it grows."""
     out = io.BytesIO()  # grows in place and hands its buffer over: no second copy
     total = 0
 
@@ -53,6 +74,11 @@ def _inflate(data: bytes, fmt: str, ctx: Context) -> bytes:
         if total % (64 * _CHUNK) < len(chunk):
             ctx.check_time()
 
+    _run(data, fmt, take)
+    return out.getvalue()
+
+
+def _run(data: bytes, fmt: str, take: Callable[[bytes], None]) -> None:
     try:
         if fmt == sniff.GZIP:
             _inflate_gzip(data, take)
@@ -62,7 +88,6 @@ def _inflate(data: bytes, fmt: str, ctx: Context) -> bytes:
             raise Unreadable("PARSE_ERROR", f"not a compressed file ({fmt})")
     except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as exc:
         raise Unreadable("PARSE_ERROR", f"damaged {fmt} stream ({type(exc).__name__})") from None
-    return out.getvalue()
 
 
 def _inflate_gzip(data: bytes, take: Callable[[bytes], None]) -> None:

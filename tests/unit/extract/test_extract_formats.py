@@ -372,3 +372,14 @@ def test_rtf_picture_data_is_not_text():
     text = texts(extract(data, "note.rtf"))["attachment:note.rtf"]
     assert ff.FAKE_NAME in text
     assert "0102" not in text
+
+
+@pytest.mark.parametrize(("module", "suffix"), [("gzip", "gz"), ("bz2", "bz2"), ("lzma", "xz")])
+def test_compressed_files_are_inflated_and_read(module, suffix):
+    """A .gz, .bz2 or .xz file is inflated and read at the inner file's name."""
+    import importlib
+
+    data = importlib.import_module(module).compress(f"list: {ff.FAKE_NAME}\n".encode())
+    insp = extract(data, f"notes.txt.{suffix}")
+    assert ff.FAKE_NAME in texts(insp)[f"attachment:notes.txt.{suffix}/notes.txt"]
+    assert not high(insp)
