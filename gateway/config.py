@@ -174,6 +174,21 @@ class MilterSettings:
 
 
 @dataclass(frozen=True)
+class LanguageSettings:
+    profanity_model: bool = True  # alt-profanity-check adds confidence to language scores; it never decides
+    extra_allow_lists: tuple[str, ...] = field(
+        default=(), metadata={"path": True}
+    )  # more allow-list files (word-list format): local place names, surnames
+
+
+@dataclass(frozen=True)
+class EtiquetteSettings:
+    all_caps_min_letters: int = 80  # the sender's own text needs this many letters to be "a message in capitals"
+    all_caps_share: float = 0.8  # ... and this share of them in capitals
+    max_external_recipients: int = 10  # more external addresses visible in To/Cc is a finding
+
+
+@dataclass(frozen=True)
 class Settings:
     state_dir: str = _path("var")
     mode: str = "enforce"  # "enforce" or "monitor"
@@ -194,6 +209,8 @@ class Settings:
     web: WebSettings = WebSettings()
     notify: NotifySettings = NotifySettings()
     milter: MilterSettings = MilterSettings()
+    language: LanguageSettings = LanguageSettings()
+    etiquette: EtiquetteSettings = EtiquetteSettings()
     config_file: str = field(default="", metadata={"internal": True})
 
     @property

@@ -32,7 +32,7 @@ from gateway.detect.language.obscenity import obscenity_recogniser
 from gateway.detect.language.profanity import PROFANITY, ProfanityRecogniser
 from gateway.detect.language.signals import THRESHOLD, Context, Document, PatternRecogniser, Signal, mask
 from gateway.detect.language.targets import NONE, NameFinder, TargetResolver
-from gateway.detect.language.text import Sentence, ViewBuilder, clean, split_sentences
+from gateway.detect.language.text import Sentence, ViewBuilder, clean, ends_in_quote, split_sentences
 from gateway.detect.language.threats import threat_recogniser
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.envelope import RecipientClass, classify
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 _SKIP_KINDS = ("name", "metadata")  # display names and document properties are names, not prose
 _MAX_EVIDENCE = 3
+_MAX_QUOTED_SENTENCES = 3  # a quotation left open runs over at most this many more sentences
 # which target describes a finding best when its signals disagree
 _TARGET_RANK = {"second_person": 0, "named": 1, "role": 2, "group": 3, "none": 9}
 
@@ -90,17 +91,14 @@ class LanguageDetector:
         insults = load_list("insults.txt", d)
         slurs = load_list("slurs.txt", d)
         self.groups = load_list("groups.txt", d)
-        vocabulary = [
-            *sorted(profanity.vocabulary()),
-            *sorted(insults.vocabulary()),
-            *sorted(slurs.vocabulary()),
-        ]
+        # file order decides what a disguise such as "s***" stands for: swearing first
+        vocabulary = [*profanity.vocabulary(), *insults.vocabulary(), *slurs.vocabulary()]
         self.names = NameFinder(self.allow.not_names, self.allow.name_words, set(vocabulary))
         self.views = ViewBuilder(self.allow.phrases, vocabulary)
         self.resolver = TargetResolver(macros)
         framer = Framer(macros, self.resolver)
         self.insults = InsultRecogniser(insults, profanity, framer)
-        self.profanity = ProfanityRecogniser(profanity)
+        self.profanity = ProfanityRecogniser(profanity, insults)
         self.slurs = SlurRecogniser(slurs, framer)
         self.patterns: list[PatternRecogniser] = [
             threat_recogniser(macros, self.resolver),
@@ -160,7 +158,21 @@ class LanguageDetector:
         known = set(known_names or ())
         for sentence in raw:
             known |= self.names.pair_names(sentence)
-        return [self.views.build(s, self.names.spans(s, known)) for s in raw]
+        return self._views(raw, known)
+
+    def _views(self, raw: list[str], known: set[str]) -> list[Sentence]:
+        """Views of consecutive sentences; a quotation may stay open for a few of them."""
+        out: list[Sentence] = []
+        in_quote, carried = False, 0
+        for sentence in raw:
+            s = self.views.build(sentence, self.names.spans(sentence, known), in_quote=in_quote)
+            in_quote = ends_in_quote(s.view, in_quote)
+            # a stray quotation mark must not make the rest of a message "quoted"
+            carried = carried + 1 if in_quote else 0
+            if carried > _MAX_QUOTED_SENTENCES:
+                in_quote, carried = False, 0
+            out.append(s)
+        return out
 
     # --- reading the message ---------------------------------------------------------------------
 
@@ -191,8 +203,7 @@ class LanguageDetector:
         for quoted, segs, split in raw_by_group:
             views: list[Sentence] = []
             for i, seg_sentences in enumerate(split):
-                for raw in seg_sentences:
-                    s = self.views.build(raw, self.names.spans(raw, known))
+                for s in self._views(seg_sentences, known):
                     s.segment, s.index = i, len(views)
                     views.append(s)
             parts.append(_Part(Document(views, quoted=quoted), segs, [seg.text for seg in segs]))

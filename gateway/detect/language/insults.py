@@ -91,8 +91,6 @@ MODIFIERS = frozenset(
         "sort",
         "like",
         "being",
-        "nothing",
-        "but",
         "ever",
         "such",
         "an",
@@ -491,9 +489,10 @@ class InsultRecogniser:
                         end=aim.end,
                     )
                 )
-                for sw in swears:
-                    if aim.begin <= sw.begin and sw.finish <= aim.end:
-                        claimed.add((k, sw.begin))
+                claimed.add((k, hit.begin))
+                for other in (*swears, *insults):
+                    if aim.begin <= other.begin and other.finish <= aim.end:
+                        claimed.add((k, other.begin))
         return out, claimed
 
     def _aim(

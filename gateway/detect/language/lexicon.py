@@ -128,12 +128,15 @@ class WordList:
     def __init__(self, entries: Iterable[tuple[list[str], Entry]], name: str = "") -> None:
         self.name = name
         self.entries: list[Entry] = []
+        self._words: list[str] = []  # single-word forms in file order, stars dropped ("*shit" -> "shit")
         self._by_first: dict[str, list[tuple[tuple[str, ...], Entry]]] = {}
         suffixes: list[tuple[str, Entry]] = []  # "*shit": token ends with "shit"
         prefixes: list[tuple[str, Entry]] = []  # "fuck*": token starts with "fuck"
         for forms, entry in entries:
             self.entries.append(entry)
             for form in forms:
+                if " " not in form and "-" not in form:
+                    self._words.append(form.strip("*"))
                 if form.startswith("*") and " " not in form:
                     suffixes.append((form.strip("*").replace("-", ""), entry))
                     continue
@@ -164,9 +167,9 @@ class WordList:
         affixes = [re.escape(a) for a, _ in suffixes + prefixes]
         self._affix_any = re.compile("|".join(affixes)) if affixes else None
 
-    def vocabulary(self) -> set[str]:
-        """Every single-token form (for resolving disguised spellings such as f*ck)."""
-        return {seq[0] for seqs in self._by_first.values() for seq, _ in seqs if len(seq) == 1}
+    def vocabulary(self) -> list[str]:
+        """Every single-word form, in file order (for resolving disguised spellings such as f*ck)."""
+        return list(dict.fromkeys(self._words))
 
     def find(
         self, view: str, tokens: list[tuple[int, int, str]] | None = None, words: list[str] | None = None

@@ -18,14 +18,23 @@ PROFANITY = "PROFANITY"
 class ProfanityRecogniser:
     """Finds swear words; the detector reports them unless an insult already claimed them."""
 
-    def __init__(self, words: WordList) -> None:
+    def __init__(self, words: WordList, insults: WordList | None = None) -> None:
         self.words = words
+        self.insults = insults  # its entries marked "profane" ("prick") are swearing when aimed at no one
 
     def scan(self, doc: Document, claimed: set[tuple[int, int]]) -> list[Signal]:
         """Signals for swear words not in `claimed` ((sentence, view offset) of words aimed at someone)."""
         out = []
         for k, s in enumerate(doc.sentences):
-            for hit in s.find(self.words):
+            hits = list(s.find(self.words))
+            if self.insults is not None:
+                taken = {i for h in hits for i in range(h.start, h.end)}
+                hits.extend(
+                    h
+                    for h in s.find(self.insults)
+                    if h.entry.flag("profane") and not taken.intersection(range(h.start, h.end))
+                )
+            for hit in hits:
                 if (k, hit.begin) in claimed:
                     continue
                 out.append(

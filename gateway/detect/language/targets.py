@@ -64,9 +64,10 @@ _PATIENT_TITLES = frozenset(["mr", "mrs", "ms", "miss", "mx"])
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _CAP_WORD = re.compile(r"(?<![\w'-])(?![a-z])[^\W\d_][\w'-]*")  # words not starting with a-z
 _GREETING = re.compile(
-    r"^\s*(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s+)?"
-    r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s+)?([^\W\d_][\w'-]+)\s*[,!:]",
-    re.IGNORECASE,
+    r"^\s*(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s+"
+    r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s+)?([^\W\d_][\w'-]+)\s*[,!:]"
+    r"|([^\W\d_][\w'-]+)\s*[,!:]?\s*$)",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
@@ -93,8 +94,9 @@ class NameFinder:
                     known.add(word.lower())
         for text in texts:
             m = _GREETING.match(text)
-            if m and _capitalised(m.group(1)) and m.group(1).lower() not in self.not_names:
-                known.add(m.group(1).lower())
+            word = m and (m.group(1) or m.group(2))
+            if word and _capitalised(word) and word.lower() not in self.not_pairable:
+                known.add(word.lower())
         return known
 
     def spans(self, sentence: str, known: set[str]) -> list[tuple[int, int]]:

@@ -49,7 +49,7 @@ _ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)
 _ABBREV = re.compile(
     r"(?i)(?:^|\s)(?:dr|mr|mrs|ms|mx|prof|st|vs|etc|e\.g|i\.e|eg|ie|no|nos|approx|fig|ref|dept|jr|sr|rev|revd|cf|al)\.$"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s)")
 _MAX_SENTENCE = 600
 
 _APOSTROPHE = re.compile(r"\b([a-z]+)'(t|re|ll|ve|m|d|s)\b")
@@ -122,13 +122,12 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
 )
 # a word with a digit or symbol inside it ("sh1t", "f*ck", "@ss"), or a letter said three times ("fuuuck")
-_DISGUISED = re.compile(r"(?<![\w@$*])(?=[a-z@$]\S*?[0-9@$!*])[a-z@$][a-z0-9@$!*]*[a-z*](?![\w@$*])")
+_DISGUISED = re.compile(r"(?<![\w@$*])(?=[a-z0-9@$!*]*[0-9@$!*])[a-z@$][a-z0-9@$!*]*[a-z*](?![\w@$*])")
 _STRETCHED_WORD = re.compile(r"\b[a-z]*([a-z])\1{2,}[a-z]*\b")
 _SPACED = re.compile(r"(?<![\w])(?:[a-z][ .*_-]){2,}[a-z](?![\w])")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
 _SPACES = re.compile(r"\s+")
 
-_DOUBLE_QUOTED = re.compile(r'"([^"]{1,400})"')
 _SINGLE_QUOTED = re.compile(r"(?<![a-z0-9])'([^']{1,300})'(?![a-z0-9])")
 _CALLED = re.compile(
     r"\b(?:called|calls|calling|call) (?:me|us|him|her|them|_name_|(?:the|a|an|my|his|her|our|their|this|that|one of the)"
@@ -215,10 +214,9 @@ def _split_chunk(chunk: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for m in _SENTENCE_END.finditer(chunk):
-        head = chunk[start : m.start()]
-        if _ABBREV.search(head):
+        if _ABBREV.search(chunk[start : m.start() + 1]):
             continue
-        pieces.append(head)
+        pieces.append(chunk[start : m.end()])  # closing quotes and brackets stay with their sentence
         start = m.end()
     pieces.append(chunk[start:])
     out = []
@@ -250,21 +248,23 @@ class ViewBuilder:
         for word in self._ordered:
             self._by_shape.setdefault((word[0], len(word)), []).append(word)
 
-    def build(self, sentence: str, name_spans: Iterable[tuple[int, int]] = ()) -> Sentence:
-        text = _replace_spans(sentence, name_spans, " _name_ ")
-        view = write_out(text.lower())
+    def build(
+        self, sentence: str, name_spans: Iterable[tuple[int, int]] = (), *, in_quote: bool = False
+    ) -> Sentence:
+        """The view of one sentence; `in_quote`: it starts inside a quotation opened earlier."""
+        view = _replace_spans(sentence, name_spans, "_name_").lower()
         view = _SPACED.sub(self._unspace, view)
         view = _DISGUISED.sub(self._undisguise, view)
         view = _STRETCHED_WORD.sub(self._unstretch, view)
-        view = _SPACES.sub(" ", view).strip()
+        view = _SPACES.sub(" ", write_out(view)).strip()
         tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(view)]
         spans: list[tuple[int, int]] = []
         for allow in self.allow:
             spans.extend((h.begin, h.finish) for h in allow.find(view, tokens))
         if spans:
-            view = _SPACES.sub(" ", _replace_spans(view, spans, " _ok_ ")).strip()
+            view = _SPACES.sub(" ", _replace_spans(view, spans, "_ok_")).strip()
             tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(view)]
-        return Sentence(view=view, tokens=tokens, reported=reported_spans(view))
+        return Sentence(view=view, tokens=tokens, reported=reported_spans(view, in_quote=in_quote))
 
     def _unspace(self, m: re.Match[str]) -> str:
         joined = re.sub(r"[ .*_-]", "", m.group())
@@ -302,33 +302,57 @@ class ViewBuilder:
 
 
 def _replace_spans(text: str, spans: Iterable[tuple[int, int]], token: str) -> str:
+    """Each span replaced by `token`, kept apart from the words around it."""
     out, pos = [], 0
     for a, b in sorted(set(spans)):
         if a < pos:
             continue
         out.append(text[pos:a])
-        out.append(token)
+        before = " " if a > 0 and (text[a - 1].isalnum() or text[a - 1] == "_") else ""
+        after = " " if b < len(text) and (text[b].isalnum() or text[b] == "_") else ""
+        out.append(before + token + after)
         pos = b
     out.append(text[pos:])
     return "".join(out)
 
 
-def reported_spans(view: str) -> list[tuple[int, int]]:
+def reported_spans(view: str, *, in_quote: bool = False) -> list[tuple[int, int]]:
     """View ranges that report or mention what someone else said or wrote.
 
     Words in quotation marks are another's words, or a word talked about
     ("why the word '...' is offensive"); so are the words after "called me
-    a" or "said I was a".
+    a" or "said I was a". A quotation may run over several sentences:
+    `in_quote` says this one starts inside it.
     """
     spans: list[tuple[int, int]] = []
-    if '"' in view:
-        spans.extend((m.start(1), m.end(1)) for m in _DOUBLE_QUOTED.finditer(view))
+    if in_quote or '"' in view:
+        spans.extend(_double_quoted(view, in_quote))
     if "'" in view:
         spans.extend((m.start(1), m.end(1)) for m in _SINGLE_QUOTED.finditer(view))
     if "call" in view:
         spans.extend((m.start(1), m.end(1)) for m in _CALLED.finditer(view))
     if _SAID_HINT.search(view):
         spans.extend((m.start(1), m.end(1)) for m in _SAID_I_WAS.finditer(view))
+    return spans
+
+
+def ends_in_quote(view: str, in_quote: bool) -> bool:
+    """Is a quotation still open at the end of this sentence?"""
+    return in_quote != (view.count('"') % 2 == 1)
+
+
+def _double_quoted(view: str, in_quote: bool) -> list[tuple[int, int]]:
+    spans = []
+    marks = [i for i, ch in enumerate(view) if ch == '"']
+    start = 0 if in_quote else None
+    for i in marks:
+        if start is None:
+            start = i + 1
+        else:
+            spans.append((start, i))
+            start = None
+    if start is not None:
+        spans.append((start, len(view)))
     return spans
 
 

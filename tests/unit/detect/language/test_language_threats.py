@@ -1,0 +1,68 @@
+"""THREAT: menace and promises of harm are severe; clinical "kills" and friendly jokes are not threats."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.detect.language.threats import THREAT
+
+THREATS = [
+    "I know where you park.",
+    "You'll regret this.",
+    "I'm going to smash your face in.",
+    "I will break your legs if you say that again.",
+    "Watch your back. This isn't over.",
+    "I'll make sure you never qualify.",
+    "I will make your life hell for the rest of the year.",
+    "If you tell anyone, you'll be sorry.",
+    "I know where your parents live.",
+    "You have been warned. Do it by Friday or else.",
+    "I'll ruin your career, see if I don't.",
+    "I know you're always the last one out of the library. It's a long dark walk to the car park.",
+]
+
+
+@pytest.mark.parametrize("text", THREATS)
+def test_threat_is_severe_and_aimed_at_the_reader(judge, text: str) -> None:
+    """Menace aimed at the reader is a severe THREAT."""
+    finding = judge.one(text, THREAT)
+    assert (finding.severity, finding.target) == ("severe", "second_person")
+
+
+def test_threat_against_a_named_person(judge) -> None:
+    """A promise to hurt someone named is a threat against that person."""
+    finding = judge.one("I'm going to batter Tom Keane when I see him.", THREAT)
+    assert finding.target == "named"
+
+
+NOT_THREATS = [
+    "Pip-taz kills gram-negative bacteria, including Pseudomonas.",
+    "The tumour killed him within six months.",
+    "The patient died peacefully overnight.",
+    "I'll kill the bacteria with co-amoxiclav and hit him with IV fluids.",
+    "I know where you live, I'll drop the notes round later.",
+    "You'll regret it if you don't come to the ball!",
+    "You'll be sorry to hear the lecture is cancelled.",
+    "You'll pay for the pizza, right?",
+    "Be careful walking home tonight, it's icy.",
+    "Watch yourself on the stairs, they're slippery.",
+    "We're going to smash the OSCE tomorrow.",
+    "I could murder a burger after that shift.",
+    "I'm going to kill Tom if he eats my leftovers again lol",
+    "Her partner threatened her, so we discussed safeguarding and how to document it.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_THREATS)
+def test_not_a_threat(judge, text: str) -> None:
+    """Clinical killing, advice, hyperbole and jokes between friends are not threats."""
+    assert THREAT not in judge.types(text)
+
+
+def test_threat_reported_in_quotation_marks_is_marked_quoted(judge) -> None:
+    """Words in quotation marks are someone else's: the finding is quoted."""
+    found = judge(
+        'He sent me this last night: "I know where you park. You\'ll regret this."', to=("tutor@uni.ac.uk",)
+    )
+    threats = [f for f in found if f.type == THREAT]
+    assert threats and all(f.quoted for f in threats)
