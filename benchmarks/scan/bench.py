@@ -12,7 +12,8 @@ pipeline's pool, with every configured detector loaded):
 - parse + extract of a typical 50 KB message (text and HTML bodies and a
   DOCX attachment): median and p95 over --typical-runs runs (target: median
   under 10 ms);
-- a generated 10 MB PDF, a 5 MB XLSX, a 42.zip-style nested zip bomb, a
+- a generated 10 MB PDF of text (2,400 pages), a 10 MB PDF of page
+  images with a line of text each (a scan), a 5 MB XLSX, a 42.zip-style nested zip bomb, a
   single-member zip bomb and a gzip bomb, each in one message: stage times,
   the findings they produced, and the worker's peak memory (ru_maxrss of
   the fresh worker, models included; tracemalloc is not used because it
@@ -107,6 +108,54 @@ def big_pdf(target: int = 10_000_000) -> bytes:
             b" /Resources << /Font << /F1 3 0 R >> >> >>" % (first_page + 2 * i + 1)
         )
         obj(b"<< /Length %d >>\nstream\n" % len(page_stream) + page_stream + b"\nendstream")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref))
+    return out.getvalue()
+
+
+def image_pdf(target: int = 10_000_000, pages: int = 20) -> bytes:
+    """A scan-like PDF of about `target` bytes: one noisy JPEG and one line of text per page."""
+    import os
+
+    from PIL import Image
+
+    side = 900
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets: list[int] = []
+
+    def obj(body: bytes) -> None:
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % len(offsets) + body + b"\nendobj\n")
+
+    kids = " ".join(f"{4 + 3 * i} 0 R" for i in range(pages)).encode()
+    obj(b"<< /Type /Catalog /Pages 2 0 R >>")
+    obj(b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages)
+    obj(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    for i in range(pages):
+        buf = io.BytesIO()
+        Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(
+            buf, format="JPEG", quality=min(95, 40 + target // (pages * 20_000))
+        )
+        jpeg = buf.getvalue()
+        page, contents, image = 4 + 3 * i, 5 + 3 * i, 6 + 3 * i
+        obj(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R"
+            b" /Resources << /Font << /F1 3 0 R >> /XObject << /Im0 %d 0 R >> >> >>" % (contents, image)
+        )
+        stream = b"q 500 0 0 500 50 200 cm /Im0 Do Q BT /F1 12 Tf 50 750 Td (Scanned page %d) Tj ET" % i
+        obj(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        obj(
+            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB"
+            b" /BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n"
+            % (side, side, len(jpeg))
+            + jpeg
+            + b"\nendstream"
+        )
+        assert page == len(offsets) - 2
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
     for off in offsets:
@@ -268,7 +317,8 @@ def main() -> int:
     if a.skip_big:
         return 0
     cases = [
-        ("10 MB PDF", lambda: message_with(big_pdf(), "big.pdf")),
+        ("10 MB text PDF", lambda: message_with(big_pdf(), "big.pdf")),
+        ("10 MB scanned PDF", lambda: message_with(image_pdf(), "scan.pdf")),
         ("5 MB XLSX", lambda: message_with(big_xlsx(), "big.xlsx")),
         ("nested zip bomb", lambda: message_with(nested_zip_bomb(), "42.zip")),
         ("2 GB zip bomb", lambda: message_with(single_zip_bomb(), "zeros.zip")),
