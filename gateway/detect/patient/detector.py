@@ -204,9 +204,20 @@ class PatientDetector:
     # --- findings ----------------------------------------------------------------------------
 
     def _findings(self, scan: SegmentScan) -> list[Finding]:
+        """One finding per type in this segment: the strongest candidate, with how many there were."""
+        best: dict[str, Candidate] = {}
+        counts: dict[str, int] = {}
+        for c in scan.found:
+            if c.score < REPORT_AT:
+                continue
+            counts[c.type] = counts.get(c.type, 0) + 1
+            if c.type not in best or c.score > best[c.type].score:
+                best[c.type] = c
         out = []
-        reported = [c for c in scan.found if c.score >= REPORT_AT]
-        for c in reported:
+        for type_, c in best.items():
+            details: dict[str, Any] = {"reasons": list(c.reasons)}
+            if counts[type_] > 1:
+                details["count"] = counts[type_]
             out.append(
                 Finding(
                     category=PATIENT_IDENTIFIER,
@@ -216,7 +227,7 @@ class PatientDetector:
                     evidence=self._evidence(scan, c),
                     quoted=scan.view.segment.quoted,
                     detector=self.name,
-                    details={"reasons": list(c.reasons)},
+                    details=details,
                 )
             )
         return out
@@ -307,16 +318,17 @@ def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 
 def _one_per_type_and_place(findings: list[Finding]) -> list[Finding]:
-    """The strongest finding of each type in each place, with how many there were."""
+    """The strongest finding of each type in each place, with how many there were in all."""
     best: dict[tuple[str, str, bool], Finding] = {}
     counts: dict[tuple[str, str, bool], int] = {}
     for f in findings:
         key = (f.type, f.where, f.quoted)
-        counts[key] = counts.get(key, 0) + 1
+        counts[key] = counts.get(key, 0) + int(f.details.get("count", 1))
         if key not in best or f.score > best[key].score:
             best[key] = f
     out = []
     for key, f in best.items():
+        f.details.pop("count", None)
         if counts[key] > 1:
             f.details["count"] = counts[key]
         out.append(f)
