@@ -159,6 +159,10 @@ class NotifySettings:
     rate_limit_per_hour: int = 20
     guidance_dir: str = _path()  # config/guidance when empty
     templates_dir: str = _path()  # config/templates when empty
+    from_name: str = "Email compliance check"  # display name of from_address
+    envelope_sender: str = ""  # MAIL FROM of notifications; "" = the null sender <> (RFC 3834)
+    timezone: str = "Europe/London"  # times shown in notifications
+    on_review: tuple[str, ...] = ("released", "rejected")  # reviewer decisions that notify the sender
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,126 @@
+"""De-identified drafts: a sender's own text with the patient identifiers masked.
+
+The spans come from the patient detector's own recognition
+(`PatientDetector.scan`: the same patterns, context rules and NER that
+decide a hold), never from a second set of patterns, and are masked with
+presidio-anonymizer through `PresidioEngine.mask`. Masked are every
+candidate the detector would report, plus every candidate of a number type
+(NHS, CHI, H&C, hospital numbers) whatever its score: in a draft meant for
+reuse, masking a harmless number costs nothing, and leaving a real one in
+would defeat the point.
+
+A `Deidentifier` loads the patient detector once (spaCy and Presidio: a
+few seconds); `deidentify(text, settings)` keeps one per configuration.
+Texts are judged together with the message they came from (its envelope,
+headers and correspondents), so a recipient's name in "Dear Sam" is not
+taken for a patient's. Pure: no sockets, no database.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from gateway.detect.patient import PatientDetector, PatientDetectorOptions
+from gateway.model import Envelope, Inspection, Segment
+
+#: types masked in a draft whatever their score
+ALWAYS_MASKED = frozenset({"NHS_NUMBER", "CHI_NUMBER", "HC_NUMBER", "HOSPITAL_NUMBER"})
+
+
+class Deidentifier:
+    """Masks patient identifiers in free text with the patient detector's recognition."""
+
+    def __init__(self, detector: PatientDetector) -> None:
+        self.detector = detector
+        self._lock = threading.Lock()  # the detector keeps per-call state in its recognizers
+        self._loaded = False
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Deidentifier:
+        return cls(PatientDetector(PatientDetectorOptions.from_settings(settings)))
+
+    def load(self) -> None:
+        with self._lock:
+            if not self._loaded:
+                self.detector.load()
+                self._loaded = True
+
+    def spans(
+        self, texts: Sequence[str], context: Inspection | None = None
+    ) -> list[list[tuple[int, int, str]]]:
+        """(start, end, type) of the identifiers in each text, disjoint and in order."""
+        self.load()
+        base = context or Inspection(envelope=Envelope("", ()))
+        segments = [Segment(t, "body", kind="body") for t in texts]
+        probe = Inspection(
+            envelope=base.envelope,
+            headers=list(base.headers),
+            segments=segments,
+            correspondents=list(base.correspondents),
+            subject=base.subject,
+        )
+        with self._lock:
+            scans = self.detector.scan(probe)
+        by_segment: dict[int, list[tuple[int, int, str]]] = {}
+        for scan in scans:
+            index = next((i for i, s in enumerate(segments) if s is scan.view.segment), None)
+            if index is None:
+                continue
+            by_segment[index] = _disjoint(
+                [(c.start, c.end, c.type) for c in scan.found if c.reported or c.type in ALWAYS_MASKED]
+            )
+        return [by_segment.get(i, []) for i in range(len(texts))]
+
+    def deidentify_many(
+        self,
+        texts: Sequence[str],
+        context: Inspection | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
+    ) -> list[str]:
+        """Each text with its identifiers replaced by "[TYPE]" (or "[label]" from `labels`)."""
+        found = self.spans(texts, context)
+        engine = self.detector.engine
+        out = []
+        for text, spans in zip(texts, found, strict=True):
+            if not spans:
+                out.append(text)
+                continue
+            assert engine is not None
+            named = [(s, e, (labels or {}).get(t, t)) for s, e, t in spans]
+            out.append(engine.mask(text, named))
+        return out
+
+    def deidentify(
+        self, text: str, context: Inspection | None = None, *, labels: Mapping[str, str] | None = None
+    ) -> str:
+        return self.deidentify_many([text], context, labels=labels)[0]
+
+
+@functools.lru_cache(maxsize=2)
+def _shared(settings: Any) -> Deidentifier:
+    d = Deidentifier.from_settings(settings)
+    d.load()
+    return d
+
+
+def deidentify(text: str, settings: Any) -> str:
+    """`text` with the patient identifiers the detector finds masked ("[NHS_NUMBER]")."""
+    return _shared(settings).deidentify(text)
+
+
+def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping spans merged (the first one's type kept), so each character is masked once."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, t in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
+        if e <= s:
+            continue
+        if out and s < out[-1][1]:
+            ps, pe, pt = out[-1]
+            out[-1] = (ps, max(pe, e), pt)
+            continue
+        out.append((s, e, t))
+    return out
