@@ -24,7 +24,7 @@ from typing import Any
 from gateway.detect.language.allow import AllowLists, load_allow_lists
 from gateway.detect.language.defamation import DefamationRecogniser
 from gateway.detect.language.discrimination import SlurRecogniser, hostility_recogniser
-from gateway.detect.language.harassment import harassment_recogniser
+from gateway.detect.language.harassment import HARASSMENT, harassment_recogniser
 from gateway.detect.language.insults import Framer, InsultRecogniser
 from gateway.detect.language.lexicon import DATA_DIR, load_list, load_macros
 from gateway.detect.language.model import ProfanityModel
@@ -33,7 +33,7 @@ from gateway.detect.language.profanity import PROFANITY, ProfanityRecogniser
 from gateway.detect.language.signals import THRESHOLD, Context, Document, PatternRecogniser, Signal, mask
 from gateway.detect.language.targets import NONE, NameFinder, TargetResolver
 from gateway.detect.language.text import Sentence, ViewBuilder, clean, ends_in_quote, split_sentences
-from gateway.detect.language.threats import threat_recogniser
+from gateway.detect.language.threats import THREAT, threat_recogniser
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.envelope import RecipientClass, classify
 from gateway.model.finding import ABUSIVE_LANGUAGE
@@ -127,7 +127,7 @@ class LanguageDetector:
                 privileged=privileged,
             )
             signals = self.scan(doc)
-            for (type_, quoted), group in _by_type(signals, doc.quoted).items():
+            for (type_, quoted), group in _menace(_by_type(signals, doc.quoted)).items():
                 pending.append((part, type_, quoted, group))
         scores = self._model_scores(pending)
         for (part, type_, quoted, group), model_score in zip(pending, scores, strict=True):
@@ -149,7 +149,7 @@ class LanguageDetector:
         for recogniser in self.patterns:
             signals.extend(recogniser.scan(doc))
         signals.extend(self.defamation.scan(doc))
-        return signals
+        return _unclaimed_swearing(signals)
 
     def sentences(self, text: str, known_names: set[str] | None = None) -> list[Sentence]:
         """Sentence views of one text (for tests and tools)."""
@@ -271,6 +271,39 @@ def _by_type(signals: list[Signal], quoted: bool) -> dict[tuple[str, bool], list
     for sig in signals:
         out.setdefault((sig.type, quoted or sig.reported), []).append(sig)
     return out
+
+
+def _unclaimed_swearing(signals: list[Signal]) -> list[Signal]:
+    """Swear words inside a graver remark ("staring at her a***") belong to that remark."""
+    graver = [(s.sentence, s.begin, s.end) for s in signals if s.type != PROFANITY]
+    return [
+        s
+        for s in signals
+        if s.type != PROFANITY or not any(k == s.sentence and b <= s.begin and s.end <= e for k, b, e in graver)
+    ]
+
+
+def _menace(groups: dict[tuple[str, bool], list[Signal]]) -> dict[tuple[str, bool], list[Signal]]:
+    """Threat and harassment are one continuum of intimidation: hints of both add up.
+
+    When neither type reaches a finding on its own but together they do, the
+    signals are reported under the heavier of the two.
+    """
+    for quoted in (False, True):
+        threat, harass = groups.get((THREAT, quoted), []), groups.get((HARASSMENT, quoted), [])
+        wt, wh = _weight(threat), _weight(harass)
+        if threat and harass and wt < THRESHOLD and wh < THRESHOLD and wt + wh >= THRESHOLD - 1e-9:
+            heavier = THREAT if wt >= wh else HARASSMENT
+            groups[(heavier, quoted)] = threat + harass
+            groups.pop((HARASSMENT if heavier == THREAT else THREAT, quoted))
+    return groups
+
+
+def _weight(signals: list[Signal]) -> float:
+    best: dict[str, float] = {}
+    for s in signals:
+        best[s.rule] = max(best.get(s.rule, 0.0), s.weight)
+    return sum(best.values())
 
 
 def _safe_rule(rule: str) -> str:

@@ -51,6 +51,7 @@ NOT_ALLEGATIONS = [
     "I falsified nothing; the raw data are in the appendix.",
     "The consultant was rude to me on the ward round and I'd like to discuss it with my tutor.",
     "My bike was stolen from outside the library.",
+    "Tom messed up the case presentation but the consultant was kind about it.",
 ]
 
 

@@ -33,6 +33,8 @@ HOSTILITY = [
     "Gays are disgusting.",
     "Send them all back where they came from.",
     "That's so gay.",
+    "Women shouldn't be doing surgery, they can't handle the hours.",
+    "He only got in because of some diversity scheme.",
 ]
 
 
@@ -58,6 +60,8 @@ NEUTRAL = [
     "Homo sapiens evolved in Africa.",
     "My grandad went on a bender after the wedding.",
     "Dr Coon will take the tutorial.",
+    "Disabled students should not be allowed to fall behind because of inaccessible rooms.",
+    "International students shouldn't be charged more for the same course.",
 ]
 
 

@@ -14,6 +14,8 @@ HARASSMENT_CASES = [
     "Nobody likes you. Do everyone a favour and drop out.",
     "The world would be better off without you.",
     "Send me nudes or I'll tell everyone what you did.",
+    "Why won't you reply? You've blocked me everywhere. I know you finish at 5 on Wednesdays, "
+    "so I'll come and meet you there. I'm not going to stop until you give me an answer.",
 ]
 
 

@@ -25,6 +25,7 @@ AIMED = [
     ("He is so pathetic, honestly.", "named"),
     ("The registrar is a total twat.", "role"),
     ("Our CBL facilitator is useless.", "role"),
+    ("Ollie, honestly mate you're a liability and a waste of space.", "second_person"),
     ("That idiot registrar made me redo the whole clerking.", "role"),
 ]
 
@@ -52,6 +53,7 @@ NOT_INSULTS = [
     "Shut up, no way! That's amazing news.",
     "The guinea pig study and the rat model were in the lecture.",
     "A cow's milk protein allergy clinic is on Thursday.",
+    "You have been incompetent from start to finish and I expect a refund.",
 ]
 
 

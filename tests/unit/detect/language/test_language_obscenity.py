@@ -12,6 +12,7 @@ OBSCENE_CASES = [
     "She's well fit, I'd bend her over the desk.",
     "Bet the new tutor is filthy behind closed doors, I'd get her drunk and have a go on her.",
     "Wouldn't mind getting in her knickers after the ball.",
+    "Spent the whole ward round staring at her arse. I'd give her a proper examination, if you know what I mean.",
 ]
 
 
@@ -35,6 +36,8 @@ CLINICAL = [
     "She is hot to the touch and was fit and well until yesterday.",
     "When she bent over to pick up the manikin the whole table tipped.",
     "We banged our heads on the low door of the sluice and had a laugh about it.",
+    "He's a fit and healthy 45-year-old with no past medical history.",
+    "The landlord screwed him over on the deposit.",
 ]
 
 
@@ -42,6 +45,12 @@ CLINICAL = [
 def test_clinical_and_everyday_bodies_are_not_obscene(judge, text: str) -> None:
     """Anatomy, intimate examinations and sexual-health work produce no finding at all."""
     assert judge.types(text) == set()
+
+
+def test_swear_word_inside_a_sexual_remark_is_part_of_it(judge) -> None:
+    """The slang in "staring at her ..." belongs to the obscene remark, not a separate profanity."""
+    found = judge("Spent the whole ward round staring at her arse. I'd give her a proper seeing to.")
+    assert [f.type for f in found] == [OBSCENE]
 
 
 def test_one_sexualising_word_alone_is_not_enough(judge) -> None:

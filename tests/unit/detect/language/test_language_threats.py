@@ -19,6 +19,8 @@ THREATS = [
     "You have been warned. Do it by Friday or else.",
     "I'll ruin your career, see if I don't.",
     "I know you're always the last one out of the library. It's a long dark walk to the car park.",
+    "Would be a real shame if something happened to your car while you're on nights.",
+    "Keep talking to the welfare team and see what happens. You won't see it coming.",
 ]
 
 
@@ -27,6 +29,12 @@ def test_threat_is_severe_and_aimed_at_the_reader(judge, text: str) -> None:
     """Menace aimed at the reader is a severe THREAT."""
     finding = judge.one(text, THREAT)
     assert (finding.severity, finding.target) == ("severe", "second_person")
+
+
+def test_hints_of_menace_and_harassment_add_up(judge) -> None:
+    """Knowing someone's route (a threat hint) and waiting for them (a harassment hint) make one finding."""
+    found = judge("I know which bus you get home. I'll be waiting outside your flat until you talk to me.")
+    assert len(found) == 1 and found[0].type in (THREAT, "HARASSMENT") and found[0].severity == "severe"
 
 
 def test_threat_against_a_named_person(judge) -> None:
@@ -50,6 +58,8 @@ NOT_THREATS = [
     "I could murder a burger after that shift.",
     "I'm going to kill Tom if he eats my leftovers again lol",
     "Her partner threatened her, so we discussed safeguarding and how to document it.",
+    "Let's wait and see what happens with the rota before we complain.",
+    "Don't tell anyone and keep your mouth shut about the surprise party for Sarah!",
 ]
 
 
