@@ -127,14 +127,27 @@ def _date_styles(zf: Any, rels: dict[str, tuple[str, str]]) -> set[int]:
 
 
 def _rows(xml: bytes, shared: list[str], dates: set[int], epoch: dt.datetime, ctx: Context) -> list[str]:
+    """The sheet's rows as tab-separated lines; a damaged sheet keeps the rows before the damage."""
     lines: list[str] = []
+    try:
+        _read_rows(xml, shared, dates, epoch, ctx, lines)
+    except etree.XMLSyntaxError:
+        ctx.uninspectable("PARSE_ERROR", "damaged worksheet: read up to the damage")
+    return lines
+
+
+def _read_rows(
+    xml: bytes, shared: list[str], dates: set[int], epoch: dt.datetime, ctx: Context, lines: list[str]
+) -> None:
     size = 0
     for n, (_event, row) in enumerate(_iterparse(xml, f"{_S}row")):
         if n % _CHECK_EVERY == 0:
             ctx.check_time()
         cells: list[str] = []
         last = 0
-        for c in row.iter(_C):
+        for c in row:
+            if c.tag != _C:
+                continue
             col = _column(c.get("r", ""), last)
             if col > last + 1:
                 cells.extend([""] * min(col - last - 1, _MAX_GAP))
@@ -150,8 +163,7 @@ def _rows(xml: bytes, shared: list[str], dates: set[int], epoch: dt.datetime, ct
             lines.append(line)
             size += len(line) + 1
             if size > ctx.budget.text_left:
-                break  # ctx.text truncates and reports; reading further would only cost time
-    return lines
+                return  # ctx.text truncates and reports; reading further would only cost time
 
 
 _COLUMNS: dict[str, int] = {}

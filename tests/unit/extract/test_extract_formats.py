@@ -383,3 +383,18 @@ def test_compressed_files_are_inflated_and_read(module, suffix):
     insp = extract(data, f"notes.txt.{suffix}")
     assert ff.FAKE_NAME in texts(insp)[f"attachment:notes.txt.{suffix}/notes.txt"]
     assert not high(insp)
+
+
+def test_damaged_worksheet_keeps_the_rows_before_the_damage():
+    """A worksheet cut short is reported, and the rows before the cut are still read."""
+    src = zipfile.ZipFile(io.BytesIO(ff.xlsx({"S": [[f"row{i}", i] for i in range(50)]})))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: data.index(b"row40")]
+            dst.writestr(info, data)
+    insp = extract(out.getvalue(), "cut.xlsx")
+    assert "row39\t39" in texts(insp)["attachment:cut.xlsx/S"]
+    assert "PARSE_ERROR" in high(insp)
