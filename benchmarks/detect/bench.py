@@ -23,6 +23,7 @@ Contenders:
   pipes), through a small `NlpEngineProvider` configuration, over every
   text segment;
 - patient: the patient-identifier and patient-image detectors;
+- language: the abusive-language and etiquette detectors (nothing to compare with in Presidio);
 - worker: a whole inspection worker (every registered detector, plus
   parsing and extraction per message): its RSS is the worker's footprint.
 
@@ -101,6 +102,22 @@ class PatientDetectors:
         return sum(len(d.detect(inspection)) for d in self.detectors)
 
 
+class LanguageDetectors:
+    """The gateway's abusive-language and etiquette detectors."""
+
+    def load(self) -> None:
+        from gateway.config import Settings
+        from gateway.detect.etiquette import build as build_etiquette
+        from gateway.detect.language import build as build_language
+
+        self.detectors = [build_language(Settings()), build_etiquette(Settings())]
+        for d in self.detectors:
+            d.load()
+
+    def run(self, inspection: Any) -> int:
+        return sum(len(d.detect(inspection)) for d in self.detectors)
+
+
 class Worker:
     """A whole inspection worker: parse, extract and every registered detector, per message."""
 
@@ -128,6 +145,7 @@ class Contender:
 CONTENDERS = [
     Contender("stock-presidio", StockPresidio),
     Contender("patient", PatientDetectors),
+    Contender("language", LanguageDetectors),
     Contender("worker", Worker),
 ]
 
@@ -252,7 +270,7 @@ def main() -> int:
     if stock:
         print()
         for r in results:
-            if r is stock or r["name"] == "worker":
+            if r is stock or r["name"] in ("worker", "language"):
                 continue
             wall = stock["email"]["median_ms"] / r["email"]["median_ms"]
             cpu = stock["email"]["cpu_median_ms"] / r["email"]["cpu_median_ms"]

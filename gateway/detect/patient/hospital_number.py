@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from gateway.detect.patient.context import MessageContext
+from gateway.detect.patient.nhs_number import not_patient_label
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
 
@@ -28,6 +29,12 @@ ID_SHAPE = r"(?:[A-Z]{1,4}[ \t]?[-/]?[ \t]?)?\d{4,10}[A-Z]?(?![\w/])"
 DIGITS = r"(?<![\da-z/.,])\d{4,10}[A-Z]?(?![\w/])"
 _PREFIX = re.compile(r"[A-Z]{1,4}[ \t]?[-/]?[ \t]?$")
 #: IDs an anonymiser or a test system writes
+#: words that make an unlabelled ID a patient's: the patient, their notes, their bed, their admission
+_PATIENT_RECORD = re.compile(
+    r"\b(?:patient|pt|notes|bed\s*\d+|bay\s*\d+|admitted|admission|clerked|bloods|discharged?|wristband|"
+    r"referral|results)\b",
+    re.IGNORECASE,
+)
 _PLACEHOLDER = re.compile(r"^(?:ANON|TEST|XXX|DEMO|DUMMY|SAMPLE)", re.IGNORECASE)
 _ID_IN_CELL = re.compile(r"^(?:[A-Z]{1,4}[ \t]?[-/]?[ \t]?)?\d{4,10}[A-Z]?$")
 
@@ -84,6 +91,9 @@ class HospitalNumberRecognizer:
             # letters before the digits are part of the ID ("ERI-447190", "K1234567"); a label precedes it
             start = self._labelled_start(text, hit.start)
             if start is None:
+                cand = self._unlabelled(scan, msg, hit.start, hit.end)
+                if cand:
+                    out.append(cand)
                 continue
             if _PLACEHOLDER.match(text[start : hit.end]):
                 continue
@@ -95,6 +105,22 @@ class HospitalNumberRecognizer:
             out.append(Candidate(TYPE, hit.start, hit.end, clamp(score), reasons))
         out.extend(self._table_cells(scan, msg, {(c.start, c.end) for c in out}))
         return out
+
+    def _unlabelled(self, scan: SegmentScan, msg: MessageContext, start: int, end: int) -> Candidate | None:
+        """A hospital-style ID with no label ("pull the notes for NRH-339021") in a sentence about a patient."""
+        text = scan.view.text
+        before = text[max(0, start - 8) : start]
+        prefix = _PREFIX.search(before)
+        if prefix is None or end - start < 6 or not msg.clinical:
+            return None  # letters and at least six digits, like trust numbers; not "MED3021" or a year
+        begin = start - len(before) + prefix.start()
+        view = scan.view
+        if view.in_signature(begin) or not_patient_label(scan, begin, msg):
+            return None
+        sentence = text[slice(*view.sentence_at(begin))]
+        if not _PATIENT_RECORD.search(sentence.replace(text[begin:end], " ")):
+            return None
+        return Candidate(TYPE, begin, end, 0.55, ("ID shape", "patient sentence"))
 
     def _labelled_start(self, text: str, digits_start: int) -> int | None:
         """Where the labelled ID starts ("MRN 1234567" at the digits, "hosp no ERI-447190" at the letters)."""

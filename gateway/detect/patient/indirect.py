@@ -20,7 +20,7 @@ from gateway.detect.presidio_engine import RecognizerSpec
 TYPE = "INDIRECT_IDENTIFICATION"
 
 HOSPITAL = re.compile(
-    r"\b(?:[A-Z][a-z]+[ \t]+){1,3}(?:Hospital|Infirmary|Hospice|Medical[ \t]Centre|Health[ \t]Centre|Surgery)\b"
+    r"\b(?:[A-Z][a-z'’]+[ \t]+){1,3}(?:Hospital|Infirmary|Hospice|Medical[ \t]Centre|Health[ \t]Centre|Surgery)\b"
     r"|\b(?:the|at|in)[ \t]+(?:[A-Z]{2,5})\b(?=[^.\n]{0,40}\b(?:ward|bed|theatre|ED|A&E|ICU)\b)"
 )
 WHEN = re.compile(
@@ -30,6 +30,13 @@ WHEN = re.compile(
     r"|\b\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ \t]+\d{1,2}(?:st|nd|rd|th)?\b"
     r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
+    re.IGNORECASE,
+)
+#: a care episode happened to someone
+CARE = re.compile(
+    r"\b(?:came\s+in(?:to)?|admitted|brought\s+in|rushed\s+in|blue[ -]lighted|in\s+resus|into\s+resus|"
+    r"(?:in|into|to)\s+(?:A&E|ED|ICU|ITU|HDU|theatre)|went\s+(?:back\s+)?to\s+theatre|operated\s+on|"
+    r"on\s+the\s+ward|was\s+treated|died|passed\s+away|re-?bled|arrested|intubated)\b",
     re.IGNORECASE,
 )
 #: a place named after "from / outside / in / near": a town, a street, a school, a ground
@@ -49,10 +56,11 @@ class Details:
     rare: bool
     place: bool
     patient: bool
+    care: bool  # someone came in, was admitted, went to theatre: a care episode, not teaching
 
     @property
     def kinds(self) -> list[str]:
-        return [k for k, v in self.__dict__.items() if v and k != "patient"]
+        return [k for k, v in self.__dict__.items() if v and k not in ("patient", "care")]
 
 
 class IndirectRecognizer:
@@ -89,17 +97,22 @@ class IndirectRecognizer:
             news=len(lex.news_cues.distinct(passage)) >= 1,
             rare=lex.rare_conditions.search(passage),
             place=bool(PLACE.search(passage)),
-            patient=patient_cue(passage, lex) and len(lex.clinical_terms.distinct(passage)) >= 1,
+            patient=(patient_cue(passage, lex) and len(lex.clinical_terms.distinct(passage)) >= 1)
+            or len(lex.clinical_terms.distinct(passage, at_most=2)) >= 2,
+            care=bool(CARE.search(passage)) and not lex.teaching_cues.search(passage),
         )
 
 
 def _score(d: Details) -> float:
     """How strongly the details point at one person."""
-    where_exactly = d.bed and d.ward
-    if where_exactly and (d.hospital or d.when):
+    if d.bed and d.ward and (d.hospital or d.when):
         return 0.75 + (0.15 if d.hospital and d.when else 0.0)
-    if d.news and (d.age or d.place) and (d.when or d.hospital or d.bed or d.ward):
-        return 0.75 + (0.1 if d.age and d.place else 0.0)
+    if d.bed and d.hospital and d.when:
+        return 0.75
+    public = [d.when, d.hospital, d.bed, d.ward, d.age, d.place]
+    if d.news and d.care and any(public):
+        # a public event or a public figure: one more detail finds the person in the news
+        return 0.7 + (0.1 if sum(public) >= 2 else 0.0)
     if d.rare and d.age and d.place:
         return 0.7 + (0.1 if d.when or d.hospital else 0.0)
     return 0.0

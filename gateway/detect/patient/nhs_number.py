@@ -24,14 +24,19 @@ TYPE = "NHS_NUMBER"
 
 #: between digit groups: a space, a dash or a dot (with optional spaces), or a line break
 SEP = r"(?:[ \t]?[-.–][ \t]?|[ \t]{1,2}|[ \t]*\r?\n[ \t>]*)"
+#: in unusual groupings only spaces, dashes and line breaks (a dot there is a decimal point)
+_GAP = r"(?:[ \t]?[-–][ \t]?|[ \t]{1,2}|[ \t]*\r?\n[ \t>]*)"
 #: not inside a longer number, a phone number (+44 ...) or a decimal
-_BEFORE = r"(?=\d)(?<![\d+.,])(?<!\+44[ \t])(?<!\+44)"
+_BEFORE = r"(?=\d)(?<![\d+])(?<!\d[.,])(?<!\+44[ \t])(?<!\+44)"
 _AFTER = r"(?![\d])(?![.,]\d)"
 
 PATTERNS = (
     PatternSpec(
         "ten_digits",
-        rf"{_BEFORE}(?:\d{{3}}{SEP}\d{{3}}{SEP}\d{{4}}|\d{{6}}{SEP}\d{{4}}|\d{{10}}){_AFTER}",
+        # the usual 3-3-4 and CHI's 6-4, other groupings of at least three digits, or ten plain digits
+        rf"{_BEFORE}(?:\d{{3}}{SEP}\d{{3}}{SEP}\d{{4}}|\d{{6}}{SEP}\d{{4}}|\d{{10}}"
+        rf"|\d{{4}}{_GAP}\d{{3}}{_GAP}\d{{3}}|\d{{3}}{_GAP}\d{{4}}{_GAP}\d{{3}}|\d{{5}}{_GAP}\d{{5}}"
+        rf"|\d{{4}}{_GAP}\d{{6}}|\d{{3}}{_GAP}\d{{7}}|\d{{7}}{_GAP}\d{{3}}){_AFTER}",
         0.4,
     ),
 )

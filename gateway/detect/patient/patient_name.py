@@ -61,6 +61,14 @@ _STAFF_POSSESSIVE = re.compile(
     r"teaching|lecture|session|talk|seminar|tutorial|office|bleep|group)\b",
     re.IGNORECASE,
 )
+#: what students do with staff: "assisting Mr Lee", "shadowing", "clinic with", "taught by"
+_STAFF_BEFORE = re.compile(
+    r"\b(?:assist(?:ing|ed)?|shadow(?:ing|ed)?|taught\s+by|supervised\s+by|signed\s+off\s+by|under|observing|"
+    r"scrubbed\s+(?:in\s+)?(?:with|for)|working\s+(?:with|for)|attached\s+to|firm\s+of|team\s+of|"
+    r"(?:clinic|list|theatre|theatres|teaching|session|tutorial|lecture|round|rounds)\s+with|sat\s+in\s+with|"
+    r"email(?:ed)?|cc(?:'d)?)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _ROLE_OPENER = re.compile(r"^[ \t]*(?:\(|,[ \t]*(?:the|a|an|our|my|their)?[ \t]*|[-–][ \t]*)")
 _TABLE_CLINICAL_HEADER = re.compile(
     r"\b(?:name|patient|pt|bed|bay|nhs|hosp|mrn|dob|d\.o\.b|age|diagnosis|dx|issue|problem|jobs|plan|ward|consultant)\b",
@@ -72,7 +80,7 @@ _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via|of)[ ]+
 _NAME_BEFORE_BED = re.compile(r"(?<!\w)([A-Z][a-z]{2,})[ ]+(?:(?:in|on)[ ]+)?$")
 _NAME_AFTER_BED = re.compile(r"^[ \t]*[-:–,(][ \t]*([A-Z][a-z]{2,})\b")
 _LABEL_PREFIX = re.compile(
-    r"(?i:patient|pt)(?:['’]s)?(?:[ \t]+(?i:name))?[ \t]*:[ \t]*|[ \t]*(?i:patient|pt)[ \t]*[–-][ \t]*"
+    r"(?i:name)[ \t]*:[ \t]*|(?i:patient|pt)(?:['’]s)?(?:[ \t]+(?i:name))?[ \t]*:[ \t]*|[ \t]*(?i:patient|pt)[ \t]*[–-][ \t]*"
 )
 
 
@@ -154,6 +162,12 @@ class PatientNameRecognizer:
                         rf"[ \t]*(?:{NAME_WORD}[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}",
                         0.5,
                     ),
+                    # "Name: Ann Lee" counts only in a block of patient details (an identifier close by)
+                    PatternSpec(
+                        "name_label",
+                        rf"[Nn](?<!\w[Nn])(?:ame|AME)[ \t]*:[ \t]*(?:{NAME_WORD}[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}",
+                        0.3,
+                    ),
                 ),
                 case_sensitive=True,
             ),
@@ -187,6 +201,8 @@ class PatientNameRecognizer:
         if _STAFF_POSSESSIVE.match(after) or _STAFF_VERB_AFTER.match(after):
             return True
         before = text[max(0, start - 40) : start]
+        if _STAFF_BEFORE.search(before):
+            return True
         before_words = before.split()[-3:]
         if before_words and self.lex.staff_roles.pattern.search(" ".join(before_words)):
             tail = " ".join(before_words)
@@ -266,7 +282,8 @@ class PatientNameRecognizer:
             if (len(tokens) >= 2 or (tokens and self._patient_title_prefix.match(span))) and self._plausible(
                 tokens
             ):
-                cands.append(NameCandidate("labelled", start, h.end, tuple(tokens)))
+                kind = "name_label" if h.pattern == "name_label" else "labelled"
+                cands.append(NameCandidate(kind, start, h.end, tuple(tokens)))
         for h in scan.hits_of(BED):
             for start, end in _names_by_bed(view.text, h.start, h.end):
                 cands.append(NameCandidate("bed", start, end, tuple(self._tokens(view.text[start:end]))))
@@ -305,12 +322,15 @@ class PatientNameRecognizer:
         sentence = text[slice(*view.sentence_at(c.start))]
         if self.lex.fictional_cues.search(sentence) and not scan.found_near(c.start, c.end, 150):
             return 0.0, ()
+        if c.kind == "name_label" and not self._identifiers_near(scan, c.start, c.end):
+            return 0.0, ()  # a bare "Name:" field (a form, a CV): a patient's only among patient details
         base = {
             "titled_full": 0.3,
             "titled_surname": 0.25,
             "caps": 0.35,
             "bed": 0.45,
             "labelled": 0.6,
+            "name_label": 0.3,
             "ner": 0.2,
         }
         score = base[c.kind]
@@ -460,7 +480,15 @@ def _sentence_initial(text: str, sentence_start: int, pos: int) -> bool:
 
 def _dedupe(cands: list[NameCandidate]) -> list[NameCandidate]:
     """One candidate per stretch of text, preferring the more specific kind."""
-    rank = {"labelled": 0, "titled_full": 1, "caps": 2, "titled_surname": 3, "bed": 4, "ner": 5}
+    rank = {
+        "labelled": 0,
+        "name_label": 1,
+        "titled_full": 2,
+        "caps": 3,
+        "titled_surname": 4,
+        "bed": 5,
+        "ner": 6,
+    }
     out: list[NameCandidate] = []
     for c in sorted(cands, key=lambda c: (rank[c.kind], c.start)):
         if any(c.start < o.end and o.start < c.end for o in out):

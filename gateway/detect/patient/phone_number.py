@@ -33,7 +33,8 @@ PATTERNS = (
 )
 #: the number belongs to someone else: "his mobile", "the patient's number", "her daughter's phone"
 _THEIRS = re.compile(
-    r"\b(?:his|her|their|the\s+patient'?s?|patient'?s|pt'?s|(?:her|his|their|the)\s+(?:\w+'s))"
+    r"\b(?:his|her|their|the\s+patient'?s?|patient'?s|pt'?s|(?:her|his|their|the)\s+(?:\w+'s)"
+    r"|(?:mum|dad|mother|father|wife|husband|son|daughter|partner|carer|sister|brother|nok)'s)"
     r"\s+(?:\w+\s+){0,2}(?:mobile|number|phone|landline|tel|telephone|contact|no\.?)\b"
     r"|\b(?:ring|call|phone|text|contact|reach)\s+(?:him|her|them|the\s+(?:patient|family|daughter|son|wife|husband))\b"
     r"|\b(?:patient|pt|next\s+of\s+kin|nok)\b[^.\n]{0,20}\b(?:tel|phone|mobile|number)\b",

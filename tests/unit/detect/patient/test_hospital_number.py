@@ -31,6 +31,16 @@ def test_labelled_ids(detector, body: str) -> None:
     assert "[HOSPITAL_NUMBER]" in f.evidence
 
 
+def test_unlabelled_id_about_a_patient(detector) -> None:
+    """A trust-style ID with no label counts when its sentence is about a patient's record."""
+    (f,) = pf.found(
+        detector,
+        pf.inspection("Can you pull the notes for NRH-339021, the patient in bed 3?"),
+        "HOSPITAL_NUMBER",
+    )
+    assert "ID shape" in f.details["reasons"]
+
+
 def test_table_column(detector) -> None:
     """IDs under a "Hosp no" column header are hospital numbers, with no label on their own line."""
     seg = Segment(
@@ -62,6 +72,8 @@ def test_configured_trust_format() -> None:
         "Crime reference MB/26/004417 for the burglary.",
         "Patient ID: ANON0042 (anonymised export for the poster)",
         "The record number 55512345 is on the invoice.",
+        "Module MED302145 starts in the ward block next week.",
+        "Room booking ABC123456 for the clinical skills session.",
     ],
 )
 def test_traps(detector, body: str) -> None:

@@ -13,6 +13,8 @@ from tests.unit.detect import patientfixtures as pf
         "Last night at Northam General Hospital we were called to bed 9 on Ward 31 - the lad had re-bled into his abdomen.",
         "The 16 year old from the crash on the bypass, the one all over the local news, went to theatre this morning with a ruptured spleen.",
         "We have a 7 year old with progeria from Little Brampton in clinic today, the first the consultant has seen.",
+        "Guess who came into A&E last night - the Northam Rovers captain, broken tibia, off to theatre.",
+        "Bed 6 at St Aldric's Hospital this morning: the lady with the fall had a cardiac arrest.",
     ],
 )
 def test_found(detector, body: str) -> None:
@@ -29,6 +31,7 @@ def test_found(detector, body: str) -> None:
         "Do not write ward and bed numbers, initials or dates in the logbook.",
         "A 72-year-old woman with COPD was drowsy on the respiratory ward after high-flow oxygen.",
         "The crash on the bypass was all over the local news, the bus was late because of it.",
+        "The famous surgeon Joseph Lister is the subject of Tuesday's lecture on sepsis in the lecture theatre.",
     ],
 )
 def test_traps(detector, body: str) -> None:

@@ -39,6 +39,8 @@ def test_mod11(digits: str, ok: bool) -> None:
         f"Bed | NHS number | Plan\n3 | {SPACED} | repeat troponin\n5 | {pf.nhs_number('612', ' ')} | ECG",
         f"Reminder for the clinic list: {VALID} needs a fasting glucose.",
         f"> Can you chase bloods for NHS# {VALID}\n> Thanks",
+        f"nhs no.{VALID} for the clinic letter",
+        f"NHS {VALID[:4]} {VALID[4:7]} {VALID[7:]} seen in clinic today",
     ],
 )
 def test_found(detector, body: str) -> None:
@@ -89,6 +91,8 @@ def test_keyword_scores_higher_than_bare(detector) -> None:
         "Student ID 20418204, candidate 1234567890123.",
         f"The reading was {VALID[:4]}.{VALID[4:]} on the meter.",
         f"Order ref {SPACED} for the lab coats (not clinical at all).",
+        f"Our UCAS ID is {SPACED}, the interview is on Monday.",
+        f"The reading was {VALID[:4]}.{VALID[4:]} on the meter, then {VALID[:5]}.{VALID[5:]}.",
     ],
 )
 def test_traps(detector, body: str) -> None:

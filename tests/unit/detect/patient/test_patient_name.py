@@ -31,6 +31,14 @@ def test_found_in_prose(detector, body: str) -> None:
     assert f.score >= 0.5 and "[PATIENT_NAME]" in f.evidence
 
 
+def test_name_field_among_patient_details(detector) -> None:
+    """A "Name:" field counts when patient details (a date of birth, a number) sit beside it."""
+    body = "Referral\nName: Doris Pennywhistle\nDOB: 03/04/1944\nReason: memory clinic"
+    assert pf.found(detector, pf.inspection(body), "PATIENT_NAME")
+    form = "Name: Robin Ashcombe\nCourse: MBChB\nPlacement: acute medicine"
+    assert not pf.found(detector, pf.inspection(form), "PATIENT_NAME")
+
+
 def test_ward_list(detector) -> None:
     """Given name + SURNAME rows of a clinical table are patient names, each counted."""
     seg = Segment(
@@ -72,6 +80,9 @@ def test_titled_names_without_ner(detector_without_ner) -> None:
         "I scrubbed in on Mr Hartigan's list today, he let me close the wound.",
         "Sister Agnes Moody showed us how to do the drug round on the ward.",
         "In attendance: Ms Veena Rao (Programme Manager). Ms Rao presented the draft plan for placements.",
+        "I was assisting Mr Imran Caddick in theatre today for a lap chole.",
+        "Clinic with Mrs Olwen Tregarth this afternoon, she let me examine two patients.",
+        "Mrs Jones next door died last week, the funeral is on Friday.",
         # eponyms
         "Revision list: Parkinson's disease, Crohn's, Hodgkin lymphoma, Addison's, Cushing's syndrome.",
         "Flashcards: Murphy's sign, Virchow's triad, Bell's palsy, Guillain-Barre syndrome, Graves' disease.",

@@ -15,6 +15,7 @@ from tests.unit.detect import patientfixtures as pf
         "Can you ring her on 0113 496 0789 to rebook the clinic appointment?",
         "The patient's number is +44 7700 900456 if the ward needs to call about the results.",
         "Her daughter's phone: 07700900789 - next of kin for the DNACPR discussion.",
+        "Mum's mobile is 07700 900567 if the patient in bed 3 needs anything.",
     ],
 )
 def test_found(detector, body: str) -> None:
