@@ -24,19 +24,23 @@ full score:
 - TOO_MANY_PARTS: more than limits.max_parts parts; likewise cut there.
 - AMBIGUOUS_MIME (details["reason"]): the cases where mail filters and
   mail clients disagree (reliability.md S5): a duplicate boundary
-  parameter, duplicate Content-Transfer-Encoding / Content-Type /
+  parameter, two different charset parameters, duplicate Content-Transfer-Encoding / Content-Type /
   Content-Disposition headers with different values, file names that
   differ between filename, filename* and name (read with every decoding),
   encoded-words in a file name, and a multipart whose boundary never
-  appears (readers disagree on what its body is; it is read as text).
+  appears (readers disagree on what its body is; it is read as text), and a
+  forwarded message sent base64 or quoted-printable (decoded and read).
 - TEXT_LIMIT: more than limits.max_text_chars characters of text.
 - PARSE_ERROR: anything else the parser could not take.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email.errors
 import email.policy
+import quopri
 import re
 import unicodedata
 from collections.abc import Callable
@@ -64,6 +68,7 @@ _TEXT_HEADERS = ("Subject", "Thread-Topic", "Comments", "Keywords")
 _ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender")
 _BOILERPLATE = re.compile(r"^\s*(this is a multi-?part message in mime format\.?)?\s*$", re.IGNORECASE)
 _PGP_BLOCK = "-----BEGIN PGP MESSAGE-----"
+_ENCODED = ("base64", "quoted-printable")
 
 # --- the structure pre-scan ------------------------------------------------------------------------
 _STRUCTURE = re.compile(
@@ -302,6 +307,10 @@ class _Walker:
         if part.is_multipart() and isinstance(payload, list):
             subs = [p for p in payload if isinstance(p, Message)]
             if part.get_content_maintype() == "message":
+                encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+                if encoding in _ENCODED and subs:
+                    self._encoded_forward(subs[0], part, encoding, pfx, quoted)
+                    return []
                 return [self._forwarded(sub, part, pfx, depth) for sub in subs[:1]]
             for extra, label in ((part.preamble, "preamble"), (part.epilogue, "epilogue")):
                 if extra and not _BOILERPLATE.match(extra):
@@ -352,6 +361,30 @@ class _Walker:
         self.read_headers(sub, inner, quoted=True, top=False)
         return (sub, inner, True, depth + 1)
 
+    def _encoded_forward(
+        self, sub: Message, container: Message, encoding: str, pfx: str, quoted: bool
+    ) -> None:
+        """A message/rfc822 part sent base64 or quoted-printable (RFC 2046 forbids it).
+
+        Python's parser reads the encoded lines as a message with no headers,
+        while mail clients decode first and show the message: decode it here
+        and hand it to the extractors as an attached message.
+        """
+        name = _filename(container) or "forwarded.eml"
+        where = f"{pfx}attachment:{name}"
+        self.finding("AMBIGUOUS_MIME", where, f"forwarded message sent {encoding}", reason="encoded_message")
+        text = sub.as_string().lstrip("\r\n")
+        try:
+            if encoding == "base64":
+                data = base64.b64decode(
+                    "".join(text.split()).encode("ascii", "ignore") + b"==", validate=False
+                )
+            else:
+                data = quopri.decodestring(text.encode("utf-8", "surrogateescape"))
+        except (binascii.Error, ValueError):
+            data = text.encode("utf-8", "surrogateescape")
+        self.parts.append(Part(data, "message/rfc822", name, where, quoted=True))
+
     def body(self, text: str, *, html: bool, pfx: str, quoted: bool) -> None:
         where = f"{pfx}{'html' if html else 'body'}"
         if html:
@@ -386,6 +419,11 @@ class _Walker:
         if _count_param(content_type, "boundary") > 1:
             self.finding(
                 "AMBIGUOUS_MIME", where, "boundary parameter given twice", reason="duplicate_boundary"
+            )
+        charsets = {v.strip('"').lower() for k, v in _params(content_type) if k == "charset"}
+        if len(charsets) > 1:
+            self.finding(
+                "AMBIGUOUS_MIME", where, "charset given twice, differently", reason="duplicate_charset"
             )
         disposition = ";".join(raw.get("content-disposition", []))
         names, encoded_word = _all_filenames(disposition, "filename")

@@ -260,6 +260,7 @@ def _leaf(headers: str) -> str:
             "filename_conflict",
         ),
         (_leaf("Content-Type: text/plain\nContent-Type: text/html"), "duplicate_content_type"),
+        (_leaf('Content-Type: text/plain; charset="utf-8"; charset=koi8-r'), "duplicate_charset"),
         (
             HEAD + 'Content-Type: multipart/mixed; boundary="never"\n\nbody without the boundary\n',
             "missing_boundary",
@@ -272,6 +273,7 @@ def _leaf(headers: str) -> str:
         "encoded-word",
         "name-vs-filename",
         "content-type",
+        "charset",
         "no-boundary",
     ],
 )
@@ -412,3 +414,21 @@ def test_delimiters_with_trailing_white_space_are_counted():
     ).encode()
     shape = scan_structure(raw, max_depth=5, max_parts=1)
     assert (shape.reason, shape.parts) == ("TOO_MANY_PARTS", 2)
+
+
+def test_base64_forward_is_decoded_and_flagged():
+    """A message/rfc822 part sent base64 is ambiguous, and is still handed on decoded to be read."""
+    inner = base64.encodebytes(f"Subject: hidden\n\nNHS {NHS}\n".encode()).decode()
+    raw = (
+        HEAD + 'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nhi\n'
+        "--b\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n" + inner + "--b--\n"
+    )
+    insp = parse(raw)
+    assert "encoded_message" in ambiguous(insp)
+    (part,) = insp.parts
+    assert (part.where, part.content_type, part.quoted) == (
+        "attachment:forwarded.eml",
+        "message/rfc822",
+        True,
+    )
+    assert NHS.encode() in part.data
