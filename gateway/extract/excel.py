@@ -20,12 +20,10 @@ cell comments, "/properties" for title, subject and keywords.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import posixpath
 import re
 from typing import Any
 
-from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
@@ -90,7 +88,7 @@ def _shared_strings(zf: Any, rels: dict[str, tuple[str, str]], ctx: Context) -> 
     if not name or name not in zf.namelist():
         return []
     out: list[str] = []
-    for _event, si in _iterparse(zf.read(name), f"{_S}si"):
+    for si in ooxml.iterate(zf.read(name), f"{_S}si"):
         # the text runs of the string, not its phonetic guide (rPh)
         out.append("".join(t.text or "" for t in si.iter(f"{_S}t") if t.getparent().tag != f"{_S}rPh"))
         si.clear()
@@ -131,7 +129,7 @@ def _rows(xml: bytes, shared: list[str], dates: set[int], epoch: dt.datetime, ct
     lines: list[str] = []
     try:
         _read_rows(xml, shared, dates, epoch, ctx, lines)
-    except etree.XMLSyntaxError:
+    except ooxml.Damaged:
         ctx.uninspectable("PARSE_ERROR", "damaged worksheet: read up to the damage")
     return lines
 
@@ -140,7 +138,7 @@ def _read_rows(
     xml: bytes, shared: list[str], dates: set[int], epoch: dt.datetime, ctx: Context, lines: list[str]
 ) -> None:
     size = 0
-    for n, (_event, row) in enumerate(_iterparse(xml, f"{_S}row")):
+    for n, row in enumerate(ooxml.iterate(xml, f"{_S}row")):
         if n % _CHECK_EVERY == 0:
             ctx.check_time()
         cells: list[str] = []
@@ -223,9 +221,3 @@ _FLAT = str.maketrans("\r\n\t", "   ")
 
 def _flat(text: str) -> str:
     return text.translate(_FLAT)
-
-
-def _iterparse(xml: bytes, tag: str) -> Any:
-    return etree.iterparse(
-        io.BytesIO(xml), events=("end",), tag=tag, resolve_entities=False, no_network=True, huge_tree=False
-    )

@@ -1,17 +1,20 @@
-"""Office Open XML and OpenDocument packages: the ZIP guard, shared parts, and a fallback reader.
+"""Office Open XML and OpenDocument packages: the ZIP guard, XML parsing, shared parts, a fallback reader.
 
 Every package reader calls `open_package` first: it refuses encrypted
 members and packages whose declared sizes would cross the message's
-expansion budget or ratio, before python-docx, openpyxl, python-pptx or
-odfpy decompress anything. (zipfile never yields more than a member's
-declared size - it stops and fails the CRC - so the declared sizes bound
-what the libraries can inflate.)
+expansion budget or ratio, before anything is decompressed. (zipfile never
+yields more than a member's declared size - it stops and fails the CRC -
+so the declared sizes bound what can be inflated.)
+
+lxml's one home: `read_tree` (a part as a tree, size-capped), `iterate`
+(a part streamed element by element), `xml_text`; entities are never
+resolved and the network never touched. Package relationships, the main
+part, core and app properties are read here for the Word, Excel and
+PowerPoint readers.
 
 `read_any` reads the text of every XML part of a package no specific
-reader accepts (a macro-enabled or unusual package, or one its library
-rejects), so nothing in a package goes unread just because its type is
-odd. lxml's one home; entities are never resolved and the network never
-touched.
+reader accepts (an unusual main part), so nothing in a package goes unread
+just because its type is odd.
 """
 
 from __future__ import annotations
@@ -144,31 +147,6 @@ def core_xml(zf: zipfile.ZipFile) -> dict[str, Any]:
     return out
 
 
-def core_properties(props: Any) -> dict[str, Any]:
-    """The core properties python-docx, python-pptx and openpyxl share (docProps/core.xml)."""
-    out: dict[str, Any] = {}
-    for attr, key in (
-        ("title", "title"),
-        ("subject", "subject"),
-        ("author", "author"),
-        ("creator", "author"),
-        ("keywords", "keywords"),
-        ("comments", "comments"),
-        ("description", "comments"),
-        ("category", "category"),
-        ("last_modified_by", "last_modified_by"),
-        ("lastModifiedBy", "last_modified_by"),
-        ("created", "created"),
-        ("modified", "modified"),
-        ("revision", "revision"),
-    ):
-        value = getattr(props, attr, None)
-        if value is None or value == "" or key in out:
-            continue
-        out[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)[:500]
-    return out
-
-
 def properties_text(metadata: dict[str, Any]) -> str:
     """The descriptive properties as text: a title or subject can name a patient."""
     lines = [
@@ -245,6 +223,26 @@ def xml_text(xml: bytes) -> str:
     if current:
         lines.append("".join(current))
     return "\n".join(line for line in lines if line.strip())
+
+
+class Damaged(Exception):
+    """An XML part is damaged from this point on."""
+
+
+def iterate(xml: bytes, tag: str) -> Any:
+    """The elements `tag` of a part as they end, streamed; Damaged where the XML breaks."""
+    try:
+        for _event, element in etree.iterparse(
+            io.BytesIO(xml),
+            events=("end",),
+            tag=tag,
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+        ):
+            yield element
+    except etree.XMLSyntaxError as exc:
+        raise Damaged(str(exc)[:200]) from None
 
 
 def parse(xml: bytes) -> Any:
