@@ -279,7 +279,8 @@ def _unclaimed_swearing(signals: list[Signal]) -> list[Signal]:
     return [
         s
         for s in signals
-        if s.type != PROFANITY or not any(k == s.sentence and b <= s.begin and s.end <= e for k, b, e in graver)
+        if s.type != PROFANITY
+        or not any(k == s.sentence and b <= s.begin and s.end <= e for k, b, e in graver)
     ]
 
 

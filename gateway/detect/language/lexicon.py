@@ -256,14 +256,12 @@ class MacroSet:
     def _list_alternation(self, ref: str) -> str:
         file, _, condition = ref.partition(":")
         want = dict([condition.split("=", 1)]) if "=" in condition else {}
-        forms: list[str] = []
+        forms: list[list[str]] = []
         for entry_forms, entry in read_entries(self._data_dir / file):
             if any(entry.get(k) != v for k, v in want.items()):
                 continue
-            for form in entry_forms:
-                forms.append(_form_regex(form))
-        forms.sort(key=len, reverse=True)
-        return "(?:" + "|".join(forms) + ")"
+            forms.extend(_form_atoms(form) for form in entry_forms)
+        return _trie_regex(forms)
 
     def expand(self, text: str, *, where: str) -> str:
         def sub(m: re.Match[str]) -> str:
@@ -275,8 +273,8 @@ class MacroSet:
         return _MACRO.sub(sub, text)
 
 
-def _form_regex(form: str) -> str:
-    """A list form as a regular expression over a view (spaces and hyphens interchangeable)."""
+def _form_atoms(form: str) -> list[str]:
+    """A list form as regular-expression atoms over a view (spaces and hyphens interchangeable)."""
     out = []
     for ch in form:
         if ch == " ":
@@ -287,7 +285,36 @@ def _form_regex(form: str) -> str:
             out.append("[a-z]*")
         else:
             out.append(re.escape(ch))
-    return "".join(out)
+    return out
+
+
+def _trie_regex(forms: list[list[str]]) -> str:
+    """One alternation for many forms, with shared beginnings factored out.
+
+    "registrar|reg|regs" becomes "reg(?:istrar|s)?": the regular-expression
+    engine then rejects a word at its first letter instead of trying every
+    form in turn, which matters for lists of a hundred roles or groups.
+    Longer continuations come first, so the longest form wins.
+    """
+    trie: dict[str, Any] = {}
+    for atoms in forms:
+        node = trie
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node[""] = {}  # end of a form
+
+    def emit(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [atom + emit(child) for atom, child in node.items() if atom]
+        branches.sort(key=len, reverse=True)
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?" if len(branches) > 1 or len(branches[0]) > 1 else f"{body}?"
+        return body
+
+    return "(?:" + emit(trie) + ")"
 
 
 def load_macros(data_dir: Path = DATA_DIR) -> MacroSet:
@@ -365,34 +392,95 @@ def load_pattern_file(name: str, macros: MacroSet, data_dir: Path = DATA_DIR) ->
 # pattern's start cannot be read that way (it starts with "\w+", or the parser
 # is not available) it simply runs on every sentence.
 
-_MAX_PATHS = 5000
+_MAX_PATHS = 1000
 _PREFIX = 4  # letters of a literal start worth collecting
 
 
-def trigger_keys(pattern: str) -> list[frozenset[str]]:
-    """Key sets that every match meets: some word of the sentence has a key from each set.
+def trigger_keys(pattern: str) -> list[list[frozenset[str]]]:
+    """What a sentence's words must offer for the pattern to have a chance.
 
-    One set for each word the pattern must contain at its top level ("is a
-    ... thief" gives {is, was, are} and {thi, cro, ...}); an empty list when
-    nothing is known and the pattern must always run.
+    A list of alternatives (one per top-level branch of the pattern, when
+    there are not too many); each alternative is a list of key sets, one for
+    each word that branch must contain ("is a ... thief" gives {is, was,
+    are} and {thi, cro, ...}). A sentence passes when, for some alternative,
+    its words meet every set. [[]] (no sets) means: always run the pattern.
     """
     try:
         C = importlib.import_module("re._constants")
         P = importlib.import_module("re._parser")
         items = list(P.parse(pattern))
     except Exception:  # private parser API changed: no pre-check
-        return []
+        return [[]]
+    try:
+        return _requirements(items, C)
+    except Exception:  # an unusual pattern: no pre-check
+        return [[]]
+
+
+def passes(requirements: list[list[frozenset[str]]], words: frozenset[str]) -> bool:
+    """Does a sentence with these keys meet one alternative of the requirements?"""
+    return any(all(not keys.isdisjoint(words) for keys in sets) for sets in requirements)
+
+
+_MAX_ALTERNATIVES = 64  # branches looked at
+_MAX_CHECKED = 8  # alternatives kept: each costs a check per sentence
+
+
+def _requirements(items: list[Any], C: Any) -> list[list[frozenset[str]]]:
+    """One alternative per branch of the first top-level alternation (when that stays cheap), else one."""
+    items = _spliced(items, C)
+    whole = [_conjunction(items, C)]
+    for i, (op, av) in enumerate(items):
+        if op is C.BRANCH:
+            if len(av[1]) > _MAX_ALTERNATIVES:
+                break
+            split = [_conjunction(_spliced([*items[:i], *branch, *items[i + 1 :]], C), C) for branch in av[1]]
+            split = _minimal(split)
+            return split if len(split) <= _MAX_CHECKED else whole
+    return whole
+
+
+def _minimal(alternatives: list[list[frozenset[str]]]) -> list[list[frozenset[str]]]:
+    """Alternatives without repeats, and without any that demands more than another one does."""
+    unique = list({frozenset(sets): sets for sets in alternatives}.values())
+    keep = []
+    for sets in unique:
+        mine = frozenset(sets)
+        if not any(frozenset(other) < mine for other in unique):
+            keep.append(sets)
+    return keep
+
+
+def _spliced(items: list[Any], C: Any) -> list[Any]:
+    """Groups' contents laid out in the sequence (they match in place)."""
+    out: list[Any] = []
+    for op, av in items:
+        if op is C.SUBPATTERN:
+            out.extend(_spliced(list(av[-1]), C))
+        else:
+            out.append((op, av))
+    return out
+
+
+def _conjunction(items: list[Any], C: Any) -> list[frozenset[str]]:
+    """One key set per word this sequence must contain, where a word starts at a known boundary."""
     sets: list[frozenset[str]] = []
-    for i in range(len(items)):
-        before = items[i - 1] if i else None
-        if before not in ((C.AT, C.AT_BOUNDARY), (C.LITERAL, ord(" "))) or items[i][0] is C.AT:
+    word_start = bool(items) and items[0] == (C.AT, C.AT_BOUNDARY)
+    for i, (op, av) in enumerate(items):
+        if op is C.AT:
             continue
-        try:
+        if word_start:
             keys = _keys_of(_prefixes(items[i:], "", C, [0]))
-        except Exception:  # an unusual pattern: this position gives no keys
-            keys = None
-        if keys is not None and keys not in sets:
-            sets.append(keys)
+            if keys is not None and keys not in sets:
+                sets.append(keys)
+        if op is C.LITERAL and av == ord(" "):
+            word_start = True
+        elif (
+            op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0 and list(av[2])[-1:] == [(C.LITERAL, ord(" "))]
+        ):
+            pass  # an optional "word " group: the next word starts at a boundary either way
+        else:
+            word_start = False
     sets.sort(key=lambda ks: sum(len(k) < 3 for k in ks))  # rare words first: they decide soonest
     return sets
 

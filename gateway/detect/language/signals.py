@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gateway.detect.language.lexicon import Pattern, trigger_keys
+from gateway.detect.language.lexicon import Pattern, passes, trigger_keys
 from gateway.detect.language.targets import NONE, SECOND_PERSON, SELF, Target, TargetResolver
 from gateway.detect.language.text import Sentence
 
@@ -79,13 +79,14 @@ class PatternRecogniser:
         self.resolver = resolver
         self.mode = mode
         # which patterns a sentence can possibly match, decided from its words (see trigger_keys):
-        # an index from the first key set of each pattern, then its other sets
+        # an index from the first key set of each alternative, then the full check
         self._keys = [trigger_keys(p.regex.pattern) for p in self.patterns]
-        self._always = [i for i, sets in enumerate(self._keys) if not sets]
-        self._index: dict[str, list[int]] = {}
-        for i, sets in enumerate(self._keys):
-            for key in sets[0] if sets else ():
-                self._index.setdefault(key, []).append(i)
+        self._always = [i for i, alts in enumerate(self._keys) if any(not sets for sets in alts)]
+        self._index: dict[str, set[int]] = {}
+        for i, alts in enumerate(self._keys):
+            for sets in alts:
+                for key in sets[0] if sets else ():
+                    self._index.setdefault(key, set()).add(i)
         self._index_keys = frozenset(self._index)
 
     def scan(self, doc: Document) -> list[Signal]:
@@ -98,7 +99,7 @@ class PatternRecogniser:
                 candidates.update(self._index[key])
             for i in sorted(candidates):
                 p = self.patterns[i]
-                if any(keys.isdisjoint(words) for keys in self._keys[i][1:]):
+                if not passes(self._keys[i], words):
                     continue
                 m = p.regex.search(s.view)
                 if m is None or (p.unless is not None and p.unless.search(s.view)):
