@@ -14,8 +14,6 @@ from collections.abc import Sequence
 
 from gateway.detect.patient.context import (
     MessageContext,
-    clinical_count,
-    patient_cue,
     postcode_key,
     writers_own,
 )
@@ -97,7 +95,6 @@ class AddressRecognizer:
         self, scan: SegmentScan, msg: MessageContext, start: int, end: int, has_pc: bool, has_street: bool
     ) -> Candidate | None:
         view = scan.view
-        lex = msg.lexicon
         if view.in_signature(start) or view.in_attribution(start) or view.in_greeting(start):
             return None
         if _organisation_line(scan, start, end, msg):
@@ -105,8 +102,8 @@ class AddressRecognizer:
         lo, hi = view.neighbours(start, 1)
         passage = view.text[lo:start] + " " + view.text[end:hi]
         near = bool(scan.found_near(start, end, 300))
-        if not (patient_cue(passage, lex) or near) and clinical_count(passage, lex) < 2:
-            return None
+        if not near and (not _HOME_CUE.search(passage) or _HOUSING.search(passage)):
+            return None  # nobody's home is being talked about, or it is a flat to rent, a parcel...
         if writers_own(view.text, start, msg, cue=near):
             return None  # "my flat at 9 Elm Road", or under the writer's own name (a CV)
         score = (
@@ -119,6 +116,19 @@ class AddressRecognizer:
         return Candidate(TYPE, start, end, clamp(score), reasons)
 
 
+#: words that put a person at an address: a patient, a home visit, someone who lives there
+_HOME_CUE = re.compile(
+    r"\b(?:patient|pt|man|lady|woman|gentleman|gent|chap|boy|girl|baby|child|elderly|old|lives|living|lived|"
+    r"housebound|home\s+visits?|visit(?:s|ed|ing)?|district\s+nurses?|care\s+package|carers?|discharged|"
+    r"next\s+of\s+kin|(?:his|her|their)\s+(?:house|home|flat|address|bungalow)|address\s*:)\b",
+    re.IGNORECASE,
+)
+#: renting, buying, deliveries: addresses in students' own lives
+_HOUSING = re.compile(
+    r"\b(?:viewing|landlord|letting|tenant|tenancy|rent|deposit|lease|house\s*share|flatmates?|housemates?|"
+    r"moving\s+in|move\s+in|estate\s+agent|parcel|delivery|deliver|post\s+it|send\s+it|party|bbq)\b",
+    re.IGNORECASE,
+)
 _FLAT_BEFORE = re.compile(r"(?:Flat|Apartment|Apt|Unit)[ \t]+\d{1,4}[A-Za-z]?,?[ \t]*$")
 
 

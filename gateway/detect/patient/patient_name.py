@@ -61,6 +61,11 @@ _STAFF_POSSESSIVE = re.compile(
     r"teaching|lecture|session|talk|seminar|tutorial|office|bleep|group)\b",
     re.IGNORECASE,
 )
+#: field labels of a clerking or a referral: a "Name:" among them is a patient's
+_PATIENT_FIELDS = re.compile(
+    r"(?im)^[ \t>]*(?:age|ward|bed|bay|dob|d\.o\.b\.?|nhs(?:\s+no)?|hosp(?:ital)?\s*no|mrn|pc|hpc|pmh|dh|sh|fh|"
+    r"diagnosis|dx|presenting\s+complaint|consultant|allergies|next\s+of\s+kin|gp)\s*:"
+)
 #: what students do with staff: "assisting Mr Lee", "shadowing", "clinic with", "taught by"
 _STAFF_BEFORE = re.compile(
     r"\b(?:assist(?:ing|ed)?|shadow(?:ing|ed)?|taught\s+by|supervised\s+by|signed\s+off\s+by|under|observing|"
@@ -201,7 +206,7 @@ class PatientNameRecognizer:
         if _STAFF_POSSESSIVE.match(after) or _STAFF_VERB_AFTER.match(after):
             return True
         before = text[max(0, start - 40) : start]
-        if _STAFF_BEFORE.search(before):
+        if _STAFF_BEFORE.search(before) or self._coordinated_with_staff(text, start, end):
             return True
         before_words = before.split()[-3:]
         if before_words and self.lex.staff_roles.pattern.search(" ".join(before_words)):
@@ -210,6 +215,16 @@ class PatientNameRecognizer:
             if last and last[-1][1] >= len(tail) - 1:
                 return True
         return False
+
+    def _coordinated_with_staff(self, text: str, start: int, end: int) -> bool:
+        """ "Dr Gupta and Mr Lee", "Mr Lee and Prof Ode": listed with staff, so staff."""
+        before = text[max(0, start - 60) : start]
+        after = text[end : end + 60]
+        m = re.search(r"(?:and|&|,)[ ]+$", before)
+        if m and self._staff_titled.search(before[: m.start()].split(",")[-1].split(" and ")[-1] + " "):
+            return bool(re.search(self._staff_titled.pattern + r"[ ]*$", before[: m.start()]))
+        m = re.match(r"^[ ]*(?:and|&|,)[ ]+", after)
+        return bool(m and self._staff_titled.match(after[m.end() :]))
 
     # --- NER windows -------------------------------------------------------------------------
 
@@ -312,8 +327,10 @@ class PatientNameRecognizer:
             text[max(0, c.start - 24) : c.start]
         ):
             return 0.0, ()
-        if self._role_attached(text, c.start, c.end) or self._eponym(text, c.end, tokens):
+        if self._role_attached(text, c.start, c.end):
             return 0.0, ()
+        if c.kind not in ("titled_full", "titled_surname", "labelled") and self._eponym(text, c.end, tokens):
+            return 0.0, ()  # "Bell's palsy"; but "Mrs Bell's leg ulcer" is a patient's
         full = " ".join(tokens)
         if full in self.lex.historical_figures or (
             len(tokens) >= 2 and tokens[-1] in self.lex.historical_figures
@@ -322,7 +339,10 @@ class PatientNameRecognizer:
         sentence = text[slice(*view.sentence_at(c.start))]
         if self.lex.fictional_cues.search(sentence) and not scan.found_near(c.start, c.end, 150):
             return 0.0, ()
-        if c.kind == "name_label" and not self._identifiers_near(scan, c.start, c.end):
+        if c.kind == "name_label" and not (
+            self._identifiers_near(scan, c.start, c.end)
+            or _PATIENT_FIELDS.search(text[max(0, c.start - 300) : c.end + 300])
+        ):
             return 0.0, ()  # a bare "Name:" field (a form, a CV): a patient's only among patient details
         base = {
             "titled_full": 0.3,
@@ -358,10 +378,10 @@ class PatientNameRecognizer:
         if strong:
             score += 0.35
             reasons.append("patient cue")
-        else:
+        elif not self.lex.teaching_cues.search(sentence):
             lo, hi = view.neighbours(c.start, 1)
             if patient_cue(text[lo:hi].replace(text[c.start : c.end], " "), self.lex):
-                score += 0.15
+                score += 0.2 if c.kind == "titled_full" else 0.15
                 reasons.append("patient cue nearby")
         if ids:
             score += 0.35
@@ -416,10 +436,18 @@ class PatientNameRecognizer:
         return [t for t in name_tokens(name) if len(t) > 1]
 
     def _trim(self, name: str) -> list[str]:
-        """Name words, without trailing words that cannot be names ("Lee Ward", "Ann Lee Monday")."""
+        """Name words, without words around them that cannot be names ("Baby Ann Lee", "Lee Ward")."""
+        lex = self.lex
         tokens = [t for t in name_tokens(name)]
-        while tokens and (tokens[-1] in self.lex.not_names or tokens[-1] in self.lex.clinical_terms):
+        while tokens and (tokens[-1] in lex.not_names or tokens[-1] in lex.clinical_terms):
             tokens.pop()
+        while len(tokens) > 1 and (
+            tokens[0] in lex.not_names
+            or tokens[0] in lex.person_nouns
+            or tokens[0] in lex.patient_titles
+            or tokens[0] in lex.clinical_terms
+        ):
+            tokens.pop(0)
         return [t for t in tokens if len(t) > 1] or ([tokens[0]] if tokens else [])
 
     def _plausible(self, tokens: list[str]) -> bool:

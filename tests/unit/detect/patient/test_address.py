@@ -48,6 +48,7 @@ def test_postcode_format() -> None:
         ("This is the third time I have reported the mould in my flat at 14B Weaver Street, NM3 6HL.", []),
         ("We meet at Northam General Hospital, 1 Infirmary Road, NM1 3RA, for the ward round.", []),
         ("Council tax letter for 9 Larch Terrace arrived today.", []),
+        ("Flat viewing at 22 Larkspur Road, MB5 8PJ on Saturday - shall we all go after the ward round?", []),
         (
             "CV attached.",
             [

@@ -20,6 +20,9 @@ from tests.unit.detect import patientfixtures as pf
         "Mrs Dunmore in bed 12 is septic again, can you chase her cultures?",
         "Patient: Mrs Hester Quayle, seen on the ward round, for discharge tomorrow.",
         "Pt: Ambrose Fenwick - chest pain, troponin pending.",
+        "I'm attaching the photo of Mrs Dorothy Penhallow's leg ulcer for your opinion.",
+        "Baby Amelia Rourke on NICU is doing much better, off CPAP today!",
+        "The lady I looked after on the cardiology ward lives on our street! Mrs Ivy Dunstable at number 12.",
         "The patient, Cedric Wallingford, was admitted overnight with pneumonia.",
         "Penhaligon in bed 4 needs his bloods before 8.",
         "Bed 7 - Quayle - new AF, on the monitor.",
@@ -35,6 +38,8 @@ def test_name_field_among_patient_details(detector) -> None:
     """A "Name:" field counts when patient details (a date of birth, a number) sit beside it."""
     body = "Referral\nName: Doris Pennywhistle\nDOB: 03/04/1944\nReason: memory clinic"
     assert pf.found(detector, pf.inspection(body), "PATIENT_NAME")
+    clerking = "PC: SOB\nPMH: COPD\nName: Mabel Thistlewood\nAge: 81\nWard: 22"
+    assert pf.found(detector, pf.inspection(clerking), "PATIENT_NAME")
     form = "Name: Robin Ashcombe\nCourse: MBChB\nPlacement: acute medicine"
     assert not pf.found(detector, pf.inspection(form), "PATIENT_NAME")
 
@@ -83,6 +88,8 @@ def test_titled_names_without_ner(detector_without_ner) -> None:
         "I was assisting Mr Imran Caddick in theatre today for a lap chole.",
         "Clinic with Mrs Olwen Tregarth this afternoon, she let me examine two patients.",
         "Mrs Jones next door died last week, the funeral is on Friday.",
+        "Dr Gupta and Mr Harrington are running the fracture clinic on Tuesday; bring your logbooks.",
+        "Reminder: Mr Quigley (Consultant Urologist) is teaching catheterisation on Friday in the skills lab.",
         # eponyms
         "Revision list: Parkinson's disease, Crohn's, Hodgkin lymphoma, Addison's, Cushing's syndrome.",
         "Flashcards: Murphy's sign, Virchow's triad, Bell's palsy, Guillain-Barre syndrome, Graves' disease.",
