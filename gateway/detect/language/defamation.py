@@ -49,9 +49,12 @@ class DefamationRecogniser:
             return []
         out: list[Signal] = []
         for sig in self._allegations.scan(doc):
-            if sig.target not in (NAMED, ROLE):
-                continue
-            if sig.rule in self._staff_only and not self._about_colleague(doc, sig):
+            # the person before the allegation is whom it is about ("Dr X ... is stealing")
+            target = self.resolver.resolve(doc.sentences, sig.sentence, sig.begin, sig.end, mode="before")
+            if target.kind not in (NAMED, ROLE) or not target.explicit:
+                continue  # the writer, a patient, nobody, or "he" with no one named (a patient story)
+            sig = dataclasses.replace(sig, target=target.kind)
+            if sig.rule in self._staff_only and not target.staff:
                 continue
             view = doc.sentences[sig.sentence].view
             if any(h.search(view) for h in self.hedges):
@@ -64,7 +67,3 @@ class DefamationRecogniser:
     def is_report(self, doc: Document) -> bool:
         """Does the message raise a concern through the proper channel?"""
         return any(r.search(s.view) for s in doc.sentences for r in self.reports)
-
-    def _about_colleague(self, doc: Document, sig: Signal) -> bool:
-        target = self.resolver.resolve(doc.sentences, sig.sentence, sig.begin, sig.end, mode="before")
-        return target.staff

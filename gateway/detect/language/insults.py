@@ -260,6 +260,7 @@ _VOCATIVE_NEXT = frozenset(
         "if",
     ]
 )
+_HEDGED = re.compile(r"\b(?:a (?:bit|little bit|touch) of an?|kind of an?|sort of an?|slightly|a little)\b")
 _HARD_BOUNDARY = re.compile(r'[.!?;:()"]| - ')
 
 
@@ -474,8 +475,8 @@ class InsultRecogniser:
                 if aim is None:
                     continue
                 weight = WEIGHTS.get(strength, 1.0)
-                if strength == "medium" and friendly:
-                    weight *= 0.5
+                if strength == "medium" and (friendly or _HEDGED.search(s.view, aim.begin, hit.begin + 1)):
+                    weight *= 0.5  # "you idiot lol", "she's a bit of a cow": teasing, not abuse
                 out.append(
                     Signal(
                         INSULT,

@@ -61,6 +61,46 @@ _TITLES = frozenset(
 )
 # courtesy titles that patients are given as often as staff: a name with one is not taken for a colleague
 _PATIENT_TITLES = frozenset(["mr", "mrs", "ms", "miss", "mx"])
+# words that make a capitalised word after them a place or a thing, not a person ("in Lagos", "his PhD")
+_PLACE_WORDS = frozenset(
+    [
+        "in",
+        "at",
+        "to",
+        "from",
+        "near",
+        "around",
+        "through",
+        "via",
+        "into",
+        "outside",
+        "inside",
+        "towards",
+        "across",
+        "of",
+        "on",
+        "for",
+        "visit",
+        "visiting",
+        "visited",
+        "moved",
+        "live",
+        "lives",
+        "living",
+        "his",
+        "her",
+        "my",
+        "your",
+        "our",
+        "their",
+        "its",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+    ]
+)
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _CAP_WORD = re.compile(r"(?<![\w'-])(?![a-z])[^\W\d_][\w'-]*")  # words not starting with a-z
 _GREETING = re.compile(
@@ -117,13 +157,32 @@ class NameFinder:
                 next_cap = (
                     nxt and low not in self.not_pairable and caps[i + 1][2].lower() not in self.not_pairable
                 )
-                if low in known or next_cap or (low in self.name_words and start > 0):
+                if low in known or next_cap or (start > 0 and self._lone_name(sentence, start, low)):
                     j = self._extend(sentence, caps, i, limit=3)
                     spans.append((caps[i][0], caps[j - 1][1]))
                     i = j
                     continue
             i += 1
         return spans
+
+    def _lone_name(self, sentence: str, start: int, low: str) -> bool:
+        """A capitalised word inside a sentence ("honestly Jess is ..."): a name, unless it is a place.
+
+        Places follow "in", "at", "to", "from"...; words after an opening
+        quote, a bracket or a list dash start a phrase of their own.
+        """
+        low = low.split("'", 1)[0]  # "I've", "Jess's"
+        if low in self.name_words:
+            return True
+        word = sentence[start : start + len(low)]
+        mixed_capitals = any(c.isupper() for c in word[1:]) and not word.startswith(("Mc", "Mac", "O"))
+        if low in self.not_pairable or len(low) < 2 or mixed_capitals:
+            return False  # a pronoun, a rude word, or "PhD" / "iPhone"-style capitals
+        before = sentence[:start].rstrip()
+        if not before or before[-1] in "\"'(:-*\u2022" or not any(c.isalnum() for c in before):
+            return False
+        previous = before.rsplit(None, 1)[-1].lower().strip(",;")
+        return previous not in _PLACE_WORDS
 
     def pair_names(self, sentence: str) -> set[str]:
         """Words of capitalised pairs ("Rhys Vaughan"): names the rest of the message may use alone."""
@@ -175,6 +234,7 @@ class Mention:
 class Target:
     kind: str  # one of the module's target constants
     staff: bool = False  # a colleague: a role, or a name without a patient's courtesy title (Mr, Mrs...)
+    explicit: bool = True  # False for he/she when no one was named or described before it
 
 
 class TargetResolver:
@@ -263,7 +323,7 @@ class TargetResolver:
                     return Target(ROLE, True)
                 if m.kind == "patient":
                     return Target(PATIENT)
-        return Target(NAMED)  # he/she with no one named nearby: still someone the reader knows
+        return Target(NAMED, explicit=False)  # he/she with no one named nearby: someone the reader knows
 
     def nearby_person(self, sentences: Sequence[Sentence], k: int) -> Target | None:
         """The first person (not the writer) mentioned in sentence k, else in the one before it."""

@@ -83,3 +83,9 @@ def test_hedged_allegation_needs_more_than_a_rumour(judge) -> None:
     assert DEFAMATION in judge.types(
         "The registrar is nicking drugs, everyone knows it and the CD book never adds up."
     )
+
+
+def test_he_with_no_one_named_is_a_patient_story(judge) -> None:
+    """An allegation about "he" when nobody has been named is not about an identifiable colleague."""
+    text = "Mad night on call. He came in off his face and tried to hit a nurse, so security sat with him."
+    assert DEFAMATION not in judge.types(text)

@@ -27,6 +27,8 @@ AIMED = [
     ("Our CBL facilitator is useless.", "role"),
     ("Ollie, honestly mate you're a liability and a waste of space.", "second_person"),
     ("That idiot registrar made me redo the whole clerking.", "role"),
+    ("Chris, you're an arrogant prick and everyone in the group thinks so.", "second_person"),
+    ("Honestly Jess is thick as shit, she couldn't find the femoral pulse.", "named"),
 ]
 
 
@@ -54,6 +56,9 @@ NOT_INSULTS = [
     "The guinea pig study and the rat model were in the lecture.",
     "A cow's milk protein allergy clinic is on Thursday.",
     "You have been incompetent from start to finish and I expect a refund.",
+    "She's a bit of a cow sometimes but we get on.",
+    "Sorry I've been a nightmare this week.",
+    "The patient was confused and kept shouting that we were all idiots.",
 ]
 
 

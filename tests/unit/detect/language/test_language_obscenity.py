@@ -13,6 +13,7 @@ OBSCENE_CASES = [
     "Bet the new tutor is filthy behind closed doors, I'd get her drunk and have a go on her.",
     "Wouldn't mind getting in her knickers after the ball.",
     "Spent the whole ward round staring at her arse. I'd give her a proper examination, if you know what I mean.",
+    "Did you see the new physio? Legs for days. I'd absolutely ruin her.",
 ]
 
 

@@ -21,6 +21,8 @@ THREATS = [
     "I know you're always the last one out of the library. It's a long dark walk to the car park.",
     "Would be a real shame if something happened to your car while you're on nights.",
     "Keep talking to the welfare team and see what happens. You won't see it coming.",
+    "Remember I still have those photos of you. Think carefully about what you say to the police.",
+    "If you report me I'll make sure your name is dragged through the mud. You'd better watch yourself.",
 ]
 
 

@@ -29,6 +29,22 @@ def test_names_become_a_placeholder(language) -> None:
     assert s.view == "dr _name_ told _name_ that _name_ was late."
 
 
+@pytest.mark.parametrize(
+    ("text", "view"),
+    [
+        ("Honestly Jess is late again.", "honestly _name_ is late again."),
+        ("We went to Leeds on Friday.", "we went to leeds on friday."),
+        ("He finished his PhD in March.", "he finished his phd in march."),
+        ("Sorry I've been quiet.", "sorry i have been quiet."),
+    ],
+)
+def test_a_capitalised_word_inside_a_sentence_is_a_name_unless_a_place_or_thing(
+    language, text: str, view: str
+) -> None:
+    """ "Jess" is a person; "Leeds" after "to", "PhD" after "his" and "I've" are not."""
+    assert language.sentences(text)[0].view == view
+
+
 def test_rude_words_that_are_names_stay_names_only_as_names(language) -> None:
     """ "Dick Whittington" is a name; "dick" in a sentence is a word; "Fucking hell" is not a name."""
     assert language.sentences("We saw Dick Whittington.")[0].view == "we saw _name_."
