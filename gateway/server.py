@@ -1,10 +1,11 @@
 """`gateway serve`: start every listener the configuration names, stop them in order on SIGTERM.
 
 Start-up order: logging, the inspection workers (models load once, before
-the first message), the quarantine, metrics, then the listeners (SMTP
-relay, milter, web UI). Shutdown runs the other way round: the relay
-stops accepting and finishes the messages in flight before the workers
-and the store close, so no message is cut off half-way.
+the first message), the quarantine, the notifications (outbox worker),
+metrics, then the listeners (SMTP relay, milter, web UI). Shutdown runs
+the other way round: the relay stops accepting and finishes the messages
+in flight (and their notifications) before the workers and the store
+close, so no message is cut off half-way.
 
 The parts built by other engineers are started at the marked places,
 each behind an ImportError guard so `serve` works while they are missing.
@@ -54,6 +55,12 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
             if purge is not None:
                 stack.push_async_callback(_cancel, purge)
 
+        # --- notifications (gateway/notify): the outbox worker delivers through the next hop ------
+        notifications = await _start_notifications(settings)
+        notifier = notifications.notifier if notifications is not None else None
+        if notifications is not None:
+            stack.push_async_callback(notifications.close)
+
         metrics = Metrics()
         metrics_server = start_metrics_server(settings.metrics.listen, metrics)
         if metrics_server is not None:
@@ -70,12 +77,22 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
 
         # --- the staff review UI (gateway/web/service.py) -----------------------------------------
         if settings.web.listen:
-            web = await _start_optional("gateway.web.service", "start_web", settings, quarantine)
+            web = await _start_optional(
+                "gateway.web.service",
+                "start_web",
+                settings,
+                pipeline,
+                quarantine,
+                build_deliver(settings),
+                on_decision=notifier.on_decision if notifier is not None else None,
+            )
             if web is not None:
                 stack.push_async_callback(_close, web)
 
         # --- the SMTP relay: last to start, first to stop ------------------------------------------
-        relay = await start_relay(settings, pipeline, quarantine=quarantine, metrics=metrics)
+        relay = await start_relay(
+            settings, pipeline, quarantine=quarantine, metrics=metrics, notifier=notifier
+        )
         log.info("gateway ready", extra={"smtp": settings.smtp.listen, "quarantine": quarantine is not None})
         await stop.wait()
         log.info("shutting down: finishing messages in flight")
@@ -108,14 +125,32 @@ def _start_purge(settings: Settings, quarantine: Any) -> asyncio.Task[Any] | Non
     )
 
 
-async def _start_optional(module: str, attr: str, *args: Any) -> Any:
+def build_deliver(settings: Settings) -> Any:
+    """The next hop as `deliver(envelope, raw)`: the adapter `gateway quarantine release` uses too."""
+    from gateway.commands.quarantine import build_deliver as deliver_for
+
+    return deliver_for(settings)
+
+
+async def _start_notifications(settings: Settings) -> Any:
+    """The outbox, notifier and worker, started; None when [notify] enabled = false."""
+    from gateway.notify import open_notifications
+
+    notifications = await asyncio.to_thread(open_notifications, settings, build_deliver(settings))
+    if notifications is not None:
+        await notifications.start()
+        log.info("notifications ready", extra={"check_address": bool(settings.notify.check_address)})
+    return notifications
+
+
+async def _start_optional(module: str, attr: str, *args: Any, **kwargs: Any) -> Any:
     try:
         mod = __import__(module, fromlist=[attr])
         start: Callable[..., Any] = getattr(mod, attr)
     except (ImportError, AttributeError):
         log.warning("configured but not available", extra={"part": module})
         return None
-    result = start(*args)
+    result = start(*args, **kwargs)
     return await result if inspect.isawaitable(result) else result
 
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gateway.model import Envelope
-from gateway.notify.notifier import Notifier
+from gateway.notify.notifier import Deidentifies, Notifier
 from gateway.notify.worker import OutboxWorker
 from gateway.store.outbox import Outbox, open_outbox
 
@@ -62,15 +62,23 @@ class Notifications:
 
 
 def open_notifications(
-    settings: Any, deliver: Deliver, *, clock: Callable[[], datetime] = _now, **worker_options: Any
+    settings: Any,
+    deliver: Deliver,
+    *,
+    clock: Callable[[], datetime] = _now,
+    deidentifier: Deidentifies | None = None,
+    **worker_options: Any,
 ) -> Notifications | None:
-    """The configured notifications (ConfigError/StoreError on a bad set-up), None when disabled."""
+    """The configured notifications (ConfigError/StoreError on a bad set-up), None when disabled.
+
+    `deidentifier` is for tests and tools that already hold a loaded one.
+    """
     if not settings.notify.enabled:
         return None
     outbox = open_outbox(settings, clock=clock)
     try:
         worker = OutboxWorker(outbox, deliver, clock=clock, **worker_options)
-        notifier = Notifier(settings, outbox, clock, on_enqueue=worker.wake)
+        notifier = Notifier(settings, outbox, clock, deidentifier=deidentifier, on_enqueue=worker.wake)
         worker.housekeeping = notifier.flush_digest
     except Exception:
         outbox.close()

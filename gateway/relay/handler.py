@@ -11,6 +11,15 @@ message goes through `Pipeline.process` once, and the verdict decides:
     hold      abort the next-hop transaction, commit to the quarantine, then 250;
               with no quarantine configured: 451 4.7.1, so nothing is lost.
 
+After a hold, reject or annotate is carried out, the notifier (when one is
+wired in) is asked in the background to tell the sender and the reviewers:
+it only commits a notice to its outbox, and never delays or changes the
+reply. Mail whose only recipient is `notify.check_address` is the one
+exception: it is inspected, never forwarded (its RCPT is answered here),
+and answered 250 only once the notifier committed the answer to the
+sender (451 otherwise, so the sender's server tries again). Among other
+recipients the check address is dropped: the message goes to the others.
+
 The client gets 250 only once the next hop answered 250 or the quarantine
 committed (R1). Everything else is a temporary failure: the next hop
 unreachable or timing out, the pipeline past its deadline or broken, any
@@ -23,6 +32,7 @@ the bytes inspected are the bytes delivered.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from typing import Any, Protocol
@@ -63,6 +73,18 @@ class Holds(Protocol):
     def hold(self, envelope: Envelope, raw: bytes, decision: Decision) -> str: ...
 
 
+class Notifies(Protocol):
+    """What the relay needs from `gateway.notify.Notifier`."""
+
+    async def message_decided(
+        self, envelope: Envelope, raw: bytes, outcome: Any, quarantine_id: str | None = None, *, ref: str = ""
+    ) -> None: ...
+
+    async def answer_check(
+        self, envelope: Envelope, raw: bytes, outcome: Any, *, ref: str = ""
+    ) -> str | None: ...
+
+
 class RelayHandler:
     def __init__(
         self,
@@ -72,12 +94,17 @@ class RelayHandler:
         quarantine: Holds | None = None,
         metrics: Metrics | None = None,
         deadline: float = 80.0,
+        notifier: Notifies | None = None,
+        check_address: str = "",
     ) -> None:
         self.pipeline = pipeline
         self.next_hop = next_hop
         self.quarantine = quarantine
         self.metrics = metrics or Metrics()
         self.deadline = deadline
+        self.notifier = notifier
+        self.check_address = check_address.strip().strip("<>").lower() if notifier is not None else ""
+        self._notices: set[asyncio.Task[Any]] = set()  # notifications being committed in the background
 
     # --- session ---------------------------------------------------------------------------------
 
@@ -112,13 +139,16 @@ class RelayHandler:
         return reply.wire()
 
     async def _start(self, server: Any, sender: str, params: MailParams, xforward: dict[str, str]) -> Reply:
-        """MAIL on the session kept from an earlier transaction, or on a new one."""
+        """MAIL on a session kept from an earlier transaction, or on a new one."""
         link: Link | None = server.link
         if link is not None and link.alive:
             try:
-                return await link.mail(sender, params, xforward)
+                reply = await link.mail(sender, params, xforward)
             except TemporaryDeliveryError:
-                server.drop_link()  # it went away while idle: open a fresh one
+                reply = None  # it went away while idle
+            if reply is not None and reply.code != 421:
+                return reply
+            server.drop_link()  # stale (closed, or timed out with 421): open a fresh one
         server.link = link = await self.next_hop.connect()
         return await link.mail(sender, params, xforward)
 
@@ -129,6 +159,11 @@ class RelayHandler:
             params = RcptParams.parse([*options, *server.pending])
         except ParamError as exc:
             return str(exc)
+        if self._is_check_address(address):  # answered here, never forwarded
+            envelope.rcpt_tos.append(address)
+            envelope.rcpt_options.extend([*options, *server.pending])
+            envelope.rcpt_params.append(tuple([*options, *server.pending]))
+            return "250 2.1.5 Ok: checked and answered, never delivered"
         link: Link | None = server.link
         if link is None:
             return NEXT_HOP_LOST.wire()
@@ -151,9 +186,7 @@ class RelayHandler:
         return "250 2.0.0 Ok"
 
     async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
-        link, server.link = server.link, None
-        if link is not None:
-            await link.close()
+        server.end_link(reuse=not server.busy)
         return "221 2.0.0 Bye"
 
     # --- the message -----------------------------------------------------------------------------
@@ -215,6 +248,15 @@ class RelayHandler:
     async def _decide_and_deliver(
         self, link: Link | None, env: Envelope, raw: bytes, record: MessageRecord
     ) -> Reply:
+        if self.check_address and any(self._is_check_address(r) for r in env.rcpt_tos):
+            keep = [i for i, r in enumerate(env.rcpt_tos) if not self._is_check_address(r)]
+            if not keep:
+                return await self._check(link, env, raw, record)
+            env = dataclasses.replace(
+                env,
+                rcpt_tos=tuple(env.rcpt_tos[i] for i in keep),
+                rcpt_options=tuple(env.rcpt_options[i] for i in keep if i < len(env.rcpt_options)),
+            )
         if link is None:
             raise TemporaryDeliveryError(NEXT_HOP_LOST.code, NEXT_HOP_LOST.text)
         t0 = time.perf_counter()
@@ -224,6 +266,7 @@ class RelayHandler:
         decision = outcome.decision
         if decision.verdict is Verdict.REJECT:
             await link.reset()
+            self._notify_later(env, raw, outcome, None, record)
             return policy_reject(decision.reject_code, decision.reject_text)
         if decision.verdict is Verdict.HOLD:
             await link.reset()
@@ -239,6 +282,8 @@ class RelayHandler:
         if not answer.ok:
             self.metrics.next_hop_error("tempfail" if answer.temporary else "permfail")
             return answer
+        if decision.verdict is Verdict.ANNOTATE:
+            self._notify_later(env, raw, outcome, None, record)
         return Reply(250, f"2.0.0 Ok: id={record.id}; next hop: {answer.first_line}"[:500])
 
     async def _hold(self, env: Envelope, raw: bytes, decision: Decision, record: MessageRecord) -> Reply:
@@ -254,7 +299,51 @@ class RelayHandler:
             )
             return QUARANTINE_FAILED
         record.timings_ms["hold"] = _ms(t0)
+        self._notify_later(env, raw, decision, held_as, record)
         return Reply(250, f"2.0.0 Ok: id={record.id}; held for review as {held_as}")
+
+    # --- notifications ---------------------------------------------------------------------------
+
+    def _is_check_address(self, address: str) -> bool:
+        return bool(self.check_address) and address.strip().strip("<>").lower() == self.check_address
+
+    async def _check(self, link: Link | None, env: Envelope, raw: bytes, record: MessageRecord) -> Reply:
+        """Mail to the check address alone: inspected and answered, never delivered.
+
+        250 only once the answer is committed to the outbox; if it cannot be,
+        the exception becomes 451 in handle_DATA and the sender's server retries.
+        """
+        assert self.notifier is not None
+        if link is not None:
+            await link.reset()  # MAIL went to the next hop; no recipient did
+        t0 = time.perf_counter()
+        outcome = await self.pipeline.process(env, raw)
+        record.timings_ms["inspect"] = _ms(t0)
+        record.add_outcome(outcome)
+        await self.notifier.answer_check(env, raw, outcome, ref=record.id)
+        return Reply(250, f"2.0.0 Ok: id={record.id}; checked, not delivered: the answer goes to the sender")
+
+    def _notify_later(
+        self, env: Envelope, raw: bytes, outcome: Any, quarantine_id: str | None, record: MessageRecord
+    ) -> None:
+        """Tell the sender (and reviewers) in the background: it never delays or changes the reply."""
+        if self.notifier is None:
+            return
+        task = asyncio.get_running_loop().create_task(
+            self.notifier.message_decided(env, raw, outcome, quarantine_id, ref=record.id)
+        )
+        self._notices.add(task)
+        task.add_done_callback(self._notice_done)
+
+    def _notice_done(self, task: asyncio.Task[Any]) -> None:
+        self._notices.discard(task)
+        if not task.cancelled() and task.exception() is not None:  # the notifier logs its own failures
+            log.error("notification failed", extra={"error": type(task.exception()).__name__})
+
+    async def drain_notices(self, timeout: float = 10.0) -> None:
+        """Wait for notifications still being committed (shutdown)."""
+        if self._notices:
+            await asyncio.wait(list(self._notices), timeout=timeout)
 
     def _record(self, record: MessageRecord, reply: Reply, started: float) -> None:
         record.reply = str(reply)
@@ -265,7 +354,8 @@ class RelayHandler:
             record.timings_ms["total"] / 1e3,
             inspect / 1e3 if inspect is not None else None,
         )
-        message_log.info("message", extra={"fields": record.fields()})
+        if message_log.isEnabledFor(logging.INFO):
+            message_log.info("message", extra={"fields": record.fields()})
 
 
 def _outcome_label(verdict: str, reply: Reply) -> str:

@@ -22,8 +22,8 @@ from typing import Any
 from gateway.config import Settings, parse_hostport
 from gateway.errors import ConfigError
 from gateway.metrics import Metrics
-from gateway.relay.handler import Holds, Inspects, RelayHandler
-from gateway.relay.nexthop import NextHop, build_next_hop, local_hostname
+from gateway.relay.handler import Holds, Inspects, Notifies, RelayHandler
+from gateway.relay.nexthop import LinkCache, NextHop, build_next_hop, local_hostname
 from gateway.relay.reply import SHUTTING_DOWN
 from gateway.relay.smtp import GatewaySMTP, Sessions
 from gateway.relay.tls import server_context
@@ -40,6 +40,7 @@ class RelayServer:
         quarantine: Holds | None = None,
         metrics: Metrics | None = None,
         next_hop: NextHop | None = None,
+        notifier: Notifies | None = None,
     ) -> None:
         smtp = settings.smtp
         for i, cidr in enumerate(smtp.allowed_clients):
@@ -47,14 +48,17 @@ class RelayServer:
                 raise ConfigError(f"{cidr} would make an open relay", key=f"smtp.allowed_clients[{i}]")
         self.settings = settings
         self.metrics = metrics or Metrics()
-        self.next_hop = next_hop or build_next_hop(settings)
-        self.sessions = Sessions(smtp.allowed_clients, smtp.max_sessions, self.metrics)
+        self.links = LinkCache(next_hop or build_next_hop(settings))
+        self.next_hop: NextHop = self.links
+        self.sessions = Sessions(smtp.allowed_clients, smtp.max_sessions, self.metrics, self.links)
         self.handler = RelayHandler(
             pipeline=pipeline,
             next_hop=self.next_hop,
             quarantine=quarantine,
             metrics=self.metrics,
             deadline=smtp.deadline_seconds,
+            notifier=notifier,
+            check_address=settings.notify.check_address,
         )
         self.hostname = local_hostname(settings)
         self.tls = server_context(smtp.tls_cert, smtp.tls_key)
@@ -111,8 +115,10 @@ class RelayServer:
         for proto in list(self.sessions.active):
             _say_goodbye(proto)
         await self.server.wait_closed()
+        await self.links.close()
         if self.sessions.tasks:
             await asyncio.wait(list(self.sessions.tasks), timeout=10)
+        await self.handler.drain_notices()
         self.server = None
 
 
@@ -133,7 +139,10 @@ async def start_relay(
     quarantine: Holds | None = None,
     metrics: Metrics | None = None,
     next_hop: NextHop | None = None,
+    notifier: Notifies | None = None,
 ) -> RelayServer:
-    relay = RelayServer(settings, pipeline, quarantine=quarantine, metrics=metrics, next_hop=next_hop)
+    relay = RelayServer(
+        settings, pipeline, quarantine=quarantine, metrics=metrics, next_hop=next_hop, notifier=notifier
+    )
     await relay.start()
     return relay
