@@ -358,7 +358,7 @@ class Framer:
         if w in COPULAS:
             if noun and not (article or strong or words[end - 1].endswith("s")):
                 return None  # "she is in heart failure": a noun said of someone needs "a"/"such a"
-            target = self._subject(sentences, k, j, person_noun=noun and strong and not thing)
+            target = self._subject(sentences, k, j, person_noun=noun and not thing)
             return Aim(target, begin, finish) if target else None
         if w in ("what", "such"):  # "what a ... you are"
             return None if thing else self._exclamation(sentences, k, start, end, noun=noun, strong=strong)

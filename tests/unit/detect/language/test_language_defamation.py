@@ -21,6 +21,11 @@ ALLEGATIONS = [
     ("Our consultant takes backhanders from the drug reps.", "role"),
     ("Dr Evans is a danger to patients and should be struck off.", "named"),
     ("Prof Grant plagiarised his student's thesis.", "named"),
+    (
+        "Our personal tutor Dr Okonjo is sleeping with a second year and giving her the exam questions.",
+        "named",
+    ),
+    ("The senior sister on ward 12 steals patients' money and everyone knows it.", "role"),
 ]
 
 

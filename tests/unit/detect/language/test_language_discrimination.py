@@ -35,6 +35,7 @@ HOSTILITY = [
     "That's so gay.",
     "Women shouldn't be doing surgery, they can't handle the hours.",
     "He only got in because of some diversity scheme.",
+    "The Chinese lot all passed again, probably cheated like they always do. Typical.",
 ]
 
 

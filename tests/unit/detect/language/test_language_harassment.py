@@ -16,6 +16,7 @@ HARASSMENT_CASES = [
     "Send me nudes or I'll tell everyone what you did.",
     "Why won't you reply? You've blocked me everywhere. I know you finish at 5 on Wednesdays, "
     "so I'll come and meet you there. I'm not going to stop until you give me an answer.",
+    "I've been outside your flat three nights in a row. You blocked me on everything, but I'll keep writing until you see me.",
 ]
 
 

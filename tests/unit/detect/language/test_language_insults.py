@@ -29,6 +29,8 @@ AIMED = [
     ("That idiot registrar made me redo the whole clerking.", "role"),
     ("Chris, you're an arrogant prick and everyone in the group thinks so.", "second_person"),
     ("Honestly Jess is thick as shit, she couldn't find the femoral pulse.", "named"),
+    ("Hannah, you are the laziest, most useless group member I have ever had.", "second_person"),
+    ("Whoever runs the timetabling office is a moron.", "named"),
 ]
 
 

@@ -14,6 +14,8 @@ OBSCENE_CASES = [
     "Wouldn't mind getting in her knickers after the ball.",
     "Spent the whole ward round staring at her arse. I'd give her a proper examination, if you know what I mean.",
     "Did you see the new physio? Legs for days. I'd absolutely ruin her.",
+    "The new anatomy demonstrator has the best arse in the building. Would bang.",
+    "Kirsty from the skills lab is gagging for it, I'm going to shag her after the ball.",
 ]
 
 

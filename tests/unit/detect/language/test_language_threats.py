@@ -23,6 +23,8 @@ THREATS = [
     "Keep talking to the welfare team and see what happens. You won't see it coming.",
     "Remember I still have those photos of you. Think carefully about what you say to the police.",
     "If you report me I'll make sure your name is dragged through the mud. You'd better watch yourself.",
+    "Say one more word about me to the tutors and I swear I'll put you in hospital.",
+    "You've made a big mistake crossing me. I know your shifts and which car park you use. Enjoy your last week of peace.",
 ]
 
 
