@@ -322,3 +322,30 @@ def test_outbox_retries_after_the_next_hop_comes_back(kit: Kit, make_recording_s
     assert gw.round().sent == 2
     assert len(to(back, STUDENT)) == 1 and len(to(back, REVIEWERS)) == 1
     assert {e.status for e in gw.outbox.entries()} == {"sent"}
+
+
+class _BrokenOutbox:
+    """An outbox whose database is gone: every commit fails."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def enqueue(self, *args: Any, **kwargs: Any) -> str | None:
+        from gateway.errors import StoreError
+
+        raise StoreError("database is down")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def test_a_broken_outbox_never_costs_a_message_but_defers_a_check(kit: Kit) -> None:
+    """If notices cannot be committed, a hold is still answered 250; a check is answered 451 (retried)."""
+    gw = kit.gateway()
+    assert gw.notifications is not None
+    gw.notifications.notifier.outbox = _BrokenOutbox(gw.outbox)
+    code, text = gw.send(STUDENT, [FRIEND], mail(HELD_BODY))
+    assert code == 250 and "held for review" in text
+    code, text = gw.send(STUDENT, [CHECK], mail(HELD_BODY, to=CHECK))
+    assert code == 451 and text.startswith("4.3.0")
+    assert len(gw.quarantine.messages()) == 1 and to(kit.sink, CHECK) == []

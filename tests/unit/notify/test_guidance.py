@@ -53,7 +53,7 @@ DETECTOR_TYPES: dict[str, tuple[str, ...]] = {
         "TIME_LIMIT",
         "MEMORY_LIMIT",
     ),
-    "etiquette": (),
+    "etiquette": ("ALL_CAPS", "LARGE_EXTERNAL_RECIPIENT_LIST"),
 }
 ALL_TYPES = [(c, t) for c, types in DETECTOR_TYPES.items() for t in types]
 
