@@ -105,7 +105,7 @@ class SmtpLink:
             self.client.close()
             return
         try:
-            await asyncio.wait_for(self.client.quit(), timeout=5)
+            await asyncio.wait_for(self.client.quit(), timeout=2)  # a polite QUIT, never a long wait
         except (aiosmtplib.SMTPException, *_BROKEN):
             pass
         finally:

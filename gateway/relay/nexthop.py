@@ -19,9 +19,11 @@ reached or the connection broke: the client then gets a 4xx.
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import time
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from gateway.config import Settings, parse_hostport, resolve_maildir
 from gateway.errors import ConfigError
@@ -60,6 +62,63 @@ class NextHop(Protocol):
 
     async def connect(self) -> Link:
         """A new session; raises TemporaryDeliveryError when no host takes it."""
+
+
+class LinkCache:
+    """Idle next-hop sessions kept a few seconds for the next client session (Postfix's connection cache).
+
+    Postfix's before-queue proxy opens one session per message; without the
+    cache every message would pay for a TCP connection, a greeting, EHLO and
+    QUIT to the next hop. Only sessions with no transaction open are cached;
+    one that went stale meanwhile is noticed at MAIL and replaced.
+    """
+
+    def __init__(self, inner: NextHop, *, max_idle: int = 16, ttl: float = 5.0) -> None:
+        self.inner, self.max_idle, self.ttl = inner, max_idle, ttl
+        self._idle: list[tuple[Link, float]] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    async def connect(self) -> Link:
+        link = self.take()
+        return link if link is not None else await self.inner.connect()
+
+    def take(self) -> Link | None:
+        """A cached session still fresh and connected, or None."""
+        now = time.monotonic()
+        while self._idle:
+            link, since = self._idle.pop()
+            if link.alive and now - since < self.ttl:
+                return link
+            self._close(link)
+        return None
+
+    def release(self, link: Link) -> None:
+        """Keep a session whose transaction is over (or close it when the cache is full)."""
+        now = time.monotonic()
+        fresh = [(lk, t) for lk, t in self._idle if now - t < self.ttl and lk.alive]
+        for lk, _ in self._idle:
+            if all(lk is not f for f, _ in fresh):
+                self._close(lk)
+        self._idle = fresh
+        if link.alive and len(self._idle) < self.max_idle:
+            self._idle.append((link, now))
+        else:
+            self._close(link)
+
+    def _close(self, link: Link) -> None:
+        task = asyncio.get_running_loop().create_task(link.close())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for link, _ in idle:
+            self._close(link)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=10)
 
 
 def local_hostname(settings: Settings) -> str:

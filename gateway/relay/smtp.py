@@ -52,7 +52,10 @@ class RelayEnvelope(Envelope):
 class Sessions:
     """Who may connect, how many at once, and the drain on shutdown."""
 
-    def __init__(self, allowed_clients: tuple[str, ...], max_sessions: int, metrics: Any = None) -> None:
+    def __init__(
+        self, allowed_clients: tuple[str, ...], max_sessions: int, metrics: Any = None, links: Any = None
+    ) -> None:
+        self.links = links  # a nexthop.LinkCache for sessions whose transaction is over, or None
         self.networks = [ipaddress.ip_network(c, strict=False) for c in allowed_clients]
         self.max_sessions = max_sessions
         self.metrics = metrics
@@ -134,14 +137,22 @@ class GatewaySMTP(SMTP):
     def connection_lost(self, error: Exception | None) -> None:
         super().connection_lost(error)
         self.sessions.discard(self)
+        self.end_link(reuse=not self.busy)
         self.busy = False
-        self.drop_link()
+
+    def end_link(self, *, reuse: bool) -> None:
+        """Hand the next-hop session to the cache (no transaction open) or close it in the background."""
+        link, self.link = self.link, None
+        if link is None:
+            return
+        if reuse and self.sessions.links is not None and link.alive:
+            self.sessions.links.release(link)
+        else:
+            self.sessions.spawn(link.close())
 
     def drop_link(self) -> None:
-        """Forget the next-hop session (its state is unknown) and close it in the background."""
-        link, self.link = self.link, None
-        if link is not None:
-            self.sessions.spawn(link.close())
+        """Forget the next-hop session (its state is unknown) and close it."""
+        self.end_link(reuse=False)
 
     async def _handle_client(self) -> None:
         refused = self.sessions.refusal(self)

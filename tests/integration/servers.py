@@ -215,7 +215,10 @@ class RecordingSink(_Service):
         data_reply: str | None = None,
         tls_context: ssl.SSLContext | None = None,
         extra_ehlo: Iterable[str] = ("DSN", "XFORWARD NAME ADDR PROTO HELO IDENT"),
+        idle_timeout: float = 300,
     ) -> None:
+        self.idle_timeout = idle_timeout
+        self.closed_sessions = 0
         self.host, self.port = host, port or free_port(host)
         self.refuse = dict(refuse or {})
         self.data_reply = data_reply
@@ -226,6 +229,7 @@ class RecordingSink(_Service):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self._open: set[Any] = set()
 
     def start(self) -> RecordingSink:
         ready = threading.Event()
@@ -255,6 +259,15 @@ class RecordingSink(_Service):
 
         class Sink(SMTP):
             line_length_limit = 1 << 20  # a next hop such as Postfix takes long lines
+
+            def connection_made(self, transport: Any) -> None:
+                super().connection_made(transport)
+                sink._open.add(self)
+
+            def connection_lost(self, error: Exception | None) -> None:
+                sink.closed_sessions += 1
+                sink._open.discard(self)
+                super().connection_lost(error)
 
             async def smtp_MAIL(self, arg: str | None) -> None:
                 self._raw_mail = arg or ""
@@ -312,11 +325,26 @@ class RecordingSink(_Service):
                 return "250 2.0.0 Ok: queued as SINK"
 
         self.sessions += 1
-        return Sink(Handler(), tls_context=self.tls_context, enable_SMTPUTF8=True, hostname="sink.test")
+        return Sink(
+            Handler(),
+            tls_context=self.tls_context,
+            enable_SMTPUTF8=True,
+            hostname="sink.test",
+            timeout=self.idle_timeout,
+        )
 
     def stop(self) -> None:
         if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+            loop = self._loop
+
+            def shutdown() -> None:  # like a real server going away: every connection closed
+                self._server.close()
+                for proto in list(self._open):
+                    if proto.transport is not None:
+                        proto.transport.close()
+                loop.call_later(0.05, loop.stop)
+
+            loop.call_soon_threadsafe(shutdown)
             self._thread.join(10)
             self._loop = None
 

@@ -99,15 +99,21 @@ class FakeServer:
         self.busy = False
         self.pending: list[str] = []
         self.closed: list[Any] = []
+        self.ended: list[tuple[Any, bool]] = []
         self.sessions = SimpleNamespace(spawn=self._spawn)
 
     def _spawn(self, coro: Any) -> None:
         self.closed.append(asyncio.get_running_loop().create_task(coro))
 
     def drop_link(self) -> None:
+        self.end_link(reuse=False)
+
+    def end_link(self, *, reuse: bool) -> None:
         link, self.link = self.link, None
         if link is not None:
-            self._spawn(link.close())
+            self.ended.append((link, reuse))
+            if not reuse:
+                self._spawn(link.close())
 
 
 def session() -> SimpleNamespace:
@@ -243,3 +249,37 @@ def test_rset_aborts_the_next_hop_transaction() -> None:
 
     asyncio.run(run())
     assert [n for n, _ in link.calls] == ["mail", "reset"]
+
+
+def test_quit_hands_a_clean_session_to_the_cache() -> None:
+    """After a completed transaction, QUIT keeps the next-hop session for reuse instead of closing it."""
+    link = FakeLink()
+    handler = make(FakePipeline(), link)
+
+    async def run() -> FakeServer:
+        server, sess, env = FakeServer(), session(), RelayEnvelope()
+        await handler.handle_MAIL(server, sess, env, "a@example.ac.uk", [])
+        await handler.handle_RCPT(server, sess, env, "b@example.org", [])
+        env.original_content = b"x\r\n"
+        await handler.handle_DATA(server, sess, env)
+        assert await handler.handle_QUIT(server, sess, env) == "221 2.0.0 Bye"
+        return server
+
+    server = asyncio.run(run())
+    assert server.ended == [(link, True)]
+    assert "close" not in [n for n, _ in link.calls]
+
+
+def test_stale_cached_session_is_replaced() -> None:
+    """A cached session that answers MAIL with 421 (timed out meanwhile) is dropped and a new one used."""
+    stale = FakeLink({"mail": Reply(421, "4.4.2 timeout exceeded")})
+    fresh = FakeLink()
+    handler = make(FakePipeline(), fresh)
+
+    async def run() -> str:
+        server, sess, env = FakeServer(), session(), RelayEnvelope()
+        server.link = stale
+        return await handler.handle_MAIL(server, sess, env, "a@example.ac.uk", [])
+
+    assert asyncio.run(run()) == "250 2.1.0 Ok"
+    assert ("mail", "a@example.ac.uk") in fresh.calls
