@@ -8,16 +8,21 @@ and tests/integration/test_notify.py use the real one.
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from gateway.config import Settings
 from gateway.errors import ConfigError, StoreError
 from gateway.model import Finding, Verdict
+from gateway.notify.guidance import Guidance
 from gateway.notify.message import MARKER
 from gateway.notify.notifier import Notifier
+from gateway.notify.render import Templates
+from gateway.policy import Policy, load_policy
 from gateway.store.crypto import Keyring
 from gateway.store.db import Database
 from gateway.store.outbox import Outbox
@@ -48,6 +53,13 @@ from tests.unit.notify.test_guidance import ALL_TYPES
 KEY = base64.b64encode(bytes(range(32))).decode()
 
 
+@functools.cache
+def _shipped() -> tuple[Guidance, Templates, Policy]:
+    """The shipped guidance, templates and default policy, read once for the module."""
+    base = Settings()
+    return Guidance.load(), Templates(), load_policy(base.policy_paths, domains=base.domains)
+
+
 class Kit:
     """A notifier on a real SQLite outbox, with a movable clock and the fake de-identifier."""
 
@@ -59,8 +71,16 @@ class Kit:
         self.deid = FakeDeidentifier()
         self.woken = 0
         self.settings = settings(tmp_path, **notify)
+        guidance, templates, policy = _shipped()
         self.notifier = Notifier(
-            self.settings, self.outbox, self.clock, deidentifier=self.deid, on_enqueue=self._wake
+            self.settings,
+            self.outbox,
+            self.clock,
+            deidentifier=self.deid,
+            on_enqueue=self._wake,
+            guidance=guidance,
+            templates=templates,
+            policy=policy,
         )
 
     def _wake(self) -> None:
@@ -441,8 +461,6 @@ async def test_review_decisions_that_do_not_notify(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("category", "type_"), ALL_TYPES)
 async def test_every_notice_renders_for_every_finding_type(tmp_path: Path, category: str, type_: str) -> None:
     """Sender (hold, reject, annotate), check and review notices and alerts render, text and HTML, for each type."""
-    from gateway.notify.guidance import Guidance
-
     k = Kit(tmp_path, rate_limit_per_hour=0, reviewer_address="reviewers@example.ac.uk")
     label = Guidance.load().advice(category, type_).label
     severity = ("mild" if type_ == "PROFANITY" else "severe") if category == "abusive_language" else ""
