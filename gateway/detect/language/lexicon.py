@@ -419,7 +419,73 @@ def trigger_keys(pattern: str) -> list[list[frozenset[str]]]:
 
 def passes(requirements: list[list[frozenset[str]]], words: frozenset[str]) -> bool:
     """Does a sentence with these keys meet one alternative of the requirements?"""
-    return any(all(not keys.isdisjoint(words) for keys in sets) for sets in requirements)
+    for sets in requirements:
+        for keys in sets:
+            if keys.isdisjoint(words):
+                break
+        else:
+            return True
+    return False
+
+
+# keys of the commonest English words: a key set made only of these rules out few sentences
+COMMON_KEYS = frozenset(
+    [
+        "i",
+        "you",
+        "the",
+        "a",
+        "an",
+        "and",
+        "to",
+        "of",
+        "in",
+        "is",
+        "was",
+        "are",
+        "be",
+        "it",
+        "he",
+        "she",
+        "we",
+        "they",
+        "my",
+        "you",
+        "your",
+        "his",
+        "her",
+        "him",
+        "our",
+        "at",
+        "on",
+        "for",
+        "not",
+        "do",
+        "did",
+        "so",
+        "but",
+        "or",
+        "if",
+        "thi",
+        "tha",
+        "wit",
+        "hav",
+        "wil",
+        "wou",
+        "can",
+        "jus",
+        "get",
+        "got",
+        "all",
+        "wha",
+        "the",
+    ]
+)
+
+
+def _selective_first(sets: list[frozenset[str]]) -> list[frozenset[str]]:
+    """The key set least made of common words goes first: the pre-check index uses it."""
+    return sorted(sets, key=lambda ks: (sum(k in COMMON_KEYS for k in ks) / len(ks), len(ks)))
 
 
 _MAX_ALTERNATIVES = 64  # branches looked at
@@ -481,8 +547,7 @@ def _conjunction(items: list[Any], C: Any) -> list[frozenset[str]]:
             pass  # an optional "word " group: the next word starts at a boundary either way
         else:
             word_start = False
-    sets.sort(key=lambda ks: sum(len(k) < 3 for k in ks))  # rare words first: they decide soonest
-    return sets
+    return _selective_first(sets)
 
 
 def _keys_of(paths: list[tuple[str, bool]] | None) -> frozenset[str] | None:

@@ -126,6 +126,10 @@ _DISGUISED = re.compile(r"(?<![\w@$*])(?=[a-z0-9@$!*]*[0-9@$!*])[a-z@$][a-z0-9@$
 _STRETCHED_WORD = re.compile(r"\b[a-z]*([a-z])\1{2,}[a-z]*\b")
 _SPACED = re.compile(r"(?<![\w])(?:[a-z][ .*_-]){2,}[a-z](?![\w])")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
+_ODD = re.compile(
+    f"(?P<spaced>{_SPACED.pattern})|(?P<disguised>{_DISGUISED.pattern})"
+    r"|(?P<stretched>\b[a-z]*(?P<letter>[a-z])(?P=letter){2,}[a-z]*\b)"
+)
 _SPACES = re.compile(r"\s+")
 
 _SINGLE_QUOTED = re.compile(r"(?<![a-z0-9])'([^']{1,300})'(?![a-z0-9])")
@@ -253,18 +257,24 @@ class ViewBuilder:
     ) -> Sentence:
         """The view of one sentence; `in_quote`: it starts inside a quotation opened earlier."""
         view = _replace_spans(sentence, name_spans, "_name_").lower()
-        view = _SPACED.sub(self._unspace, view)
-        view = _DISGUISED.sub(self._undisguise, view)
-        view = _STRETCHED_WORD.sub(self._unstretch, view)
-        view = _SPACES.sub(" ", write_out(view)).strip()
+        view = _ODD.sub(self._odd, view)  # one pass for spaced, disguised and stretched words
+        view = " ".join(write_out(view).split())
         tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(view)]
+        words = [t[2] for t in tokens]
         spans: list[tuple[int, int]] = []
         for allow in self.allow:
-            spans.extend((h.begin, h.finish) for h in allow.find(view, tokens))
+            spans.extend((h.begin, h.finish) for h in allow.find(view, tokens, words))
         if spans:
-            view = _SPACES.sub(" ", _replace_spans(view, spans, "_ok_")).strip()
+            view = " ".join(_replace_spans(view, spans, "_ok_").split())
             tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(view)]
         return Sentence(view=view, tokens=tokens, reported=reported_spans(view, in_quote=in_quote))
+
+    def _odd(self, m: re.Match[str]) -> str:
+        if m.group("spaced"):
+            return self._unspace(m)
+        if m.group("disguised"):
+            return self._undisguise(m)
+        return self._unstretch(m)
 
     def _unspace(self, m: re.Match[str]) -> str:
         joined = re.sub(r"[ .*_-]", "", m.group())
