@@ -26,6 +26,7 @@ ALLEGATIONS = [
         "named",
     ),
     ("The senior sister on ward 12 steals patients' money and everyone knows it.", "role"),
+    ("Dr Khan turns up hungover every Monday and he's an alcoholic.", "named"),
 ]
 
 
@@ -57,6 +58,7 @@ NOT_ALLEGATIONS = [
     "The consultant was rude to me on the ward round and I'd like to discuss it with my tutor.",
     "My bike was stolen from outside the library.",
     "Tom messed up the case presentation but the consultant was kind about it.",
+    "Mr Jones came in drunk again and is a known alcoholic.",
 ]
 
 

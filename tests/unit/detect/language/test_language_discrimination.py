@@ -36,6 +36,10 @@ HOSTILITY = [
     "Women shouldn't be doing surgery, they can't handle the hours.",
     "He only got in because of some diversity scheme.",
     "The Chinese lot all passed again, probably cheated like they always do. Typical.",
+    "Jews run the banks and the media, everyone knows that.",
+    "They should all go back to Africa.",
+    "Being gay is a choice and a sin.",
+    "You're so autistic, stop lining up your pens.",
 ]
 
 
@@ -63,6 +67,9 @@ NEUTRAL = [
     "Dr Coon will take the tutorial.",
     "Disabled students should not be allowed to fall behind because of inaccessible rooms.",
     "International students shouldn't be charged more for the same course.",
+    "She's going back to India for the summer to see her grandparents.",
+    "Autistic patients may need a quiet room before the clinic.",
+    "My brother is autistic and loves trains.",
 ]
 
 

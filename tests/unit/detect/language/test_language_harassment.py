@@ -17,6 +17,7 @@ HARASSMENT_CASES = [
     "Why won't you reply? You've blocked me everywhere. I know you finish at 5 on Wednesdays, "
     "so I'll come and meet you there. I'm not going to stop until you give me an answer.",
     "I've been outside your flat three nights in a row. You blocked me on everything, but I'll keep writing until you see me.",
+    "I made a new account since you blocked the old one. I'm outside your flat right now.",
 ]
 
 

@@ -16,6 +16,7 @@ OBSCENE_CASES = [
     "Did you see the new physio? Legs for days. I'd absolutely ruin her.",
     "The new anatomy demonstrator has the best arse in the building. Would bang.",
     "Kirsty from the skills lab is gagging for it, I'm going to shag her after the ball.",
+    "You looked so sexy in that dress today, wish I could see you out of it.",
 ]
 
 

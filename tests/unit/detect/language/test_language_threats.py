@@ -64,6 +64,7 @@ NOT_THREATS = [
     "Her partner threatened her, so we discussed safeguarding and how to document it.",
     "Let's wait and see what happens with the rota before we complain.",
     "Don't tell anyone and keep your mouth shut about the surprise party for Sarah!",
+    "I know where your mum works, can you ask her about the job?",
 ]
 
 
