@@ -35,6 +35,8 @@ NOT_HARASSMENT = [
     "I saw you at the lecture but couldn't catch you, coffee tomorrow?",
     "He said he wanted to kill himself, so we did a full suicide risk assessment.",
     "Answer the questions on the worksheet before Thursday's session.",
+    "Have you had any thoughts of wanting to kill yourself?",
+    "Risk assessment: ask whether they have ever thought about ways to kill yourself or others.",
 ]
 
 

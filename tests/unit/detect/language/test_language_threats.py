@@ -65,6 +65,13 @@ NOT_THREATS = [
     "Let's wait and see what happens with the rota before we complain.",
     "Don't tell anyone and keep your mouth shut about the surprise party for Sarah!",
     "I know where your mum works, can you ask her about the job?",
+    "The fall put her in hospital for a month.",
+    "I'll get you a coffee and find you a seat at the front.",
+    "I know people who have had this operation and were fine.",
+    "You'll break your neck on those stairs, be careful.",
+    "I'm going to destroy you at squash on Friday, and I'll beat you at the pub quiz again.",
+    "I'll shoot you an email with the slides and hit you with the details later.",
+    "You're dead to me after that spoiler.",
 ]
 
 
