@@ -256,17 +256,19 @@ class ViewBuilder:
         self, sentence: str, name_spans: Iterable[tuple[int, int]] = (), *, in_quote: bool = False
     ) -> Sentence:
         """The view of one sentence; `in_quote`: it starts inside a quotation opened earlier."""
-        view = _replace_spans(sentence, name_spans, "_name_").lower()
+        # allow-listed phrases first, on the text as written (lower case): a place such as
+        # "Brown Willy" must be taken out whole, before its words are taken for a name
+        low = sentence.lower()
+        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(low)]
+        words = [t[2] for t in tokens]
+        allowed = [(h.begin, h.finish) for allow in self.allow for h in allow.find(low, tokens, words)]
+        names = [n for n in name_spans if not any(a < n[1] and n[0] < b for a, b in allowed)]
+        view = _replace_spans(
+            low, [*((a, b, "_ok_") for a, b in allowed), *((a, b, "_name_") for a, b in names)]
+        )
         view = _ODD.sub(self._odd, view)  # one pass for spaced, disguised and stretched words
         view = " ".join(write_out(view).split())
         tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(view)]
-        words = [t[2] for t in tokens]
-        spans: list[tuple[int, int]] = []
-        for allow in self.allow:
-            spans.extend((h.begin, h.finish) for h in allow.find(view, tokens, words))
-        if spans:
-            view = " ".join(_replace_spans(view, spans, "_ok_").split())
-            tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(view)]
         return Sentence(view=view, tokens=tokens, reported=reported_spans(view, in_quote=in_quote))
 
     def _odd(self, m: re.Match[str]) -> str:
@@ -311,10 +313,10 @@ class ViewBuilder:
         return None
 
 
-def _replace_spans(text: str, spans: Iterable[tuple[int, int]], token: str) -> str:
-    """Each span replaced by `token`, kept apart from the words around it."""
+def _replace_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """Each (start, end, token) span replaced by its token, kept apart from the words around it."""
     out, pos = [], 0
-    for a, b in sorted(set(spans)):
+    for a, b, token in sorted(set(spans)):
         if a < pos:
             continue
         out.append(text[pos:a])

@@ -125,3 +125,28 @@ def test_rules_alone_when_the_model_is_switched_off() -> None:
         _message("friend@gmail.com", "You're a useless prick."),
     )
     assert inspection.verdict is Verdict.HOLD and not detector.model.available
+
+
+def test_extra_allow_list_from_settings(tmp_path: Path) -> None:
+    """A school's own allow-list file ([language] extra_allow_lists) takes its phrases out."""
+    local = tmp_path / "local_places.txt"
+    local.write_text("# our own place names\ngreat bollocks farm\n", encoding="utf-8")
+    text = "We stayed at Great Bollocks Farm for the rural GP placement."
+    plain = build(SETTINGS)
+    plain.load()
+    allowed = build(
+        dataclasses.replace(
+            SETTINGS, language=dataclasses.replace(SETTINGS.language, extra_allow_lists=(str(local),))
+        )
+    )
+    allowed.load()
+
+    def types(detector: LanguageDetector) -> list[str]:
+        from gateway.model import Inspection, Segment
+
+        inspection = Inspection(
+            envelope=Envelope("s@uni.ac.uk", ("a@gmail.com",)), segments=[Segment(text, "body")]
+        )
+        return [f.type for f in detector.detect(inspection)]
+
+    assert types(plain) == [PROFANITY] and types(allowed) == []
