@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gateway.config import DomainSettings, Settings
 from gateway.detect.language import LanguageDetector, build
@@ -150,3 +152,11 @@ def test_extra_allow_list_from_settings(tmp_path: Path) -> None:
         return [f.type for f in detector.detect(inspection)]
 
     assert types(plain) == [PROFANITY] and types(allowed) == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=400), subject=st.text(max_size=40))
+def test_any_text_gives_findings_or_none_never_an_error(judge, text: str, subject: str) -> None:
+    """Whatever a message contains (stray quotes, symbols, any script), the detector answers."""
+    for finding in judge(text or ".", subject=subject):
+        assert finding.category == "abusive_language" and finding.severity in ("mild", "severe")
