@@ -15,7 +15,6 @@ of each rude word ("f*** (profanity)").
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +36,6 @@ from gateway.detect.language.threats import THREAT, threat_recogniser
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.envelope import RecipientClass, classify
 from gateway.model.finding import ABUSIVE_LANGUAGE
-
-log = logging.getLogger(__name__)
 
 _SKIP_KINDS = ("name", "metadata")  # display names and document properties are names, not prose
 _MAX_EVIDENCE = 3
