@@ -177,7 +177,7 @@ def scan_structure(raw: bytes, max_depth: int, max_parts: int) -> Shape:
 
 
 #: leaf bodies at least this large are kept out of Python's line-by-line parser (see skeleton)
-SKELETON_MIN_BYTES = 256 * 1024
+SKELETON_MIN_BYTES = 32 * 1024
 _TOKEN = "\x00gateway-body-{}\x00"
 #: email.feedparser.headerRE, for bytes
 _HEADER_LINE = re.compile(rb"From |[\041-\071\073-\176]*:|[\t ]")
