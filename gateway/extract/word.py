@@ -113,7 +113,9 @@ def _paragraph(p: Any, boxes: list[Any]) -> str:
             elif tag == _W + "noBreakHyphen":
                 parts.append("-")
             elif tag == _W + "txbxContent" or tag == _P:
-                boxes.append(c) if tag != _P else boxes.append([c])
+                # a text box's content is a story of its own; a paragraph nested straight inside
+                # this one (malformed but seen) is read as a one-paragraph story
+                boxes.append(c if tag != _P else [c])
             else:
                 walk(c)
 
