@@ -398,3 +398,23 @@ def test_damaged_worksheet_keeps_the_rows_before_the_damage():
     insp = extract(out.getvalue(), "cut.xlsx")
     assert "row39\t39" in texts(insp)["attachment:cut.xlsx/S"]
     assert "PARSE_ERROR" in high(insp)
+
+
+def test_tracked_changes_and_content_controls_are_read():
+    """Tracked insertions and deletions and content controls in a DOCX are read (python-docx skips them)."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    extra = (
+        f"<w:p {w}><w:ins w:id='1' w:author='a'><w:r><w:t>inserted words</w:t></w:r></w:ins>"
+        "<w:del w:id='2' w:author='a'><w:r><w:delText>deleted words</w:delText></w:r></w:del></w:p>"
+        f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>control text</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    ).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(ff.docx())) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:sectPr", extra + b"<w:sectPr", 1)
+            dst.writestr(info, data)
+    body = texts(extract(out.getvalue(), "changes.docx"))["attachment:changes.docx"]
+    for words in ("inserted words", "deleted words", "control text"):
+        assert words in body
