@@ -123,6 +123,8 @@ _LEET = str.maketrans(
 )
 # a word with a digit or symbol inside it ("sh1t", "f*ck", "@ss"), or a letter said three times ("fuuuck")
 _DISGUISED = re.compile(r"(?<![\w@$*])(?=[a-z0-9@$!*]*[0-9@$!*])[a-z@$][a-z0-9@$!*]*[a-z*](?![\w@$*])")
+# exam grades written with stars ("A*", "A**", "A*A*A", BTEC "D*D*D*"): capitals A-E, at most two stars each
+_GRADE = re.compile(r"(?<![\w*])(?=[A-E*]*\*)(?:[A-E]\*{0,2}){1,6}(?![\w*])")
 _STRETCHED_WORD = re.compile(r"\b[a-z]*([a-z])\1{2,}[a-z]*\b")
 _SPACED = re.compile(r"(?<![\w])(?:[a-z][ .*_-]){2,}[a-z](?![\w])")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
@@ -262,6 +264,7 @@ class ViewBuilder:
         tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(low)]
         words = [t[2] for t in tokens]
         allowed = [(h.begin, h.finish) for allow in self.allow for h in allow.find(low, tokens, words)]
+        allowed += [m.span() for m in _GRADE.finditer(sentence)]  # "A*", "A*A*A": grades, not censored words
         names = [n for n in name_spans if not any(a < n[1] and n[0] < b for a, b in allowed)]
         view = _replace_spans(
             low, [*((a, b, "_ok_") for a, b in allowed), *((a, b, "_name_") for a, b in names)]
@@ -305,7 +308,8 @@ class ViewBuilder:
         for candidate in self._by_shape.get((word[0], len(word)), ()):
             if letters.match(candidate):
                 return candidate
-        if stripped != word and len(stripped) >= 1:  # "f***ing": stars may stand for several letters
+        # "fu**": trailing stars may stand for several letters, but one letter ("a*") is too little to go on
+        if stripped != word and len(stripped) >= 2:
             loose = re.compile("^" + re.sub(r"\\\*+|\*+", "[a-z]+", re.escape(word)) + "$")
             for candidate in self._ordered:
                 if candidate[0] == word[0] and loose.match(candidate):

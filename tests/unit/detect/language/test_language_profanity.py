@@ -70,3 +70,25 @@ def test_evidence_never_spells_out_the_word(judge) -> None:
     shown = finding.evidence + " " + " ".join(finding.details["rules"])
     assert "s*** (profanity)" in finding.evidence
     assert not re.search(r"shit|fuck", shown)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Personal statement: I achieved A*A*A at A level, with an A* in chemistry.",
+        "Predicted A** in the extended project and D*D*D* in the BTEC diploma.",
+        "CV: GCSEs 9 x A*, A levels: Biology (A*), Chemistry (A).",
+        "I only got an a* in maths, not the two I hoped for.",
+    ],
+)
+def test_starred_exam_grades_are_not_censored_swearing(judge, text: str) -> None:
+    """Exam grades written with stars (A*, A**, D*D*D*) are grades, never a censored swear word."""
+    assert judge(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["The rota this week is fu**ed.", "What a load of sh**.", "This placement is bo**."]
+)
+def test_censored_swearing_with_two_visible_letters_is_still_read(judge, text: str) -> None:
+    """Stars after two visible letters still stand for a swear word ("bo**" for a longer word)."""
+    assert judge.types(text) == {PROFANITY}
