@@ -70,7 +70,7 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
         # --- the milter listener (gateway/milter/service.py) --------------------------------------
         if settings.milter.listen:
             milter = await _start_optional(
-                "gateway.milter.service", "start_milter", settings, pipeline, quarantine
+                "gateway.milter.service", "start_milter", settings, pipeline, quarantine, notifier
             )
             if milter is not None:
                 stack.push_async_callback(_close, milter)

@@ -5,9 +5,10 @@
 - `session`: the per-connection state machine (negotiation, macros, collecting the
   message, turning an end-of-message result into packets); sans-IO.
 - `banner`: the annotate banner inserted by body replacement.
-- `actions`: what to do with a message (pipeline verdict -> result, quarantine hand-off).
+- `actions`: what to do with a message (pipeline verdict -> result, quarantine hand-off,
+  sender notices, the check address).
 - `connection`: one MTA connection on asyncio (PROGRESS while scanning, deadline).
-- `service`: `start_milter(settings, pipeline, quarantine)`, the listener.
+- `service`: `start_milter(settings, pipeline, quarantine, notifier)`, the listener.
 - `check`: the deploy check of the MTA's fail-closed settings.
 
 Security note: the listener trusts its peer to be the MTA. It parses every packet

@@ -11,6 +11,19 @@ Deciding is the pipeline's and the policy's job; this module only acts:
 - reject -> REPLYCODE with the policy's code and text;
 - a message over `smtp.max_message_size` -> REPLYCODE 552, as the relay answers.
 
+With a notifier (`[notify]`), as in the relay: once a hold is committed
+(or handed to Postfix's hold queue), a reject is chosen or an annotated
+message accepted, the sender's notice is started in the background. It
+only commits to the outbox, never delays or changes the answer, and its
+failures are logged. `notify.check_address` is never delivered to:
+
+- a message for the check address alone is inspected, the answer to the
+  sender committed to the outbox, then DISCARD (TEMPFAIL when the answer
+  cannot be committed, so the MTA keeps the message and retries);
+- among other recipients it is taken off with DELRCPT (asked for at
+  negotiation) and the message judged and handled for the others; an MTA
+  that did not allow DELRCPT gets a 550 asking for the check on its own.
+
 Errors are not caught here: the connection turns any exception into TEMPFAIL.
 Logs carry the queue id, verdict, rule, categories and sizes, never content.
 """
@@ -18,9 +31,11 @@ Logs carry the queue id, verdict, rule, categories and sizes, never content.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from gateway.config import MilterSettings
 from gateway.milter import codec
@@ -34,6 +49,7 @@ from gateway.store.base import Quarantine
 log = logging.getLogger(__name__)
 
 TOO_BIG = (552, "5.3.4 Message too big for the compliance gateway")
+CHECK_NOT_ALONE = (550, "5.7.1 Send mail for the check address on its own, without other recipients")
 _ANNOTATION_PREFIX = "x-compliance-"
 
 
@@ -43,13 +59,37 @@ class Inspects(Protocol):
     async def process(self, envelope: Envelope, raw: bytes) -> Outcome: ...
 
 
+class Notifies(Protocol):
+    """What the milter needs from `gateway.notify.Notifier`."""
+
+    async def message_decided(
+        self, envelope: Envelope, raw: bytes, outcome: Any, quarantine_id: str | None = None, *, ref: str = ""
+    ) -> None: ...
+
+    async def answer_check(
+        self, envelope: Envelope, raw: bytes, outcome: Any, *, ref: str = ""
+    ) -> str | None: ...
+
+
 class MessageActions:
     """Turns one collected message into the end-of-message `Result`."""
 
-    def __init__(self, settings: MilterSettings, pipeline: Inspects, quarantine: Quarantine | None) -> None:
+    def __init__(
+        self,
+        settings: MilterSettings,
+        pipeline: Inspects,
+        quarantine: Quarantine | None,
+        notifier: Notifies | None = None,
+        *,
+        check_address: str = "",
+    ) -> None:
         self.settings = settings
         self.pipeline = pipeline
         self.quarantine = quarantine
+        self.notifier = notifier
+        # without a notifier nobody could answer: the check address is then an ordinary recipient
+        self.check_address = _bare(check_address) if notifier is not None else ""
+        self._notices: set[asyncio.Task[None]] = set()  # notices being committed in the background
 
     async def __call__(self, message: Collected, negotiated: Negotiated) -> Result:
         started = time.perf_counter()
@@ -63,9 +103,26 @@ class MessageActions:
         if message.oversized:
             log.warning("milter: message over the size limit", extra={**fields, "action": "replycode 552"})
             return Result(Final.REPLYCODE, reply=TOO_BIG)
-        outcome = await self.pipeline.process(envelope, normalise_line_endings(message.raw))
+        raw = normalise_line_endings(message.raw)
+        checked = tuple(dict.fromkeys(r for r in envelope.rcpt_tos if self._is_check_address(r)))
+        others = any(not self._is_check_address(r) for r in envelope.rcpt_tos)
+        if checked and others:
+            if not negotiated.can(codec.SMFIF_DELRCPT):
+                log.error(
+                    "milter: the MTA does not allow DELRCPT; check address with other recipients refused",
+                    extra={**fields, "action": "replycode 550"},
+                )
+                return Result(Final.REPLYCODE, reply=CHECK_NOT_ALONE)
+            message = dataclasses.replace(message, envelope=_without(envelope, self._is_check_address))
+        outcome = await self.pipeline.process(message.envelope, raw)
         decision = outcome.decision
-        result, action = await self._act(message, outcome, negotiated)
+        if checked and not others:
+            result, action = await self._check(message.envelope, raw, outcome)
+        else:
+            result, action = await self._act(message, raw, outcome, negotiated)
+            if checked and result.final is Final.ACCEPT:  # the others get it; the check address never
+                result = dataclasses.replace(result, del_rcpts=tuple(f"<{r}>" for r in checked))
+                action += " -check address"
         log.info(
             "milter verdict",
             extra={
@@ -80,19 +137,24 @@ class MessageActions:
         )
         return result
 
-    async def _act(self, message: Collected, outcome: Outcome, n: Negotiated) -> tuple[Result, str]:
+    async def _act(
+        self, message: Collected, raw: bytes, outcome: Outcome, n: Negotiated
+    ) -> tuple[Result, str]:
         decision = outcome.decision
         verdict = decision.verdict
         if verdict is Verdict.REJECT:
+            self._notify_later(message.envelope, raw, outcome, None)
             return Result(Final.REPLYCODE, reply=(decision.reject_code, decision.reject_text)), "replycode"
         headers = annotation_fields(outcome.add_headers)
         if headers and not n.can(codec.SMFIF_ADDHDRS):
             log.warning("milter: the MTA does not allow adding headers; annotation dropped")
         if verdict is Verdict.HOLD:
-            return await self._hold(message, outcome, n, headers)
+            return await self._hold(message, raw, outcome, n, headers)
         new_body = None
         if verdict is Verdict.ANNOTATE and decision.banner and self.settings.banner:
             new_body = self._banner(message, decision.banner, n)
+        if verdict is Verdict.ANNOTATE:
+            self._notify_later(message.envelope, raw, outcome, None)
         action = "accept" + (" +headers" if headers else "") + (" +banner" if new_body is not None else "")
         return Result(Final.ACCEPT, add_headers=headers, new_body=new_body), action
 
@@ -110,7 +172,12 @@ class MessageActions:
         return body
 
     async def _hold(
-        self, message: Collected, outcome: Outcome, n: Negotiated, headers: tuple[tuple[str, str], ...]
+        self,
+        message: Collected,
+        raw: bytes,
+        outcome: Outcome,
+        n: Negotiated,
+        headers: tuple[tuple[str, str], ...],
     ) -> tuple[Result, str]:
         decision = outcome.decision
         queue_id = message.envelope.queue_id
@@ -119,6 +186,7 @@ class MessageActions:
                 log.error("milter: the MTA does not offer QUARANTINE; hold answered with tempfail")
                 return TEMPFAIL, "tempfail (no quarantine action)"
             reason = f"compliance gateway hold: rule {decision.rule or 'none'}"
+            self._notify_later(message.envelope, raw, outcome, None)  # no quarantine entry to link to
             return Result(
                 Final.ACCEPT, add_headers=headers, quarantine_reason=reason
             ), "quarantine (mta hold)"
@@ -135,7 +203,62 @@ class MessageActions:
                 extra={"queue_id": queue_id, "error": type(exc).__name__},
             )
             return TEMPFAIL, "tempfail (quarantine failed)"
+        self._notify_later(message.envelope, raw, outcome, held_id)
         return Result(Final.DISCARD), f"discard (quarantined {held_id})"
+
+    # --- the check address and notifications -------------------------------------------------------
+
+    def _is_check_address(self, address: str) -> bool:
+        return bool(self.check_address) and _bare(address) == self.check_address
+
+    async def _check(self, envelope: Envelope, raw: bytes, outcome: Outcome) -> tuple[Result, str]:
+        """Mail for the check address alone: answered, then discarded; TEMPFAIL if the answer is not committed."""
+        assert self.notifier is not None
+        try:
+            await self.notifier.answer_check(envelope, raw, outcome, ref=envelope.queue_id)
+        except Exception as exc:  # the outbox's failure: the MTA keeps the message and retries
+            log.error(
+                "milter: check answer not committed; tempfail",
+                extra={"queue_id": envelope.queue_id, "error": type(exc).__name__},
+            )
+            return TEMPFAIL, "tempfail (check answer failed)"
+        return Result(Final.DISCARD), "discard (check answered)"
+
+    def _notify_later(
+        self, envelope: Envelope, raw: bytes, outcome: Outcome, quarantine_id: str | None
+    ) -> None:
+        """Tell the sender (and reviewers) in the background: it never delays or changes the answer."""
+        if self.notifier is None:
+            return
+        task = asyncio.get_running_loop().create_task(
+            self.notifier.message_decided(envelope, raw, outcome, quarantine_id, ref=envelope.queue_id)
+        )
+        self._notices.add(task)
+        task.add_done_callback(self._notice_done)
+
+    def _notice_done(self, task: asyncio.Task[None]) -> None:
+        self._notices.discard(task)
+        if not task.cancelled() and task.exception() is not None:  # the notifier logs its own failures
+            log.error("milter: notification failed", extra={"error": type(task.exception()).__name__})
+
+    async def drain_notices(self, timeout: float = 10.0) -> None:
+        """Wait for notices still being committed (shutdown)."""
+        if self._notices:
+            await asyncio.wait(list(self._notices), timeout=timeout)
+
+
+def _bare(address: str) -> str:
+    return address.strip().strip("<>").lower()
+
+
+def _without(envelope: Envelope, drop: Callable[[str], bool]) -> Envelope:
+    """The envelope without the recipients `drop` picks (their ESMTP options with them)."""
+    keep = [i for i, r in enumerate(envelope.rcpt_tos) if not drop(r)]
+    return dataclasses.replace(
+        envelope,
+        rcpt_tos=tuple(envelope.rcpt_tos[i] for i in keep),
+        rcpt_options=tuple(envelope.rcpt_options[i] for i in keep if i < len(envelope.rcpt_options)),
+    )
 
 
 def annotation_fields(block: bytes) -> tuple[tuple[str, str], ...]:

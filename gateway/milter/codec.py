@@ -349,6 +349,11 @@ def replace_body(body: bytes) -> list[bytes]:
     return [encode(REPLBODY, c) for c in chunks]
 
 
+def del_rcpt(address: str) -> bytes:
+    """DELRCPT: take a recipient off the message, named as the MTA gave it in RCPT (`<user@domain>`)."""
+    return encode(DELRCPT, _cstring(address.encode("utf-8"), "recipient"))
+
+
 def quarantine(reason: str) -> bytes:
     text = reason.encode("ascii", "replace") or b"held"
     return encode(QUARANTINE, _cstring(text, "quarantine reason"))

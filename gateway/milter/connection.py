@@ -116,6 +116,8 @@ class Connection:
         task = asyncio.create_task(self.handler(message, self.session.negotiated))
         try:
             while True:
+                if task.done():  # finished while PROGRESS was written: its answer is what was carried out
+                    return task.result()
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     log.error(

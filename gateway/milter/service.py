@@ -1,11 +1,13 @@
-"""The milter listener: `start_milter(settings, pipeline, quarantine)` and its `close()`.
+"""The milter listener: `start_milter(settings, pipeline, quarantine, notifier)` and its `close()`.
 
 `[milter] listen` is "host:port" (also "inet:host:port", Postfix's spelling)
 or a unix socket path (also "unix:/path"). Each MTA connection gets its own
-`Session` and `Connection`; the actions they share hold the pipeline and the
-quarantine. What the milter asks the MTA for follows the settings: adding
-headers always, body replacement when the banner is on, QUARANTINE when
-`hold_action = "postfix-hold"`.
+`Session` and `Connection`; the actions they share hold the pipeline, the
+quarantine and the notifier. What the milter asks the MTA for follows the
+settings: adding headers always, body replacement when the banner is on,
+QUARANTINE when `hold_action = "postfix-hold"`, DELRCPT when there is a
+check address to take off messages. `close()` waits for the sender notices
+still being committed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from gateway.config import MilterSettings, Settings
 from gateway.errors import ConfigError
 from gateway.milter import codec
-from gateway.milter.actions import Inspects, MessageActions
+from gateway.milter.actions import Inspects, MessageActions, Notifies
 from gateway.milter.address import parse_listen
 from gateway.milter.check import enforce as enforce_mta_check
 from gateway.milter.connection import Connection, Timing
@@ -32,12 +34,14 @@ log = logging.getLogger(__name__)
 MAX_PROGRESS_INTERVAL = 20.0
 
 
-def wanted_actions(settings: MilterSettings) -> int:
+def wanted_actions(settings: MilterSettings, *, check_address: bool = False) -> int:
     actions = codec.SMFIF_ADDHDRS
     if settings.banner:
         actions |= codec.SMFIF_CHGBODY
     if settings.hold_action == "postfix-hold":
         actions |= codec.SMFIF_QUARANTINE
+    if check_address:
+        actions |= codec.SMFIF_DELRCPT
     return actions
 
 
@@ -59,7 +63,7 @@ class MilterService:
         self.actions = actions
         m = settings.milter
         self.timing = Timing(m.progress_interval_seconds, m.deadline_seconds, m.idle_timeout_seconds)
-        self.want_actions = wanted_actions(m)
+        self.want_actions = wanted_actions(m, check_address=bool(actions.check_address))
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.socket_path: Path | None = None
@@ -106,6 +110,7 @@ class MilterService:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.actions.drain_notices()
         with contextlib.suppress(Exception):
             await self._server.wait_closed()
         self._server = None
@@ -126,13 +131,23 @@ def _remove_stale_socket(path: Path) -> None:
 
 
 async def start_milter(
-    settings: Settings, pipeline: Inspects, quarantine: Quarantine | None
+    settings: Settings,
+    pipeline: Inspects,
+    quarantine: Quarantine | None,
+    notifier: Notifies | None = None,
 ) -> MilterService:
-    """Start listening on `[milter] listen`; `await service.close()` stops it."""
+    """Start listening on `[milter] listen`; `await service.close()` stops it.
+
+    With a notifier, senders are told about holds, rejects and annotations,
+    and `notify.check_address` is answered and never delivered to.
+    """
     if not settings.milter.listen:
         raise ConfigError("is empty: the milter is disabled", key="milter.listen")
     _check(settings.milter)
     enforce_mta_check(settings.milter)
-    service = MilterService(settings, MessageActions(settings.milter, pipeline, quarantine))
+    actions = MessageActions(
+        settings.milter, pipeline, quarantine, notifier, check_address=settings.notify.check_address
+    )
+    service = MilterService(settings, actions)
     await service.start()
     return service

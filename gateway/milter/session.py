@@ -124,6 +124,7 @@ class Result:
     add_headers: tuple[tuple[str, str], ...] = ()  # (name, value); value without leading space
     new_body: bytes | None = None
     quarantine_reason: str = ""  # Postfix's hold queue (needs SMFIF_QUARANTINE)
+    del_rcpts: tuple[str, ...] = ()  # recipients taken off the message, `<addr>` (needs SMFIF_DELRCPT)
 
 
 TEMPFAIL = Result(Final.TEMPFAIL)
@@ -269,6 +270,10 @@ class Session:
         self._forget_message_macros()
         out: list[bytes] = []
         if result.final in (Final.ACCEPT, Final.CONTINUE):
+            if result.del_rcpts:
+                if not n.can(codec.SMFIF_DELRCPT):
+                    return [codec.simple(codec.TEMPFAIL)]  # never deliver to a recipient meant to be removed
+                out.extend(codec.del_rcpt(rcpt) for rcpt in result.del_rcpts)
             if result.add_headers and n.can(codec.SMFIF_ADDHDRS):
                 space = " " if n.leading_space else ""
                 for name, value in result.add_headers:

@@ -4,7 +4,9 @@ Postfix runs with milter_default_action = tempfail and milter_protocol = 6.
 Verdicts are forced with a policy file written by the test and a FakeDetector
 behind the real pipeline (tests/milter_doubles.py). Holds go to the real
 quarantine (gateway/store/quarantine.py, SQLite in a temporary state_dir);
-an in-memory fake stands in where a failing store is needed.
+an in-memory fake stands in where a failing store is needed. Notifications
+use the real notifier, outbox and outbox worker, delivering to the same
+smtp-sink; only the de-identifier is a fake (tests/unit/notify/doubles.py).
 """
 
 from __future__ import annotations
@@ -26,12 +28,16 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config import MilterSettings, Settings
+from gateway.config import MilterSettings, NotifySettings, Settings, SmtpSettings
 from gateway.errors import StoreError
 from gateway.milter.service import MilterService, start_milter
+from gateway.notify import Notifications, open_notifications
+from gateway.server import build_deliver
 from gateway.store.quarantine import QuarantineStore, open_quarantine
 from tests.integration.milter_postfix import PrivatePostfix, SmtpSink, available, free_port, wait_until
 from tests.milter_doubles import BANNER, MemoryQuarantine, milter_settings, slow_pipeline, verdict_pipeline
+from tests.unit.notify.doubles import FakeDeidentifier, bodies, flat
+from tests.unit.notify.doubles import parse as parse_mail
 
 pytestmark = pytest.mark.integration
 
@@ -106,13 +112,13 @@ def message(marker: str, body: str = "Hello, see you at the seminar.") -> bytes:
     ).encode()
 
 
-def send(mta: Mta, raw: bytes) -> None:
+def send(mta: Mta, raw: bytes, rcpts: tuple[str, ...] = (RCPT,)) -> None:
     with smtplib.SMTP("127.0.0.1", mta.postfix.port, timeout=60) as client:
-        client.sendmail(SENDER, [RCPT], raw)
+        client.sendmail(SENDER, list(rcpts), raw)
 
 
-async def send_async(mta: Mta, raw: bytes) -> None:
-    await asyncio.to_thread(send, mta, raw)
+async def send_async(mta: Mta, raw: bytes, rcpts: tuple[str, ...] = (RCPT,)) -> None:
+    await asyncio.to_thread(send, mta, raw, rcpts)
 
 
 def arrived(mta: Mta, marker: str) -> list[bytes]:
@@ -252,6 +258,102 @@ async def test_long_scan_is_kept_alive_by_progress(mta: Mta, tmp_path: Path) -> 
     finally:
         await service.close()
     assert not mta.postfix.log_lines(rf"{queue_id_of(mta, marker)}: milter-reject")
+
+
+# --- notifications and the check address -------------------------------------------------------------
+
+CHECK = "check@example.ac.uk"
+
+
+@dataclasses.dataclass
+class Notifying:
+    service: MilterService
+    store: QuarantineStore
+    notifications: Notifications
+
+
+@asynccontextmanager
+async def notifying_milter(mta: Mta, tmp_path: Path, verdict: str) -> AsyncIterator[Notifying]:
+    """The milter wired as `serve` wires it: the real quarantine, notifier, outbox and worker;
+    notices go out through the next hop, here the smtp-sink behind Postfix."""
+    settings = milter_settings(
+        tmp_path,
+        state_dir=str(tmp_path / "state"),
+        milter=MilterSettings(listen=f"127.0.0.1:{mta.milter_port}"),
+        smtp=dataclasses.replace(SmtpSettings(), next_hop=f"127.0.0.1:{mta.sink.port}", next_hop_tls="none"),
+        notify=dataclasses.replace(
+            NotifySettings(), from_address="compliance@example.ac.uk", check_address=CHECK
+        ),
+    )
+    store = open_quarantine(settings)
+    notifications = open_notifications(settings, build_deliver(settings), deidentifier=FakeDeidentifier())
+    assert notifications is not None
+    await notifications.start(warm_up=False)
+    service = await start_milter(settings, verdict_pipeline(settings, verdict), store, notifications.notifier)
+    try:
+        yield Notifying(service, store, notifications)
+    finally:
+        await service.close()
+        await notifications.close()
+        store.close()
+
+
+def envelope_rcpts(dumped: bytes) -> list[str]:
+    """The envelope recipients smtp-sink recorded (its X-Rcpt-Args lines)."""
+    head = dumped.split(b"\n\n", 1)[0].decode("utf-8", "replace")
+    return [
+        line.split("<", 1)[1].split(">", 1)[0]
+        for line in head.splitlines()
+        if line.startswith("X-Rcpt-Args:")
+    ]
+
+
+def nothing_for_check(mta: Mta) -> bool:
+    return not any(CHECK in envelope_rcpts(m) for m in mta.sink.messages())
+
+
+async def test_held_message_gives_the_sender_a_notice(mta: Mta, tmp_path: Path) -> None:
+    """Hold through Postfix: the client gets 250, the message is in the quarantine, and the sender's
+    notice (what happened, the reference) arrives at the sink; the held message itself does not."""
+    marker = new_marker()
+    async with notifying_milter(mta, tmp_path, "hold") as gw:
+        await send_async(mta, message(marker))
+        notice = await wait_arrived(mta, marker)  # the notice answers the held message's Message-ID
+        (held,) = gw.store.messages()
+        (entry,) = gw.notifications.outbox.entries(kind="sender")
+        assert entry.status == "sent"
+    assert envelope_rcpts(notice) == [SENDER]
+    msg = parse_mail(notice)
+    assert msg["X-Compliance-Notification"] == "sender" and msg["Auto-Submitted"] == "auto-generated"
+    assert msg["In-Reply-To"] == f"<{marker}@example.ac.uk>"
+    text = flat(bodies(notice)[0])
+    assert "has NOT been delivered" in text and held.id in text
+    assert held.queue_id == queue_id_of(mta, marker)
+    assert not any(RCPT in envelope_rcpts(m) for m in arrived(mta, marker))
+
+
+async def test_check_address_is_answered_and_not_delivered(mta: Mta, tmp_path: Path) -> None:
+    """Mail for the check address alone: Postfix discards it after the milter committed the answer,
+    the answer reaches the sender, and nothing reaches the check address or the quarantine."""
+    marker = new_marker()
+    async with notifying_milter(mta, tmp_path, "hold") as gw:
+        await send_async(mta, message(marker), rcpts=(CHECK,))
+        answer = await wait_arrived(mta, marker)
+        assert gw.store.messages() == []
+    assert mta.postfix.log_lines(rf"{queue_id_of(mta, marker)}: milter-discard")
+    assert envelope_rcpts(answer) == [SENDER]
+    assert parse_mail(answer)["X-Compliance-Notification"] == "check"
+    assert nothing_for_check(mta)
+
+
+async def test_check_address_among_others_is_taken_off(mta: Mta, tmp_path: Path) -> None:
+    """A clean message for someone and the check address is delivered to that someone only (DELRCPT)."""
+    marker = new_marker()
+    async with notifying_milter(mta, tmp_path, "pass"):
+        await send_async(mta, message(marker), rcpts=(RCPT, CHECK))
+        delivered = await wait_arrived(mta, marker)
+    assert envelope_rcpts(delivered) == [RCPT]
+    assert nothing_for_check(mta)
 
 
 # --- the milter dies mid-message ---------------------------------------------------------------------

@@ -150,6 +150,7 @@ def test_response_packets_are_byte_exact() -> None:
     assert codec.add_header(b"X-A", b" b") == b"\0\0\0\x08hX-A\0 b\0"
     assert codec.replycode("550 5.7.1 No") == b"\0\0\0\x0ey550 5.7.1 No\0"
     assert codec.quarantine("held") == b"\0\0\0\x06qheld\0"
+    assert codec.del_rcpt("<c@x.org>") == b"\0\0\0\x0b-<c@x.org>\0"
 
 
 def test_body_replacement_is_chunked_under_65535_bytes() -> None:

@@ -143,6 +143,33 @@ async def test_deadline_gives_tempfail_and_stops_the_work() -> None:
     assert handler.cancelled
 
 
+class SlowDrainWriter(FakeWriter):
+    """A writer whose drain after the first PROGRESS lets the handler finish, then outlasts the deadline."""
+
+    def __init__(self, release: asyncio.Event, stall: float) -> None:
+        super().__init__()
+        self.release, self.stall = release, stall
+
+    async def drain(self) -> None:
+        if b"p" in self.data and not self.release.is_set():
+            self.release.set()
+            await asyncio.sleep(self.stall)
+
+
+async def test_a_verdict_carried_out_while_progress_was_written_is_answered() -> None:
+    """The handler finished (say, the hold committed) during a PROGRESS past the deadline: its answer goes out."""
+    handler = Recorder(Result(Final.DISCARD))
+    handler.release = asyncio.Event()
+    reader = asyncio.StreamReader()
+    reader.feed_data(POSTFIX_V6_OPTNEG + MESSAGE + frame("Q"))
+    reader.feed_eof()
+    writer = SlowDrainWriter(handler.release, stall=1.0)
+    session = Session(max_message_size=1_000_000, want_actions=codec.SMFIF_ADDHDRS)
+    timing = Timing(progress_interval=0.01, deadline=0.5)
+    await asyncio.wait_for(Connection(reader, writer, session, handler, timing).run(), 10)  # type: ignore[arg-type]
+    assert [p.command for p in writer.packets()] == ["O", "p", "d"]
+
+
 async def test_handler_error_gives_tempfail() -> None:
     """Any exception while judging (scanner, store, bug) is TEMPFAIL, and the connection goes on."""
     handler = Recorder(error=RuntimeError("scanner crashed"))

@@ -326,6 +326,19 @@ def test_quarantine_without_the_action_is_tempfail() -> None:
     assert out == [Packet("t")]
 
 
+def test_recipients_taken_off_before_the_final_answer() -> None:
+    """DELRCPT for each recipient to take off (as the MTA named it), then the one final ACCEPT."""
+    s = negotiated(actions=ADD_HEADERS_AND_BODY | codec.SMFIF_DELRCPT)
+    out = finish(s, Result(Final.ACCEPT, add_headers=(("X-C", "v"),), del_rcpts=("<Check@example.ac.uk>",)))
+    assert out == [Packet("-", b"<Check@example.ac.uk>\0"), Packet("h", b"X-C\0 v\0"), Packet("a")]
+
+
+def test_taking_off_a_recipient_without_the_action_is_tempfail() -> None:
+    """Asked to take off a recipient the MTA did not let us remove: TEMPFAIL, never delivery to it."""
+    out = finish(negotiated(), Result(Final.ACCEPT, del_rcpts=("<check@example.ac.uk>",)))
+    assert out == [Packet("t")]
+
+
 @pytest.mark.parametrize(
     ("result", "expected"),
     [
