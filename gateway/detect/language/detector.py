@@ -15,6 +15,7 @@ of each rude word ("f*** (profanity)").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +147,7 @@ class LanguageDetector:
         for recogniser in self.patterns:
             signals.extend(recogniser.scan(doc))
         signals.extend(self.defamation.scan(doc))
+        signals = [s for s in signals if not _exemplified(doc.sentences[s.sentence], s)]
         return _unclaimed_swearing(signals)
 
     def sentences(self, text: str, known_names: set[str] | None = None) -> list[Sentence]:
@@ -295,6 +297,22 @@ def _menace(groups: dict[tuple[str, bool], list[Signal]]) -> dict[tuple[str, boo
             groups[(heavier, quoted)] = threat + harass
             groups.pop((HARASSMENT if heavier == THREAT else THREAT, quoted))
     return groups
+
+
+# words that introduce a quotation as an example of what abusers say, in teaching or guidance:
+# 'threats such as "if you leave I'll kill you"', 'perpetrators may say things like "..."'
+_EXAMPLE_CUE = re.compile(
+    r"\b(?:such as|for example|for instance|e\.?g\.?|examples? (?:of|include|includes|are|like)|"
+    r"(?:phrases?|things|statements?|lines?|comments?|remarks?|threats?|words) (?:like|such as)|"
+    r"(?:abusers?|perpetrators?|partners?|offenders?|groomers?|bullies|harassers?|they|people|patients?) "
+    r"(?:often|may|might|commonly|typically|usually|sometimes|will often|tend to) "
+    r"(?:say|use|write|text|threaten|shout|tell))\b"
+)
+
+
+def _exemplified(sentence: Sentence, signal: Signal) -> bool:
+    """Reported words introduced as an example ("threats such as '...'"): teaching, not abuse."""
+    return signal.reported and _EXAMPLE_CUE.search(sentence.view, 0, signal.begin) is not None
 
 
 def _weight(signals: list[Signal]) -> float:
