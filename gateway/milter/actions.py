@@ -24,7 +24,8 @@ failures are logged. `notify.check_address` is never delivered to:
   negotiation) and the message judged and handled for the others; an MTA
   that did not allow DELRCPT gets a 550 asking for the check on its own.
 
-Errors are not caught here: the connection turns any exception into TEMPFAIL.
+Errors other than the quarantine's and the outbox's commits are not caught
+here: the connection turns any exception into TEMPFAIL.
 Logs carry the queue id, verdict, rule, categories and sizes, never content.
 """
 

@@ -13,7 +13,7 @@ BANNER = "Reminder: keep it professional."
 
 def split(raw: bytes) -> tuple[list[tuple[bytes, bytes]], bytes]:
     head, _, body = raw.partition(b"\r\n\r\n")
-    headers = []
+    headers: list[tuple[bytes, bytes]] = []
     for line in head.split(b"\r\n"):
         if line[:1] in (b" ", b"\t"):
             name, value = headers[-1]
