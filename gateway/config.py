@@ -116,6 +116,21 @@ class DocumentSettings:
     min_match_share: float = 0.2  # share of a registered document that makes a match
     min_match_words: int = 60  # words of a registered document that make an excerpt ("a few paragraphs")
     organisation_aliases: tuple[str, ...] = ()  # other names of the organisation in markings
+    # restrictions that keep a document from students; they count on any university's document
+    audience_markings: tuple[str, ...] = (
+        "staff only",
+        "faculty only",
+        "examiners only",
+        "examiner only",
+        "examiner copy",
+        "examiner's copy",
+        "tutors only",
+        "not for circulation to students",
+        "not for distribution to students",
+        "not to be shared with students",
+        "not to be shared with candidates",
+        "not for release to students",
+    )
     reload_seconds: float = 5.0  # how often workers check the registry for added/removed documents
 
 

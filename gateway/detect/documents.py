@@ -14,6 +14,21 @@ Category `university_document`. Two kinds of finding:
   restrictive marking or a committee heading counts: a signature naming the
   university, or an email disclaimer, is not a document.
 
+Who "the university" is: the configured organisation and its aliases, and
+the names its internal mail domains imply ("example.ac.uk" and
+"uni-example.ac.uk" -> "University of Example", "Example University",
+"Example Medical School"...), so a school that has not configured its name
+is still recognised. A derived name needs its institution word: the bare
+domain word ("example") is too common to mean the university on its own.
+
+One marking also counts for *a* university that is not ours: an audience
+restriction that keeps a document from students ("STAFF ONLY", "Examiner
+copy", "Not for circulation to students") on an attachment whose copyright
+line or heading names a university or medical school. Such a document is
+one a student should not hold, whichever university wrote it; a plain
+"CONFIDENTIAL" or "not for distribution" on another body's document (a
+reference form, a conference handout) is not enough.
+
 Pure: the fingerprint index is handed in (`Resources.document_index`, a
 callable returning the current `DocumentIndex`), never read from the store
 here.
@@ -71,6 +86,39 @@ _OPEN_LICENCE = re.compile(
 # "CONFIDENTIAL" written as a label (upper case), not the word in a sentence about confidentiality
 _CONFIDENTIAL_LABEL = re.compile(r"(?<![A-Za-z])(?:STRICTLY\s+)?CONFIDENTIAL(?![A-Za-z])")
 _HEAD_LINES = 8  # a document's title and heading are in its first lines
+_COPY_SIGN = r"(?:\(c\)|©|copyright(?:\s*(?:\(c\)|©))?)"
+_YEARS = r"(?:\d{4}(?:\s*[-–/]\s*\d{2,4})?\s*,?\s*)?"
+# a name followed (within two words) by one of these is another body: "Example University
+# Hospitals NHS Trust", "University of Example Students' Union", "Example University Medical
+# Society", "Example University Press", "Example University Health Board"
+_OTHER_BODY_AFTER = (
+    r"(?i:(?:['’]s?)?(?:\s+[\w'’-]+){0,2}?\s+(?:hospitals?|nhs|trust|health\s+board|union"
+    r"|society|soc|medsoc|club|association|press|publishing)(?!\w))"
+)
+# the last labels of a domain that are registry, not name: "ac.uk", "edu", "co.uk"
+_SECOND_LEVEL = frozenset({"ac", "edu", "co", "org", "gov", "nhs", "sch", "com", "net"})
+# hyphenated parts of a domain's name label that say "a university", not which one ("uni-example")
+_GENERIC_LABEL_PARTS = frozenset(
+    {"uni", "univ", "university", "ac", "med", "medical", "medicine", "school", "college", "www", "mail"}
+)
+# what makes a derived name the university's (the bare domain word is too common on its own)
+_INSTITUTION_AFTER = (
+    r"(?:university|uni|medical\s+school|dental\s+school|school\s+of\s+medicine"
+    r"|medical\s+college|college)"
+)
+# *a* university: capitalised name words and an institution word ("Northfield University",
+# "University of Northfield", "Northfield Medical School"), never another body after it
+_CAP = r"[A-Z][\w'’.&-]*"
+_INSTITUTION_WORD = (
+    r"(?i:universit(?:y|ät|é)|medical\s+school|dental\s+school|school\s+of\s+(?:medicine|dentistry)"
+    r"|college\s+of\s+medicine|faculty\s+of\s+medicine)"
+)
+_A_UNIVERSITY = (
+    rf"(?:(?:{_CAP}\s+){{1,4}}{_INSTITUTION_WORD}|(?i:university\s+of)\s+(?:the\s+)?{_CAP})"
+    rf"(?!\w)(?!{_OTHER_BODY_AFTER})"
+)
+_A_UNIVERSITY_NAMED = re.compile(rf"(?<!\w){_A_UNIVERSITY}")
+_A_UNIVERSITY_COPYRIGHT = re.compile(rf"(?i:{_COPY_SIGN})\s*{_YEARS}(?:(?i:the)\s+)?{_A_UNIVERSITY}")
 _TITLE_CHARS = 160  # a heading is a short line; "minutes" deep in a sentence is not one
 
 
@@ -94,24 +142,44 @@ class DocumentDetector:
     index: Callable[[], DocumentIndex] | None = None
     rules: MatchRules = field(default_factory=MatchRules)
     aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()  # the internal mail domains: they name the organisation too
+    audience_markings: tuple[str, ...] = ()  # "staff only"...: count for any university's document
     name: str = "documents"
     categories: tuple[str, ...] = (UNIVERSITY_DOCUMENT,)
 
     def __post_init__(self) -> None:
-        names = [n for n in (self.organisation, *self.aliases) if n.strip()]
-        orgs = "|".join(_flexible(n) for n in names) or r"(?!)"
-        self._org = re.compile(rf"(?<!\w)(?:{orgs})(?!\w)", re.IGNORECASE)
-        copy_sign = r"(?:\(c\)|©|copyright(?:\s*(?:\(c\)|©))?)"
-        years = r"(?:\d{4}(?:\s*[-–/]\s*\d{2,4})?\s*,?\s*)?"
-        self._copyright = re.compile(
-            rf"{copy_sign}\s*{years}(?:the\s+)?(?:{orgs})(?!\w)|(?<!\w)(?:{orgs})\s*,?\s*{copy_sign}",
-            re.IGNORECASE,
-        )
+        # (label shown in evidence, pattern of its names): the configured names, then each domain's
+        owners: list[tuple[str, str]] = []
+        names = [_flexible(n) for n in (self.organisation, *self.aliases) if n.strip()]
+        if names:
+            owners.append((self.organisation, "|".join(names)))
+        stems: set[str] = set()
+        for domain in self.domains:
+            stem = domain_stem(domain)
+            if stem and stem not in stems:
+                stems.add(stem)
+                owners.append((f"organisation of {domain.strip().lower()}", _derived_names(stem)))
+        self._owners = [
+            (label, re.compile(rf"(?<!\w)(?:{pattern})(?!\w)(?!{_OTHER_BODY_AFTER})", re.IGNORECASE))
+            for label, pattern in owners
+        ]
+        self._copyrights = [
+            (
+                label,
+                re.compile(
+                    rf"{_COPY_SIGN}\s*{_YEARS}(?:the\s+)?(?:{pattern})(?!\w)(?!{_OTHER_BODY_AFTER})"
+                    rf"|(?<!\w)(?:{pattern})\s*,?\s*{_COPY_SIGN}",
+                    re.IGNORECASE,
+                ),
+            )
+            for label, pattern in owners
+        ]
         self._markings = [
             (m, re.compile(rf"(?<!\w){_flexible(m)}(?!\w)", re.IGNORECASE))
             for m in self.markings
             if m.strip()
         ]
+        self._audience = [(m, _label_pattern(m)) for m in self.audience_markings if m.strip()]
 
     def load(self) -> None:
         """Warm the index once per worker, so the first message does not wait for it.
@@ -169,16 +237,19 @@ class DocumentDetector:
 
     def _marking(self, unit: _Unit) -> Finding | None:
         text = unit.text
-        copyright_line = bool(self._copyright.search(text))
-        restrictive = _outermost([m for m, rx in self._markings if rx.search(text)])
+        copyright_owner = next((label for label, rx in self._copyrights if rx.search(text)), None)
+        copyright_line = copyright_owner is not None
+        audience = _outermost([m for m, rx in self._audience if rx.search(text)])
+        restrictive = _outermost([*(m for m, rx in self._markings if rx.search(text)), *audience])
         if _CONFIDENTIAL_LABEL.search(text) and not any("confidential" in m.lower() for m in restrictive):
             restrictive.append("CONFIDENTIAL")
         minutes = self._minutes(text, unit.metadata)
-        in_properties = any(self._org.search(v) for v in _property_values(unit.metadata))
-        in_text = bool(self._org.search(text))
+        props = list(_property_values(unit.metadata))
+        in_properties = any(rx.search(v) for _, rx in self._owners for v in props)
+        in_text = any(rx.search(text) for _, rx in self._owners)
         signals: list[str] = []
         if copyright_line:
-            signals.append(f"(c) {self.organisation}")
+            signals.append(f"(c) {copyright_owner}")
         signals.extend(_quote(m) for m in restrictive)
         if minutes:
             signals.append("committee minutes")
@@ -201,6 +272,10 @@ class DocumentDetector:
                 score = 0.65
             elif copyright_line and not _OPEN_LICENCE.search(text):
                 score = 0.6
+            elif audience and self._a_university(text, unit.metadata):
+                # kept from students by a university, whichever: see the module docstring
+                signals.append("a university's document")
+                score = 0.65
         if score == 0.0:
             return None
         return Finding(
@@ -214,13 +289,73 @@ class DocumentDetector:
             details={"markings": signals},
         )
 
+    def _a_university(self, text: str, metadata: dict[str, Any]) -> bool:
+        """A university or medical school owns the document: its copyright line, or its heading."""
+        if _OPEN_LICENCE.search(text):
+            return False
+        if _A_UNIVERSITY_COPYRIGHT.search(text):
+            return True
+        # a heading is a short line that is not a sentence: "Bring your X University card." is not
+        return any(
+            len(line) <= _TITLE_CHARS
+            and not line.rstrip().endswith((".", "!", "?"))
+            and _A_UNIVERSITY_NAMED.search(line)
+            and not _NOT_UNIVERSITY_BODY.search(line)
+            for line in _heads(text, metadata)
+        )
+
     def _minutes(self, text: str, metadata: dict[str, Any]) -> bool:
-        heads = [line.strip() for line in text.splitlines() if line.strip()][:_HEAD_LINES]
-        heads += [str(metadata.get(k, "") or "") for k in ("title", "subject")]
+        heads = _heads(text, metadata)
         return any(
             len(line) <= _TITLE_CHARS and _MINUTES.search(line) and not _NOT_UNIVERSITY_BODY.search(line)
             for line in heads
         )
+
+
+def _heads(text: str, metadata: dict[str, Any]) -> list[str]:
+    """A document's first lines and its title and subject properties: where its heading is."""
+    heads = [line.strip() for line in text.splitlines() if line.strip()][:_HEAD_LINES]
+    return heads + [str(metadata.get(k, "") or "") for k in ("title", "subject")]
+
+
+def domain_stem(domain: str) -> str:
+    """The name a mail domain gives its organisation: "uni-example.ac.uk" -> "example" ("" if none).
+
+    The registry part ("ac.uk", "edu", "com") and subdomains ("students.", "lists.") are cut,
+    and the hyphenated words that only say "a university" ("uni-", "-med") are dropped.
+    """
+    labels = [label for label in domain.strip().strip(".").lstrip("@").lower().split(".") if label]
+    if len(labels) < 2:
+        return ""
+    labels = labels[:-1]
+    if len(labels) >= 2 and labels[-1] in _SECOND_LEVEL:
+        labels = labels[:-1]
+    parts = [p for p in re.split(r"[-_]+", labels[-1]) if p and p not in _GENERIC_LABEL_PARTS]
+    stem = " ".join(parts)
+    return stem if len(stem.replace(" ", "")) >= 3 else ""
+
+
+def _derived_names(stem: str) -> str:
+    """The names a domain's word implies, as a pattern: University of X, X University, X Medical School...
+
+    Letters may be split by spaces, dots, apostrophes or hyphens, so "standrews" finds
+    "St Andrews" and "kings" finds "King's College".
+    """
+    word = r"[\s.'’-]*".join(re.escape(c) for c in stem.replace(" ", ""))
+    return (
+        rf"university\s+of\s+(?:the\s+)?{word}"
+        rf"|(?:the\s+)?{word}[\s_-]+{_INSTITUTION_AFTER}"
+    )
+
+
+def _label_pattern(phrase: str) -> re.Pattern[str]:
+    """An audience marking as a label: "STAFF ONLY." or a heading, not "the staff only car park".
+
+    A phrase that is a sentence ("not to be shared with students") counts anywhere.
+    """
+    words = re.findall(r"[^\W_]+", phrase.lower())
+    tail = "" if words[:1] in (["not"], ["do"]) else r"(?=[^\S\n]*(?:$|[^\w\s]))"
+    return re.compile(rf"(?<!\w){_flexible(phrase)}(?!\w){tail}", re.IGNORECASE | re.MULTILINE)
 
 
 def _units(inspection: Inspection) -> list[_Unit]:
@@ -276,6 +411,8 @@ def build(settings: Any, resources: Any) -> DocumentDetector:
         organisation=ds.organisation,
         markings=tuple(ds.markings),
         aliases=tuple(ds.organisation_aliases),
+        domains=tuple(settings.domains.internal),
+        audience_markings=tuple(ds.audience_markings),
         index=getattr(resources, "document_index", None),
         rules=MatchRules(min_share=ds.min_match_share, min_words=ds.min_match_words),
     )

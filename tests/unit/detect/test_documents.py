@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from gateway.config import DocumentSettings, Settings
-from gateway.detect.documents import MARKING, REGISTERED, DocumentDetector
+from gateway.config import DocumentSettings, DomainSettings, Settings
+from gateway.detect.documents import MARKING, REGISTERED, DocumentDetector, build, domain_stem
 from gateway.detect.fingerprint import DocumentIndex, IndexedDocument, fingerprint, normalise
 from gateway.errors import StoreError
 from gateway.extract import extract_all
@@ -42,7 +42,13 @@ def registered_from_docx() -> DocumentIndex:
 
 def detector(index: DocumentIndex | None) -> DocumentDetector:
     loader: Callable[[], DocumentIndex] | None = (lambda: index) if index is not None else None
-    return DocumentDetector(organisation=fx.ORG, markings=DocumentSettings().markings, index=loader)
+    defaults = DocumentSettings()
+    return DocumentDetector(
+        organisation=fx.ORG,
+        markings=defaults.markings,
+        audience_markings=defaults.audience_markings,
+        index=loader,
+    )
 
 
 def scan(index: DocumentIndex | None, raw: bytes) -> list[Finding]:
@@ -295,3 +301,197 @@ def test_load_warms_the_index_and_survives_an_unreadable_store() -> None:
     insp = parse_message(fx.message("hello"), ENV, LIMITS)
     with pytest.raises(StoreError):
         det.detect(insp)
+
+
+# -- who the university is: names the internal domains imply --------------------------------------
+
+# an invented school that configured only its mail domains (organisation left at the default)
+DOMAINS = ("tallowmere.ac.uk", "students.uni-tallowmere.ac.uk")
+FILLER = [
+    "Station 4 asks the candidate to explain a new inhaler to a worried parent and to check technique.",
+    "Award marks for checking understanding, for a clear demonstration and for safety-netting advice.",
+]
+
+
+def scan_unconfigured(raw: bytes, domains: tuple[str, ...] = DOMAINS) -> list[Finding]:
+    """Scan with the detector as `build` makes it from settings that name only the internal domains."""
+    settings = Settings(domains=DomainSettings(internal=domains))
+    insp = parse_message(raw, ENV, LIMITS)
+    extract_all(insp, LIMITS)
+    return build(settings, object()).detect(insp)
+
+
+def marked(paragraphs: list[str], name: str = "paper.docx", *, author: str = "") -> list[Finding]:
+    """Findings for one DOCX attachment of `paragraphs`, scanned with DOMAINS only."""
+    return scan_unconfigured(fx.message("x", {name: fx.docx_bytes(paragraphs, author=author)}))
+
+
+@pytest.mark.parametrize(
+    ("domain", "stem"),
+    [
+        ("tallowmere.ac.uk", "tallowmere"),
+        ("uni-tallowmere.ac.uk", "tallowmere"),
+        ("students.uni-tallowmere.ac.uk", "tallowmere"),
+        ("lists.tallowmere-med.ac.uk", "tallowmere"),
+        ("med.tallowmere.edu", "tallowmere"),
+        ("st-quenby.ac.uk", "st quenby"),
+        ("Tallowmere.AC.UK.", "tallowmere"),
+        ("ac.uk", ""),  # a registry names nobody
+        ("ox.ac.uk", ""),  # two letters are too few to find in text
+    ],
+)
+def test_domain_stem(domain: str, stem: str) -> None:
+    """A mail domain gives the organisation's name word, without registry, subdomain or 'uni-'."""
+    assert domain_stem(domain) == stem
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "author", "min_score"),
+    [
+        (["Copyright University of Tallowmere 2026", "For internal use only.", *FILLER], "", 0.8),
+        (["TALLOWMERE MEDICAL SCHOOL", "Not for distribution", *FILLER], "", 0.7),
+        (["Practical notes", *FILLER, "© 2025-26 the Tallowmere University, not to be reproduced"], "", 0.8),
+        ([*FILLER, "(c) Tallowmere University"], "", 0.5),  # copyright alone: the weaker marking
+        (["CONFIDENTIAL", "Skills rota", *FILLER], "Tallowmere Medical School, Skills Centre", 0.7),
+        (["Minutes of the Curriculum Committee", "University of Tallowmere", *FILLER], "", 0.7),
+        (["Tutor guide", "STAFF ONLY", "Tallowmere School of Medicine", *FILLER], "", 0.7),
+    ],
+)
+def test_markings_of_the_university_the_domains_name(
+    paragraphs: list[str], author: str, min_score: float
+) -> None:
+    """With only [domains] configured, the university those domains name is recognised in markings."""
+    (f,) = marked(paragraphs, author=author)
+    assert f.type == MARKING and f.score >= min_score
+
+
+def test_evidence_names_the_domain_when_the_name_came_from_it() -> None:
+    """The evidence says whose copyright it is: the organisation of the domain, not the default name."""
+    (f,) = marked(["Copyright Tallowmere University 2026. For internal use only.", *FILLER])
+    assert "(c) organisation of tallowmere.ac.uk" in f.evidence and "Example" not in f.evidence
+
+
+@pytest.mark.parametrize(
+    ("domains", "line"),
+    [
+        (("st-quenby.ac.uk",), "(c) University of St Quenby 2026"),
+        (("st-quenby.ac.uk",), "Copyright St. Quenby University"),
+        (("stquenby.ac.uk",), "© St Quenby Medical School 2025"),  # run-together domain, spaced name
+        (("st-quenby.ac.uk",), "COPYRIGHT THE UNIVERSITY OF ST-QUENBY"),
+    ],
+)
+def test_multi_word_and_hyphenated_names(domains: tuple[str, ...], line: str) -> None:
+    """Spacing, hyphens, dots and case in a multi-word name do not hide it."""
+    raw = fx.message("x", {"notes.docx": fx.docx_bytes(["Notes", "For internal use only.", *FILLER, line])})
+    (f,) = scan_unconfigured(raw, domains)
+    assert f.type == MARKING and f.score >= 0.8
+
+
+def test_configured_organisation_still_counts_beside_the_domains() -> None:
+    """A configured name that the domains do not imply is still the organisation."""
+    settings = Settings(
+        domains=DomainSettings(internal=DOMAINS), documents=DocumentSettings(organisation="Northam Poly")
+    )
+    insp = parse_message(
+        fx.message("x", {"a.docx": fx.docx_bytes(["(c) Northam Poly", *FILLER])}), ENV, LIMITS
+    )
+    extract_all(insp, LIMITS)
+    (f,) = build(settings, object()).detect(insp)
+    assert f.type == MARKING and "(c) Northam Poly" in f.evidence
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        # the bare name word is a town, a council, a football club as often as the university
+        ["Parking permits", "Not for distribution", *FILLER, "(c) Tallowmere Borough Council 2026"],
+        # the hospital trust and the students' union share the name but are other bodies
+        ["Ward rota", "For internal use only", *FILLER, "© Tallowmere University Hospitals NHS Trust"],
+        ["Ball budget", "Not for circulation", *FILLER, "(c) Tallowmere University Students' Union 2026"],
+        ["Revision night", "STAFF ONLY", *FILLER, "(c) Tallowmere University Medical Society"],
+        ["Textbook chapter", *FILLER, "© Tallowmere University Press 2024. Not to be reproduced."],
+        # a name that merely starts with the domain word is another place
+        ["Exam feedback", "For internal use only", *FILLER, "(c) University of Tallowmereton"],
+        # public guidance and journals are not ours, whatever they say about copying
+        ["Sepsis guidance", *FILLER, "© National Institute for Health and Care Excellence 2025."],
+        ["Article reprint", "Not for distribution", *FILLER, "Copyright 2025 BMJ Publishing Group Ltd"],
+        # another university's copyright, with no restriction that keeps it from students
+        ["Open lecture", *FILLER, "Copyright University of Corriston 2026"],
+        ["Conference handout", "Not for distribution", *FILLER, "(c) Corriston University 2025"],
+        # a reference form of another university: CONFIDENTIAL and "staff use only" are not staff-only
+        ["CONFIDENTIAL REFERENCE", "University of Corriston Admissions", "For staff use only: ____", *FILLER],
+        # our own copyright next to an open licence
+        [*FILLER, "(c) University of Tallowmere 2026. Licensed under CC BY 4.0."],
+    ],
+)
+def test_other_bodies_are_not_the_university(paragraphs: list[str]) -> None:
+    """Names that share the domain word, other universities and public bodies are not ours."""
+    assert marked(paragraphs) == []
+
+
+def test_essay_naming_the_university_in_its_properties_is_not_marked() -> None:
+    """A student's essay whose properties (and text) name the university carries no marking."""
+    paragraphs = [*fx.ESSAY, "I thank the University of Tallowmere for the elective bursary."]
+    assert marked(paragraphs, author="Tallowmere University") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Thanks, see you Thursday.\n\nDr K Amadi\nSenior Lecturer, Tallowmere Medical School\n"
+        "University of Tallowmere\nThis email is confidential and for the addressee only.",
+        "fyi\n\n---------- Forwarded message ---------\nFrom: Year 2 Office <y2@tallowmere.ac.uk>\n"
+        "Subject: Room change\n\nThe Friday seminar moves to room 4.\n(c) University of Tallowmere 2026",
+    ],
+)
+def test_signatures_and_forwarded_school_mail_stay_out(body: str) -> None:
+    """A signature or a forwarded school email naming the domain's university is not a document."""
+    assert scan_unconfigured(fx.message(body)) == []
+
+
+# -- a restriction that keeps a document from students, on any university's document -----------
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ["Corriston University Medical School - Year 4 written paper", "EXAMINER COPY", *FILLER],
+        [
+            "Model answers",
+            *FILLER,
+            "Copyright University of Corriston 2025. Not to be shared with candidates.",
+        ],
+        ["Faculty guide", "CONFIDENTIAL – STAFF ONLY", *FILLER, "© 2026 Corriston School of Medicine"],
+        ["Marking scheme – for examiners only", "University of Corriston", *FILLER],
+    ],
+)
+def test_staff_only_document_of_a_university_is_marked(paragraphs: list[str]) -> None:
+    """'Staff only', 'examiner copy'... on a document a university's copyright or heading owns counts."""
+    (f,) = marked(paragraphs)
+    assert f.type == MARKING and 0.5 <= f.score < 0.8 and "a university's document" in f.evidence
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        # "staff only" as words in a sentence, not a label
+        ["Welcome to Corriston University", "Students may not use the staff only car park.", *FILLER],
+        # a hospital's staff-only rota, even when the hospital carries a university's name
+        ["Corriston University Hospitals NHS Trust - Ward 9 rota", "STAFF ONLY", *FILLER],
+        # a student society is not a university, whatever its name
+        ["Corriston University Surgical Society", "Committee: tutors only", *FILLER],
+        # the restriction alone, no university named: whose?
+        ["Rota", "STAFF ONLY", *FILLER],
+        # a university named deep in the text, not as the document's owner
+        ["Shift swap sheet", "STAFF ONLY", *FILLER, "Bring your Corriston University card to the desk."],
+    ],
+)
+def test_staff_only_traps(paragraphs: list[str]) -> None:
+    """Staff-only words in prose, hospitals, societies and unowned rotas are not university documents."""
+    assert marked(paragraphs) == []
+
+
+def test_staff_only_text_of_another_university_in_the_body_is_not_enough() -> None:
+    """In the body only our own copyright with a restriction counts: another university's does not."""
+    body = "Look what I found:\n\nSTAFF ONLY\n" + fx.text(FILLER) + "\nCopyright Corriston University 2026"
+    assert scan_unconfigured(fx.message(body)) == []
