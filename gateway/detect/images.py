@@ -48,6 +48,7 @@ class ImageContext:
     settings: frozenset[str]  # clinical terms (places, procedures, conditions)
     photo_words: bool  # "photo", "pic", "attached", "screenshot"...
     linked: bool  # a clinical subject in the same sentence as a photo word or a patient cue
+    care_setting: bool = False  # a place where patients are (ward, resus, clinic...) is named
 
     @property
     def strong(self) -> bool:
@@ -74,15 +75,19 @@ class ImageDetector:
             raise RuntimeError("ImageDetector.load() was not called")
         out: list[Finding] = []
         seen: set[str] = set()
-        context: ImageContext | None = None
+        message_text = "\n".join(s.text for s in inspection.segments if s.kind in ("body", "header"))
+        contexts: dict[str, ImageContext] = {}
         for art in inspection.artifacts:
             if is_dicom(art):
                 out.append(self._dicom(art))
                 seen.add(art.where)
             elif art.kind == "image" or (art.kind == "other" and _IMAGE_NAME.search(art.filename)):
-                if context is None:
-                    context = self.context(inspection)
-                finding = self._picture(inspection, art, context)
+                # an image inside a document (a photo in a case report) is read with that document's text
+                container = _container_text(inspection, art)
+                key = str(hash(container))
+                if key not in contexts:
+                    contexts[key] = self.context_of(message_text + "\n\n" + container)
+                finding = self._picture(inspection, art, contexts[key], embedded=bool(container))
                 if finding:
                     out.append(finding)
                 seen.add(art.where)
@@ -123,9 +128,13 @@ class ImageDetector:
 
     def context(self, inspection: Inspection) -> ImageContext:
         """Clinical subjects, settings and photo words in the message's own text (body and subject)."""
+        return self.context_of("\n".join(s.text for s in inspection.segments if s.kind in ("body", "header")))
+
+    def context_of(self, text: str) -> ImageContext:
+        """Clinical subjects, settings and photo words in `text`."""
         assert self.lexicon is not None
         lex = self.lexicon
-        text = "\n".join(s.text for s in inspection.segments if s.kind in ("body", "header"))[:200_000]
+        text = text[:200_000]
         subjects = lex.photo_subjects.distinct(text)
         # body parts and people are subjects only next to something clinical
         strong_subjects = {s for s in subjects if s not in _WEAK_SUBJECTS}
@@ -137,14 +146,17 @@ class ImageDetector:
                 continue
             sub = {s for s in lex.photo_subjects.distinct(sentence) if s not in _WEAK_SUBJECTS}
             cue = patient_cue(sentence, lex)
-            if lex.teaching_cues.search(sentence) and not cue:
+            if lex.teaching_cues.search(sentence) and not (cue or _CARE_SETTING.search(sentence)):
                 continue  # "lecture slides on wound healing": a subject of teaching, not of a photograph
             if sub and (lex.photo_words.search(sentence) or cue or _DEICTIC.search(sentence)):
                 linked = True
                 break
-        return ImageContext(frozenset(strong_subjects), frozenset(settings), photo, linked)
+        care = bool(_CARE_SETTING.search(text))
+        return ImageContext(frozenset(strong_subjects), frozenset(settings), photo, linked, care)
 
-    def _picture(self, inspection: Inspection, art: Artifact, ctx: ImageContext) -> Finding | None:
+    def _picture(
+        self, inspection: Inspection, art: Artifact, ctx: ImageContext, *, embedded: bool = False
+    ) -> Finding | None:
         meta = {k.lower(): v for k, v in art.metadata.items()}
         camera = bool(meta.get("make") or meta.get("model") or meta.get("gps"))
         screenshot = (
@@ -159,11 +171,18 @@ class ImageDetector:
         elif ctx.strong:
             if camera or screenshot:
                 score = 0.9
-            elif not _looks_decorative(art, meta):
+            elif not _looks_decorative(art, meta) and (not embedded or ctx.photo_words):
+                # a picture in a document without camera data counts when the text says it is a photograph
+                # (slides and handouts carry published figures)
                 score = 0.7
             reasons = ["clinical subject in the message", "clinical setting"]
-        elif ctx.some and ctx.linked and (camera or screenshot):
+        elif (camera or screenshot) and ctx.subjects and (ctx.linked or ctx.care_setting):
+            # a photo taken of a clinical subject where patients are, even if the text never says "photo"
             score, reasons = 0.6, ["clinical subject in the message"]
+        elif camera and ctx.care_setting and ctx.photo_words and len(ctx.settings) >= 3:
+            # a phone photo taken where patients are, in a message about their care: the guidance says
+            # a camera is not used in a healthcare workplace at all
+            score, reasons = 0.6, ["photo taken in a clinical setting"]
         if score < 0.5:
             return None
         kind = "SCREENSHOT" if screenshot else "CLINICAL_PHOTO"
@@ -222,9 +241,26 @@ _WEAK_SUBJECTS = frozenset(
         "scan",
     }
 )
+#: places where patients are: a photo taken there is of a patient's care, even when shared as a quiz
+_CARE_SETTING = re.compile(
+    r"\b(?:ward|resus|majors|minors|a&e|ed|icu|itu|hdu|clinic|theatre|bay|bed\s*\d+|gp\s+surgery|"
+    r"district\s+nurse|home\s+visit|pacs|on\s+placement|on\s+call)\b",
+    re.IGNORECASE,
+)
 _DEICTIC = re.compile(
     r"\b(?:this is|here's|here is|see the|look at|check out|you can see|pictured)\b", re.IGNORECASE
 )
+
+
+def _container_text(inspection: Inspection, art: Artifact) -> str:
+    """Text of the documents the image sits in ("attachment:case.docx" for ".../case.docx/word/media/x.png")."""
+    return "\n".join(
+        s.text
+        for s in inspection.segments
+        if s.kind == "attachment"
+        and art.where.startswith(s.where + "/")
+        and not s.where.startswith(art.where)
+    )[:100_000]
 
 
 def is_dicom(art: Artifact) -> bool:

@@ -80,6 +80,8 @@ class IndirectRecognizer:
             if view.in_signature(start) or view.table_at(start):
                 continue
             passage = view.text[start:end]
+            if msg.lexicon.fictional_context.search(passage):
+                continue  # a role-play script or a scenario: invented details point at nobody
             d = self._details(passage, msg)
             score = _score(d)
             if score >= 0.5 and d.patient:

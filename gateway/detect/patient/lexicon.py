@@ -139,6 +139,7 @@ class Lexicon:
     staff_roles: WordList
     teaching_cues: WordList
     fictional_cues: WordList
+    fictional_context: WordList
     eponyms: WordList
     eponym_heads: WordList
     historical_figures: WordList

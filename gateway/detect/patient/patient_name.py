@@ -18,13 +18,14 @@ fictional or anonymised patient ("Mr X", "Mrs A", an OSCE script).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from gateway.detect.patient.context import (
     AGE,
     MessageContext,
-    clinical_count,
     historical,
     name_tokens,
     patient_cue,
@@ -35,6 +36,10 @@ from gateway.detect.patient.text import SegmentView
 from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
 
 TYPE = "PATIENT_NAME"
+#: name candidates judged per segment once one is reported (a ward list of hundreds needs no more)
+MAX_JUDGED = 200
+#: name-shaped matches looked at per segment and pattern: bounds the work on text that is all names
+MAX_HITS = 2000
 TITLED = "NAME_TITLED"
 CAPS = "NAME_WARD_LIST"
 BED = "NAME_BY_BED"
@@ -59,6 +64,12 @@ _STAFF_VERB_AFTER = re.compile(
 _STAFF_POSSESSIVE = re.compile(
     r"^['’]s[ \t]+(?:\w+[ \t]+)?(?:clinic|list|firm|team|theatre|registrar|reg|secretary|patients|ward round|"
     r"teaching|lecture|session|talk|seminar|tutorial|office|bleep|group)\b",
+    re.IGNORECASE,
+)
+#: care that happened to someone: a bed, an admission, a ward round, a time
+_REAL_CARE = re.compile(
+    r"\b(?:bed\s*\d+|bay\s*\d+|ward\s*\d+|admitted|clerked|discharged|on\s+the\s+ward|ward\s+round|"
+    r"yesterday|last\s+night|this\s+(?:morning|afternoon|evening)|today|tonight|died|passed\s+away)\b",
     re.IGNORECASE,
 )
 #: field labels of a clerking or a referral: a "Name:" among them is a patient's
@@ -183,12 +194,12 @@ class PatientNameRecognizer:
     def learn_staff(self, scan: SegmentScan, msg: MessageContext) -> None:
         """Remember who the message names as staff, so their name is staff everywhere in it."""
         text = scan.view.text
-        for m in self._staff_titled.finditer(text):
+        for m in islice(self._staff_titled.finditer(text), MAX_HITS):
             msg.learn_staff(self._tokens(m.group(1)))
-        for m in self._patient_titled.finditer(text):
+        for m in islice(self._patient_titled.finditer(text), MAX_HITS):
             if self._role_attached(text, m.start(), m.end()):
                 msg.learn_staff(self._tokens(self._patient_title_prefix.sub("", m.group())))
-        for m in _CAP_PAIR.finditer(text):
+        for m in islice(_CAP_PAIR.finditer(text), MAX_HITS):
             if self._role_attached(text, m.start(), m.end()) and not self._all_common(
                 self._tokens(m.group())
             ):
@@ -234,17 +245,23 @@ class PatientNameRecognizer:
         if view.segment.kind in ("name", "metadata") or not msg.clinical:
             return []
         text = view.text
-        titled = [(h.start, h.end) for h in scan.hits_of(TITLED, CAPS, LABELLED)]
+        titled = sorted((h.start, h.end) for h in scan.hits_of(TITLED, CAPS, LABELLED))
+        titled_starts = [t[0] for t in titled]
+
+        def inside_titled(pos: int) -> bool:
+            i = bisect.bisect_right(titled_starts, pos) - 1
+            return i >= 0 and titled[i][0] <= pos < titled[i][1]
+
         starts: set[int] = set()
         for m in _CAP_PAIR.finditer(text):
-            if any(ts <= m.start() < te for ts, te in titled) or self._all_common(self._tokens(m.group())):
+            if inside_titled(m.start()) or self._all_common(self._tokens(m.group())):
                 continue
             if self._staff_title_before.search(text[max(0, m.start() - 20) : m.start()]):
                 continue
             starts.add(view.sentence_index(m.start()))
-        for h in scan.hits_of(BED):
+        for h in scan.hits_of(BED)[:MAX_HITS]:
             for n in _names_by_bed(text, h.start, h.end):
-                if not any(ts <= n[0] < te for ts, te in titled):
+                if not inside_titled(n[0]):
                     starts.add(view.sentence_index(n[0]))
         out = []
         for i in sorted(starts):
@@ -262,7 +279,7 @@ class PatientNameRecognizer:
         if view.segment.kind == "name":
             return []
         cands: list[NameCandidate] = []
-        for h in scan.hits_of(TITLED):
+        for h in scan.hits_of(TITLED)[:MAX_HITS]:
             span = view.text[h.start : h.end]
             rest = self._patient_title_prefix.sub("", span)
             tokens = self._trim(rest)
@@ -273,7 +290,7 @@ class PatientNameRecognizer:
             if len(tokens) == 1 and _FICTIONAL_INITIAL.match(tokens[0].upper()):
                 continue  # "Mr X", "Mrs A": an anonymised or invented patient
             cands.append(NameCandidate(kind, h.start, end, tuple(tokens)))
-        for h in scan.hits_of(CAPS):
+        for h in scan.hits_of(CAPS)[:MAX_HITS]:
             tokens = self._tokens(view.text[h.start : h.end])
             if len(tokens) < 2:
                 continue
@@ -288,7 +305,7 @@ class PatientNameRecognizer:
             ):
                 continue  # "Initials NHS", "Our CBL", "Ward AMU": an acronym, or a table's header row
             cands.append(NameCandidate("caps", h.start, h.end, tuple(tokens)))
-        for h in scan.hits_of(LABELLED):
+        for h in scan.hits_of(LABELLED)[:MAX_HITS]:
             label = _LABEL_PREFIX.match(view.text, h.start)
             start = label.end() if label else h.start
             span = view.text[start : h.end]
@@ -299,18 +316,24 @@ class PatientNameRecognizer:
             ):
                 kind = "name_label" if h.pattern == "name_label" else "labelled"
                 cands.append(NameCandidate(kind, start, h.end, tuple(tokens)))
-        for h in scan.hits_of(BED):
+        for h in scan.hits_of(BED)[:MAX_HITS]:
             for start, end in _names_by_bed(view.text, h.start, h.end):
                 cands.append(NameCandidate("bed", start, end, tuple(self._tokens(view.text[start:end]))))
         for s, e in view.persons:
+            if "\n" in view.text[s:e]:
+                continue  # a name never runs over a line break; the model joined two lines
             tokens = self._trim(view.text[s:e])
             if len(tokens) >= 2 and self._plausible(tokens):
                 cands.append(NameCandidate("ner", s, e, tuple(tokens)))
         out: list[Candidate] = []
-        for c in _dedupe(cands):
+        reported = False
+        for judged, c in enumerate(_dedupe(cands)):
+            if (judged >= MAX_JUDGED and reported) or judged >= 3 * MAX_JUDGED:
+                break  # enough: the segment already names a patient, or it is a list of names, not prose
             score, reasons = self._judge(scan, msg, c)
             if score > 0:
                 out.append(Candidate(TYPE, c.start, c.end, clamp(score), reasons))
+                reported = reported or out[-1].reported
         return out
 
     def _judge(
@@ -337,7 +360,7 @@ class PatientNameRecognizer:
         ):
             return 0.0, ()
         sentence = text[slice(*view.sentence_at(c.start))]
-        if self.lex.fictional_cues.search(sentence) and not scan.found_near(c.start, c.end, 150):
+        if self._fictional(scan, c, sentence):
             return 0.0, ()
         if c.kind == "name_label" and not (
             self._identifiers_near(scan, c.start, c.end)
@@ -392,7 +415,7 @@ class PatientNameRecognizer:
         if clinical_table:
             score += 0.45
             reasons.append("clinical table")
-        clinical = min(clinical_count(own_sentence, self.lex), 2)
+        clinical = len(self.lex.clinical_terms.distinct(own_sentence, at_most=2))
         if (
             c.kind in ("titled_full", "titled_surname")
             and clinical
@@ -407,17 +430,41 @@ class PatientNameRecognizer:
             score += 0.05
         return score, tuple(reasons)
 
+    def _fictional(self, scan: SegmentScan, c: NameCandidate, sentence: str) -> bool:
+        """An invented patient: a role-play cue in the sentence, in the passage or its heading, or in
+        the title of the document; unless a real identifier sits next to the name."""
+        if scan.found_near(c.start, c.end, 300):
+            return False
+        if self.lex.fictional_cues.search(sentence):
+            return True
+        if _REAL_CARE.search(sentence):
+            return (
+                False  # "Mrs Lee in bed 3 was admitted last night": care that happened, whatever the heading
+            )
+        view = scan.view
+        text = view.text
+        para_start = max(text.rfind("\n\n", 0, c.start), 0)
+        heading_start = max(text.rfind("\n\n", 0, max(para_start - 1, 0)), 0)
+        para_end = text.find("\n\n", c.end)
+        passage = text[max(heading_start, c.start - 1500) : para_end if para_end >= 0 else c.end + 600]
+        if self.lex.fictional_context.search(passage):
+            return True
+        if view.segment.kind == "attachment":
+            title = view.segment.where.rsplit("/", 1)[-1] + " " + text[:400]
+            return self.lex.fictional_context.search(title)
+        return False
+
     def _identifiers_near(self, scan: SegmentScan, start: int, end: int) -> bool:
-        """An identifier (found already, or a labelled date of birth / hospital number hit) on the same line or close."""
-        from gateway.detect.patient import date_of_birth, hospital_number
+        """An identifier (found already, or a labelled date of birth) on the same line or close by."""
+        from gateway.detect.patient import date_of_birth
 
         view = scan.view
         ls, le = view.line_at(start)
-        lo, hi = min(ls, start - 120), max(le, end + 120)
-        if any(c.start < hi and c.end > lo for c in scan.found if c.reported and c.type != TYPE):
+        lo = max(min(ls, start - 120), start - 400)
+        hi = min(max(le, end + 120), end + 400)
+        if any(c.type != TYPE for c in scan.found_near(lo, hi, 0)):
             return True
-        wanted = (date_of_birth.DOB_ENTITY, hospital_number.KEYED_ENTITY, hospital_number.TRUST_ENTITY)
-        return any(h.start < hi and h.end > lo for h in scan.hits_of(*wanted))
+        return any(h.start < hi and h.end > lo for h in scan.hits_of(date_of_birth.DOB_ENTITY))
 
     def _eponym(self, text: str, end: int, tokens: list[str]) -> bool:
         """ "Parkinson's", "Bell's palsy", "Hodgkin lymphoma", "Guillain-Barré syndrome"."""
@@ -518,8 +565,19 @@ def _dedupe(cands: list[NameCandidate]) -> list[NameCandidate]:
         "ner": 6,
     }
     out: list[NameCandidate] = []
-    for c in sorted(cands, key=lambda c: (rank[c.kind], c.start)):
-        if any(c.start < o.end and o.start < c.end for o in out):
+    cluster: list[NameCandidate] = []
+    reach = -1
+    # overlapping candidates form clusters; within one, the best-ranked that do not overlap are kept
+    for c in [*sorted(cands, key=lambda c: c.start), None]:
+        if c is not None and c.start < reach:
+            cluster.append(c)
+            reach = max(reach, c.end)
             continue
-        out.append(c)
-    return sorted(out, key=lambda c: c.start)
+        kept: list[NameCandidate] = []
+        for k in sorted(cluster, key=lambda k: (rank[k.kind], k.start)):
+            if not any(k.start < o.end and o.start < k.end for o in kept):
+                kept.append(k)
+        out.extend(sorted(kept, key=lambda k: k.start))
+        if c is not None:
+            cluster, reach = [c], c.end
+    return out

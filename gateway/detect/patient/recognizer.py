@@ -10,6 +10,7 @@ findings.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -20,6 +21,9 @@ from gateway.detect.presidio_engine import Hit, RecognizerSpec
 
 #: a candidate scoring below this is not reported at all
 REPORT_AT = 0.5
+#: the longest span a candidate covers (an address with its postcode, an indirect passage is longer but
+#: is never looked up as evidence)
+MAX_SPAN = 2000
 
 
 @dataclass(frozen=True)
@@ -44,24 +48,42 @@ class SegmentScan:
     view: SegmentView
     hits: list[Hit]
     found: list[Candidate] = field(default_factory=list)
+    _index: tuple[int, list[int], list[Candidate]] = (-1, [], [])
+    _by_entity: dict[str, list[Hit]] | None = None
 
     def hits_of(self, *entities: str) -> list[Hit]:
-        return [h for h in self.hits if h.entity in entities]
+        if self._by_entity is None:
+            self._by_entity = {}
+            for h in self.hits:
+                self._by_entity.setdefault(h.entity, []).append(h)
+        if len(entities) == 1:
+            return self._by_entity.get(entities[0], [])
+        return sorted((h for e in entities for h in self._by_entity.get(e, [])), key=lambda h: h.start)
 
     def found_near(
         self, start: int, end: int, chars: int, types: Iterable[str] | None = None
     ) -> list[Candidate]:
         """Reported candidates within `chars` of [start, end)."""
         wanted = set(types) if types is not None else None
+        starts, reported = self._reported_index()
+        # candidates are short: any that reaches [start - chars, ...) starts at most MAX_SPAN before it
+        lo = bisect.bisect_left(starts, start - chars - MAX_SPAN)
+        hi = bisect.bisect_right(starts, end + chars)
         return [
             c
-            for c in self.found
-            if c.reported
-            and (wanted is None or c.type in wanted)
+            for c in reported[lo:hi]
+            if (wanted is None or c.type in wanted)
             and c.end >= start - chars
             and c.start <= end + chars
             and not (c.start == start and c.end == end)
         ]
+
+    def _reported_index(self) -> tuple[list[int], list[Candidate]]:
+        """Reported candidates sorted by start (rebuilt when recognizers have added some)."""
+        if self._index[0] != len(self.found):
+            reported = sorted((c for c in self.found if c.reported), key=lambda c: c.start)
+            self._index = (len(self.found), [c.start for c in reported], reported)
+        return self._index[1], self._index[2]
 
 
 class Recognizer(Protocol):

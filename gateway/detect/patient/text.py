@@ -44,6 +44,8 @@ _ABBREVIATIONS = frozenset(
         "hosp",
     ]
 )
+#: how far a "sentence" reaches either side of a position (text without punctuation is one long sentence)
+SENTENCE_REACH = 400
 _WORDS = re.compile(r"[A-Za-z][\w'’-]*")
 _LINE = re.compile(r"[^\n]*")
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
@@ -51,7 +53,8 @@ _ATTRIBUTION = re.compile(
     r"^[ \t>]*(?:On\b.{3,200}\bwrote:?\s*$|(?:From|Sent|To|Cc|Subject|Date):\s|-{2,}\s*(?:Original|Forwarded))",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s)")
+# starts only at the first mark of a run, so a long run of dots is read once, not once per dot
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"')\]]*(?=\s)")
 _BLANK_LINE = re.compile(r"\n[ \t>]*\n")
 _BULLET_LINE = re.compile(r"\n(?=[ \t>]*(?:[-*•·▪]|\d{1,2}[.)])\s)")
 _TABLE_RULE = re.compile(r"^[\s|:+-]*$")
@@ -65,14 +68,25 @@ class Table:
     rows: list[list[tuple[int, int]]]  # cell spans of the data rows, in segment offsets
     start: int
     end: int
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     def column_at(self, pos: int) -> int | None:
-        for row in self.rows:
-            if row and row[0][0] <= pos <= row[-1][1]:
-                for i, (s, e) in enumerate(row):
-                    if s <= pos < max(e, s + 1):
-                        return i
+        starts = self._row_starts()
+        r = bisect.bisect_right(starts, pos) - 1
+        if r < 0:
+            return None
+        row = self.rows[r]
+        if not row or pos > row[-1][1]:
+            return None
+        for i, (s, e) in enumerate(row):
+            if s <= pos < max(e, s + 1):
+                return i
         return None
+
+    def _row_starts(self) -> list[int]:
+        if len(self._starts) != len(self.rows):
+            self._starts = [row[0][0] if row else -1 for row in self.rows]
+        return self._starts
 
     def label_at(self, pos: int) -> str:
         """The header label of the column `pos` is in ("" when unknown)."""
@@ -124,7 +138,9 @@ class SegmentView:
         return max(bisect.bisect_right(self._sentence_starts, pos) - 1, 0)
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
-        return self.sentences[self.sentence_index(pos)] if self.sentences else (0, len(self.text))
+        """The sentence at `pos`, at most SENTENCE_REACH characters either side of it."""
+        s, e = self.sentences[self.sentence_index(pos)] if self.sentences else (0, len(self.text))
+        return max(s, pos - SENTENCE_REACH), min(e, pos + SENTENCE_REACH)
 
     def sentence_text(self, pos: int) -> str:
         s, e = self.sentence_at(pos)
@@ -137,7 +153,7 @@ class SegmentView:
         i = self.sentence_index(pos)
         lo = self.sentences[max(i - n, 0)][0]
         hi = self.sentences[min(i + n, len(self.sentences) - 1)][1]
-        return lo, hi
+        return max(lo, pos - 2 * SENTENCE_REACH), min(hi, pos + 2 * SENTENCE_REACH)
 
     def line_at(self, pos: int) -> tuple[int, int]:
         i = max(bisect.bisect_right(self._line_starts, pos) - 1, 0)
@@ -180,10 +196,13 @@ def _sentences(text: str, tables: list[Table]) -> list[tuple[int, int]]:
     for m in _SENTENCE_END.finditer(text):
         word = re.search(r"([\w.]+)\.*$", text[max(0, m.start() - 12) : m.start() + 1])
         token = word.group(1).lower().rstrip(".") if word else ""
-        if m.group().startswith(".") and (
-            token in _ABBREVIATIONS or (len(token) <= 1 and token.isalpha()) or "." in token
+        line_end = text.startswith("\n", m.end()) or text.startswith("\r\n", m.end())
+        if (
+            m.group().startswith(".")
+            and not line_end
+            and (token in _ABBREVIATIONS or (len(token) <= 1 and token.isalpha()) or "." in token)
         ):
-            continue  # "d.o.b. 1 May", "G.H.E. was", "Mr. Smith"
+            continue  # "d.o.b. 1 May", "G.H.E. was", "Mr. Smith"; a full stop at a line's end always ends
         cuts.add(m.end())
     for pattern in (_BLANK_LINE, _BULLET_LINE):
         for m in pattern.finditer(text):
@@ -272,11 +291,12 @@ def _greetings_and_signatures(
     greetings: list[tuple[int, int]] = []
     signatures: list[tuple[int, int]] = []
     cuts = sorted({0, *(e for _, e in view.attributions), len(text)})
+    attribution_starts = {s for s, _ in view.attributions}
+    starts = view._line_starts
     for top, bottom in itertools.pairwise(cuts):
+        lines = view.lines[bisect.bisect_left(starts, top) : bisect.bisect_left(starts, bottom)]
         content = [
-            (s, e)
-            for s, e in view.lines
-            if top <= s < bottom and not view.in_attribution(s) and _QUOTE_MARK.sub("", text[s:e]).strip()
+            (s, e) for s, e in lines if s not in attribution_starts and _QUOTE_MARK.sub("", text[s:e]).strip()
         ]
         if not content:
             continue

@@ -82,6 +82,36 @@ def test_clinical_photo(detector: ImageDetector, body: str) -> None:
     assert f.type == "CLINICAL_PHOTO" and f.score >= 0.5
 
 
+def test_photo_taken_in_a_clinical_setting(detector: ImageDetector) -> None:
+    """A phone photo from resus in a message about a patient's care is held even without a named subject."""
+    body = "Snapped this in resus last night - guess the diagnosis! Chest pain, troponin through the roof."
+    (f,) = detector.detect(pf.inspection(body, artifacts=[photo()]))
+    assert f.score >= 0.5
+
+
+def test_photo_embedded_in_a_document(detector: ImageDetector) -> None:
+    """A camera photo inside a case report is judged by the report's text."""
+    art = photo("report.docx/word/media/image1.jpg")
+    seg = Segment(
+        "Case report. Figure 1: photograph of the lesion taken in clinic, a patient with melanoma.",
+        "attachment:report.docx",
+        kind="attachment",
+    )
+    (f,) = detector.detect(pf.inspection("draft attached", artifacts=[art], segments=[seg]))
+    assert f.type == "CLINICAL_PHOTO"
+
+
+def test_figure_in_slides_without_camera_data(detector: ImageDetector) -> None:
+    """A picture in lecture slides, with no camera data and no word saying it is a photograph, is not held."""
+    art = photo("slides.pptx/ppt/media/image3.png", camera=False, width=900, height=700)
+    seg = Segment(
+        "Lecture 4: rashes. A patient presents with this rash on the trunk; what is the diagnosis?",
+        "attachment:slides.pptx",
+        kind="attachment",
+    )
+    assert not detector.detect(pf.inspection("slides from today", artifacts=[art], segments=[seg]))
+
+
 def test_screenshot(detector: ImageDetector) -> None:
     """A screenshot in a message about a patient's results is a patient image."""
     art = Artifact(

@@ -31,6 +31,7 @@ def test_found(detector, body: str) -> None:
         "Do not write ward and bed numbers, initials or dates in the logbook.",
         "A 72-year-old woman with COPD was drowsy on the respiratory ward after high-flow oxygen.",
         "The crash on the bypass was all over the local news, the bus was late because of it.",
+        "Role-play: a famous footballer, 24, came into A&E on Saturday after a tackle; you are the FY1.",
         "The famous surgeon Joseph Lister is the subject of Tuesday's lecture on sepsis in the lecture theatre.",
     ],
 )

@@ -106,6 +106,40 @@ def test_traps(detector, body: str) -> None:
     assert not pf.found(detector, pf.inspection(body), "PATIENT_NAME")
 
 
+def test_role_play_scripts(detector) -> None:
+    """Names under a role-play or OSCE heading are invented patients; a real admission nearby is not."""
+    scripts = (
+        "Practice scripts for Sunday\n\nStation 2 (8 minutes)\nMrs Gloria Hatch, 58, has had a cough for three "
+        "weeks and has lost weight.\n\nStation 3\nMr Terence Oakes, 71, presents with ankle swelling."
+    )
+    assert not pf.found(detector, pf.inspection(scripts))
+    real = (
+        "Can't wait for the OSCEs to be over!\n\nAnyway, Mrs Hester Quayle in bed 3 was admitted last night."
+    )
+    assert pf.found(detector, pf.inspection(real), "PATIENT_NAME")
+
+
+def test_osce_document(detector) -> None:
+    """A practice-case document is read as invented, from its title."""
+    seg = Segment(
+        "OSCE practice case - history station\nPatient: Mr Walter Brindle, 64\nPresenting complaint: chest pain",
+        "attachment:OSCE practice.docx",
+        kind="attachment",
+    )
+    assert not pf.found(detector, pf.inspection("here you go", segments=[seg]))
+
+
+def test_writers_cv(detector) -> None:
+    """The writer's own CV (their name at the top, placements and grades) names no patient."""
+    cv = (
+        "Robin Ashcombe - Curriculum Vitae\nDate of birth: 12 April 2003. Address: 41 Elm Avenue, Northam NM3 9GX.\n"
+        "A levels: Biology A*, Chemistry A*, Maths A.\nClinical placements: Northam General Hospital "
+        "(cardiology), Fenwick Community Hospital (care of the elderly)."
+    )
+    seg = Segment(cv, "attachment:CV.docx", kind="attachment")
+    assert not pf.found(detector, pf.inspection("CV attached", segments=[seg]))
+
+
 def test_greeting_and_signoff(detector) -> None:
     """Names in the greeting and the signature are not patients, even in a clinical message."""
     body = (
