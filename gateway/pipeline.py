@@ -20,9 +20,11 @@ with "spawn": no locks or threads inherited from the event loop process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
@@ -241,10 +243,24 @@ def _worker_main(conn: Connection, settings: Settings, factory: InspectorFactory
             return  # start afresh: the heap may be in a bad way
 
 
+class _Expired(Exception):
+    """The inspection deadline passed (the worker has been killed)."""
+
+
+def iter_queue(queue: asyncio.Queue[_Worker]) -> list[_Worker]:
+    """Empty the queue, returning what was in it."""
+    out = []
+    while not queue.empty():
+        out.append(queue.get_nowait())
+    return out
+
+
 class _Worker:
     """The parent's handle on one worker process."""
 
     def __init__(self, settings: Settings, factory: InspectorFactory, memory_mb: int) -> None:
+        self.job: asyncio.Future[tuple[str, Any]] | None = None  # the message it is working on
+        self.loop: asyncio.AbstractEventLoop | None = None  # the event loop watching its pipe
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
@@ -269,9 +285,14 @@ class _Worker:
             self.kill()
             raise DetectionError(f"an inspection worker failed to load: {detail}")
 
-    def call(self, envelope: Envelope, raw: bytes) -> tuple[str, Any]:
-        """Blocking: one message in, one result out. Raises EOFError/OSError if the worker dies."""
-        self.conn.send((envelope, raw))
+    def send(self, payload: bytes) -> None:
+        """Hand the worker one pickled (envelope, raw); it is waiting in recv, so this returns promptly."""
+        self.conn.send_bytes(payload)
+
+    def fileno(self) -> int:
+        return self.conn.fileno()
+
+    def receive(self) -> tuple[str, Any]:
         result: tuple[str, Any] = self.conn.recv()
         return result
 
@@ -303,6 +324,7 @@ class WorkerPool:
 
     LOAD_TIMEOUT = 300.0  # loading models on a slow, busy machine
     RESPAWN_DELAY = 5.0
+    INLINE_SEND = 256 * 1024  # larger messages are written to the worker from a thread
 
     def __init__(self, settings: Settings, size: int, factory: InspectorFactory) -> None:
         self.settings, self.size, self.factory = settings, size, factory
@@ -310,6 +332,7 @@ class WorkerPool:
         self.workers: list[_Worker] = []  # every live worker, busy or idle
         self._ready: list[_Worker] = []  # started before the event loop took over
         self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle_loop: asyncio.AbstractEventLoop | None = None
         self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="gateway-inspect")
         self._closed = False
         self._lock = threading.Lock()
@@ -332,38 +355,107 @@ class WorkerPool:
         return _Worker(self.settings, self.factory, self.memory_mb)
 
     def _queue(self) -> asyncio.Queue[_Worker]:
-        if self._idle is None:
-            self._idle = asyncio.Queue()
+        """The idle workers, as a queue of the running event loop (a pool can outlive a loop: tests)."""
+        loop = asyncio.get_running_loop()
+        if self._idle is None or self._idle_loop is not loop:
+            waiting = iter_queue(self._idle) if self._idle is not None else []
+            self._idle, self._idle_loop = asyncio.Queue(), loop
+            for w in waiting:
+                self._idle.put_nowait(w)
         with self._lock:
             ready, self._ready = self._ready, []
         for w in ready:
+            self._watch(w, loop)
             self._idle.put_nowait(w)
         return self._idle
+
+    def _watch(self, worker: _Worker, loop: asyncio.AbstractEventLoop) -> None:
+        """Have the event loop watch the worker's pipe: for answers, and for its death even while idle."""
+        if worker.loop is not loop:
+            loop.add_reader(worker.fileno(), self._answer, worker)
+            worker.loop = loop
 
     async def run(self, envelope: Envelope, raw: bytes, deadline: float) -> Outcome:
         loop = asyncio.get_running_loop()
         end = loop.time() + deadline
-        idle = self._queue()
-        try:
-            async with asyncio.timeout(deadline):
-                worker = await idle.get()
-        except TimeoutError:
-            raise PipelineTimeout(f"no inspection worker free within {deadline:.0f}s") from None
-        job = loop.run_in_executor(self._threads, worker.call, envelope, raw)
+        worker = await self._idle_worker(deadline)
+        job: asyncio.Future[tuple[str, Any]] = loop.create_future()
         job.add_done_callback(lambda f: self._finished(worker, f))
+        worker.job = job
+        expiry = loop.call_at(end, self._expire, worker, job)
         try:
-            status, value = await asyncio.wait_for(asyncio.shield(job), timeout=max(end - loop.time(), 0.001))
-        except TimeoutError:
-            log.warning("inspection past its deadline: worker killed", extra={"pid": worker.pid})
-            worker.kill()  # the blocked call sees EOF; _finished replaces the worker
+            await self._send(loop, worker, job, pickle.dumps((envelope, raw), pickle.HIGHEST_PROTOCOL))
+            # shielded: a client that hangs up must not cost the worker (it finishes and returns to the pool)
+            status, value = await asyncio.shield(job)
+        except _Expired:
             raise PipelineTimeout(f"inspection took longer than {deadline:.0f}s") from None
         except (EOFError, OSError) as exc:
             raise DetectionError("an inspection worker died") from exc
+        finally:
+            expiry.cancel()
         if status == "ok":
             return value  # type: ignore[no-any-return]
         if status == "memory":
             raise DetectionError("inspection ran out of memory (pipeline.max_worker_memory_mb)")
         raise DetectionError(f"inspection failed: {value}")
+
+    async def _idle_worker(self, deadline: float) -> _Worker:
+        idle = self._queue()
+        if not idle.empty():
+            return idle.get_nowait()
+        try:
+            async with asyncio.timeout(deadline):
+                return await idle.get()
+        except TimeoutError:
+            raise PipelineTimeout(f"no inspection worker free within {deadline:.0f}s") from None
+
+    async def _send(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        worker: _Worker,
+        job: asyncio.Future[tuple[str, Any]],
+        payload: bytes,
+    ) -> None:
+        """Hand the message over; the answer arrives through the worker's reader on the event loop."""
+        self._watch(worker, loop)
+        try:
+            if len(payload) <= self.INLINE_SEND:
+                worker.send(payload)  # the worker waits in recv: this returns at once
+            else:  # a big message would hold the event loop while the worker reads it
+                await loop.run_in_executor(self._threads, worker.send, payload)
+        except (OSError, ValueError) as exc:
+            if not job.done():
+                job.set_exception(EOFError(str(exc)))
+
+    def _answer(self, worker: _Worker) -> None:
+        """The worker's pipe is readable: its answer, or EOF when it died (even while idle)."""
+        job, worker.job = worker.job, None
+        try:
+            result = worker.receive()
+        except (EOFError, OSError) as exc:
+            self._unlisten(worker)
+            if job is not None and not job.done():
+                job.set_exception(EOFError(str(exc)))
+            elif job is None:
+                self._retire(worker)  # died while idle
+            return
+        if job is not None and not job.done():
+            job.set_result(result)
+
+    def _expire(self, worker: _Worker, job: asyncio.Future[tuple[str, Any]]) -> None:
+        """Past the deadline: kill the process (the only way to stop a stuck parser); _finished replaces it."""
+        if job.done():
+            return
+        log.warning("inspection past its deadline: worker killed", extra={"pid": worker.pid})
+        self._unlisten(worker)
+        worker.kill()
+        job.set_exception(_Expired())
+
+    def _unlisten(self, worker: _Worker) -> None:
+        loop, worker.loop = worker.loop, None
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(OSError, ValueError, RuntimeError):
+                loop.remove_reader(worker.fileno())
 
     def _finished(self, worker: _Worker, job: asyncio.Future[tuple[str, Any]]) -> None:
         """Back to the idle queue, or replaced when it died, was killed or ran out of memory."""
@@ -372,10 +464,20 @@ class WorkerPool:
             assert self._idle is not None
             self._idle.put_nowait(worker)
             return
+        self._retire(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill, forget and replace a worker."""
+        self._unlisten(worker)
         worker.kill()
         with self._lock:
-            if worker in self.workers:
-                self.workers.remove(worker)
+            if worker not in self.workers:
+                return
+            self.workers.remove(worker)
+        if self._idle is not None:  # it may be waiting in the idle queue (died while idle)
+            others = [w for w in iter_queue(self._idle) if w is not worker]
+            for w in others:
+                self._idle.put_nowait(w)
         if not self._closed:
             self._replace()
 
@@ -402,14 +504,15 @@ class WorkerPool:
         worker = fut.result()
         with self._lock:
             self.workers.append(worker)
-        assert self._idle is not None
-        self._idle.put_nowait(worker)
+        self._watch(worker, asyncio.get_running_loop())
+        self._queue().put_nowait(worker)
 
     def close(self) -> None:
         self._closed = True
         with self._lock:
             workers, self.workers = list(self.workers), []
         for w in workers:
+            self._unlisten(w)
             w.stop()
         self._threads.shutdown(wait=False, cancel_futures=True)
 

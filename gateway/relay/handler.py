@@ -60,6 +60,7 @@ from gateway.relay.reply import (
     Reply,
     policy_reject,
 )
+from gateway.relay.smtp import hook_names
 
 log = logging.getLogger(__name__)
 message_log = logging.getLogger("gateway.relay.message")
@@ -105,6 +106,9 @@ class RelayHandler:
         self.notifier = notifier
         self.check_address = check_address.strip().strip("<>").lower() if notifier is not None else ""
         self._notices: set[asyncio.Task[Any]] = set()  # notifications being committed in the background
+
+    def __dir__(self) -> list[str]:
+        return hook_names(type(self), ("handle_",))  # what aiosmtpd looks for (see hook_names)
 
     # --- session ---------------------------------------------------------------------------------
 
@@ -193,7 +197,7 @@ class RelayHandler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         started = time.perf_counter()
-        raw = normalise_line_endings(envelope.original_content)
+        raw = _normalised(envelope.original_content)
         xf: dict[str, str] = session.xforward
         record = MessageRecord(
             id=new_message_id(),
@@ -363,6 +367,14 @@ def _outcome_label(verdict: str, reply: Reply) -> str:
     if reply.ok or (verdict == "reject" and reply.permanent):
         return verdict
     return "tempfail" if reply.temporary else "refused"
+
+
+def _normalised(content: bytes) -> bytes:
+    """Bare CR/LF normalised as Postfix does; three counts spare the copies when there is none (the usual case)."""
+    crlf = content.count(b"\r\n")
+    if content.count(b"\r") == crlf == content.count(b"\n"):
+        return content
+    return normalise_line_endings(content)
 
 
 def _ms(since: float) -> float:

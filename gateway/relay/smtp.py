@@ -11,7 +11,9 @@ What differs from aiosmtpd's defaults, and why (reliability.md R2, R5, R7, R8):
   before aiosmtpd answers 555 to them, and handed to the handler;
 - XFORWARD is understood, so the log can name the real client and queue id;
 - lines may be longer than RFC 5321's 1,000 octets: Postfix forwards long
-  lines whole, and refusing them would bounce legitimate mail.
+  lines whole, and refusing them would bounce legitimate mail;
+- DATA is read in large pieces (gateway.relay.data) with aiosmtpd's rules,
+  not a line at a time: the same bytes for a fraction of the CPU.
 
 Bytes are never decoded here: the handler gets `original_content`.
 """
@@ -26,6 +28,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from gateway.relay.data import read_data
 from gateway.relay.logline import error_trace
 from gateway.relay.params import MAIL_EXTRA, RCPT_EXTRA, ParamError, parse_xforward, take_params
 from gateway.relay.reply import CLIENT_NOT_ALLOWED, INTERNAL_ERROR, SHUTTING_DOWN, TOO_MANY_SESSIONS, Reply
@@ -124,6 +127,9 @@ class GatewaySMTP(SMTP):
         self.busy = False  # inside a mail transaction: shutdown waits for it
         self.pending: list[str] = []  # DSN parameters taken out of the current MAIL/RCPT
 
+    def __dir__(self) -> list[str]:
+        return hook_names(type(self), ("smtp_", "auth_"))
+
     def _create_session(self) -> Session:
         return RelaySession(self.loop)
 
@@ -195,6 +201,28 @@ class GatewaySMTP(SMTP):
         arg, self.pending = self._take_params(arg, "TO:", RCPT_EXTRA)
         await super().smtp_RCPT(arg)
 
+    async def smtp_DATA(self, arg: str | None) -> None:
+        """aiosmtpd's DATA with the message read in large pieces (gateway.relay.data), same rules."""
+        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
+            return
+        assert self.envelope is not None
+        if not self.envelope.rcpt_tos:
+            await self.push("503 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        data = await read_data(self._reader, self.data_size_limit)
+        if data.too_big:
+            self._set_post_data_state()
+            await self.push("552 5.3.4 Error: message too big")
+            return
+        self.envelope.content = self.envelope.original_content = data.content
+        status = await self._call_handler_hook("DATA")
+        self._set_post_data_state()
+        await self.push(status)
+
     async def smtp_XFORWARD(self, arg: str | None) -> None:
         assert self.session is not None and self.envelope is not None
         if not self.session.extended_smtp:
@@ -230,6 +258,22 @@ class GatewaySMTP(SMTP):
             return arg, []
         addr_text = rest[: len(rest) - len(params)].rstrip()
         return f"{keyword}{addr_text}" + "".join(f" {k}" for k in kept), taken
+
+
+_HOOK_NAMES: dict[tuple[type, tuple[str, ...]], list[str]] = {}
+
+
+def hook_names(cls: type, prefixes: tuple[str, ...]) -> list[str]:
+    """The attribute names of `cls` that start with `prefixes`, for a short __dir__.
+
+    aiosmtpd finds its command methods, AUTH mechanisms and handler hooks with
+    dir()/inspect.getmembers() on every new connection; listing only those names
+    makes a session about 0.25 ms cheaper to start.
+    """
+    key = (cls, prefixes)
+    if key not in _HOOK_NAMES:
+        _HOOK_NAMES[key] = sorted(n for n in dir(cls) if n.startswith(prefixes))
+    return _HOOK_NAMES[key]
 
 
 def _peer_ip(session: Session | None) -> str:

@@ -108,6 +108,22 @@ def test_crashed_worker_is_an_error_and_is_replaced(pipeline: Pipeline) -> None:
     asyncio.run(run())
 
 
+def test_worker_dying_while_idle_is_replaced(pipeline: Pipeline) -> None:
+    """A worker killed from outside while it waits for work is noticed and replaced; messages keep flowing."""
+    import signal
+
+    async def run() -> None:
+        assert (await pipeline.process(ENV, CLEAN)).verdict is Verdict.PASS  # both pipes now watched
+        assert (await pipeline.process(ENV, CLEAN)).verdict is Verdict.PASS
+        before = pids(pipeline)
+        os.kill(min(before), signal.SIGKILL)
+        await replaced(pipeline, before)
+        results = await asyncio.gather(*(pipeline.process(ENV, CLEAN) for _ in range(4)))
+        assert all(r.verdict is Verdict.PASS for r in results)
+
+    asyncio.run(run())
+
+
 def test_close_stops_every_worker() -> None:
     """close() leaves no worker process behind."""
     pipeline = start(1)
