@@ -206,7 +206,10 @@ def limit_memory(megabytes: int) -> None:
 
 def _worker_main(conn: Connection, settings: Settings, factory: InspectorFactory, memory_mb: int) -> None:
     """A worker process: load once, then inspect one message per request until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us in order
+    # Ctrl-C and SIGTERM (systemd and docker signal every process of the service) are for the
+    # parent, which finishes the messages in flight and then stops us; we also stop when it dies
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for name in _THREAD_ENV:
         os.environ.setdefault(name, "1")
     limit_memory(memory_mb)
@@ -333,6 +336,7 @@ class WorkerPool:
         self._ready: list[_Worker] = []  # started before the event loop took over
         self._idle: asyncio.Queue[_Worker] | None = None
         self._idle_loop: asyncio.AbstractEventLoop | None = None
+        self._starting: list[_Worker] = []  # replacements loading their models
         self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="gateway-inspect")
         self._closed = False
         self._lock = threading.Lock()
@@ -479,6 +483,7 @@ class WorkerPool:
             for w in others:
                 self._idle.put_nowait(w)
         if not self._closed:
+            log.warning("inspection worker gone, starting a new one", extra={"pid": worker.pid})
             self._replace()
 
     def _replace(self) -> None:
@@ -488,7 +493,13 @@ class WorkerPool:
 
     def _spawn_ready(self) -> _Worker:
         worker = self._new_worker_nowait()
-        worker.wait_ready(self.LOAD_TIMEOUT)
+        with self._lock:
+            self._starting.append(worker)
+        try:
+            worker.wait_ready(self.LOAD_TIMEOUT)  # close() kills it to cut this short
+        finally:
+            with self._lock:
+                self._starting.remove(worker)
         return worker
 
     def _replaced(self, fut: asyncio.Future[_Worker]) -> None:
@@ -511,6 +522,9 @@ class WorkerPool:
         self._closed = True
         with self._lock:
             workers, self.workers = list(self.workers), []
+            starting = list(self._starting)
+        for w in starting:  # replacements still loading: no point waiting for them
+            w.kill()
         for w in workers:
             self._unlisten(w)
             w.stop()

@@ -600,8 +600,12 @@ class GatewayProcess(_Service):
 
     def start(self, timeout: float = 120) -> GatewayProcess:
         log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [GATEWAY, "--config", str(self.config), "serve"], stdout=log, stderr=log, env=self.env
+        self.proc = subprocess.Popen(  # its own process group, as under systemd or docker
+            [GATEWAY, "--config", str(self.config), "serve"],
+            stdout=log,
+            stderr=log,
+            env=self.env,
+            start_new_session=True,
         )
         log.close()
         wait_until(
@@ -617,6 +621,11 @@ class GatewayProcess(_Service):
     def kill(self, sig: int = signal.SIGKILL) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(sig)
+
+    def kill_group(self, sig: int) -> None:
+        """Signal every process of the gateway (workers too), as systemd and docker stop do."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
 
     def wait(self, timeout: float = 60) -> int:
         assert self.proc is not None

@@ -98,12 +98,24 @@ def test_serve_logs_json_and_serves_metrics(served: GatewayProcess) -> None:
 
 
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
-    """SIGTERM: the gateway stops listening, exits 0 and leaves no inspection worker behind."""
+    """SIGTERM to every process of the service: the gateway stops in order, exits 0, leaves no worker behind."""
     served = start_served(tmp_path)
     assert served.proc is not None
     pid = served.proc.pid
-    served.kill(signal.SIGTERM)
-    assert served.wait(60) == 0
-    assert '"msg": "stopped"' in served.log()
     children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    assert children == []
+    assert children  # the inspection workers
+    served.kill_group(signal.SIGTERM)
+    assert served.wait(60) == 0
+    log = served.log()
+    assert '"msg": "stopped"' in log
+    assert "starting a new one" not in log  # the workers waited to be stopped: none was lost and replaced
+    assert [c for c in children if _running(c)] == []
+
+
+def _running(pid: str) -> bool:
+    """Alive and not a zombie (an exited child its dead parent did not reap is harmless)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
