@@ -189,7 +189,9 @@ class MilterSettings:
     deadline_seconds: float = 240.0  # judging one message (scan + quarantine) past this: TEMPFAIL
     idle_timeout_seconds: float = 900.0  # close an MTA connection silent for this long
     socket_mode: int = 0o660  # permissions of a unix socket listener
-    check_mta: str = ""  # refuse to start unless the MTA fails closed: "postfix[:CONFDIR]" or a sendmail.cf path
+    check_mta: str = (
+        ""  # refuse to start unless the MTA fails closed: "postfix[:CONFDIR]" or a sendmail.cf path
+    )
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,9 @@ class LanguageSettings:
 
 @dataclass(frozen=True)
 class EtiquetteSettings:
-    all_caps_min_letters: int = 80  # the sender's own text needs this many letters to be "a message in capitals"
+    all_caps_min_letters: int = (
+        80  # the sender's own text needs this many letters to be "a message in capitals"
+    )
     all_caps_share: float = 0.8  # ... and this share of them in capitals
     max_external_recipients: int = 10  # more external addresses visible in To/Cc is a finding
 
