@@ -44,6 +44,7 @@ from gateway.milter.banner import insert_banner
 from gateway.milter.session import TEMPFAIL, Collected, Final, Negotiated, Result
 from gateway.model import Envelope, Verdict
 from gateway.model.mime import normalise_line_endings
+from gateway.notify.background import BackgroundNotices
 from gateway.pipeline import Outcome
 from gateway.store.base import Quarantine
 
@@ -90,7 +91,7 @@ class MessageActions:
         self.notifier = notifier
         # without a notifier nobody could answer: the check address is then an ordinary recipient
         self.check_address = _bare(check_address) if notifier is not None else ""
-        self._notices: set[asyncio.Task[None]] = set()  # notices being committed in the background
+        self._notices = BackgroundNotices("milter: notification")
 
     async def __call__(self, message: Collected, negotiated: Negotiated) -> Result:
         started = time.perf_counter()
@@ -231,21 +232,13 @@ class MessageActions:
         """Tell the sender (and reviewers) in the background: it never delays or changes the answer."""
         if self.notifier is None:
             return
-        task = asyncio.get_running_loop().create_task(
+        self._notices.start(
             self.notifier.message_decided(envelope, raw, outcome, quarantine_id, ref=envelope.queue_id)
         )
-        self._notices.add(task)
-        task.add_done_callback(self._notice_done)
-
-    def _notice_done(self, task: asyncio.Task[None]) -> None:
-        self._notices.discard(task)
-        if not task.cancelled() and task.exception() is not None:  # the notifier logs its own failures
-            log.error("milter: notification failed", extra={"error": type(task.exception()).__name__})
 
     async def drain_notices(self, timeout: float = 10.0) -> None:
         """Wait for notices still being committed (shutdown)."""
-        if self._notices:
-            await asyncio.wait(list(self._notices), timeout=timeout)
+        await self._notices.drain(timeout)
 
 
 def _bare(address: str) -> str:

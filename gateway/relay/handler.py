@@ -41,6 +41,7 @@ from gateway.errors import DetectionError, PipelineTimeout, TemporaryDeliveryErr
 from gateway.metrics import Metrics
 from gateway.model import Decision, Envelope, Verdict
 from gateway.model.mime import normalise_line_endings
+from gateway.notify.background import BackgroundNotices
 from gateway.pipeline import Outcome
 from gateway.relay.logline import (
     MessageRecord,
@@ -105,7 +106,7 @@ class RelayHandler:
         self.deadline = deadline
         self.notifier = notifier
         self.check_address = check_address.strip().strip("<>").lower() if notifier is not None else ""
-        self._notices: set[asyncio.Task[Any]] = set()  # notifications being committed in the background
+        self._notices = BackgroundNotices()
 
     def __dir__(self) -> list[str]:
         return hook_names(type(self), ("handle_",))  # what aiosmtpd looks for (see hook_names)
@@ -333,21 +334,11 @@ class RelayHandler:
         """Tell the sender (and reviewers) in the background: it never delays or changes the reply."""
         if self.notifier is None:
             return
-        task = asyncio.get_running_loop().create_task(
-            self.notifier.message_decided(env, raw, outcome, quarantine_id, ref=record.id)
-        )
-        self._notices.add(task)
-        task.add_done_callback(self._notice_done)
-
-    def _notice_done(self, task: asyncio.Task[Any]) -> None:
-        self._notices.discard(task)
-        if not task.cancelled() and task.exception() is not None:  # the notifier logs its own failures
-            log.error("notification failed", extra={"error": type(task.exception()).__name__})
+        self._notices.start(self.notifier.message_decided(env, raw, outcome, quarantine_id, ref=record.id))
 
     async def drain_notices(self, timeout: float = 10.0) -> None:
         """Wait for notifications still being committed (shutdown)."""
-        if self._notices:
-            await asyncio.wait(list(self._notices), timeout=timeout)
+        await self._notices.drain(timeout)
 
     def _record(self, record: MessageRecord, reply: Reply, started: float) -> None:
         record.reply = str(reply)
