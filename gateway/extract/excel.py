@@ -70,12 +70,7 @@ def read(data: bytes, ctx: Context) -> None:
         kept.append(ctx.text("\n".join(lines), where=f"{ctx.where}/{title}"))
     comments = [ooxml.xml_text(zf.read(n)) for n in sorted(names) if _COMMENTS.match(n)]
     kept.append(ctx.text("\n".join(comments), where=f"{ctx.where}/comments"))
-    metadata: dict[str, Any] = {"format": "xlsx", "sheets": titles}
-    metadata.update(ooxml.core_xml(zf))
-    metadata.update(ooxml.app_properties(zf))
-    # properties stay in the metadata: the artifact text is the document's own text
-    ctx.text(ooxml.properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata")
-    ctx.artifact("document", metadata=metadata, text="\n".join(k for k in kept if k))
+    ooxml.document_artifact(ctx, ooxml.package_properties(zf, {"format": "xlsx", "sheets": titles}), kept)
     ooxml.embedded(zf, ctx)
 
 

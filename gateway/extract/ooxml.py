@@ -163,6 +163,23 @@ def properties_text(metadata: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def package_properties(zf: zipfile.ZipFile, metadata: dict[str, Any]) -> dict[str, Any]:
+    """`metadata` with the package's core and application properties added."""
+    metadata.update(core_xml(zf))
+    metadata.update(app_properties(zf))
+    return metadata
+
+
+def document_artifact(ctx: Context, metadata: dict[str, Any], kept: list[str]) -> None:
+    """A document's properties as a metadata segment, and its own text as the document artifact.
+
+    Properties stay out of the artifact text, so a copy with other properties
+    fingerprints the same as the registered original.
+    """
+    ctx.text(properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata")
+    ctx.artifact("document", metadata=metadata, text="\n".join(k for k in kept if k))
+
+
 def embedded(zf: zipfile.ZipFile, ctx: Context) -> None:
     """Objects and pictures embedded in the package, each read as a file of its own."""
     for info in zf.infolist():

@@ -79,11 +79,7 @@ def read(data: bytes, ctx: Context) -> None:
     if doc.masterstyles is not None:
         _lines(doc.masterstyles, headers, ctx)
     kept.append(ctx.text("\n".join(dict.fromkeys(headers)), where=f"{ctx.where}/headers"))
-    metadata: dict[str, Any] = {"format": kind}
-    metadata.update(_meta(doc))
-    # properties stay in the metadata: the artifact text is the document's own text
-    ctx.text(ooxml.properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata")
-    ctx.artifact("document", metadata=metadata, text="\n".join(k for k in kept if k))
+    ooxml.document_artifact(ctx, {"format": kind, **_meta(doc)}, kept)
 
 
 def _children(element: Any, ns: str | None, local: str) -> list[Any]:

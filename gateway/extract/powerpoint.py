@@ -46,12 +46,9 @@ def read(data: bytes, ctx: Context) -> None:
                 kept.append(ctx.text("\n".join(notes), where=f"{ctx.where}/slide {n} notes"))
     comments = [ooxml.xml_text(zf.read(name)) for name in zf.namelist() if _COMMENTS.match(name)]
     kept.append(ctx.text("\n".join(comments), where=f"{ctx.where}/comments"))
-    metadata: dict[str, Any] = {"format": "pptx", "slides": len(slides)}
-    metadata.update(ooxml.core_xml(zf))
-    metadata.update(ooxml.app_properties(zf))
-    # properties stay in the metadata: the artifact text is the document's own text
-    ctx.text(ooxml.properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata")
-    ctx.artifact("document", metadata=metadata, text="\n".join(k for k in kept if k))
+    ooxml.document_artifact(
+        ctx, ooxml.package_properties(zf, {"format": "pptx", "slides": len(slides)}), kept
+    )
     ooxml.embedded(zf, ctx)
 
 

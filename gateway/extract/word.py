@@ -53,12 +53,7 @@ def read(data: bytes, ctx: Context) -> None:
                 ctx.check_time()
                 lines.extend(story_lines(ooxml.read_tree(zf, name)))
         kept.append(ctx.text("\n".join(dict.fromkeys(lines)), where=f"{ctx.where}{suffix}"))
-    metadata: dict[str, Any] = {"format": "docx"}
-    metadata.update(ooxml.core_xml(zf))
-    metadata.update(ooxml.app_properties(zf))
-    # properties stay in the metadata: the artifact text is the document's own text
-    ctx.text(ooxml.properties_text(metadata), where=f"{ctx.where}/properties", kind="metadata")
-    ctx.artifact("document", metadata=metadata, text="\n".join(k for k in kept if k))
+    ooxml.document_artifact(ctx, ooxml.package_properties(zf, {"format": "docx"}), kept)
     ooxml.embedded(zf, ctx)
 
 
