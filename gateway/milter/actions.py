@@ -36,7 +36,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from gateway.config import MilterSettings
 from gateway.milter import codec
@@ -45,6 +45,7 @@ from gateway.milter.session import TEMPFAIL, Collected, Final, Negotiated, Resul
 from gateway.model import Envelope, Verdict
 from gateway.model.mime import normalise_line_endings
 from gateway.notify.background import BackgroundNotices
+from gateway.notify.base import Notifies
 from gateway.pipeline import Outcome
 from gateway.store.base import Quarantine
 
@@ -59,18 +60,6 @@ class Inspects(Protocol):
     """The pipeline seam (`gateway.pipeline.Pipeline`)."""
 
     async def process(self, envelope: Envelope, raw: bytes) -> Outcome: ...
-
-
-class Notifies(Protocol):
-    """What the milter needs from `gateway.notify.Notifier`."""
-
-    async def message_decided(
-        self, envelope: Envelope, raw: bytes, outcome: Any, quarantine_id: str | None = None, *, ref: str = ""
-    ) -> None: ...
-
-    async def answer_check(
-        self, envelope: Envelope, raw: bytes, outcome: Any, *, ref: str = ""
-    ) -> str | None: ...
 
 
 class MessageActions:

@@ -22,11 +22,12 @@ from pathlib import Path
 from gateway.config import MilterSettings, Settings
 from gateway.errors import ConfigError
 from gateway.milter import codec
-from gateway.milter.actions import Inspects, MessageActions, Notifies
+from gateway.milter.actions import Inspects, MessageActions
 from gateway.milter.address import parse_listen
 from gateway.milter.check import enforce as enforce_mta_check
 from gateway.milter.connection import Connection, Timing
 from gateway.milter.session import Session
+from gateway.notify.base import Notifies
 from gateway.store.base import Quarantine
 
 log = logging.getLogger(__name__)

@@ -42,6 +42,7 @@ from gateway.metrics import Metrics
 from gateway.model import Decision, Envelope, Verdict
 from gateway.model.mime import normalise_line_endings
 from gateway.notify.background import BackgroundNotices
+from gateway.notify.base import Notifies
 from gateway.pipeline import Outcome
 from gateway.relay.logline import (
     MessageRecord,
@@ -62,6 +63,7 @@ from gateway.relay.reply import (
     policy_reject,
 )
 from gateway.relay.smtp import hook_names
+from gateway.store.base import Quarantine
 
 log = logging.getLogger(__name__)
 message_log = logging.getLogger("gateway.relay.message")
@@ -71,29 +73,13 @@ class Inspects(Protocol):
     async def process(self, envelope: Envelope, raw: bytes) -> Outcome: ...
 
 
-class Holds(Protocol):
-    def hold(self, envelope: Envelope, raw: bytes, decision: Decision) -> str: ...
-
-
-class Notifies(Protocol):
-    """What the relay needs from `gateway.notify.Notifier`."""
-
-    async def message_decided(
-        self, envelope: Envelope, raw: bytes, outcome: Any, quarantine_id: str | None = None, *, ref: str = ""
-    ) -> None: ...
-
-    async def answer_check(
-        self, envelope: Envelope, raw: bytes, outcome: Any, *, ref: str = ""
-    ) -> str | None: ...
-
-
 class RelayHandler:
     def __init__(
         self,
         *,
         pipeline: Inspects,
         next_hop: NextHop,
-        quarantine: Holds | None = None,
+        quarantine: Quarantine | None = None,
         metrics: Metrics | None = None,
         deadline: float = 80.0,
         notifier: Notifies | None = None,

@@ -22,11 +22,13 @@ from typing import Any
 from gateway.config import Settings, parse_hostport
 from gateway.errors import ConfigError
 from gateway.metrics import Metrics
-from gateway.relay.handler import Holds, Inspects, Notifies, RelayHandler
+from gateway.notify.base import Notifies
+from gateway.relay.handler import Inspects, RelayHandler
 from gateway.relay.nexthop import LinkCache, NextHop, build_next_hop, local_hostname
 from gateway.relay.reply import SHUTTING_DOWN
 from gateway.relay.smtp import GatewaySMTP, Sessions
 from gateway.relay.tls import server_context
+from gateway.store.base import Quarantine
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ class RelayServer:
         settings: Settings,
         pipeline: Inspects,
         *,
-        quarantine: Holds | None = None,
+        quarantine: Quarantine | None = None,
         metrics: Metrics | None = None,
         next_hop: NextHop | None = None,
         notifier: Notifies | None = None,
@@ -136,7 +138,7 @@ async def start_relay(
     settings: Settings,
     pipeline: Inspects,
     *,
-    quarantine: Holds | None = None,
+    quarantine: Quarantine | None = None,
     metrics: Metrics | None = None,
     next_hop: NextHop | None = None,
     notifier: Notifies | None = None,
