@@ -4,6 +4,16 @@ The only module that imports aiosmtplib; its exceptions become
 `TemporaryDeliveryError` here. Commands are sent with
 `execute_command` so the envelope goes on exactly as the client gave it
 (aiosmtplib's `mail()`/`rcpt()` would re-parse the addresses).
+
+Every reply is checked against the protocol step it answers: MAIL and RCPT
+succeed only with 250 (251 for RCPT), DATA must be answered 354 before the
+content and 250 after it, and any step may fail with 4xx/5xx. A reply that
+fits no step (a 250 to the DATA command, a 354 after the dot, a code outside
+SMTP) or a reply left over once a step is answered (the stream is out of
+step: every later answer would belong to the command before it) means the
+next hop cannot be trusted with this message: the session is closed and the
+client gets 451, so a message is never acknowledged on a reply that did not
+accept it.
 """
 
 from __future__ import annotations
@@ -28,6 +38,17 @@ log = logging.getLogger(__name__)
 #: a host that does not answer SYN must not eat the client's whole patience (Postfix: 30 s)
 CONNECT_TIMEOUT = 30.0
 _BROKEN = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError, TimeoutError)
+
+#: the success replies each step may get; 4xx and 5xx are valid failures at every step
+MAIL_OK = frozenset({250})
+RCPT_OK = frozenset({250, 251})
+DATA_START_OK = frozenset({354})
+DATA_END_OK = frozenset({250})
+ANY_OK = frozenset(range(200, 300))  # RSET, XFORWARD: informational, never decide delivery
+
+
+class ProtocolViolation(TemporaryDeliveryError):
+    """The next hop answered out of step; its session is closed and the message deferred."""
 
 
 @dataclass(frozen=True)
@@ -68,35 +89,40 @@ class SmtpLink:
             args = xforward_args(xforward, ext["xforward"].upper().split())
             if args:
                 # informational only: a next hop that refuses it still gets the message
-                await self._command(b"XFORWARD", *(a.encode("utf-8", "surrogateescape") for a in args))
+                await self._command(
+                    b"XFORWARD", *(a.encode("utf-8", "surrogateescape") for a in args), expect=ANY_OK
+                )
         if not sender.isascii() and "smtputf8" not in ext:
             return Reply(553, "5.6.7 The next hop does not accept non-ASCII addresses (SMTPUTF8)")
         opts = [o.encode("ascii") for o in params.for_next_hop(ext)]
-        return await self._command(b"MAIL", b"FROM:<" + _addr(sender) + b">", *opts)
+        return await self._command(b"MAIL", b"FROM:<" + _addr(sender) + b">", *opts, expect=MAIL_OK)
 
     async def rcpt(self, recipient: str, params: RcptParams) -> Reply:
         if not recipient.isascii() and "smtputf8" not in self.extensions:
             return Reply(553, "5.6.7 The next hop does not accept non-ASCII addresses (SMTPUTF8)")
         opts = [o.encode("ascii") for o in params.for_next_hop(self.extensions)]
-        return await self._command(b"RCPT", b"TO:<" + _addr(recipient) + b">", *opts)
+        return await self._command(b"RCPT", b"TO:<" + _addr(recipient) + b">", *opts, expect=RCPT_OK)
 
     async def data(self, content: bytes) -> Reply:
         protocol = self.client.protocol
         if protocol is None:
             raise TemporaryDeliveryError(451, "4.4.2 Connection to the next hop lost")
+        self._in_step(b"DATA")
         try:
             resp = await protocol.execute_data_command(content, timeout=self.timeout)
         except aiosmtplib.SMTPResponseException as exc:
-            return self._answer(exc.code, exc.message)
+            # aiosmtplib raises for anything but 354 before the content and 250 after it:
+            # only a 4xx/5xx is an answer; a 250 to the command itself accepted nothing
+            return self._answer(b"DATA", exc.code, exc.message, frozenset())
         except _BROKEN as exc:
             self.client.close()
             raise _temporary(exc, self.name) from exc
-        return self._answer(resp.code, resp.message)
+        return self._answer(b"DATA", resp.code, resp.message, DATA_END_OK)
 
     async def reset(self) -> None:
         if self.alive:
             try:
-                await self._command(b"RSET")
+                await self._command(b"RSET", expect=ANY_OK)
             except TemporaryDeliveryError:
                 pass
 
@@ -111,18 +137,43 @@ class SmtpLink:
         finally:
             self.client.close()
 
-    async def _command(self, *args: bytes) -> Reply:
+    async def _command(self, *args: bytes, expect: frozenset[int]) -> Reply:
+        self._in_step(args[0])
         try:
             resp = await self.client.execute_command(*args, timeout=self.timeout)
         except _BROKEN as exc:
             self.client.close()
             raise _temporary(exc, self.name) from exc
-        return self._answer(resp.code, resp.message)
+        return self._answer(args[0], resp.code, resp.message, expect)
 
-    def _answer(self, code: int, text: str) -> Reply:
+    def _answer(self, command: bytes, code: int, text: str, expect: frozenset[int]) -> Reply:
         if code == 421:  # the next hop is closing the session
             self.client.close()
+        if not (code in expect or 400 <= code < 600):
+            self._violation(f"reply {code} to {command.decode('ascii', 'replace')}")
+        self._in_step(command)
         return from_next_hop(code, text)
+
+    def _in_step(self, command: bytes) -> None:
+        """Raise if the next hop has sent more than it was asked for (the replies would shift)."""
+        if _unread(self.client):
+            self._violation(f"unrequested reply around {command.decode('ascii', 'replace')}")
+
+    def _violation(self, what: str) -> None:
+        self.client.close()
+        log.warning("next hop broke the SMTP protocol", extra={"next_hop": self.name, "violation": what})
+        raise ProtocolViolation(451, f"4.4.2 Next hop {self.name} broke the SMTP protocol ({what})")
+
+
+def _unread(client: aiosmtplib.SMTP) -> bool:
+    """Whether reply bytes are waiting that no command asked for.
+
+    aiosmtplib keeps what follows a complete reply in its protocol's `_buffer`
+    (a private attribute; tests/integration/test_relay_protocol.py fails if an
+    upgrade renames it, because the shifted-reply case would then be missed).
+    """
+    protocol = client.protocol
+    return protocol is not None and bool(getattr(protocol, "_buffer", b"").strip())
 
 
 def _addr(address: str) -> bytes:
