@@ -1,0 +1,245 @@
+"""Full inspection at relay speed: a corpus's messages through a bare passthrough and through `gateway serve`.
+
+    .venv/bin/python benchmarks/relay/full.py CORPUS_DIR [--passes 2] [--sessions 16] [--workers 2]
+
+CORPUS_DIR is a labelled corpus folder (*.eml, config.toml with [domains], unidocs/), such
+as the development corpus or tests/corpus/heldout. In one run:
+
+1. bare     a bare aiosmtpd relay forwarding with aiosmtplib -> smtp-sink (the comparison);
+2. gateway  `gateway serve` with the shipped detectors and the shipped policy (policies/),
+            the corpus's domains, its university documents registered, a SQLite store in
+            a temporary folder, sender notices on (they go to the same sink) -> smtp-sink.
+
+Each message is sent `--passes` times, from `--sessions` concurrent SMTP sessions that each
+keep one connection (as Postfix's after-queue delivery agents do), with the envelope taken
+from the message's From/To/Cc. Prints msg/s, p50/p99 latency (MAIL to the final reply),
+the gateway/bare ratio, what the gateway answered (250 delivered or held, 4xx, 5xx), and the
+peak resident memory of the gateway's main process and of each worker (sampled from /proc
+every 100 ms). Numbers, not a test. Needs Postfix's smtp-sink (Debian package postfix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import email
+import email.policy
+import email.utils
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import ROOT, Sink, free_port, start_bare, stop, wait_port
+
+
+@dataclass(frozen=True)
+class Message:
+    sender: str
+    rcpts: tuple[str, ...]
+    raw: bytes
+
+
+def load_corpus(corpus: Path) -> list[Message]:
+    out = []
+    for path in sorted(corpus.glob("*.eml")):
+        raw = path.read_bytes()
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        senders = email.utils.getaddresses([str(msg.get("From", ""))])
+        rcpts = email.utils.getaddresses([str(v) for h in ("To", "Cc") for v in msg.get_all(h, [])])
+        addrs = tuple(a for _, a in rcpts if "@" in a) or ("someone@example.org",)
+        sender = next((a for _, a in senders if "@" in a), "student@example.ac.uk")
+        out.append(Message(sender, addrs, raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")))
+    if not out:
+        raise SystemExit(f"no *.eml files in {corpus}")
+    return out
+
+
+def start_full_gateway(
+    corpus: Path, sink_port: int, workers: int, tmp: Path
+) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    domains = tomllib.loads((corpus / "config.toml").read_text()).get("domains", {})
+    internal = ", ".join(f'"{d}"' for d in domains.get("internal", []))
+    secure = ", ".join(f'"{d}"' for d in domains.get("secure", []))
+    config = tmp / "gateway.toml"
+    config.write_text(
+        f'state_dir = "{tmp / "state"}"\npolicies = ["{ROOT / "policies"}"]\nlog_level = "warning"\n'
+        f"[domains]\ninternal = [{internal}]\nsecure = [{secure}]\n"
+        f'[smtp]\nlisten = "127.0.0.1:{port}"\nnext_hop = "127.0.0.1:{sink_port}"\n'
+        f'hostname = "gateway.bench"\nnext_hop_tls = "none"\n[metrics]\nlisten = ""\n[web]\nlisten = ""\n'
+        f"[pipeline]\nworkers = {workers}\n"
+    )
+    gateway = [sys.executable, "-m", "gateway.cli", "--config", str(config)]
+    docs = sorted(str(p) for p in (corpus / "unidocs").glob("*") if p.is_file())
+    if docs:
+        subprocess.run([*gateway, "docs", "add", *docs], check=True, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen([*gateway, "serve"])
+    wait_port(port, proc)
+    return proc, port
+
+
+# --- memory ------------------------------------------------------------------------------------
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    """Every descendant (workers may be started by a helper process, such as a fork server)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        kids = [c for c, pp in parents.items() if pp == parent]
+        found += kids
+        frontier += kids
+    return found
+
+
+@dataclass
+class Memory:
+    main: float = 0.0
+    workers: dict[int, float] = field(default_factory=dict)
+
+    def sample(self, pid: int) -> None:
+        self.main = max(self.main, rss_mb(pid))
+        for child in children(pid):
+            self.workers[child] = max(self.workers.get(child, 0.0), rss_mb(child))
+
+
+def watch(pid: int, memory: Memory, done: threading.Event) -> None:
+    while not done.is_set():
+        memory.sample(pid)
+        time.sleep(0.1)
+
+
+# --- load ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    name: str
+    seconds: float
+    latencies: list[float]
+    answers: Counter[str]
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def pct(self, q: float) -> float:
+        s = sorted(self.latencies)
+        return s[min(len(s) - 1, int(len(s) * q))] if s else float("nan")
+
+
+async def replay(port: int, messages: list[Message], sessions: int) -> Run:
+    import aiosmtplib
+
+    queue: asyncio.Queue[Message] = asyncio.Queue()
+    for m in messages:
+        queue.put_nowait(m)
+    latencies: list[float] = []
+    answers: Counter[str] = Counter()
+
+    async def session() -> None:
+        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=120, start_tls=False)
+        await client.connect()
+        while not queue.empty():
+            m = queue.get_nowait()
+            t0 = time.perf_counter()
+            try:
+                _, text = await client.sendmail(m.sender, list(m.rcpts), m.raw)
+                answers["held" if "held" in text else "250"] += 1
+            except aiosmtplib.SMTPResponseException as exc:
+                answers[f"{exc.code // 100}xx"] += 1
+                await client.rset() if client.is_connected else await client.connect()
+            except aiosmtplib.SMTPRecipientsRefused:
+                answers["5xx"] += 1
+            latencies.append((time.perf_counter() - t0) * 1e3)
+        await client.quit()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(session() for _ in range(sessions)))
+    return Run("", time.perf_counter() - t0, latencies, answers)
+
+
+def measure(name: str, port: int, messages: list[Message], args: argparse.Namespace) -> Run:
+    asyncio.run(replay(port, messages[: min(len(messages), 40)], args.sessions))  # warm-up
+    run = asyncio.run(replay(port, messages * args.passes, args.sessions))
+    run.name = name
+    return run
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("corpus", type=Path)
+    p.add_argument("--passes", type=int, default=2)
+    p.add_argument("--sessions", type=int, default=16)
+    p.add_argument("--workers", type=int, default=2, help="gateway inspection workers")
+    args = p.parse_args()
+    messages = load_corpus(args.corpus)
+    print(f"{len(messages)} messages x {args.passes} passes, {args.sessions} sessions, {os.cpu_count()} CPUs")
+    runs: list[Run] = []
+    memory = Memory()
+    with tempfile.TemporaryDirectory(prefix="full-bench-") as tmp:
+        sink = Sink()
+        proc, port = start_bare(sink.port)
+        try:
+            runs.append(measure("bare relay", port, messages, args))
+        finally:
+            stop(proc)
+            sink.stop()
+        sink = Sink()
+        proc, port = start_full_gateway(args.corpus, sink.port, args.workers, Path(tmp))
+        done = threading.Event()
+        watcher = threading.Thread(target=watch, args=(proc.pid, memory, done), daemon=True)
+        watcher.start()
+        try:
+            runs.append(measure("gateway", port, messages, args))
+        finally:
+            done.set()
+            watcher.join(5)
+            stop(proc)
+            sink.stop()
+    print(f"{'target':12} {'msg/s':>8} {'p50 ms':>8} {'p99 ms':>8}  answers")
+    for r in runs:
+        answers = " ".join(f"{k}={v}" for k, v in sorted(r.answers.items()))
+        print(
+            f"{r.name:12} {r.rate:8.1f} {statistics.median(r.latencies):8.1f} {r.pct(0.99):8.1f}  {answers}"
+        )
+    bare, gw = runs
+    print(f"ratio gateway/bare {gw.rate / bare.rate:.2f} (target >= 0.35)")
+    workers = sorted(memory.workers.values(), reverse=True)
+    total = memory.main + sum(workers[: args.workers])
+    print(
+        f"peak RSS MB: main {memory.main:.0f}, workers "
+        + ", ".join(f"{w:.0f}" for w in workers)
+        + f"; main + {args.workers} workers {total:.0f} (target <= 700)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
