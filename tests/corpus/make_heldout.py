@@ -9,8 +9,11 @@ MIME boundaries, ZIP timestamps, DICOM UIDs and seeded "random" salts for the
 encrypted files, so re-running the script reproduces the committed files byte
 for byte (given the same library versions).
 
-Usage: .venv/bin/python tests/corpus/make_heldout.py [--check]
-  --check  rebuild into a temporary directory and report files that differ.
+Usage: .venv/bin/python tests/corpus/make_heldout.py [--cases FILE] [--out DIR] [--check]
+  --cases  the case file (default tests/corpus/heldout_cases.yaml)
+  --out    the corpus directory (default tests/corpus/heldout)
+  --check  rebuild into a temporary directory and report files that differ from --out.
+A case file may set `msgid_domain` (default mail.uni-example.ac.uk) for its Message-IDs.
 """
 
 from __future__ import annotations
@@ -499,8 +502,9 @@ def build_message(case: dict[str, Any], b: Builder, seed: str, msgid_domain: str
     return msg
 
 
-def write_corpus(out: Path) -> None:
-    data = yaml.safe_load(CASES.read_text(encoding="utf-8"))
+def write_corpus(out: Path, cases: Path = CASES) -> None:
+    data = yaml.safe_load(cases.read_text(encoding="utf-8"))
+    msgid_domain = data.get("msgid_domain", "mail.uni-example.ac.uk")
     b = Builder(data)
     if out.exists():
         shutil.rmtree(out)
@@ -520,7 +524,7 @@ def write_corpus(out: Path) -> None:
         cid = case["id"]
         assert cid not in ids, cid
         ids.add(cid)
-        msg = build_message(case, b, cid, "mail.uni-example.ac.uk")
+        msg = build_message(case, b, cid, msgid_domain)
         (out / f"{cid}.eml").write_bytes(msg.as_bytes())
         labels.append(
             {
@@ -542,19 +546,21 @@ def main() -> int:
     ap.add_argument(
         "--check", action="store_true", help="rebuild elsewhere and compare with the committed corpus"
     )
+    ap.add_argument("--cases", type=Path, default=CASES, help="case file (default: %(default)s)")
+    ap.add_argument("--out", type=Path, default=OUT, help="corpus directory (default: %(default)s)")
     a = ap.parse_args()
     if not a.check:
-        write_corpus(OUT)
-        n = sum(1 for _ in OUT.glob("*.eml"))
-        print(f"wrote {n} messages to {OUT}")
+        write_corpus(a.out, a.cases)
+        n = sum(1 for _ in a.out.glob("*.eml"))
+        print(f"wrote {n} messages to {a.out}")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        other = Path(tmp) / "heldout"
-        write_corpus(other)
+        other = Path(tmp) / "corpus"
+        write_corpus(other, a.cases)
         diffs = []
         for p in sorted(other.rglob("*")):
             if p.is_file():
-                q = OUT / p.relative_to(other)
+                q = a.out / p.relative_to(other)
                 if not q.exists() or q.read_bytes() != p.read_bytes():
                     diffs.append(str(p.relative_to(other)))
         for d in diffs:
