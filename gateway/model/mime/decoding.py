@@ -86,7 +86,8 @@ def part_encoding(part: Message) -> str:
 
 def payload_bytes(part: Message) -> bytes:
     """The body of a leaf part as the bytes that came over the wire (before transfer decoding)."""
-    payload = part.get_payload()
+    # the stored payload: get_payload() would already decode 8-bit text with the part's charset
+    payload: object = getattr(part, "_payload", None)
     if isinstance(payload, bytes):
         return payload
     if not isinstance(payload, str):

@@ -41,12 +41,12 @@ def find_blocks(body: bytes) -> list[Block]:
     found: list[Block] = []
     for m in _UU_BEGIN.finditer(body):
         end = _UU_END.search(body, m.end())
-        stop = end.end() if end else len(body)
+        stop = _line_end(body, end.end()) if end else len(body)
         data = _uu_lines(body[m.end() : end.start() if end else len(body)])
         found.append(Block(m.start(), stop, _name(m.group(1)), data, "uuencode"))
     for m in _Y_BEGIN.finditer(body):
         end = _Y_END.search(body, m.end())
-        stop = end.end() if end else len(body)
+        stop = _line_end(body, end.end()) if end else len(body)
         found.append(
             Block(
                 m.start(),
@@ -105,6 +105,11 @@ def ydecode(text: bytes) -> bytes | None:
     out = [pieces[0].translate(_Y_PLAIN)]
     out.extend(p[:1].translate(_Y_ESCAPED) + p[1:].translate(_Y_PLAIN) for p in pieces[1:])
     return b"".join(out)
+
+
+def _line_end(body: bytes, pos: int) -> int:
+    """Past the line break that ends a block's last line."""
+    return pos + 1 if body[pos : pos + 1] == b"\n" else pos
 
 
 def _name(raw: bytes) -> str:
