@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.errors import ExtractionError
-from gateway.extract.budget import Budget
+from gateway.extract.budget import Budget, LimitExceeded
 from gateway.model.finding import UNINSPECTABLE, Finding
 from gateway.model.message import Artifact, Inspection, Segment
 from gateway.model.mime import pieces
@@ -127,6 +127,16 @@ class Context:
         self, type_: str, evidence: str, *, where: str | None = None, score: float = UNREADABLE_SCORE
     ) -> None:
         self.run.finding(type_, where or self.where, evidence, score=score, quoted=self.quoted)
+
+    def damaged(self, exc: BaseException, what: str, *, where: str | None = None) -> None:
+        """A piece of this file a library could not read: a PARSE_ERROR there, never "no text".
+
+        A limit crossed inside the library call (the watchdog's TIME_LIMIT, a
+        budget, memory) is not damage: it goes on up to the dispatcher.
+        """
+        if isinstance(exc, LimitExceeded | Unreadable | MemoryError | RecursionError):
+            raise exc
+        self.uninspectable("PARSE_ERROR", f"{what} could not be read ({type(exc).__name__})", where=where)
 
     def child(
         self,
