@@ -264,8 +264,7 @@ class _Walker:
         where = f"{pfx}attachment:{name}"
         if decoded.problem:
             self.encoding_problem(where, decoded.problem, decoded.encoding)
-        for reading in all_readings(part) or [name]:
-            self.segment(reading, f"{where}#filename", quoted=quoted, kind="filename")
+        self.file_names(part, where, quoted=quoted)
         self.parts.append(
             Part(
                 data=decoded.data,
@@ -277,6 +276,11 @@ class _Walker:
             )
         )
         return []
+
+    def file_names(self, part: Message, where: str, *, quoted: bool) -> None:
+        """Every name the part's parameters give, read as text: a name can say what its file does."""
+        for reading in all_readings(part):
+            self.segment(reading, f"{where}#filename", quoted=quoted, kind="filename")
 
     def text_body(self, part: Message, *, html: bool, pfx: str, quoted: bool) -> None:
         """A text part: transfer decoding, files written into it (uuencode, yEnc), charset, flowed."""
@@ -316,6 +320,8 @@ class _Walker:
     ) -> tuple[Message, str, bool, int]:
         name = filename(container)
         inner = f"{pfx}attachment:{name}/" if name else f"{pfx}forwarded/"
+        if name:
+            self.file_names(container, f"{pfx}attachment:{name}", quoted=True)
         self.read_headers(sub, inner, quoted=True, top=False)
         return (sub, inner, True, depth + 1)
 
@@ -330,6 +336,7 @@ class _Walker:
         """
         name = filename(container) or "forwarded.eml"
         where = f"{pfx}attachment:{name}"
+        self.file_names(container, where, quoted=True)
         self.finding("AMBIGUOUS_MIME", where, f"forwarded message sent {encoding}", reason="encoded_message")
         text = sub.as_string().lstrip("\r\n")
         decoded = decode_transfer(text.encode("utf-8", "surrogateescape"), encoding)

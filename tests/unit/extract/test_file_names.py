@@ -63,3 +63,15 @@ def test_ordinary_file_names_pass():
     """An ordinary name and content pass: reading names adds no noise of its own."""
     out = inspect(attachment("Lecture notes week 3.txt", b"hello"))
     assert out.verdict is Verdict.PASS
+
+
+def test_forwarded_message_names_are_read():
+    """The file name of an attached message (message/rfc822) is read like any other file name."""
+    name = NAME.replace(".txt", ".eml")
+    raw = message(
+        f'Content-Type: message/rfc822; name="{name}"\r\nContent-Disposition: attachment; filename="{name}"',
+        b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n",
+    )
+    out = inspect(raw)
+    assert out.verdict is Verdict.HOLD
+    assert any(f.type == "NHS_NUMBER" and f.where.endswith("#filename") for f in out.findings)
