@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.errors import ExtractionError
-from gateway.extract.budget import Budget
+from gateway.extract.budget import Budget, LimitExceeded
 from gateway.model.finding import UNINSPECTABLE, Finding
 from gateway.model.message import Artifact, Inspection, Segment
+from gateway.model.mime import pieces
 
 #: score of a finding about content the gateway could not read at all
 UNREADABLE_SCORE = 1.0
@@ -97,9 +98,10 @@ class Context:
             return ""
         kept = self.run.budget.take_text(text)
         if kept.strip():
-            self.run.inspection.segments.append(
-                Segment(kept, where or self.where, quoted=self.quoted, kind=kind)
-            )
+            for piece in pieces(kept):  # no segment longer than a detector reads of one
+                self.run.inspection.segments.append(
+                    Segment(piece, where or self.where, quoted=self.quoted, kind=kind)
+                )
         return kept
 
     def artifact(
@@ -126,6 +128,16 @@ class Context:
     ) -> None:
         self.run.finding(type_, where or self.where, evidence, score=score, quoted=self.quoted)
 
+    def damaged(self, exc: BaseException, what: str, *, where: str | None = None) -> None:
+        """A piece of this file a library could not read: a PARSE_ERROR there, never "no text".
+
+        A limit crossed inside the library call (the watchdog's TIME_LIMIT, a
+        budget, memory) is not damage: it goes on up to the dispatcher.
+        """
+        if isinstance(exc, LimitExceeded | Unreadable | MemoryError | RecursionError):
+            raise exc
+        self.uninspectable("PARSE_ERROR", f"{what} could not be read ({type(exc).__name__})", where=where)
+
     def child(
         self,
         data: bytes,
@@ -135,17 +147,38 @@ class Context:
         where: str | None = None,
         quoted: bool | None = None,
     ) -> None:
-        """Read a file found inside this one (archive entry, embedded object, attached message)."""
+        """Read a file found inside this one (archive entry, embedded object, attached message).
+
+        Its name is read as text too: a name can carry what a file's content does.
+        """
         assert self.run.read_file is not None
+        where = where or f"{self.where}/{name}"
+        self.file_name(name, where=where, quoted=quoted)
         self.run.read_file(
             data,
             filename=name.rsplit("/", 1)[-1],
             content_type=content_type,
-            where=where or f"{self.where}/{name}",
+            where=where,
             quoted=self.quoted if quoted is None else quoted,
             depth=self.depth + 1,
             container=self.format,
         )
+
+    def file_name(self, name: str, *, where: str, quoted: bool | None = None) -> None:
+        """A file name found inside this file, read as text at "<where>#filename"."""
+        text = clean_text(name)
+        if not text.strip():
+            return
+        kept = self.run.budget.take_text(text)
+        if kept.strip():
+            self.run.inspection.segments.append(
+                Segment(
+                    kept,
+                    f"{where}#filename",
+                    quoted=self.quoted if quoted is None else quoted,
+                    kind="filename",
+                )
+            )
 
 
 def clean_text(text: str) -> str:

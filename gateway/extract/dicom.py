@@ -66,7 +66,8 @@ def read(data: bytes, ctx: Context) -> None:
             continue
         try:
             metadata[elem.keyword] = _value(elem.value)
-        except Exception:  # one damaged element must not hide the others
+        except Exception as exc:  # one damaged element must not hide the others, nor pass unread
+            ctx.damaged(exc, "DICOM element", where=f"{ctx.where}/header")
             continue
     if not metadata:
         raise Unreadable("PARSE_ERROR", "no DICOM header found")

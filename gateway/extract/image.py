@@ -18,6 +18,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from gateway.extract.budget import LimitExceeded
 from gateway.extract.context import Context
 
 #: images larger than this are not decoded for OCR (about 8000 x 5000)
@@ -71,6 +72,8 @@ def image_metadata(data: bytes) -> dict[str, Any]:
                 out["_text"] = text
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         out["readable"] = False
+    except LimitExceeded:  # the watchdog fired inside Pillow: a limit, not a damaged image
+        raise
     except Exception:  # Pillow's EXIF parsing raises assorted errors on damaged tags
         out["readable"] = False
     return out
@@ -88,6 +91,8 @@ def ocr_input(data: bytes) -> bytes | None:
             buf = io.BytesIO()
             grey.save(buf, format="PNG")
             return buf.getvalue()
+    except LimitExceeded:
+        raise
     except Exception:  # not decodable: nothing to read
         return None
 

@@ -55,7 +55,7 @@ def read(data: bytes, ctx: Context) -> None:
             return
         if _legacy_encrypted(data):
             raise Unreadable("ENCRYPTED_OFFICE", "Office file is protected with a password")
-        metadata = _properties(ole)
+        metadata = _properties(ole, ctx)
         if "Workbook" in streams or "Book" in streams:
             metadata["format"] = "xls"
             kept = _read_xls(data, ctx)
@@ -128,11 +128,12 @@ def scrape(stream: bytes) -> str:
     return "\n".join(text.strip() for _, text in runs if len(text.strip()) >= 4)
 
 
-def _properties(ole: Any) -> dict[str, Any]:
+def _properties(ole: Any, ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         meta = ole.get_metadata()
-    except Exception:
+    except Exception as exc:  # damaged property streams: their title or author went unread
+        ctx.damaged(exc, "document properties", where=f"{ctx.where}/properties")
         return out
     for attr, key in _PROPS.items():
         value = getattr(meta, attr, None)

@@ -68,7 +68,7 @@ def app_properties(zf: zipfile.ZipFile) -> dict[str, Any]:
     """Company, manager and application from docProps/app.xml (python-docx and -pptx skip them)."""
     try:
         root = parse(zf.read("docProps/app.xml"))
-    except Exception:
+    except KeyError:  # no such part: nothing to read (a damaged one is the dispatcher's PARSE_ERROR)
         return {}
     out: dict[str, Any] = {}
     for el in root:
@@ -104,7 +104,7 @@ def main_part(zf: zipfile.ZipFile) -> str | None:
     """The package's main part (word/document.xml for a Word file), from the package relationships."""
     try:
         rels = parse(zf.read("_rels/.rels"))
-    except Exception:
+    except KeyError:  # no package relationships: the caller falls back to the usual main part
         return None
     for rel in rels:
         if str(rel.get("Type", "")).endswith(_OFFICE_DOCUMENT):
@@ -117,7 +117,7 @@ def relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     folder, name = posixpath.split(part)
     try:
         rels = parse(zf.read(posixpath.join(folder, "_rels", f"{name}.rels")))
-    except Exception:
+    except KeyError:  # no such part: nothing to read (a damaged one is the dispatcher's PARSE_ERROR)
         return {}
     out: dict[str, tuple[str, str]] = {}
     for rel in rels:
@@ -137,7 +137,7 @@ def core_xml(zf: zipfile.ZipFile) -> dict[str, Any]:
     """Title, subject, author, last modified by... from docProps/core.xml."""
     try:
         root = parse(zf.read("docProps/core.xml"))
-    except Exception:
+    except KeyError:  # no such part: nothing to read (a damaged one is the dispatcher's PARSE_ERROR)
         return {}
     out: dict[str, Any] = {}
     for el in root:
@@ -235,8 +235,9 @@ def xml_text(xml: bytes) -> str:
                     lines.append("".join(current))
                     current = []
                 el.clear(keep_tail=True)
-    except etree.XMLSyntaxError:
-        pass
+    except etree.XMLSyntaxError as exc:
+        if xml.strip():  # text past the damage went unread: the dispatcher's PARSE_ERROR, never silence
+            raise Damaged(str(exc)[:200]) from None
     if current:
         lines.append("".join(current))
     return "\n".join(line for line in lines if line.strip())

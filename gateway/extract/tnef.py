@@ -32,7 +32,8 @@ def read(data: bytes, ctx: Context) -> None:
         )
     try:
         rtf = tnef.rtfbody  # decompressed by compressed_rtf, when it is installed
-    except Exception:
+    except Exception as exc:  # the RTF body could not be decompressed: its text went unread
+        ctx.damaged(exc, "RTF body", where=f"{ctx.where}/body.rtf")
         rtf = None
     if rtf:
         ctx.child(bytes(rtf), "body.rtf")

@@ -45,6 +45,8 @@ def read(data: bytes, ctx: Context) -> None:
         raise LimitExceeded(
             "ARCHIVE_LIMIT", f"declares more than {ctx.limits.max_expanded_bytes} bytes when expanded"
         )
+    for info in locked:  # an encrypted member's name is still readable, and read
+        ctx.file_name(info.filename, where=f"{ctx.where}/{info.filename}")
     if locked:
         ctx.uninspectable(
             "ENCRYPTED_ARCHIVE", f"{len(locked)} of {len(infos)} entries are encrypted with a password"

@@ -249,9 +249,9 @@ def _leaf(headers: str) -> str:
         ),
         (
             _leaf(
-                'Content-Type: application/octet-stream\nContent-Disposition: attachment; filename="=?utf-8?b?ZXZpbC5leGU=?="'
+                'Content-Type: application/octet-stream; name="ok.txt"\nContent-Disposition: attachment; filename="=?utf-8?b?ZXZpbC5leGU=?="'
             ),
-            "encoded_word_filename",
+            "filename_conflict",
         ),
         (
             _leaf(

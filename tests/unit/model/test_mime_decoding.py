@@ -1,0 +1,177 @@
+"""One decoding layer: every transfer encoding a client reads is read, the rest is uninspectable (issue 13 #6, #8)."""
+
+from __future__ import annotations
+
+import base64
+import quopri
+
+import pytest
+
+from gateway.config import LimitSettings
+from gateway.model import Inspection, Verdict
+from gateway.model.finding import UNINSPECTABLE
+from gateway.model.mime import parse_message
+from gateway.model.mime.decoding import base64_lenient, decode_charset, encoding_name
+from gateway.model.mime.headers import decode_words
+from tests.unit.model.planted import ENV, SENTENCE, message, verdict
+
+B64 = base64.encodebytes(SENTENCE.encode())
+QP = quopri.encodestring(SENTENCE.encode() + b"\n" + "Café 12".encode())
+
+
+def parse(raw: bytes) -> Inspection:
+    return parse_message(raw, ENV, LimitSettings())
+
+
+def read(insp: Inspection) -> str:
+    return "\n".join(s.text for s in insp.segments)
+
+
+def uninspectable(insp: Inspection) -> set[str]:
+    return {f.details.get("reason", f.type) for f in insp.findings if f.category == UNINSPECTABLE}
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("base64", "base64"),
+        ("BASE64", "base64"),
+        ("Base64 ", "base64"),
+        (" base64\t(sent by a scanner)", "base64"),
+        ('"base64"', "base64"),
+        ("base-64", "base64"),
+        ("x-base64", "base64"),
+        ("Quoted-Printable", "quoted-printable"),
+        ("quoted printable", "quoted-printable"),
+        ("x-uuencode", "uuencode"),
+        ("7bit", "identity"),
+        ("8BIT", "identity"),
+        ("binary", "identity"),
+        ("", "identity"),
+        ("x-foo", "xfoo"),
+    ],
+)
+def test_encoding_names_are_read_as_clients_read_them(value, name):
+    """Case, white space, quotes, comments and hyphens do not change which encoding a name means."""
+    assert encoding_name(value) == name
+
+
+@pytest.mark.parametrize(
+    "cte",
+    ["base64", "base64 ", "base64 (comment)", '"base64"', "base-64", "BASE64", "Base64", "x-base64"],
+)
+def test_base64_spellings_are_decoded_and_held(cte):
+    """A body sent in any spelling of base64 is decoded, read, and the planted sentence held."""
+    raw = message(f"Content-Type: text/plain\r\nContent-Transfer-Encoding: {cte}", B64)
+    assert SENTENCE in read(parse(raw))
+    assert verdict(raw) is Verdict.HOLD
+
+
+@pytest.mark.parametrize("cte", ["quoted-printable (x)", "QUOTED-PRINTABLE", '"quoted-printable"'])
+def test_quoted_printable_spellings_are_decoded(cte):
+    """Quoted-printable in any spelling is decoded, so an NHS number split by soft breaks reads whole."""
+    raw = message(f"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: {cte}", QP)
+    assert SENTENCE in read(parse(raw)) and "Café 12" in read(parse(raw))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        base64.b64encode(SENTENCE.encode()) + b"!",  # one stray character at the end
+        base64.b64encode(SENTENCE.encode())[:-1],  # length not a multiple of 4
+        base64.b64encode(SENTENCE.encode()) + b"Q",  # one character past a multiple of 4
+        b"\r\n".join(base64.b64encode(SENTENCE.encode())[i : i + 7] for i in range(0, 120, 7)) + b"*\r\n",
+        base64.b64encode(SENTENCE[:30].encode())
+        + base64.b64encode(SENTENCE[30:].encode()),  # two padded chunks
+    ],
+    ids=["stray", "short", "long", "stray-in-lines", "chunks"],
+)
+def test_damaged_base64_is_decoded_leniently(body):
+    """Base64 with stray characters or a wrong length is decoded as clients do, and held."""
+    raw = message("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64", body)
+    assert SENTENCE[:20] in read(parse(raw))
+    assert verdict(raw) is Verdict.HOLD
+
+
+def test_unknown_transfer_encoding_is_uninspectable():
+    """A transfer encoding no client knows is held as uninspectable; its raw text is still read."""
+    raw = message("Content-Type: text/plain\r\nContent-Transfer-Encoding: x-foo", B64)
+    assert "unknown_transfer_encoding" in uninspectable(parse(raw))
+    assert verdict(raw) is Verdict.HOLD
+    plain = message("Content-Type: text/plain\r\nContent-Transfer-Encoding: x-foo", SENTENCE.encode())
+    assert SENTENCE in read(parse(plain))
+
+
+def test_base64_that_is_mostly_not_base64_is_uninspectable():
+    """A body labelled base64 that is mostly other characters is reported, not silently garbled."""
+    body = ("Über § ¶ " * 40).encode("utf-8")
+    _data, problem = base64_lenient(body)
+    assert problem
+    raw = message("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64", body)
+    assert "damaged_base64" in uninspectable(parse(raw))
+
+
+@pytest.mark.parametrize("cte", ["base64 ", "base-64", "x-foo"])
+def test_attachment_encodings_go_through_the_same_layer(cte):
+    """An attachment in a tolerant base64 spelling is decoded for the extractors; an unknown one is reported."""
+    raw = message(
+        f'Content-Type: text/plain; name="a.txt"\r\nContent-Disposition: attachment; filename="a.txt"\r\n'
+        f"Content-Transfer-Encoding: {cte}",
+        B64,
+    )
+    insp = parse(raw)
+    if cte == "x-foo":
+        assert "unknown_transfer_encoding" in uninspectable(insp)
+    else:
+        assert insp.parts[0].data == SENTENCE.encode()
+    assert verdict(raw) is Verdict.HOLD
+
+
+def test_forwarded_message_in_a_tolerant_encoding_is_decoded():
+    """A message/rfc822 part sent "base64 " is decoded and read like a forwarded message."""
+    inner = f"From: a@b.example\r\nSubject: x\r\n\r\n{SENTENCE}\r\n".encode()
+    raw = message(
+        "Content-Type: message/rfc822\r\nContent-Transfer-Encoding: Base64 ", base64.encodebytes(inner)
+    )
+    assert verdict(raw) is Verdict.HOLD
+
+
+@pytest.mark.parametrize(
+    ("header", "text"),
+    [
+        ("=?x-unknown?B?" + base64.b64encode(SENTENCE.encode()).decode() + "?=", SENTENCE),
+        ("=?utf-8?B?" + base64.b64encode(SENTENCE.encode()).decode()[:-1] + "?=", SENTENCE[:60]),
+        ("=?utf-8?Q?" + SENTENCE.replace(" ", "_") + "?=", SENTENCE),
+        ("=?iso-8859-1?Q?Caf=E9?= =?iso-8859-1?Q?_au_lait?=", "Café au lait"),
+        ("=?utf-8?B?" + base64.b64encode("é".encode())[:2].decode() + "?=", ""),
+        ("=?koi8-r?B?" + base64.b64encode("привет".encode("koi8-r")).decode() + "?=", "привет"),
+    ],
+    ids=["unknown-charset", "damaged-base64", "q", "adjacent-words", "broken-utf8", "koi8-r"],
+)
+def test_encoded_words_are_always_decoded(header, text):
+    """Subject encoded-words are decoded whatever their charset or damage; none is left encoded."""
+    assert text in decode_words(header) and "=?" not in decode_words(header)
+
+
+def test_subject_in_an_unknown_charset_is_held():
+    """A subject encoded-word naming an unknown charset is still read, so the planted sentence is held."""
+    word = "=?x-unknown?B?" + base64.b64encode(SENTENCE.encode()).decode() + "?="
+    raw = (
+        f"From: r@uni.ac.uk\r\nTo: k@gmail.com\r\nSubject: {word}\r\nMIME-Version: 1.0\r\n\r\nhello\r\n"
+    ).encode()
+    assert SENTENCE in read(parse(raw))
+    assert verdict(raw) is Verdict.HOLD
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "text"),
+    [
+        ("Café".encode(), "utf-8", "Café"),
+        ("Café".encode("latin-1"), "x-unknown", "Café"),
+        ("Café".encode(), "x-unknown", "Café"),
+        ("Café".encode("cp1252"), "us-ascii", "Café"),
+    ],
+)
+def test_text_is_decoded_in_its_charset_or_a_fallback(data, charset, text):
+    """Declared charset, else UTF-8, else Windows-1252: an unknown charset never hides text."""
+    assert decode_charset(data, charset) == text
