@@ -143,8 +143,6 @@ def read_file(
     except RecursionError:
         ctx.uninspectable("PARSE_ERROR", f"{fmt} file nested too deeply to read")
     except Exception as exc:  # the parser boundary: a library's own error on a damaged file
-        log.info(
-            "attachment unreadable",
-            extra={"where": where, "format": fmt, "error": type(exc).__name__},
-        )
+        # the location is not logged: it carries the attachment's file name, which may name a patient
+        log.info("attachment unreadable", extra={"format": fmt, "error": type(exc).__name__})
         ctx.uninspectable("PARSE_ERROR", f"{fmt} file could not be read ({type(exc).__name__})")
