@@ -17,8 +17,6 @@ domains) limits which held messages a user may see; empty means all.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import re
@@ -31,14 +29,13 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from gateway.errors import StoreError
 from gateway.store.crypto import Keyring
 from gateway.store.db import Database, Row, Tx
 from gateway.store.passwords import MIN_LENGTH, WeakPassword
 from gateway.store.passwords import check_password as _policy
 from gateway.store.throttle import LoginThrottle
+from gateway.store.totp import SecretBox, totp_match
 from gateway.store.totp import totp_code as totp_code
-from gateway.store.totp import totp_match
 from gateway.store.totp import totp_new_secret as totp_new_secret
 from gateway.store.totp import totp_uri as totp_uri
 from gateway.store.totp import totp_verify as totp_verify
@@ -46,7 +43,6 @@ from gateway.store.totp import totp_verify as totp_verify
 ROLES = ("reviewer", "admin")
 MIN_PASSWORD = MIN_LENGTH
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
-_SEALED = "enc1:"  # prefix of an encrypted TOTP secret in web_users.totp_secret
 
 Clock = Callable[[], datetime]
 
@@ -133,6 +129,7 @@ class UserStore:
     ) -> None:
         self.db = db
         self.keyring = keyring
+        self.box = SecretBox(keyring)
         self.clock = clock
         self.hasher = hasher or PasswordHasher()
         self.throttle = LoginThrottle(db, clock=clock)
@@ -151,32 +148,10 @@ class UserStore:
     def _seal_clear_secrets(self, tx: Tx) -> None:
         """Migration: TOTP secrets stored in clear by earlier versions are encrypted in place."""
         rows = tx.execute("SELECT name, totp_secret FROM web_users WHERE totp_secret <> ''")
-        clear = [r for r in rows if not str(r["totp_secret"]).startswith(_SEALED)]
-        if clear and self.keyring is None:
-            raise StoreError("encrypting the stored TOTP secrets needs the quarantine key ring")
-        for r in clear:
-            tx.execute(
-                "UPDATE web_users SET totp_secret = ? WHERE name = ?",
-                (self._seal(str(r["name"]), str(r["totp_secret"])), r["name"]),
-            )
-
-    def _ring(self) -> Keyring:
-        if self.keyring is None:
-            raise StoreError("TOTP secrets need the quarantine key ring")
-        return self.keyring
-
-    def _seal(self, name: str, secret: str, purpose: str = "totp") -> str:
-        blob = self._ring().encrypt(secret.encode("ascii"), f"web_users:{name}:{purpose}")
-        return _SEALED + base64.b64encode(blob).decode("ascii")
-
-    def _unseal(self, name: str, stored: str, purpose: str = "totp") -> str:
-        if not stored.startswith(_SEALED):
-            raise StoreError("a TOTP secret is stored in clear: run the store's migration")
-        try:
-            blob = base64.b64decode(stored[len(_SEALED) :], validate=True)
-        except (binascii.Error, ValueError):
-            raise StoreError("a stored TOTP secret is damaged") from None
-        return self._ring().decrypt(blob, f"web_users:{name}:{purpose}").decode("ascii")
+        for r in rows:
+            if not self.box.is_sealed(str(r["totp_secret"])):
+                sealed = self.box.seal(str(r["name"]), str(r["totp_secret"]))
+                tx.execute("UPDATE web_users SET totp_secret = ? WHERE name = ?", (sealed, r["name"]))
 
     # -- accounts --------------------------------------------------------------------------------
 
@@ -254,7 +229,7 @@ class UserStore:
 
         `step`: the time step of the code that confirmed the enrolment, so that code cannot log in again.
         """
-        sealed = self._seal(name, secret) if secret else ""
+        sealed = self.box.seal(name, secret) if secret else ""
         with self.db.transaction() as tx:
             if not tx.execute("SELECT name FROM web_users WHERE name = ?", (name,)):
                 raise UserError(f"no user {name!r}")
@@ -268,7 +243,7 @@ class UserStore:
         secret = totp_new_secret()
         self.db.execute(
             "UPDATE web_sessions SET totp_pending = ? WHERE id_hash = ?",
-            (self._seal(name, secret, "pending"), _token_hash(token)),
+            (self.box.seal(name, secret, "pending"), _token_hash(token)),
         )
         return secret
 
@@ -278,7 +253,7 @@ class UserStore:
             "SELECT totp_pending FROM web_sessions WHERE id_hash = ?", (_token_hash(token),)
         )
         stored = str(rows[0]["totp_pending"]) if rows else ""
-        return self._unseal(name, stored, "pending") if stored else ""
+        return self.box.unseal(name, stored, "pending") if stored else ""
 
     def confirm_enrolment(self, token: str, name: str, code: str) -> bool:
         """The code matches the pending secret: it becomes the account's authenticator; other sessions end."""
@@ -300,7 +275,7 @@ class UserStore:
         row = rows[0]
         if int(row["disabled"]):
             return None
-        secret = self._unseal(name, str(row["totp_secret"])) if row["totp_secret"] else ""
+        secret = self.box.unseal(name, str(row["totp_secret"])) if row["totp_secret"] else ""
         step = totp_match(secret, totp_code, self.clock().timestamp()) if secret else None
         if secret and step is None:
             return None
