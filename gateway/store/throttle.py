@@ -17,10 +17,15 @@ A lock lasts a minute and doubles with each further attempt after it ran
 out (up to an hour); a quarter of an hour without attempts starts counting
 afresh. A successful login clears the account's count and gives back its
 own attempt on the other keys (`succeeded()`).
+
+The table holds a SHA-256 of each key, not the key: people type their
+password into the name field, and a login name that was never an account
+should not be kept in clear.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -35,6 +40,11 @@ Clock = Callable[[], datetime]
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def stored_key(key: str) -> str:
+    """What the table holds for a key ("user:rita" -> its SHA-256)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def lock_seconds(count: int, limit: int) -> float:
@@ -57,13 +67,14 @@ class LoginThrottle:
             tx.execute(
                 "INSERT INTO login_throttle (key, failures, last_failure, locked_until) VALUES (?, 0, 0, 0)"
                 " ON CONFLICT (key) DO NOTHING",
-                (key,),
+                (stored_key(key),),
             )
         lock = " FOR UPDATE" if self.db.kind == "postgresql" else ""
         rows: dict[str, dict[str, float]] = {}
         for key in keys:  # one at a time, in sorted order: the lock order is the same everywhere
             r = tx.execute(
-                f"SELECT failures, last_failure, locked_until FROM login_throttle WHERE key = ?{lock}", (key,)
+                f"SELECT failures, last_failure, locked_until FROM login_throttle WHERE key = ?{lock}",
+                (stored_key(key),),
             )[0]
             rows[key] = {k: float(v) for k, v in r.items()}
         return rows
@@ -71,7 +82,7 @@ class LoginThrottle:
     def attempt(self, limits: Sequence[tuple[str, int]]) -> float:
         """Count one attempt against every (key, limit); 0 means go ahead, else seconds to wait."""
         now = self.clock().timestamp()
-        ordered = sorted(dict(limits).items())
+        ordered = sorted(dict(limits).items(), key=lambda kv: stored_key(kv[0]))
         with self.db.transaction() as tx:
             rows = self._locked_rows(tx, [k for k, _ in ordered])
             wait = max(row["locked_until"] - now for row in rows.values())
@@ -86,7 +97,7 @@ class LoginThrottle:
                 locked = lock_seconds(count, limit)
                 tx.execute(
                     "UPDATE login_throttle SET failures = ?, last_failure = ?, locked_until = ? WHERE key = ?",
-                    (count, now, now + locked if locked else 0.0, key),
+                    (count, now, now + locked if locked else 0.0, stored_key(key)),
                 )
         return 0.0
 
@@ -95,7 +106,9 @@ class LoginThrottle:
         now = self.clock().timestamp()
         wait = 0.0
         for key in keys:
-            rows = self.db.execute("SELECT locked_until FROM login_throttle WHERE key = ?", (key,))
+            rows = self.db.execute(
+                "SELECT locked_until FROM login_throttle WHERE key = ?", (stored_key(key),)
+            )
             if rows:
                 wait = max(wait, float(rows[0]["locked_until"]) - now)
         return max(0.0, wait)
@@ -103,20 +116,23 @@ class LoginThrottle:
     def succeeded(self, limits: Sequence[tuple[str, int]], *, clear: str) -> None:
         """The attempt was right: forget key `clear` (the account); give the attempt back on the others."""
         with self.db.transaction() as tx:
-            tx.execute("DELETE FROM login_throttle WHERE key = ?", (clear,))
+            tx.execute("DELETE FROM login_throttle WHERE key = ?", (stored_key(clear),))
             for key, limit in sorted(dict(limits).items()):
                 if key == clear:
                     continue
-                rows = tx.execute("SELECT failures FROM login_throttle WHERE key = ?", (key,))
+                rows = tx.execute("SELECT failures FROM login_throttle WHERE key = ?", (stored_key(key),))
                 if not rows:
                     continue
                 count = max(int(rows[0]["failures"]) - 1, 0)
                 if count < limit:  # only this attempt had reached the limit: no lock
                     tx.execute(
-                        "UPDATE login_throttle SET failures = ?, locked_until = 0 WHERE key = ?", (count, key)
+                        "UPDATE login_throttle SET failures = ?, locked_until = 0 WHERE key = ?",
+                        (count, stored_key(key)),
                     )
                 else:
-                    tx.execute("UPDATE login_throttle SET failures = ? WHERE key = ?", (count, key))
+                    tx.execute(
+                        "UPDATE login_throttle SET failures = ? WHERE key = ?", (count, stored_key(key))
+                    )
 
     def clear(self, key: str) -> None:
-        self.db.execute("DELETE FROM login_throttle WHERE key = ?", (key,))
+        self.db.execute("DELETE FROM login_throttle WHERE key = ?", (stored_key(key),))

@@ -104,6 +104,9 @@ MIGRATIONS: list[str] = [
     "ALTER TABLE web_users ADD COLUMN totp_step {bigint} NOT NULL DEFAULT 0",
     # an authenticator being enrolled in this session (encrypted), until its first code confirms it
     "ALTER TABLE web_sessions ADD COLUMN totp_pending TEXT NOT NULL DEFAULT ''",
+    # throttle keys are stored hashed from now on: counts kept under clear keys (which could hold
+    # a password typed into the name field) are dropped
+    "DELETE FROM login_throttle",
 ]
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.extract import extract_all
 from gateway.model.mime import parse_message
 from gateway.store.quarantine import ActionRefused, Filters, HeldMessage
 from gateway.web.guard import WebContext, Who, endpoint
@@ -40,6 +41,7 @@ class Hit:
 
 def _texts(raw: bytes, m: HeldMessage, limits: Any) -> list[tuple[str, str]]:
     insp = parse_message(raw, m.envelope, limits)
+    extract_all(insp, limits)  # the attachments' text, as the gateway scanned it (no OCR)
     texts = [(f"header:{name}", value) for name, value in insp.headers]
     texts += [(seg.where, seg.text) for seg in insp.segments]
     texts += [(p.where, p.filename) for p in insp.parts if p.filename]

@@ -15,6 +15,7 @@ import pytest
 from gateway.errors import StoreError
 from gateway.store.crypto import Keyring
 from gateway.store.db import Database
+from gateway.store.throttle import stored_key
 from gateway.store.users import UserError, UserStore, cheap_hasher, totp_code, totp_new_secret
 from tests.quarantine_fixtures import KEY_A, ManualClock
 
@@ -137,7 +138,7 @@ def test_throttle_refuses_when_any_key_is_locked_and_counts_nothing(database: Da
     for name in ("a", "b", "c"):
         assert throttle.attempt([(f"user:{name}", 5), ("ip:10.0.0.9", 3)]) == 0
     assert throttle.attempt([("user:rita", 5), ("ip:10.0.0.9", 3)]) > 0
-    rows = database.execute("SELECT failures FROM login_throttle WHERE key = 'user:rita'")
+    rows = database.execute("SELECT failures FROM login_throttle WHERE key = ?", (stored_key("user:rita"),))
     assert not rows or int(rows[0]["failures"]) == 0
 
 
@@ -150,7 +151,7 @@ def test_success_clears_the_account_and_gives_the_attempt_back(database: Databas
     assert throttle.attempt(keys) == 0
     throttle.succeeded(keys, clear="user:rita")  # this attempt had reached the address's limit
     assert throttle.locked_for(["user:rita", "ip:10.0.0.9"]) == 0
-    assert database.execute("SELECT key FROM login_throttle WHERE key = 'user:rita'") == []
+    assert database.execute("SELECT key FROM login_throttle WHERE key = ?", (stored_key("user:rita"),)) == []
 
 
 def test_parallel_attempts_are_counted_before_any_check(database: Database) -> None:
@@ -302,3 +303,11 @@ def test_current_password_check(database: Database) -> None:
     assert users.check_current_password("rita", PW)
     assert not users.check_current_password("rita", PW + "!")
     assert not users.check_current_password("nobody", PW)
+
+
+def test_throttle_keeps_no_login_name_in_clear(database: Database) -> None:
+    """A password typed into the name field is not stored by the throttle (keys are hashed)."""
+    throttle = _users(database).throttle
+    throttle.attempt([("user:hunter2-my-password", 5), ("ip:10.0.0.9", 20)])
+    keys = " ".join(str(r["key"]) for r in database.execute("SELECT key FROM login_throttle"))
+    assert "hunter2" not in keys and "10.0.0.9" not in keys

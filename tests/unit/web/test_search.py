@@ -125,3 +125,20 @@ def test_identifier_search_refuses_too_short_terms(ui: Ui) -> None:
     ui.store.hold(envelope(), message(), decision())
     page = _find(ui, ui.login("adam"), "ab")
     assert "Too short" in page and ui.audit(action="find")[-1].outcome == "refused"
+
+
+def test_identifier_search_reads_attachments_and_file_names(ui: Ui) -> None:
+    """A number inside an attached text file, and a name in an attachment's file name, are found."""
+    notes = ui.store.hold(
+        envelope(),
+        message(body="See attached.\r\n", attachment=("notes.txt", b"Clinic list: 943/476/5919 seen.\r\n")),
+        decision(),
+    )
+    named = ui.store.hold(
+        envelope(),
+        message(body="Letter attached.\r\n", attachment=("Quennell discharge.txt", b"Nothing else.\r\n")),
+        decision(),
+    )
+    page = _find(ui, ui.login("adam"), "943 476 5919\nquennell")
+    assert _ids(page) == {notes, named}
+    assert "attachment:notes.txt" in page
