@@ -103,7 +103,8 @@ async def message_list(request: Request, ctx: WebContext, who: Who) -> Response:
         found = await asyncio.to_thread(ctx.store.messages, f)
         rows = [(m, masked_subject(m)) for m in found]
         total = await asyncio.to_thread(ctx.store.count, f)
-    rules = await asyncio.to_thread(ctx.store.rules_seen)
+    # the rule filter offers the rules of the user's own scope only
+    rules = [r.rule for r in await asyncio.to_thread(ctx.store.stats, who.user.scope)]
     used = " ".join(
         f"{k}={v}" for k, v in values.items() if v and k in ("status", "category", "rule", "since", "until")
     )

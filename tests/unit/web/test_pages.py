@@ -46,7 +46,7 @@ def test_odd_paths_with_a_slash_never_lead_off_site(ui: Ui, url: str) -> None:
 
 
 def test_scoped_reviewer_sees_only_their_scopes_counts(ui: Ui) -> None:
-    """The statistics page of a reviewer scoped to one sender domain counts only that domain's holds."""
+    """A reviewer scoped to one sender domain counts, and is offered as filters, only that domain's rules."""
     for _ in range(3):
         ui.store.hold(envelope("a@example.ac.uk"), message(), decision())
     ui.store.hold(
@@ -56,6 +56,8 @@ def test_scoped_reviewer_sees_only_their_scopes_counts(ui: Ui) -> None:
     assert "abusive-language" in page and "patient-identifier" not in page
     row = re.search(r"<code>abusive-language</code></a></td><td>(\d+)</td>", page)
     assert row is not None and row.group(1) == "1"
+    assert "<option>patient-identifier</option>" not in ui.login("sam").get("/messages").text
+    assert "<option>patient-identifier</option>" in ui.login("rita").get("/messages").text
     everyone = ui.login("rita").get("/stats").text
     assert re.search(r"<code>patient-identifier</code></a></td><td>3</td>", everyone)
 
