@@ -158,7 +158,8 @@ class WebSettings:
     tls_key: str = _path()
     tls_proxy: bool = False  # HTTPS is terminated by a reverse proxy on this host: Secure cookies, HSTS
     max_failed_logins_per_ip: int = 20  # failed logins from one address before it is throttled
-    require_mfa: bool = False  # refuse logins of accounts without a TOTP authenticator
+    require_mfa: bool = False  # every role must use a TOTP authenticator (as if mfa_roles named all)
+    mfa_roles: tuple[str, ...] = ("admin",)  # roles that must use one; sent to enrol it after login
 
 
 @dataclass(frozen=True)

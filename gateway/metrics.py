@@ -15,11 +15,13 @@ kinds only, never addresses or content.
 
 from __future__ import annotations
 
+import socket
 import threading
 from dataclasses import dataclass
-from wsgiref.simple_server import WSGIServer
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
 
 from gateway.config import parse_hostport
 
@@ -81,10 +83,52 @@ class MetricsServer:
         self.thread.join(timeout=5)
 
 
+class _QuietServerHandler(ServerHandler):
+    server_software = ""  # no "Server: WSGIServer/0.2 CPython/3.x" header: nothing to fingerprint
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """wsgiref's handler without the Server header and without request logging."""
+
+    def version_string(self) -> str:  # error replies (400, 414) made before the app runs
+        return "gateway"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def handle(self) -> None:  # wsgiref's own handle(), with the quiet ServerHandler
+        self.raw_requestline = self.rfile.readline(65537)
+        if len(self.raw_requestline) > 65536:
+            self.requestline, self.request_version, self.command = "", "", ""
+            self.send_error(414)
+            return
+        if not self.parse_request():
+            return
+        handler = _QuietServerHandler(
+            self.rfile,
+            self.wfile,  # type: ignore[arg-type]
+            self.get_stderr(),
+            self.get_environ(),
+            multithread=False,
+        )
+        handler.request_handler = self  # type: ignore[attr-defined]
+        handler.run(self.server.get_app())  # type: ignore[attr-defined]
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
 def start_metrics_server(listen: str, metrics: Metrics) -> MetricsServer | None:
     """Serve /metrics on `listen` ("host:port"); None when `listen` is empty (disabled)."""
     if not listen:
         return None
     host, port = parse_hostport(listen, key="metrics.listen")
-    server, thread = start_http_server(port, addr=host, registry=metrics.registry)
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+    server_class = type("_MetricsServer", (_ThreadingServer,), {"address_family": family})
+    server: WSGIServer = make_server(
+        host, port, make_wsgi_app(metrics.registry), server_class, handler_class=_QuietRequestHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, name="metrics", daemon=True)
+    thread.start()
     return MetricsServer(server, thread)

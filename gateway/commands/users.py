@@ -66,7 +66,7 @@ def register(subparsers: Any) -> None:
 
 def _open(settings: Any) -> tuple[Any, UserStore]:
     store = open_quarantine(settings)
-    users = UserStore(store.db)
+    users = UserStore(store.db, keyring=store.keyring)
     users.migrate()
     return store, users
 

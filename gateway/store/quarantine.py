@@ -379,10 +379,16 @@ class QuarantineStore:
     def rules_seen(self) -> list[str]:
         return [str(r["rule"]) for r in self.db.execute("SELECT DISTINCT rule FROM quarantine ORDER BY rule")]
 
-    def stats(self) -> list[RuleStats]:
-        """Per rule: how many holds reviewers released (not needed) and rejected (confirmed)."""
+    def stats(self, scope: Sequence[str] = ()) -> list[RuleStats]:
+        """Per rule: how many holds reviewers released (not needed) and rejected (confirmed).
+
+        `scope`: only messages from these sender domains (a scoped reviewer's view); empty = all.
+        """
+        where, params = self._where(Filters(scope=tuple(scope)))
+        sql = "SELECT rule, status, COUNT(*) AS c FROM quarantine"
+        sql += (" WHERE " + " AND ".join(where) if where else "") + " GROUP BY rule, status"
         counts: dict[str, dict[str, int]] = {}
-        for r in self.db.execute("SELECT rule, status, COUNT(*) AS c FROM quarantine GROUP BY rule, status"):
+        for r in self.db.execute(sql, params):
             counts.setdefault(str(r["rule"]), {})[str(r["status"])] = int(r["c"])
         return [
             RuleStats(

@@ -1,11 +1,14 @@
-"""The people who may use the review UI: accounts, sessions and login throttling.
+"""The people who may use the review UI: accounts, credentials and sessions.
 
-Passwords are stored as argon2id hashes (argon2-cffi, imported here only).
-Sessions live in the database, so logout, timeouts and disabling an account
-take effect on every node at once: the browser holds a random token, the
-table holds only its SHA-256. Failed logins are counted per account and
-per source address; past the limit the key is locked for a time that
-doubles with each further failure (1 minute up to an hour).
+Passwords are stored as argon2id hashes (argon2-cffi, imported here only)
+and must pass the policy of gateway/store/passwords.py. A TOTP secret is
+stored encrypted with the quarantine's key ring (AES-GCM bound to the
+account's row), never in clear; a store that still holds clear secrets has
+them encrypted by its migration. Sessions live in the database, so logout,
+timeouts and disabling an account take effect on every node at once: the
+browser holds a random token, the table holds only its SHA-256. Any change
+to a credential (password, authenticator) ends the account's other
+sessions. Login attempts are throttled by gateway/store/throttle.py.
 
 Roles: "reviewer" (view, reveal, download, release, reject) and "admin"
 (all of that, plus delete, purge, users and the audit view). A scope (sender
@@ -14,14 +17,10 @@ domains) limits which held messages a user may see; empty means all.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import json
 import re
 import secrets
-import struct
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,14 +29,20 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from gateway.store.db import Database, Row
+from gateway.store.crypto import Keyring
+from gateway.store.db import Database, Row, Tx
+from gateway.store.passwords import MIN_LENGTH, WeakPassword
+from gateway.store.passwords import check_password as _policy
+from gateway.store.throttle import LoginThrottle
+from gateway.store.totp import SecretBox, totp_match
+from gateway.store.totp import totp_code as totp_code
+from gateway.store.totp import totp_new_secret as totp_new_secret
+from gateway.store.totp import totp_uri as totp_uri
+from gateway.store.totp import totp_verify as totp_verify
 
 ROLES = ("reviewer", "admin")
-MIN_PASSWORD = 12
+MIN_PASSWORD = MIN_LENGTH
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
-_LOCK_BASE_S = 60.0
-_LOCK_MAX_S = 3600.0
-_FAIL_WINDOW_S = 900.0
 
 Clock = Callable[[], datetime]
 
@@ -97,6 +102,11 @@ MIGRATIONS: list[str] = [
     " locked_until {real} NOT NULL)",
     # the TOTP time step last used to log in, so a code cannot be used twice
     "ALTER TABLE web_users ADD COLUMN totp_step {bigint} NOT NULL DEFAULT 0",
+    # an authenticator being enrolled in this session (encrypted), until its first code confirms it
+    "ALTER TABLE web_sessions ADD COLUMN totp_pending TEXT NOT NULL DEFAULT ''",
+    # throttle keys are stored hashed from now on: counts kept under clear keys (which could hold
+    # a password typed into the name field) are dropped
+    "DELETE FROM login_throttle",
 ]
 
 
@@ -106,12 +116,26 @@ def cheap_hasher() -> PasswordHasher:
 
 
 class UserStore:
-    """Accounts, sessions and the login throttle, in the shared database."""
+    """Accounts, sessions and the login throttle, in the shared database.
 
-    def __init__(self, db: Database, *, clock: Clock = _now, hasher: PasswordHasher | None = None) -> None:
+    `keyring` (the quarantine's) encrypts TOTP secrets; without it an
+    authenticator can be neither enrolled nor checked.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        keyring: Keyring | None = None,
+        clock: Clock = _now,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
         self.db = db
+        self.keyring = keyring
+        self.box = SecretBox(keyring)
         self.clock = clock
         self.hasher = hasher or PasswordHasher()
+        self.throttle = LoginThrottle(db, clock=clock)
         self._dummy: str = ""
 
     @property
@@ -122,7 +146,15 @@ class UserStore:
         return self._dummy
 
     def migrate(self) -> None:
-        self.db.migrate("users", MIGRATIONS)
+        self.db.migrate("users", [*MIGRATIONS, self._seal_clear_secrets])
+
+    def _seal_clear_secrets(self, tx: Tx) -> None:
+        """Migration: TOTP secrets stored in clear by earlier versions are encrypted in place."""
+        rows = tx.execute("SELECT name, totp_secret FROM web_users WHERE totp_secret <> ''")
+        for r in rows:
+            if not self.box.is_sealed(str(r["totp_secret"])):
+                sealed = self.box.seal(str(r["name"]), str(r["totp_secret"]))
+                tx.execute("UPDATE web_users SET totp_secret = ? WHERE name = ?", (sealed, r["name"]))
 
     # -- accounts --------------------------------------------------------------------------------
 
@@ -131,7 +163,7 @@ class UserStore:
             raise UserError("a user name is 1-64 letters, digits, '.', '_', '@' or '-'")
         if role not in ROLES:
             raise UserError(f"role must be one of {', '.join(ROLES)}")
-        check_password(password)
+        check_password(password, name)
         clean_scope = _clean_scope(scope)
         with self.db.transaction() as tx:
             if tx.execute("SELECT name FROM web_users WHERE name = ?", (name,)):
@@ -160,15 +192,28 @@ class UserStore:
             if disabled:
                 tx.execute("DELETE FROM web_sessions WHERE user_name = ?", (name,))
 
-    def set_password(self, name: str, password: str) -> None:
-        check_password(password)
+    def set_password(self, name: str, password: str, *, keep_session: str = "") -> None:
+        """A new password; every session of the account ends except `keep_session` (a token)."""
+        check_password(password, name)
         with self.db.transaction() as tx:
             if not tx.execute("SELECT name FROM web_users WHERE name = ?", (name,)):
                 raise UserError(f"no user {name!r}")
             tx.execute(
                 "UPDATE web_users SET password_hash = ? WHERE name = ?", (self.hasher.hash(password), name)
             )
-            tx.execute("DELETE FROM web_sessions WHERE user_name = ?", (name,))
+            _end_other_sessions(tx, name, keep_session)
+
+    def check_current_password(self, name: str, password: str) -> bool:
+        """Whether `password` is the account's password now (for a change made while logged in)."""
+        rows = self.db.execute("SELECT password_hash FROM web_users WHERE name = ?", (name,))
+        ok = self._verify(str(rows[0]["password_hash"]) if rows else self._dummy_hash, password)
+        return ok and bool(rows)
+
+    def _verify(self, stored: str, password: str) -> bool:
+        try:
+            return bool(self.hasher.verify(stored, password))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
     def set_role(self, name: str, role: str, scope: Sequence[str] | None = None) -> None:
         if role not in ROLES:
@@ -182,28 +227,58 @@ class UserStore:
                     "UPDATE web_users SET scope = ? WHERE name = ?", (",".join(_clean_scope(scope)), name)
                 )
 
-    def set_totp(self, name: str, secret: str) -> None:
-        """Require a TOTP code at login ("" switches it off)."""
+    def set_totp(self, name: str, secret: str, *, keep_session: str = "", step: int = 0) -> None:
+        """Require a TOTP code at login ("" switches it off); ends every other session of the account.
+
+        `step`: the time step of the code that confirmed the enrolment, so that code cannot log in again.
+        """
+        sealed = self.box.seal(name, secret) if secret else ""
         with self.db.transaction() as tx:
             if not tx.execute("SELECT name FROM web_users WHERE name = ?", (name,)):
                 raise UserError(f"no user {name!r}")
-            tx.execute("UPDATE web_users SET totp_secret = ? WHERE name = ?", (secret, name))
+            tx.execute(
+                "UPDATE web_users SET totp_secret = ?, totp_step = ? WHERE name = ?", (sealed, step, name)
+            )
+            _end_other_sessions(tx, name, keep_session)
+
+    def start_enrolment(self, token: str, name: str) -> str:
+        """A new TOTP secret for this session to confirm with a code; kept (encrypted) in the session."""
+        secret = totp_new_secret()
+        self.db.execute(
+            "UPDATE web_sessions SET totp_pending = ? WHERE id_hash = ?",
+            (self.box.seal(name, secret, "pending"), _token_hash(token)),
+        )
+        return secret
+
+    def pending_secret(self, token: str, name: str) -> str:
+        """The secret this session is enrolling ("" when none)."""
+        rows = self.db.execute(
+            "SELECT totp_pending FROM web_sessions WHERE id_hash = ?", (_token_hash(token),)
+        )
+        stored = str(rows[0]["totp_pending"]) if rows else ""
+        return self.box.unseal(name, stored, "pending") if stored else ""
+
+    def confirm_enrolment(self, token: str, name: str, code: str) -> bool:
+        """The code matches the pending secret: it becomes the account's authenticator; other sessions end."""
+        secret = self.pending_secret(token, name)
+        step = totp_match(secret, code, self.clock().timestamp()) if secret else None
+        if step is None:
+            return False
+        self.set_totp(name, secret, keep_session=token, step=step)
+        self.db.execute("UPDATE web_sessions SET totp_pending = '' WHERE id_hash = ?", (_token_hash(token),))
+        return True
 
     def authenticate(self, name: str, password: str, totp_code: str = "") -> User | None:
         """The user when the password (and TOTP code, if enrolled) is right and the account enabled."""
         rows = self.db.execute("SELECT * FROM web_users WHERE name = ?", (name,))
         stored = str(rows[0]["password_hash"]) if rows else self._dummy_hash
-        ok = False
-        try:
-            ok = self.hasher.verify(stored, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            pass
+        ok = self._verify(stored, password)
         if not rows or not ok:
             return None
         row = rows[0]
         if int(row["disabled"]):
             return None
-        secret = str(row["totp_secret"] or "")
+        secret = self.box.unseal(name, str(row["totp_secret"])) if row["totp_secret"] else ""
         step = totp_match(secret, totp_code, self.clock().timestamp()) if secret else None
         if secret and step is None:
             return None
@@ -226,45 +301,6 @@ class UserStore:
             for sql, params in updates:
                 tx.execute(sql, params)
         return _user(row)
-
-    # -- throttling ------------------------------------------------------------------------------
-
-    def locked_for(self, keys: Sequence[str]) -> float:
-        """Seconds until every key may try again (0: allowed now)."""
-        now = self.clock().timestamp()
-        wait = 0.0
-        for key in keys:
-            rows = self.db.execute("SELECT locked_until FROM login_throttle WHERE key = ?", (key,))
-            if rows:
-                wait = max(wait, float(rows[0]["locked_until"]) - now)
-        return max(0.0, wait)
-
-    def record_failure(self, limits: Sequence[tuple[str, int]]) -> None:
-        """Count a failed login against each (key, limit); lock keys past their limit."""
-        now = self.clock().timestamp()
-        with self.db.transaction() as tx:
-            for key, limit in limits:
-                rows = tx.execute(
-                    "SELECT failures, last_failure, locked_until FROM login_throttle WHERE key = ?", (key,)
-                )
-                failures = 0
-                if rows:
-                    failures = int(rows[0]["failures"])
-                    quiet = now - max(float(rows[0]["last_failure"]), float(rows[0]["locked_until"]))
-                    if quiet > _FAIL_WINDOW_S:
-                        failures = 0  # a quarter of an hour without failures: start counting afresh
-                failures += 1
-                locked = 0.0
-                if failures >= limit:
-                    locked = now + min(_LOCK_BASE_S * 2 ** min(failures - limit, 10), _LOCK_MAX_S)
-                tx.execute("DELETE FROM login_throttle WHERE key = ?", (key,))
-                tx.execute(
-                    "INSERT INTO login_throttle (key, failures, last_failure, locked_until) VALUES (?, ?, ?, ?)",
-                    (key, failures, now, locked),
-                )
-
-    def clear_failures(self, key: str) -> None:
-        self.db.execute("DELETE FROM login_throttle WHERE key = ?", (key,))
 
     # -- sessions --------------------------------------------------------------------------------
 
@@ -335,11 +371,19 @@ class UserStore:
         )
 
 
-def check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
-    if password.strip() != password or "\n" in password:
-        raise UserError("a password may not start or end with spaces or hold a line break")
+def check_password(password: str, name: str = "") -> None:
+    """UserError with the reason when the password does not meet the policy (see passwords.py)."""
+    try:
+        _policy(password, [name] if name else [])
+    except WeakPassword as exc:
+        raise UserError(str(exc)) from None
+
+
+def _end_other_sessions(tx: Tx, name: str, keep: str) -> None:
+    if keep:
+        tx.execute("DELETE FROM web_sessions WHERE user_name = ? AND id_hash <> ?", (name, _token_hash(keep)))
+    else:
+        tx.execute("DELETE FROM web_sessions WHERE user_name = ?", (name,))
 
 
 def _clean_scope(scope: Sequence[str]) -> list[str]:
@@ -372,41 +416,3 @@ def _user(r: Row) -> User:
         last_login=str(r.get("last_login") or ""),
         mfa=bool(r.get("totp_secret")),
     )
-
-
-# -- TOTP (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits) ----------------------------------------------
-
-
-def totp_new_secret() -> str:
-    return base64.b32encode(secrets.token_bytes(20)).decode("ascii").rstrip("=")
-
-
-def totp_code(secret: str, at: float, *, step: int = 30, digits: int = 6) -> str:
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    counter = struct.pack(">Q", int(at // step))
-    mac = hmac.new(key, counter, hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    value = (struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**digits
-    return str(value).zfill(digits)
-
-
-def totp_match(secret: str, code: str, at: float | None = None) -> int | None:
-    """The 30 s time step whose code this is (this one or a neighbour, for clock drift), or None."""
-    code = code.strip().replace(" ", "")
-    if not code.isdigit() or len(code) != 6:
-        return None
-    at = time.time() if at is None else at
-    for d in (-1, 0, 1):
-        if hmac.compare_digest(totp_code(secret, at + d * 30), code):
-            return int((at + d * 30) // 30)
-    return None
-
-
-def totp_verify(secret: str, code: str, at: float | None = None) -> bool:
-    return totp_match(secret, code, at) is not None
-
-
-def totp_uri(secret: str, name: str, issuer: str = "Compliance gateway") -> str:
-    from urllib.parse import quote
-
-    return f"otpauth://totp/{quote(issuer)}:{quote(name)}?secret={secret}&issuer={quote(issuer)}"

@@ -8,6 +8,7 @@ every endpoint passes and gateway/web/security.py for the response headers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -21,13 +22,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gateway.config import LimitSettings
-from gateway.errors import StoreError
+from gateway.errors import ConfigError, StoreError
 from gateway.store.quarantine import Deliver, OnDecision, QuarantineStore, ReviewActions
-from gateway.store.users import UserStore
-from gateway.web import admin, auth, views
-from gateway.web.guard import WebContext
+from gateway.store.users import ROLES, UserStore
+from gateway.web import account, admin, auth, finder, views
+from gateway.web.guard import WebContext, current
 from gateway.web.security import SecurityHeaders
 from gateway.web.templating import STATIC, Templates
+
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
 
 
 def _now() -> datetime:
@@ -49,8 +52,11 @@ def create_app(
     clock: Callable[[], datetime] = _now,
 ) -> Starlette:
     """The review UI. `deliver(envelope, raw)` hands a released message to the next hop."""
+    unknown = set(getattr(settings.web, "mfa_roles", ())) - set(ROLES)
+    if unknown:
+        raise ConfigError(f"unknown role(s) {', '.join(sorted(unknown))}", key="web.mfa_roles")
     if users is None:
-        users = UserStore(quarantine.db, clock=clock)
+        users = UserStore(quarantine.db, keyring=quarantine.keyring, clock=clock)
         users.migrate()
     templates = Templates()
     ctx = WebContext(
@@ -69,10 +75,20 @@ def create_app(
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
+        path = request.url.path
+        target = "/" + path.strip("/")
+        if exc.status_code == 404 and path.endswith("/") and _PLAIN_PATH.fullmatch(target):
+            # /messages/ -> /messages as a path on this site: never a URL built from the Host header
+            return RedirectResponse(target, status_code=307 if request.method == "GET" else 308)
+        try:  # the error page keeps the navigation of a logged-in user
+            who = await current(request)
+        except StoreError:
+            who = None
         return templates.page(
             request,
             "error.html",
             {"status": exc.status_code, "detail": exc.detail},
+            who=who,
             status_code=exc.status_code,
         )
 
@@ -104,6 +120,13 @@ def create_app(
         Route("/messages/{qid}/attachments/{n:int}", views.download_attachment, methods=["GET"]),
         Route("/messages/{qid}/original", views.download_original, methods=["GET"]),
         Route("/stats", views.stats, methods=["GET"]),
+        Route("/account", account.account_page, methods=["GET"]),
+        Route("/account/password", account.change_password, methods=["POST"]),
+        Route("/account/mfa", account.mfa_page, methods=["GET"]),
+        Route("/account/mfa", account.mfa_confirm, methods=["POST"]),
+        Route("/account/mfa/start", account.mfa_start, methods=["POST"]),
+        Route("/admin/find", finder.find_page, methods=["GET"]),
+        Route("/admin/find", finder.find, methods=["POST"]),
         Route("/admin/users", admin.users_page, methods=["GET"]),
         Route("/admin/users", admin.users_add, methods=["POST"]),
         Route("/admin/users/{name}/disable", admin.users_disable, methods=["POST"]),  # type: ignore[arg-type]
@@ -117,5 +140,6 @@ def create_app(
         middleware=[Middleware(SecurityHeaders, hsts=ctx.secure)],
         exception_handlers={HTTPException: http_error, StoreError: store_down},
     )
+    app.router.redirect_slashes = False  # its redirect is built from the Host header: see http_error
     app.state.ctx = ctx
     return app

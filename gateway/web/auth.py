@@ -2,11 +2,14 @@
 
 The login form is protected from cross-site posting by a one-time token
 held both in a short-lived cookie and in the form (there is no session yet
-to bind it to). Failed logins are throttled per account and per source
-address, and the answer is the same whether the account exists or not. A
-successful login always creates a brand-new session (a new random token),
-so a token planted before login is worthless. Logout deletes the session
-on the server, not just the cookie.
+to bind it to). Every attempt is counted, per account and per source
+address, *before* its password is checked (gateway/store/throttle.py), so
+attempts sent in parallel cannot outrun the limit; the answer is the same
+whether the account exists or not. A successful login always creates a
+brand-new session (a new random token), so a token planted before login is
+worthless. An account whose role needs an authenticator app ([web]
+mfa_roles) and has none is sent to enrol one, and can do nothing else
+until it has. Logout deletes the session on the server, not just the cookie.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ def _login_page(
             "error": error,
             "name": name,
             "next": _safe_next(request.query_params.get("next", "") or "/messages"),
-            "mfa": bool(ctx.settings.web.require_mfa),
+            "mfa": bool(ctx.settings.web.require_mfa),  # every role: the code field is not optional
         },
         status_code=status,
     )
@@ -93,7 +96,8 @@ async def login(request: Request) -> Response:
         )
     web = ctx.settings.web
     keys = [(f"user:{name.lower()}", web.max_failed_logins), (f"ip:{ip}", web.max_failed_logins_per_ip)]
-    wait = await asyncio.to_thread(ctx.users.locked_for, [k for k, _ in keys])
+    # counted before the password is checked: parallel guesses cannot all get through
+    wait = await asyncio.to_thread(ctx.users.throttle.attempt, keys)
     if wait > 0:
         await ctx.audit("?", request, "login", outcome="throttled", detail="account or address locked")
         minutes = max(1, round(wait / 60))
@@ -105,16 +109,7 @@ async def login(request: Request) -> Response:
             name=name,
         )
     user = await asyncio.to_thread(ctx.users.authenticate, name, password, code)
-    if user is not None and web.require_mfa and not user.mfa:
-        await ctx.audit(name, request, "login", outcome="denied", detail="no authenticator enrolled")
-        return _login_page(
-            ctx,
-            request,
-            error="This account needs an authenticator app. Ask an administrator to enrol one.",
-            status=403,
-        )
     if user is None:
-        await asyncio.to_thread(ctx.users.record_failure, keys)
         # an unknown name is not recorded: people type their password into the name field
         known = await asyncio.to_thread(ctx.users.get, name) if name else None
         await ctx.audit(
@@ -125,9 +120,13 @@ async def login(request: Request) -> Response:
             detail="" if known else "unknown account",
         )
         return _login_page(ctx, request, error=_BAD_LOGIN, status=401, name=name)
-    await asyncio.to_thread(ctx.users.clear_failures, keys[0][0])
+    await asyncio.to_thread(ctx.users.throttle.succeeded, keys, clear=keys[0][0])
     token = await asyncio.to_thread(ctx.users.create_session, user, ip)
-    await ctx.audit(user.name, request, "login", outcome="ok", detail=f"role={user.role}")
+    enrol = ctx.must_enrol(user)
+    detail = f"role={user.role}" + (" must enrol an authenticator" if enrol else "")
+    await ctx.audit(user.name, request, "login", outcome="ok", detail=detail)
+    if enrol:
+        next_url = "/account/mfa"
     response = RedirectResponse(next_url, status_code=303)
     old = request.cookies.get(ctx.session_cookie, "")
     if old:  # a session that was still live in this browser ends: one session per login

@@ -6,8 +6,10 @@ Every endpoint of the review UI is wrapped by `endpoint(permission)`:
    GET is redirected to the login page and a POST refused;
 2. a POST must carry the session's CSRF token and, when the browser says
    where it comes from (Origin, Sec-Fetch-Site), come from this site;
-3. the user's role must grant the permission (function-level check);
-4. a message must be in the user's scope (object-level check), else 404.
+3. an account whose role needs an authenticator app and has none may only
+   enrol one (and log out): every other page sends it to enrolment;
+4. the user's role must grant the permission (function-level check);
+5. a message must be in the user's scope (object-level check), else 404.
 Every refusal is written to the audit log as a denial; every data view is
 written before its response, and if the audit log cannot be written the
 answer is 503 with nothing shown.
@@ -35,8 +37,12 @@ from gateway.store.users import Session, UserStore
 
 log = logging.getLogger(__name__)
 
-REVIEWER = frozenset({"list", "view", "reveal", "download", "release", "reject", "stats", "logout"})
-ADMIN = REVIEWER | {"delete", "purge", "users", "audit"}
+REVIEWER = frozenset(
+    {"list", "view", "reveal", "download", "release", "reject", "stats", "logout", "account"}
+)
+ADMIN = REVIEWER | {"delete", "purge", "users", "audit", "find"}
+#: what an account that must enrol an authenticator may do before it has
+ENROLLING = frozenset({"account", "logout"})
 PERMISSIONS = {"reviewer": REVIEWER, "admin": ADMIN}
 
 Clock = Callable[[], datetime]
@@ -59,6 +65,13 @@ class WebContext:
     secure: bool = False  # served over TLS (directly or behind the proxy)
     limits: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def must_enrol(self, user: Any) -> bool:
+        """The account's role needs an authenticator app ([web] mfa_roles) and it has none yet."""
+        web = self.settings.web
+        roles = set(getattr(web, "mfa_roles", ("admin",)))
+        needed = bool(getattr(web, "require_mfa", False)) or user.role in roles
+        return needed and not user.mfa
 
     @property
     def session_cookie(self) -> str:
@@ -192,6 +205,13 @@ def endpoint(
                         403,
                         "This form has expired or did not come from this site. Reload the page and try again.",
                     )
+            if permission not in ENROLLING and ctx.must_enrol(who.user):
+                await ctx.audit(
+                    who, request, action, message_id=message_id, outcome="denied", detail="enrol first"
+                )
+                if request.method == "GET":
+                    return RedirectResponse("/account/mfa", status_code=303)
+                raise HTTPException(403, "Enrol an authenticator app first.")
             if not who.can(permission):
                 await ctx.audit(who, request, action, message_id=message_id, outcome="denied")
                 raise HTTPException(403, "Your role does not allow this.")

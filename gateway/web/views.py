@@ -8,7 +8,7 @@ decision is a POST with the session's CSRF token and ends in a redirect.
 from __future__ import annotations
 
 import asyncio
-import re
+from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -17,26 +17,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from gateway.model import CATEGORIES
-from gateway.store.quarantine import STATUSES, ActionRefused, ActionResult, Filters, HeldMessage
+from gateway.store.quarantine import STATUSES, ActionRefused, ActionResult, Filters
 from gateway.web.guard import WebContext, Who, client_ip, endpoint, load_message
-from gateway.web.masking import find_spans, placeholder
 from gateway.web.render import ALL, attachment_bytes, render_message
+from gateway.web.search import masked_subject, search
 from gateway.web.security import DOWNLOAD_CSP
 
 PAGE_SIZE = 50
 _HISTORY_ACTIONS = ("hold", "release", "reject", "delete", "purge")
-
-
-def masked_subject(m: HeldMessage) -> str:
-    """The subject with every identifier replaced by its placeholder (lists never reveal)."""
-    text = m.subject
-    out, pos = [], 0
-    for s in find_spans(text, keep=[m.sender, *m.recipients]):
-        out.append(text[pos : s.start])
-        out.append(placeholder(s.kind, text[s.start : s.end]))
-        pos = s.end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 async def _take_flash(ctx: WebContext, who: Who) -> str:
@@ -50,8 +38,15 @@ async def _set_flash(ctx: WebContext, who: Who, text: str) -> None:
     await asyncio.to_thread(ctx.users.set_flash, who.token, text)
 
 
+class BadFilter(ValueError):
+    """A filter value the list cannot use (a date that does not exist)."""
+
+
 def _filters(request: Request, who: Who) -> tuple[Filters, dict[str, str], int]:
     q = request.query_params
+    for key in ("since", "until"):
+        if q.get(key, "") and not _is_day(q.get(key, "")):
+            raise BadFilter(f"{'From' if key == 'since' else 'To'} is not a date (YYYY-MM-DD)")
     status = q.get("status", "held")
     if status not in (*STATUSES, "all"):
         status = "held"
@@ -60,8 +55,8 @@ def _filters(request: Request, who: Who) -> tuple[Filters, dict[str, str], int]:
         "category": q.get("category", "") if q.get("category", "") in CATEGORIES else "",
         "rule": q.get("rule", "")[:100],
         "sender": q.get("sender", "")[:200],
-        "since": q.get("since", "") if _is_day(q.get("since", "")) else "",
-        "until": q.get("until", "") if _is_day(q.get("until", "")) else "",
+        "since": q.get("since", ""),
+        "until": q.get("until", ""),
         "q": q.get("q", "")[:200],
     }
     try:
@@ -84,15 +79,32 @@ def _filters(request: Request, who: Who) -> tuple[Filters, dict[str, str], int]:
 
 
 def _is_day(text: str) -> bool:
-    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text))
+    """A real calendar day written YYYY-MM-DD (2024-13-45 is not)."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 @endpoint("list")
 async def message_list(request: Request, ctx: WebContext, who: Who) -> Response:
-    f, values, page = _filters(request, who)
-    rows = await asyncio.to_thread(ctx.store.messages, f)
-    total = await asyncio.to_thread(ctx.store.count, f)
-    rules = await asyncio.to_thread(ctx.store.rules_seen)
+    try:
+        f, values, page = _filters(request, who)
+    except BadFilter as exc:
+        await ctx.audit(who, request, "list", outcome="bad_request", detail=str(exc))
+        raise HTTPException(400, f"{exc}. Choose the dates again.") from None
+    if values["q"]:
+        # matches only what the list shows unmasked (see gateway/web/search.py)
+        rows, total = await asyncio.to_thread(search, ctx.store, f, values["q"])
+    else:
+        found = await asyncio.to_thread(ctx.store.messages, f)
+        rows = [(m, masked_subject(m)) for m in found]
+        total = await asyncio.to_thread(ctx.store.count, f)
+    # the rule filter offers the rules of the user's own scope only
+    rules = [r.rule for r in await asyncio.to_thread(ctx.store.stats, who.user.scope)]
     used = " ".join(
         f"{k}={v}" for k, v in values.items() if v and k in ("status", "category", "rule", "since", "until")
     )
@@ -105,7 +117,7 @@ async def message_list(request: Request, ctx: WebContext, who: Who) -> Response:
         request,
         "list.html",
         {
-            "rows": [(m, masked_subject(m)) for m in rows],
+            "rows": rows,
             "total": total,
             "page": page,
             "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
@@ -329,6 +341,7 @@ async def bulk(request: Request, ctx: WebContext, who: Who) -> Response:
 
 @endpoint("stats")
 async def stats(request: Request, ctx: WebContext, who: Who) -> Response:
-    rows = await asyncio.to_thread(ctx.store.stats)
-    await ctx.audit(who, request, "stats")
+    # a scoped reviewer counts only the messages of their scope
+    rows = await asyncio.to_thread(ctx.store.stats, who.user.scope)
+    await ctx.audit(who, request, "stats", detail="scoped" if who.user.scope else "")
     return ctx.templates.page(request, "stats.html", {"rows": rows}, who=who)

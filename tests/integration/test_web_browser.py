@@ -15,6 +15,7 @@ import http.server
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from gateway.relay.nexthop import build_next_hop
 from gateway.store.audit import AuditEvent
 from gateway.store.db import Database
 from gateway.store.quarantine import QuarantineStore
-from gateway.store.users import UserStore, cheap_hasher
+from gateway.store.users import UserStore, cheap_hasher, totp_code, totp_new_secret
 from gateway.web.service import WebService, start_web
 from tests.quarantine_fixtures import make_store, message, settings_for
 
@@ -50,6 +51,8 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "reviewer password 1"
+#: admins need an authenticator app by default: adam has one, and _login types its code
+SECRETS = {"adam": totp_new_secret()}
 
 
 def _free_port() -> int:
@@ -213,10 +216,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     )
     db = Database("", state_dir=tmp)
     store = make_store(db)
-    users = UserStore(db, hasher=cheap_hasher())
+    users = UserStore(db, keyring=store.keyring, hasher=cheap_hasher())
     users.migrate()
     users.add("rita", PASSWORD, "reviewer")
     users.add("adam", PASSWORD, "admin")
+    users.set_totp("adam", SECRETS["adam"])
     ids = _seed(store)
 
     loop = asyncio.new_event_loop()
@@ -260,6 +264,8 @@ def _login(page: Any, stack: Stack, name: str, target: str = "/messages") -> Non
     assert "/login" in page.url
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", PASSWORD)
+    if name in SECRETS:
+        page.fill("input[name=code]", totp_code(SECRETS[name], time.time()))
     page.click("button:has-text('Log in')")
     page.wait_for_url(re.compile(re.escape(stack.url + target)))
 

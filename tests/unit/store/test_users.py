@@ -1,18 +1,23 @@
-"""Review UI accounts: argon2 hashes, roles, sessions with timeouts, disabling, login throttling.
+"""Review UI accounts: argon2 hashes, password policy, roles, sessions, credentials, TOTP, throttling.
 
 The same tests run on PostgreSQL from tests/integration/test_quarantine_postgres.py.
 """
 
 from __future__ import annotations
 
+import base64
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from gateway.errors import StoreError
+from gateway.store.crypto import Keyring
 from gateway.store.db import Database
+from gateway.store.throttle import stored_key
 from gateway.store.users import UserError, UserStore, cheap_hasher, totp_code, totp_new_secret
-from tests.quarantine_fixtures import ManualClock
+from tests.quarantine_fixtures import KEY_A, ManualClock
 
 PW = "correct horse battery"
 
@@ -24,8 +29,17 @@ def database(tmp_path: Path) -> Iterator[Database]:
     db.close()
 
 
-def _users(db: Database, clock: ManualClock | None = None) -> UserStore:
-    store = UserStore(db, clock=clock or ManualClock(), hasher=cheap_hasher())
+def _keyring() -> Keyring:
+    return Keyring([base64.b64decode(KEY_A)])
+
+
+def _users(db: Database, clock: ManualClock | None = None, *, hasher: object = None) -> UserStore:
+    store = UserStore(
+        db,
+        keyring=_keyring(),
+        clock=clock or ManualClock(),
+        hasher=hasher or cheap_hasher(),  # type: ignore[arg-type]
+    )
     store.migrate()
     return store
 
@@ -48,6 +62,8 @@ def test_bad_accounts_are_refused(database: Database) -> None:
         users.add("a", PW, "superuser")
     with pytest.raises(UserError, match="12"):
         users.add("a", "short", "admin")
+    with pytest.raises(UserError, match="easy to guess"):
+        users.add("a", "aaaaaaaaaaaa", "admin")
     with pytest.raises(UserError):
         users.add("a b", PW, "admin")
     users.add("a", PW, "admin")
@@ -98,21 +114,66 @@ def test_tokens_are_stored_hashed(database: Database) -> None:
 
 
 def test_throttle_locks_after_limit_and_doubles(database: Database) -> None:
-    """After the limit of failures the key is locked for a minute, then two, and resets after a quiet spell."""
+    """The attempt that reaches the limit locks the key for a minute, then two; a quiet spell resets it."""
     clock = ManualClock()
-    users = _users(database, clock)
+    throttle = _users(database, clock).throttle
     for _ in range(4):
-        users.record_failure([("user:rita", 5)])
-    assert users.locked_for(["user:rita"]) == 0
-    users.record_failure([("user:rita", 5)])
-    assert users.locked_for(["user:rita"]) == pytest.approx(60)
+        assert throttle.attempt([("user:rita", 5)]) == 0
+    assert throttle.locked_for(["user:rita"]) == 0
+    assert throttle.attempt([("user:rita", 5)]) == 0  # the fifth is still checked, and locks
+    assert throttle.locked_for(["user:rita"]) == pytest.approx(60)
+    assert throttle.attempt([("user:rita", 5)]) == pytest.approx(60)  # refused, not counted
     clock.advance(seconds=61)
-    assert users.locked_for(["user:rita"]) == 0
-    users.record_failure([("user:rita", 5)])
-    assert users.locked_for(["user:rita"]) == pytest.approx(120)
+    assert throttle.locked_for(["user:rita"]) == 0
+    assert throttle.attempt([("user:rita", 5)]) == 0
+    assert throttle.locked_for(["user:rita"]) == pytest.approx(120)
     clock.advance(hours=1)
-    users.record_failure([("user:rita", 5)])
-    assert users.locked_for(["user:rita"]) == 0  # counting started afresh
+    assert throttle.attempt([("user:rita", 5)]) == 0
+    assert throttle.locked_for(["user:rita"]) == 0  # counting started afresh
+
+
+def test_throttle_refuses_when_any_key_is_locked_and_counts_nothing(database: Database) -> None:
+    """A locked address refuses an attempt on any account without counting it against the account."""
+    throttle = _users(database).throttle
+    for name in ("a", "b", "c"):
+        assert throttle.attempt([(f"user:{name}", 5), ("ip:10.0.0.9", 3)]) == 0
+    assert throttle.attempt([("user:rita", 5), ("ip:10.0.0.9", 3)]) > 0
+    rows = database.execute("SELECT failures FROM login_throttle WHERE key = ?", (stored_key("user:rita"),))
+    assert not rows or int(rows[0]["failures"]) == 0
+
+
+def test_success_clears_the_account_and_gives_the_attempt_back(database: Database) -> None:
+    """A right password forgets the account's count and does not use up the address's allowance."""
+    throttle = _users(database).throttle
+    keys = [("user:rita", 5), ("ip:10.0.0.9", 2)]
+    assert throttle.attempt(keys) == 0
+    throttle.succeeded(keys, clear="user:rita")
+    assert throttle.attempt(keys) == 0
+    throttle.succeeded(keys, clear="user:rita")  # this attempt had reached the address's limit
+    assert throttle.locked_for(["user:rita", "ip:10.0.0.9"]) == 0
+    assert database.execute("SELECT key FROM login_throttle WHERE key = ?", (stored_key("user:rita"),)) == []
+
+
+def test_parallel_attempts_are_counted_before_any_check(database: Database) -> None:
+    """40 attempts at once on one account: exactly the limit of them go ahead, the rest are refused."""
+    users = _users(database)
+    users.throttle.attempt([("warm-up", 99)])  # tables and connection of this thread exist
+    allowed: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(40)
+
+    def one() -> None:
+        start.wait()
+        wait = users.throttle.attempt([("user:rita", 5), ("ip:10.0.0.9", 100)])
+        with lock:
+            allowed.append(wait)
+
+    threads = [threading.Thread(target=one) for _ in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(allowed) == 40 and sum(1 for w in allowed if w == 0) == 5
 
 
 def test_totp_codes_are_checked_at_login(database: Database) -> None:
@@ -149,3 +210,104 @@ def test_rfc6238_reference_vector() -> None:
 
     secret = base64.b32encode(b"12345678901234567890").decode()
     assert totp_code(secret, 59) == "287082"
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("aaaaaaaaaaaa", "Repeats"),
+        ("123456789012", "commonly used password"),
+        ("passwordpassword", "easy to guess"),
+        ("rita-rita-rita-1", "easy to guess"),
+        ("short", "at least 12 characters"),
+        (" padded password here ", "spaces"),
+    ],
+)
+def test_weak_passwords_are_refused_with_a_reason(database: Database, password: str, reason: str) -> None:
+    """The strength estimator refuses repeats, common passwords and the account's own name, saying why."""
+    users = _users(database)
+    with pytest.raises(UserError, match=reason):
+        users.add("rita", password, "reviewer")
+    users.add("rita", PW, "reviewer")
+    with pytest.raises(UserError, match=reason):
+        users.set_password("rita", password)
+
+
+def test_totp_secret_is_stored_encrypted(database: Database) -> None:
+    """The TOTP secret is not in the table in clear, and it still checks codes."""
+    clock = ManualClock()
+    users = _users(database, clock)
+    users.add("rita", PW, "reviewer")
+    secret = totp_new_secret()
+    users.set_totp("rita", secret)
+    stored = str(database.execute("SELECT totp_secret FROM web_users")[0]["totp_secret"])
+    assert secret not in stored and stored.startswith("enc1:")
+    assert users.authenticate("rita", PW, totp_code(secret, clock.now.timestamp())) is not None
+
+
+def test_migration_encrypts_secrets_stored_in_clear(database: Database) -> None:
+    """A store from before encryption: the migration seals its clear secrets and logins go on working."""
+    from gateway.store.users import MIGRATIONS
+
+    clock = ManualClock()
+    database.migrate("users", MIGRATIONS)  # the schema as an earlier version left it
+    secret = totp_new_secret()
+    database.execute(
+        "INSERT INTO web_users (name, password_hash, role, totp_secret, created) VALUES (?, ?, ?, ?, ?)",
+        ("rita", cheap_hasher().hash(PW), "reviewer", secret, "2025-01-01T00:00:00+00:00"),
+    )
+    with pytest.raises(StoreError, match="key ring"):
+        UserStore(database, clock=clock, hasher=cheap_hasher()).migrate()
+    users = _users(database, clock)
+    stored = str(database.execute("SELECT totp_secret FROM web_users")[0]["totp_secret"])
+    assert secret not in stored
+    assert users.authenticate("rita", PW, totp_code(secret, clock.now.timestamp())) is not None
+
+
+@pytest.mark.parametrize("change", ["password", "totp"])
+def test_a_credential_change_ends_the_other_sessions(database: Database, change: str) -> None:
+    """Changing the password or the authenticator keeps the session that did it and ends every other."""
+    users = _users(database)
+    user = users.add("rita", PW, "reviewer")
+    here, there = users.create_session(user, "10.0.0.1"), users.create_session(user, "10.0.0.2")
+    if change == "password":
+        users.set_password("rita", "a different long passphrase", keep_session=here)
+    else:
+        users.set_totp("rita", totp_new_secret(), keep_session=here)
+    assert users.session(here, idle_s=900, absolute_s=28800) is not None
+    assert users.session(there, idle_s=900, absolute_s=28800) is None
+
+
+def test_enrolment_needs_a_code_from_the_new_secret(database: Database) -> None:
+    """An authenticator is enrolled only once a code of its secret is typed; that code cannot log in again."""
+    clock = ManualClock()
+    users = _users(database, clock)
+    user = users.add("adam", PW, "admin")
+    token = users.create_session(user, "10.0.0.1")
+    secret = users.start_enrolment(token, "adam")
+    assert secret not in str(database.execute("SELECT totp_pending FROM web_sessions")[0]["totp_pending"])
+    assert not users.confirm_enrolment(token, "adam", totp_code(secret, clock.now.timestamp() + 3600))
+    assert not users.get("adam").mfa  # type: ignore[union-attr]
+    code = totp_code(secret, clock.now.timestamp())
+    assert users.confirm_enrolment(token, "adam", code)
+    assert users.get("adam").mfa  # type: ignore[union-attr]
+    assert users.authenticate("adam", PW, code) is None  # the enrolment code was used
+    clock.advance(seconds=30)
+    assert users.authenticate("adam", PW, totp_code(secret, clock.now.timestamp())) is not None
+
+
+def test_current_password_check(database: Database) -> None:
+    """The current-password check of a self-service change accepts only the account's password."""
+    users = _users(database)
+    users.add("rita", PW, "reviewer")
+    assert users.check_current_password("rita", PW)
+    assert not users.check_current_password("rita", PW + "!")
+    assert not users.check_current_password("nobody", PW)
+
+
+def test_throttle_keeps_no_login_name_in_clear(database: Database) -> None:
+    """A password typed into the name field is not stored by the throttle (keys are hashed)."""
+    throttle = _users(database).throttle
+    throttle.attempt([("user:hunter2-my-password", 5), ("ip:10.0.0.9", 20)])
+    keys = " ".join(str(r["key"]) for r in database.execute("SELECT key FROM login_throttle"))
+    assert "hunter2" not in keys and "10.0.0.9" not in keys

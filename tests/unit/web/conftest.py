@@ -1,4 +1,9 @@
-"""A review UI on a temporary SQLite store, with a movable clock, a fake next hop and three accounts."""
+"""A review UI on a temporary SQLite store, with a movable clock, a fake next hop and three accounts.
+
+Admins need an authenticator app by default, so "adam" has one enrolled and
+`Ui.login` types its current code (moving the clock on a time step first, as
+a code logs in only once).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from gateway.config import Settings
 from gateway.model import Envelope
 from gateway.store.db import Database
 from gateway.store.quarantine import QuarantineStore, ReviewDecision
-from gateway.store.users import UserStore, cheap_hasher
+from gateway.store.users import UserStore, cheap_hasher, totp_code, totp_new_secret
 from gateway.web.app import create_app
 from tests.quarantine_fixtures import ManualClock, make_store, settings_for
 
@@ -44,13 +49,20 @@ class Ui:
     hop: FakeNextHop
     decisions: list[ReviewDecision] = field(default_factory=list)
     app: Any = None
+    secrets: dict[str, str] = field(default_factory=dict)  # enrolled authenticators, by account
+
+    def code(self, name: str) -> str:
+        """The account's current TOTP code, on a time step of its own (a code logs in once)."""
+        self.clock.advance(seconds=30)
+        return totp_code(self.secrets[name], self.clock.now.timestamp())
 
     def client(self, **kw: Any) -> TestClient:
         return TestClient(self.app, follow_redirects=False, **kw)
 
     def login(self, name: str, password: str = PASSWORD, client: TestClient | None = None) -> TestClient:
         c = client or self.client()
-        r = c.post("/login", data={**login_fields(c), "name": name, "password": password})
+        code = self.code(name) if name in self.secrets else ""
+        r = c.post("/login", data={**login_fields(c), "name": name, "password": password, "code": code})
         assert r.status_code == 303, r.text
         return c
 
@@ -77,12 +89,13 @@ def make_ui(tmp_path: Path, **web: str) -> Iterator[Ui]:
     db = Database("", state_dir=tmp_path)
     clock = ManualClock()
     store = make_store(db, clock)
-    users = UserStore(db, clock=clock, hasher=cheap_hasher())
+    users = UserStore(db, keyring=store.keyring, clock=clock, hasher=cheap_hasher())
     users.migrate()
     users.add("rita", PASSWORD, "reviewer")
     users.add("adam", PASSWORD, "admin")
     users.add("sam", PASSWORD, "reviewer", scope=["other.example.org"])
-    ui = Ui(settings, store, users, clock, FakeNextHop())
+    ui = Ui(settings, store, users, clock, FakeNextHop(), secrets={"adam": totp_new_secret()})
+    users.set_totp("adam", ui.secrets["adam"])
     ui.app = create_app(
         settings, store, deliver=ui.hop, on_decision=ui.decisions.append, users=users, clock=clock
     )

@@ -249,10 +249,16 @@ def test_enrolled_authenticator_is_required(ui: Ui) -> None:
     assert r.status_code == 303
 
 
-def test_require_mfa_refuses_accounts_without_authenticator(tmp_path: Path) -> None:
-    """With require_mfa, an account without an authenticator cannot log in."""
+def test_require_mfa_sends_accounts_without_authenticator_to_enrolment(tmp_path: Path) -> None:
+    """With require_mfa, an account without an authenticator logs in only to enrol one: no data before."""
     for ui in make_ui(tmp_path, require_mfa="true"):
+        qid = ui.store.hold(envelope("ann@example.ac.uk"), message(subject="Secret subject"), decision())
         c = ui.client()
         r = c.post("/login", data={**login_fields(c), "name": "rita", "password": PASSWORD})
-        assert r.status_code == 403 and "authenticator" in r.text
-        assert ui.audit(action="login")[-1].outcome == "denied"
+        assert r.status_code == 303 and r.headers["location"] == "/account/mfa"
+        for path in ("/messages", f"/messages/{qid}", "/stats"):
+            r = c.get(path)
+            assert r.status_code == 303 and r.headers["location"] == "/account/mfa"
+            assert "Secret subject" not in r.text
+        assert ui.audit(action="list")[-1].outcome == "denied"
+        assert "authenticator" in c.get("/account/mfa").text
