@@ -5,7 +5,9 @@ key can be rotated without re-encrypting everything at once. Keys come from
 (in order) `[quarantine] key` (GATEWAY_QUARANTINE_KEY; several keys may be
 given comma-separated, newest first), `[quarantine] key_file` (one base64
 key per line, newest first, `#` comments), or a key file generated in
-state_dir (mode 600) on first use when neither is set.
+state_dir (mode 600) on first use when neither is set and the store is a
+local SQLite file. A shared PostgreSQL store never gets a generated key: every
+node must be given the same key, so a node without one stops (exit 2).
 
 Each ciphertext is  version(1) | key id(4) | nonce(12) | AES-GCM(ciphertext+tag)
 and is bound to the row and the field it belongs to (associated data), so a
@@ -160,10 +162,16 @@ def load_keyring(settings: Any) -> Keyring:
     path = key_file_path(settings)
     if q.key_file:
         return Keyring(read_key_file(path), source=f"key_file:{path}")
+    if str(getattr(settings.database, "url", "")).startswith(("postgresql:", "postgres:")):
+        # a shared store: a key of this node's own would encrypt what no other node can read, and
+        # this node could not read what the others wrote. Stop and say so; never write one.
+        raise ConfigError(
+            "a shared PostgreSQL store needs the fleet's quarantine key on every node: set "
+            "GATEWAY_QUARANTINE_KEY (or quarantine.key / quarantine.key_file) to the same key the "
+            "other nodes use; no key was generated",
+            key="quarantine.key",
+        )
     if not path.exists():
-        if str(getattr(settings.database, "url", "")).startswith(("postgresql:", "postgres:")):
-            # other gateway nodes sharing this database cannot read what this key encrypts
-            log.warning("generating a local quarantine key for a shared PostgreSQL store; set quarantine.key")
         _create_key_file(path)
     return Keyring(read_key_file(path), source=f"generated:{path}")
 

@@ -131,12 +131,15 @@ class Database:
         return text.replace("%", "%%").replace("?", "%s") if with_params else text
 
     @contextmanager
-    def transaction(self, *, immediate: bool = True) -> Iterator[Tx]:
-        """A transaction; commits on success (durably), rolls back on error."""
+    def transaction(self, *, immediate: bool = True, exclusive: bool = False) -> Iterator[Tx]:
+        """A transaction; commits on success (durably), rolls back on error.
+
+        SQLite: `immediate` takes the write lock at once; `exclusive` also keeps readers out.
+        """
         conn = self._conn()
         try:
             if self.kind == "sqlite":
-                conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+                conn.execute("BEGIN EXCLUSIVE" if exclusive else "BEGIN IMMEDIATE" if immediate else "BEGIN")
                 try:
                     yield _SqliteTx(self, conn)
                 except BaseException:
@@ -171,16 +174,19 @@ class Database:
         """Apply the not-yet-applied steps of `component` in order; returns the version reached.
 
         Steps are append-only: never edit a released step, add a new one.
+
+        Safe when several processes open one database at once (a fleet starting
+        together): the whole check-and-apply runs under one lock per database,
+        PostgreSQL's transaction-scoped advisory lock or SQLite's exclusive
+        transaction, so exactly one process applies a step and the others wait,
+        then find it applied.
         """
-        with self.transaction() as tx:
+        with self._migration_transaction() as tx:
             tx.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " component TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,"
                 " PRIMARY KEY (component, version))"
             )
-        with self.transaction() as tx:
-            if self.kind == "postgresql":
-                tx.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (component,))
             rows = tx.execute(
                 "SELECT MAX(version) AS v FROM schema_migrations WHERE component = ?", (component,)
             )
@@ -199,6 +205,23 @@ class Database:
                 )
                 current = version
         return current
+
+    @contextmanager
+    def _migration_transaction(self) -> Iterator[Tx]:
+        """A transaction that holds the database's one migration lock until it ends."""
+        if self.kind == "sqlite":
+            with self.transaction(exclusive=True) as tx:
+                yield tx
+            return
+        with self.transaction() as tx:
+            # one lock for all components: CREATE TABLE IF NOT EXISTS itself races in PostgreSQL
+            # (two creators collide on the catalogue's unique index), so it must be inside the lock
+            tx.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+            yield tx
+
+
+#: the advisory lock key all gateway processes take while migrating (any fixed 64-bit number)
+_MIGRATION_LOCK = 0x6D65646D61696C  # "medmail"
 
 
 class _SqliteTx:
