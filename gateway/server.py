@@ -62,7 +62,9 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
             stack.push_async_callback(notifications.close)
 
         metrics = Metrics()
-        metrics_server = start_metrics_server(settings.metrics.listen, metrics)
+        metrics_server = start_metrics_server(
+            settings.metrics.listen, metrics, health=health_probe(pipeline, loop)
+        )
         if metrics_server is not None:
             stack.callback(metrics_server.close)
             log.info("metrics listening", extra={"listen": settings.metrics.listen})
@@ -99,6 +101,37 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
         await relay.shutdown()
     log.info("stopped")
     return 0
+
+
+def health_probe(
+    pipeline: Pipeline, loop: asyncio.AbstractEventLoop
+) -> Callable[[], tuple[bool, dict[str, Any]]]:
+    """What /healthz reports (called on the metrics thread): the event loop answers within a few
+    seconds, and at least one inspection worker process is alive (with none, every message gets 451)."""
+
+    async def on_the_loop() -> dict[str, Any]:
+        pool = pipeline.pool
+        if pool is None:  # in-process inspection (tests, tools): nothing to count
+            return {"workers": {"alive": pipeline.workers, "size": pipeline.workers}}
+        alive = sum(1 for w in list(pool.workers) if w.alive)
+        return {"workers": {"alive": alive, "size": pool.size}}
+
+    def probe() -> tuple[bool, dict[str, Any]]:
+        asked = asyncio.run_coroutine_threadsafe(on_the_loop(), loop)
+        try:
+            details = asked.result(timeout=HEALTH_LOOP_SECONDS)
+        except TimeoutError:
+            asked.cancel()
+            return False, {"problem": f"event loop did not answer within {HEALTH_LOOP_SECONDS:.0f}s"}
+        if details["workers"]["alive"] < 1:
+            return False, {**details, "problem": "no inspection worker alive"}
+        return True, details
+
+    return probe
+
+
+#: how long /healthz waits for the event loop (a loop blocked this long serves no mail either)
+HEALTH_LOOP_SECONDS = 3.0
 
 
 def open_quarantine_or_none(settings: Settings) -> Any:
