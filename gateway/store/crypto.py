@@ -172,6 +172,12 @@ def load_keyring(settings: Any) -> Keyring:
             key="quarantine.key",
         )
     if not path.exists():
+        if not q.generate_key:
+            raise ConfigError(
+                "no quarantine key: set GATEWAY_QUARANTINE_KEY or GATEWAY_QUARANTINE_KEY_FILE "
+                "(generate_key is off, so none is generated)",
+                key="quarantine.key",
+            )
         _create_key_file(path)
     return Keyring(read_key_file(path), source=f"generated:{path}")
 

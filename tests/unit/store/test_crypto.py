@@ -100,3 +100,12 @@ def test_shared_store_without_a_key_stops_and_writes_none(tmp_path: Path, url: s
     with pytest.raises(ConfigError, match="GATEWAY_QUARANTINE_KEY"):
         load_keyring(s)
     assert not (tmp_path / "state" / "quarantine.key").exists()
+
+
+def test_generate_key_off_stops_without_a_key(tmp_path: Path) -> None:
+    """With generate_key = false (the container), a missing key is a ConfigError and no key file appears."""
+    s = settings_for(tmp_path)
+    s = type(s)(**{**s.__dict__, "quarantine": type(s.quarantine)(generate_key=False)})
+    with pytest.raises(ConfigError, match="GATEWAY_QUARANTINE_KEY"):
+        load_keyring(s)
+    assert not (tmp_path / "state" / "quarantine.key").exists()
