@@ -29,6 +29,7 @@ from gateway.config import Settings
 from gateway.metrics import Metrics, start_metrics_server
 from gateway.pipeline import Pipeline
 from gateway.relay import start_relay
+from gateway.store.crypto import load_pass_mark
 
 log = logging.getLogger("gateway.server")
 
@@ -69,10 +70,19 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
             stack.callback(metrics_server.close)
             log.info("metrics listening", extra={"listen": settings.metrics.listen})
 
+        # the gateway's own mail (releases, notices) is signed; both front ends pass what verifies
+        pass_mark = await asyncio.to_thread(load_pass_mark, settings)
+
         # --- the milter listener (gateway/milter/service.py) --------------------------------------
         if settings.milter.listen:
             milter = await _start_optional(
-                "gateway.milter.service", "start_milter", settings, pipeline, quarantine, notifier
+                "gateway.milter.service",
+                "start_milter",
+                settings,
+                pipeline,
+                quarantine,
+                notifier,
+                pass_mark=pass_mark,
             )
             if milter is not None:
                 stack.push_async_callback(_close, milter)
@@ -91,14 +101,22 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
             if web is not None:
                 stack.push_async_callback(_close, web)
 
-        # --- the SMTP relay: last to start, first to stop ------------------------------------------
-        relay = await start_relay(
-            settings, pipeline, quarantine=quarantine, metrics=metrics, notifier=notifier
-        )
+        # --- the SMTP relay: last to start, first to stop (off when smtp.listen is empty) ---------
+        relay = None
+        if settings.smtp.listen:
+            relay = await start_relay(
+                settings,
+                pipeline,
+                quarantine=quarantine,
+                metrics=metrics,
+                notifier=notifier,
+                pass_mark=pass_mark,
+            )
         log.info("gateway ready", extra={"smtp": settings.smtp.listen, "quarantine": quarantine is not None})
         await stop.wait()
         log.info("shutting down: finishing messages in flight")
-        await relay.shutdown()
+        if relay is not None:
+            await relay.shutdown()
     log.info("stopped")
     return 0
 
@@ -159,8 +177,8 @@ def _start_purge(settings: Settings, quarantine: Any) -> asyncio.Task[Any] | Non
 
 
 def build_deliver(settings: Settings) -> Any:
-    """The next hop as `deliver(envelope, raw)`: the adapter `gateway quarantine release` uses too."""
-    from gateway.commands.quarantine import build_deliver as deliver_for
+    """The next hop as `deliver(envelope, raw)`, signed: the adapter `gateway quarantine release` uses too."""
+    from gateway.relay.deliver import build_deliver as deliver_for
 
     return deliver_for(settings)
 

@@ -22,6 +22,7 @@ from typing import Any
 from gateway.config import Settings, parse_hostport
 from gateway.errors import ConfigError
 from gateway.metrics import Metrics
+from gateway.model.passmark import PassMark
 from gateway.notify.base import Notifies
 from gateway.relay.handler import Inspects, RelayHandler
 from gateway.relay.nexthop import LinkCache, NextHop, build_next_hop, local_hostname
@@ -43,6 +44,7 @@ class RelayServer:
         metrics: Metrics | None = None,
         next_hop: NextHop | None = None,
         notifier: Notifies | None = None,
+        pass_mark: PassMark | None = None,
     ) -> None:
         smtp = settings.smtp
         for i, cidr in enumerate(smtp.allowed_clients):
@@ -61,6 +63,7 @@ class RelayServer:
             deadline=smtp.deadline_seconds,
             notifier=notifier,
             check_address=settings.notify.check_address,
+            pass_mark=pass_mark,
         )
         self.hostname = local_hostname(settings)
         self.tls = server_context(smtp.tls_cert, smtp.tls_key)
@@ -142,9 +145,16 @@ async def start_relay(
     metrics: Metrics | None = None,
     next_hop: NextHop | None = None,
     notifier: Notifies | None = None,
+    pass_mark: PassMark | None = None,
 ) -> RelayServer:
     relay = RelayServer(
-        settings, pipeline, quarantine=quarantine, metrics=metrics, next_hop=next_hop, notifier=notifier
+        settings,
+        pipeline,
+        quarantine=quarantine,
+        metrics=metrics,
+        next_hop=next_hop,
+        notifier=notifier,
+        pass_mark=pass_mark,
     )
     await relay.start()
     return relay

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -31,6 +32,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from gateway.errors import ConfigError, StoreError
+from gateway.model.passmark import PassMark
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class Keyring:
         if not keys:
             raise ConfigError("the quarantine key ring is empty", key="quarantine.key")
         self._keys = [AESGCM(k) for k in keys]
+        self._derived = [hmac.new(k, b"gateway-derived-key", hashlib.sha256).digest() for k in keys]
         self._ids = [key_id(k) for k in keys]
         self.source = source  # "setting", "key_file:PATH" or "generated:PATH": for rotate-key
 
@@ -96,6 +99,15 @@ class Keyring:
                 except InvalidTag:
                     raise StoreError("stored message failed its integrity check") from None
         raise StoreError(f"no key for stored message (key id {kid.hex()}): is an old key missing?")
+
+    def derive(self, purpose: str) -> list[bytes]:
+        """One key per key of the ring (newest first) for another purpose, e.g. the pass mark.
+
+        HMAC-SHA256 keyed by (a hash of) each key over the purpose: what a derived key
+        signs tells nothing about the key that encrypts, and every node that holds the
+        quarantine key derives the same keys.
+        """
+        return [hmac.new(d, purpose.encode("utf-8"), hashlib.sha256).digest() for d in self._derived]
 
     @staticmethod
     def key_of(blob: bytes) -> str:
@@ -199,3 +211,8 @@ def _create_key_file(path: Path) -> None:
             tmp.unlink()
         except OSError:
             pass
+
+
+def load_pass_mark(settings: Any) -> PassMark:
+    """The pass mark of this fleet: keyed from the quarantine key ring (the same on every node)."""
+    return PassMark(load_keyring(settings).derive("pass-mark-v1"))
