@@ -235,3 +235,22 @@ class _FakeServer:
 
     def close(self) -> None:
         self.sock.close()
+
+
+def test_milter_only_node_serves_without_the_relay_listener(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`smtp.listen = ""` starts `serve` without the relay (milter-only); health skips smtp and passes."""
+    config = _config(tmp_path, smtp={"listen": ""}, web={"listen": ""})
+    settings = load_settings(config, env={})
+    milter_port = int(settings.milter.listen.rsplit(":", 1)[1])
+    gw = GatewayProcess(config, port=milter_port, log_path=tmp_path / "gateway.log").start()
+    try:
+        metrics_port = int(settings.metrics.listen.rsplit(":", 1)[1])
+        wait_until(lambda: _port_open("127.0.0.1", metrics_port), 60, 0.1, what="metrics")
+        assert main(["--config", str(config), "health"]) == 0
+    finally:
+        gw.stop()
+    out = capsys.readouterr().out
+    assert "skip smtp     switched off" in out and "ok   milter" in out
+    assert "relay listening" not in gw.log()
