@@ -54,6 +54,9 @@ class SmtpSettings:
     next_hop_ca_file: str = _path()
     tls_cert: str = _path()  # inbound STARTTLS when both are set
     tls_key: str = _path()
+    tls_client_ca: str = _path()  # ask clients for a certificate from these CAs (gateway/relay/clientcert.py)
+    tls_client_subjects: tuple[str, ...] = ()  # ... whose common name or DNS name is one of these
+    tls_require_client_cert: bool = False  # no certificate: 530 before STARTTLS, 554 after
     dns_nameservers: tuple[str, ...] = ()  # for mx: next hops; system resolver when empty
     dns_port: int = 53
 

@@ -45,6 +45,7 @@ from gateway.model.passmark import Check, PassMark
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
 from gateway.pipeline import Outcome
+from gateway.relay.clientcert import ClientCertPolicy
 from gateway.relay.logline import (
     MessageRecord,
     error_trace,
@@ -86,9 +87,11 @@ class RelayHandler:
         notifier: Notifies | None = None,
         check_address: str = "",
         pass_mark: PassMark | None = None,
+        client_certs: ClientCertPolicy | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.pass_mark = pass_mark
+        self.client_certs = client_certs or ClientCertPolicy()
         self.next_hop = next_hop
         self.quarantine = quarantine
         self.metrics = metrics or Metrics()
@@ -112,6 +115,14 @@ class RelayHandler:
         last = out.pop()
         out += ["250-DSN", f"250-XFORWARD {' '.join(XFORWARD_ATTRS)}", last]
         return out
+
+    def handle_STARTTLS(self, server: Any, session: Any, envelope: Any) -> bool:
+        """After the handshake: a client certificate the policy refuses gets 554 to every command."""
+        reason = self.client_certs.refusal(session.ssl)
+        if reason:
+            log.warning("TLS client refused", extra={"client": _peer_ip(session), "reason": reason})
+            self.metrics.session_refused("client_certificate")
+        return not reason
 
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
