@@ -23,7 +23,7 @@ full score:
   so no RecursionError), and what comes before is still read.
 - TOO_MANY_PARTS: more than limits.max_parts parts; likewise cut there.
 - AMBIGUOUS_MIME (details["reason"]): the cases where mail filters and
-  mail clients disagree (reliability.md S5): a duplicate boundary
+  mail clients disagree: a duplicate boundary
   parameter, two different charset parameters, duplicate Content-Transfer-Encoding / Content-Type /
   Content-Disposition headers with different values, file names that
   differ between filename, filename* and name (read with every decoding),
@@ -583,7 +583,7 @@ class _Walker:
         if _PGP_BLOCK in text:
             self.finding("ENCRYPTED_MESSAGE", where, "text encrypted with PGP")
 
-    # ambiguity (reliability.md S5)
+    # ambiguity: mail readers would not agree on what this part is
 
     def check_ambiguity(self, part: Message, pfx: str, *, truncated: bool) -> None:
         name = _filename(part)

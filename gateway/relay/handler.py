@@ -21,9 +21,9 @@ sender (451 otherwise, so the sender's server tries again). Among other
 recipients the check address is dropped: the message goes to the others.
 
 The client gets 250 only once the next hop answered 250 or the quarantine
-committed (R1). Everything else is a temporary failure: the next hop
+committed. Everything else is a temporary failure: the next hop
 unreachable or timing out, the pipeline past its deadline or broken, any
-exception (R2, R3). The next hop's own 4xx/5xx are passed through (R4).
+exception. The next hop's own 4xx/5xx are passed through unchanged.
 
 Line endings are normalised once here (bare CR/LF as Postfix would), so
 the bytes inspected are the bytes delivered.

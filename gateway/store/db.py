@@ -9,7 +9,7 @@ The only module that imports sqlite3 or psycopg. SQL is written once with
     {bigint} INTEGER | BIGINT
 
 SQLite runs in WAL mode with synchronous=FULL, so a committed row survives
-a crash or power loss (rule R1: 250 only after a durable hand-off).
+a crash or power loss (the relay answers 250 only after a durable hand-off).
 PostgreSQL connections use synchronous_commit=on. Every driver error is
 translated into `StoreError` here.
 """
