@@ -46,7 +46,7 @@ class SmtpSettings:
     allowed_clients: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     hostname: str = ""  # name in the greeting; the machine's name when empty
     max_message_size: int = 52_428_800  # 552 above this; keep >= Postfix message_size_limit
-    max_sessions: int = 100  # 421 when saturated; keep <= Postfix's process limit for the filter
+    max_sessions: int = 100  # 421 when saturated; keep >= the process limit of the Postfix service feeding it
     deadline_seconds: float = 80.0  # answer DATA within this (Postfix smtpd_proxy_timeout is 100 s)
     next_hop_timeout: float = 60.0  # per command to the next hop
     next_hop_tls: str = "opportunistic"  # "none", "opportunistic" or "required"
