@@ -70,6 +70,11 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
             stack.callback(metrics_server.close)
             log.info("metrics listening", extra={"listen": settings.metrics.listen})
 
+        if settings.smtp.next_hop.startswith("maildir:"):
+            log.warning(
+                "the next hop is a local Maildir: passed mail, releases and notices stay on this machine",
+                extra={"next_hop": settings.smtp.next_hop},
+            )
         # the gateway's own mail (releases, notices) is signed; both front ends pass what verifies
         pass_mark = await asyncio.to_thread(load_pass_mark, settings)
 
