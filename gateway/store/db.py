@@ -69,6 +69,8 @@ class Database:
             raise StoreError(f"unsupported database url {url.split(':', 1)[0]!r} (sqlite: or postgresql:)")
         self._local = threading.local()
         self._all: list[Any] = []
+        self._busy: dict[int, int] = {}  # id(connection) -> transactions running on it
+        self._doomed: set[int] = set()  # closed by close() while busy: close when the last one ends
         self._lock = threading.Lock()
 
     # -- connections ---------------------------------------------------------------------------
@@ -107,13 +109,37 @@ class Database:
                 self._all.append(conn)
         return conn
 
+    def _checkout(self) -> Any:
+        """This thread's connection, marked in use until `_checkin` (so `close` cannot pull it away)."""
+        while True:
+            conn = self._conn()
+            with self._lock:
+                if any(c is conn for c in self._all):
+                    self._busy[id(conn)] = self._busy.get(id(conn), 0) + 1
+                    return conn
+            self._local.conn = None  # closed by close() meanwhile: open a fresh one
+
+    def _checkin(self, conn: Any) -> None:
+        with self._lock:
+            left = self._busy.get(id(conn), 1) - 1
+            if left > 0:
+                self._busy[id(conn)] = left
+                return
+            self._busy.pop(id(conn), None)
+            doomed = id(conn) in self._doomed
+            self._doomed.discard(id(conn))
+        if doomed:
+            _close_quietly(conn)
+
     def close(self) -> None:
+        """Close every connection; one in the middle of a transaction on another thread is closed
+        when that transaction ends (closing it under a running statement can crash the driver)."""
         with self._lock:
             for c in self._all:
-                try:
-                    c.close()
-                except Exception:
-                    pass
+                if id(c) in self._busy:
+                    self._doomed.add(id(c))
+                else:
+                    _close_quietly(c)
             self._all.clear()
         self._local = threading.local()
 
@@ -136,7 +162,7 @@ class Database:
 
         SQLite: `immediate` takes the write lock at once; `exclusive` also keeps readers out.
         """
-        conn = self._conn()
+        conn = self._checkout()
         try:
             if self.kind == "sqlite":
                 conn.execute("BEGIN EXCLUSIVE" if exclusive else "BEGIN IMMEDIATE" if immediate else "BEGIN")
@@ -159,6 +185,8 @@ class Database:
                 self._drop_broken(conn)
                 raise StoreError(f"database error: {type(exc).__name__}: {exc}") from exc
             raise
+        finally:
+            self._checkin(conn)
 
     def _drop_broken(self, conn: Any) -> None:
         if self.kind == "postgresql" and getattr(conn, "closed", False):
@@ -249,6 +277,13 @@ class _PgTx:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self.conn.cursor() as cur:
             cur.executemany(self.db.pg_sql(sql, with_params=True), [tuple(r) for r in rows])
+
+
+def _close_quietly(conn: Any) -> None:
+    try:
+        conn.close()
+    except Exception:  # closing: a connection already broken has nothing left to lose
+        pass
 
 
 def _is_pg_error(exc: Exception) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -207,7 +208,7 @@ def test_busy_metrics_port_is_a_clean_configuration_error() -> None:
 
 
 class _FakeServer:
-    """Accepts one connection at a time, says `greeting`, and hangs up after reading a little."""
+    """Accepts one connection at a time, says `greeting` (maybe nothing), reads a little and hangs up."""
 
     def __init__(self, greeting: bytes) -> None:
         self.sock = socket.socket()
@@ -225,16 +226,16 @@ class _FakeServer:
             except OSError:
                 return
             with conn:
-                if self.greeting:
-                    conn.sendall(self.greeting)
-                    conn.settimeout(2)
-                    try:
-                        conn.recv(1024)
-                    except OSError:
-                        pass
+                conn.sendall(self.greeting)
+                conn.settimeout(2)
+                with contextlib.suppress(OSError):
+                    conn.recv(1024)  # what the client says first, then hang up
 
     def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() of the serving thread
         self.sock.close()
+        self._thread.join(5)
 
 
 def test_milter_only_node_serves_without_the_relay_listener(
