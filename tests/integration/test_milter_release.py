@@ -25,7 +25,7 @@ from gateway.model.passmark import HEADER
 from gateway.notify import Notifications, open_notifications
 from gateway.server import build_deliver
 from gateway.store.crypto import load_pass_mark
-from gateway.store.quarantine import QuarantineStore, open_quarantine
+from gateway.store.quarantine import QuarantineStore, ReviewActions, open_quarantine
 from tests.integration import test_milter
 from tests.integration.milter_postfix import wait_until
 from tests.integration.servers import write_config
@@ -150,3 +150,18 @@ async def test_forged_and_copied_marks_are_inspected_and_held(mta: Mta, tmp_path
             await until(lambda n=i: len(node.store.messages()) == n)  # held, not passed
         assert len(to(mta, marker, RCPT)) == 1  # only the release itself ever reached the recipient
         assert to(mta, marker, "other@example.org") == []
+
+
+async def test_review_ui_release_path_is_delivered_once(mta: Mta, tmp_path: Path) -> None:
+    """The review UI's release (ReviewActions with serve's signed deliver) also passes the milter once."""
+    marker = new_marker()
+    async with milter_only(mta, tmp_path) as node:
+        await send_async(mta, message(marker))
+        await until(lambda: len(node.store.messages()) == 1)
+        (held,) = node.store.messages()
+        ui = ReviewActions(node.store, build_deliver(node.settings), node.notifications.notifier.on_decision)
+        result = await ui.release(held.id, actor="web:rita", source="web")
+        assert result.ok, result.error
+        await until(lambda: len(to(mta, marker, RCPT)) == 1)
+        await until(lambda: len(to(mta, marker, SENDER)) == 2)  # held + released notices
+        assert [m.id for m in node.store.messages()] == [held.id]
