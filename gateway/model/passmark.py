@@ -55,7 +55,6 @@ _HEADER_RE = re.compile(
 _FIELD = re.compile(r"(\w+)=([^;\s]*)")
 _END_OF_HEADERS = re.compile(rb"\r?\n\r?\n")
 _SUBJECT = re.compile(rb"^subject:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.IGNORECASE | re.MULTILINE)
-_TRAILING_SPACE = re.compile(rb"[ \t]+(?=\r\n)")
 
 
 class Check(StrEnum):
@@ -139,13 +138,22 @@ def _split(raw: bytes) -> tuple[bytes, bytes]:
 
 
 def content_digest(raw: bytes) -> str:
-    """SHA-256 of the Subject and the body in canonical form (CRLF, no trailing spaces or blank lines)."""
+    """SHA-256 of the Subject and the body in canonical form: CRLF line ends, no trailing
+    spaces on a line, no blank lines at the start or the end."""
     head, body = _split(raw)
     subject = _SUBJECT.search(head)
-    subject_text = b" ".join(subject.group(1).split()) if subject else b""
-    body = body.lstrip(b"\r\n")  # the blank line after the headers
-    canon = _TRAILING_SPACE.sub(b"", re.sub(rb"\r?\n", b"\r\n", body)).rstrip(b"\r\n \t")
-    return hashlib.sha256(subject_text + b"\x00" + canon).hexdigest()
+    digest = hashlib.sha256(b" ".join(subject.group(1).split()) if subject else b"")
+    digest.update(b"\x00")
+    lines = body.replace(b"\r\n", b"\n").split(b"\n")
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip(b" \t\r"):
+        start += 1
+    while end > start and not lines[end - 1].strip(b" \t\r"):
+        end -= 1
+    for line in lines[start:end]:
+        digest.update(line.rstrip(b" \t\r"))
+        digest.update(b"\r\n")
+    return digest.hexdigest()
 
 
 def _mac(key: bytes, t: int, nonce: str, envelope: Envelope, clean: bytes) -> str:
