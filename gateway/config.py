@@ -41,7 +41,7 @@ class DomainSettings:
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    listen: str = "127.0.0.1:10025"
+    listen: str = "127.0.0.1:10025"  # empty: no relay listener (milter-only)
     next_hop: str = "maildir:mail"  # "host:port", "mx:domain" or "maildir:PATH"
     allowed_clients: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     hostname: str = ""  # name in the greeting; the machine's name when empty
