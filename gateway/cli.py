@@ -68,6 +68,7 @@ _COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("gateway.commands.quarantine", "register"),
     ("gateway.commands.users", "register"),
     ("gateway.commands.audit", "register"),
+    ("gateway.commands.health", "register"),
     ("gateway.milter.check", "register"),
 )
 

@@ -41,12 +41,12 @@ class DomainSettings:
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    listen: str = "127.0.0.1:10025"
+    listen: str = "127.0.0.1:10025"  # empty: no relay listener (milter-only)
     next_hop: str = "maildir:mail"  # "host:port", "mx:domain" or "maildir:PATH"
     allowed_clients: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     hostname: str = ""  # name in the greeting; the machine's name when empty
     max_message_size: int = 52_428_800  # 552 above this; keep >= Postfix message_size_limit
-    max_sessions: int = 100  # 421 when saturated; keep <= Postfix's process limit for the filter
+    max_sessions: int = 100  # 421 when saturated; keep >= the process limit of the Postfix service feeding it
     deadline_seconds: float = 80.0  # answer DATA within this (Postfix smtpd_proxy_timeout is 100 s)
     next_hop_timeout: float = 60.0  # per command to the next hop
     next_hop_tls: str = "opportunistic"  # "none", "opportunistic" or "required"
@@ -54,6 +54,9 @@ class SmtpSettings:
     next_hop_ca_file: str = _path()
     tls_cert: str = _path()  # inbound STARTTLS when both are set
     tls_key: str = _path()
+    tls_client_ca: str = _path()  # ask clients for a certificate from these CAs (gateway/relay/clientcert.py)
+    tls_client_subjects: tuple[str, ...] = ()  # ... whose common name or DNS name is one of these
+    tls_require_client_cert: bool = False  # no certificate: 530 before STARTTLS, 554 after
     dns_nameservers: tuple[str, ...] = ()  # for mx: next hops; system resolver when empty
     dns_port: int = 53
 
@@ -144,6 +147,7 @@ class QuarantineSettings:
     retention_days: int = 30
     key: str = ""  # base64 key for encryption at rest; set it with GATEWAY_QUARANTINE_KEY
     key_file: str = _path()  # or a file holding the key; generated in state_dir when both are empty
+    generate_key: bool = True  # false: a missing key stops the gateway instead of being generated
     purge_interval_minutes: int = 60
 
 

@@ -11,19 +11,33 @@ kinds only, never addresses or content.
     gateway_next_hop_errors_total{kind}      connect, lost, tempfail, permfail
     gateway_sessions_in_flight               SMTP sessions open now
     gateway_sessions_refused_total{reason}   not_allowed, saturated, shutting_down
+
+The same listener answers `GET /healthz` for `gateway health`: what only the
+running process knows (its event loop answers, its inspection workers are
+alive), as JSON, 200 when healthy and 503 when not. It names counts and
+states only, never mail.
 """
 
 from __future__ import annotations
 
+import json
 import socket
+import socketserver
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from socketserver import ThreadingMixIn
+from typing import Any
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
 
 from gateway.config import parse_hostport
+from gateway.errors import ConfigError
+
+#: the running gateway's own view of its health: (healthy, details) -> /healthz
+HealthProbe = Callable[[], tuple[bool, dict[str, Any]]]
+
+HEALTH_PATH = "/healthz"
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 
@@ -83,18 +97,69 @@ class MetricsServer:
         self.thread.join(timeout=5)
 
 
+def start_metrics_server(
+    listen: str, metrics: Metrics, health: HealthProbe | None = None
+) -> MetricsServer | None:
+    """Serve /metrics (and /healthz) on `listen` ("host:port"); None when `listen` is empty (disabled).
+
+    A port already in use is a ConfigError naming the setting, as for the SMTP and web ports.
+    """
+    if not listen:
+        return None
+    host, port = parse_hostport(listen, key="metrics.listen")
+    server_class = _V6Server if ":" in host else _Server
+    try:
+        server = make_server(
+            host, port, _app(metrics, health), server_class=server_class, handler_class=_QuietHandler
+        )
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {listen}: {exc.strerror}", key="metrics.listen") from exc
+    thread = threading.Thread(target=server.serve_forever, name="gateway-metrics", daemon=True)
+    thread.start()
+    return MetricsServer(server, thread)
+
+
+def _app(metrics: Metrics, health: HealthProbe | None) -> Callable[..., Iterable[bytes]]:
+    exposition = make_wsgi_app(metrics.registry)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != HEALTH_PATH:
+            return exposition(environ, start_response)  # type: ignore[no-any-return]
+        if health is None:
+            healthy, details = True, dict[str, Any]()
+        else:
+            try:
+                healthy, details = health()
+            except Exception as exc:  # the probe's boundary: an error is an unhealthy answer, not a crash
+                healthy, details = False, {"error": type(exc).__name__}
+        body = json.dumps({"healthy": healthy, **details}).encode("utf-8")
+        status = "200 OK" if healthy else "503 Service Unavailable"
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app
+
+
+class _Server(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _V6Server(_Server):
+    address_family = socket.AF_INET6
+
+
 class _QuietServerHandler(ServerHandler):
     server_software = ""  # no "Server: WSGIServer/0.2 CPython/3.x" header: nothing to fingerprint
 
 
-class _QuietRequestHandler(WSGIRequestHandler):
-    """wsgiref's handler without the Server header and without request logging."""
+class _QuietHandler(WSGIRequestHandler):
+    """wsgiref's handler without the Server header and without an access log."""
 
     def version_string(self) -> str:  # error replies (400, 414) made before the app runs
         return "gateway"
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    def log_message(self, format: str, *args: Any) -> None:
+        """No access log: scrapes every few seconds would drown the gateway's own log."""
 
     def handle(self) -> None:  # wsgiref's own handle(), with the quiet ServerHandler
         self.raw_requestline = self.rfile.readline(65537)
@@ -113,22 +178,3 @@ class _QuietRequestHandler(WSGIRequestHandler):
         )
         handler.request_handler = self  # type: ignore[attr-defined]
         handler.run(self.server.get_app())  # type: ignore[attr-defined]
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-def start_metrics_server(listen: str, metrics: Metrics) -> MetricsServer | None:
-    """Serve /metrics on `listen` ("host:port"); None when `listen` is empty (disabled)."""
-    if not listen:
-        return None
-    host, port = parse_hostport(listen, key="metrics.listen")
-    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
-    server_class = type("_MetricsServer", (_ThreadingServer,), {"address_family": family})
-    server: WSGIServer = make_server(
-        host, port, make_wsgi_app(metrics.registry), server_class, handler_class=_QuietRequestHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, name="metrics", daemon=True)
-    thread.start()
-    return MetricsServer(server, thread)

@@ -29,6 +29,7 @@ from gateway.config import Settings
 from gateway.metrics import Metrics, start_metrics_server
 from gateway.pipeline import Pipeline
 from gateway.relay import start_relay
+from gateway.store.crypto import load_pass_mark
 
 log = logging.getLogger("gateway.server")
 
@@ -62,15 +63,31 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
             stack.push_async_callback(notifications.close)
 
         metrics = Metrics()
-        metrics_server = start_metrics_server(settings.metrics.listen, metrics)
+        metrics_server = start_metrics_server(
+            settings.metrics.listen, metrics, health=health_probe(pipeline, loop)
+        )
         if metrics_server is not None:
             stack.callback(metrics_server.close)
             log.info("metrics listening", extra={"listen": settings.metrics.listen})
 
+        if settings.smtp.next_hop.startswith("maildir:"):
+            log.warning(
+                "the next hop is a local Maildir: passed mail, releases and notices stay on this machine",
+                extra={"next_hop": settings.smtp.next_hop},
+            )
+        # the gateway's own mail (releases, notices) is signed; both front ends pass what verifies
+        pass_mark = await asyncio.to_thread(load_pass_mark, settings)
+
         # --- the milter listener (gateway/milter/service.py) --------------------------------------
         if settings.milter.listen:
             milter = await _start_optional(
-                "gateway.milter.service", "start_milter", settings, pipeline, quarantine, notifier
+                "gateway.milter.service",
+                "start_milter",
+                settings,
+                pipeline,
+                quarantine,
+                notifier,
+                pass_mark=pass_mark,
             )
             if milter is not None:
                 stack.push_async_callback(_close, milter)
@@ -89,16 +106,55 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
             if web is not None:
                 stack.push_async_callback(_close, web)
 
-        # --- the SMTP relay: last to start, first to stop ------------------------------------------
-        relay = await start_relay(
-            settings, pipeline, quarantine=quarantine, metrics=metrics, notifier=notifier
-        )
+        # --- the SMTP relay: last to start, first to stop (off when smtp.listen is empty) ---------
+        relay = None
+        if settings.smtp.listen:
+            relay = await start_relay(
+                settings,
+                pipeline,
+                quarantine=quarantine,
+                metrics=metrics,
+                notifier=notifier,
+                pass_mark=pass_mark,
+            )
         log.info("gateway ready", extra={"smtp": settings.smtp.listen, "quarantine": quarantine is not None})
         await stop.wait()
         log.info("shutting down: finishing messages in flight")
-        await relay.shutdown()
+        if relay is not None:
+            await relay.shutdown()
     log.info("stopped")
     return 0
+
+
+def health_probe(
+    pipeline: Pipeline, loop: asyncio.AbstractEventLoop
+) -> Callable[[], tuple[bool, dict[str, Any]]]:
+    """What /healthz reports (called on the metrics thread): the event loop answers within a few
+    seconds, and at least one inspection worker process is alive (with none, every message gets 451)."""
+
+    async def on_the_loop() -> dict[str, Any]:
+        pool = pipeline.pool
+        if pool is None:  # in-process inspection (tests, tools): nothing to count
+            return {"workers": {"alive": pipeline.workers, "size": pipeline.workers}}
+        alive = sum(1 for w in list(pool.workers) if w.alive)
+        return {"workers": {"alive": alive, "size": pool.size}}
+
+    def probe() -> tuple[bool, dict[str, Any]]:
+        asked = asyncio.run_coroutine_threadsafe(on_the_loop(), loop)
+        try:
+            details = asked.result(timeout=HEALTH_LOOP_SECONDS)
+        except TimeoutError:
+            asked.cancel()
+            return False, {"problem": f"event loop did not answer within {HEALTH_LOOP_SECONDS:.0f}s"}
+        if details["workers"]["alive"] < 1:
+            return False, {**details, "problem": "no inspection worker alive"}
+        return True, details
+
+    return probe
+
+
+#: how long /healthz waits for the event loop (a loop blocked this long serves no mail either)
+HEALTH_LOOP_SECONDS = 3.0
 
 
 def open_quarantine_or_none(settings: Settings) -> Any:
@@ -126,8 +182,8 @@ def _start_purge(settings: Settings, quarantine: Any) -> asyncio.Task[Any] | Non
 
 
 def build_deliver(settings: Settings) -> Any:
-    """The next hop as `deliver(envelope, raw)`: the adapter `gateway quarantine release` uses too."""
-    from gateway.commands.quarantine import build_deliver as deliver_for
+    """The next hop as `deliver(envelope, raw)`, signed: the adapter `gateway quarantine release` uses too."""
+    from gateway.relay.deliver import build_deliver as deliver_for
 
     return deliver_for(settings)
 

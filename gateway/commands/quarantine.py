@@ -27,8 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gateway.errors import ConfigError, PermanentDeliveryError, TemporaryDeliveryError
-from gateway.model import Envelope
+from gateway.errors import ConfigError
 from gateway.store.audit import AuditEvent
 from gateway.store.quarantine import (
     STATUSES,
@@ -108,53 +107,20 @@ def _store(settings: Any) -> QuarantineStore:
     return open_quarantine(settings)
 
 
-def deliver_through(next_hop: Any) -> Deliver:
-    """A release `deliver(envelope, raw)` over a relay next hop (gateway.relay.nexthop.NextHop).
-
-    Same session as the relay's: MAIL with the original parameters, every
-    RCPT, then DATA. All recipients or none: if the next hop refuses any
-    recipient the transaction is aborted (no final dot) and the refusal
-    raised, so the message stays held and nobody got a partial release.
-    """
-    from gateway.relay.params import MailParams, RcptParams
-
-    async def deliver(envelope: Envelope, raw: bytes) -> None:
-        link = await next_hop.connect()
-        try:
-            reply = await link.mail(envelope.mail_from, MailParams.parse(envelope.mail_options), {})
-            _raise_unless_ok(reply, "MAIL")
-            for i, rcpt in enumerate(envelope.rcpt_tos):
-                opts = envelope.rcpt_options[i] if i < len(envelope.rcpt_options) else ()
-                reply = await link.rcpt(rcpt, RcptParams.parse(opts))
-                if not reply.ok:
-                    await link.reset()
-                    _raise_unless_ok(reply, f"RCPT {rcpt}")
-            reply = await link.data(raw)
-            _raise_unless_ok(reply, "DATA")
-        finally:
-            await link.close()
-
-    return deliver
-
-
-def _raise_unless_ok(reply: Any, stage: str) -> None:
-    if reply.ok:
-        return
-    error = PermanentDeliveryError if 500 <= reply.code < 600 else TemporaryDeliveryError
-    raise error(reply.code, f"{reply.first_line} (at {stage})")
-
-
 def build_deliver(settings: Any) -> Deliver:
-    """The configured next hop as a release callable (the wiring in gateway.app may provide its own)."""
-    try:
-        from gateway.app import build_deliver as wired  # type: ignore[attr-defined]
-    except ImportError:
-        wired = None
-    if wired is not None:
-        return wired(settings)  # type: ignore[no-any-return]
-    from gateway.relay.nexthop import build_next_hop
+    """The configured next hop as a release callable, signed with the fleet's pass mark (gateway.relay)."""
+    from gateway.relay.deliver import build_deliver as relay_deliver
 
-    return deliver_through(build_next_hop(settings))
+    return relay_deliver(settings)
+
+
+def __getattr__(name: str) -> Any:
+    """`deliver_through` moved to gateway.relay.deliver; still importable from here (lazily)."""
+    if name == "deliver_through":
+        from gateway.relay.deliver import deliver_through
+
+        return deliver_through
+    raise AttributeError(name)
 
 
 def build_on_decision(settings: Any) -> OnDecision | None:

@@ -44,6 +44,7 @@ from gateway.milter.banner import insert_banner
 from gateway.milter.session import TEMPFAIL, Collected, Final, Negotiated, Result
 from gateway.model import Envelope, Verdict
 from gateway.model.mime import normalise_line_endings
+from gateway.model.passmark import Check, PassMark
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
 from gateway.pipeline import Outcome
@@ -73,8 +74,10 @@ class MessageActions:
         notifier: Notifies | None = None,
         *,
         check_address: str = "",
+        pass_mark: PassMark | None = None,
     ) -> None:
         self.settings = settings
+        self.pass_mark = pass_mark
         self.pipeline = pipeline
         self.quarantine = quarantine
         self.notifier = notifier
@@ -95,6 +98,11 @@ class MessageActions:
             log.warning("milter: message over the size limit", extra={**fields, "action": "replycode 552"})
             return Result(Final.REPLYCODE, reply=TOO_BIG)
         raw = normalise_line_endings(message.raw)
+        if self.pass_mark is not None and self._own_mail(envelope, raw, fields):
+            log.info(
+                "milter verdict", extra={**fields, "verdict": "pass", "rule": "own-mail", "action": "accept"}
+            )
+            return Result(Final.ACCEPT)
         checked = tuple(dict.fromkeys(r for r in envelope.rcpt_tos if self._is_check_address(r)))
         others = any(not self._is_check_address(r) for r in envelope.rcpt_tos)
         if checked and others:
@@ -127,6 +135,16 @@ class MessageActions:
             },
         )
         return result
+
+    def _own_mail(self, envelope: Envelope, raw: bytes, fields: dict[str, object]) -> bool:
+        """A release or notice this fleet signed (gateway.model.passmark); anything else is inspected."""
+        assert self.pass_mark is not None
+        check = self.pass_mark.check(envelope, raw)
+        if check not in (Check.VALID, Check.ABSENT):
+            log.warning(
+                "milter: pass mark not accepted, inspecting", extra={**fields, "pass_mark": check.value}
+            )
+        return check is Check.VALID
 
     async def _act(
         self, message: Collected, raw: bytes, outcome: Outcome, n: Negotiated

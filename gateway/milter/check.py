@@ -211,8 +211,18 @@ def check_postfix(params: dict[str, str], settings: MilterSettings) -> list[Chec
                 "warn", f"milter_protocol = {params['milter_protocol']}: 6 is faster (no per-command replies)"
             )
         )
+    else:
+        out.append(Check("ok", f"milter_protocol = {params.get('milter_protocol', '6')}"))
     content = _seconds(params.get("milter_content_timeout", "300s"))
-    if content is not None and content <= settings.progress_interval_seconds:
+    if content is not None and content > settings.progress_interval_seconds:
+        out.append(
+            Check(
+                "ok",
+                f"milter_content_timeout ({content:.0f}s) is longer than the gateway's PROGRESS interval "
+                f"({settings.progress_interval_seconds:.0f}s)",
+            )
+        )
+    elif content is not None:
         out.append(
             Check(
                 "fail",

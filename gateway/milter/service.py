@@ -27,6 +27,7 @@ from gateway.milter.address import parse_listen
 from gateway.milter.check import enforce as enforce_mta_check
 from gateway.milter.connection import Connection, Timing
 from gateway.milter.session import Session
+from gateway.model.passmark import PassMark
 from gateway.notify.base import Notifies
 from gateway.store.base import Quarantine
 
@@ -136,18 +137,26 @@ async def start_milter(
     pipeline: Inspects,
     quarantine: Quarantine | None,
     notifier: Notifies | None = None,
+    *,
+    pass_mark: PassMark | None = None,
 ) -> MilterService:
     """Start listening on `[milter] listen`; `await service.close()` stops it.
 
     With a notifier, senders are told about holds, rejects and annotations,
-    and `notify.check_address` is answered and never delivered to.
+    and `notify.check_address` is answered and never delivered to. With a
+    pass mark, the gateway's own releases and notices are accepted uninspected.
     """
     if not settings.milter.listen:
         raise ConfigError("is empty: the milter is disabled", key="milter.listen")
     _check(settings.milter)
     enforce_mta_check(settings.milter)
     actions = MessageActions(
-        settings.milter, pipeline, quarantine, notifier, check_address=settings.notify.check_address
+        settings.milter,
+        pipeline,
+        quarantine,
+        notifier,
+        check_address=settings.notify.check_address,
+        pass_mark=pass_mark,
     )
     service = MilterService(settings, actions)
     await service.start()

@@ -3,8 +3,8 @@
 Every header is made by the standard library's header registry from
 values the gateway chose (addresses parsed into `Address` objects, the
 subject squeezed to one printable line), never by pasting strings, so a
-sender address or subject crafted with line breaks cannot add headers
-(reliability.md S4). The scanned message itself is never re-serialised:
+sender address or subject crafted with line breaks cannot add headers.
+The scanned message itself is never re-serialised:
 only its Message-ID is referred to, and only when it is a plain msg-id.
 
 Each notification carries:

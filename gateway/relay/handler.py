@@ -21,9 +21,9 @@ sender (451 otherwise, so the sender's server tries again). Among other
 recipients the check address is dropped: the message goes to the others.
 
 The client gets 250 only once the next hop answered 250 or the quarantine
-committed (R1). Everything else is a temporary failure: the next hop
+committed. Everything else is a temporary failure: the next hop
 unreachable or timing out, the pipeline past its deadline or broken, any
-exception (R2, R3). The next hop's own 4xx/5xx are passed through (R4).
+exception. The next hop's own 4xx/5xx are passed through unchanged.
 
 Line endings are normalised once here (bare CR/LF as Postfix would), so
 the bytes inspected are the bytes delivered.
@@ -41,9 +41,11 @@ from gateway.errors import DetectionError, PipelineTimeout, TemporaryDeliveryErr
 from gateway.metrics import Metrics
 from gateway.model import Decision, Envelope, Verdict
 from gateway.model.mime import normalise_line_endings
+from gateway.model.passmark import Check, PassMark
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
 from gateway.pipeline import Outcome
+from gateway.relay.clientcert import ClientCertPolicy
 from gateway.relay.logline import (
     MessageRecord,
     error_trace,
@@ -84,8 +86,12 @@ class RelayHandler:
         deadline: float = 80.0,
         notifier: Notifies | None = None,
         check_address: str = "",
+        pass_mark: PassMark | None = None,
+        client_certs: ClientCertPolicy | None = None,
     ) -> None:
         self.pipeline = pipeline
+        self.pass_mark = pass_mark
+        self.client_certs = client_certs or ClientCertPolicy()
         self.next_hop = next_hop
         self.quarantine = quarantine
         self.metrics = metrics or Metrics()
@@ -109,6 +115,14 @@ class RelayHandler:
         last = out.pop()
         out += ["250-DSN", f"250-XFORWARD {' '.join(XFORWARD_ATTRS)}", last]
         return out
+
+    def handle_STARTTLS(self, server: Any, session: Any, envelope: Any) -> bool:
+        """After the handshake: a client certificate the policy refuses gets 554 to every command."""
+        reason = self.client_certs.refusal(session.ssl)
+        if reason:
+            log.warning("TLS client refused", extra={"client": _peer_ip(session), "reason": reason})
+            self.metrics.session_refused("client_certificate")
+        return not reason
 
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
@@ -250,6 +264,8 @@ class RelayHandler:
             )
         if link is None:
             raise TemporaryDeliveryError(NEXT_HOP_LOST.code, NEXT_HOP_LOST.text)
+        if self.pass_mark is not None and self._own_mail(env, raw, record):
+            return await self._pass_own(link, raw, record)
         t0 = time.perf_counter()
         outcome = await self.pipeline.process(env, raw)
         record.timings_ms["inspect"] = _ms(t0)
@@ -292,6 +308,29 @@ class RelayHandler:
         record.timings_ms["hold"] = _ms(t0)
         self._notify_later(env, raw, decision, held_as, record)
         return Reply(250, f"2.0.0 Ok: id={record.id}; held for review as {held_as}")
+
+    # --- the gateway's own mail (gateway.model.passmark) -----------------------------------------
+
+    def _own_mail(self, env: Envelope, raw: bytes, record: MessageRecord) -> bool:
+        """A release or notice this fleet signed; a forged, copied or stale mark is inspected as usual."""
+        assert self.pass_mark is not None
+        check = self.pass_mark.check(env, raw)
+        if check not in (Check.VALID, Check.ABSENT):
+            log.warning(
+                "pass mark not accepted: inspecting", extra={"id": record.id, "pass_mark": check.value}
+            )
+        return check is Check.VALID
+
+    async def _pass_own(self, link: Link, raw: bytes, record: MessageRecord) -> Reply:
+        record.verdict, record.rule = "pass", "own-mail"
+        answer = await link.data(raw)
+        record.next_hop, record.size_out = str(answer), len(raw)
+        if not answer.ok:
+            self.metrics.next_hop_error("tempfail" if answer.temporary else "permfail")
+            return answer
+        return Reply(
+            250, f"2.0.0 Ok: id={record.id}; the gateway's own mail; next hop: {answer.first_line}"[:500]
+        )
 
     # --- notifications ---------------------------------------------------------------------------
 

@@ -22,7 +22,9 @@ from typing import Any
 from gateway.config import Settings, parse_hostport
 from gateway.errors import ConfigError
 from gateway.metrics import Metrics
+from gateway.model.passmark import PassMark
 from gateway.notify.base import Notifies
+from gateway.relay.clientcert import ClientCertPolicy
 from gateway.relay.handler import Inspects, RelayHandler
 from gateway.relay.nexthop import LinkCache, NextHop, build_next_hop, local_hostname
 from gateway.relay.reply import SHUTTING_DOWN
@@ -43,6 +45,7 @@ class RelayServer:
         metrics: Metrics | None = None,
         next_hop: NextHop | None = None,
         notifier: Notifies | None = None,
+        pass_mark: PassMark | None = None,
     ) -> None:
         smtp = settings.smtp
         for i, cidr in enumerate(smtp.allowed_clients):
@@ -53,6 +56,7 @@ class RelayServer:
         self.links = LinkCache(next_hop or build_next_hop(settings))
         self.next_hop: NextHop = self.links
         self.sessions = Sessions(smtp.allowed_clients, smtp.max_sessions, self.metrics, self.links)
+        self.client_certs = ClientCertPolicy.from_settings(smtp)
         self.handler = RelayHandler(
             pipeline=pipeline,
             next_hop=self.next_hop,
@@ -61,9 +65,13 @@ class RelayServer:
             deadline=smtp.deadline_seconds,
             notifier=notifier,
             check_address=settings.notify.check_address,
+            pass_mark=pass_mark,
+            client_certs=self.client_certs,
         )
         self.hostname = local_hostname(settings)
         self.tls = server_context(smtp.tls_cert, smtp.tls_key)
+        if self.tls is not None:
+            self.client_certs.configure(self.tls)
         self.server: asyncio.Server | None = None
 
     def _protocol(self) -> GatewaySMTP:
@@ -76,6 +84,7 @@ class RelayServer:
             hostname=self.hostname,
             ident="ESMTP compliance gateway",
             tls_context=self.tls,
+            require_starttls=self.client_certs.required,
             loop=asyncio.get_running_loop(),
         )
 
@@ -142,9 +151,16 @@ async def start_relay(
     metrics: Metrics | None = None,
     next_hop: NextHop | None = None,
     notifier: Notifies | None = None,
+    pass_mark: PassMark | None = None,
 ) -> RelayServer:
     relay = RelayServer(
-        settings, pipeline, quarantine=quarantine, metrics=metrics, next_hop=next_hop, notifier=notifier
+        settings,
+        pipeline,
+        quarantine=quarantine,
+        metrics=metrics,
+        next_hop=next_hop,
+        notifier=notifier,
+        pass_mark=pass_mark,
     )
     await relay.start()
     return relay

@@ -71,12 +71,18 @@ class LinkCache:
     cache every message would pay for a TCP connection, a greeting, EHLO and
     QUIT to the next hop. Only sessions with no transaction open are cached;
     one that went stale meanwhile is noticed at MAIL and replaced.
+
+    A cached session is closed (QUIT) once it has been idle for `ttl`, even
+    when no more mail comes: left open, it would hold one of the next hop's
+    smtpd processes until that side's own timeout (Postfix: 300 s, logged as
+    "timeout after RSET"), and a reinjection listener has only a few.
     """
 
     def __init__(self, inner: NextHop, *, max_idle: int = 16, ttl: float = 5.0) -> None:
         self.inner, self.max_idle, self.ttl = inner, max_idle, ttl
         self._idle: list[tuple[Link, float]] = []
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._sweeper: asyncio.TimerHandle | None = None
 
     def describe(self) -> str:
         return self.inner.describe()
@@ -105,8 +111,30 @@ class LinkCache:
         self._idle = fresh
         if link.alive and len(self._idle) < self.max_idle:
             self._idle.append((link, now))
+            self._sweep_later()
         else:
             self._close(link)
+
+    def _sweep_later(self) -> None:
+        if self._sweeper is None:
+            self._sweeper = asyncio.get_running_loop().call_later(self.ttl, self._sweep)
+
+    def _sweep(self) -> None:
+        """Close the sessions idle for `ttl`; come back while some are left."""
+        self._sweeper = None
+        now = time.monotonic()
+        keep = []
+        for link, since in self._idle:
+            if link.alive and now - since < self.ttl:
+                keep.append((link, since))
+            else:
+                self._close(link)
+        self._idle = keep
+        if keep:
+            oldest = min(since for _, since in keep)
+            self._sweeper = asyncio.get_running_loop().call_later(
+                max(0.0, oldest + self.ttl - now), self._sweep
+            )
 
     def _close(self, link: Link) -> None:
         task = asyncio.get_running_loop().create_task(link.close())
@@ -114,6 +142,9 @@ class LinkCache:
         task.add_done_callback(self._tasks.discard)
 
     async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
         idle, self._idle = self._idle, []
         for link, _ in idle:
             self._close(link)

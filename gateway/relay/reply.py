@@ -2,7 +2,7 @@
 
 A `Reply` is a code and its text (possibly several lines, as a next hop
 may send). The canned replies below are the relay's own answers; replies
-from the next hop are passed through unchanged (rule R4: 4xx stays 4xx,
+from the next hop are passed through unchanged (4xx stays 4xx,
 5xx stays 5xx).
 """
 
@@ -60,7 +60,7 @@ def _printable(line: str) -> str:
     return "".join(ch if ch >= " " and ch != "\x7f" else " " for ch in line)
 
 
-# The relay's own answers. Every failure before a durable hand-off is temporary (R1, R2).
+# The relay's own answers. Every failure before a durable hand-off is temporary: the client keeps the message.
 INTERNAL_ERROR = Reply(451, "4.3.0 Internal error, please try again later")
 DEADLINE = Reply(451, "4.3.0 Inspection did not finish in time, please try again later")
 NEXT_HOP_DOWN = Reply(451, "4.4.1 Next hop not available, please try again later")

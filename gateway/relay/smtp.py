@@ -1,6 +1,6 @@
 """The SMTP dialogue with Postfix: aiosmtpd's `SMTP`, with the relay's safety changes.
 
-What differs from aiosmtpd's defaults, and why (reliability.md R2, R5, R7, R8):
+What differs from aiosmtpd's defaults, and why:
 
 - an unexpected exception answers 451 4.3.0, never aiosmtpd's 500, so the
   sender's MTA keeps the message and retries; a handler without

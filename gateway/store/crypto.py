@@ -5,7 +5,9 @@ key can be rotated without re-encrypting everything at once. Keys come from
 (in order) `[quarantine] key` (GATEWAY_QUARANTINE_KEY; several keys may be
 given comma-separated, newest first), `[quarantine] key_file` (one base64
 key per line, newest first, `#` comments), or a key file generated in
-state_dir (mode 600) on first use when neither is set.
+state_dir (mode 600) on first use when neither is set and the store is a
+local SQLite file. A shared PostgreSQL store never gets a generated key: every
+node must be given the same key, so a node without one stops (exit 2).
 
 Each ciphertext is  version(1) | key id(4) | nonce(12) | AES-GCM(ciphertext+tag)
 and is bound to the row and the field it belongs to (associated data), so a
@@ -17,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -29,6 +32,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from gateway.errors import ConfigError, StoreError
+from gateway.model.passmark import PassMark
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,7 @@ class Keyring:
         if not keys:
             raise ConfigError("the quarantine key ring is empty", key="quarantine.key")
         self._keys = [AESGCM(k) for k in keys]
+        self._derived = [hmac.new(k, b"gateway-derived-key", hashlib.sha256).digest() for k in keys]
         self._ids = [key_id(k) for k in keys]
         self.source = source  # "setting", "key_file:PATH" or "generated:PATH": for rotate-key
 
@@ -94,6 +99,15 @@ class Keyring:
                 except InvalidTag:
                     raise StoreError("stored message failed its integrity check") from None
         raise StoreError(f"no key for stored message (key id {kid.hex()}): is an old key missing?")
+
+    def derive(self, purpose: str) -> list[bytes]:
+        """One key per key of the ring (newest first) for another purpose, e.g. the pass mark.
+
+        HMAC-SHA256 keyed by (a hash of) each key over the purpose: what a derived key
+        signs tells nothing about the key that encrypts, and every node that holds the
+        quarantine key derives the same keys.
+        """
+        return [hmac.new(d, purpose.encode("utf-8"), hashlib.sha256).digest() for d in self._derived]
 
     @staticmethod
     def key_of(blob: bytes) -> str:
@@ -160,10 +174,22 @@ def load_keyring(settings: Any) -> Keyring:
     path = key_file_path(settings)
     if q.key_file:
         return Keyring(read_key_file(path), source=f"key_file:{path}")
+    if str(getattr(settings.database, "url", "")).startswith(("postgresql:", "postgres:")):
+        # a shared store: a key of this node's own would encrypt what no other node can read, and
+        # this node could not read what the others wrote. Stop and say so; never write one.
+        raise ConfigError(
+            "a shared PostgreSQL store needs the fleet's quarantine key on every node: set "
+            "GATEWAY_QUARANTINE_KEY (or quarantine.key / quarantine.key_file) to the same key the "
+            "other nodes use; no key was generated",
+            key="quarantine.key",
+        )
     if not path.exists():
-        if str(getattr(settings.database, "url", "")).startswith(("postgresql:", "postgres:")):
-            # other gateway nodes sharing this database cannot read what this key encrypts
-            log.warning("generating a local quarantine key for a shared PostgreSQL store; set quarantine.key")
+        if not q.generate_key:
+            raise ConfigError(
+                "no quarantine key: set GATEWAY_QUARANTINE_KEY or GATEWAY_QUARANTINE_KEY_FILE "
+                "(generate_key is off, so none is generated)",
+                key="quarantine.key",
+            )
         _create_key_file(path)
     return Keyring(read_key_file(path), source=f"generated:{path}")
 
@@ -185,3 +211,8 @@ def _create_key_file(path: Path) -> None:
             tmp.unlink()
         except OSError:
             pass
+
+
+def load_pass_mark(settings: Any) -> PassMark:
+    """The pass mark of this fleet: keyed from the quarantine key ring (the same on every node)."""
+    return PassMark(load_keyring(settings).derive("pass-mark-v1"))

@@ -9,7 +9,7 @@ The only module that imports sqlite3 or psycopg. SQL is written once with
     {bigint} INTEGER | BIGINT
 
 SQLite runs in WAL mode with synchronous=FULL, so a committed row survives
-a crash or power loss (rule R1: 250 only after a durable hand-off).
+a crash or power loss (the relay answers 250 only after a durable hand-off).
 PostgreSQL connections use synchronous_commit=on. Every driver error is
 translated into `StoreError` here.
 """
@@ -69,6 +69,8 @@ class Database:
             raise StoreError(f"unsupported database url {url.split(':', 1)[0]!r} (sqlite: or postgresql:)")
         self._local = threading.local()
         self._all: list[Any] = []
+        self._busy: dict[int, int] = {}  # id(connection) -> transactions running on it
+        self._doomed: set[int] = set()  # closed by close() while busy: close when the last one ends
         self._lock = threading.Lock()
 
     # -- connections ---------------------------------------------------------------------------
@@ -107,13 +109,37 @@ class Database:
                 self._all.append(conn)
         return conn
 
+    def _checkout(self) -> Any:
+        """This thread's connection, marked in use until `_checkin` (so `close` cannot pull it away)."""
+        while True:
+            conn = self._conn()
+            with self._lock:
+                if any(c is conn for c in self._all):
+                    self._busy[id(conn)] = self._busy.get(id(conn), 0) + 1
+                    return conn
+            self._local.conn = None  # closed by close() meanwhile: open a fresh one
+
+    def _checkin(self, conn: Any) -> None:
+        with self._lock:
+            left = self._busy.get(id(conn), 1) - 1
+            if left > 0:
+                self._busy[id(conn)] = left
+                return
+            self._busy.pop(id(conn), None)
+            doomed = id(conn) in self._doomed
+            self._doomed.discard(id(conn))
+        if doomed:
+            _close_quietly(conn)
+
     def close(self) -> None:
+        """Close every connection; one in the middle of a transaction on another thread is closed
+        when that transaction ends (closing it under a running statement can crash the driver)."""
         with self._lock:
             for c in self._all:
-                try:
-                    c.close()
-                except Exception:
-                    pass
+                if id(c) in self._busy:
+                    self._doomed.add(id(c))
+                else:
+                    _close_quietly(c)
             self._all.clear()
         self._local = threading.local()
 
@@ -131,12 +157,15 @@ class Database:
         return text.replace("%", "%%").replace("?", "%s") if with_params else text
 
     @contextmanager
-    def transaction(self, *, immediate: bool = True) -> Iterator[Tx]:
-        """A transaction; commits on success (durably), rolls back on error."""
-        conn = self._conn()
+    def transaction(self, *, immediate: bool = True, exclusive: bool = False) -> Iterator[Tx]:
+        """A transaction; commits on success (durably), rolls back on error.
+
+        SQLite: `immediate` takes the write lock at once; `exclusive` also keeps readers out.
+        """
+        conn = self._checkout()
         try:
             if self.kind == "sqlite":
-                conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+                conn.execute("BEGIN EXCLUSIVE" if exclusive else "BEGIN IMMEDIATE" if immediate else "BEGIN")
                 try:
                     yield _SqliteTx(self, conn)
                 except BaseException:
@@ -156,6 +185,8 @@ class Database:
                 self._drop_broken(conn)
                 raise StoreError(f"database error: {type(exc).__name__}: {exc}") from exc
             raise
+        finally:
+            self._checkin(conn)
 
     def _drop_broken(self, conn: Any) -> None:
         if self.kind == "postgresql" and getattr(conn, "closed", False):
@@ -171,16 +202,19 @@ class Database:
         """Apply the not-yet-applied steps of `component` in order; returns the version reached.
 
         Steps are append-only: never edit a released step, add a new one.
+
+        Safe when several processes open one database at once (a fleet starting
+        together): the whole check-and-apply runs under one lock per database,
+        PostgreSQL's transaction-scoped advisory lock or SQLite's exclusive
+        transaction, so exactly one process applies a step and the others wait,
+        then find it applied.
         """
-        with self.transaction() as tx:
+        with self._migration_transaction() as tx:
             tx.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " component TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,"
                 " PRIMARY KEY (component, version))"
             )
-        with self.transaction() as tx:
-            if self.kind == "postgresql":
-                tx.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (component,))
             rows = tx.execute(
                 "SELECT MAX(version) AS v FROM schema_migrations WHERE component = ?", (component,)
             )
@@ -199,6 +233,23 @@ class Database:
                 )
                 current = version
         return current
+
+    @contextmanager
+    def _migration_transaction(self) -> Iterator[Tx]:
+        """A transaction that holds the database's one migration lock until it ends."""
+        if self.kind == "sqlite":
+            with self.transaction(exclusive=True) as tx:
+                yield tx
+            return
+        with self.transaction() as tx:
+            # one lock for all components: CREATE TABLE IF NOT EXISTS itself races in PostgreSQL
+            # (two creators collide on the catalogue's unique index), so it must be inside the lock
+            tx.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+            yield tx
+
+
+#: the advisory lock key all gateway processes take while migrating (any fixed 64-bit number)
+_MIGRATION_LOCK = 0x6D65646D61696C  # "medmail"
 
 
 class _SqliteTx:
@@ -226,6 +277,13 @@ class _PgTx:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self.conn.cursor() as cur:
             cur.executemany(self.db.pg_sql(sql, with_params=True), [tuple(r) for r in rows])
+
+
+def _close_quietly(conn: Any) -> None:
+    try:
+        conn.close()
+    except Exception:  # closing: a connection already broken has nothing left to lose
+        pass
 
 
 def _is_pg_error(exc: Exception) -> bool:

@@ -93,7 +93,7 @@ def create_app(
         )
 
     async def store_down(request: Request, exc: Exception) -> Response:
-        # fail closed (W1): without an audit row nothing may be shown
+        # fail closed: without an audit row nothing may be shown
         return templates.page(
             request,
             "error.html",

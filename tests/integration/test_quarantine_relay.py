@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from gateway.commands.quarantine import deliver_through
+from gateway.relay.deliver import deliver_through
 from gateway.relay.nexthop import build_next_hop
 from gateway.store.db import Database
 from gateway.store.quarantine import QuarantineStore, ReviewActions

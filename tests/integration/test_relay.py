@@ -342,7 +342,7 @@ def test_size_limit_is_552(make_gateway: Callable[..., Any], sink: RecordingSink
 def test_a_message_of_postfix_maximum_size_passes(
     make_gateway: Callable[..., Any], sink: RecordingSink
 ) -> None:
-    """R6: with the default limit, a message of Postfix's default message_size_limit (10,240,000 bytes) goes through."""
+    """With the default limit, a message of Postfix's default message_size_limit (10,240,000 bytes) goes through."""
     gw = make_gateway(sink.address)
     head = b"From: a@example.ac.uk\r\nSubject: big\r\n\r\n"
     line = b"y" * 998 + b"\r\n"

@@ -357,7 +357,7 @@ class _Walker:
         if _PGP_BLOCK in text:
             self.finding("ENCRYPTED_MESSAGE", where, "text encrypted with PGP")
 
-    # ambiguity (reliability.md S5)
+    # ambiguity: mail readers would not agree on what this part is
 
     def report_ambiguity(self, part: Message, pfx: str, *, truncated: bool) -> None:
         name = filename(part)

@@ -182,3 +182,23 @@ def test_rotate_key_from_environment_explains_the_procedure(
     cfg, _ = _settings(tmp_path)
     assert _run(cfg, "quarantine", "rotate-key") == 2
     assert "GATEWAY_QUARANTINE_KEY=" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv", [("quarantine", "list"), ("quarantine", "release", "n0"), ("quarantine", "purge")]
+)
+def test_cli_without_the_fleet_key_exits_2_and_writes_no_key(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: tuple[str, ...],
+) -> None:
+    """A CLI run against a shared PostgreSQL store with no key says so, exits 2 and generates no key."""
+    monkeypatch.delenv("GATEWAY_QUARANTINE_KEY", raising=False)
+    monkeypatch.delenv("GATEWAY_QUARANTINE_KEY_FILE", raising=False)
+    cfg, _ = _settings(tmp_path, key_line="")
+    cfg.write_text(cfg.read_text() + '[database]\nurl = "postgresql://gw@127.0.0.1:1/fleet"\n')
+    assert _run(cfg, *argv) == 2
+    err = capsys.readouterr().err
+    assert "shared PostgreSQL store" in err and "GATEWAY_QUARANTINE_KEY" in err
+    assert not list(tmp_path.rglob("*.key"))

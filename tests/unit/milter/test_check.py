@@ -39,8 +39,18 @@ def postconf(**changes: str) -> dict[str, str]:
 
 
 def test_fail_closed_postfix_passes() -> None:
-    """tempfail, the gateway in both milter lists, protocol 6: everything ok."""
-    assert levels(check_postfix(postconf(), SETTINGS)) == ["ok", "ok", "ok"]
+    """tempfail, the gateway in both milter lists, protocol 6, a long content timeout: one ok line each."""
+    results = check_postfix(postconf(), SETTINGS)
+    assert levels(results) == ["ok"] * 5
+    printed = " ".join(r.message for r in results)
+    for setting in (
+        "milter_default_action",
+        "smtpd_milters",
+        "non_smtpd_milters",
+        "milter_protocol",
+        "milter_content_timeout",
+    ):
+        assert setting in printed
 
 
 @pytest.mark.parametrize("action", ["accept", "reject", "quarantine", ""])

@@ -217,7 +217,7 @@ def test_pgp_inline_body_is_uninspectable():
     assert "ENCRYPTED_MESSAGE" in {f.type for f in parse(raw).findings}
 
 
-# --- ambiguity (reliability.md S5) ---------------------------------------------------------------
+# --- ambiguity between mail readers ---------------------------------------------------------------
 
 
 def _leaf(headers: str) -> str:
@@ -278,7 +278,7 @@ def _leaf(headers: str) -> str:
     ],
 )
 def test_ambiguous_mime_is_uninspectable(raw, reason):
-    """Each S5 discrepancy between mail readers is a full-score AMBIGUOUS_MIME finding."""
+    """Each discrepancy between mail readers is a full-score AMBIGUOUS_MIME finding."""
     insp = parse(raw)
     assert reason in ambiguous(insp)
     assert all(f.score == 1.0 for f in insp.findings if f.type == "AMBIGUOUS_MIME")

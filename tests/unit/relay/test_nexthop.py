@@ -111,3 +111,21 @@ def test_bad_mx_spec_names_the_key() -> None:
     """A malformed mx: value is a configuration error naming smtp.next_hop."""
     with pytest.raises(ConfigError, match=r"smtp\.next_hop"):
         build_next_hop(settings("mx:relay.example.ac.uk:port"))
+
+
+def test_idle_sessions_are_closed_without_further_traffic() -> None:
+    """A cached session is closed (QUIT) once idle for ttl, even if no more mail ever comes."""
+
+    async def run() -> None:
+        cache = LinkCache(Hop(), ttl=0.01)
+        link = await cache.connect()
+        cache.release(link)
+        assert not link.closed  # kept for the next message...
+        for _ in range(1000):  # ...and closed by the cache's own timer, not by a later message
+            if link.closed:
+                break
+            await asyncio.sleep(0.01)
+        assert link.closed
+        assert cache.take() is None
+
+    asyncio.run(run())

@@ -21,7 +21,7 @@ def test_control_characters_never_reach_the_wire() -> None:
     ("code", "expected"), [(250, 250), (452, 452), (550, 550), (354, 451), (199, 451), (600, 451)]
 )
 def test_next_hop_codes_pass_through_and_oddities_become_temporary(code: int, expected: int) -> None:
-    """2xx/4xx/5xx pass through unchanged (R4); anything else is a temporary failure, never a success."""
+    """2xx/4xx/5xx pass through unchanged; anything else is a temporary failure, never a success."""
     assert from_next_hop(code, "text").code == expected
 
 
@@ -32,5 +32,5 @@ def test_policy_reject_codes(code: int, expected: int) -> None:
 
 
 def test_internal_error_is_temporary() -> None:
-    """The catch-all answer is 451 4.3.0 (R2)."""
+    """The catch-all answer is 451 4.3.0."""
     assert INTERNAL_ERROR.temporary and INTERNAL_ERROR.text.startswith("4.3.0")

@@ -90,3 +90,22 @@ def test_sqlite_store_is_private_to_its_owner(tmp_path: Path) -> None:
     for name in ("gateway.sqlite3", "gateway.sqlite3-wal"):
         assert stat.S_IMODE((tmp_path / "state" / name).stat().st_mode) == 0o600, name
     store.close()
+
+
+@pytest.mark.parametrize("url", ["postgresql://gw@127.0.0.1:1/fleet", "postgres://gw@db.example/fleet"])
+def test_shared_store_without_a_key_stops_and_writes_none(tmp_path: Path, url: str) -> None:
+    """A node with no key for a shared PostgreSQL store is refused (ConfigError) and no key file appears."""
+    s = settings_for(tmp_path, db_url=url)
+    s = type(s)(**{**s.__dict__, "quarantine": type(s.quarantine)()})  # no key, no key_file
+    with pytest.raises(ConfigError, match="GATEWAY_QUARANTINE_KEY"):
+        load_keyring(s)
+    assert not (tmp_path / "state" / "quarantine.key").exists()
+
+
+def test_generate_key_off_stops_without_a_key(tmp_path: Path) -> None:
+    """With generate_key = false (the container), a missing key is a ConfigError and no key file appears."""
+    s = settings_for(tmp_path)
+    s = type(s)(**{**s.__dict__, "quarantine": type(s.quarantine)(generate_key=False)})
+    with pytest.raises(ConfigError, match="GATEWAY_QUARANTINE_KEY"):
+        load_keyring(s)
+    assert not (tmp_path / "state" / "quarantine.key").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,31 @@ def test_unsupported_url_is_refused() -> None:
     """A database URL of an unknown kind is a clear error."""
     with pytest.raises(StoreError, match="unsupported"):
         Database("mysql://x")
+
+
+def test_close_waits_for_a_transaction_running_on_another_thread(tmp_path: Path) -> None:
+    """close() during another thread's transaction lets it finish (commit) instead of pulling the connection."""
+    db = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    db.migrate("notes", ["CREATE TABLE notes (body TEXT)"])
+    inside, closed = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with db.transaction() as tx:
+                inside.set()
+                closed.wait(10)
+                tx.execute("INSERT INTO notes (body) VALUES (?)", ("after close",))
+        except BaseException as exc:  # reported to the test thread
+            errors.append(exc)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    inside.wait(10)
+    db.close()
+    closed.set()
+    t.join(10)
+    assert errors == []
+    again = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert again.execute("SELECT body FROM notes")[0]["body"] == "after close"
+    again.close()
