@@ -12,6 +12,9 @@ What differs from aiosmtpd's defaults, and why (reliability.md R2, R5, R7, R8):
 - XFORWARD is understood, so the log can name the real client and queue id;
 - lines may be longer than RFC 5321's 1,000 octets: Postfix forwards long
   lines whole, and refusing them would bounce legitimate mail;
+- a control character (NUL, TAB, ESC, DEL...) in MAIL FROM or RCPT TO is a
+  syntax error (501, as Postfix answers), not an internal error: it could
+  never be forwarded, and a 451 would have the sender retry for ever;
 - DATA is read in large pieces (gateway.relay.data) with aiosmtpd's rules,
   not a line at a time: the same bytes for a fraction of the CPU.
 
@@ -24,6 +27,7 @@ import asyncio
 import collections
 import ipaddress
 import logging
+import re
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -31,9 +35,20 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from gateway.relay.data import read_data
 from gateway.relay.logline import error_trace
 from gateway.relay.params import MAIL_EXTRA, RCPT_EXTRA, ParamError, parse_xforward, take_params
-from gateway.relay.reply import CLIENT_NOT_ALLOWED, INTERNAL_ERROR, SHUTTING_DOWN, TOO_MANY_SESSIONS, Reply
+from gateway.relay.reply import (
+    BAD_RECIPIENT,
+    BAD_SENDER,
+    CLIENT_NOT_ALLOWED,
+    INTERNAL_ERROR,
+    SHUTTING_DOWN,
+    TOO_MANY_SESSIONS,
+    Reply,
+)
 
 log = logging.getLogger(__name__)
+
+#: C0 controls and DEL: never part of an address or a parameter (the next-hop client refuses them)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class RelaySession(Session):
@@ -194,10 +209,16 @@ class GatewaySMTP(SMTP):
             if self.transport is not None:
                 self.transport.close()
             return
+        if arg is not None and _CONTROL.search(arg):
+            await self.push(BAD_SENDER.wire())
+            return
         arg, self.pending = self._take_params(arg, "FROM:", MAIL_EXTRA)
         await super().smtp_MAIL(arg)
 
     async def smtp_RCPT(self, arg: str | None) -> None:
+        if arg is not None and _CONTROL.search(arg):
+            await self.push(BAD_RECIPIENT.wire())
+            return
         arg, self.pending = self._take_params(arg, "TO:", RCPT_EXTRA)
         await super().smtp_RCPT(arg)
 
