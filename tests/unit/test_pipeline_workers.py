@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -132,3 +133,52 @@ def test_close_stops_every_worker() -> None:
     for pid in running:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+class UnkillableForAWhile:
+    """A worker's process as seen in uninterruptible sleep: SIGKILL is sent, the process ends only once released."""
+
+    def __init__(self, process: object) -> None:
+        self.process = process
+        self.released = threading.Event()
+        self.joining = threading.Event()
+        self.joins_released: list[bool] = []  # per join: ended by the release (True) or by its own timeout
+
+    def join(self, timeout: float | None = None) -> None:
+        self.joining.set()
+        self.joins_released.append(self.released.wait(timeout))
+        self.process.join(timeout)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.process, name)
+
+
+def test_killing_a_stuck_worker_never_blocks_the_event_loop(pipeline: Pipeline) -> None:
+    """A worker killed past its deadline but slow to die is waited for off the loop: the loop runs meanwhile."""
+    assert pipeline.pool is not None
+    stuck = {w.pid: UnkillableForAWhile(w.process) for w in pipeline.pool.workers}
+    for w in pipeline.pool.workers:
+        w.process = stuck[w.pid]  # type: ignore[assignment]
+
+    async def run() -> None:
+        before = pids(pipeline)
+        with pytest.raises(PipelineTimeout):
+            await pipeline.process(ENV, b"Subject: x\r\n\r\nSLEEP\r\n")
+        # the loop gets here while the kill is still waiting for the process to end
+        for _ in range(3000):
+            joining = [p for p in stuck.values() if p.joining.is_set()]
+            if joining:
+                break
+            await asyncio.sleep(0.01)
+        assert joining, "the killed worker was never joined"
+        for p in joining:
+            p.released.set()
+        await replaced(pipeline, before)
+
+    try:
+        asyncio.run(run())
+    finally:
+        for p in stuck.values():
+            p.released.set()
+    joined = [p for p in stuck.values() if p.joins_released]
+    assert joined and all(all(p.joins_released) for p in joined)
