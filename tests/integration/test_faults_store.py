@@ -1,0 +1,101 @@
+"""The quarantine under failure behind the real relay: frozen or full, and never both 451 and a commit.
+
+Each case sends held messages while the store misbehaves, lets it recover,
+retries what was refused, and counts: nothing acknowledged is lost and no
+message is held twice (a write that outlived the client's 451 and committed
+later would be held again by the retry).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+import pytest
+
+from gateway.relay.handler import RelayHandler
+from gateway.store.db import Database
+from gateway.store.quarantine import QuarantineStore
+from tests.integration.faults import Tally, frozen, message_id, numbered, postgres_pids
+from tests.integration.gateway_doubles import finding
+from tests.integration.servers import RecordingSink, wait_until
+from tests.quarantine_fixtures import make_store
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def pg_store(postgres_url: str) -> Iterator[QuarantineStore]:
+    db = Database(postgres_url)
+    yield make_store(db)
+    db.close()
+
+
+@pytest.fixture
+def short_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quarantine write gets 1 s past the message deadline, and 1 s more for a mute database."""
+    monkeypatch.setattr(RelayHandler, "HOLD_MIN", 1.0)
+    monkeypatch.setattr(RelayHandler, "HOLD_GRACE", 1.0)
+
+
+def writes_in_flight(url: str) -> int:
+    """Sessions of this database (other than ours) inside a statement or a transaction."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+@contextlib.contextmanager
+def table_locked(url: str) -> Iterator[None]:
+    """Another connection holds the quarantine table: every write waits for it."""
+    with psycopg.connect(url) as conn:
+        conn.execute("LOCK TABLE quarantine IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            conn.rollback()
+
+
+@contextlib.contextmanager
+def server_frozen(url: str) -> Iterator[None]:
+    """The whole PostgreSQL server SIGSTOPped: connections stay open, nothing is answered."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT pg_backend_pid()").fetchone()
+        assert row is not None
+        pids = postgres_pids(int(row[0]))
+    with frozen(pids):
+        yield
+
+
+FREEZES = {"table locked by another session": table_locked, "server SIGSTOPped": server_frozen}
+
+
+@pytest.mark.parametrize("freeze", FREEZES.values(), ids=FREEZES.keys())
+def test_hold_outliving_the_deadline_is_never_committed_behind_a_451(
+    make_gateway: Callable[..., Any],
+    make_recording_sink: Callable[..., RecordingSink],
+    pg_store: QuarantineStore,
+    postgres_url: str,
+    short_holds: None,
+    freeze: Callable[[str], Any],
+) -> None:
+    """A hold stuck in PostgreSQL past the deadline gets 451 and is rolled back; the retry holds it once."""
+    sink = make_recording_sink()
+    gw = make_gateway(sink.address, findings=(finding("HOLD_ME"),), quarantine=pg_store, deadline_seconds=1.0)
+    tally = Tally()
+    assert tally.send(gw.port, numbered(0)) == 250  # the relay's store connection is open and warm
+    with freeze(postgres_url):
+        assert tally.send(gw.port, numbered(1)) == 451
+    wait_until(lambda: writes_in_flight(postgres_url) == 0, timeout=60)
+    assert [message_id(pg_store.raw(m.id)) for m in pg_store.messages()] == ["fault-0@example.ac.uk"]
+    assert tally.send(gw.port, numbered(1)) == 250  # the sender's retry
+    counts = tally.check(
+        [m.content for m in sink.messages], [pg_store.raw(m.id) for m in pg_store.messages()]
+    )
+    assert counts == {"sent": 3, "acknowledged": 2, "taken": 2, "lost": 0, "duplicates": 0}
