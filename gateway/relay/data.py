@@ -16,24 +16,16 @@ rules (aiosmtpd >= 1.4.5):
 
 Nothing after the final dot is consumed: a command the client sends right
 behind it stays in the stream for the SMTP dialogue.
-
-Inside the message a bare CR or LF is then made a CRLF (`crlf_lines`), once,
-before inspection: that is how mail readers (and Python's email parser) read
-a bare CR, and how the next-hop client writes it on the wire anyway, so the
-bytes inspected are the bytes delivered, and a header hidden behind a bare CR
-("Subject: x<CR>X-Hidden: y") is inspected as the header readers will show.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass
 
 END = b"\r\n.\r\n"
 #: a CRLF is taken to precede the data, so a first line "." ends it
 _START = b"\r\n"
-_BARE = re.compile(rb"\r(?!\n)|(?<!\r)\n")
 
 
 @dataclass
@@ -92,11 +84,3 @@ def _pending(tail: bytes) -> bytes:
         if tail.endswith(END[:n]):
             return END[:n]
     return b""
-
-
-def crlf_lines(content: bytes) -> bytes:
-    """Every bare CR and bare LF made a CRLF; CRLF kept. Three counts spare the copy when there is none."""
-    crlf = content.count(b"\r\n")
-    if content.count(b"\r") == crlf == content.count(b"\n"):
-        return content
-    return _BARE.sub(b"\r\n", content)

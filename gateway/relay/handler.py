@@ -25,8 +25,8 @@ committed (R1). Everything else is a temporary failure: the next hop
 unreachable or timing out, the pipeline past its deadline or broken, any
 exception (R2, R3). The next hop's own 4xx/5xx are passed through (R4).
 
-Line endings are normalised once here (every bare CR or LF becomes a
-CRLF, see gateway.relay.data), so the bytes inspected are the bytes delivered.
+Line endings are normalised once here (bare CR/LF as Postfix would), so
+the bytes inspected are the bytes delivered.
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ from typing import Any, Protocol
 from gateway.errors import DetectionError, PipelineTimeout, TemporaryDeliveryError
 from gateway.metrics import Metrics
 from gateway.model import Decision, Envelope, Verdict
+from gateway.model.mime import normalise_line_endings
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
 from gateway.pipeline import Outcome
-from gateway.relay.data import crlf_lines
 from gateway.relay.logline import (
     MessageRecord,
     error_trace,
@@ -187,7 +187,7 @@ class RelayHandler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         started = time.perf_counter()
-        raw = crlf_lines(envelope.original_content)
+        raw = _normalised(envelope.original_content)
         xf: dict[str, str] = session.xforward
         record = MessageRecord(
             id=new_message_id(),
@@ -371,6 +371,14 @@ def _outcome_label(verdict: str, reply: Reply) -> str:
     if reply.ok or (verdict == "reject" and reply.permanent):
         return verdict
     return "tempfail" if reply.temporary else "refused"
+
+
+def _normalised(content: bytes) -> bytes:
+    """Bare CR/LF normalised as Postfix does; three counts spare the copies when there is none (the usual case)."""
+    crlf = content.count(b"\r\n")
+    if content.count(b"\r") == crlf == content.count(b"\n"):
+        return content
+    return normalise_line_endings(content)
 
 
 def _ms(since: float) -> float:

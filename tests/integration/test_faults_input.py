@@ -2,8 +2,8 @@
 
 A NUL or another control character in MAIL FROM / RCPT TO is a syntax error
 (501, never the 451 that makes the sender's server retry for ever), and a bare
-CR is read as the line break every mail reader takes it for, in what is
-inspected and in what is delivered alike.
+CR is read as a real Postfix reads it (a space, so a header behind it joins
+the header before it), in what is inspected and in what is delivered alike.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.servers import RecordingSink
+from tests.integration.servers import RecordingSink, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -69,29 +69,62 @@ BARE_CR = (
     b"Subject: hello\rX-Hidden: Patient NHS 943 476 5919\r\n"
     b"\r\n"
     b"line one\rline two\r\n"
+    b"bare\nline feed\r\n"
 )
 
 
-def test_bare_cr_is_a_line_break_in_what_is_inspected_and_delivered(
-    make_gateway: Callable[..., Any], make_recording_sink: Callable[..., RecordingSink]
+def raw_send(port: int, content: bytes) -> bytes:
+    """One message with its bytes as they are (smtplib would rewrite bare CRs); the final reply."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        f = s.makefile("rb")
+        f.readline()
+        for line in (
+            b"EHLO client.test",
+            b"MAIL FROM:<s@example.ac.uk>",
+            b"RCPT TO:<f@example.org>",
+            b"DATA",
+        ):
+            s.sendall(line + b"\r\n")
+            reply = f.readline()
+            while reply[3:4] == b"-":
+                reply = f.readline()
+        s.sendall(content + b".\r\n")
+        return f.readline()
+
+
+def subject_and_body(message: bytes, eol: bytes) -> tuple[bytes, list[bytes]]:
+    head, _, body = message.partition(eol + eol)
+    subject = next(line for line in head.split(eol) if line.startswith(b"Subject:"))
+    return subject, [line for line in body.split(eol) if line]
+
+
+def test_stray_cr_is_read_as_postfix_reads_it_and_inspected_as_delivered(
+    make_gateway: Callable[..., Any],
+    make_recording_sink: Callable[..., RecordingSink],
+    make_postfix: Callable[..., Any],
+    make_sink: Callable[..., Any],
 ) -> None:
-    """A bare CR splits the header in two, as mail readers do; the inspected bytes are the delivered bytes."""
+    """A bare CR becomes a space (Postfix's cleanup_replace_stray_cr_lf), so the header behind it is inspected as delivered."""
+    from gateway.model import Decision, Verdict
+    from gateway.pipeline import Outcome
+
     seen: list[bytes] = []
 
     class Recording:
-        async def process(self, envelope: Any, raw: bytes) -> Any:
-            from gateway.model import Decision, Verdict
-            from gateway.pipeline import Outcome
-
+        async def process(self, envelope: Any, raw: bytes) -> Outcome:
             seen.append(raw)
             return Outcome(decision=Decision(verdict=Verdict.PASS), findings=[])
 
-    sink = make_recording_sink()
-    gw = make_gateway(sink.address, pipeline=Recording())
-    with gw.client() as c:
-        c.sendmail("s@example.ac.uk", ["f@example.org"], BARE_CR)
-    assert len(seen) == 1 and len(sink.messages) == 1
-    assert b"\r\nX-Hidden: Patient NHS 943 476 5919\r\n" in seen[0]
-    assert b"line one\r\nline two\r\n" in seen[0]
-    assert seen[0].count(b"\r") == seen[0].count(b"\n") == seen[0].count(b"\r\n")
-    assert sink.messages[0].content == seen[0]
+    relay_sink = make_recording_sink()
+    gw = make_gateway(relay_sink.address, pipeline=Recording())
+    assert raw_send(gw.port, BARE_CR).startswith(b"250")
+    assert len(seen) == 1 and [m.content for m in relay_sink.messages] == seen
+
+    postfix_sink = make_sink()
+    postfix = make_postfix(postfix_sink.address)
+    assert raw_send(postfix.port, BARE_CR).startswith(b"250")
+    postfix.flush()
+    delivered_by_postfix = wait_until(postfix_sink.messages, timeout=60)[0].content
+
+    assert subject_and_body(seen[0], b"\r\n") == subject_and_body(delivered_by_postfix, b"\n")
+    assert b"Subject: hello X-Hidden: Patient NHS 943 476 5919\r\n" in seen[0]  # in a header that is read

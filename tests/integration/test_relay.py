@@ -17,7 +17,7 @@ import pytest
 
 from gateway.errors import DetectionError, PipelineTimeout
 from gateway.metrics import Metrics
-from gateway.relay.data import crlf_lines
+from gateway.model.mime import normalise_line_endings
 from tests.integration.gateway_doubles import MemoryQuarantine, RaisingPipeline, SlowPipeline, finding
 from tests.integration.servers import RecordingSink, free_port, wait_until
 
@@ -457,7 +457,7 @@ def test_smuggling_payload_yields_exactly_one_message(
     assert sink.messages[0].rcpts == ["b@example.org"]
     # aiosmtpd removes the leading dot of each CRLF line, then bare CR/LF are normalised once
     unstuffed = b"\r\n".join(line[1:] if line.startswith(b".") else line for line in data.split(b"\r\n"))
-    assert sink.messages[0].content == crlf_lines(unstuffed)
+    assert sink.messages[0].content == normalise_line_endings(unstuffed)
 
 
 def test_starttls_command_injection_is_not_executed(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.relay.data import crlf_lines, read_data
+from gateway.relay.data import read_data
 
 
 def reference(stream: bytes) -> tuple[bytes, bytes]:
@@ -81,20 +81,3 @@ def test_connection_closed_mid_data() -> None:
     """EOF before the final dot is a lost connection, not a message."""
     with pytest.raises(ConnectionResetError):
         read(b"half a message\r\n")
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        (b"a\r\nb\r\n", b"a\r\nb\r\n"),
-        (b"a\nb\n", b"a\r\nb\r\n"),
-        (b"Subject: x\rX-Hidden: y\r\n", b"Subject: x\r\nX-Hidden: y\r\n"),
-        (b"a\r\rb\r\n", b"a\r\n\r\nb\r\n"),
-        (b"a\n\rb", b"a\r\n\r\nb"),
-        (b"\r.\r\n", b"\r\n.\r\n"),
-        (b"", b""),
-    ],
-)
-def test_crlf_lines(content: bytes, expected: bytes) -> None:
-    """Every bare CR and bare LF becomes CRLF (as mail readers and the next-hop client read them); CRLF stays."""
-    assert crlf_lines(content) == expected

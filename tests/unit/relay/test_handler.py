@@ -149,12 +149,12 @@ def make(
 
 
 def test_pass_delivers_the_bytes_the_pipeline_saw() -> None:
-    """Bare LFs and CRs become CRLF once: the pipeline scans exactly the bytes the next hop gets."""
+    """Bare LFs are normalised once: the pipeline scans exactly the bytes the next hop gets."""
     link, pipeline = FakeLink(), FakePipeline()
     replies = asyncio.run(transaction(make(pipeline, link), b"Subject: x\n\nbare\rcr\r\n"))
     assert replies[-1].startswith("250 2.0.0 Ok: id=")
     delivered = [c for name, c in link.calls if name == "data"]
-    assert delivered == [pipeline.seen[0][1]] == [b"Subject: x\r\n\r\nbare\r\ncr\r\n"]
+    assert delivered == [pipeline.seen[0][1]] == [b"Subject: x\r\n\r\nbare cr\r\n"]
 
 
 def test_annotate_prepends_the_pipelines_headers() -> None:
