@@ -58,6 +58,7 @@ from gateway.relay.reply import (
     INTERNAL_ERROR,
     NEXT_HOP_LOST,
     NO_QUARANTINE,
+    NOT_HANDED_ON,
     QUARANTINE_FAILED,
     Reply,
     policy_reject,
@@ -213,8 +214,15 @@ class RelayHandler:
                 reply = await self._decide_and_deliver(link, env, raw, record, budget)
             if link is not None and link.alive:
                 server.link, link = link, None
-        except TimeoutError:
-            reply, record.error = DEADLINE, "deadline"
+        except TimeoutError:  # which step ran out of time: the admin reading the 451 needs to know
+            reply, record.error = (
+                (NOT_HANDED_ON, "handoff_deadline")
+                if "inspect" in record.timings_ms
+                else (
+                    DEADLINE,
+                    "deadline",
+                )
+            )
         except PipelineTimeout:
             reply, record.error = DEADLINE, "pipeline_timeout"
         except DetectionError:

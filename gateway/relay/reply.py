@@ -63,6 +63,7 @@ def _printable(line: str) -> str:
 # The relay's own answers. Every failure before a durable hand-off is temporary (R1, R2).
 INTERNAL_ERROR = Reply(451, "4.3.0 Internal error, please try again later")
 DEADLINE = Reply(451, "4.3.0 Inspection did not finish in time, please try again later")
+NOT_HANDED_ON = Reply(451, "4.4.2 Inspected, but not handed on in time, please try again later")
 NEXT_HOP_DOWN = Reply(451, "4.4.1 Next hop not available, please try again later")
 NEXT_HOP_LOST = Reply(451, "4.4.2 Connection to the next hop lost, please try again later")
 NO_QUARANTINE = Reply(451, "4.7.1 Message needs review but no quarantine is configured; try again later")

@@ -283,3 +283,34 @@ def test_stale_cached_session_is_replaced() -> None:
 
     assert asyncio.run(run()) == "250 2.1.0 Ok"
     assert ("mail", "a@example.ac.uk") in fresh.calls
+
+
+class StalledLink(FakeLink):
+    """A next hop that never answers the final dot."""
+
+    async def data(self, content: bytes) -> Reply:
+        self.calls.append(("data", content))
+        await asyncio.sleep(3600)
+        raise AssertionError("not reached")
+
+
+class StalledPipeline(FakePipeline):
+    async def process(self, envelope: Envelope, raw: bytes) -> Outcome:
+        await asyncio.sleep(3600)
+        raise AssertionError("not reached")
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "link", "says"),
+    [
+        (StalledPipeline(), FakeLink(), "Inspection did not finish"),
+        (FakePipeline(), StalledLink(), "not handed on in time"),
+    ],
+    ids=["inspection stalls", "next hop stalls after inspection"],
+)
+def test_deadline_reply_names_the_step_that_stalled(
+    pipeline: FakePipeline, link: FakeLink, says: str
+) -> None:
+    """Past the deadline the 451 says whether inspection or the hand-off did not finish (no misleading text)."""
+    replies = asyncio.run(transaction(make(pipeline, link, deadline=0.2)))
+    assert replies[-1].startswith("451 ") and says in replies[-1], replies[-1]
