@@ -272,7 +272,8 @@ class RelayHandler:
             return policy_reject(decision.reject_code, decision.reject_text)
         if decision.verdict is Verdict.HOLD:
             await link.reset()
-            return await self._hold(env, raw, decision, record, budget)
+            failed = _failed_checks(outcome)
+            return await self._hold(env, raw, decision, record, budget, failed)
         content = outcome.add_headers + raw if decision.verdict is Verdict.ANNOTATE else raw
         t1 = time.perf_counter()
         answer = await link.data(content)
@@ -289,7 +290,13 @@ class RelayHandler:
         return Reply(250, f"2.0.0 Ok: id={record.id}; next hop: {answer.first_line}"[:500])
 
     async def _hold(
-        self, env: Envelope, raw: bytes, decision: Decision, record: MessageRecord, budget: asyncio.Timeout
+        self,
+        env: Envelope,
+        raw: bytes,
+        decision: Decision,
+        record: MessageRecord,
+        budget: asyncio.Timeout,
+        failed: Reply = QUARANTINE_FAILED,
     ) -> Reply:
         """Commit to the quarantine; the answer waits for the write's outcome (never 451 and a commit).
 
@@ -297,7 +304,8 @@ class RelayHandler:
         and rolls itself back past it; the message's own deadline is lifted so
         the answer can say what happened. Only a database that answers nothing
         at all for HOLD_GRACE more seconds is given up on: 451, logged with the
-        queue id (its COMMIT, if already sent, is in doubt).
+        queue id (its COMMIT, if already sent, is in doubt). `failed` is the
+        451 to give when the write fails.
         """
         if self.quarantine is None:
             return NO_QUARANTINE
@@ -317,13 +325,13 @@ class RelayHandler:
                 "quarantine write unanswered: outcome in doubt",
                 extra={"id": record.id, "queue_id": env.queue_id, "error": record.error},
             )
-            return QUARANTINE_FAILED
+            return failed
         except Exception as exc:  # the store boundary: the client keeps the message
             record.error = type(exc).__name__
             log.error(
                 "quarantine failed", extra={"id": record.id, "error": record.error, "trace": error_trace(exc)}
             )
-            return QUARANTINE_FAILED
+            return failed
         record.timings_ms["hold"] = _ms(t0)
         self._notify_later(env, raw, decision, held_as, record)
         return Reply(250, f"2.0.0 Ok: id={record.id}; held for review as {held_as}")
@@ -387,6 +395,23 @@ def _normalised(content: bytes) -> bytes:
     if content.count(b"\r") == crlf == content.count(b"\n"):
         return content
     return normalise_line_endings(content)
+
+
+def _failed_checks(outcome: Any) -> Reply:
+    """The 451 for a hold that cannot be written, naming the checks that could not run when they caused it.
+
+    With the store down, a check that needs it (the document registry) fails,
+    the policy holds the message (fail closed), and the hold fails too: the
+    admin must read "the store", not "inspection".
+    """
+    names = tuple(getattr(outcome, "failed_detectors", ()) or ())
+    if not names:
+        return QUARANTINE_FAILED
+    which = ", ".join(sorted(names))[:200]
+    return Reply(
+        451,
+        f"4.3.0 Could not quarantine the message held because checks could not run ({which}); try again later",
+    )
 
 
 def _ms(since: float) -> float:
