@@ -26,7 +26,7 @@ from tests.integration.faults import Tally, numbered
 from tests.integration.gateway_doubles import relay_settings
 from tests.integration.scripted_hop import NORMAL, Drop, Pause, ScriptedHop
 from tests.integration.servers import GatewayThread, free_port
-from tests.unit.pipeline_doubles import misbehaving
+from tests.unit.pipeline_doubles import UnkillableForAWhile, misbehaving
 
 pytestmark = pytest.mark.integration
 
@@ -154,3 +154,27 @@ def test_frozen_worker_costs_one_451_and_never_the_event_loop(
     }
     with pytest.raises(ProcessLookupError):
         os.kill(worker.pid, 0)
+
+
+def test_worker_slow_to_die_never_delays_another_session(
+    worker_gateway: GatewayThread, hop: ScriptedHop
+) -> None:
+    """While a worker killed past its deadline has not died yet, a new session's EHLO is answered."""
+    gw = worker_gateway
+    pool = gw.relay.handler.pipeline.pool
+    (worker,) = pool.workers
+    slow = UnkillableForAWhile(worker.process)
+    worker.process = slow
+    tally = Tally()
+    answer: list[int] = []
+    sending = threading.Thread(target=lambda: answer.append(tally.send(gw.port, numbered(0, "SLEEP"))))
+    sending.start()
+    try:
+        assert slow.joining.wait(60), "the worker was never killed"
+        with smtplib.SMTP("127.0.0.1", gw.port, timeout=60) as c:
+            assert c.ehlo()[0] == 250  # answered while the killed worker is still being waited for
+        assert not slow.released.is_set() and slow.joins_released == []
+    finally:
+        slow.released.set()
+        sending.join(60)
+    assert answer == [451]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +13,7 @@ from gateway.config import PipelineSettings, Settings
 from gateway.errors import DetectionError, PipelineTimeout
 from gateway.model import Envelope, Verdict
 from gateway.pipeline import Pipeline
-from tests.unit.pipeline_doubles import misbehaving
+from tests.unit.pipeline_doubles import UnkillableForAWhile, misbehaving
 
 ENV = Envelope("a@example.ac.uk", ("b@example.org",))
 CLEAN = b"Subject: hello\r\n\r\nsee you\r\n"
@@ -133,24 +132,6 @@ def test_close_stops_every_worker() -> None:
     for pid in running:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
-
-
-class UnkillableForAWhile:
-    """A worker's process as seen in uninterruptible sleep: SIGKILL is sent, the process ends only once released."""
-
-    def __init__(self, process: object) -> None:
-        self.process = process
-        self.released = threading.Event()
-        self.joining = threading.Event()
-        self.joins_released: list[bool] = []  # per join: ended by the release (True) or by its own timeout
-
-    def join(self, timeout: float | None = None) -> None:
-        self.joining.set()
-        self.joins_released.append(self.released.wait(timeout))
-        self.process.join(timeout)  # type: ignore[attr-defined]
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.process, name)
 
 
 def test_killing_a_stuck_worker_never_blocks_the_event_loop(pipeline: Pipeline) -> None:
