@@ -174,3 +174,36 @@ def test_slow_clients_in_data_do_not_lock_out_a_new_client(
     assert len(sink.messages) == 1
     for c in slow:
         c.close()
+
+
+def test_session_waiting_for_its_answer_is_never_cut_to_make_room(
+    make_gateway: Callable[..., Any], sink: RecordingSink, tmp_path: Any
+) -> None:
+    """With the house full, a session whose message is being inspected keeps its place and gets its 250."""
+    settings = relay_settings(tmp_path, sink.address)
+    inspecting = threading.Event()
+    release = threading.Event()
+
+    class Gate:
+        inner = inspecting_pipeline(settings, tmp_path)
+
+        async def process(self, envelope: Any, raw: bytes) -> Any:
+            import asyncio
+
+            inspecting.set()
+            await asyncio.to_thread(release.wait, GENEROUS)
+            return await self.inner.process(envelope, raw)
+
+    gw = make_gateway(sink.address, pipeline=Gate(), max_sessions=1, stress_timeout=0.01)
+    busy = Client(gw.port)
+    busy.start_transaction()
+    busy.sock.sendall(MESSAGE + b".\r\n")
+    assert inspecting.wait(GENEROUS)
+    time.sleep(0.2)  # its client's last line is now older than stress_timeout (setup, not an assertion)
+    newcomer = Client(gw.port)
+    assert newcomer.until_closed()[-1].startswith(b"421 4.3.2")  # no room: the busy session was not cut
+    release.set()
+    assert busy.reply().startswith(b"250")
+    assert len(sink.messages) == 1
+    for c in (busy, newcomer):
+        c.close()
