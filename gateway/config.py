@@ -47,6 +47,11 @@ class SmtpSettings:
     hostname: str = ""  # name in the greeting; the machine's name when empty
     max_message_size: int = 52_428_800  # 552 above this; keep >= Postfix message_size_limit
     max_sessions: int = 100  # 421 when saturated; keep >= the process limit of the Postfix service feeding it
+    max_sessions_per_client: int = 0  # sessions from one address at once; 0 = only max_sessions
+    command_timeout: float = 300.0  # each command within this of our last answer (Postfix smtpd_timeout)
+    stress_timeout: float = 10.0  # when full: a client that sent no line for this long is cut first
+    data_timeout: float = 600.0  # from 354 to the final dot
+    session_timeout: float = 1800.0  # a whole session; one ending mid-answer is closed after the answer
     deadline_seconds: float = 80.0  # answer DATA within this (Postfix smtpd_proxy_timeout is 100 s)
     next_hop_timeout: float = 60.0  # per command to the next hop
     next_hop_tls: str = "opportunistic"  # "none", "opportunistic" or "required"
@@ -428,10 +433,16 @@ def _validate(s: Settings, file: str) -> None:
     for key, num in (
         ("smtp.max_message_size", s.smtp.max_message_size),
         ("smtp.max_sessions", s.smtp.max_sessions),
+        ("smtp.command_timeout", s.smtp.command_timeout),
+        ("smtp.stress_timeout", s.smtp.stress_timeout),
+        ("smtp.data_timeout", s.smtp.data_timeout),
+        ("smtp.session_timeout", s.smtp.session_timeout),
         ("quarantine.retention_days", s.quarantine.retention_days),
     ):
         if num <= 0:
             raise ConfigError("must be positive", file=file, key=key)
+    if s.smtp.max_sessions_per_client < 0:
+        raise ConfigError("must be 0 (off) or positive", file=file, key="smtp.max_sessions_per_client")
 
 
 def parse_hostport(value: str, *, file: str = "", key: str = "") -> tuple[str, int]:

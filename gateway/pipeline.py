@@ -308,12 +308,25 @@ class _Worker:
         return self.process.pid
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=5)
+        """SIGKILL and forget: never waits, so the event loop may call it.
+
+        A process in uninterruptible sleep (a frozen file system, a stalled
+        disk) dies only when the kernel lets it, which may take seconds or
+        never; a thread of its own reaps it (join), never the event loop.
+        """
+        with contextlib.suppress(OSError, ValueError):
+            if self.process.is_alive():
+                self.process.kill()
         self.conn.close()
+        threading.Thread(target=self.reap, name="gateway-reap", daemon=True).start()
+
+    def reap(self, timeout: float = 60.0) -> None:
+        """Wait for the killed process to end (off the event loop), so it leaves no zombie."""
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            self.process.join(timeout)
 
     def stop(self) -> None:
+        """Ask the worker to finish, wait a little for it (shutdown, off the event loop), then kill."""
         try:
             self.conn.send(None)
         except (OSError, ValueError):
@@ -528,6 +541,8 @@ class WorkerPool:
         for w in workers:
             self._unlisten(w)
             w.stop()
+        for w in [*starting, *workers]:  # close() may block (shutdown): leave no process behind
+            w.reap(5)
         self._threads.shutdown(wait=False, cancel_futures=True)
 
 

@@ -60,6 +60,7 @@ from gateway.relay.reply import (
     INTERNAL_ERROR,
     NEXT_HOP_LOST,
     NO_QUARANTINE,
+    NOT_HANDED_ON,
     QUARANTINE_FAILED,
     Reply,
     policy_reject,
@@ -76,6 +77,9 @@ class Inspects(Protocol):
 
 
 class RelayHandler:
+    HOLD_MIN = 5.0  # seconds a quarantine write gets even when inspection used the whole deadline
+    HOLD_GRACE = 5.0  # and then for a database that answers nothing (keep the sum < smtpd_proxy_timeout)
+
     def __init__(
         self,
         *,
@@ -220,12 +224,19 @@ class RelayHandler:
         server.link = None  # taken for this transaction; given back only if it ends cleanly
         reply = INTERNAL_ERROR
         try:
-            async with asyncio.timeout(self.deadline):
-                reply = await self._decide_and_deliver(link, env, raw, record)
+            async with asyncio.timeout(self.deadline) as budget:
+                reply = await self._decide_and_deliver(link, env, raw, record, budget)
             if link is not None and link.alive:
                 server.link, link = link, None
-        except TimeoutError:
-            reply, record.error = DEADLINE, "deadline"
+        except TimeoutError:  # which step ran out of time: the admin reading the 451 needs to know
+            reply, record.error = (
+                (NOT_HANDED_ON, "handoff_deadline")
+                if "inspect" in record.timings_ms
+                else (
+                    DEADLINE,
+                    "deadline",
+                )
+            )
         except PipelineTimeout:
             reply, record.error = DEADLINE, "pipeline_timeout"
         except DetectionError:
@@ -251,7 +262,7 @@ class RelayHandler:
         return reply.wire()
 
     async def _decide_and_deliver(
-        self, link: Link | None, env: Envelope, raw: bytes, record: MessageRecord
+        self, link: Link | None, env: Envelope, raw: bytes, record: MessageRecord, budget: asyncio.Timeout
     ) -> Reply:
         if self.check_address and any(self._is_check_address(r) for r in env.rcpt_tos):
             keep = [i for i, r in enumerate(env.rcpt_tos) if not self._is_check_address(r)]
@@ -277,7 +288,8 @@ class RelayHandler:
             return policy_reject(decision.reject_code, decision.reject_text)
         if decision.verdict is Verdict.HOLD:
             await link.reset()
-            return await self._hold(env, raw, decision, record)
+            failed = _failed_checks(outcome)
+            return await self._hold(env, raw, decision, record, budget, failed)
         content = outcome.add_headers + raw if decision.verdict is Verdict.ANNOTATE else raw
         t1 = time.perf_counter()
         answer = await link.data(content)
@@ -293,18 +305,49 @@ class RelayHandler:
             self._notify_later(env, raw, outcome, None, record)
         return Reply(250, f"2.0.0 Ok: id={record.id}; next hop: {answer.first_line}"[:500])
 
-    async def _hold(self, env: Envelope, raw: bytes, decision: Decision, record: MessageRecord) -> Reply:
+    async def _hold(
+        self,
+        env: Envelope,
+        raw: bytes,
+        decision: Decision,
+        record: MessageRecord,
+        budget: asyncio.Timeout,
+        failed: Reply = QUARANTINE_FAILED,
+    ) -> Reply:
+        """Commit to the quarantine; the answer waits for the write's outcome (never 451 and a commit).
+
+        The write gets what is left of the deadline (at least HOLD_MIN seconds)
+        and rolls itself back past it; the message's own deadline is lifted so
+        the answer can say what happened. Only a database that answers nothing
+        at all for HOLD_GRACE more seconds is given up on: 451, logged with the
+        queue id (its COMMIT, if already sent, is in doubt). `failed` is the
+        451 to give when the write fails.
+        """
         if self.quarantine is None:
             return NO_QUARANTINE
+        loop = asyncio.get_running_loop()
+        when = budget.when()
+        left = max(self.HOLD_MIN, (when - loop.time()) if when is not None else self.deadline)
+        budget.reschedule(None)
         t0 = time.perf_counter()
+        write = asyncio.ensure_future(
+            asyncio.to_thread(self.quarantine.hold, env, raw, decision, deadline=time.monotonic() + left)
+        )
         try:
-            held_as = await asyncio.to_thread(self.quarantine.hold, env, raw, decision)
+            held_as = await asyncio.wait_for(asyncio.shield(write), timeout=left + self.HOLD_GRACE)
+        except TimeoutError:
+            record.error = "quarantine_unanswered"
+            log.error(
+                "quarantine write unanswered: outcome in doubt",
+                extra={"id": record.id, "queue_id": env.queue_id, "error": record.error},
+            )
+            return failed
         except Exception as exc:  # the store boundary: the client keeps the message
             record.error = type(exc).__name__
             log.error(
                 "quarantine failed", extra={"id": record.id, "error": record.error, "trace": error_trace(exc)}
             )
-            return QUARANTINE_FAILED
+            return failed
         record.timings_ms["hold"] = _ms(t0)
         self._notify_later(env, raw, decision, held_as, record)
         return Reply(250, f"2.0.0 Ok: id={record.id}; held for review as {held_as}")
@@ -391,6 +434,23 @@ def _normalised(content: bytes) -> bytes:
     if content.count(b"\r") == crlf == content.count(b"\n"):
         return content
     return normalise_line_endings(content)
+
+
+def _failed_checks(outcome: Any) -> Reply:
+    """The 451 for a hold that cannot be written, naming the checks that could not run when they caused it.
+
+    With the store down, a check that needs it (the document registry) fails,
+    the policy holds the message (fail closed), and the hold fails too: the
+    admin must read "the store", not "inspection".
+    """
+    names = tuple(getattr(outcome, "failed_detectors", ()) or ())
+    if not names:
+        return QUARANTINE_FAILED
+    which = ", ".join(sorted(names))[:200]
+    return Reply(
+        451,
+        f"4.3.0 Could not quarantine the message held because checks could not run ({which}); try again later",
+    )
 
 
 def _ms(since: float) -> float:

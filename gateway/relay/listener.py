@@ -28,7 +28,7 @@ from gateway.relay.clientcert import ClientCertPolicy
 from gateway.relay.handler import Inspects, RelayHandler
 from gateway.relay.nexthop import LinkCache, NextHop, build_next_hop, local_hostname
 from gateway.relay.reply import SHUTTING_DOWN
-from gateway.relay.smtp import GatewaySMTP, Sessions
+from gateway.relay.smtp import GatewaySMTP, SessionLimits, Sessions
 from gateway.relay.tls import server_context
 from gateway.store.base import Quarantine
 
@@ -55,7 +55,9 @@ class RelayServer:
         self.metrics = metrics or Metrics()
         self.links = LinkCache(next_hop or build_next_hop(settings))
         self.next_hop: NextHop = self.links
-        self.sessions = Sessions(smtp.allowed_clients, smtp.max_sessions, self.metrics, self.links)
+        self.sessions = Sessions(
+            smtp.allowed_clients, smtp.max_sessions, self.metrics, self.links, SessionLimits.of(smtp)
+        )
         self.client_certs = ClientCertPolicy.from_settings(smtp)
         self.handler = RelayHandler(
             pipeline=pipeline,

@@ -6,12 +6,24 @@ What differs from aiosmtpd's defaults, and why:
   sender's MTA keeps the message and retries; a handler without
   `handle_DATA` is refused at construction (aiosmtpd would answer 250);
 - clients outside `smtp.allowed_clients` get 554 at the greeting, and a
-  full house (`smtp.max_sessions`) or a shutdown gets 421;
+  full house (`smtp.max_sessions`), too many sessions from one address
+  (`smtp.max_sessions_per_client`) or a shutdown gets 421;
+- a client that does not hold up its end is cut with 421 (slowloris):
+  each command within `command_timeout` of our last answer, the message
+  text within `data_timeout` of the 354, the whole session within
+  `session_timeout` (a session answering a message is closed after its
+  answer, never before), and when every session is taken, sessions whose
+  client has not completed a line for `stress_timeout` make room for the
+  newcomer (Postfix's smtpd_timeout under stress). Time spent on our side
+  (the next hop, inspection) never counts against the client;
 - DSN parameters (RET, ENVID, NOTIFY, ORCPT) are taken out of MAIL/RCPT
   before aiosmtpd answers 555 to them, and handed to the handler;
 - XFORWARD is understood, so the log can name the real client and queue id;
 - lines may be longer than RFC 5321's 1,000 octets: Postfix forwards long
   lines whole, and refusing them would bounce legitimate mail;
+- a control character (NUL, TAB, ESC, DEL...) in MAIL FROM or RCPT TO is a
+  syntax error (501, as Postfix answers), not an internal error: it could
+  never be forwarded, and a 451 would have the sender retry for ever;
 - DATA is read in large pieces (gateway.relay.data) with aiosmtpd's rules,
   not a line at a time: the same bytes for a fraction of the CPU.
 
@@ -22,18 +34,35 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
+import dataclasses
 import ipaddress
 import logging
-from typing import Any
+import re
+from typing import Any, AnyStr
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from gateway.relay.data import read_data
 from gateway.relay.logline import error_trace
 from gateway.relay.params import MAIL_EXTRA, RCPT_EXTRA, ParamError, parse_xforward, take_params
-from gateway.relay.reply import CLIENT_NOT_ALLOWED, INTERNAL_ERROR, SHUTTING_DOWN, TOO_MANY_SESSIONS, Reply
+from gateway.relay.reply import (
+    BAD_RECIPIENT,
+    BAD_SENDER,
+    CLIENT_NOT_ALLOWED,
+    INTERNAL_ERROR,
+    SESSION_TOO_LONG,
+    SHUTTING_DOWN,
+    TIMED_OUT,
+    TOO_MANY_FROM_CLIENT,
+    TOO_MANY_SESSIONS,
+    Reply,
+)
 
 log = logging.getLogger(__name__)
+
+#: C0 controls and DEL: never part of an address or a parameter (the next-hop client refuses them)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class RelaySession(Session):
@@ -52,15 +81,42 @@ class RelayEnvelope(Envelope):
         self.rcpt_params: list[tuple[str, ...]] = []
 
 
+@dataclasses.dataclass(frozen=True)
+class SessionLimits:
+    """How long a client may take, and how many sessions one address may hold (see smtp settings)."""
+
+    per_client: int = 0  # 0: no cap but max_sessions
+    command: float = 300.0
+    stress: float = 10.0
+    data: float = 600.0
+    session: float = 1800.0
+
+    @classmethod
+    def of(cls, smtp: Any) -> SessionLimits:
+        return cls(
+            per_client=smtp.max_sessions_per_client,
+            command=smtp.command_timeout,
+            stress=smtp.stress_timeout,
+            data=smtp.data_timeout,
+            session=smtp.session_timeout,
+        )
+
+
 class Sessions:
     """Who may connect, how many at once, and the drain on shutdown."""
 
     def __init__(
-        self, allowed_clients: tuple[str, ...], max_sessions: int, metrics: Any = None, links: Any = None
+        self,
+        allowed_clients: tuple[str, ...],
+        max_sessions: int,
+        metrics: Any = None,
+        links: Any = None,
+        limits: SessionLimits | None = None,
     ) -> None:
         self.links = links  # a nexthop.LinkCache for sessions whose transaction is over, or None
         self.networks = [ipaddress.ip_network(c, strict=False) for c in allowed_clients]
         self.max_sessions = max_sessions
+        self.limits = limits or SessionLimits()
         self.metrics = metrics
         self.active: set[GatewaySMTP] = set()
         self.draining = False
@@ -82,9 +138,26 @@ class Sessions:
             return "not_allowed", CLIENT_NOT_ALLOWED
         if self.draining:
             return "shutting_down", SHUTTING_DOWN
-        if len(self.active) > self.max_sessions:
-            return "saturated", TOO_MANY_SESSIONS
+        per_client = self.limits.per_client
+        if per_client:
+            peer = _peer_ip(proto.session)
+            if sum(1 for p in self.active if not p.closing and _peer_ip(p.session) == peer) > per_client:
+                return "per_client", TOO_MANY_FROM_CLIENT
+        if self._open() > self.max_sessions:
+            self._make_room(proto)
+            if self._open() > self.max_sessions:
+                return "saturated", TOO_MANY_SESSIONS
         return None
+
+    def _open(self) -> int:
+        return sum(1 for p in self.active if not p.closing)
+
+    def _make_room(self, newcomer: GatewaySMTP) -> None:
+        """Full house: cut the sessions whose client has not completed a line for stress_timeout."""
+        now = asyncio.get_running_loop().time()
+        for p in list(self.active):
+            if p is not newcomer and p.waiting_on_client and now - p.last_line >= self.limits.stress:
+                p.cut(TIMED_OUT, "stress")
 
     def add(self, proto: GatewaySMTP) -> None:
         self.active.add(proto)
@@ -117,7 +190,13 @@ class GatewaySMTP(SMTP):
     def __init__(self, handler: Any, *, sessions: Sessions, **kwargs: Any) -> None:
         if not callable(getattr(handler, "handle_DATA", None)):
             raise TypeError("the relay handler must implement handle_DATA (aiosmtpd would answer 250)")
+        kwargs.setdefault("timeout", sessions.limits.command)  # aiosmtpd's idle timer, per command
         super().__init__(handler, **kwargs)
+        self.closing = False  # cut or closing: no longer counts against the limits
+        self.last_line = self.loop.time()  # when the client last completed a line (or we answered)
+        self._answering = 0  # handler hooks running: our time, not the client's
+        self._over = False  # session time is up: close once the answer in progress is sent
+        self._session_timer: asyncio.TimerHandle | None = None
         # per-instance limits (aiosmtpd's are a class-wide dict): DSN's ENVID and ORCPT are long
         self.command_size_limits = collections.defaultdict(
             lambda: self.command_size_limit, {"MAIL": 1024, "RCPT": 1024}
@@ -138,9 +217,15 @@ class GatewaySMTP(SMTP):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        self.last_line = self.loop.time()
+        if self._session_timer is None:  # not again after STARTTLS
+            self._session_timer = self.loop.call_later(self.sessions.limits.session, self._session_over)
         self.sessions.add(self)
 
     def connection_lost(self, error: Exception | None) -> None:
+        self.closing = True
+        if self._session_timer is not None:
+            self._session_timer.cancel()
         super().connection_lost(error)
         self.sessions.discard(self)
         self.end_link(reuse=not self.busy)
@@ -155,6 +240,59 @@ class GatewaySMTP(SMTP):
             self.sessions.links.release(link)
         else:
             self.sessions.spawn(link.close())
+
+    # --- limits on the client's time ----------------------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        if b"\n" in data:
+            self.last_line = self.loop.time()
+        super().data_received(data)
+
+    @property
+    def waiting_on_client(self) -> bool:
+        """Waiting for the client (a command or message text), not answering it."""
+        return self._answering == 0 and not self.closing
+
+    async def _call_handler_hook(self, command: str, *args: Any) -> Any:
+        """Time spent answering (next hop, inspection) is ours: the client's timers stop meanwhile."""
+        self._answering += 1
+        if self._timeout_handle is not None:
+            self._timeout_handle.cancel()
+        try:
+            return await super()._call_handler_hook(command, *args)
+        finally:
+            self._answering -= 1
+            self.last_line = self.loop.time()
+            if self._answering == 0 and not self.closing:
+                self._reset_timeout()  # no await before the caller writes the answer: no cut in between
+
+    async def push(self, status: AnyStr) -> None:
+        await super().push(status)
+        if self._over and self._answering == 0:
+            self.cut(SESSION_TOO_LONG, "session_timeout")
+
+    def _timeout_cb(self) -> None:
+        """aiosmtpd's idle timer (command_timeout, or data_timeout during DATA): 421, then close."""
+        self.cut(TIMED_OUT, "timeout")
+
+    def _session_over(self) -> None:
+        if self._answering:
+            self._over = True  # closed by push() once the answer is written
+        else:
+            self.cut(SESSION_TOO_LONG, "session_timeout")
+
+    def cut(self, reply: Reply, reason: str) -> None:
+        """Tell the client why (421) and close the session; nothing it sent after our last 250 is kept."""
+        self.closing = True
+        transport: Any = self.transport
+        if transport is None or transport.is_closing():
+            return
+        log.info("session cut", extra={"reason": reason, "client": _peer_ip(self.session)})
+        if self.sessions.metrics is not None:
+            self.sessions.metrics.session_refused(reason)
+        with contextlib.suppress(Exception):
+            transport.write(reply.wire().encode("ascii") + b"\r\n")
+        transport.close()
 
     def drop_link(self) -> None:
         """Forget the next-hop session (its state is unknown) and close it."""
@@ -194,10 +332,16 @@ class GatewaySMTP(SMTP):
             if self.transport is not None:
                 self.transport.close()
             return
+        if arg is not None and _CONTROL.search(arg):
+            await self.push(BAD_SENDER.wire())
+            return
         arg, self.pending = self._take_params(arg, "FROM:", MAIL_EXTRA)
         await super().smtp_MAIL(arg)
 
     async def smtp_RCPT(self, arg: str | None) -> None:
+        if arg is not None and _CONTROL.search(arg):
+            await self.push(BAD_RECIPIENT.wire())
+            return
         arg, self.pending = self._take_params(arg, "TO:", RCPT_EXTRA)
         await super().smtp_RCPT(arg)
 
@@ -213,6 +357,7 @@ class GatewaySMTP(SMTP):
             await self.push("501 Syntax: DATA")
             return
         await self.push("354 End data with <CR><LF>.<CR><LF>")
+        self._reset_timeout(self.sessions.limits.data)  # the whole message text, not each line
         data = await read_data(self._reader, self.data_size_limit)
         if data.too_big:
             self._set_post_data_state()

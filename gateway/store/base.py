@@ -14,5 +14,13 @@ from gateway.model import Decision, Envelope
 
 
 class Quarantine(Protocol):
-    def hold(self, envelope: Envelope, raw: bytes, decision: Decision) -> str:
-        """Commit the message (encrypted), its envelope, findings and rule; return its id."""
+    def hold(
+        self, envelope: Envelope, raw: bytes, decision: Decision, *, deadline: float | None = None
+    ) -> str:
+        """Commit the message (encrypted), its envelope, findings and rule; return its id.
+
+        With `deadline` (a `time.monotonic()` value) the write is rolled back and
+        StoreError raised when it is not committed by then, and no single wait
+        for the database outlasts it: a front end that waits for the outcome
+        never answers 451 for a message that is committed after all.
+        """

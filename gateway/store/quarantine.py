@@ -34,6 +34,7 @@ import json
 import logging
 import os
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -238,8 +239,18 @@ class QuarantineStore:
 
     # -- the hand-off ----------------------------------------------------------------------------
 
-    def hold(self, envelope: Envelope, raw: bytes, decision: Decision) -> str:
-        """Commit the message (encrypted), its envelope, findings and rule; return its id."""
+    def hold(
+        self, envelope: Envelope, raw: bytes, decision: Decision, *, deadline: float | None = None
+    ) -> str:
+        """Commit the message (encrypted), its envelope, findings and rule; return its id.
+
+        With `deadline` (time.monotonic()): PostgreSQL is told to give up any
+        statement or lock wait that would outlast it (statement_timeout,
+        lock_timeout), and the transaction is rolled back rather than committed
+        once it has passed, so a late write never commits after the front end
+        gave up on it. Only a COMMIT already sent when the database froze can
+        end in doubt; the front end logs it with the queue id.
+        """
         qid = new_id()
         now = _iso(self.clock())
         subject, message_id = _subject_and_id(raw)
@@ -254,6 +265,10 @@ class QuarantineStore:
         raw_ct = self.keyring.encrypt(bytes(raw), f"{qid}:raw")
         meta_ct = self.keyring.encrypt(json.dumps(meta).encode("utf-8"), f"{qid}:meta")
         with self.db.transaction() as tx:
+            if deadline is not None and self.db.kind == "postgresql":
+                ms = max(1, int((deadline - time.monotonic()) * 1000))
+                tx.execute(f"SET LOCAL statement_timeout = {ms}")
+                tx.execute(f"SET LOCAL lock_timeout = {ms}")
             tx.execute(
                 f"INSERT INTO quarantine ({_COLUMNS.replace(', meta,', ', raw, meta,')})"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -295,6 +310,8 @@ class QuarantineStore:
                     detail=f"rule={decision.rule} queue_id={envelope.queue_id}",
                 ),
             )
+            if deadline is not None and time.monotonic() >= deadline:
+                raise StoreError("quarantine write past its deadline: rolled back")
         return qid
 
     # -- reading ---------------------------------------------------------------------------------

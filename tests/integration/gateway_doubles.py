@@ -110,7 +110,9 @@ class MemoryQuarantine:
         self.held: list[tuple[Envelope, bytes, Decision]] = []
         self._lock = threading.Lock()
 
-    def hold(self, envelope: Envelope, raw: bytes, decision: Decision) -> str:
+    def hold(
+        self, envelope: Envelope, raw: bytes, decision: Decision, *, deadline: float | None = None
+    ) -> str:
         if self.fail:
             raise StoreError("database is down")
         with self._lock:

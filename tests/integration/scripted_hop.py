@@ -4,8 +4,8 @@ Real MTAs are not this broken, but a proxy, a load balancer or a half-written
 appliance in front of one can be. `ScriptedHop(script)` listens on 127.0.0.1 and
 answers like a minimal SMTP server, except where `script` maps a step to the raw
 bytes to send instead (several replies, or a reply with a pause in between,
-`Pause(seconds)`). Steps: "greeting", "EHLO", "MAIL", "RCPT", "DATA" (the command),
-"END" (after the final dot), "RSET", "QUIT".
+`Pause(seconds)`, or a dropped connection, `Drop()`). Steps: "greeting", "EHLO",
+"MAIL", "RCPT", "DATA" (the command), "END" (after the final dot), "RSET", "QUIT".
 
 It counts what it really took on: `accepted` holds the content of each message
 whose final dot it answered with its normal 250; a scripted "END" reply takes
@@ -27,7 +27,12 @@ class Pause:
     seconds: float
 
 
-Step = bytes | Pause
+@dataclass(frozen=True)
+class Drop:
+    """Close the connection at this point, without a word."""
+
+
+Step = bytes | Pause | Drop
 
 NORMAL: dict[str, bytes] = {
     "greeting": b"220 hop.test ESMTP\r\n",
@@ -61,6 +66,7 @@ class ScriptedHop:
 
         def run() -> None:
             loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)  # for the gather on the way out
             self._loop = loop
             server = loop.run_until_complete(asyncio.start_server(self._session, self.host, self.port))
             ready.set()
@@ -85,6 +91,8 @@ class ScriptedHop:
         for part in self.script.get(step, [NORMAL[step]]):
             if isinstance(part, Pause):
                 await asyncio.sleep(part.seconds)
+            elif isinstance(part, Drop):
+                raise ConnectionResetError("scripted drop")
             else:
                 writer.write(part)
                 await writer.drain()
@@ -100,9 +108,9 @@ class ScriptedHop:
                     if "DATA" in self.script and self.script["DATA"][-1:] != [NORMAL["DATA"]]:
                         continue  # a scripted answer to the command: no content is read
                     content = await _read_content(reader)
-                    await self._say(writer, "END")
-                    if "END" not in self.script:
+                    if "END" not in self.script:  # taken on before the 250 goes out, as an MTA commits first
                         self.accepted.append(content)
+                    await self._say(writer, "END")
                 elif verb in NORMAL:
                     await self._say(writer, verb)
                     if verb == "QUIT":

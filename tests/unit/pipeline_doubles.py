@@ -2,12 +2,15 @@
 
 Each factory builds the real inspector (no detectors, the shipped policy) and
 misbehaves on a marker in the message: "SLEEP" hangs, "BOMB" allocates 3 GiB,
-"DIE" kills the worker process outright.
+"DIE" kills the worker process outright. `UnkillableForAWhile` wraps a
+worker's process handle so that it dies only when released, as one in
+uninterruptible sleep does.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 from gateway.config import Settings
@@ -30,3 +33,21 @@ class MisbehavingInspector(Inspector):
 def misbehaving(settings: Settings) -> Inspector:
     base = build_inspector(settings, detectors=())
     return MisbehavingInspector(settings, base.detectors, base.policy)
+
+
+class UnkillableForAWhile:
+    """A worker's process as seen in uninterruptible sleep: SIGKILL is sent, the process ends only once released."""
+
+    def __init__(self, process: object) -> None:
+        self.process = process
+        self.released = threading.Event()
+        self.joining = threading.Event()
+        self.joins_released: list[bool] = []  # per join: ended by the release (True) or by its own timeout
+
+    def join(self, timeout: float | None = None) -> None:
+        self.joining.set()
+        self.joins_released.append(self.released.wait(timeout))
+        self.process.join(timeout)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.process, name)

@@ -13,7 +13,7 @@ from gateway.config import PipelineSettings, Settings
 from gateway.errors import DetectionError, PipelineTimeout
 from gateway.model import Envelope, Verdict
 from gateway.pipeline import Pipeline
-from tests.unit.pipeline_doubles import misbehaving
+from tests.unit.pipeline_doubles import UnkillableForAWhile, misbehaving
 
 ENV = Envelope("a@example.ac.uk", ("b@example.org",))
 CLEAN = b"Subject: hello\r\n\r\nsee you\r\n"
@@ -132,3 +132,34 @@ def test_close_stops_every_worker() -> None:
     for pid in running:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_killing_a_stuck_worker_never_blocks_the_event_loop(pipeline: Pipeline) -> None:
+    """A worker killed past its deadline but slow to die is waited for off the loop: the loop runs meanwhile."""
+    assert pipeline.pool is not None
+    stuck = {w.pid: UnkillableForAWhile(w.process) for w in pipeline.pool.workers}
+    for w in pipeline.pool.workers:
+        w.process = stuck[w.pid]  # type: ignore[assignment]
+
+    async def run() -> None:
+        before = pids(pipeline)
+        with pytest.raises(PipelineTimeout):
+            await pipeline.process(ENV, b"Subject: x\r\n\r\nSLEEP\r\n")
+        # the loop gets here while the kill is still waiting for the process to end
+        for _ in range(3000):
+            joining = [p for p in stuck.values() if p.joining.is_set()]
+            if joining:
+                break
+            await asyncio.sleep(0.01)
+        assert joining, "the killed worker was never joined"
+        for p in joining:
+            p.released.set()
+        await replaced(pipeline, before)
+
+    try:
+        asyncio.run(run())
+    finally:
+        for p in stuck.values():
+            p.released.set()
+    joined = [p for p in stuck.values() if p.joins_released]
+    assert joined and all(all(p.joins_released) for p in joined)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from gateway.errors import PipelineTimeout, TemporaryDeliveryError
+from gateway.errors import PipelineTimeout, StoreError, TemporaryDeliveryError
 from gateway.metrics import Metrics
 from gateway.model import Decision, Envelope, Verdict
 from gateway.pipeline import Outcome
@@ -283,3 +284,63 @@ def test_stale_cached_session_is_replaced() -> None:
 
     assert asyncio.run(run()) == "250 2.1.0 Ok"
     assert ("mail", "a@example.ac.uk") in fresh.calls
+
+
+class StalledLink(FakeLink):
+    """A next hop that never answers the final dot."""
+
+    async def data(self, content: bytes) -> Reply:
+        self.calls.append(("data", content))
+        await asyncio.sleep(3600)
+        raise AssertionError("not reached")
+
+
+class StalledPipeline(FakePipeline):
+    async def process(self, envelope: Envelope, raw: bytes) -> Outcome:
+        await asyncio.sleep(3600)
+        raise AssertionError("not reached")
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "link", "says"),
+    [
+        (StalledPipeline(), FakeLink(), "Inspection did not finish"),
+        (FakePipeline(), StalledLink(), "not handed on in time"),
+    ],
+    ids=["inspection stalls", "next hop stalls after inspection"],
+)
+def test_deadline_reply_names_the_step_that_stalled(
+    pipeline: FakePipeline, link: FakeLink, says: str
+) -> None:
+    """Past the deadline the 451 says whether inspection or the hand-off did not finish (no misleading text)."""
+    replies = asyncio.run(transaction(make(pipeline, link, deadline=0.2)))
+    assert replies[-1].startswith("451 ") and says in replies[-1], replies[-1]
+
+
+class FailingQuarantine:
+    def hold(
+        self, envelope: Envelope, raw: bytes, decision: Decision, *, deadline: float | None = None
+    ) -> str:
+        raise StoreError("database is down")
+
+
+class FailedCheckPipeline(FakePipeline):
+    """A hold because the documents detector could not run (its registry is in the store that is down)."""
+
+    async def process(self, envelope: Envelope, raw: bytes) -> Outcome:
+        outcome = await super().process(envelope, raw)
+        return dataclasses.replace(outcome, failed_detectors=("documents",))
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "says"),
+    [
+        (FakePipeline(Verdict.HOLD), "Could not quarantine the message, please"),
+        (FailedCheckPipeline(Verdict.HOLD), "checks could not run (documents)"),
+    ],
+    ids=["hold for a finding", "hold because a check could not run"],
+)
+def test_store_down_reply_says_what_failed(pipeline: FakePipeline, says: str) -> None:
+    """With the store down a hold is 451 naming the cause: never 'Inspection did not finish'."""
+    replies = asyncio.run(transaction(make(pipeline, FakeLink(), quarantine=FailingQuarantine())))
+    assert replies[-1].startswith("451 4.3.0") and says in replies[-1], replies[-1]

@@ -6,6 +6,7 @@ which overrides the `database` fixture.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +52,16 @@ def test_hold_commits_encrypted_and_reads_back(database: Database) -> None:
     assert m.categories == ("patient_identifier",)
     assert m.findings[0].type == "NHS_NUMBER" and m.subject == "Ward round notes"
     assert m.envelope.mail_options == ("BODY=8BITMIME",) and m.queue_id == "4AbCdEf123"
+
+
+def test_hold_past_its_deadline_is_rolled_back(database: Database) -> None:
+    """A hold whose deadline passed before its commit raises StoreError and leaves no row and no audit entry."""
+    store = make_store(database)
+    with pytest.raises(StoreError, match="deadline"):
+        store.hold(envelope(), message(), decision(), deadline=time.monotonic() - 1)
+    assert store.messages() == []
+    assert store.audit.records() == []
+    assert store.hold(envelope(), message(), decision(), deadline=time.monotonic() + 30)
 
 
 def test_hold_is_audited(database: Database) -> None:
