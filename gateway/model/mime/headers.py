@@ -4,7 +4,9 @@ Encoded-words (RFC 2047, `=?charset?B?...?=`) are decoded here rather than
 by `email.header`, which gives up on a whole header when one word names an
 unknown charset or carries damaged base64: a word is decoded with its
 charset, else as UTF-8, else as Windows-1252 with replacement, and its
-base64 leniently, so no header is ever left encoded (and unread).
+base64 leniently, so no header is ever left encoded (and unread). A word
+clients could read two ways (a "=" inside its base64, a charset mail
+clients do not know) is read both ways, one after the other.
 File names get every reading a client might show (`filename_readings`);
 the ambiguity checks compare those readings' extensions.
 """
@@ -18,7 +20,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from gateway.model.mime.decoding import base64_lenient, decode_charset
+from gateway.model.mime.lenient import base64_readings, charset_readings, decode_charset
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
 _WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
@@ -36,7 +38,7 @@ def decode_words(value: str) -> str:
 
     def flush() -> None:
         if pending:
-            out.append(decode_charset(b"".join(pending), pending_charset))
+            out.append(" ".join(charset_readings(b"".join(pending), pending_charset)))
             pending.clear()
 
     for m in _WORD.finditer(value):
@@ -50,10 +52,15 @@ def decode_words(value: str) -> str:
         pending_charset = charset
         text = m.group(3)
         if m.group(2) in "bB":
-            data, _ = base64_lenient(text.encode("ascii", "replace"))
+            readings, _ = base64_readings(text.encode("ascii", "replace"))
+            pending.append(readings[0])
+            if len(readings) > 1:  # read both ways, each on its own
+                flush()
+                out.append(" ")
+                pending.append(readings[1])
+                flush()
         else:
-            data = binascii.a2b_qp(text.encode("utf-8", "replace"), header=True)
-        pending.append(data)
+            pending.append(binascii.a2b_qp(text.encode("utf-8", "replace"), header=True))
         pos = m.end()
     flush()
     out.append(value[pos:])
