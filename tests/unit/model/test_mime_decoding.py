@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import quopri
+from urllib.parse import quote
 
 import pytest
 
@@ -272,3 +273,18 @@ def test_subject_in_an_unusual_charset_is_read_both_ways():
     """A subject encoded-word declared EBCDIC over ASCII bytes is read the usual way as well."""
     word = "=?cp500?B?" + base64.b64encode(SENTENCE.encode()).decode() + "?="
     assert SENTENCE in decode_words(word)
+
+
+@pytest.mark.parametrize(
+    "param",
+    ["filename*=cp500''{q}", "filename*0*=cp500''{q}; filename*1=.txt"],
+    ids=["extended", "continued"],
+)
+def test_file_name_in_an_unusual_charset_is_read_both_ways(param):
+    """An RFC 2231 file name declared EBCDIC over ASCII bytes is read the usual way as well, and held."""
+    disposition = "attachment; " + param.format(q=quote(SENTENCE + ".txt"))
+    raw = message(
+        f"Content-Type: application/octet-stream\r\nContent-Disposition: {disposition}", b"hello\r\n"
+    )
+    assert any(SENTENCE in s.text and s.kind == "filename" for s in parse(raw).segments)
+    assert verdict(raw) is Verdict.HOLD
