@@ -11,8 +11,9 @@ part cannot be trusted to be what was read (the walker reports it as an
 `uninspectable` finding).
 
 Base64 and charsets are read by `gateway.model.mime.lenient`: where
-clients could read a body two ways (a "=" inside base64), `Decoded.other`
-holds the second reading, and the walker reads both.
+clients could read a body more than one way (a "=", "-" or "_" inside
+base64), `Decoded.others` holds the other readings, and the walker reads
+them all.
 """
 
 from __future__ import annotations
@@ -61,11 +62,11 @@ class Decoded:
     data: bytes
     encoding: str  # the normalised name: identity, base64, quoted-printable, uuencode, or the raw name
     problem: str = ""
-    other: bytes | None = None  # a second reading clients may show instead (base64 with a "=" inside)
+    others: tuple[bytes, ...] = ()  # what other clients may show instead (base64 with "=", "-", "_" inside)
 
     def readings(self) -> list[bytes]:
-        """Every reading to inspect: the data, and the other reading if there is one."""
-        return [self.data] if self.other is None else [self.data, self.other]
+        """Every reading to inspect: the data, and the other readings if there are any."""
+        return [self.data, *self.others]
 
 
 def encoding_name(value: str) -> str:
@@ -109,7 +110,7 @@ def decode_transfer(raw: bytes, name: str) -> Decoded:
         return Decoded(raw, name)
     if name == BASE64:
         readings, problem = base64_readings(raw)
-        return Decoded(readings[0], name, problem, readings[1] if len(readings) > 1 else None)
+        return Decoded(readings[0], name, problem, tuple(readings[1:]))
     if name == QUOTED_PRINTABLE:
         return Decoded(quopri.decodestring(raw), name)
     if name == UUENCODE:

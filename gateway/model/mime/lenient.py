@@ -5,11 +5,13 @@ reads something other than what the recipient sees; where clients could
 show two different texts, both are returned and the caller reads both.
 
 Base64 (`base64_readings`): characters outside the standard alphabet
-(line breaks, "!", but also "-" and "_" of the URL-safe alphabet, which
-mail decoders do not know) are skipped, a missing pad is supplied, a lone
-character left over at the end is dropped. A "=" before the end is read
-two ways when the two differ: as the end of a separately padded chunk (the
-next chunk decoded on its own) and as a stray character skipped (the bit
+(line breaks, "!") are skipped, a missing pad is supplied, a lone
+character left over at the end is dropped. "-" and "_" are skipped too, as
+Python's and most mail decoders do, but some (Node's, used by web mail)
+take them for "+" and "/" of the URL-safe alphabet: when that reads
+otherwise, it is a second reading. A "=" before the end is read two ways
+when the two differ: as the end of a separately padded chunk (the next
+chunk decoded on its own) and as a stray character skipped (the bit
 stream runs on through it, as Python's decoder and others do). A body that
 is mostly not base64 is reported as damaged.
 
@@ -28,6 +30,7 @@ import codecs
 import re
 
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]+")
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
 #: what clean base64 is made of, line breaks and padding included
 _BASE64_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n"
 #: a base64 body with more than this share of stray characters is not base64 at all
@@ -97,7 +100,7 @@ _MAIL_CODECS = frozenset(filter(None, map(_canonical, _MAIL_LABELS)))
 
 
 def base64_readings(raw: bytes) -> tuple[list[bytes], str]:
-    """Base64 decoded as mail clients do: (readings, problem); one reading unless a "=" splits them."""
+    """Base64 decoded as mail clients do: (readings, problem); one reading unless "=", "-" or "_" split them."""
     if not raw.translate(None, _BASE64_BYTES) and b"=" not in raw.rstrip(b" \t\r\n="):
         try:  # the common case, clean base64: one pass in C
             return [binascii.a2b_base64(raw)], ""
@@ -106,12 +109,15 @@ def base64_readings(raw: bytes) -> tuple[list[bytes], str]:
     compact = raw.translate(None, b" \t\r\n")
     clean = _NOT_BASE64.sub(b"", compact)
     strays = len(compact) - len(clean)
-    chunked = b"".join(_quads(chunk) for chunk in re.split(rb"=+", clean))
-    readings = [chunked]
-    if b"=" in clean.rstrip(b"="):  # a "=" inside the data: the chunk reading and the skipping one
-        skipped = _quads(clean.replace(b"=", b""))
-        if skipped != chunked:
-            readings.append(skipped)
+    alphabets = [clean]
+    if b"-" in compact or b"_" in compact:
+        alphabets.append(_NOT_BASE64.sub(b"", compact.translate(_URLSAFE)))
+    readings: list[bytes] = []
+    for text in alphabets:
+        readings.append(b"".join(_quads(chunk) for chunk in re.split(rb"=+", text)))
+        if b"=" in text.rstrip(b"="):  # a "=" inside the data: the chunk reading and the skipping one
+            readings.append(_quads(text.replace(b"=", b"")))
+    readings = list(dict.fromkeys(readings))
     if strays > max(8, _MAX_STRAY_SHARE * len(compact)):
         return readings, "base64 body is mostly not base64"
     return readings, ""

@@ -319,10 +319,9 @@ class _Walker:
 
     def encoding_problem(self, where: str, decoded: Decoded) -> None:
         """A body whose transfer encoding is unknown, damaged or reads two ways: a client may show something else."""
-        if decoded.other is not None:
-            self.finding(
-                "AMBIGUOUS_MIME", where, "base64 with a '=' inside reads two ways", reason="base64_padding"
-            )
+        if decoded.others:
+            why = "base64 with '=', '-' or '_' inside reads more than one way"
+            self.finding("AMBIGUOUS_MIME", where, why, reason="base64_readings")
         problem, encoding = decoded.problem, decoded.encoding
         if not problem:
             return

@@ -211,8 +211,9 @@ def test_base64_with_a_url_safe_or_pad_character_inside_is_held(damage, at):
     [
         (b"QUJDREVG", [b"ABCDEF"]),
         (b"QUJD\r\nREVG\r\n", [b"ABCDEF"]),
-        (b"QUJD_REVG", [b"ABCDEF"]),  # URL-safe characters are strays, as mail decoders skip them
-        (b"QU-JDREVG", [b"ABCDEF"]),
+        (b"QUJD_REVG", [b"ABCDEF", b"ABC\xfd\x11\x15"]),  # "_" skipped, or the URL-safe "/"
+        (b"QU-JDREVG", [b"ABCDEF", b"AO\x89\r\x11\x15"]),  # "-" skipped, or the URL-safe "+"
+        (b"QUJD_-_-REVG", [b"ABCDEF", b"ABC\xff\xef\xfeDEF"]),
         (b"QUI=", [b"AB"]),
         (b"QUJD=REVG", [b"ABCDEF"]),  # a "=" between quads: both readings agree
         (b"QUI=QUI=", [b"ABAB", b"AB\x10P"]),  # separately padded chunks, or one stream
@@ -224,12 +225,13 @@ def test_base64_readings_are_every_reading_a_client_may_show(body, readings):
     assert base64_readings(body) == (readings, "")
 
 
-def test_base64_read_two_ways_is_reported_ambiguous():
-    """A base64 body whose "=" makes clients disagree is reported AMBIGUOUS_MIME and both readings are read."""
+@pytest.mark.parametrize("damage", [b"=", b"-", b"_"])
+def test_base64_read_two_ways_is_reported_ambiguous(damage):
+    """A base64 body whose "=", "-" or "_" makes clients disagree is reported AMBIGUOUS_MIME, every reading read."""
     insp = parse(
-        message("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64", _planted_b64(b"=", 6))
+        message("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64", _planted_b64(damage, 6))
     )
-    assert "base64_padding" in uninspectable(insp)
+    assert "base64_readings" in uninspectable(insp)
 
 
 @pytest.mark.parametrize(
@@ -287,4 +289,14 @@ def test_file_name_in_an_unusual_charset_is_read_both_ways(param):
         f"Content-Type: application/octet-stream\r\nContent-Disposition: {disposition}", b"hello\r\n"
     )
     assert any(SENTENCE in s.text and s.kind == "filename" for s in parse(raw).segments)
+    assert verdict(raw) is Verdict.HOLD
+
+
+def test_url_safe_base64_is_also_read_as_web_mail_reads_it():
+    """A body in URL-safe base64 is read as the decoders that accept "-" and "_" show it, and held."""
+    data = (SENTENCE + " ~~~ ???").encode()
+    body = base64.urlsafe_b64encode(data)
+    assert b"-" in body or b"_" in body
+    raw = message("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64", body)
+    assert SENTENCE in read(parse(raw))
     assert verdict(raw) is Verdict.HOLD
