@@ -17,7 +17,7 @@ is mostly not base64 is reported as damaged.
 
 Charsets (`charset_readings`): a declared charset that mail clients know
 (the WHATWG encodings, plus US-ASCII and ISO-8859-1) gives one reading. Any
-other charset Python knows (EBCDIC code pages, UTF-7, UTF-32...) gives two:
+other charset Python knows (EBCDIC code pages, UTF-7, UTF-16...) gives two:
 the declared one and the ordinary UTF-8 / Windows-1252 reading, because
 an ASCII body declared EBCDIC reads as garbage in one and as the text in
 the other. An unknown charset is read as UTF-8, else Windows-1252.
@@ -83,10 +83,7 @@ _MAIL_LABELS = [
     "windows-31j",
     "euc-kr",
     "ks_c_5601-1987",
-    "utf-16",
-    "utf-16le",
-    "utf-16be",
-]
+]  # not UTF-16: text/* in mail must be ASCII-compatible (RFC 2781), and ASCII read as UTF-16 is CJK
 
 
 def _canonical(label: str) -> str:

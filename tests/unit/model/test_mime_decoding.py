@@ -245,10 +245,12 @@ def test_subject_encoded_word_with_a_stray_inside_is_held(damage, at):
     assert verdict(raw) is Verdict.HOLD
 
 
-@pytest.mark.parametrize("charset", ["cp500", "cp037", "ibm1140", "cp875", "cp1026"])
+@pytest.mark.parametrize("charset", ["cp500", "cp037", "ibm1140", "cp875", "cp1026", "utf-16", "utf-16le"])
 def test_ascii_body_in_a_charset_clients_do_not_use_is_read_and_reported(charset):
     """An ASCII body declared in a charset mail clients do not use is read the usual way too, and reported."""
-    raw = message(f"Content-Type: text/plain; charset={charset}", (SENTENCE + "\r\n").encode())
+    raw = message(
+        f"Content-Type: text/plain; charset={charset}", (SENTENCE + " \r\n").encode()
+    )  # even length
     insp = parse(raw)
     assert SENTENCE in read(insp)
     assert "charset" in uninspectable(insp)
