@@ -52,7 +52,7 @@ full score:
   otherwise than UTF-8 / Windows-1252 ("charset"); every reading is read.
 - PARSE_ERROR: a base64 body that is mostly not base64, a uuencode,
   begin-base64 or yEnc block that cannot be decoded, has no end line, an
-  undecodable line or a wrong yEnc size, anything else the parser could
+  undecodable line or a missing or wrong yEnc size, anything else the parser could
   not take.
 - TEXT_LIMIT: more than limits.max_text_chars characters of text.
 """

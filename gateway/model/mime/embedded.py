@@ -7,7 +7,7 @@ block's text as part of the body as well: a client that does not take the
 block for a file shows it as text. Decoding is lenient (damaged uuencode
 lines are read as far as their length byte says, as uudecode does); a
 block with no end line, with lines that cannot be decoded, or whose yEnc
-size does not match is reported back (`Block.problem`), so the walker can
+size is missing or does not match is reported back (`Block.problem`), so the walker can
 say it was not read as a client may show it.
 
 Every pattern here is linear on any line: a begin line is matched up to
@@ -126,7 +126,9 @@ def _read(kind: str, line: bytes, content: bytes, end: re.Match[bytes] | None) -
         if part is None:
             sizes.append(_Y_SIZE.search(head[:_MAX_LINE]))
         size = next((int(s.group(1)) for s in sizes if s), None)
-        if data is not None and size is not None and size != len(data):
+        if data is not None and size is None:  # yEnc requires it: without it any text "decodes"
+            problems.append("gives no size")
+        elif data is not None and size != len(data):
             problems.append("does not have the size its header gives")
     return Block(0, 0, _name(name), data, kind, "; ".join(problems))
 

@@ -142,6 +142,7 @@ def test_text_in_or_around_a_block_is_read_and_held(body):
             "could not be",
         ),
         (yenc(DATA).replace(b"size=%d" % len(DATA), b"size=10"), "does not have the size"),
+        (yenc(DATA).replace(b" size=%d" % len(DATA), b""), "gives no size"),
         (begin_base64(DATA).replace(b"\n", b"\nQU=", 1), "damaged base64"),
     ],
     ids=[
@@ -154,11 +155,12 @@ def test_text_in_or_around_a_block_is_read_and_held(body):
         "uu-after",
         "uu-bad-line",
         "yenc-size",
-        "b64",
+        "yenc-no-size",
+        "b64-damaged",
     ],
 )
 def test_a_block_that_is_not_whole_says_so(body, problem):
-    """A block with no end line, an undecodable line or a wrong yEnc size carries a problem; a whole one none."""
+    """A block with no end line, an undecodable line or a missing or wrong yEnc size has a problem; a whole one none."""
     (block,) = find_blocks(b"Hi\n" + body + b"Thanks\n")
     assert (problem in block.problem) and bool(block.problem) == bool(problem)
 
