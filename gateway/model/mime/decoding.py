@@ -51,7 +51,6 @@ _ALIASES = {
     "uue": UUENCODE,
     "xuue": UUENCODE,
 }
-_COMMENT = re.compile(r"\([^()]*\)")
 _SEPARATORS = re.compile(r"[\s\"'_\-]+")
 
 
@@ -71,11 +70,29 @@ class Decoded:
 
 def encoding_name(value: str) -> str:
     """The transfer encoding a client reads from a Content-Transfer-Encoding value (or the raw name)."""
-    text = str(value)
-    while "(" in text and _COMMENT.search(text):
-        text = _COMMENT.sub(" ", text)
-    key = _SEPARATORS.sub("", text.split(";", 1)[0].lower())
+    key = _SEPARATORS.sub("", without_comments(str(value)).split(";", 1)[0].lower())
     return _ALIASES.get(key, key)
+
+
+def without_comments(text: str) -> str:
+    """`text` with every balanced (nested) comment made a space, in one pass; unbalanced parentheses stay."""
+    if "(" not in text:
+        return text
+    opens: list[int] = []
+    spans: list[tuple[int, int]] = []  # outermost comments so far, in order
+    for i, c in enumerate(text):
+        if c == "(":
+            opens.append(i)
+        elif c == ")" and opens:
+            start = opens.pop()
+            while spans and spans[-1][0] > start:  # comments nested in this one
+                spans.pop()
+            spans.append((start, i + 1))
+    out, pos = [], 0
+    for start, end in spans:
+        out.append(text[pos:start] + " ")
+        pos = end
+    return "".join(out) + text[pos:]
 
 
 def part_encoding(part: Message) -> str:

@@ -51,6 +51,10 @@ def uninspectable(insp: Inspection) -> set[str]:
         ("binary", "identity"),
         ("", "identity"),
         ("x-foo", "xfoo"),
+        ("base64 ((nested) comment (two))", "base64"),
+        ("(a) base64 (b)", "base64"),
+        ("base64 (unclosed", "base64(unclosed"),
+        ("base64 )(", "base64)("),
     ],
 )
 def test_encoding_names_are_read_as_clients_read_them(value, name):
@@ -302,3 +306,8 @@ def test_url_safe_base64_is_also_read_as_web_mail_reads_it():
     raw = message("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64", body)
     assert SENTENCE in read(parse(raw))
     assert verdict(raw) is Verdict.HOLD
+
+
+def test_deeply_nested_comments_are_stripped_in_one_pass():
+    """A Content-Transfer-Encoding of 50,000 nested comments is read in one pass (before: one pass per level)."""
+    assert encoding_name("base64 " + "(" * 50_000 + ")" * 50_000) == "base64"
