@@ -40,7 +40,8 @@ _POLICY = email.policy.compat32
 _HARD_DEPTH = 100
 _TEXT_HEADERS = ("Subject", "Thread-Topic", "Comments", "Keywords")
 _ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender")
-_BOILERPLATE = re.compile(r"^\s*(this is a multi-?part message in mime format\.?)?\s*$", re.IGNORECASE)
+#: matched against the stripped text: "\s*(...)?\s*$" backtracks quadratically over a run of blanks
+_BOILERPLATE = re.compile(r"(?:this is a multi-?part message in mime format\.?)?", re.IGNORECASE)
 _PGP_BLOCK = "-----BEGIN PGP MESSAGE-----"
 #: a segment is never longer than this (detectors may bound what they scan of one segment); longer
 #: text is split at line ends into several segments at the same location
@@ -242,7 +243,7 @@ class _Walker:
                     return []
                 return [self._forwarded(sub, part, pfx, depth) for sub in subs[:1]]
             for extra, label in ((part.preamble, "preamble"), (part.epilogue, "epilogue")):
-                if extra and not _BOILERPLATE.match(extra):
+                if extra and not _BOILERPLATE.fullmatch(extra.strip()):
                     self.segment(extra, f"{pfx}{label}", quoted=quoted, kind="body")
             return [(sub, pfx, quoted, depth + 1) for sub in subs]
         name = filename(part)
