@@ -89,7 +89,7 @@ _MAIL_LABELS = [
 def _canonical(label: str) -> str:
     try:
         return codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL or a lone surrogate in the label
         return ""
 
 
@@ -134,6 +134,7 @@ def _quads(chunk: bytes) -> bytes:
 
 
 def charset_label(charset: str) -> str:
+    """A charset parameter as a codec label: no quotes, no surrounding blanks, lower case."""
     return charset.strip().strip('"').strip("'").lower()
 
 

@@ -14,7 +14,7 @@ from gateway.model.finding import UNINSPECTABLE
 from gateway.model.mime import parse_message
 from gateway.model.mime.decoding import base64_lenient, decode_charset, encoding_name
 from gateway.model.mime.headers import decode_words
-from gateway.model.mime.lenient import base64_readings
+from gateway.model.mime.lenient import base64_readings, charset_readings
 from tests.unit.model.planted import ENV, HEAD, SENTENCE, message, verdict
 
 B64 = base64.encodebytes(SENTENCE.encode())
@@ -311,3 +311,9 @@ def test_url_safe_base64_is_also_read_as_web_mail_reads_it():
 def test_deeply_nested_comments_are_stripped_in_one_pass():
     """A Content-Transfer-Encoding of 50,000 nested comments is read in one pass (before: one pass per level)."""
     assert encoding_name("base64 " + "(" * 50_000 + ")" * 50_000) == "base64"
+
+
+@pytest.mark.parametrize("charset", ["utf\x00", "\udcff", "x" * 10_000, "base64", "rot13", "undefined"])
+def test_a_charset_that_is_no_text_codec_is_read_the_usual_way(charset):
+    """A charset label Python cannot look up or that names no text codec is read as UTF-8, never raising."""
+    assert charset_readings("Café".encode(), charset)[-1] == "Café"
