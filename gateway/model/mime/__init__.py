@@ -14,9 +14,12 @@ Modules, in the order a message meets them:
 - skeleton: large bodies kept out of Python's line-by-line parser;
 - walker: parsing and the walk over the tree (`parse_message`, `read_message`);
 - headers: encoded-words, RFC 2231 parameters, file name readings;
-- decoding: the one transfer-decoding layer (tolerant names, lenient base64,
-  unknown encodings reported) and charsets;
-- embedded: uuencode and yEnc blocks inside a text body, decoded as attachments;
+- decoding: the one transfer-decoding layer (tolerant names, unknown
+  encodings reported);
+- lenient: base64 and charsets read as clients read them, every plausible
+  reading kept;
+- embedded: uuencode, begin-base64 and yEnc blocks inside a text body,
+  decoded as attachments (their text is read as body text too);
 - checks: where mail filters and mail clients could read a part differently;
 - quoted: quoted and flowed text.
 
@@ -42,10 +45,15 @@ full score:
   Content-Disposition headers with different values, file name readings
   (filename, filename*, name, decoded) with different extensions, a
   multipart whose boundary never appears (read as text), a forwarded
-  message sent base64 or quoted-printable (decoded and read), and a
-  transfer encoding no client knows (its raw bytes are read as text).
-- PARSE_ERROR: a base64 body that is mostly not base64, a uuencode or yEnc
-  block that cannot be decoded, anything else the parser could not take.
+  message sent base64 or quoted-printable (decoded and read), a
+  transfer encoding no client knows (its raw bytes are read as text),
+  base64 that reads more than one way (a "=", "-" or "_" inside it:
+  "base64_readings") and a charset clients do not decode that reads
+  otherwise than UTF-8 / Windows-1252 ("charset"); every reading is read.
+- PARSE_ERROR: a base64 body that is mostly not base64, a uuencode,
+  begin-base64 or yEnc block that cannot be decoded, has no end line, an
+  undecodable line or a missing or wrong yEnc size, anything else the parser could
+  not take.
 - TEXT_LIMIT: more than limits.max_text_chars characters of text.
 """
 

@@ -10,25 +10,23 @@ its raw bytes are still read as text, and `Decoded.problem` says why the
 part cannot be trusted to be what was read (the walker reports it as an
 `uninspectable` finding).
 
-Base64 is decoded leniently, as clients do: characters outside the
-alphabet are skipped, a missing pad is supplied, a lone character left
-over at the end is dropped, and separately padded chunks are decoded one
-after another. A body that is mostly not base64 is reported as damaged.
-
-Text is decoded with its declared charset, else UTF-8, else Windows-1252
-with replacement (`decode_charset`): an unknown charset never leaves bytes
-unread.
+Base64 and charsets are read by `gateway.model.mime.lenient`: where
+clients could read a body more than one way (a "=", "-" or "_" inside
+base64), `Decoded.others` holds the other readings, and the walker reads
+them all.
 """
 
 from __future__ import annotations
 
-import binascii
 import quopri
 import re
 from dataclasses import dataclass
 from email.message import Message
 
 from gateway.model.mime.embedded import uudecode
+from gateway.model.mime.lenient import base64_lenient, base64_readings, decode_charset
+
+__all__ = ["base64_lenient", "decode_charset"]
 
 IDENTITY = "identity"
 BASE64 = "base64"
@@ -53,14 +51,7 @@ _ALIASES = {
     "uue": UUENCODE,
     "xuue": UUENCODE,
 }
-_COMMENT = re.compile(r"\([^()]*\)")
 _SEPARATORS = re.compile(r"[\s\"'_\-]+")
-_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]+")
-_URLSAFE = bytes.maketrans(b"-_", b"+/")
-#: what clean base64 is made of, line breaks and padding included
-_BASE64_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n"
-#: a base64 body with more than this share of stray characters is not base64 at all
-_MAX_STRAY_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -70,15 +61,38 @@ class Decoded:
     data: bytes
     encoding: str  # the normalised name: identity, base64, quoted-printable, uuencode, or the raw name
     problem: str = ""
+    others: tuple[bytes, ...] = ()  # what other clients may show instead (base64 with "=", "-", "_" inside)
+
+    def readings(self) -> list[bytes]:
+        """Every reading to inspect: the data, and the other readings if there are any."""
+        return [self.data, *self.others]
 
 
 def encoding_name(value: str) -> str:
     """The transfer encoding a client reads from a Content-Transfer-Encoding value (or the raw name)."""
-    text = str(value)
-    while "(" in text and _COMMENT.search(text):
-        text = _COMMENT.sub(" ", text)
-    key = _SEPARATORS.sub("", text.split(";", 1)[0].lower())
+    key = _SEPARATORS.sub("", without_comments(str(value)).split(";", 1)[0].lower())
     return _ALIASES.get(key, key)
+
+
+def without_comments(text: str) -> str:
+    """`text` with every balanced (nested) comment made a space, in one pass; unbalanced parentheses stay."""
+    if "(" not in text:
+        return text
+    opens: list[int] = []
+    spans: list[tuple[int, int]] = []  # outermost comments so far, in order
+    for i, c in enumerate(text):
+        if c == "(":
+            opens.append(i)
+        elif c == ")" and opens:
+            start = opens.pop()
+            while spans and spans[-1][0] > start:  # comments nested in this one
+                spans.pop()
+            spans.append((start, i + 1))
+    out, pos = [], 0
+    for start, end in spans:
+        out.append(text[pos:start] + " ")
+        pos = end
+    return "".join(out) + text[pos:]
 
 
 def part_encoding(part: Message) -> str:
@@ -112,57 +126,14 @@ def decode_transfer(raw: bytes, name: str) -> Decoded:
     if name == IDENTITY:
         return Decoded(raw, name)
     if name == BASE64:
-        data, problem = base64_lenient(raw)
-        return Decoded(data, name, problem)
+        readings, problem = base64_readings(raw)
+        return Decoded(readings[0], name, problem, tuple(readings[1:]))
     if name == QUOTED_PRINTABLE:
         return Decoded(quopri.decodestring(raw), name)
     if name == UUENCODE:
         decoded = uudecode(raw)
         if decoded is None:
             return Decoded(raw, name, "uuencoded body could not be decoded")
-        return Decoded(decoded[1], name)
+        return Decoded(decoded.data or b"", name, decoded.problem and f"uuencoded body {decoded.problem}")
     shown = "".join(c for c in name if c.isprintable())[:40]
     return Decoded(raw, name, f"unknown transfer encoding {shown!r}")
-
-
-def base64_lenient(raw: bytes) -> tuple[bytes, str]:
-    """Base64 decoded as mail clients do; (data, problem), problem "" when it read cleanly enough."""
-    if not raw.translate(None, _BASE64_BYTES) and b"=" not in raw.rstrip(b" \t\r\n="):
-        try:  # the common case, clean base64: one pass in C
-            return binascii.a2b_base64(raw), ""
-        except binascii.Error:
-            pass  # a bad length: the lenient path below
-    compact = raw.translate(None, b" \t\r\n")
-    clean = _NOT_BASE64.sub(b"", compact.translate(_URLSAFE))
-    strays = len(compact) - len(clean)
-    out: list[bytes] = []
-    for chunk in re.split(rb"=+", clean):
-        if len(chunk) % 4 == 1:
-            chunk = chunk[:-1]  # a lone character cannot carry a byte: clients drop it
-        if not chunk:
-            continue
-        try:
-            out.append(binascii.a2b_base64(chunk + b"=" * (-len(chunk) % 4)))
-        except binascii.Error:
-            return raw, "base64 body could not be decoded"
-    if strays > max(8, _MAX_STRAY_SHARE * len(compact)):
-        return b"".join(out), "base64 body is mostly not base64"
-    return b"".join(out), ""
-
-
-def decode_charset(data: bytes, charset: str) -> str:
-    """Bytes as text: the declared charset, else UTF-8, else Windows-1252 with replacement."""
-    for cs in (charset.strip().strip('"').lower(), "utf-8"):
-        if not cs:
-            continue
-        try:
-            return data.decode(cs)
-        except (LookupError, UnicodeDecodeError, ValueError):
-            continue
-    return data.decode("cp1252", "replace")
-
-
-def decoded_text(part: Message) -> tuple[str, str]:
-    """A text part's body as text, and the decoding problem ("" when none)."""
-    decoded = decode_body(part)
-    return decode_charset(decoded.data, part.get_content_charset() or ""), decoded.problem

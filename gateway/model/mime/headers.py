@@ -4,8 +4,11 @@ Encoded-words (RFC 2047, `=?charset?B?...?=`) are decoded here rather than
 by `email.header`, which gives up on a whole header when one word names an
 unknown charset or carries damaged base64: a word is decoded with its
 charset, else as UTF-8, else as Windows-1252 with replacement, and its
-base64 leniently, so no header is ever left encoded (and unread).
-File names get every reading a client might show (`filename_readings`);
+base64 leniently, so no header is ever left encoded (and unread). A word
+clients could read two ways (a "=" inside its base64, a charset mail
+clients do not know) is read both ways, one after the other.
+File names get every reading a client might show (`filename_readings`, an
+RFC 2231 name in a charset clients do not know both ways);
 the ambiguity checks compare those readings' extensions.
 """
 
@@ -18,7 +21,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from gateway.model.mime.decoding import base64_lenient, decode_charset
+from gateway.model.mime.lenient import base64_readings, charset_readings
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
 _WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
@@ -36,7 +39,7 @@ def decode_words(value: str) -> str:
 
     def flush() -> None:
         if pending:
-            out.append(decode_charset(b"".join(pending), pending_charset))
+            out.append(" ".join(charset_readings(b"".join(pending), pending_charset)))
             pending.clear()
 
     for m in _WORD.finditer(value):
@@ -50,10 +53,15 @@ def decode_words(value: str) -> str:
         pending_charset = charset
         text = m.group(3)
         if m.group(2) in "bB":
-            data, _ = base64_lenient(text.encode("ascii", "replace"))
+            readings, _ = base64_readings(text.encode("ascii", "replace"))
+            pending.append(readings[0])
+            if len(readings) > 1:  # read both ways, each on its own
+                flush()
+                out.append(" ")
+                pending.append(readings[1])
+                flush()
         else:
-            data = binascii.a2b_qp(text.encode("utf-8", "replace"), header=True)
-        pending.append(data)
+            pending.append(binascii.a2b_qp(text.encode("utf-8", "replace"), header=True))
         pos = m.end()
     flush()
     out.append(value[pos:])
@@ -118,7 +126,7 @@ def filename_readings(header: str, name: str) -> list[str]:
     """
     names: list[str] = []
     extended: list[str] = []
-    pieces: dict[int, str] = {}
+    pieces: dict[int, list[str]] = {}
     charset = ""
     for key, value in params(header):
         base, star, rest = key.partition("*")
@@ -128,30 +136,30 @@ def filename_readings(header: str, name: str) -> list[str]:
         if not star:
             names.append(decode_words(value))
         elif rest == "":  # filename*=charset'lang'value
-            extended.append(_rfc2231(value))
+            extended.extend(_rfc2231(value))
         else:
             index = rest.rstrip("*")
             if index.isdigit():
                 if index == "0" and rest.endswith("*") and value.count("'") >= 2:
                     charset = value.split("'", 1)[0]
                     value = value.split("'", 2)[2]
-                pieces[int(index)] = _unquote(value, charset) if rest.endswith("*") else value
+                pieces[int(index)] = _unquote(value, charset) if rest.endswith("*") else [value]
     if pieces:
-        extended.append("".join(pieces[i] for i in sorted(pieces)))
+        ordered = [pieces[i] for i in sorted(pieces)]
+        extended.extend(dict.fromkeys(["".join(p[0] for p in ordered), "".join(p[-1] for p in ordered)]))
     return [n for n in [*extended, *reversed(names)] if n]
 
 
-def _rfc2231(value: str) -> str:
+def _rfc2231(value: str) -> list[str]:
     if value.count("'") >= 2:
         charset, _lang, rest = value.split("'", 2)
         return _unquote(rest, charset)
     return _unquote(value, "")
 
 
-def _unquote(value: str, charset: str) -> str:
-    """%XX escapes decoded in `charset`, else UTF-8, else Windows-1252 (never raising)."""
-    data = unquote_to_bytes(value)
-    return decode_charset(data, charset)
+def _unquote(value: str, charset: str) -> list[str]:
+    """%XX escapes decoded in `charset`, else UTF-8, else Windows-1252 (never raising); both ways if unusual."""
+    return charset_readings(unquote_to_bytes(value), charset)
 
 
 def fold(name: str) -> str:

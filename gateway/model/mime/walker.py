@@ -19,13 +19,14 @@ from gateway.model.mime.decoding import (
     BASE64,
     QUOTED_PRINTABLE,
     UUENCODE,
+    Decoded,
     decode_body,
-    decode_charset,
     decode_transfer,
     part_encoding,
 )
 from gateway.model.mime.embedded import find_blocks
 from gateway.model.mime.headers import all_readings, filename, header_text, header_values, param, unfold
+from gateway.model.mime.lenient import charset_readings
 from gateway.model.mime.quoted import split_quoted, unflow
 from gateway.model.mime.skeleton import SKELETON_MIN_BYTES, skeleton
 from gateway.model.mime.structure import scan_structure
@@ -39,7 +40,8 @@ _POLICY = email.policy.compat32
 _HARD_DEPTH = 100
 _TEXT_HEADERS = ("Subject", "Thread-Topic", "Comments", "Keywords")
 _ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender")
-_BOILERPLATE = re.compile(r"^\s*(this is a multi-?part message in mime format\.?)?\s*$", re.IGNORECASE)
+#: matched against the stripped text: "\s*(...)?\s*$" backtracks quadratically over a run of blanks
+_BOILERPLATE = re.compile(r"(?:this is a multi-?part message in mime format\.?)?", re.IGNORECASE)
 _PGP_BLOCK = "-----BEGIN PGP MESSAGE-----"
 #: a segment is never longer than this (detectors may bound what they scan of one segment); longer
 #: text is split at line ends into several segments at the same location
@@ -241,7 +243,7 @@ class _Walker:
                     return []
                 return [self._forwarded(sub, part, pfx, depth) for sub in subs[:1]]
             for extra, label in ((part.preamble, "preamble"), (part.epilogue, "epilogue")):
-                if extra and not _BOILERPLATE.match(extra):
+                if extra and not _BOILERPLATE.fullmatch(extra.strip()):
                     self.segment(extra, f"{pfx}{label}", quoted=quoted, kind="body")
             return [(sub, pfx, quoted, depth + 1) for sub in subs]
         name = filename(part)
@@ -262,19 +264,19 @@ class _Walker:
         decoded = decode_body(part)
         name = name or f"unnamed.{ctype.split('/')[-1]}"
         where = f"{pfx}attachment:{name}"
-        if decoded.problem:
-            self.encoding_problem(where, decoded.problem, decoded.encoding)
+        self.encoding_problem(where, decoded)
         self.file_names(part, where, quoted=quoted)
-        self.parts.append(
-            Part(
-                data=decoded.data,
-                content_type=ctype,
-                filename=name,
-                where=where,
-                quoted=quoted,
-                inline=disposition == "inline",
+        for data in decoded.readings():
+            self.parts.append(
+                Part(
+                    data=data,
+                    content_type=ctype,
+                    filename=name,
+                    where=where,
+                    quoted=quoted,
+                    inline=disposition == "inline",
+                )
             )
-        )
         return []
 
     def file_names(self, part: Message, where: str, *, quoted: bool) -> None:
@@ -283,33 +285,47 @@ class _Walker:
             self.segment(reading, f"{where}#filename", quoted=quoted, kind="filename")
 
     def text_body(self, part: Message, *, html: bool, pfx: str, quoted: bool) -> None:
-        """A text part: transfer decoding, files written into it (uuencode, yEnc), charset, flowed."""
+        """A text part: transfer decoding, files written into it, charset, flowed; every reading read."""
         decoded = decode_body(part)
         where = f"{pfx}{'html' if html else 'body'}"
-        if decoded.problem:
-            self.encoding_problem(where, decoded.problem, decoded.encoding)
-        data = decoded.data
-        blocks = find_blocks(data)
-        for block in blocks:
+        self.encoding_problem(where, decoded)
+        charset = part.get_content_charset() or ""
+        flowed = not html and part.get_content_type() == "text/plain" and param(part, "format") == "flowed"
+        for data in decoded.readings():
+            self.embedded(data, pfx, quoted=quoted)
+            texts = charset_readings(data, charset)
+            if len(texts) > 1:
+                self.finding(
+                    "AMBIGUOUS_MIME", where, "declared charset is not one mail clients know", reason="charset"
+                )
+            for text in texts:
+                self.body(
+                    unflow(text, delsp=param(part, "delsp") == "yes") if flowed else text,
+                    html=html,
+                    pfx=pfx,
+                    quoted=quoted,
+                )
+
+    def embedded(self, data: bytes, pfx: str, *, quoted: bool) -> None:
+        """Files written into a text body (uuencode, begin-base64, yEnc) as attachments; the text stays read too."""
+        for block in find_blocks(data):
             at = f"{pfx}attachment:{block.name}"
             if block.data is None:
                 self.finding("PARSE_ERROR", at, f"{block.kind} block in the text could not be decoded")
                 continue
+            if block.problem:
+                self.finding("PARSE_ERROR", at, f"{block.kind} block in the text {block.problem}")
             self.segment(block.name, f"{at}#filename", quoted=quoted, kind="filename")
             self.parts.append(Part(block.data, "application/octet-stream", block.name, at, quoted=quoted))
-        if blocks:
-            kept, pos = [], 0
-            for block in blocks:
-                kept.append(data[pos : block.start])
-                pos = block.end
-            data = b"".join([*kept, data[pos:]])
-        text = decode_charset(data, part.get_content_charset() or "")
-        if not html and part.get_content_type() == "text/plain" and param(part, "format") == "flowed":
-            text = unflow(text, delsp=param(part, "delsp") == "yes")
-        self.body(text, html=html, pfx=pfx, quoted=quoted)
 
-    def encoding_problem(self, where: str, problem: str, encoding: str) -> None:
-        """A body whose transfer encoding is unknown or damaged: what a client shows may not be what was read."""
+    def encoding_problem(self, where: str, decoded: Decoded) -> None:
+        """A body whose transfer encoding is unknown, damaged or reads two ways: a client may show something else."""
+        if decoded.others:
+            why = "base64 with '=', '-' or '_' inside reads more than one way"
+            self.finding("AMBIGUOUS_MIME", where, why, reason="base64_readings")
+        problem, encoding = decoded.problem, decoded.encoding
+        if not problem:
+            return
         if problem.startswith("unknown"):
             self.finding("AMBIGUOUS_MIME", where, problem, reason="unknown_transfer_encoding")
         else:
@@ -340,9 +356,9 @@ class _Walker:
         self.finding("AMBIGUOUS_MIME", where, f"forwarded message sent {encoding}", reason="encoded_message")
         text = sub.as_string().lstrip("\r\n")
         decoded = decode_transfer(text.encode("utf-8", "surrogateescape"), encoding)
-        if decoded.problem:
-            self.encoding_problem(where, decoded.problem, encoding)
-        self.parts.append(Part(decoded.data, "message/rfc822", name, where, quoted=True))
+        self.encoding_problem(where, decoded)
+        for data in decoded.readings():
+            self.parts.append(Part(data, "message/rfc822", name, where, quoted=True))
 
     def body(self, text: str, *, html: bool, pfx: str, quoted: bool) -> None:
         where = f"{pfx}{'html' if html else 'body'}"

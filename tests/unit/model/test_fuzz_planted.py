@@ -1,9 +1,13 @@
 """Fuzz: the planted sentence in any encoding the generator knows is never passed outside (issue 13, fuzz target).
 
 Messages are built from a carrier of the sentence (a text or HTML body in
-7bit, quoted-printable or base64 under any spelling a client accepts, with
-stray characters; a zip member's content or name; an attachment's name; a
-uuencoded or yEnc block in a body; a subject encoded-word) wrapped in
+7bit, quoted-printable or base64 under any spelling a client accepts, the
+base64 damaged: a stray "!", "-" or "_" or a "=" anywhere, padding
+stripped; a body declared in a charset clients do not use; a zip member's
+content or name; an attachment's name; a uuencoded, begin-base64 or yEnc
+block in a body, whole or damaged, with the sentence encoded in it or
+written as plain text inside it, after it, or in place of its end line; a
+subject encoded-word, its base64 damaged the same way) wrapped in
 random nesting (multipart/mixed, /alternative, /related with sibling parts,
 message/rfc822 forwards), then run through the inspector `gateway scan`
 builds. A verdict must come back, and it must not be `pass`. The example
@@ -63,11 +67,21 @@ def encoded(draw: st.DrawFn, data: bytes) -> tuple[str, bytes]:
         body = quopri.encodestring(data).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
         return f"Content-Transfer-Encoding: {draw(st.sampled_from(_QP_NAMES))}\r\n", body
     text = base64.b64encode(data)
+    if kind == "base64-damaged":
+        text = draw(damaged_base64(text))
     width = draw(st.sampled_from([76, 64, 40]))
     body = b"\r\n".join(text[i : i + width] for i in range(0, len(text), width))
-    if kind == "base64-damaged":
-        body = draw(st.sampled_from([body + b"!", body.rstrip(b"=")]))
     return f"Content-Transfer-Encoding: {draw(st.sampled_from(_B64_NAMES))}\r\n", body + b"\r\n"
+
+
+@st.composite
+def damaged_base64(draw: st.DrawFn, text: bytes) -> bytes:
+    """`text` (base64) with a stray or pad character put anywhere, or its padding stripped."""
+    damage = draw(st.sampled_from([b"!", b"-", b"_", b"=", b"==", b"strip"]))
+    if damage == b"strip":
+        return text.rstrip(b"=")
+    at = draw(st.integers(0, len(text)))
+    return text[:at] + damage + text[at:]
 
 
 # --- carriers of the sentence ----------------------------------------------------------------------
@@ -75,7 +89,7 @@ def encoded(draw: st.DrawFn, data: bytes) -> tuple[str, bytes]:
 
 @st.composite
 def text_part(draw: st.DrawFn, text: str) -> Entity:
-    charset = draw(st.sampled_from(["utf-8", "iso-8859-1", "x-unknown"]))
+    charset = draw(st.sampled_from(["utf-8", "iso-8859-1", "x-unknown", "cp500", "cp037"]))
     as_html = draw(st.booleans())
     content = f"<html><body><p>{html.escape(text)}</p></body></html>" if as_html else text
     data = (FILLER + content + "\r\n").encode("latin-1" if charset == "iso-8859-1" else "utf-8")
@@ -106,22 +120,37 @@ def attachment(draw: st.DrawFn) -> Entity:
     )
 
 
-def _uuencode(data: bytes) -> bytes:
+def _uuencode(data: bytes) -> tuple[bytes, bytes, bytes]:
     lines = [binascii.b2a_uu(data[i : i + 45]) for i in range(0, len(data), 45)]
-    return b"begin 644 notes.txt\n" + b"".join(lines) + b"`\nend\n"
+    return b"begin 644 notes.txt\n", b"".join(lines) + b"`\n", b"end\n"
 
 
-def _yenc(data: bytes) -> bytes:
+def _begin_base64(data: bytes) -> tuple[bytes, bytes, bytes]:
+    return b"begin-base64 644 notes.txt\n", base64.encodebytes(data), b"====\n"
+
+
+def _yenc(data: bytes) -> tuple[bytes, bytes, bytes]:
     out = bytearray()
     for byte in data:
         enc = (byte + 42) % 256
         out += bytes((61, (enc + 64) % 256)) if enc in (0, 10, 13, 61) else bytes((enc,))
-    return b"=ybegin line=128 size=%d name=notes.txt\n" % len(data) + bytes(out) + b"\n=yend\n"
+    return b"=ybegin line=128 size=%d name=notes.txt\n" % len(data), bytes(out) + b"\n", b"=yend\n"
 
 
 @st.composite
 def inline_block(draw: st.DrawFn) -> Entity:
-    block = draw(st.sampled_from([_uuencode, _yenc]))(SENTENCE.encode())
+    """A file written into a text body, the sentence encoded in it or written as text in or around it."""
+    encode = draw(st.sampled_from([_uuencode, _begin_base64, _yenc]))
+    where = draw(st.sampled_from(["encoded", "instead-of-data", "after-data", "after-block"]))
+    begin, lines, end = encode(SENTENCE.encode() if where == "encoded" else b"hello")
+    text = SENTENCE.encode() + b"\n"
+    if where == "instead-of-data":
+        lines = text
+    elif where == "after-data":
+        lines += text
+    if draw(st.booleans()):  # damaged: the end line lost, or a line that decodes to nothing
+        end = draw(st.sampled_from([b"", b"zzzz!\n" + end]))
+    block = begin + lines + end + (text if where == "after-block" else b"")
     data = b"Hi,\n" + block + b"Thanks\n"
     cte, body = draw(encoded(data.replace(b"\n", b"\r\n")))
     return Entity(f"Content-Type: text/plain; charset=iso-8859-1\r\n{cte}", body)
@@ -155,7 +184,10 @@ def wrapped(draw: st.DrawFn, inner: Entity, level: int) -> Entity:
 def planted_message(draw: st.DrawFn) -> bytes:
     if draw(st.integers(0, 9)) == 0:  # the sentence in a subject encoded-word, charset known or not
         charset = draw(st.sampled_from(["utf-8", "x-unknown", "iso-8859-1"]))
-        word = f"=?{charset}?B?{base64.b64encode(SENTENCE.encode()).decode()}?="
+        text = base64.b64encode(SENTENCE.encode())
+        if draw(st.booleans()):
+            text = draw(damaged_base64(text))
+        word = f"=?{charset}?B?{text.decode()}?="
         head = HEAD.replace("Subject: notes", f"Subject: {word}")
         return (head + "Content-Type: text/plain\r\n\r\nhello\r\n").encode()
     entity = draw(carrier())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import binascii
 
 import pytest
@@ -84,3 +85,113 @@ def test_a_block_that_cannot_be_decoded_is_uninspectable():
 def test_prose_mentioning_begin_is_not_a_block():
     """Ordinary text with "begin" in it is text, not an attachment."""
     assert find_blocks(b"We begin at 9.\nbegin the meeting\nend\n") == []
+
+
+def begin_base64(data: bytes, name: str = "notes.txt") -> bytes:
+    return f"begin-base64 644 {name}\n".encode() + base64.encodebytes(data) + b"====\n"
+
+
+S = SENTENCE.encode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"Dear colleague\nbegin 644 x\n`\n" + S + b"\n",
+        b"Dear colleague\nbegin 644 x\n`\n" + S + b"\nend\n",
+        b"Dear colleague\nbegin 644 x\n" + S + b"\nend\n",
+        b"=ybegin line=128 size=10 name=a.txt\n" + S + b"\n=yend\n",
+        b"=ybegin line=128 size=10 name=a.txt\n" + S + b"\n",
+        b"=ybegin line=128 name=a.txt\n" + S + b"\n=yend\n",
+        b"Hi\nbegin-base64 644 x\n" + S + b"\n",
+        b"Hi\n" + begin_base64(b"hello") + S + b"\n",
+        b"Hi\n" + uuencode(b"hello") + S + b"\n",
+    ],
+    ids=[
+        "uu-no-end",
+        "uu-after-terminator",
+        "uu-text-line",
+        "yenc",
+        "yenc-no-end",
+        "yenc-no-size",
+        "begin-base64-no-end",
+        "after-begin-base64",
+        "after-uu",
+    ],
+)
+def test_text_in_or_around_a_block_is_read_and_held(body):
+    """Text a client may show inside or after a uuencode, begin-base64 or yEnc block is read as body text and held."""
+    raw = message("Content-Type: text/plain", body.replace(b"\n", b"\r\n"))
+    insp = parse_message(raw, ENV, LimitSettings())
+    assert any(SENTENCE in s.text and s.where == "body" for s in insp.segments)
+    assert verdict(raw) is Verdict.HOLD
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (uuencode(DATA), ""),
+        (yenc(DATA), ""),
+        (begin_base64(DATA), ""),
+        (uuencode(DATA)[: -len(b"end\n")], "has no end line"),
+        (yenc(DATA).rsplit(b"=yend", 1)[0], "has no end line"),
+        (begin_base64(DATA)[: -len(b"====\n")], "has no end line"),
+        (uuencode(DATA).replace(b"`\nend", b"`\n" + S + b"\nend"), "has lines that could not be decoded"),
+        (
+            uuencode(DATA).replace(b"begin 644 notes.txt\n", b"begin 644 notes.txt\n" + S + b"\n"),
+            "could not be",
+        ),
+        (yenc(DATA).replace(b"size=%d" % len(DATA), b"size=10"), "does not have the size"),
+        (yenc(DATA).replace(b" size=%d" % len(DATA), b""), "gives no size"),
+        (begin_base64(DATA).replace(b"\n", b"\nQU=", 1), "damaged base64"),
+    ],
+    ids=[
+        "uu",
+        "yenc",
+        "b64",
+        "uu-no-end",
+        "yenc-no-end",
+        "b64-no-end",
+        "uu-after",
+        "uu-bad-line",
+        "yenc-size",
+        "yenc-no-size",
+        "b64-damaged",
+    ],
+)
+def test_a_block_that_is_not_whole_says_so(body, problem):
+    """A block with no end line, an undecodable line or a missing or wrong yEnc size has a problem; a whole one none."""
+    (block,) = find_blocks(b"Hi\n" + body + b"Thanks\n")
+    assert (problem in block.problem) and bool(block.problem) == bool(problem)
+
+
+def test_a_damaged_block_is_a_parse_error():
+    """A block in a body that is not whole is PARSE_ERROR at its attachment location."""
+    raw = message("Content-Type: text/plain", uuencode(DATA)[: -len(b"end\n")].replace(b"\n", b"\r\n"))
+    insp = parse_message(raw, ENV, LimitSettings())
+    assert any(f.type == "PARSE_ERROR" and f.where == "attachment:notes.txt" for f in insp.findings)
+
+
+def test_begin_base64_is_base64_up_to_its_end_line():
+    """A begin-base64 block is decoded as base64 and ends at its ==== line."""
+    body = b"Hi\n" + begin_base64(DATA) + b"Thanks\n"
+    (block,) = find_blocks(body)
+    assert (block.kind, block.name, block.data) == ("base64", "notes.txt", DATA)
+    assert body[block.end :] == b"Thanks\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        (b"=ybegin name=" + b" " * 300_000 + b"x\n=yend\n", "x"),
+        (b"begin 644 " + b" " * 300_000 + b"x\nend\n", "x"),
+        (b"=ybegin line=128 name=n" + b"\t" * 300_000 + b"\r\n=yend\n", "n"),
+        (b"begin 644 n\n" * 50_000, "n"),
+        (b"=ybegin name=n\n" * 50_000, "n"),
+    ],
+    ids=["yenc-spaces", "uu-spaces", "yenc-tabs", "many-uu-begins", "many-yenc-begins"],
+)
+def test_begin_lines_are_read_in_one_pass(body, name):
+    """A begin line of 300,000 blanks, or 50,000 begin lines with no end, is read in one pass (before: hours)."""
+    blocks = find_blocks(body)
+    assert blocks[0].name == name and blocks[-1].end == len(body)

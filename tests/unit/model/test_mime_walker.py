@@ -201,6 +201,26 @@ def test_preamble_with_text_is_read():
     assert NHS in seg(parse(raw), "preamble")
 
 
+@pytest.mark.parametrize(
+    ("preamble", "read"),
+    [
+        ("This is a multi-part message in MIME format.", False),
+        ("\n  this is a multipart message in MIME format \n\n", False),
+        ("\n\n", False),
+        (" " * 300_000 + f"NHS {NHS}", True),
+        ("\t\n" * 100_000 + f"NHS {NHS}", True),
+    ],
+    ids=["boilerplate", "boilerplate-blanks", "blank", "300k-blanks-then-text", "200k-blank-lines-then-text"],
+)
+def test_preamble_boilerplate_is_skipped_and_text_after_blanks_is_read(preamble, read):
+    """The usual preamble line is skipped; text after any run of blanks is read, in one pass (before: hours)."""
+    raw = (
+        HEAD
+        + f'Content-Type: multipart/mixed; boundary="p"\n\n{preamble}\n--p\nContent-Type: text/plain\n\nhi\n--p--\n'
+    )
+    assert (NHS in seg(parse(raw), "preamble")) is read
+
+
 def test_bare_cr_does_not_split_headers():
     """A bare CR inside a header is a space (as Postfix delivers it), not a new header."""
     insp = parse(b"Subject: a\rX-Evil: b\r\n\r\nbody\r\n")
