@@ -39,13 +39,14 @@ from typing import Any, Protocol
 
 from gateway.errors import DetectionError, PipelineTimeout, TemporaryDeliveryError
 from gateway.metrics import Metrics
-from gateway.model import Decision, Envelope, Verdict
+from gateway.model import Envelope, Verdict
 from gateway.model.mime import normalise_line_endings
 from gateway.model.passmark import Check, PassMark
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
 from gateway.pipeline import Outcome
 from gateway.relay.clientcert import ClientCertPolicy
+from gateway.relay.hold import HoldWriter, failed_checks
 from gateway.relay.logline import (
     MessageRecord,
     error_trace,
@@ -59,9 +60,7 @@ from gateway.relay.reply import (
     DEADLINE,
     INTERNAL_ERROR,
     NEXT_HOP_LOST,
-    NO_QUARANTINE,
     NOT_HANDED_ON,
-    QUARANTINE_FAILED,
     Reply,
     policy_reject,
 )
@@ -77,9 +76,6 @@ class Inspects(Protocol):
 
 
 class RelayHandler:
-    HOLD_MIN = 5.0  # seconds a quarantine write gets even when inspection used the whole deadline
-    HOLD_GRACE = 5.0  # and then for a database that answers nothing (keep the sum < smtpd_proxy_timeout)
-
     def __init__(
         self,
         *,
@@ -98,6 +94,7 @@ class RelayHandler:
         self.client_certs = client_certs or ClientCertPolicy()
         self.next_hop = next_hop
         self.quarantine = quarantine
+        self.holds = HoldWriter(quarantine, deadline)
         self.metrics = metrics or Metrics()
         self.deadline = deadline
         self.notifier = notifier
@@ -288,8 +285,10 @@ class RelayHandler:
             return policy_reject(decision.reject_code, decision.reject_text)
         if decision.verdict is Verdict.HOLD:
             await link.reset()
-            failed = _failed_checks(outcome)
-            return await self._hold(env, raw, decision, record, budget, failed)
+            reply, held_as = await self.holds.hold(env, raw, decision, record, budget, failed_checks(outcome))
+            if held_as is not None:
+                self._notify_later(env, raw, decision, held_as, record)
+            return reply
         content = outcome.add_headers + raw if decision.verdict is Verdict.ANNOTATE else raw
         t1 = time.perf_counter()
         answer = await link.data(content)
@@ -304,53 +303,6 @@ class RelayHandler:
         if decision.verdict is Verdict.ANNOTATE:
             self._notify_later(env, raw, outcome, None, record)
         return Reply(250, f"2.0.0 Ok: id={record.id}; next hop: {answer.first_line}"[:500])
-
-    async def _hold(
-        self,
-        env: Envelope,
-        raw: bytes,
-        decision: Decision,
-        record: MessageRecord,
-        budget: asyncio.Timeout,
-        failed: Reply = QUARANTINE_FAILED,
-    ) -> Reply:
-        """Commit to the quarantine; the answer waits for the write's outcome (never 451 and a commit).
-
-        The write gets what is left of the deadline (at least HOLD_MIN seconds)
-        and rolls itself back past it; the message's own deadline is lifted so
-        the answer can say what happened. Only a database that answers nothing
-        at all for HOLD_GRACE more seconds is given up on: 451, logged with the
-        queue id (its COMMIT, if already sent, is in doubt). `failed` is the
-        451 to give when the write fails.
-        """
-        if self.quarantine is None:
-            return NO_QUARANTINE
-        loop = asyncio.get_running_loop()
-        when = budget.when()
-        left = max(self.HOLD_MIN, (when - loop.time()) if when is not None else self.deadline)
-        budget.reschedule(None)
-        t0 = time.perf_counter()
-        write = asyncio.ensure_future(
-            asyncio.to_thread(self.quarantine.hold, env, raw, decision, deadline=time.monotonic() + left)
-        )
-        try:
-            held_as = await asyncio.wait_for(asyncio.shield(write), timeout=left + self.HOLD_GRACE)
-        except TimeoutError:
-            record.error = "quarantine_unanswered"
-            log.error(
-                "quarantine write unanswered: outcome in doubt",
-                extra={"id": record.id, "queue_id": env.queue_id, "error": record.error},
-            )
-            return failed
-        except Exception as exc:  # the store boundary: the client keeps the message
-            record.error = type(exc).__name__
-            log.error(
-                "quarantine failed", extra={"id": record.id, "error": record.error, "trace": error_trace(exc)}
-            )
-            return failed
-        record.timings_ms["hold"] = _ms(t0)
-        self._notify_later(env, raw, decision, held_as, record)
-        return Reply(250, f"2.0.0 Ok: id={record.id}; held for review as {held_as}")
 
     # --- the gateway's own mail (gateway.model.passmark) -----------------------------------------
 
@@ -434,23 +386,6 @@ def _normalised(content: bytes) -> bytes:
     if content.count(b"\r") == crlf == content.count(b"\n"):
         return content
     return normalise_line_endings(content)
-
-
-def _failed_checks(outcome: Any) -> Reply:
-    """The 451 for a hold that cannot be written, naming the checks that could not run when they caused it.
-
-    With the store down, a check that needs it (the document registry) fails,
-    the policy holds the message (fail closed), and the hold fails too: the
-    admin must read "the store", not "inspection".
-    """
-    names = tuple(getattr(outcome, "failed_detectors", ()) or ())
-    if not names:
-        return QUARANTINE_FAILED
-    which = ", ".join(sorted(names))[:200]
-    return Reply(
-        451,
-        f"4.3.0 Could not quarantine the message held because checks could not run ({which}); try again later",
-    )
 
 
 def _ms(since: float) -> float:

@@ -28,7 +28,8 @@ from gateway.relay.clientcert import ClientCertPolicy
 from gateway.relay.handler import Inspects, RelayHandler
 from gateway.relay.nexthop import LinkCache, NextHop, build_next_hop, local_hostname
 from gateway.relay.reply import SHUTTING_DOWN
-from gateway.relay.smtp import GatewaySMTP, SessionLimits, Sessions
+from gateway.relay.sessions import Client, SessionLimits, Sessions
+from gateway.relay.smtp import GatewaySMTP
 from gateway.relay.tls import server_context
 from gateway.store.base import Quarantine
 
@@ -135,7 +136,7 @@ class RelayServer:
         self.server = None
 
 
-def _say_goodbye(proto: GatewaySMTP) -> None:
+def _say_goodbye(proto: Client) -> None:
     transport: Any = proto.transport
     if transport is None or transport.is_closing():
         return
