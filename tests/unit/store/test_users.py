@@ -17,7 +17,7 @@ from gateway.store.crypto import Keyring
 from gateway.store.db import Database
 from gateway.store.throttle import stored_key
 from gateway.store.users import UserError, UserStore, cheap_hasher, totp_code, totp_new_secret
-from tests.quarantine_fixtures import KEY_A, ManualClock
+from tests.quarantine_fixtures import KEY_A, KEY_B, ManualClock
 
 PW = "correct horse battery"
 
@@ -311,3 +311,28 @@ def test_throttle_keeps_no_login_name_in_clear(database: Database) -> None:
     throttle.attempt([("user:hunter2-my-password", 5), ("ip:10.0.0.9", 20)])
     keys = " ".join(str(r["key"]) for r in database.execute("SELECT key FROM login_throttle"))
     assert "hunter2" not in keys and "10.0.0.9" not in keys
+
+
+def test_key_rotation_keeps_authenticators_working_without_the_old_key(database: Database) -> None:
+    """After rotate + reencrypt, dropping the old key leaves no secret under it: MFA logins and enrolment go on."""
+    from gateway.store.quarantine import QuarantineStore
+
+    clock = ManualClock()
+    old = _users(database, clock)
+    QuarantineStore(database, old.keyring).migrate()  # type: ignore[arg-type]
+    adam = old.add("adam", PW, "admin")
+    enrolled = totp_new_secret()
+    old.set_totp("adam", enrolled)
+    token = old.create_session(adam, "10.0.0.1")
+    pending = old.start_enrolment(token, "adam")
+    key_a, key_b = base64.b64decode(KEY_A), base64.b64decode(KEY_B)
+
+    rotated = QuarantineStore(database, Keyring([key_b, key_a]))
+    assert rotated.keys_in_use() == {Keyring([key_a]).current_id: 2}  # the two sealed secrets
+    assert rotated.reencrypt() == 2
+    assert rotated.keys_in_use() == {Keyring([key_b]).current_id: 2}
+    assert rotated.reencrypt() == 0
+
+    new = UserStore(database, keyring=Keyring([key_b]), clock=clock, hasher=cheap_hasher())
+    assert new.authenticate("adam", PW, totp_code(enrolled, clock.now.timestamp())) is not None
+    assert new.pending_secret(token, "adam") == pending
