@@ -24,6 +24,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -87,7 +88,21 @@ class Session:
     flash: str = ""
 
 
-MIGRATIONS: list[str] = [
+#: a step is SQL, or a callable given the store and the transaction (it may need the key ring);
+#: append new steps at the end of this one list, whatever their kind, so each keeps its version
+Step = str | Callable[["UserStore", Tx], None]
+
+
+def _seal_clear_secrets(store: UserStore, tx: Tx) -> None:
+    """TOTP secrets stored in clear by earlier versions are encrypted in place."""
+    rows = tx.execute("SELECT name, totp_secret FROM web_users WHERE totp_secret <> ''")
+    for r in rows:
+        if not store.box.is_sealed(str(r["totp_secret"])):
+            sealed = store.box.seal(str(r["name"]), str(r["totp_secret"]))
+            tx.execute("UPDATE web_users SET totp_secret = ? WHERE name = ?", (sealed, r["name"]))
+
+
+MIGRATIONS: list[Step] = [
     "CREATE TABLE web_users ("
     " name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,"
     " disabled INTEGER NOT NULL DEFAULT 0, scope TEXT NOT NULL DEFAULT '',"
@@ -107,6 +122,8 @@ MIGRATIONS: list[str] = [
     # throttle keys are stored hashed from now on: counts kept under clear keys (which could hold
     # a password typed into the name field) are dropped
     "DELETE FROM login_throttle",
+    # version 5: TOTP secrets stored in clear by earlier versions are encrypted
+    _seal_clear_secrets,
 ]
 
 
@@ -145,16 +162,11 @@ class UserStore:
             self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
         return self._dummy
 
-    def migrate(self) -> None:
-        self.db.migrate("users", [*MIGRATIONS, self._seal_clear_secrets])
-
-    def _seal_clear_secrets(self, tx: Tx) -> None:
-        """Migration: TOTP secrets stored in clear by earlier versions are encrypted in place."""
-        rows = tx.execute("SELECT name, totp_secret FROM web_users WHERE totp_secret <> ''")
-        for r in rows:
-            if not self.box.is_sealed(str(r["totp_secret"])):
-                sealed = self.box.seal(str(r["name"]), str(r["totp_secret"]))
-                tx.execute("UPDATE web_users SET totp_secret = ? WHERE name = ?", (sealed, r["name"]))
+    def migrate(self) -> int:
+        """Bring the accounts' tables up to date; returns the schema version reached."""
+        return self.db.migrate(
+            "users", [step if isinstance(step, str) else partial(step, self) for step in MIGRATIONS]
+        )
 
     # -- accounts --------------------------------------------------------------------------------
 
