@@ -8,7 +8,10 @@ them encrypted by its migration. Sessions live in the database, so logout,
 timeouts and disabling an account take effect on every node at once: the
 browser holds a random token, the table holds only its SHA-256. Any change
 to a credential (password, authenticator) ends the account's other
-sessions. Login attempts are throttled by gateway/store/throttle.py.
+sessions. A first authenticator enrolled in the UI by an account whose role
+requires one needs a one-time enrolment code an administrator issued
+(`issue_enrolment_code`, `gateway users enrol-code`), so that whoever holds
+only the account's password cannot bind their own authenticator. Login attempts are throttled by gateway/store/throttle.py.
 
 Roles: "reviewer" (view, reveal, download, release, reject) and "admin"
 (all of that, plus delete, purge, users and the audit view). A scope (sender
@@ -40,6 +43,7 @@ from gateway.store.totp import totp_code as totp_code
 from gateway.store.totp import totp_new_secret as totp_new_secret
 from gateway.store.totp import totp_uri as totp_uri
 from gateway.store.totp import totp_verify as totp_verify
+from gateway.store.users_schema import ENROL_CODE_HOURS, MIGRATIONS
 
 ROLES = ("reviewer", "admin")
 MIN_PASSWORD = MIN_LENGTH
@@ -88,45 +92,6 @@ class Session:
     flash: str = ""
 
 
-#: a step is SQL, or a callable given the store and the transaction (it may need the key ring);
-#: append new steps at the end of this one list, whatever their kind, so each keeps its version
-Step = str | Callable[["UserStore", Tx], None]
-
-
-def _seal_clear_secrets(store: UserStore, tx: Tx) -> None:
-    """TOTP secrets stored in clear by earlier versions are encrypted in place."""
-    rows = tx.execute("SELECT name, totp_secret FROM web_users WHERE totp_secret <> ''")
-    for r in rows:
-        if not store.box.is_sealed(str(r["totp_secret"])):
-            sealed = store.box.seal(str(r["name"]), str(r["totp_secret"]))
-            tx.execute("UPDATE web_users SET totp_secret = ? WHERE name = ?", (sealed, r["name"]))
-
-
-MIGRATIONS: list[Step] = [
-    "CREATE TABLE web_users ("
-    " name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,"
-    " disabled INTEGER NOT NULL DEFAULT 0, scope TEXT NOT NULL DEFAULT '',"
-    " totp_secret TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, last_login TEXT NOT NULL DEFAULT '');"
-    "CREATE TABLE web_sessions ("
-    " id_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES web_users(name),"
-    " csrf TEXT NOT NULL, created {real} NOT NULL, last_seen {real} NOT NULL, source TEXT NOT NULL,"
-    " revealed TEXT NOT NULL DEFAULT '{}', flash TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX web_sessions_user ON web_sessions (user_name);"
-    "CREATE TABLE login_throttle ("
-    " key TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_failure {real} NOT NULL,"
-    " locked_until {real} NOT NULL)",
-    # the TOTP time step last used to log in, so a code cannot be used twice
-    "ALTER TABLE web_users ADD COLUMN totp_step {bigint} NOT NULL DEFAULT 0",
-    # an authenticator being enrolled in this session (encrypted), until its first code confirms it
-    "ALTER TABLE web_sessions ADD COLUMN totp_pending TEXT NOT NULL DEFAULT ''",
-    # throttle keys are stored hashed from now on: counts kept under clear keys (which could hold
-    # a password typed into the name field) are dropped
-    "DELETE FROM login_throttle",
-    # version 5: TOTP secrets stored in clear by earlier versions are encrypted
-    _seal_clear_secrets,
-]
-
-
 def cheap_hasher() -> PasswordHasher:
     """Fast argon2 parameters, for tests only."""
     return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -165,7 +130,7 @@ class UserStore:
     def migrate(self) -> int:
         """Bring the accounts' tables up to date; returns the schema version reached."""
         return self.db.migrate(
-            "users", [step if isinstance(step, str) else partial(step, self) for step in MIGRATIONS]
+            "users", [step if isinstance(step, str) else partial(step, self.box) for step in MIGRATIONS]
         )
 
     # -- accounts --------------------------------------------------------------------------------
@@ -244,14 +209,32 @@ class UserStore:
 
         `step`: the time step of the code that confirmed the enrolment, so that code cannot log in again.
         """
+        with self.db.transaction() as tx:
+            if not tx.execute("SELECT name FROM web_users WHERE name = ?", (name,)):
+                raise UserError(f"no user {name!r}")
+            self._store_totp(tx, name, secret, keep_session, step)
+
+    def _store_totp(self, tx: Tx, name: str, secret: str, keep_session: str, step: int) -> None:
         sealed = self.box.seal(name, secret) if secret else ""
+        tx.execute(
+            "UPDATE web_users SET totp_secret = ?, totp_step = ?, enrol_hash = '', enrol_until = 0"
+            " WHERE name = ?",
+            (sealed, step, name),
+        )
+        _end_other_sessions(tx, name, keep_session)
+
+    def issue_enrolment_code(self, name: str, *, hours: float = ENROL_CODE_HOURS) -> str:
+        """A one-time code that lets the account enrol its first authenticator in the UI (replaces any earlier)."""
+        code = "-".join(secrets.token_hex(3) for _ in range(4))  # 96 bits, easy to read out
+        until = self.clock().timestamp() + hours * 3600.0
         with self.db.transaction() as tx:
             if not tx.execute("SELECT name FROM web_users WHERE name = ?", (name,)):
                 raise UserError(f"no user {name!r}")
             tx.execute(
-                "UPDATE web_users SET totp_secret = ?, totp_step = ? WHERE name = ?", (sealed, step, name)
+                "UPDATE web_users SET enrol_hash = ?, enrol_until = ? WHERE name = ?",
+                (_token_hash(_fold_code(code)), until, name),
             )
-            _end_other_sessions(tx, name, keep_session)
+        return code
 
     def start_enrolment(self, token: str, name: str) -> str:
         """A new TOTP secret for this session to confirm with a code; kept (encrypted) in the session."""
@@ -270,14 +253,28 @@ class UserStore:
         stored = str(rows[0]["totp_pending"]) if rows else ""
         return self.box.unseal(name, stored, "pending") if stored else ""
 
-    def confirm_enrolment(self, token: str, name: str, code: str) -> bool:
-        """The code matches the pending secret: it becomes the account's authenticator; other sessions end."""
+    def confirm_enrolment(self, token: str, name: str, code: str, *, issued: str | None = None) -> bool:
+        """The code matches the pending secret: it becomes the account's authenticator; other sessions end.
+
+        `issued` (not None): the enrolment also needs the one-time code an administrator issued for the
+        account (`issue_enrolment_code`), still valid; it is used up. The web UI asks for it when the
+        account's role needs an authenticator and it has none, so a password alone cannot bind one.
+        """
         secret = self.pending_secret(token, name)
         step = totp_match(secret, code, self.clock().timestamp()) if secret else None
         if step is None:
             return False
-        self.set_totp(name, secret, keep_session=token, step=step)
-        self.db.execute("UPDATE web_sessions SET totp_pending = '' WHERE id_hash = ?", (_token_hash(token),))
+        with self.db.transaction() as tx:
+            if issued is not None:
+                used = tx.execute(
+                    "UPDATE web_users SET enrol_hash = '', enrol_until = 0"
+                    " WHERE name = ? AND enrol_hash <> '' AND enrol_hash = ? AND enrol_until > ? RETURNING name",
+                    (name, _token_hash(_fold_code(issued)), self.clock().timestamp()),
+                )
+                if not used:
+                    return False
+            self._store_totp(tx, name, secret, token, step)
+            tx.execute("UPDATE web_sessions SET totp_pending = '' WHERE id_hash = ?", (_token_hash(token),))
         return True
 
     def authenticate(self, name: str, password: str, totp_code: str = "") -> User | None:
@@ -407,6 +404,11 @@ def _clean_scope(scope: Sequence[str]) -> list[str]:
                 raise UserError(f"not a domain: {s!r}")
             out.append(d)
     return out
+
+
+def _fold_code(code: str) -> str:
+    """An enrolment code as typed, in any case, with or without its dashes and spaces."""
+    return "".join(ch for ch in code.lower() if ch.isalnum())
 
 
 def _token_hash(token: str) -> str:

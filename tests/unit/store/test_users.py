@@ -349,3 +349,25 @@ def test_every_migration_step_keeps_its_version(database: Database, monkeypatch:
     monkeypatch.setattr(module, "MIGRATIONS", [*module.MIGRATIONS, probe])
     users.migrate()
     assert database.execute("SELECT COUNT(*) AS c FROM migration_probe")[0]["c"] == 0
+
+
+def test_enrolment_codes_are_hashed_single_use_and_replaced_by_newer(database: Database) -> None:
+    """An issued enrolment code is stored hashed, typed in any case or spacing, used once; a newer one replaces it."""
+    clock = ManualClock()
+    users = _users(database, clock)
+    adam = users.add("adam", PW, "admin")
+    first = users.issue_enrolment_code("adam")
+    second = users.issue_enrolment_code("adam")
+    assert second not in str(database.execute("SELECT enrol_hash FROM web_users")[0]["enrol_hash"])
+    token = users.create_session(adam, "10.0.0.1")
+
+    def enrol(issued: str) -> bool:
+        secret = users.start_enrolment(token, "adam")
+        return users.confirm_enrolment(token, "adam", totp_code(secret, clock.now.timestamp()), issued=issued)
+
+    assert not enrol(first)  # replaced by the second
+    assert enrol(" " + second.upper().replace("-", " ") + " ")
+    users.set_totp("adam", "")
+    assert not enrol(second)  # used up
+    with pytest.raises(UserError):
+        users.issue_enrolment_code("nobody")
