@@ -25,7 +25,6 @@ import json
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -34,7 +33,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from gateway.store.crypto import Keyring
-from gateway.store.db import Database, Row, Tx
+from gateway.store.db import Database, Tx
 from gateway.store.passwords import MIN_LENGTH, WeakPassword
 from gateway.store.passwords import check_password as _policy
 from gateway.store.throttle import LoginThrottle
@@ -44,8 +43,12 @@ from gateway.store.totp import totp_new_secret as totp_new_secret
 from gateway.store.totp import totp_uri as totp_uri
 from gateway.store.totp import totp_verify as totp_verify
 from gateway.store.users_schema import ENROL_CODE_HOURS, MIGRATIONS
+from gateway.store.users_types import ROLES as ROLES
+from gateway.store.users_types import Session as Session
+from gateway.store.users_types import User as User
+from gateway.store.users_types import UserError as UserError
+from gateway.store.users_types import user_of_row
 
-ROLES = ("reviewer", "admin")
 MIN_PASSWORD = MIN_LENGTH
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 
@@ -54,42 +57,6 @@ Clock = Callable[[], datetime]
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-class UserError(ValueError):
-    """A request about an account that cannot be done (bad name, unknown user, weak password)."""
-
-
-@dataclass(frozen=True)
-class User:
-    name: str
-    role: str
-    disabled: bool = False
-    scope: tuple[str, ...] = ()  # sender domains this user reviews; empty = all
-    created: str = ""
-    last_login: str = ""
-    mfa: bool = False
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    def in_scope(self, sender_domain: str) -> bool:
-        if not self.scope:
-            return True
-        d = sender_domain.lower()
-        return any(d == s or d.endswith("." + s) for s in self.scope)
-
-
-@dataclass(frozen=True)
-class Session:
-    user: User
-    csrf: str
-    created: float
-    last_seen: float
-    source: str
-    revealed: dict[str, list[int]] = field(default_factory=dict)  # message id -> span numbers (-1: all)
-    flash: str = ""
 
 
 def cheap_hasher() -> PasswordHasher:
@@ -155,10 +122,10 @@ class UserStore:
 
     def get(self, name: str) -> User | None:
         rows = self.db.execute("SELECT * FROM web_users WHERE name = ?", (name,))
-        return _user(rows[0]) if rows else None
+        return user_of_row(rows[0]) if rows else None
 
     def accounts(self) -> list[User]:
-        return [_user(r) for r in self.db.execute("SELECT * FROM web_users ORDER BY name")]
+        return [user_of_row(r) for r in self.db.execute("SELECT * FROM web_users ORDER BY name")]
 
     def set_disabled(self, name: str, disabled: bool) -> None:
         """Disable (and log out everywhere) or enable an account."""
@@ -309,7 +276,7 @@ class UserStore:
                     return None
             for sql, params in updates:
                 tx.execute(sql, params)
-        return _user(row)
+        return user_of_row(row)
 
     # -- sessions --------------------------------------------------------------------------------
 
@@ -344,7 +311,7 @@ class UserStore:
             self.db.execute("DELETE FROM web_sessions WHERE id_hash = ?", (h,))
             return None
         self.db.execute("UPDATE web_sessions SET last_seen = ? WHERE id_hash = ?", (now, h))
-        user = _user({**r, "name": r["u_name"], "created": r["u_created"]})
+        user = user_of_row({**r, "name": r["u_name"], "created": r["u_created"]})
         revealed = json.loads(str(r["revealed"] or "{}"))
         return Session(
             user=user,
@@ -417,16 +384,3 @@ def _token_hash(token: str) -> str:
 
 def _iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _user(r: Row) -> User:
-    scope = tuple(s for s in str(r.get("scope") or "").split(",") if s)
-    return User(
-        name=str(r["name"]),
-        role=str(r["role"]),
-        disabled=bool(int(r["disabled"])),
-        scope=scope,
-        created=str(r.get("created") or ""),
-        last_login=str(r.get("last_login") or ""),
-        mfa=bool(r.get("totp_secret")),
-    )
