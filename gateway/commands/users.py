@@ -6,6 +6,7 @@
     gateway users enable NAME
     gateway users passwd NAME         (new password on standard input; ends its sessions)
     gateway users totp NAME [--off]   (enrol an authenticator app; prints the secret once)
+    gateway users enrol-code NAME [--hours H]   (a one-time code to enrol a first authenticator in the UI)
 
 Passwords are read from standard input (one line), or asked twice when it
 is a terminal; they never appear on the command line, where `ps` would
@@ -62,6 +63,14 @@ def register(subparsers: Any) -> None:
     s.add_argument("name", metavar="NAME")
     s.add_argument("--off", action="store_true", help="remove the authenticator instead")
     s.set_defaults(func=cmd_totp)
+
+    s = sub.add_parser(
+        "enrol-code",
+        help="a one-time code that lets an account whose role needs MFA enrol its first authenticator in the UI",
+    )
+    s.add_argument("name", metavar="NAME")
+    s.add_argument("--hours", type=float, default=24.0, help="how long the code holds (default 24)")
+    s.set_defaults(func=cmd_enrol_code)
 
 
 def _open(settings: Any) -> tuple[Any, UserStore]:
@@ -192,3 +201,21 @@ def cmd_totp(args: argparse.Namespace, settings: Any) -> int:
         return f"user={args.name} enrolled"
 
     return _run(settings, "user-totp", args.name, totp)
+
+
+def cmd_enrol_code(args: argparse.Namespace, settings: Any) -> int:
+    """Print a one-time enrolment code; give it to the account's owner by another channel than the password."""
+
+    def enrol_code(users: UserStore) -> str:
+        if not 0 < args.hours <= 24 * 14:
+            raise UserError("--hours must be more than 0 and at most 336 (two weeks)")
+        code = users.issue_enrolment_code(args.name, hours=args.hours)
+        print(code)
+        print(
+            f"One-time enrolment code for {args.name}, valid {args.hours:g} hour(s); it replaces any earlier one.\n"
+            "Give it to them by another channel than their password.",
+            file=sys.stderr,
+        )
+        return f"user={args.name} hours={args.hours:g}"
+
+    return _run(settings, "user-enrol-code", args.name, enrol_code)

@@ -48,6 +48,7 @@ from gateway.model.envelope import domain_of
 from gateway.store.audit import AuditEvent, AuditLog
 from gateway.store.crypto import Keyring, load_keyring
 from gateway.store.db import Database, Row, Tx, open_database
+from gateway.store.totp import reseal_all, sealed_keys_in_use
 
 log = logging.getLogger(__name__)
 
@@ -547,7 +548,8 @@ class QuarantineStore:
     # -- key rotation ----------------------------------------------------------------------------
 
     def reencrypt(self, *, batch: int = 100) -> int:
-        """Re-encrypt every stored message still under an older key with the current key."""
+        """Re-encrypt every stored message, and every TOTP secret of the review UI's accounts, still
+        under an older key with the current key; returns how many messages and secrets were."""
         done = 0
         current = self.keyring.current_id
         while True:
@@ -555,7 +557,8 @@ class QuarantineStore:
                 "SELECT id FROM quarantine WHERE key_id <> ? AND raw IS NOT NULL LIMIT ?", (current, batch)
             )
             if not rows:
-                return done
+                # the accounts' TOTP secrets are sealed with the same key ring (gateway/store/totp.py)
+                return done + reseal_all(self.db, self.keyring)
             for r in rows:
                 qid = str(r["id"])
                 with self.db.transaction() as tx:
@@ -576,10 +579,14 @@ class QuarantineStore:
                 done += 1
 
     def keys_in_use(self) -> dict[str, int]:
+        """Key id -> how many stored messages and TOTP secrets need it: a key with no count can go."""
         rows = self.db.execute(
             "SELECT key_id, COUNT(*) AS c FROM quarantine WHERE raw IS NOT NULL GROUP BY key_id"
         )
-        return {str(r["key_id"]): int(r["c"]) for r in rows}
+        counts = {str(r["key_id"]): int(r["c"]) for r in rows}
+        for kid, n in sealed_keys_in_use(self.db).items():
+            counts[kid] = counts.get(kid, 0) + n
+        return counts
 
     # -- rows ------------------------------------------------------------------------------------
 

@@ -3,8 +3,10 @@
 Each attempt names its keys with their limits, e.g. the account
 ("user:rita", 5) and the client address ("ip:10.0.0.7", 20). `attempt()`
 takes all of them in one transaction, row-locked (SQLite: the write lock of
-BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE, keys in sorted order so
-two attempts never deadlock):
+BEGIN IMMEDIATE; PostgreSQL: the row lock of INSERT ... ON CONFLICT DO
+UPDATE ... RETURNING, which creates or locks a row and reads it in one
+statement). Every transaction here, `succeeded()` included, touches the
+rows in one order (sorted by stored key), so two of them never deadlock:
 
 - if any key is locked, nothing is counted and the caller is told how long
   to wait (the password is not checked at all);
@@ -26,7 +28,7 @@ should not be kept in clear.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from gateway.store.db import Database, Tx
@@ -62,18 +64,17 @@ class LoginThrottle:
         self.clock = clock
 
     def _locked_rows(self, tx: Tx, keys: Sequence[str]) -> dict[str, dict[str, float]]:
-        """The keys' rows, created when missing, locked until the transaction ends."""
-        for key in keys:
-            tx.execute(
-                "INSERT INTO login_throttle (key, failures, last_failure, locked_until) VALUES (?, 0, 0, 0)"
-                " ON CONFLICT (key) DO NOTHING",
-                (stored_key(key),),
-            )
-        lock = " FOR UPDATE" if self.db.kind == "postgresql" else ""
+        """The keys' rows (in the lock order), created when missing, locked until the transaction ends.
+
+        One statement per key: the upsert creates or locks the row and returns it, so a row deleted
+        by another transaction (a success, `clear`) cannot vanish between creating and reading it.
+        """
         rows: dict[str, dict[str, float]] = {}
-        for key in keys:  # one at a time, in sorted order: the lock order is the same everywhere
+        for key in _lock_order(keys):
             r = tx.execute(
-                f"SELECT failures, last_failure, locked_until FROM login_throttle WHERE key = ?{lock}",
+                "INSERT INTO login_throttle (key, failures, last_failure, locked_until) VALUES (?, 0, 0, 0)"
+                " ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures"
+                " RETURNING failures, last_failure, locked_until",
                 (stored_key(key),),
             )[0]
             rows[key] = {k: float(v) for k, v in r.items()}
@@ -82,7 +83,8 @@ class LoginThrottle:
     def attempt(self, limits: Sequence[tuple[str, int]]) -> float:
         """Count one attempt against every (key, limit); 0 means go ahead, else seconds to wait."""
         now = self.clock().timestamp()
-        ordered = sorted(dict(limits).items(), key=lambda kv: stored_key(kv[0]))
+        by_key = dict(limits)
+        ordered = [(k, by_key[k]) for k in _lock_order(by_key)]
         with self.db.transaction() as tx:
             rows = self._locked_rows(tx, [k for k, _ in ordered])
             wait = max(row["locked_until"] - now for row in rows.values())
@@ -114,25 +116,30 @@ class LoginThrottle:
         return max(0.0, wait)
 
     def succeeded(self, limits: Sequence[tuple[str, int]], *, clear: str) -> None:
-        """The attempt was right: forget key `clear` (the account); give the attempt back on the others."""
+        """The attempt was right: forget key `clear` (the account); give the attempt back on the others.
+
+        Rows are touched in the same order as `attempt()` takes them, one statement each, so the two
+        never wait on each other in a cycle (a deadlock PostgreSQL would end with an error).
+        """
+        by_key = dict(limits)
         with self.db.transaction() as tx:
-            tx.execute("DELETE FROM login_throttle WHERE key = ?", (stored_key(clear),))
-            for key, limit in sorted(dict(limits).items()):
+            for key in _lock_order([*by_key, clear]):
                 if key == clear:
+                    tx.execute("DELETE FROM login_throttle WHERE key = ?", (stored_key(key),))
                     continue
-                rows = tx.execute("SELECT failures FROM login_throttle WHERE key = ?", (stored_key(key),))
-                if not rows:
-                    continue
-                count = max(int(rows[0]["failures"]) - 1, 0)
-                if count < limit:  # only this attempt had reached the limit: no lock
-                    tx.execute(
-                        "UPDATE login_throttle SET failures = ?, locked_until = 0 WHERE key = ?",
-                        (count, stored_key(key)),
-                    )
-                else:
-                    tx.execute(
-                        "UPDATE login_throttle SET failures = ? WHERE key = ?", (count, stored_key(key))
-                    )
+                # the right-hand sides read the row as it was: a lock set only by this attempt ends
+                tx.execute(
+                    "UPDATE login_throttle SET"
+                    " failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,"
+                    " locked_until = CASE WHEN failures - 1 < ? THEN 0 ELSE locked_until END"
+                    " WHERE key = ?",
+                    (by_key[key], stored_key(key)),
+                )
 
     def clear(self, key: str) -> None:
         self.db.execute("DELETE FROM login_throttle WHERE key = ?", (stored_key(key),))
+
+
+def _lock_order(keys: Iterable[str]) -> list[str]:
+    """The keys, without repeats, in the one order every transaction locks their rows in."""
+    return sorted(set(keys), key=stored_key)

@@ -4,6 +4,12 @@ The codes are pure functions. `SecretBox` seals a secret for its column:
 AES-256-GCM under the quarantine's key ring, bound to the account and the
 purpose (a sealed secret copied to another account does not open there).
 The replay guard (a code logs in once) lives in gateway/store/users.py.
+
+Key rotation: the quarantine's `reencrypt` calls `reseal_all`, which moves
+every sealed secret (enrolled ones in web_users, pending enrolments in
+web_sessions) to the current key, and its `keys_in_use` adds
+`sealed_keys_in_use`; otherwise dropping an old key would lock every
+account with an authenticator out.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from urllib.parse import quote
 
 from gateway.errors import StoreError
 from gateway.store.crypto import Keyring
+from gateway.store.db import Database
 
 SEALED = "enc1:"  # prefix of a sealed secret in a TEXT column
 
@@ -83,3 +90,67 @@ class SecretBox:
         except (binascii.Error, ValueError):
             raise StoreError("a stored TOTP secret is damaged") from None
         return self._ring().decrypt(blob, f"web_users:{name}:{purpose}").decode("ascii")
+
+    @staticmethod
+    def key_of(stored: str) -> str:
+        """The id of the key a sealed secret is under ("" when it is not sealed or is damaged)."""
+        if not stored.startswith(SEALED):
+            return ""
+        try:
+            return Keyring.key_of(base64.b64decode(stored[len(SEALED) :], validate=True))
+        except (binascii.Error, ValueError):
+            return ""
+
+
+# (table, account column, secret column, key column, purpose): every place a sealed secret is kept
+_COLUMNS = (
+    ("web_users", "name", "totp_secret", "name", "totp"),
+    ("web_sessions", "user_name", "totp_pending", "id_hash", "pending"),
+)
+
+
+def _has_tables(db: Database) -> bool:
+    """Whether the accounts' tables exist (a gateway that never ran the review UI has none)."""
+    rows = db.execute("SELECT MAX(version) AS v FROM schema_migrations WHERE component = 'users'")
+    return bool(rows and rows[0]["v"])
+
+
+def _sealed(db: Database) -> list[tuple[str, str, str, str, str, str, str]]:
+    """(table, secret column, key column, row key, account, purpose, stored) of every sealed secret."""
+    out = []
+    for table, account, column, key, purpose in _COLUMNS:
+        rows = db.execute(
+            f"SELECT {key} AS k, {account} AS a, {column} AS s FROM {table} WHERE {column} <> ''"
+        )
+        out += [(table, column, key, str(r["k"]), str(r["a"]), purpose, str(r["s"])) for r in rows]
+    return out
+
+
+def reseal_all(db: Database, keyring: Keyring) -> int:
+    """Seal every stored TOTP secret not under the current key again with it; how many were."""
+    if not _has_tables(db):
+        return 0
+    box = SecretBox(keyring)
+    done = 0
+    for table, column, key, row_key, account, purpose, stored in _sealed(db):
+        if box.key_of(stored) == keyring.current_id or not box.is_sealed(stored):
+            continue
+        fresh = box.seal(account, box.unseal(account, stored, purpose), purpose)
+        # only if unchanged meanwhile: a secret enrolled since then is already under the current key
+        changed = db.execute(
+            f"UPDATE {table} SET {column} = ? WHERE {key} = ? AND {column} = ? RETURNING {key}",
+            (fresh, row_key, stored),
+        )
+        done += len(changed)
+    return done
+
+
+def sealed_keys_in_use(db: Database) -> dict[str, int]:
+    """Key id -> how many stored TOTP secrets (enrolled or pending) are sealed under it."""
+    counts: dict[str, int] = {}
+    if not _has_tables(db):
+        return counts
+    for *_, stored in _sealed(db):
+        kid = SecretBox.key_of(stored) or "clear"
+        counts[kid] = counts.get(kid, 0) + 1
+    return counts

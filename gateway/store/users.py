@@ -8,7 +8,10 @@ them encrypted by its migration. Sessions live in the database, so logout,
 timeouts and disabling an account take effect on every node at once: the
 browser holds a random token, the table holds only its SHA-256. Any change
 to a credential (password, authenticator) ends the account's other
-sessions. Login attempts are throttled by gateway/store/throttle.py.
+sessions. A first authenticator enrolled in the UI by an account whose role
+requires one needs a one-time enrolment code an administrator issued
+(`issue_enrolment_code`, `gateway users enrol-code`), so that whoever holds
+only the account's password cannot bind their own authenticator. Login attempts are throttled by gateway/store/throttle.py.
 
 Roles: "reviewer" (view, reveal, download, release, reject) and "admin"
 (all of that, plus delete, purge, users and the audit view). A scope (sender
@@ -22,15 +25,15 @@ import json
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from gateway.store.crypto import Keyring
-from gateway.store.db import Database, Row, Tx
+from gateway.store.db import Database, Tx
 from gateway.store.passwords import MIN_LENGTH, WeakPassword
 from gateway.store.passwords import check_password as _policy
 from gateway.store.throttle import LoginThrottle
@@ -39,8 +42,13 @@ from gateway.store.totp import totp_code as totp_code
 from gateway.store.totp import totp_new_secret as totp_new_secret
 from gateway.store.totp import totp_uri as totp_uri
 from gateway.store.totp import totp_verify as totp_verify
+from gateway.store.users_schema import ENROL_CODE_HOURS, MIGRATIONS
+from gateway.store.users_types import ROLES as ROLES
+from gateway.store.users_types import Session as Session
+from gateway.store.users_types import User as User
+from gateway.store.users_types import UserError as UserError
+from gateway.store.users_types import user_of_row
 
-ROLES = ("reviewer", "admin")
 MIN_PASSWORD = MIN_LENGTH
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 
@@ -49,65 +57,6 @@ Clock = Callable[[], datetime]
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-class UserError(ValueError):
-    """A request about an account that cannot be done (bad name, unknown user, weak password)."""
-
-
-@dataclass(frozen=True)
-class User:
-    name: str
-    role: str
-    disabled: bool = False
-    scope: tuple[str, ...] = ()  # sender domains this user reviews; empty = all
-    created: str = ""
-    last_login: str = ""
-    mfa: bool = False
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    def in_scope(self, sender_domain: str) -> bool:
-        if not self.scope:
-            return True
-        d = sender_domain.lower()
-        return any(d == s or d.endswith("." + s) for s in self.scope)
-
-
-@dataclass(frozen=True)
-class Session:
-    user: User
-    csrf: str
-    created: float
-    last_seen: float
-    source: str
-    revealed: dict[str, list[int]] = field(default_factory=dict)  # message id -> span numbers (-1: all)
-    flash: str = ""
-
-
-MIGRATIONS: list[str] = [
-    "CREATE TABLE web_users ("
-    " name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,"
-    " disabled INTEGER NOT NULL DEFAULT 0, scope TEXT NOT NULL DEFAULT '',"
-    " totp_secret TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, last_login TEXT NOT NULL DEFAULT '');"
-    "CREATE TABLE web_sessions ("
-    " id_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES web_users(name),"
-    " csrf TEXT NOT NULL, created {real} NOT NULL, last_seen {real} NOT NULL, source TEXT NOT NULL,"
-    " revealed TEXT NOT NULL DEFAULT '{}', flash TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX web_sessions_user ON web_sessions (user_name);"
-    "CREATE TABLE login_throttle ("
-    " key TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_failure {real} NOT NULL,"
-    " locked_until {real} NOT NULL)",
-    # the TOTP time step last used to log in, so a code cannot be used twice
-    "ALTER TABLE web_users ADD COLUMN totp_step {bigint} NOT NULL DEFAULT 0",
-    # an authenticator being enrolled in this session (encrypted), until its first code confirms it
-    "ALTER TABLE web_sessions ADD COLUMN totp_pending TEXT NOT NULL DEFAULT ''",
-    # throttle keys are stored hashed from now on: counts kept under clear keys (which could hold
-    # a password typed into the name field) are dropped
-    "DELETE FROM login_throttle",
-]
 
 
 def cheap_hasher() -> PasswordHasher:
@@ -145,16 +94,11 @@ class UserStore:
             self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
         return self._dummy
 
-    def migrate(self) -> None:
-        self.db.migrate("users", [*MIGRATIONS, self._seal_clear_secrets])
-
-    def _seal_clear_secrets(self, tx: Tx) -> None:
-        """Migration: TOTP secrets stored in clear by earlier versions are encrypted in place."""
-        rows = tx.execute("SELECT name, totp_secret FROM web_users WHERE totp_secret <> ''")
-        for r in rows:
-            if not self.box.is_sealed(str(r["totp_secret"])):
-                sealed = self.box.seal(str(r["name"]), str(r["totp_secret"]))
-                tx.execute("UPDATE web_users SET totp_secret = ? WHERE name = ?", (sealed, r["name"]))
+    def migrate(self) -> int:
+        """Bring the accounts' tables up to date; returns the schema version reached."""
+        return self.db.migrate(
+            "users", [step if isinstance(step, str) else partial(step, self.box) for step in MIGRATIONS]
+        )
 
     # -- accounts --------------------------------------------------------------------------------
 
@@ -178,10 +122,10 @@ class UserStore:
 
     def get(self, name: str) -> User | None:
         rows = self.db.execute("SELECT * FROM web_users WHERE name = ?", (name,))
-        return _user(rows[0]) if rows else None
+        return user_of_row(rows[0]) if rows else None
 
     def accounts(self) -> list[User]:
-        return [_user(r) for r in self.db.execute("SELECT * FROM web_users ORDER BY name")]
+        return [user_of_row(r) for r in self.db.execute("SELECT * FROM web_users ORDER BY name")]
 
     def set_disabled(self, name: str, disabled: bool) -> None:
         """Disable (and log out everywhere) or enable an account."""
@@ -232,14 +176,32 @@ class UserStore:
 
         `step`: the time step of the code that confirmed the enrolment, so that code cannot log in again.
         """
+        with self.db.transaction() as tx:
+            if not tx.execute("SELECT name FROM web_users WHERE name = ?", (name,)):
+                raise UserError(f"no user {name!r}")
+            self._store_totp(tx, name, secret, keep_session, step)
+
+    def _store_totp(self, tx: Tx, name: str, secret: str, keep_session: str, step: int) -> None:
         sealed = self.box.seal(name, secret) if secret else ""
+        tx.execute(
+            "UPDATE web_users SET totp_secret = ?, totp_step = ?, enrol_hash = '', enrol_until = 0"
+            " WHERE name = ?",
+            (sealed, step, name),
+        )
+        _end_other_sessions(tx, name, keep_session)
+
+    def issue_enrolment_code(self, name: str, *, hours: float = ENROL_CODE_HOURS) -> str:
+        """A one-time code that lets the account enrol its first authenticator in the UI (replaces any earlier)."""
+        code = "-".join(secrets.token_hex(3) for _ in range(4))  # 96 bits, easy to read out
+        until = self.clock().timestamp() + hours * 3600.0
         with self.db.transaction() as tx:
             if not tx.execute("SELECT name FROM web_users WHERE name = ?", (name,)):
                 raise UserError(f"no user {name!r}")
             tx.execute(
-                "UPDATE web_users SET totp_secret = ?, totp_step = ? WHERE name = ?", (sealed, step, name)
+                "UPDATE web_users SET enrol_hash = ?, enrol_until = ? WHERE name = ?",
+                (_token_hash(_fold_code(code)), until, name),
             )
-            _end_other_sessions(tx, name, keep_session)
+        return code
 
     def start_enrolment(self, token: str, name: str) -> str:
         """A new TOTP secret for this session to confirm with a code; kept (encrypted) in the session."""
@@ -258,14 +220,28 @@ class UserStore:
         stored = str(rows[0]["totp_pending"]) if rows else ""
         return self.box.unseal(name, stored, "pending") if stored else ""
 
-    def confirm_enrolment(self, token: str, name: str, code: str) -> bool:
-        """The code matches the pending secret: it becomes the account's authenticator; other sessions end."""
+    def confirm_enrolment(self, token: str, name: str, code: str, *, issued: str | None = None) -> bool:
+        """The code matches the pending secret: it becomes the account's authenticator; other sessions end.
+
+        `issued` (not None): the enrolment also needs the one-time code an administrator issued for the
+        account (`issue_enrolment_code`), still valid; it is used up. The web UI asks for it when the
+        account's role needs an authenticator and it has none, so a password alone cannot bind one.
+        """
         secret = self.pending_secret(token, name)
         step = totp_match(secret, code, self.clock().timestamp()) if secret else None
         if step is None:
             return False
-        self.set_totp(name, secret, keep_session=token, step=step)
-        self.db.execute("UPDATE web_sessions SET totp_pending = '' WHERE id_hash = ?", (_token_hash(token),))
+        with self.db.transaction() as tx:
+            if issued is not None:
+                used = tx.execute(
+                    "UPDATE web_users SET enrol_hash = '', enrol_until = 0"
+                    " WHERE name = ? AND enrol_hash <> '' AND enrol_hash = ? AND enrol_until > ? RETURNING name",
+                    (name, _token_hash(_fold_code(issued)), self.clock().timestamp()),
+                )
+                if not used:
+                    return False
+            self._store_totp(tx, name, secret, token, step)
+            tx.execute("UPDATE web_sessions SET totp_pending = '' WHERE id_hash = ?", (_token_hash(token),))
         return True
 
     def authenticate(self, name: str, password: str, totp_code: str = "") -> User | None:
@@ -300,7 +276,7 @@ class UserStore:
                     return None
             for sql, params in updates:
                 tx.execute(sql, params)
-        return _user(row)
+        return user_of_row(row)
 
     # -- sessions --------------------------------------------------------------------------------
 
@@ -335,7 +311,7 @@ class UserStore:
             self.db.execute("DELETE FROM web_sessions WHERE id_hash = ?", (h,))
             return None
         self.db.execute("UPDATE web_sessions SET last_seen = ? WHERE id_hash = ?", (now, h))
-        user = _user({**r, "name": r["u_name"], "created": r["u_created"]})
+        user = user_of_row({**r, "name": r["u_name"], "created": r["u_created"]})
         revealed = json.loads(str(r["revealed"] or "{}"))
         return Session(
             user=user,
@@ -397,22 +373,14 @@ def _clean_scope(scope: Sequence[str]) -> list[str]:
     return out
 
 
+def _fold_code(code: str) -> str:
+    """An enrolment code as typed, in any case, with or without its dashes and spaces."""
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _user(r: Row) -> User:
-    scope = tuple(s for s in str(r.get("scope") or "").split(",") if s)
-    return User(
-        name=str(r["name"]),
-        role=str(r["role"]),
-        disabled=bool(int(r["disabled"])),
-        scope=scope,
-        created=str(r.get("created") or ""),
-        last_login=str(r.get("last_login") or ""),
-        mfa=bool(r.get("totp_secret")),
-    )

@@ -6,13 +6,17 @@ new password must pass the policy (a strength estimator with a list of
 common passwords, gateway/store/passwords.py). An authenticator is enrolled
 in two steps: the server makes a secret and keeps it (encrypted) in the
 session; it becomes the account's authenticator only when a code from it is
-typed. Either change ends every other session of the account, and each is
+typed. When the account's role requires an authenticator and it has none
+yet, enrolling also needs a one-time enrolment code an administrator issued
+(`gateway users enrol-code NAME`): a password alone, perhaps the initial one
+or a phished one, must not be enough to bind an authenticator. Either change ends every other session of the account, and each is
 audited (never with the password, the secret or the code).
 """
 
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -105,10 +109,15 @@ async def mfa_confirm(request: Request, ctx: WebContext, who: Who) -> Response:
     form = await request.form()
     problem = await _password_ok(ctx, who, str(form.get("current", ""))[:1024])
     code = str(form.get("code", "")).strip()[:16]
+    # a first authenticator that the role requires: the password alone (perhaps the initial or a
+    # phished one) must not be enough to bind one, so an administrator's one-time code is needed too
+    issued = str(form.get("enrolment", ""))[:64] if ctx.must_enrol(who.user) else None
     if not problem and not await asyncio.to_thread(
-        ctx.users.confirm_enrolment, who.token, who.user.name, code
+        partial(ctx.users.confirm_enrolment, who.token, who.user.name, code, issued=issued)
     ):
         problem = "the code is not right: check the time on your phone and type the code shown now"
+        if issued is not None:
+            problem += ", and the enrolment code your administrator gave you (it holds for a day, once)"
     if problem:
         await ctx.audit(who, request, "mfa-enrol", outcome="refused", detail=problem[:200])
         await _flash(ctx, who, f"Not enrolled: {problem}.")

@@ -11,6 +11,12 @@ before the answer is sent: one row with the terms and the number of
 results, and one row per message found, naming the message. The page lists
 the messages (id, date, sender, rule, status, where the term stands), not
 their content: opening one is an ordinary, audited view with its masking.
+
+"No match" is only as good as the reading: the text is extracted as the
+gateway scanned it (with OCR when [detect] ocr is on), and every message
+the search could not read in full (a part that could not be parsed or
+extracted, a limit reached) is listed apart, with what stopped it, so the
+administrator knows which messages to open by hand.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.extract import extract_all
+from gateway.model.finding import UNINSPECTABLE
 from gateway.model.mime import parse_message
 from gateway.store.quarantine import ActionRefused, Filters, HeldMessage
 from gateway.web.guard import WebContext, Who, endpoint
@@ -39,19 +46,42 @@ class Hit:
     where: tuple[str, ...]
 
 
-def _texts(raw: bytes, m: HeldMessage, limits: Any) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class Unread:
+    """A message the search could not read in full: a term may stand in what it missed."""
+
+    message: HeldMessage
+    why: tuple[str, ...]  # "PARSE_ERROR in attachment:scan.pdf", ...
+
+    @property
+    def types(self) -> str:
+        """What stopped the reading, without where (a file name can name a patient): for the audit log."""
+        return ", ".join(sorted({w.split(" ", 1)[0] for w in self.why}))
+
+
+@dataclass(frozen=True)
+class Result:
+    hits: list[Hit]
+    unread: list[Unread]
+
+
+def _texts(raw: bytes, m: HeldMessage, limits: Any, ocr: bool) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (where, text) pairs of a message as the gateway scanned it, and what could not be read."""
     insp = parse_message(raw, m.envelope, limits)
-    extract_all(insp, limits)  # the attachments' text, as the gateway scanned it (no OCR)
+    extract_all(insp, limits, ocr=ocr)  # the attachments' text, as the gateway scanned it
     texts = [(f"header:{name}", value) for name, value in insp.headers]
     texts += [(seg.where, seg.text) for seg in insp.segments]
     texts += [(p.where, p.filename) for p in insp.parts if p.filename]
-    return texts
+    missed = [f"{f.type} in {f.where}" for f in insp.findings if f.category == UNINSPECTABLE]
+    return texts, list(dict.fromkeys(missed))
 
 
-def scan(ctx: WebContext, who: Who, terms: list[str]) -> list[Hit]:
-    """Every message in the user's scope, still holding content, that mentions one of the terms."""
+def scan(ctx: WebContext, who: Who, terms: list[str]) -> Result:
+    """Every message in the user's scope, still holding content, that mentions one of the terms,
+    and every one that could not be read in full."""
     patterns = [p for p in (term_pattern(t) for t in terms) if p is not None]
-    hits: list[Hit] = []
+    ocr = bool(getattr(getattr(ctx.settings, "detect", None), "ocr", False))
+    result = Result([], [])
     for m in ctx.store.messages(Filters(scope=who.user.scope, limit=_SCAN_ALL)):
         if m.purged:
             continue
@@ -59,10 +89,13 @@ def scan(ctx: WebContext, who: Who, terms: list[str]) -> list[Hit]:
             raw = ctx.store.raw(m.id)
         except ActionRefused:
             continue  # erased meanwhile
-        found = mentions(_texts(raw, m, ctx.limits), patterns)
+        texts, missed = _texts(raw, m, ctx.limits, ocr)
+        found = mentions(texts, patterns)
         if found:
-            hits.append(Hit(m, tuple(i for i, _ in found), tuple(w for _, w in found)))
-    return hits
+            result.hits.append(Hit(m, tuple(i for i, _ in found), tuple(w for _, w in found)))
+        if missed:
+            result.unread.append(Unread(m, tuple(missed)))
+    return result
 
 
 def _terms(text: str) -> list[str]:
@@ -77,7 +110,9 @@ def _terms(text: str) -> list[str]:
 @endpoint("find")
 async def find_page(request: Request, ctx: WebContext, who: Who) -> Response:
     await ctx.audit(who, request, "find", outcome="shown")
-    return ctx.templates.page(request, "find.html", {"terms": "", "hits": None, "short": []}, who=who)
+    return ctx.templates.page(
+        request, "find.html", {"terms": "", "hits": None, "unread": [], "short": []}, who=who
+    )
 
 
 @endpoint("find")
@@ -87,7 +122,8 @@ async def find(request: Request, ctx: WebContext, who: Who) -> Response:
     reason = " ".join(str(form.get("reason", "")).split())[:200]
     short = [t for t in terms if term_pattern(t) is None]
     usable = [t for t in terms if term_pattern(t) is not None]
-    hits = await asyncio.to_thread(scan, ctx, who, usable) if usable else []
+    result = await asyncio.to_thread(scan, ctx, who, usable) if usable else Result([], [])
+    hits = result.hits
     # written before anything is shown: the terms, why, and what was found
     quoted = "; ".join(f"[{i + 1}] {t}" for i, t in enumerate(usable))
     await ctx.audit(
@@ -95,7 +131,8 @@ async def find(request: Request, ctx: WebContext, who: Who) -> Response:
         request,
         "find",
         outcome="ok" if usable else "refused",
-        detail=f"identifier search ({reason or 'no reason given'}): {quoted} -> {len(hits)} message(s)",
+        detail=f"identifier search ({reason or 'no reason given'}): {quoted} -> {len(hits)} message(s)"
+        + (f", {len(result.unread)} not read in full" if result.unread else ""),
     )
     for h in hits:
         await ctx.audit(
@@ -106,9 +143,25 @@ async def find(request: Request, ctx: WebContext, who: Who) -> Response:
             detail="found by identifier search: "
             + ", ".join(f"[{i + 1}] in {w}" for i, w in zip(h.terms, h.where, strict=True)),
         )
+    for u in result.unread:
+        await ctx.audit(
+            who,
+            request,
+            "find",
+            outcome="incomplete",
+            message_id=u.message.id,
+            detail=f"not read in full by identifier search: {u.types}",
+        )
     return ctx.templates.page(
         request,
         "find.html",
-        {"terms": "\n".join(terms), "reason": reason, "hits": hits, "short": short, "usable": usable},
+        {
+            "terms": "\n".join(terms),
+            "reason": reason,
+            "hits": hits,
+            "unread": result.unread,
+            "short": short,
+            "usable": usable,
+        },
         who=who,
     )

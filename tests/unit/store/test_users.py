@@ -17,7 +17,7 @@ from gateway.store.crypto import Keyring
 from gateway.store.db import Database
 from gateway.store.throttle import stored_key
 from gateway.store.users import UserError, UserStore, cheap_hasher, totp_code, totp_new_secret
-from tests.quarantine_fixtures import KEY_A, ManualClock
+from tests.quarantine_fixtures import KEY_A, KEY_B, ManualClock
 
 PW = "correct horse battery"
 
@@ -250,7 +250,7 @@ def test_migration_encrypts_secrets_stored_in_clear(database: Database) -> None:
     from gateway.store.users import MIGRATIONS
 
     clock = ManualClock()
-    database.migrate("users", MIGRATIONS)  # the schema as an earlier version left it
+    database.migrate("users", [s for s in MIGRATIONS[:4] if isinstance(s, str)])  # before version 5
     secret = totp_new_secret()
     database.execute(
         "INSERT INTO web_users (name, password_hash, role, totp_secret, created) VALUES (?, ?, ?, ?, ?)",
@@ -311,3 +311,63 @@ def test_throttle_keeps_no_login_name_in_clear(database: Database) -> None:
     throttle.attempt([("user:hunter2-my-password", 5), ("ip:10.0.0.9", 20)])
     keys = " ".join(str(r["key"]) for r in database.execute("SELECT key FROM login_throttle"))
     assert "hunter2" not in keys and "10.0.0.9" not in keys
+
+
+def test_key_rotation_keeps_authenticators_working_without_the_old_key(database: Database) -> None:
+    """After rotate + reencrypt, dropping the old key leaves no secret under it: MFA logins and enrolment go on."""
+    from gateway.store.quarantine import QuarantineStore
+
+    clock = ManualClock()
+    old = _users(database, clock)
+    QuarantineStore(database, old.keyring).migrate()  # type: ignore[arg-type]
+    adam = old.add("adam", PW, "admin")
+    enrolled = totp_new_secret()
+    old.set_totp("adam", enrolled)
+    token = old.create_session(adam, "10.0.0.1")
+    pending = old.start_enrolment(token, "adam")
+    key_a, key_b = base64.b64decode(KEY_A), base64.b64decode(KEY_B)
+
+    rotated = QuarantineStore(database, Keyring([key_b, key_a]))
+    assert rotated.keys_in_use() == {Keyring([key_a]).current_id: 2}  # the two sealed secrets
+    assert rotated.reencrypt() == 2
+    assert rotated.keys_in_use() == {Keyring([key_b]).current_id: 2}
+    assert rotated.reencrypt() == 0
+
+    new = UserStore(database, keyring=Keyring([key_b]), clock=clock, hasher=cheap_hasher())
+    assert new.authenticate("adam", PW, totp_code(enrolled, clock.now.timestamp())) is not None
+    assert new.pending_secret(token, "adam") == pending
+
+
+def test_every_migration_step_keeps_its_version(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step appended to MIGRATIONS runs on a store the previous release brought to its last version."""
+    import gateway.store.users as module
+
+    users = _users(database)  # the store as this release leaves it
+    reached = database.execute("SELECT MAX(version) AS v FROM schema_migrations WHERE component = 'users'")
+    assert int(reached[0]["v"]) == len(module.MIGRATIONS)
+    probe = "CREATE TABLE migration_probe (x INTEGER)"
+    monkeypatch.setattr(module, "MIGRATIONS", [*module.MIGRATIONS, probe])
+    users.migrate()
+    assert database.execute("SELECT COUNT(*) AS c FROM migration_probe")[0]["c"] == 0
+
+
+def test_enrolment_codes_are_hashed_single_use_and_replaced_by_newer(database: Database) -> None:
+    """An issued enrolment code is stored hashed, typed in any case or spacing, used once; a newer one replaces it."""
+    clock = ManualClock()
+    users = _users(database, clock)
+    adam = users.add("adam", PW, "admin")
+    first = users.issue_enrolment_code("adam")
+    second = users.issue_enrolment_code("adam")
+    assert second not in str(database.execute("SELECT enrol_hash FROM web_users")[0]["enrol_hash"])
+    token = users.create_session(adam, "10.0.0.1")
+
+    def enrol(issued: str) -> bool:
+        secret = users.start_enrolment(token, "adam")
+        return users.confirm_enrolment(token, "adam", totp_code(secret, clock.now.timestamp()), issued=issued)
+
+    assert not enrol(first)  # replaced by the second
+    assert enrol(" " + second.upper().replace("-", " ") + " ")
+    users.set_totp("adam", "")
+    assert not enrol(second)  # used up
+    with pytest.raises(UserError):
+        users.issue_enrolment_code("nobody")

@@ -6,6 +6,7 @@ import asyncio
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -113,7 +114,8 @@ def test_wrong_current_passwords_are_throttled(ui: Ui) -> None:
     assert "too many wrong passwords" in page and ui.users.check_current_password("rita", PASSWORD)
 
 
-def _enrol(ui: Ui, c: object, name: str) -> None:
+def _enrol_form(ui: Ui, c: object, name: str, enrolment: str | None) -> Any:
+    """Start an enrolment in the UI and confirm it with a right code (and `enrolment`, when given)."""
     page = c.get("/account/mfa").text  # type: ignore[attr-defined]
     c.post("/account/mfa/start", data={"csrf": csrf_of(page)})  # type: ignore[attr-defined]
     page = c.get("/account/mfa").text  # type: ignore[attr-defined]
@@ -121,8 +123,39 @@ def _enrol(ui: Ui, c: object, name: str) -> None:
     assert secret is not None
     ui.secrets[name] = secret.group(1).replace(" ", "")
     code = totp_code(ui.secrets[name], ui.clock.now.timestamp())
-    r = c.post("/account/mfa", data={"csrf": csrf_of(page), "current": PASSWORD, "code": code})  # type: ignore[attr-defined]
+    form = {"csrf": csrf_of(page), "current": PASSWORD, "code": code}
+    if enrolment is not None:
+        form["enrolment"] = enrolment
+    return c.post("/account/mfa", data=form)  # type: ignore[attr-defined]
+
+
+def _enrol(ui: Ui, c: object, name: str) -> None:
+    r = _enrol_form(ui, c, name, ui.users.issue_enrolment_code(name))
     assert r.status_code == 303 and r.headers["location"] == "/messages", r.text
+
+
+@pytest.mark.parametrize("enrolment", [None, "", "wrong-code-0000-0000", "expired", "used"])
+def test_first_required_authenticator_needs_the_administrators_enrolment_code(
+    ui: Ui, enrolment: str | None
+) -> None:
+    """An admin's password alone cannot bind a first authenticator: a missing, wrong, expired or used code fails."""
+    ui.users.set_totp("adam", "")
+    if enrolment == "expired":
+        enrolment = ui.users.issue_enrolment_code("adam", hours=0.01)  # 36 seconds
+    elif enrolment == "used":
+        enrolment = ui.users.issue_enrolment_code("adam")
+        token = ui.users.create_session(ui.users.get("adam"), "10.0.0.1")  # type: ignore[arg-type]
+        secret = ui.users.start_enrolment(token, "adam")
+        code = totp_code(secret, ui.clock.now.timestamp())
+        assert ui.users.confirm_enrolment(token, "adam", code, issued=enrolment)
+        ui.users.set_totp("adam", "")  # an admin reset it after that enrolment
+    c = ui.login("adam")
+    ui.clock.advance(seconds=60)
+    r = _enrol_form(ui, c, "adam", enrolment)
+    assert r.headers["location"] == "/account/mfa"
+    assert "enrolment code" in c.get("/account/mfa").text
+    assert not ui.users.get("adam").mfa  # type: ignore[union-attr]
+    assert ui.audit(action="mfa-enrol")[-1].outcome in ("refused", "shown")
 
 
 def test_admin_without_authenticator_is_sent_to_enrolment(ui: Ui) -> None:

@@ -142,3 +142,22 @@ def test_identifier_search_reads_attachments_and_file_names(ui: Ui) -> None:
     page = _find(ui, ui.login("adam"), "943 476 5919\nquennell")
     assert _ids(page) == {notes, named}
     assert "attachment:notes.txt" in page
+
+
+def test_identifier_search_lists_the_messages_it_could_not_read_in_full(ui: Ui) -> None:
+    """A message with an unreadable attachment is listed as not read in full, never as a silent "no match"."""
+    broken = ui.store.hold(
+        envelope(),
+        message(body="See attached.\r\n", attachment=("scan.pdf", b"%PDF-1.4\nbroken 943 476 5919")),
+        decision(),
+    )
+    readable = ui.store.hold(envelope(), message(subject="Other", body="Nothing here.\r\n"), decision())
+    page = _find(ui, ui.login("adam"), "943 476 5919")
+    assert _ids(page) == {broken} and readable not in page
+    assert "Not read in full: 1 message(s)" in page and "PARSE_ERROR in attachment:scan.pdf" in page
+    assert "No held message mentions these terms" not in page
+    rows = ui.audit(action="find")
+    assert "1 not read in full" in [r for r in rows if not r.message_id][-1].detail
+    assert [(r.message_id, r.outcome, r.detail) for r in rows if r.message_id] == [
+        (broken, "incomplete", "not read in full by identifier search: PARSE_ERROR")
+    ]
