@@ -48,6 +48,7 @@ from gateway.model.envelope import domain_of
 from gateway.store.audit import AuditEvent, AuditLog
 from gateway.store.crypto import Keyring, load_keyring
 from gateway.store.db import Database, Row, Tx, open_database
+from gateway.store.outbox_keys import outbox_keys_in_use, reseal_outbox
 from gateway.store.totp import reseal_all, sealed_keys_in_use
 
 log = logging.getLogger(__name__)
@@ -548,8 +549,8 @@ class QuarantineStore:
     # -- key rotation ----------------------------------------------------------------------------
 
     def reencrypt(self, *, batch: int = 100) -> int:
-        """Re-encrypt every stored message, and every TOTP secret of the review UI's accounts, still
-        under an older key with the current key; returns how many messages and secrets were."""
+        """Re-encrypt every stored message, every TOTP secret of the review UI's accounts and every
+        notice in the outbox still under an older key with the current key; returns how many were."""
         done = 0
         current = self.keyring.current_id
         while True:
@@ -557,8 +558,8 @@ class QuarantineStore:
                 "SELECT id FROM quarantine WHERE key_id <> ? AND raw IS NOT NULL LIMIT ?", (current, batch)
             )
             if not rows:
-                # the accounts' TOTP secrets are sealed with the same key ring (gateway/store/totp.py)
-                return done + reseal_all(self.db, self.keyring)
+                # the accounts' TOTP secrets and the outbox's notices are sealed with the same key ring
+                return done + reseal_all(self.db, self.keyring) + reseal_outbox(self.db, self.keyring)
             for r in rows:
                 qid = str(r["id"])
                 with self.db.transaction() as tx:
@@ -579,12 +580,13 @@ class QuarantineStore:
                 done += 1
 
     def keys_in_use(self) -> dict[str, int]:
-        """Key id -> how many stored messages and TOTP secrets need it: a key with no count can go."""
+        """Key id -> how many stored messages, TOTP secrets and outbox notices need it: a key with no
+        count can go."""
         rows = self.db.execute(
             "SELECT key_id, COUNT(*) AS c FROM quarantine WHERE raw IS NOT NULL GROUP BY key_id"
         )
         counts = {str(r["key_id"]): int(r["c"]) for r in rows}
-        for kid, n in sealed_keys_in_use(self.db).items():
+        for kid, n in [*sealed_keys_in_use(self.db).items(), *outbox_keys_in_use(self.db).items()]:
             counts[kid] = counts.get(kid, 0) + n
         return counts
 
