@@ -225,6 +225,8 @@ class EtiquetteSettings:
 class Settings:
     state_dir: str = _path("var")
     mode: str = "enforce"  # "enforce" or "monitor"
+    # who gets the X-Compliance-* headers: "internal_or_secure", "internal", "all" or "none"
+    annotation_headers: str = "internal_or_secure"
     policies: tuple[str, ...] = field(
         default=(), metadata={"path": True}
     )  # *.yaml files/folders; shipped policies/ when empty
@@ -259,6 +261,7 @@ class Settings:
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "mode": ("enforce", "monitor"),
+    "annotation_headers": ("internal_or_secure", "internal", "all", "none"),
     "smtp.next_hop_tls": ("none", "opportunistic", "required"),
     "milter.hold_action": ("quarantine-store", "postfix-hold"),
     "log_level": ("debug", "info", "warning", "error"),

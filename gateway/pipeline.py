@@ -117,9 +117,29 @@ class Inspector:
             },
             size=len(raw),
             message_id=inspection.header("Message-ID") or "",
-            add_headers=annotation_headers(decision),
+            add_headers=annotation_headers(decision) if headers_shown(self.settings, view) else b"",
             failed_detectors=tuple(failed),
         )
+
+
+#: `annotation_headers` setting -> the recipient condition under which the headers are added
+_HEADERS_TO = {
+    "all": "any",
+    "internal_or_secure": "all_internal_or_secure",
+    "internal": "all_internal",
+}
+
+
+def headers_shown(settings: Settings, view: RecipientView) -> bool:
+    """Whether the X-Compliance-* headers may go with this message.
+
+    They tell the reader what the school's gateway looked for and found, so by
+    default only mail whose every recipient is internal or on a secure domain
+    carries them; the headers are per message, so one outside recipient is
+    enough to leave them off (the log line still records the verdict).
+    """
+    condition = _HEADERS_TO.get(settings.annotation_headers)
+    return condition is not None and view.matches(condition)
 
 
 def annotation_headers(decision: Decision) -> bytes:

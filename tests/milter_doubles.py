@@ -56,6 +56,9 @@ def write_policy(folder: Path) -> Path:
 
 
 def milter_settings(folder: Path, **kw: object) -> Settings:
+    """Settings for milter tests; the X-Compliance-* headers go to every recipient so the
+    tests can see them on mail to outside addresses (the recipient rule is tested in test_pipeline)."""
+    kw = {"annotation_headers": "all", **kw}
     return Settings(
         policies=(str(write_policy(folder)),),
         domains=DomainSettings(internal=("example.ac.uk",), secure=("nhs.net",)),

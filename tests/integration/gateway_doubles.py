@@ -63,7 +63,9 @@ class MarkerDetector:
 
 def relay_settings(tmp_path: Path, next_hop: str, **smtp: Any) -> Settings:
     """Settings for an in-process relay on a free port in front of `next_hop`."""
-    base = Settings(state_dir=str(tmp_path / "state"))
+    # the X-Compliance-* headers go to every recipient here, so tests see them on mail to outside
+    # addresses; tests/unit/test_pipeline.py checks the recipient rule and the default
+    base = Settings(state_dir=str(tmp_path / "state"), annotation_headers="all")
     fields = {"listen": "127.0.0.1:0", "next_hop": next_hop, "hostname": "gateway.test", **smtp}
     return dataclasses.replace(base, smtp=dataclasses.replace(SmtpSettings(), **fields))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from gateway.config import DomainSettings, Settings
 from gateway.detect.fake import FakeDetector
 from gateway.model import Envelope, Finding, Verdict
@@ -20,10 +22,11 @@ RAW = (
     b"Message-ID: <m1@uni.ac.uk>\r\n\r\nSee you at the lecture.\r\n"
 )
 ENV = Envelope("s@uni.ac.uk", ("friend@gmail.com",))
+INSIDE = Envelope("s@uni.ac.uk", ("tutor@uni.ac.uk", "fy1@nhs.net"))
 
 
-def inspector(*detectors: FakeDetector) -> Inspector:
-    return Inspector(SETTINGS, list(detectors), POLICY)
+def inspector(*detectors: FakeDetector, settings: Settings = SETTINGS) -> Inspector:
+    return Inspector(settings, list(detectors), POLICY)
 
 
 def test_clean_message_passes_and_all_detectors_ran() -> None:
@@ -61,7 +64,7 @@ def test_annotate_headers_name_categories_not_evidence() -> None:
     finding = Finding(
         "abusive_language", "PROFANITY", "body", 0.9, evidence="s*** (profanity)", severity="mild"
     )
-    out = inspector(FakeDetector(findings=[finding])).inspect(ENV, RAW)
+    out = inspector(FakeDetector(findings=[finding])).inspect(INSIDE, RAW)
     assert out.verdict is Verdict.ANNOTATE
     headers = out.add_headers.decode()
     assert headers.startswith("X-Compliance-Verdict: annotate; rule=profanity\r\n")
@@ -76,6 +79,40 @@ def test_monitor_mode_delivers_with_would_be_verdict() -> None:
         [FakeDetector(findings=[Finding("patient_identifier", "NHS_NUMBER", "body", 0.99)])],
         POLICY,
     )
-    out = monitor.inspect(ENV, RAW)
+    out = monitor.inspect(INSIDE, RAW)
     assert out.verdict is Verdict.ANNOTATE
     assert out.add_headers.decode().startswith("X-Compliance-Verdict: hold (monitor)")
+
+
+PROFANITY = Finding(
+    "abusive_language", "PROFANITY", "body", 0.9, evidence="s*** (profanity)", severity="mild"
+)
+HEADER_TABLE = [
+    # setting, recipients, headers added
+    ("internal_or_secure", ("tutor@uni.ac.uk", "fy1@nhs.net"), True),
+    ("internal_or_secure", ("tutor@uni.ac.uk", "friend@gmail.com"), False),
+    ("internal_or_secure", ("friend@gmail.com",), False),
+    ("internal", ("tutor@uni.ac.uk",), True),
+    ("internal", ("tutor@uni.ac.uk", "fy1@nhs.net"), False),
+    ("all", ("friend@gmail.com",), True),
+    ("none", ("tutor@uni.ac.uk",), False),
+]
+
+
+@pytest.mark.parametrize(("setting", "rcpts", "shown"), HEADER_TABLE)
+def test_annotation_headers_go_only_to_the_recipients_configured(
+    setting: str, rcpts: tuple[str, ...], shown: bool
+) -> None:
+    """X-Compliance-* headers tell the reader what was found: by default outside recipients never get them."""
+    settings = dataclasses.replace(SETTINGS, annotation_headers=setting)
+    out = inspector(FakeDetector(findings=[PROFANITY]), settings=settings).inspect(
+        Envelope("s@uni.ac.uk", rcpts), RAW
+    )
+    assert out.verdict is Verdict.ANNOTATE
+    assert out.add_headers.startswith(b"X-Compliance-Verdict: annotate") is shown
+    assert (out.add_headers == b"") is not shown
+
+
+def test_headers_stay_inside_by_default() -> None:
+    """The shipped default keeps the headers to internal and secure recipients."""
+    assert Settings().annotation_headers == "internal_or_secure"
