@@ -20,6 +20,9 @@ DATA_PACKAGE = "gateway.detect.data.patient"
 _WORD = re.compile(r"#?\w+(?:['’&.]\w+)*")
 
 
+#: words with their positions, for `WordList.spans` (a hyphen joins nothing: "x-ray" is two words)
+_SPAN_WORD = re.compile(r"#?\w+(?:['’&.]\w+)*")
+
 #: text is read in blocks of about this many characters
 _BLOCK = 2000
 
@@ -88,6 +91,26 @@ class WordList:
                 break
         return out
 
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, entry) for every entry in `text`, by word look-ups: one pass, any list size.
+
+        Overlapping entries are all returned ("diagnosed" and "diagnosed with").
+        """
+        singles, grams = self.singles, self.grams
+        phrases = dict(self.phrase_lengths)
+        words = [(m.start(), m.end(), _norm(m.group())) for m in _SPAN_WORD.finditer(text)]
+        out = []
+        for i, (s, e, w) in enumerate(words):
+            if not w:
+                continue
+            if len(w) == 1 and w[0] in singles:
+                out.append((s, e, " ".join(w)))
+            for n in phrases.get(w[0], ()):
+                chunk = words[i : i + n]
+                if len(chunk) == n and tuple(x for c in chunk for x in c[2]) in grams:
+                    out.append((s, chunk[-1][1], " ".join(x for c in chunk for x in c[2])))
+        return out
+
     def _iter(self, text: str) -> Iterator[str]:
         singles, grams = self.singles, self.grams
         phrases = dict(self.phrase_lengths)
@@ -128,6 +151,45 @@ def load_list(name: str) -> WordList:
 
 
 @dataclass(frozen=True)
+class HealthFact:
+    """A health fact found in a text: where, what kind (result, diagnosis, death...), and whether it is weak."""
+
+    start: int
+    end: int
+    kind: str
+    weak: bool
+
+
+@dataclass(frozen=True)
+class HealthFacts:
+    """The health-fact list (`health_facts.txt`: "phrase ; kind [; weak]") with each entry's kind."""
+
+    words: WordList
+    kinds: tuple[tuple[str, str, bool], ...]  # (normalised phrase, kind, weak)
+
+    @classmethod
+    def load(cls) -> HealthFacts:
+        rows = []
+        for line in read_list("health_facts"):
+            parts = [p.strip() for p in line.split(";")]
+            if len(parts) >= 2 and parts[0]:
+                rows.append((" ".join(_norm(parts[0])), parts[1].lower(), "weak" in parts[2:]))
+        return cls(WordList.of("health_facts", [r[0] for r in rows]), tuple(rows))
+
+    def find(self, text: str) -> list[HealthFact]:
+        """Every health fact in `text`; where entries overlap ("diagnosed", "diagnosed with"), the longest."""
+        kinds = {phrase: (kind, weak) for phrase, kind, weak in self.kinds}
+        out: list[HealthFact] = []
+        for s, e, entry in sorted(self.words.spans(text), key=lambda x: (x[0], -x[1])):
+            if out and s < out[-1].end:
+                continue
+            kind, weak = kinds.get(entry, ("", True))
+            if kind:
+                out.append(HealthFact(s, e, kind, weak))
+        return out
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """Every word list the patient recognizers use."""
 
@@ -155,16 +217,23 @@ class Lexicon:
     photo_words: WordList
     photo_subjects: WordList
     not_names: WordList
+    first_names: WordList
+    public_figures: WordList
+    public_sources: WordList
+    encounter_cues: WordList
+    schedule_cues: WordList
+    health_facts: HealthFacts
 
     @classmethod
     def load(cls) -> Lexicon:
         lists = {}
         for f in cls.__dataclass_fields__:
-            if f in ("hospital_number_keywords", "street_suffixes"):
+            if f in ("hospital_number_keywords", "street_suffixes", "health_facts"):
                 continue
             lists[f] = load_list(f)
         return cls(
             hospital_number_keywords=tuple(read_list("hospital_number_keywords")),
             street_suffixes=tuple(read_list("street_suffixes")),
+            health_facts=HealthFacts.load(),
             **lists,
         )

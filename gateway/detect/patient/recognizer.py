@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from gateway.detect.patient.context import MessageContext
 from gateway.detect.patient.text import SegmentView
@@ -48,6 +48,7 @@ class SegmentScan:
     view: SegmentView
     hits: list[Hit]
     found: list[Candidate] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)  # what one recognizer worked out, for reuse
     _index: tuple[int, list[int], list[Candidate]] = (-1, [], [])
     _by_entity: dict[str, list[Hit]] | None = None
 

@@ -1,0 +1,218 @@
+"""The context stage for people: a person mentioned with a health fact is a patient being identified.
+
+"Karen Mbatha's cervical screening came back abnormal", "Tom Ridley rang
+about his kidney function results", "Gareth from my street has just been
+told he has hepatitis C": no title, no number, no "patient", yet each
+names a person and tells a health fact about them. For every sentence
+that holds a health fact (`health_facts.txt`: a result, test, diagnosis,
+admission, clinic visit, treatment or death), each person mention in it
+(`mentions`: spaCy PERSON spans, given names, lower case, initials) is
+judged by:
+
+- who the person is: never a correspondent, staff (titled, given a role,
+  in the staff directory or named as staff elsewhere in the message), an
+  eponym, or a public or historical figure (`public_figures.txt`,
+  `historical_figures.txt`);
+- where the sentence stands: not a role-play or exam question, teaching,
+  history, a public source (news, obituary, textbook:
+  `public_sources.txt`), a rota, timetable or reference list
+  (`schedule_cues.txt`);
+- except that a first-hand clinical encounter ("we saw ... in the eye
+  clinic this morning": `encounter_cues.txt`) beats public-figure status
+  and public-source framing: a famous person met on the ward is a patient.
+
+The finding's reasons say which kind of mention and which kinds of health
+fact made it (never the name or the words themselves).
+"""
+
+from __future__ import annotations
+
+import re
+
+from gateway.detect.patient.context import MessageContext, historical
+from gateway.detect.patient.lexicon import HealthFact
+from gateway.detect.patient.mentions import Mention, mentions
+from gateway.detect.patient.patient_name import NameCandidate, PatientNameRecognizer
+from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.presidio_engine import RecognizerSpec
+
+TYPE = "PATIENT_NAME"
+#: sentences with a health fact judged per segment (the rest of a huge segment relies on patterns)
+MAX_SENTENCES = 300
+#: what a mention is worth before its context speaks
+_BASE = {
+    "ner": 0.45,
+    "full_name": 0.45,
+    "capitalised": 0.3,
+    "first_name": 0.4,
+    "lower_case": 0.35,
+    "initials": 0.35,
+}
+#: the person and the fact are tied: a possessive, a pronoun that refers back, a verb of being told/admitted
+_TIE_AFTER = re.compile(
+    r"^(?:['’]s?\b|[ ]+(?:\w+[ ]+){0,2}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
+    r"needs|needed|been|says|said|told|tested|collapsed|underwent|developed))",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
+#: a line of a reference list: "Lee A, Khan B (2019)", "et al.", a DOI
+_REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)
+#: a place the model took for a person: "from Little Brampton", "in Upper Wick"
+_PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
+#: weak facts count when the sentence holds this many distinct clinical terms besides
+_WEAK_NEEDS = 1
+
+
+class PersonHealthRecognizer:
+    """People tied to a health fact in a sentence; see the module docstring."""
+
+    name = "person_health"
+
+    def __init__(self, names: PatientNameRecognizer) -> None:
+        self.names = names
+        self.lex = names.lex
+
+    def specs(self) -> list[RecognizerSpec]:
+        return []
+
+    # --- where to look ---------------------------------------------------------------------
+
+    def fact_sentences(self, scan: SegmentScan) -> dict[int, list[HealthFact]]:
+        """Sentence index -> the health facts in it, for sentences whose facts count."""
+        view = scan.view
+        if view.segment.kind in ("name",):
+            return {}
+        cached = scan.notes.get("health_facts")
+        if isinstance(cached, dict):
+            return cached
+        by_sentence: dict[int, list[HealthFact]] = {}
+        for f in self.lex.health_facts.find(view.text):
+            by_sentence.setdefault(view.sentence_index(f.start), []).append(f)
+        out: dict[int, list[HealthFact]] = {}
+        for i, facts in by_sentence.items():
+            if len(out) >= MAX_SENTENCES:
+                break
+            if any(not f.weak for f in facts) or self._weak_enough(view.text, facts, view.sentences, i):
+                out[i] = facts
+        scan.notes["health_facts"] = out
+        return out
+
+    def _weak_enough(
+        self, text: str, facts: list[HealthFact], sentences: list[tuple[int, int]], i: int
+    ) -> bool:
+        """Weak facts ("results", "scan") count with two of them or a clinical term in the sentence."""
+        if len({text[f.start : f.end].lower() for f in facts}) >= 2:
+            return True
+        s, e = sentences[i] if sentences else (0, len(text))
+        rest = text[s:e]
+        for f in facts:
+            rest = rest.replace(text[f.start : f.end], " ")
+        return len(self.lex.clinical_terms.distinct(rest[:2000], at_most=_WEAK_NEEDS)) >= _WEAK_NEEDS
+
+    def ner_windows(self, scan: SegmentScan, msg: MessageContext) -> list[tuple[int, int]]:
+        """Sentences with a health fact and a capitalised word after their first: worth spaCy's NER."""
+        view = scan.view
+        out = []
+        for i in sorted(self.fact_sentences(scan)):
+            s, e = view.sentences[i] if view.sentences else (0, len(view.text))
+            e = min(e, s + 600)
+            if view.in_greeting(s) or view.in_signature(s) or view.in_attribution(s):
+                continue
+            if re.search(r"[A-Z][a-z]", view.text[s:e]):
+                out.append((s, e))
+        return out
+
+    # --- judging ---------------------------------------------------------------------------
+
+    def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
+        view = scan.view
+        text = view.text
+        taken = [(c.start, c.end) for c in scan.found if c.type == TYPE]
+        out: list[Candidate] = []
+        for i, facts in sorted(self.fact_sentences(scan).items()):
+            s, e = view.sentences[i] if view.sentences else (0, len(text))
+            s, e = max(s, facts[0].start - 400), min(e, facts[-1].end + 400)
+            for m in mentions(text, s, e, view.persons, self.lex):
+                if any(m.start < te and ts < m.end for ts, te in taken):
+                    continue  # the names recognizer judged this stretch already
+                if any(m.start < f.end and f.start < m.end for f in facts):
+                    continue  # "Parkinson's" is the fact, not a person
+                cand = self._judge(scan, msg, m, facts)
+                if cand is not None:
+                    out.append(cand)
+                    taken.append((m.start, m.end))
+        return out
+
+    def _judge(
+        self, scan: SegmentScan, msg: MessageContext, m: Mention, facts: list[HealthFact]
+    ) -> Candidate | None:
+        view = scan.view
+        text = view.text
+        names = self.names
+        lex = self.lex
+        tokens = list(m.tokens)
+        if view.in_greeting(m.start) or view.in_signature(m.start) or view.in_attribution(m.start):
+            return None
+        if msg.is_correspondent(tokens) or msg.is_staff(tokens) or names._all_common(tokens):
+            return None
+        if m.kind == "lower_case" and len(tokens) == 1 and tokens[0] in msg.correspondent_tokens:
+            return None
+        if names._staff_title_before.search(text[max(0, m.start - 24) : m.start]):
+            return None
+        if names._role_attached(text, m.start, m.end) or names._eponym(text, m.end, tokens):
+            return None
+        if m.kind in ("ner", "capitalised") and _PLACE_BEFORE.search(text[max(0, m.start - 12) : m.start]):
+            return None
+        if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
+            return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
+        sentence = text[slice(*view.sentence_at(m.start))]
+        lo, hi = view.neighbours(m.start, 1)
+        around = text[lo:hi]
+        first_hand = lex.encounter_cues.search(around)
+        public = self._public_figure(tokens)
+        if public and not first_hand:
+            return None
+        if names._fictional(scan, _as_name(m), sentence):
+            return None
+        if not first_hand:
+            line = view.line_text(m.start)
+            if lex.teaching_cues.search(sentence) or historical(sentence, msg.today):
+                return None
+            if lex.public_sources.search(around) or lex.news_cues.search(sentence):
+                return None
+            if lex.schedule_cues.search(line) or _REFERENCE.search(line):
+                return None
+        tied = bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
+        if m.kind == "capitalised" and not tied:
+            return None  # two capitalised words are a person only when the sentence says what befell them
+        score = _BASE[m.kind]
+        reasons = [f"person ({m.kind.replace('_', ' ')})"]
+        kinds = sorted({f.kind for f in facts if not f.weak} or {f.kind for f in facts})
+        reasons.append("health fact: " + ", ".join(kinds))
+        if set(kinds) & {"result", "test", "diagnosis", "admission", "death", "treatment"}:
+            score += 0.1
+        if tied or _PRONOUN.search(sentence):
+            score += 0.1
+            reasons.append("tied to the person")
+        if first_hand:
+            score += 0.15
+            reasons.append("first-hand encounter")
+        if msg.clinical:
+            score += 0.05
+        if len(tokens) >= 2:
+            score += 0.05
+        return Candidate(TYPE, m.start, m.end, clamp(score), tuple(reasons))
+
+    def _public_figure(self, tokens: list[str]) -> bool:
+        full = " ".join(tokens)
+        lex = self.lex
+        return (
+            full in lex.public_figures
+            or full in lex.historical_figures
+            or (len(tokens) >= 2 and tokens[-1] in lex.historical_figures)
+        )
+
+
+def _as_name(m: Mention) -> NameCandidate:
+    """The names recognizer's candidate shape, for its role-play test."""
+    return NameCandidate("ner", m.start, m.end, m.tokens)
