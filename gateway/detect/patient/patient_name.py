@@ -362,6 +362,8 @@ class PatientNameRecognizer:
         sentence = text[slice(*view.sentence_at(c.start))]
         if self._fictional(scan, c, sentence):
             return 0.0, ()
+        if self._public(view, c, full):
+            return 0.0, ()
         if c.kind == "name_label" and not (
             self._identifiers_near(scan, c.start, c.end)
             or _PATIENT_FIELDS.search(text[max(0, c.start - 300) : c.end + 300])
@@ -429,6 +431,17 @@ class PatientNameRecognizer:
         if msg.clinical:
             score += 0.05
         return score, tuple(reasons)
+
+    def _public(self, view: SegmentView, c: NameCandidate, full: str) -> bool:
+        """A public figure, or an untitled name in a public source (news, obituary, textbook), unless the
+        message meets them first-hand in a clinical setting ("we saw ... in clinic this morning")."""
+        lo, hi = view.neighbours(c.start, 1)
+        around = view.text[lo:hi]
+        if self.lex.encounter_cues.search(around):
+            return False
+        if full in self.lex.public_figures:
+            return True
+        return c.kind == "ner" and self.lex.public_sources.search(around)
 
     def _fictional(self, scan: SegmentScan, c: NameCandidate, sentence: str) -> bool:
         """An invented patient: a role-play cue in the sentence, in the passage or its heading, or in
