@@ -150,6 +150,24 @@ def load_list(name: str) -> WordList:
     return WordList.of(name, read_list(name))
 
 
+#: words a medical suffix makes a procedure or a condition: "mastectomy", "appendicitis", "carcinoma"
+_MEDICAL_SUFFIX = re.compile(
+    r"(?<![\w-])[A-Za-z]{2,30}(?:ectomy|ectomies|otomy|ostomy|oplasty|oscopy|itis|carcinoma|sarcoma|lymphoma"
+    r"|myeloma|glioma|blastoma|adenoma|aemia|opathy|plegia)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+_NOT_MEDICAL = frozenset({"homeopathy", "osteopathy", "naturopathy"})
+
+
+def _suffix_kind(word: str) -> str:
+    low = word.lower()
+    if low.endswith(("ectomy", "ectomies", "otomy", "ostomy", "oplasty", "oscopy")):
+        return "treatment"
+    return "diagnosis"
+
+
 @dataclass(frozen=True)
 class HealthFact:
     """A health fact found in a text: where, what kind (result, diagnosis, death...), and whether it is weak."""
@@ -180,10 +198,16 @@ class HealthFacts:
         """Every health fact in `text`; where entries overlap ("diagnosed", "diagnosed with"), the longest."""
         kinds = {phrase: (kind, weak) for phrase, kind, weak in self.kinds}
         out: list[HealthFact] = []
-        for s, e, entry in sorted(self.words.spans(text), key=lambda x: (x[0], -x[1])):
+        found = self.words.spans(text)
+        found.extend(
+            (m.start(), m.end(), "")
+            for m in _MEDICAL_SUFFIX.finditer(text)
+            if m.group().lower() not in _NOT_MEDICAL
+        )
+        for s, e, entry in sorted(found, key=lambda x: (x[0], -x[1])):
             if out and s < out[-1].end:
                 continue
-            kind, weak = kinds.get(entry, ("", True))
+            kind, weak = kinds.get(entry, ("", True)) if entry else (_suffix_kind(text[s:e]), False)
             if kind:
                 out.append(HealthFact(s, e, kind, weak))
         return out

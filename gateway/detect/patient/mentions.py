@@ -1,6 +1,7 @@
 """The candidate stage for people: every way a person may be mentioned in a sentence.
 
-High recall on purpose: a spaCy PERSON span, a given name from the
+High recall on purpose: a spaCy PERSON span, a courtesy title and a
+surname ("Mrs Okafor"), a given name from the
 first-name list followed by capitalised words ("Karen Mbatha"), a given
 name alone ("Gareth from my street"), two capitalised words that are not
 common words ("Edna Fairweather"), a given name in lower case
@@ -29,6 +30,10 @@ MAX_PER_SENTENCE = 40
 _CAPITALISED = re.compile(
     r"(?<![\w'’])[A-Z][a-z]{1,20}(?:[ ]{1,3}(?:[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?|[A-Z]\.)){0,2}"
 )
+#: a courtesy title and a surname ("Mrs Okafor", "Mr. J Lee")
+_TITLED = re.compile(
+    r"(?<![\w'’])(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ ]{1,3}(?:[A-Z]\.?[ ]{1,3})?[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?"
+)
 #: a lower-case word and the word after it ("karen mbatha's")
 _LOWER = re.compile(r"(?<![\w'’])[a-z]{3,15}(?![a-z])(?:[ ]{1,3}[a-z][a-z'’-]{1,24})?")
 #: dotted initials: "J.K.", "A.B.C."
@@ -51,7 +56,7 @@ class Mention:
 
     start: int
     end: int
-    kind: str  # ner, full_name, capitalised, first_name, lower_case, initials
+    kind: str  # ner, titled, full_name, capitalised, first_name, lower_case, initials
     tokens: tuple[str, ...]
 
 
@@ -85,6 +90,10 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
             out.append(Mention(s, start + m.end(), "full_name", tuple(name_tokens(m.group()))))
         else:
             out.append(Mention(s, s + len(words[0]), "first_name", (first,)))
+    for m in islice(_TITLED.finditer(window), MAX_PER_SENTENCE):
+        toks = [t for t in name_tokens(m.group()) if t not in lex.patient_titles and len(t) > 1]
+        if toks and not _common(toks[-1], lex):
+            out.append(Mention(start + m.start(), start + m.end(), "titled", tuple(toks)))
     for m in islice(_LOWER.finditer(window), 4 * MAX_PER_SENTENCE):
         words = m.group().split()
         if words[0] not in lex.first_names:
@@ -130,7 +139,15 @@ def _common(word: str, lex: Lexicon) -> bool:
 
 def _one_per_place(found: list[Mention]) -> list[Mention]:
     """Overlapping mentions: the longest is kept (spaCy's span wins a tie)."""
-    rank = {"ner": 0, "full_name": 1, "capitalised": 2, "first_name": 3, "lower_case": 4, "initials": 5}
+    rank = {
+        "titled": -1,
+        "ner": 0,
+        "full_name": 1,
+        "capitalised": 2,
+        "first_name": 3,
+        "lower_case": 4,
+        "initials": 5,
+    }
     out: list[Mention] = []
     for m in sorted(found, key=lambda m: (-(m.end - m.start), rank[m.kind], m.start)):
         if not any(m.start < o.end and o.start < m.end for o in out):

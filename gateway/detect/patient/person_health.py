@@ -42,6 +42,7 @@ MAX_SENTENCES = 300
 #: what a mention is worth before its context speaks
 _BASE = {
     "ner": 0.45,
+    "titled": 0.45,
     "full_name": 0.45,
     "capitalised": 0.3,
     "first_name": 0.4,
@@ -54,7 +55,20 @@ _TIE_AFTER = re.compile(
     r"needs|needed|been|says|said|told|tested|collapsed|underwent|developed))",
     re.IGNORECASE,
 )
+_OPENS_WITH_PRONOUN = re.compile(r"[\s>]{0,8}(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
+#: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
+_IS_A_ROLE = re.compile(
+    r"(?:\b(?:is|was|as|became|becomes)|['’]s)[ ]+(?:a|an|the|our|my|their|his|her)[ ]+(?:[\w-]{1,30}[ ]+){0,3}$",
+    re.IGNORECASE,
+)
+_STAFF_DOING = re.compile(
+    r"\b(?:he|she|they|who)[ ]+(?:runs|ran|leads|led|teaches|taught|supervises|manages|chairs|convenes|"
+    r"organises|organizes|coordinates|heads)\b",
+    re.IGNORECASE,
+)
+#: a list of three or more given names ("Aisha, Ben, Chloe and Dan"): a group of students or staff
+_NAME_LIST = re.compile(r"(?:[A-Z][a-z]{1,20}[ ]?,[ ]?){2,}(?:and[ ]+|&[ ]+)?[A-Z][a-z]{1,20}")
 #: a line of a reference list: "Lee A, Khan B (2019)", "et al.", a DOI
 _REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)
 #: a place the model took for a person: "from Little Brampton", "in Upper Wick"
@@ -89,11 +103,16 @@ class PersonHealthRecognizer:
         for f in self.lex.health_facts.find(view.text):
             by_sentence.setdefault(view.sentence_index(f.start), []).append(f)
         out: dict[int, list[HealthFact]] = {}
-        for i, facts in by_sentence.items():
+        for i, facts in sorted(by_sentence.items()):
             if len(out) >= MAX_SENTENCES:
                 break
             if any(not f.weak for f in facts) or self._weak_enough(view.text, facts, view.sentences, i):
                 out[i] = facts
+                # "Did you hear about Bethany Cole? She's in ICU...": the pronoun carries the fact back
+                if i > 0 and view.sentences and i - 1 not in by_sentence:
+                    s, e = view.sentences[i]
+                    if _OPENS_WITH_PRONOUN.match(view.text, s, e):
+                        out[i - 1] = facts
         scan.notes["health_facts"] = out
         return out
 
@@ -127,11 +146,11 @@ class PersonHealthRecognizer:
     def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
         view = scan.view
         text = view.text
-        taken = [(c.start, c.end) for c in scan.found if c.type == TYPE]
+        taken = [(c.start, c.end) for c in scan.found if c.type == TYPE and c.reported]
         out: list[Candidate] = []
         for i, facts in sorted(self.fact_sentences(scan).items()):
             s, e = view.sentences[i] if view.sentences else (0, len(text))
-            s, e = max(s, facts[0].start - 400), min(e, facts[-1].end + 400)
+            s, e = max(s, facts[0].start - 600), min(e, facts[-1].end + 400)
             for m in mentions(text, s, e, view.persons, self.lex):
                 if any(m.start < te and ts < m.end for ts, te in taken):
                     continue  # the names recognizer judged this stretch already
@@ -168,6 +187,17 @@ class PersonHealthRecognizer:
         sentence = text[slice(*view.sentence_at(m.start))]
         lo, hi = view.neighbours(m.start, 1)
         around = text[lo:hi]
+        if lex.teaching_cues.search(sentence) or historical(sentence, msg.today):
+            return None
+        if self._made_staff(text, m) or _in_name_list(text, m.start):
+            return None
+        strong = [f for f in facts if not f.weak]
+        if strong and all(f.kind == "death" for f in strong):
+            rest = around
+            for f in facts:
+                rest = rest.replace(text[f.start : f.end], " ")
+            if not lex.clinical_terms.search(rest):
+                return None  # "Mrs Jones next door died last week": a death, but no care in sight
         first_hand = lex.encounter_cues.search(around)
         public = self._public_figure(tokens)
         if public and not first_hand:
@@ -176,15 +206,15 @@ class PersonHealthRecognizer:
             return None
         if not first_hand:
             line = view.line_text(m.start)
-            if lex.teaching_cues.search(sentence) or historical(sentence, msg.today):
-                return None
             if lex.public_sources.search(around) or lex.news_cues.search(sentence):
                 return None
             if lex.schedule_cues.search(line) or _REFERENCE.search(line):
                 return None
         tied = bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
-        if m.kind == "capitalised" and not tied:
-            return None  # two capitalised words are a person only when the sentence says what befell them
+        if m.kind in ("capitalised", "titled") and not tied:
+            # two capitalised words are a person only when the sentence says what befell them; a titled
+            # name without that was judged by the names recognizer already ("Mrs Lee, for the review")
+            return None
         score = _BASE[m.kind]
         reasons = [f"person ({m.kind.replace('_', ' ')})"]
         kinds = sorted({f.kind for f in facts if not f.weak} or {f.kind for f in facts})
@@ -203,6 +233,19 @@ class PersonHealthRecognizer:
             score += 0.05
         return Candidate(TYPE, m.start, m.end, clamp(score), tuple(reasons))
 
+    def _made_staff(self, text: str, m: Mention) -> bool:
+        """What follows the person gives them a staff role or a staff activity ("X is the new clinical
+        lead", "X ..., she's a consultant in", "X ..., he runs the unit")."""
+        after = text[m.end : m.end + 120]
+        cut = re.search(r"[.!?;\n]|\b(?:but|because|although|while)\b", after)
+        after = after[: cut.start()] if cut else after
+        if _STAFF_DOING.search(after):
+            return True
+        for s, _e, _role in self.lex.staff_roles.find(after):
+            if _IS_A_ROLE.search(after[max(0, s - 60) : s]):
+                return True
+        return False
+
     def _public_figure(self, tokens: list[str]) -> bool:
         full = " ".join(tokens)
         lex = self.lex
@@ -211,6 +254,12 @@ class PersonHealthRecognizer:
             or full in lex.historical_figures
             or (len(tokens) >= 2 and tokens[-1] in lex.historical_figures)
         )
+
+
+def _in_name_list(text: str, pos: int) -> bool:
+    """`pos` is inside a list of three or more given names."""
+    lo = max(0, pos - 80)
+    return any(m.start() <= pos - lo < m.end() for m in _NAME_LIST.finditer(text[lo : pos + 80]))
 
 
 def _as_name(m: Mention) -> NameCandidate:

@@ -38,7 +38,8 @@ _THEIRS = re.compile(
     r"|(?:mum|dad|mother|father|wife|husband|son|daughter|partner|carer|sister|brother|nok)'s)"
     r"\s+(?:\w+\s+){0,2}(?:mobile|number|phone|landline|tel|telephone|contact|no\.?|call[- ]?back)\b"
     r"|\b(?:ring|call|phone|text|contact|reach)\s+(?:him|her|them|the\s+(?:patient|family|daughter|son|wife|husband))\b"
-    r"|\b(?:patient|pt|next\s+of\s+kin|nok)\b[^.\n]{0,20}\b(?:tel|phone|mobile|number)\b",
+    r"|\b(?:patient|pt|next\s+of\s+kin|nok)\b[^.\n]{0,20}\b(?:tel|phone|mobile|number)\b"
+    r"|\b(?:he|she|they)\s+(?:wants|would\s+like|asked\s+for|needs|is\s+waiting\s+for)\s+a\s+call[- ]?back\b",
     re.IGNORECASE,
 )
 _MINE = re.compile(
