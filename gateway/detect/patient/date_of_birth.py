@@ -20,6 +20,8 @@ from gateway.detect.patient.text import SegmentView
 from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
 
 DOB_ENTITY = "DOB_LABELLED"
+#: labelled dates judged per segment at most (a segment that is nothing but dates of birth is held long before)
+MAX_LABELLED = 500
 DATE_ENTITY = "DATE"
 TYPE = "DATE_OF_BIRTH"
 INITIALS_TYPE = "INITIALS_AND_DOB"
@@ -204,7 +206,7 @@ class DateOfBirthRecognizer:
     def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
         out: list[Candidate] = []
         labelled = scan.hits_of(DOB_ENTITY)
-        for hit in labelled:
+        for hit in labelled[:MAX_LABELLED]:
             # the hit spans label and date; the finding (and the mask) is the date alone
             m = _LABEL_PREFIX.match(scan.view.text[hit.start : hit.end])
             start = hit.start + (m.end() if m else 0)

@@ -21,6 +21,10 @@ from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
 
 TRUST_ENTITY = "HOSPITAL_NUMBER_TRUST"
 GROUPED_ENTITY = "HOSPITAL_NUMBER_GROUPED"
+#: grouped IDs reported per segment at most
+MAX_GROUPED = 200
+#: grouped IDs judged per segment at most (each is judged from its sentence)
+MAX_GROUPED_JUDGED = 1000
 KEYED_ENTITY = "HOSPITAL_NUMBER_KEYED"
 TYPE = "HOSPITAL_NUMBER"
 
@@ -130,7 +134,7 @@ class HospitalNumberRecognizer:
         out = []
         view = scan.view
         text = view.text
-        for hit in scan.hits_of(GROUPED_ENTITY):
+        for hit in scan.hits_of(GROUPED_ENTITY)[:MAX_GROUPED_JUDGED]:
             start, end = hit.start, hit.end
             if view.in_signature(start) or not_patient_label(scan, start, msg):
                 continue
@@ -144,8 +148,11 @@ class HospitalNumberRecognizer:
                 score = 0.8 + (0.12 if msg.clinical else 0.0)
                 out.append(Candidate(TYPE, start, end, clamp(score), ("label", "grouped ID")))
                 continue
-            sentence = text[slice(*view.sentence_at(start))].replace(text[start:end], " ")
-            facts = [f for f in msg.lexicon.health_facts.find(sentence[:2000]) if not f.weak]
+            if len(out) >= MAX_GROUPED:
+                break  # enough to hold the message; the rest of a segment full of IDs adds nothing
+            lo, hi = view.sentence_at(start)
+            sentence = text[lo:hi].replace(text[start:end], " ")
+            facts = [f for f in scan.health_facts_in(msg.lexicon, lo, hi) if not f.weak]
             if not (_PATIENT_RECORD.search(sentence) or facts) or msg.lexicon.teaching_cues.search(sentence):
                 continue
             out.append(Candidate(TYPE, start, end, 0.6, ("grouped ID", "patient sentence")))

@@ -91,24 +91,35 @@ class WordList:
                 break
         return out
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
+    def spans(self, text: str, suffixes: tuple[str, ...] = ()) -> list[tuple[int, int, str]]:
         """(start, end, entry) for every entry in `text`, by word look-ups: one pass, any list size.
 
-        Overlapping entries are all returned ("diagnosed" and "diagnosed with").
+        Overlapping entries are all returned ("diagnosed" and "diagnosed with"). A word ending in one of
+        `suffixes` is returned too, with "" for its entry. Words are listed by one C-level `findall`; the
+        positions are only worked out when some word is worth it.
         """
-        singles, grams = self.singles, self.grams
+        low = text.lower().replace("’", "'")
+        if len(low) != len(text):  # a few characters grow when lower-cased ("İ"): keep offsets exact
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text).replace("’", "'")
+        tokens = _SPAN_WORD.findall(low)
         phrases = dict(self.phrase_lengths)
-        words = [(m.start(), m.end(), _norm(m.group())) for m in _SPAN_WORD.finditer(text)]
+        keys = self.singles | phrases.keys()
+        wanted = [i for i, w in enumerate(tokens) if w in keys or (suffixes and w.endswith(suffixes))]
+        if not wanted:
+            return []
+        spans = [m.span() for m in _SPAN_WORD.finditer(low)]
         out = []
-        for i, (s, e, w) in enumerate(words):
-            if not w:
-                continue
-            if len(w) == 1 and w[0] in singles:
-                out.append((s, e, " ".join(w)))
-            for n in phrases.get(w[0], ()):
-                chunk = words[i : i + n]
-                if len(chunk) == n and tuple(x for c in chunk for x in c[2]) in grams:
-                    out.append((s, chunk[-1][1], " ".join(x for c in chunk for x in c[2])))
+        for i in wanted:
+            w = tokens[i]
+            s, e = spans[i]
+            if w in self.singles:
+                out.append((s, e, w))
+            elif suffixes and w.endswith(suffixes) and w not in keys:
+                out.append((s, e, ""))
+            for n in phrases.get(w, ()):
+                gram = tuple(tokens[i : i + n])
+                if len(gram) == n and gram in self.grams:
+                    out.append((s, spans[i + n - 1][1], " ".join(gram)))
         return out
 
     def _iter(self, text: str) -> Iterator[str]:
@@ -150,14 +161,26 @@ def load_list(name: str) -> WordList:
     return WordList.of(name, read_list(name))
 
 
-#: words a medical suffix makes a procedure or a condition: "mastectomy", "appendicitis", "carcinoma"
-_MEDICAL_SUFFIX = re.compile(
-    r"(?<![\w-])[A-Za-z]{2,30}(?:ectomy|ectomies|otomy|ostomy|oplasty|oscopy|itis|carcinoma|sarcoma|lymphoma"
-    r"|myeloma|glioma|blastoma|adenoma|aemia|opathy|plegia)(?![\w-])",
-    re.IGNORECASE,
+#: endings that make a word a procedure or a condition: "mastectomy", "appendicitis", "carcinoma"
+_MEDICAL_SUFFIXES = (
+    "ectomy",
+    "ectomies",
+    "otomy",
+    "ostomy",
+    "oplasty",
+    "oscopy",
+    "itis",
+    "carcinoma",
+    "sarcoma",
+    "lymphoma",
+    "myeloma",
+    "glioma",
+    "blastoma",
+    "adenoma",
+    "aemia",
+    "opathy",
+    "plegia",
 )
-
-
 _NOT_MEDICAL = frozenset({"homeopathy", "osteopathy", "naturopathy"})
 
 
@@ -198,14 +221,11 @@ class HealthFacts:
         """Every health fact in `text`; where entries overlap ("diagnosed", "diagnosed with"), the longest."""
         kinds = {phrase: (kind, weak) for phrase, kind, weak in self.kinds}
         out: list[HealthFact] = []
-        found = self.words.spans(text)
-        found.extend(
-            (m.start(), m.end(), "")
-            for m in _MEDICAL_SUFFIX.finditer(text)
-            if m.group().lower() not in _NOT_MEDICAL
-        )
+        found = [x for x in self.words.spans(text, _MEDICAL_SUFFIXES) if x[2] or x[1] - x[0] > 6]
         for s, e, entry in sorted(found, key=lambda x: (x[0], -x[1])):
             if out and s < out[-1].end:
+                continue
+            if not entry and text[s:e].lower() in _NOT_MEDICAL:
                 continue
             kind, weak = kinds.get(entry, ("", True)) if entry else (_suffix_kind(text[s:e]), False)
             if kind:

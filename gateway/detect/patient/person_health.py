@@ -100,7 +100,7 @@ class PersonHealthRecognizer:
         if isinstance(cached, dict):
             return cached
         by_sentence: dict[int, list[HealthFact]] = {}
-        for f in self.lex.health_facts.find(view.text):
+        for f in scan.health_facts(self.lex):
             by_sentence.setdefault(view.sentence_index(f.start), []).append(f)
         out: dict[int, list[HealthFact]] = {}
         for i, facts in sorted(by_sentence.items()):

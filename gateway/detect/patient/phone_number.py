@@ -106,7 +106,7 @@ class PhoneNumberRecognizer:
 def _health_fact_near(scan: SegmentScan, msg: MessageContext, pos: int) -> bool:
     """A health fact (a result, a diagnosis...) in the sentences around `pos`."""
     lo, hi = scan.view.neighbours(pos, 1)
-    return any(not f.weak for f in msg.lexicon.health_facts.find(scan.view.text[lo:hi]))
+    return any(not f.weak for f in scan.health_facts_in(msg.lexicon, lo, hi))
 
 
 def _patient_details_above(scan: SegmentScan, msg: MessageContext, start: int, end: int) -> bool:
