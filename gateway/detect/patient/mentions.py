@@ -71,28 +71,29 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         words = m.group().split()
         first = words[0].lower()
         s = start + m.start()
+        if first not in lex.first_names and len(words) == 3:
+            # "Sadly Edna Fairweather", "Today Karen Mbatha": the first of three may open the sentence
+            s += m.group().index(words[1], len(words[0]))
+            words = words[1:]
+            first = words[0].lower()
         if first not in lex.first_names:
-            # two or three capitalised words, none of them a common word: a name the lists do not know
-            # ("Sadly Edna Fairweather": the first of three may open the sentence)
-            if len(words) == 3:
-                s += m.group().index(words[1], len(words[0]))
-                words = words[1:]
+            # two capitalised words, none of them a common word: a name the lists do not know
             if (
                 len(words) == 2
-                and not any(_common(w.lower().rstrip("'’s"), lex) for w in words)
+                and not any(common_word(w.lower().rstrip("'’s"), lex) for w in words)
                 and not any(w.lower() in lex.institution_words for w in words)
                 and "." not in words[1]
             ):
                 out.append(Mention(s, start + m.end(), "capitalised", tuple(name_tokens(" ".join(words)))))
             continue
-        rest = [w for w in words[1:] if not _common(w.lower().rstrip("'’s"), lex)]
+        rest = [w for w in words[1:] if not common_word(w.lower().rstrip("'’s"), lex)]
         if rest and len(rest) == len(words) - 1:
-            out.append(Mention(s, start + m.end(), "full_name", tuple(name_tokens(m.group()))))
+            out.append(Mention(s, start + m.end(), "full_name", tuple(name_tokens(" ".join(words)))))
         else:
             out.append(Mention(s, s + len(words[0]), "first_name", (first,)))
     for m in islice(_TITLED.finditer(window), MAX_PER_SENTENCE):
         toks = [t for t in name_tokens(m.group()) if t not in lex.patient_titles and len(t) > 1]
-        if toks and not _common(toks[-1], lex):
+        if toks and not common_word(toks[-1], lex):
             out.append(Mention(start + m.start(), start + m.end(), "titled", tuple(toks)))
     for m in islice(_LOWER.finditer(window), 4 * MAX_PER_SENTENCE):
         words = m.group().split()
@@ -100,7 +101,7 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
             continue
         s = start + m.start()
         nxt = words[1].rstrip("'’s") if len(words) > 1 else ""
-        if nxt and nxt not in _FUNCTION_WORDS and not _common(nxt, lex):
+        if nxt and nxt not in _FUNCTION_WORDS and not common_word(nxt, lex):
             out.append(Mention(s, start + m.end(), "lower_case", (words[0], nxt)))
         else:
             out.append(Mention(s, s + len(words[0]), "lower_case", (words[0],)))
@@ -120,12 +121,12 @@ def _name_shaped(span: str, lex: Lexicon) -> bool:
     if words[0].lower().rstrip(".") in ("st", "saint"):
         return False  # "St Brigid's": a hospice, a church, a school
     bare = [w.lower().rstrip("'’s") for w in words]
-    if any(_common(w, lex) for w in bare):
+    if any(common_word(w, lex) for w in bare):
         return False
     return len(words) >= 2 or bare[0] in lex.first_names
 
 
-def _common(word: str, lex: Lexicon) -> bool:
+def common_word(word: str, lex: Lexicon) -> bool:
     """A word that is not a surname: a clinical term, a place of care, a title or a role."""
     return (
         word in lex.not_names
@@ -134,6 +135,7 @@ def _common(word: str, lex: Lexicon) -> bool:
         or word in lex.staff_titles
         or word in lex.patient_titles
         or word in _FUNCTION_WORDS
+        or word in lex.health_facts.words.singles
     )
 
 

@@ -32,6 +32,7 @@ import re
 from gateway.detect.patient.context import MessageContext, historical
 from gateway.detect.patient.lexicon import HealthFact
 from gateway.detect.patient.mentions import Mention, mentions
+from gateway.detect.patient.mentions import common_word as _common_word
 from gateway.detect.patient.patient_name import NameCandidate, PatientNameRecognizer
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.presidio_engine import RecognizerSpec
@@ -39,6 +40,10 @@ from gateway.detect.presidio_engine import RecognizerSpec
 TYPE = "PATIENT_NAME"
 #: sentences with a health fact judged per segment (the rest of a huge segment relies on patterns)
 MAX_SENTENCES = 300
+#: windows per segment given to spaCy's NER, and how far each reaches around an unexplained word
+MAX_NER_WINDOWS = 8
+NER_REACH = 80
+_CAPITALISED_WORD = re.compile(r"(?<![\w'’])[A-Z][a-z'’]{1,30}(?![\w])")
 #: what a mention is worth before its context speaks
 _BASE = {
     "ner": 0.45,
@@ -129,17 +134,42 @@ class PersonHealthRecognizer:
         return len(self.lex.clinical_terms.distinct(rest[:2000], at_most=_WEAK_NEEDS)) >= _WEAK_NEEDS
 
     def ner_windows(self, scan: SegmentScan, msg: MessageContext) -> list[tuple[int, int]]:
-        """Sentences with a health fact and a capitalised word after their first: worth spaCy's NER."""
+        """Short windows around capitalised words that no list explains, in sentences with a health fact.
+
+        spaCy's NER is the costly part of the detector: it reads only a stretch of about
+        2 x NER_REACH characters around words that may be a name the lists do not know (not a given
+        name from the list, not a clinical or common word, not after a staff title).
+        """
         view = scan.view
-        out = []
+        text = view.text
+        out: list[tuple[int, int]] = []
         for i in sorted(self.fact_sentences(scan)):
-            s, e = view.sentences[i] if view.sentences else (0, len(view.text))
+            s, e = view.sentences[i] if view.sentences else (0, len(text))
             e = min(e, s + 600)
             if view.in_greeting(s) or view.in_signature(s) or view.in_attribution(s):
                 continue
-            if re.search(r"[A-Z][a-z]", view.text[s:e]):
-                out.append((s, e))
+            unknown = [
+                m.start()
+                for m in _CAPITALISED_WORD.finditer(text, s, e)
+                if self._unexplained(text, m.group(), m.start())
+            ]
+            if unknown:
+                lo, hi = max(s, unknown[0] - NER_REACH), min(e, unknown[-1] + NER_REACH)
+                if out and lo <= out[-1][1]:
+                    out[-1] = (out[-1][0], max(out[-1][1], hi))
+                else:
+                    out.append((lo, hi))
+            if len(out) >= MAX_NER_WINDOWS:
+                break
         return out
+
+    def _unexplained(self, text: str, word: str, pos: int) -> bool:
+        """A capitalised word that may be part of a name no list knows."""
+        low = word.lower().rstrip("'’s")
+        lex = self.lex
+        if low in lex.first_names or _common_word(low, lex):
+            return False
+        return not self.names._staff_title_before.search(text[max(0, pos - 24) : pos])
 
     # --- judging ---------------------------------------------------------------------------
 
