@@ -46,7 +46,8 @@ _FUNCTION_WORDS = frozenset(
     """a an the and or but nor from in on at to of for with by about into onto over under after before
     is was has had have will would can could should may might must did does do be been being are were
     said says rang called told asked went came got gets just also still now then again who which that
-    he she they him her them his hers their its it i we you me us my our your s""".split()  # noqa: SIM905
+    he she they him her them his hers their its it i we you me us my our your s
+    thanks thank hi hello hey dear cheers congrats congratulations sorry welcome""".split()  # noqa: SIM905
 )
 
 

@@ -82,8 +82,13 @@ _STAFF_BEFORE = re.compile(
     r"\b(?:assist(?:ing|ed)?|shadow(?:ing|ed)?|taught\s+by|supervised\s+by|signed\s+off\s+by|under|observing|"
     r"scrubbed\s+(?:in\s+)?(?:with|for)|working\s+(?:with|for)|attached\s+to|firm\s+of|team\s+of|"
     r"(?:clinic|list|theatre|theatres|teaching|session|tutorial|lecture|round|rounds)\s+with|sat\s+in\s+with|"
-    r"email(?:ed)?|cc(?:'d)?)\s+(?:the\s+)?$",
+    r"email(?:ed)?|cc(?:'d)?|(?:written|authored|edited|compiled|designed|organised|organized|led|"
+    r"presented|given|run|chaired)\s+by)\s+(?:the\s+)?$",
     re.IGNORECASE,
+)
+#: the second of two authors or organisers: "written by Ruth Evans and ..."
+_AUTHORS_BEFORE = re.compile(
+    r"\b(?:written|authored|edited|compiled|designed|organised|organized|presented|run)[ ]by[ ](?:[A-Z][\w'’-]{0,30}[ ]){1,3}(?:and|&)[ ]$"
 )
 _ROLE_OPENER = re.compile(r"^[ \t]*(?:\(|,[ \t]*(?:the|a|an|our|my|their)?[ \t]*|[-–][ \t]*)")
 _TABLE_CLINICAL_HEADER = re.compile(
@@ -217,7 +222,9 @@ class PatientNameRecognizer:
         if _STAFF_POSSESSIVE.match(after) or _STAFF_VERB_AFTER.match(after):
             return True
         before = text[max(0, start - 40) : start]
-        if _STAFF_BEFORE.search(before) or self._coordinated_with_staff(text, start, end):
+        if _STAFF_BEFORE.search(before) or _AUTHORS_BEFORE.search(before):
+            return True
+        if self._coordinated_with_staff(text, start, end):
             return True
         before_words = before.split()[-3:]
         if before_words and self.lex.staff_roles.pattern.search(" ".join(before_words)):

@@ -60,6 +60,17 @@ _TIE_AFTER = re.compile(
     r"needs|needed|been|says|said|told|tested|collapsed|underwent|developed))",
     re.IGNORECASE,
 )
+#: a health word inside an organisation's or a campaign's name: "Cancer Research UK", "Stroke Association"
+_ORGANISATION_AFTER = re.compile(
+    r"['’]?s?[ ](?:Research|Society|Foundation|Support|Trust|UK|Association|Charity|Awareness|Week|Month|Day|"
+    r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
+)
+#: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
+_TIE_LABEL = re.compile(r"[ \t]{0,3}[-–:(][ \t]{0,3}")
+_ADDRESSED = re.compile(
+    r"\b(?:thanks|thank\s+you|cheers|hi|hello|hey|dear|congrats|congratulations|well\s+done|sorry)[ \t,!]*$",
+    re.IGNORECASE,
+)
 _OPENS_WITH_PRONOUN = re.compile(r"[\s>]{0,8}(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
 #: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
@@ -111,6 +122,9 @@ class PersonHealthRecognizer:
         for i, facts in sorted(by_sentence.items()):
             if len(out) >= MAX_SENTENCES:
                 break
+            facts = [f for f in facts if not _ORGANISATION_AFTER.match(view.text, f.end)]
+            if not facts:
+                continue
             if any(not f.weak for f in facts) or self._weak_enough(view.text, facts, view.sentences, i):
                 out[i] = facts
                 # "Did you hear about Bethany Cole? She's in ICU...": the pronoun carries the fact back
@@ -208,6 +222,8 @@ class PersonHealthRecognizer:
             return None
         if names._staff_title_before.search(text[max(0, m.start - 24) : m.start]):
             return None
+        if _ADDRESSED.search(text[max(0, m.start - 24) : m.start]):
+            return None  # "Thanks Michael for covering my clinic": the person spoken to, not about
         if names._role_attached(text, m.start, m.end) or names._eponym(text, m.end, tokens):
             return None
         if m.kind in ("ner", "capitalised") and _PLACE_BEFORE.search(text[max(0, m.start - 12) : m.start]):
@@ -240,7 +256,13 @@ class PersonHealthRecognizer:
                 return None
             if lex.schedule_cues.search(line) or _REFERENCE.search(line):
                 return None
-        tied = bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
+        sentence_end = view.sentence_at(m.start)[1]
+        tied = (
+            bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
+            or all(f.start >= sentence_end for f in facts)  # carried back by a pronoun ("She's in ICU")
+            or (_TIE_LABEL.match(text, m.end) is not None and _fact_within(facts, m.end, 40))
+            or _fact_within(facts, m.end + 1, 0)  # "Janet Okafor MRI report": the fact is the next word
+        )
         if m.kind in ("capitalised", "titled") and not tied:
             # two capitalised words are a person only when the sentence says what befell them; a titled
             # name without that was judged by the names recognizer already ("Mrs Lee, for the review")
@@ -254,6 +276,8 @@ class PersonHealthRecognizer:
         if tied or _PRONOUN.search(sentence):
             score += 0.1
             reasons.append("tied to the person")
+        elif not first_hand:
+            return None  # a name and a health fact side by side, neither about the other
         if first_hand:
             score += 0.15
             reasons.append("first-hand encounter")
@@ -284,6 +308,11 @@ class PersonHealthRecognizer:
             or full in lex.historical_figures
             or (len(tokens) >= 2 and tokens[-1] in lex.historical_figures)
         )
+
+
+def _fact_within(facts: list[HealthFact], pos: int, chars: int) -> bool:
+    """A health fact starts within `chars` characters after `pos`."""
+    return any(pos <= f.start <= pos + chars for f in facts)
 
 
 def _in_name_list(text: str, pos: int) -> bool:
