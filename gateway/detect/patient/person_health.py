@@ -67,6 +67,12 @@ _ORGANISATION_AFTER = re.compile(
 )
 #: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
 _TIE_LABEL = re.compile(r"[ \t]{0,3}[-–:(][ \t]{0,3}")
+#: where a first-hand encounter is clinical: "we saw X in the eye clinic", not "I saw X in the library"
+_CARE_PLACE = re.compile(
+    r"\b(?:ward|clinic|a&e|ed|resus|majors|minors|theatres?|icu|itu|hdu|ccu|gp|surgery|hospital|placement|"
+    r"on\s+call|department|bay|cubicle|triage|list|came\s+in|admitted)\b",
+    re.IGNORECASE,
+)
 _ADDRESSED = re.compile(
     r"\b(?:thanks|thank\s+you|cheers|hi|hello|hey|dear|congrats|congratulations|well\s+done|sorry)[ \t,!]*$",
     re.IGNORECASE,
@@ -216,7 +222,14 @@ class PersonHealthRecognizer:
         tokens = list(m.tokens)
         if view.in_greeting(m.start) or view.in_signature(m.start) or view.in_attribution(m.start):
             return None
-        if msg.is_correspondent(tokens) or msg.is_staff(tokens) or names._all_common(tokens):
+        sentence = text[slice(*view.sentence_at(m.start))]
+        lo, hi = view.neighbours(m.start, 1)
+        around = text[lo:hi]
+        first_hand = bool(lex.encounter_cues.search(around) and _CARE_PLACE.search(around))
+        famous_role = first_hand and bool(lex.public_sources.search(text[max(0, m.start - 40) : m.start]))
+        if msg.is_correspondent(tokens) or names._all_common(tokens):
+            return None
+        if msg.is_staff(tokens) and not famous_role:
             return None
         if m.kind == "lower_case" and len(tokens) == 1 and tokens[0] in msg.correspondent_tokens:
             return None
@@ -224,16 +237,17 @@ class PersonHealthRecognizer:
             return None
         if _ADDRESSED.search(text[max(0, m.start - 24) : m.start]):
             return None  # "Thanks Michael for covering my clinic": the person spoken to, not about
-        if names._role_attached(text, m.start, m.end) or names._eponym(text, m.end, tokens):
-            return None
+        if names._role_attached(text, m.start, m.end) and not famous_role:
+            return None  # staff; but "we had the weather presenter X in resus" is a patient
+        if (len(tokens) == 1 or tokens[-1] in lex.eponyms) and names._eponym(text, m.end, tokens):
+            return None  # "Parkinson's", "Bell's palsy"; not "Zainab Hussein's pregnancy test"
         if m.kind in ("ner", "capitalised") and _PLACE_BEFORE.search(text[max(0, m.start - 12) : m.start]):
             return None
         if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
             return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
-        sentence = text[slice(*view.sentence_at(m.start))]
-        lo, hi = view.neighbours(m.start, 1)
-        around = text[lo:hi]
-        if lex.teaching_cues.search(sentence) or historical(sentence, msg.today):
+        if not first_hand and lex.teaching_cues.search(sentence):
+            return None
+        if historical(sentence, msg.today):
             return None
         if self._made_staff(text, m) or _in_name_list(text, m.start):
             return None
@@ -244,7 +258,6 @@ class PersonHealthRecognizer:
                 rest = rest.replace(text[f.start : f.end], " ")
             if not lex.clinical_terms.search(rest):
                 return None  # "Mrs Jones next door died last week": a death, but no care in sight
-        first_hand = lex.encounter_cues.search(around)
         public = self._public_figure(tokens)
         if public and not first_hand:
             return None
@@ -252,7 +265,7 @@ class PersonHealthRecognizer:
             return None
         if not first_hand:
             line = view.line_text(m.start)
-            if lex.public_sources.search(around) or lex.news_cues.search(sentence):
+            if lex.public_sources.search(around):
                 return None
             if lex.schedule_cues.search(line) or _REFERENCE.search(line):
                 return None

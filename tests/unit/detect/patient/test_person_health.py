@@ -24,6 +24,15 @@ POSITIVES = [
     ("lower case", "karen mbatha's smear came back abnormal, dont tell anyone"),
     ("first name", "Priya's biopsy showed melanoma, she's seeing the oncologist next week."),
     ("first-hand beats fame", "Guess who came into our clinic today - Stephen Fry, he's had a stroke!"),
+    ("famous, with a role", "Guess who we had in resus - the weather presenter Sian Lloyd! Fractured wrist."),
+    ("pronoun carries the fact", "Did you hear about Bethany Cole? She's in ICU after an overdose."),
+    ("label dash", "Re: Malcolm Tennant - MRI shows metastases in the spine, family not yet told"),
+    (
+        "possessive before a test word",
+        "Zainab Hussein's pregnancy test came back positive, she hasn't told anyone.",
+    ),
+    ("medical word ending", "my aunt Doreen Walsh is having a mastectomy next week at the General"),
+    ("titled, tied by a verb", "Mr and Mrs Okafor came in together, he has terminal lung cancer."),
 ]
 
 
@@ -85,6 +94,27 @@ TRAPS = [
     ("staff", "Sarah Jones (the reg) said the CT showed a small bleed, she'll review after the list."),
     ("eponym", "Revision: Parkinson's disease, Crohn's disease and Graves' disease for Friday's exam."),
     ("exam results", "Karen said the anatomy exam results are out tomorrow."),
+    (
+        "exam question, MCQ",
+        "MCQ 14. Derek Hale, 58, presents with chest pain and ST elevation. Most likely diagnosis?",
+    ),
+    ("organisation", "Mohammed is collecting money for Cancer Research UK at the stall outside the library."),
+    ("person spoken to", "Thanks Michael for covering my clinic yesterday, I owe you one."),
+    ("seen, but not in care", "I saw Rachel in the library, she said the biopsy practical is cancelled."),
+    (
+        "equipment, not a person's test",
+        "Can you ask Jordan whether the ECG machine in the skills lab has been fixed?",
+    ),
+    (
+        "made staff by the sentence",
+        "Fiona Grant is the new clinical lead for the diabetes service, she starts in March.",
+    ),
+    ("a group of students", "Our group (Aisha, Ben, Chloe, Dan) will do the presentation on heart failure."),
+    (
+        "co-authors",
+        "The patient information leaflet on diabetes was written by Ruth Evans and Mark Lee in 2019.",
+    ),
+    ("a death with no care in sight", "Mrs Jones next door died last week, the funeral is on Friday."),
 ]
 
 
