@@ -86,6 +86,12 @@ _STAFF_BEFORE = re.compile(
     r"presented|given|run|chaired)\s+by)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+#: what heads a list of staff or students, not of patients
+_SCHEDULE_HEAD = re.compile(
+    r"\b(?:rota|rotas|timetable|allocations?|schedule|placement\s+groups?|reading\s+list|reference\s+list|"
+    r"teaching\s+programme|tutor\s+groups?)\b",
+    re.IGNORECASE,
+)
 #: the second of two authors or organisers: "written by Ruth Evans and ..."
 _AUTHORS_BEFORE = re.compile(
     r"\b(?:written|authored|edited|compiled|designed|organised|organized|presented|run)[ ]by[ ](?:[A-Z][\w'’-]{0,30}[ ]){1,3}(?:and|&)[ ]$"
@@ -371,6 +377,12 @@ class PatientNameRecognizer:
             return 0.0, ()
         if self._public(view, c, full):
             return 0.0, ()
+        if (
+            in_schedule(text, c.start)
+            and not _REAL_CARE.search(sentence)
+            and not self._identifiers_near(scan, c.start, c.end)
+        ):
+            return 0.0, ()  # a rota, a timetable, an allocation: staff and students
         if c.kind == "name_label" and not (
             self._identifiers_near(scan, c.start, c.end)
             or _PATIENT_FIELDS.search(text[max(0, c.start - 300) : c.end + 300])
@@ -535,6 +547,14 @@ class PatientNameRecognizer:
             or t in lex.staff_roles
             for t in tokens
         )
+
+
+def in_schedule(text: str, pos: int) -> bool:
+    """`pos` is in a passage headed as a rota, timetable, allocation or schedule (the heading may stand a
+    blank line above the list)."""
+    start = text.rfind("\n\n", 0, pos)
+    start = text.rfind("\n\n", 0, start) if start > 0 else start
+    return bool(_SCHEDULE_HEAD.search(text, max(start, pos - 600, 0), pos))
 
 
 def _end_of_tokens(rest: str, tokens: list[str]) -> int:

@@ -33,7 +33,7 @@ from gateway.detect.patient.context import MessageContext, historical
 from gateway.detect.patient.lexicon import HealthFact
 from gateway.detect.patient.mentions import Mention, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
-from gateway.detect.patient.patient_name import NameCandidate, PatientNameRecognizer
+from gateway.detect.patient.patient_name import NameCandidate, PatientNameRecognizer, in_schedule
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.presidio_engine import RecognizerSpec
 
@@ -57,7 +57,7 @@ _BASE = {
 #: the person and the fact are tied: a possessive, a pronoun that refers back, a verb of being told/admitted
 _TIE_AFTER = re.compile(
     r"^(?:['’]s?\b|[ ]+(?:\w+[ ]+){0,2}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
-    r"needs|needed|been|says|said|told|tested|collapsed|underwent|developed))",
+    r"needs|needed|been|tested|collapsed|underwent|developed))",
     re.IGNORECASE,
 )
 #: a health word inside an organisation's or a campaign's name: "Cancer Research UK", "Stroke Association"
@@ -77,6 +77,14 @@ _ADDRESSED = re.compile(
     r"\b(?:thanks|thank\s+you|cheers|hi|hello|hey|dear|congrats|congratulations|well\s+done|sorry)[ \t,!]*$",
     re.IGNORECASE,
 )
+#: a health word naming a thing to learn or use: "ECG book", "diabetes lecture", "ECG machine"
+_OBJECT_AFTER = re.compile(
+    r"[ ](?:books?|notes|slides|lectures?|teaching|workshops?|sessions?|machines?|course|exams?|quiz|"
+    r"textbooks?|app|tutorials?|practicals?|stations?|module|revision|posters?|leaflets?|guidelines?|audit|"
+    r"project|sim|simulation|skills|training|interpretation|society|week|prize|placement|block|rotation|"
+    r"firm|team|nurse|consultant|department|unit|service|ward\s+round)\b",
+    re.IGNORECASE,
+)
 _OPENS_WITH_PRONOUN = re.compile(r"[\s>]{0,8}(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
 #: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
@@ -90,7 +98,9 @@ _STAFF_DOING = re.compile(
     re.IGNORECASE,
 )
 #: a list of three or more given names ("Aisha, Ben, Chloe and Dan"): a group of students or staff
-_NAME_LIST = re.compile(r"(?:[A-Z][a-z]{1,20}[ ]?,[ ]?){2,}(?:and[ ]+|&[ ]+)?[A-Z][a-z]{1,20}")
+_NAME_LIST = re.compile(
+    r"(?:[A-Z][a-z]{1,20}(?:[ ][A-Z][a-z'’-]{1,30})?[ ]?,[ ]?){2,}(?:and[ ]+|&[ ]+)?[A-Z][a-z]{1,20}"
+)
 #: a line of a reference list: "Lee A, Khan B (2019)", "et al.", a DOI
 _REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)
 #: a place the model took for a person: "from Little Brampton", "in Upper Wick"
@@ -128,7 +138,12 @@ class PersonHealthRecognizer:
         for i, facts in sorted(by_sentence.items()):
             if len(out) >= MAX_SENTENCES:
                 break
-            facts = [f for f in facts if not _ORGANISATION_AFTER.match(view.text, f.end)]
+            facts = [
+                f
+                for f in facts
+                if not _ORGANISATION_AFTER.match(view.text, f.end)
+                and not _OBJECT_AFTER.match(view.text, f.end)
+            ]
             if not facts:
                 continue
             if any(not f.weak for f in facts) or self._weak_enough(view.text, facts, view.sentences, i):
@@ -267,7 +282,7 @@ class PersonHealthRecognizer:
             line = view.line_text(m.start)
             if lex.public_sources.search(around):
                 return None
-            if lex.schedule_cues.search(line) or _REFERENCE.search(line):
+            if lex.schedule_cues.search(line) or _REFERENCE.search(line) or in_schedule(text, m.start):
                 return None
         sentence_end = view.sentence_at(m.start)[1]
         tied = (

@@ -115,6 +115,12 @@ TRAPS = [
         "The patient information leaflet on diabetes was written by Ruth Evans and Mark Lee in 2019.",
     ),
     ("a death with no care in sight", "Mrs Jones next door died last week, the funeral is on Friday."),
+    ("a thing to learn from", "Hannah Lewis said she'd lend me her ECG book before the exam."),
+    (
+        "an allocation under its heading",
+        "Allocations for the surgery block:\n\nGroup A: Emily Clarke, Jacob Ward, Fatima Noor - Mr Hughes"
+        " (colorectal), clinic Tues\nGroup B: Liam Foster, Grace Kim - Ms Adeyemi (breast), theatre Weds",
+    ),
 ]
 
 
