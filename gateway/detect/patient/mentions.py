@@ -35,7 +35,7 @@ _TITLED = re.compile(
     r"(?<![\w'’])(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ ]{1,3}(?:[A-Z]\.?[ ]{1,3})?[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?"
 )
 #: a lower-case word and the word after it ("karen mbatha's")
-_LOWER = re.compile(r"(?<![\w'’])[a-z]{3,15}(?![a-z])(?:[ ]{1,3}[a-z][a-z'’-]{1,24})?")
+_LOWER = re.compile(r"(?<![\w'’])([a-z]{3,15})(?![a-z])(?=([ ]{1,3}[a-z][a-z'’-]{1,24})?)")
 #: dotted initials: "J.K.", "A.B.C."
 _INITIALS = re.compile(r"(?<![\w.])[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?(?![\w])")
 #: one word of a name as spaCy found it: "Lee", "McAteer", "O'Brien", "Adebayo-Price", "Lee's"
@@ -96,16 +96,17 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         toks = [t for t in name_tokens(m.group()) if t not in lex.patient_titles and len(t) > 1]
         if toks and not common_word(toks[-1], lex):
             out.append(Mention(start + m.start(), start + m.end(), "titled", tuple(toks)))
-    for m in islice(_LOWER.finditer(window), 4 * MAX_PER_SENTENCE):
-        words = m.group().split()
-        if words[0] not in lex.first_names:
+    for m in islice(_LOWER.finditer(window), 8 * MAX_PER_SENTENCE):
+        first = m.group(1)
+        if first not in lex.first_names:
             continue
         s = start + m.start()
-        nxt = words[1].rstrip("'’s") if len(words) > 1 else ""
+        second = m.group(2) or ""
+        nxt = second.strip().rstrip("'’s")
         if nxt and nxt not in _FUNCTION_WORDS and not common_word(nxt, lex):
-            out.append(Mention(s, start + m.end(), "lower_case", (words[0], nxt)))
+            out.append(Mention(s, s + len(first) + len(second), "lower_case", (first, nxt)))
         else:
-            out.append(Mention(s, s + len(words[0]), "lower_case", (words[0],)))
+            out.append(Mention(s, s + len(first), "lower_case", (first,)))
     for m in islice(_INITIALS.finditer(window), MAX_PER_SENTENCE):
         letters = re.sub(r"[^A-Z]", "", m.group()).lower()
         if letters not in _NOT_INITIALS:

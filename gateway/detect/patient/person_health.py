@@ -56,7 +56,7 @@ _BASE = {
 }
 #: the person and the fact are tied: a possessive, a pronoun that refers back, a verb of being told/admitted
 _TIE_AFTER = re.compile(
-    r"^(?:['’]s?\b|[ ]+(?:\w+[ ]+){0,2}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
+    r"^(?:['’]s?\b|[ ]+(?:\w+[ ]+){0,3}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
     r"needs|needed|been|tested|collapsed|underwent|developed))",
     re.IGNORECASE,
 )
@@ -66,7 +66,7 @@ _ORGANISATION_AFTER = re.compile(
     r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
 )
 #: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
-_TIE_LABEL = re.compile(r"[ \t]{0,3}[-–:(][ \t]{0,3}")
+_TIE_LABEL = re.compile(r"[ \t]{0,3}[-–—:(][ \t]{0,3}")
 #: where a first-hand encounter is clinical: "we saw X in the eye clinic", not "I saw X in the library"
 _CARE_PLACE = re.compile(
     r"\b(?:ward|clinic|a&e|ed|resus|majors|minors|theatres?|icu|itu|hdu|ccu|gp|surgery|hospital|placement|"
