@@ -27,6 +27,7 @@ from gateway.detect.patient.context import (
     AGE,
     MessageContext,
     historical,
+    in_public_forward,
     name_tokens,
     patient_cue,
 )
@@ -460,7 +461,9 @@ class PatientNameRecognizer:
             return False
         if full in self.lex.public_figures:
             return True
-        return c.kind == "ner" and self.lex.public_sources.search(around)
+        return c.kind == "ner" and (
+            self.lex.public_sources.search(around) or in_public_forward(view.text, c.start, self.lex)
+        )
 
     def _fictional(self, scan: SegmentScan, c: NameCandidate, sentence: str) -> bool:
         """An invented patient: a role-play cue in the sentence, in the passage or its heading, or in

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from gateway.detect.patient.context import MessageContext, historical
+from gateway.detect.patient.context import MessageContext, historical, in_public_forward
 from gateway.detect.patient.lexicon import HealthFact
 from gateway.detect.patient.mentions import Mention, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
@@ -280,7 +280,7 @@ class PersonHealthRecognizer:
             return None
         if not first_hand:
             line = view.line_text(m.start)
-            if lex.public_sources.search(around):
+            if lex.public_sources.search(around) or in_public_forward(text, m.start, lex):
                 return None
             if lex.schedule_cues.search(line) or _REFERENCE.search(line) or in_schedule(text, m.start):
                 return None

@@ -137,3 +137,23 @@ def test_news_forward_then_first_hand(detector) -> None:
     ward = "We've got Stephen Fry on our ward after a fall, he was admitted last night!"
     assert not pf.found(detector, pf.inspection(news), "PATIENT_NAME")
     assert pf.found(detector, pf.inspection(ward), "PATIENT_NAME")
+
+
+def test_forwarded_news_block(detector) -> None:
+    """People in a forwarded news round-up are public, even paragraphs below the source's name."""
+    body = (
+        "thought you'd like this for the public health module\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Health Desk <desk@example-news.co.uk>\n"
+        "Subject: Weekly round-up\n\n"
+        "In this week's round-up from the health desk:\n\n"
+        "Local man Gordon Pryce, 71, was admitted to hospital after collapsing at the half marathon.\n\n"
+        "Meanwhile flu cases are rising across the region, and Janet Bright has been treated for skin cancer."
+    )
+    assert not pf.found(detector, pf.inspection(body), "PATIENT_NAME")
+
+
+def test_lower_case_after_another_word(detector) -> None:
+    """A lower-case given name and surname are found even straight after another lower-case word."""
+    body = "fyi priya patel in room 3 tested positive for covid"
+    assert pf.found(detector, pf.inspection(body), "PATIENT_NAME")
