@@ -186,7 +186,7 @@ class PersonHealthRecognizer:
             unknown = [
                 m.start()
                 for m in _CAPITALISED_WORD.finditer(text, s, e)
-                if self._unexplained(text, m.group(), m.start())
+                if self._unexplained(text, m.group(), m.start()) and _name_like(text, m, s)
             ]
             if unknown:
                 lo, hi = max(s, unknown[0] - NER_REACH), min(e, unknown[-1] + NER_REACH)
@@ -336,6 +336,18 @@ class PersonHealthRecognizer:
             or full in lex.historical_figures
             or (len(tokens) >= 2 and tokens[-1] in lex.historical_figures)
         )
+
+
+def _name_like(text: str, m: re.Match[str], sentence_start: int) -> bool:
+    """A capitalised word placed as a name could be: three letters or more, no contraction ("I'm",
+    "She'd"), not a heading ("Comments:"), and at the start of a sentence or line only when another
+    capitalised word follows ("Desmond Achterberg was...", not "Investigations showed...")."""
+    word = m.group()
+    if len(word) < 3 or re.search(r"['’](?:m|ve|d|ll|re|t)$", word) or text.startswith(":", m.end()):
+        return False
+    before = text[max(sentence_start, m.start() - 4) : m.start()]
+    opens = m.start() == sentence_start or not before.strip(" \t>*-•") or "\n" in before
+    return not opens or bool(_CAPITALISED_WORD.match(text, m.end() + 1) and text[m.end()] == " ")
 
 
 def _fact_within(facts: list[HealthFact], pos: int, chars: int) -> bool:
