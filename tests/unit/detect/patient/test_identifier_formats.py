@@ -124,3 +124,31 @@ def test_csv_with_numbers_and_no_names(detector) -> None:
     seg = Segment("nhs_number,hba1c\n" + rows, "attachment:audit.csv", kind="attachment")
     (f,) = pf.found(detector, pf.inspection("audit data", segments=[seg]), "NHS_NUMBER")
     assert f.details.get("count") == 4
+
+
+def test_subject_reaches_the_detector_through_the_mime_walker(detector) -> None:
+    """A raw message whose only identifier is in an encoded Subject header is found there, end to end."""
+    from email.header import Header
+
+    from gateway.config import Settings
+    from gateway.model import Envelope
+    from gateway.model.mime import parse_message
+
+    subject = Header(f"NHS {pf.nhs_number('485', '\u00a0')} – référé", "utf-8").encode()
+    raw = (
+        "From: Robin Ashcombe <robin.ashcombe@student.northam.ac.uk>\r\n"
+        "To: kit.marlowe99@gmail.com\r\n"
+        f"Subject: {subject}\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "see you later\r\n"
+    ).encode()
+    env = Envelope("robin.ashcombe@student.northam.ac.uk", ("kit.marlowe99@gmail.com",))
+    insp = parse_message(raw, env, Settings().limits)
+    (f,) = pf.found(detector, insp, "NHS_NUMBER")
+    assert f.where == "header:Subject"
+
+
+def test_people_and_facts_without_the_model(detector_without_ner) -> None:
+    """Without spaCy, a listed given name and surname tied to a health fact is still found."""
+    body = "Karen Mbatha's cervical screening came back abnormal and she is really worried."
+    assert pf.found(detector_without_ner, pf.inspection(body), "PATIENT_NAME")
