@@ -79,7 +79,7 @@ DATE_DAY_MONTH = rf"(?=\d){_DAY}{_ORD}[ \t]+(?:of[ \t]+)?{_MONTH},?[ \t]+(?:19|2
 DATE_MONTH_DAY = rf"{_MONTH}[ \t]+{_DAY}{_ORD},?[ \t]+(?:19|20)\d{{2}}"
 DATE_COMPACT = r"(?=[12])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 #: after a label only: a two-digit year ("dob 9 Nov 47") and a day in words ("the twenty-first of May 1958")
-DATE_DAY_MONTH_SHORT = rf"(?=\d){_DAY}{_ORD}[ \t]+(?:of[ \t]+)?{_MONTH},?[ \t]+\d{{2}}(?!\d)"
+DATE_DAY_MONTH_SHORT = rf"(?=\d){_DAY}{_ORD}[ \t]+(?:of[ \t]+)?{_MONTH},?[ \t]+['’]?\d{{2}}(?!\d)"
 _ORDINAL_WORDS = [
     "first",
     "second",
@@ -136,7 +136,7 @@ _DOB_LABEL_IN_HEADER = re.compile(r"\b(?:d\.?o\.?b|date of birth|birth ?date|bor
 
 def parse_date(text: str) -> _dt.date | None:
     """The date a matched string names, or None (2-digit years read as 19xx/20xx, whichever is past)."""
-    t = _ordinals_as_digits(text.strip().lower().rstrip(".,"))
+    t = _ordinals_as_digits(text.strip().lower().rstrip(".,").replace("'", "").replace("’", ""))
     m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", t)
     if m:
         d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))

@@ -73,6 +73,7 @@ DATES_OF_BIRTH = [
     ("two-digit year, numeric", "Lady in bay 3, DOB 09/11/47, admitted with a UTI."),
     ("day in words", "She was born on the twenty-first of May 1958 and came in with chest pain."),
     ("ordinal in words, no 'of'", "Patient born the third March 1961, seen in clinic today."),
+    ("apostrophe year", "Mr Halloran DOB 9th Nov '47 for the repeat ECG on the ward."),
 ]
 
 
