@@ -43,7 +43,8 @@ _PATIENT_RECORD = re.compile(
 _PLACEHOLDER = re.compile(r"^(?:ANON|TEST|XXX|DEMO|DUMMY|SAMPLE)", re.IGNORECASE)
 #: letters, then digits in groups: "WGH-552-0193", "NRI 552 0193", "RXH/123/4567"
 GROUPED = r"(?<![\w/-])[A-Z]{2,4}[ \t]?[-/ ][ \t]?\d{3,4}[ \t]?[-/ ][ \t]?\d{3,4}(?![\w/-])"
-_GROUPED_SHORT = re.compile(r"^[A-Z]{2,4}[ \t]?[-/ ][ \t]?\d{3,4}[ \t]?[-/ ][ \t]?\d{3,4}$")
+#: digits alone in groups ("552 0193"): a hospital number only right after its label ("MRN 552 0193")
+GROUPED_DIGITS = r"(?<![\w/.,-])\d{3,4}[ \t]?[-/ ][ \t]?\d{3,4}(?:[ \t]?[-/ ][ \t]?\d{2,4})?(?![\w/-])"
 #: letters that make grouped digits something else: an NHS/CHI number's label, a phone's
 _OTHER_PREFIX = re.compile(r"^(?:NHS|CHI|HCN|HC|TEL|MOB|FAX|EXT|PIN|REF)\b")
 #: words right before grouped digits that make them a room, a course or a job, not a patient
@@ -89,9 +90,10 @@ class HospitalNumberRecognizer:
     def specs(self) -> list[RecognizerSpec]:
         digits = PatternSpec("id_digits", DIGITS, 0.1)
         grouped = PatternSpec("id_grouped", GROUPED, 0.1)
+        grouped_digits = PatternSpec("id_grouped_digits", GROUPED_DIGITS, 0.1)
         specs = [
             RecognizerSpec(KEYED_ENTITY, (digits,), case_sensitive=True),
-            RecognizerSpec(GROUPED_ENTITY, (grouped,), case_sensitive=True),
+            RecognizerSpec(GROUPED_ENTITY, (grouped, grouped_digits), case_sensitive=True),
         ]
         if self.trust_patterns:
             specs.append(
@@ -144,10 +146,14 @@ class HospitalNumberRecognizer:
                 continue
             if any(c.start < end and start < c.end for c in scan.found):
                 continue  # part of an NHS or CHI number found already
-            if self._label_before.search(text[max(0, start - 40) : start]):
+            if self._label_before.search(text[max(0, start - 40) : start]) or self._label.match(
+                text, start, end
+            ):
                 score = 0.8 + (0.12 if msg.clinical else 0.0)
                 out.append(Candidate(TYPE, start, end, clamp(score), ("label", "grouped ID")))
                 continue
+            if hit.pattern == "id_grouped_digits":
+                continue  # digits alone count only after a hospital-number label
             if len(out) >= MAX_GROUPED:
                 break  # enough to hold the message; the rest of a segment full of IDs adds nothing
             lo, hi = view.sentence_at(start)

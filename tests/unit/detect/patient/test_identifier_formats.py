@@ -153,3 +153,17 @@ def test_people_and_facts_without_the_model(detector_without_ner) -> None:
     """Without spaCy, a listed given name and surname tied to a health fact is still found."""
     body = "Karen Mbatha's cervical screening came back abnormal and she is really worried."
     assert pf.found(detector_without_ner, pf.inspection(body), "PATIENT_NAME")
+
+
+@pytest.mark.parametrize(
+    ("body", "held"),
+    [
+        ("MRN 552 0193 - chase her bloods before the ward round.", True),
+        ("hospital number: 552-0193-22, on ward 4 since Tuesday.", True),
+        ("call 0161 552 0193 about the bloods", False),
+        ("The results were 552 0193 and 400 on the spreadsheet.", False),
+    ],
+)
+def test_grouped_digits_need_their_label(detector, body: str, held: bool) -> None:
+    """Grouped digits with no letters are a hospital number only straight after a hospital-number label."""
+    assert bool(pf.found(detector, pf.inspection(body), "HOSPITAL_NUMBER")) is held
