@@ -36,6 +36,7 @@ _TITLED = re.compile(
 )
 #: a lower-case word and the word after it ("karen mbatha's")
 _LOWER = re.compile(r"(?<![\w'’])([a-z]{3,15})(?![a-z])(?=([ ]{1,3}[a-z][a-z'’-]{1,24})?)")
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{3,15}(?![a-z])")
 #: dotted initials: "J.K.", "A.B.C."
 _INITIALS = re.compile(r"(?<![\w.])[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?(?![\w])")
 #: one word of a name as spaCy found it: "Lee", "McAteer", "O'Brien", "Adebayo-Price", "Lee's"
@@ -96,7 +97,8 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         toks = [t for t in name_tokens(m.group()) if t not in lex.patient_titles and len(t) > 1]
         if toks and not common_word(toks[-1], lex):
             out.append(Mention(start + m.start(), start + m.end(), "titled", tuple(toks)))
-    for m in islice(_LOWER.finditer(window), 8 * MAX_PER_SENTENCE):
+    lower_names = not lex.first_names.entries.isdisjoint(_LOWER_WORD.findall(window))
+    for m in islice(_LOWER.finditer(window) if lower_names else (), 8 * MAX_PER_SENTENCE):
         first = m.group(1)
         if first not in lex.first_names:
             continue
