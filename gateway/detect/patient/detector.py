@@ -30,6 +30,7 @@ from gateway.detect.patient.indirect import IndirectRecognizer
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.detect.patient.nhs_number import NhsNumberRecognizer
 from gateway.detect.patient.patient_name import PatientNameRecognizer
+from gateway.detect.patient.person_health import PersonHealthRecognizer
 from gateway.detect.patient.phone_number import PhoneNumberRecognizer
 from gateway.detect.patient.recognizer import REPORT_AT, Candidate, Recognizer, SegmentScan
 from gateway.detect.patient.text import SegmentView
@@ -94,6 +95,7 @@ class PatientDetector:
         self._staff: tuple[list[str], ...] = ()
         self._numbers: list[Recognizer] = []
         self._names: PatientNameRecognizer | None = None
+        self._people: PersonHealthRecognizer | None = None
         self._later: list[Recognizer] = []
         self._dicom = DicomTagRecognizer()
 
@@ -111,6 +113,7 @@ class PatientDetector:
             self._dicom,
         ]
         self._names = PatientNameRecognizer(lex)
+        self._people = PersonHealthRecognizer(self._names)
         self._later = [
             DateOfBirthRecognizer(),
             AddressRecognizer(lex.street_suffixes),
@@ -133,7 +136,7 @@ class PatientDetector:
         `detect` reports the candidates scoring REPORT_AT or more;
         `gateway.detect.deidentify` masks them in a draft the sender can reuse.
         """
-        if self.engine is None or self.lexicon is None or self._names is None:
+        if self.engine is None or self.lexicon is None or self._names is None or self._people is None:
             raise RuntimeError("PatientDetector.load() was not called")
         lex = self.lexicon
         msg = MessageContext.build(
@@ -156,6 +159,7 @@ class PatientDetector:
         self._run_ner(scans, msg)
         for scan in scans:
             scan.found.extend(self._names.find(scan, msg))
+            scan.found.extend(self._people.find(scan, msg))
             for rec in self._later:
                 scan.found.extend(rec.find(scan, msg))
         indirect = IndirectRecognizer()
@@ -187,13 +191,16 @@ class PatientDetector:
         return out
 
     def _run_ner(self, scans: list[SegmentScan], msg: MessageContext) -> None:
-        assert self.engine is not None and self._names is not None
+        assert self.engine is not None and self._names is not None and self._people is not None
         if not self.engine.has_ner:
             return
         requests: list[tuple[SegmentScan, int, int]] = []
         for scan in scans:
-            for s, e in self._names.ner_windows(scan, msg):
-                requests.append((scan, s, e))
+            asked: list[tuple[int, int]] = []
+            for s, e in [*self._names.ner_windows(scan, msg), *self._people.ner_windows(scan, msg)]:
+                if not any(a <= s and e <= b for a, b in asked):
+                    asked.append((s, e))
+                    requests.append((scan, s, e))
         if len(requests) > MAX_NER_WINDOWS:
             log.info("ner windows capped", extra={"windows": len(requests), "cap": MAX_NER_WINDOWS})
             requests = requests[:MAX_NER_WINDOWS]

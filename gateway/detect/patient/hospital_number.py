@@ -20,6 +20,11 @@ from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
 
 TRUST_ENTITY = "HOSPITAL_NUMBER_TRUST"
+GROUPED_ENTITY = "HOSPITAL_NUMBER_GROUPED"
+#: grouped IDs reported per segment at most
+MAX_GROUPED = 200
+#: grouped IDs judged per segment at most (each is judged from its sentence)
+MAX_GROUPED_JUDGED = 1000
 KEYED_ENTITY = "HOSPITAL_NUMBER_KEYED"
 TYPE = "HOSPITAL_NUMBER"
 
@@ -36,6 +41,19 @@ _PATIENT_RECORD = re.compile(
     re.IGNORECASE,
 )
 _PLACEHOLDER = re.compile(r"^(?:ANON|TEST|XXX|DEMO|DUMMY|SAMPLE)", re.IGNORECASE)
+#: letters, then digits in groups: "WGH-552-0193", "NRI 552 0193", "RXH/123/4567"
+GROUPED = r"(?<![\w/-])[A-Z]{2,4}[ \t]?[-/ ][ \t]?\d{3,4}[ \t]?[-/ ][ \t]?\d{3,4}(?![\w/-])"
+#: digits alone in groups ("552 0193"): a hospital number only right after its label ("MRN 552 0193")
+GROUPED_DIGITS = r"(?<![\w/.,-])\d{3,4}[ \t]?[-/ ][ \t]?\d{3,4}(?:[ \t]?[-/ ][ \t]?\d{2,4})?(?![\w/-])"
+#: letters that make grouped digits something else: an NHS/CHI number's label, a phone's
+_OTHER_PREFIX = re.compile(r"^(?:NHS|CHI|HCN|HC|TEL|MOB|FAX|EXT|PIN|REF)\b")
+#: words right before grouped digits that make them a room, a course or a job, not a patient
+_CODE_LABEL = re.compile(
+    r"\b(?:room|rm|course|module|job|unit code|seat|desk|locker)[ \t]*(?:no\.?|number|code)?[ \t]*[:#]?[ \t]*$",
+    re.IGNORECASE,
+)
+#: a reference string of a mail system or a booking system: hexadecimal, ten to twelve characters
+_HEX_TOKEN = re.compile(r"[0-9A-F]{10,12}")
 _ID_IN_CELL = re.compile(r"^(?:[A-Z]{1,4}[ \t]?[-/]?[ \t]?)?\d{4,10}[A-Z]?$")
 
 
@@ -71,7 +89,12 @@ class HospitalNumberRecognizer:
 
     def specs(self) -> list[RecognizerSpec]:
         digits = PatternSpec("id_digits", DIGITS, 0.1)
-        specs = [RecognizerSpec(KEYED_ENTITY, (digits,), case_sensitive=True)]
+        grouped = PatternSpec("id_grouped", GROUPED, 0.1)
+        grouped_digits = PatternSpec("id_grouped_digits", GROUPED_DIGITS, 0.1)
+        specs = [
+            RecognizerSpec(KEYED_ENTITY, (digits,), case_sensitive=True),
+            RecognizerSpec(GROUPED_ENTITY, (grouped, grouped_digits), case_sensitive=True),
+        ]
         if self.trust_patterns:
             specs.append(
                 RecognizerSpec(
@@ -103,7 +126,42 @@ class HospitalNumberRecognizer:
             score = 0.75 + (0.15 if clinical else 0.0) + (0.05 if hit.context_word else 0.0)
             reasons = ("trust format", *(("clinical context",) if clinical else ()))
             out.append(Candidate(TYPE, hit.start, hit.end, clamp(score), reasons))
+        out.extend(self._grouped(scan, msg))
         out.extend(self._table_cells(scan, msg, {(c.start, c.end) for c in out}))
+        return out
+
+    def _grouped(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
+        """Letters and grouped digits ("WGH-552-0193"): a hospital number after its label, or in a
+        sentence about a patient's care; never after a booking, ticket, room or module label."""
+        out = []
+        view = scan.view
+        text = view.text
+        for hit in scan.hits_of(GROUPED_ENTITY)[:MAX_GROUPED_JUDGED]:
+            start, end = hit.start, hit.end
+            if view.in_signature(start) or not_patient_label(scan, start, msg):
+                continue
+            if _CODE_LABEL.search(text[max(0, start - 24) : start]):
+                continue
+            if _PLACEHOLDER.match(text[start:end]) or _OTHER_PREFIX.match(text[start:end]):
+                continue
+            if any(c.start < end and start < c.end for c in scan.found):
+                continue  # part of an NHS or CHI number found already
+            if self._label_before.search(text[max(0, start - 40) : start]) or self._label.match(
+                text, start, end
+            ):
+                score = 0.8 + (0.12 if msg.clinical else 0.0)
+                out.append(Candidate(TYPE, start, end, clamp(score), ("label", "grouped ID")))
+                continue
+            if hit.pattern == "id_grouped_digits":
+                continue  # digits alone count only after a hospital-number label
+            if len(out) >= MAX_GROUPED:
+                break  # enough to hold the message; the rest of a segment full of IDs adds nothing
+            lo, hi = view.sentence_at(start)
+            sentence = text[lo:hi].replace(text[start:end], " ")
+            facts = [f for f in scan.health_facts_in(msg.lexicon, lo, hi) if not f.weak]
+            if not (_PATIENT_RECORD.search(sentence) or facts) or msg.lexicon.teaching_cues.search(sentence):
+                continue
+            out.append(Candidate(TYPE, start, end, 0.6, ("grouped ID", "patient sentence")))
         return out
 
     def _unlabelled(self, scan: SegmentScan, msg: MessageContext, start: int, end: int) -> Candidate | None:
@@ -114,6 +172,10 @@ class HospitalNumberRecognizer:
         if prefix is None or end - start < 6 or not msg.clinical:
             return None  # letters and at least six digits, like trust numbers; not "MED3021" or a year
         begin = start - len(before) + prefix.start()
+        if begin > 0 and text[begin - 1].isalnum():
+            return None  # the middle of a longer token ("4F3A21C41234567"): a reference, not a trust number
+        if _reference_token(text, begin, end):
+            return None
         view = scan.view
         if view.in_signature(begin) or not_patient_label(scan, begin, msg):
             return None
@@ -151,3 +213,18 @@ class HospitalNumberRecognizer:
                     score = 0.8 + (0.12 if msg.clinical else 0.0)
                     out.append(Candidate(TYPE, s, e, clamp(score), ("table column",)))
         return out
+
+
+def _reference_token(text: str, start: int, end: int) -> bool:
+    """The whole token around [start, end) is a hexadecimal reference (a mail queue id such as
+    Postfix's "4F3A21C0B9"), with letters after its first digit: trust numbers put letters first."""
+    lo, hi = start, end
+    while lo > 0 and text[lo - 1].isalnum():
+        lo -= 1
+    while hi < len(text) and text[hi].isalnum():
+        hi += 1
+    token = text[lo:hi]
+    if not _HEX_TOKEN.fullmatch(token):
+        return False
+    first_digit = next((i for i, ch in enumerate(token) if ch.isdigit()), len(token))
+    return any(ch.isalpha() for ch in token[first_digit:])

@@ -5,7 +5,9 @@
 rare condition with an age and a town. Each detail alone is harmless
 (anonymised cases have an age; timetables have wards and dates); the
 combination is what identifies. A passage (paragraph) is scored by which
-kinds of detail it holds, and only when it is about a patient.
+kinds of detail it holds, and only when it is about a patient. A news
+story passed on (a public source tells it, and nobody in the message met
+the person first-hand) identifies no one the news has not already named.
 """
 
 from __future__ import annotations
@@ -57,10 +59,13 @@ class Details:
     place: bool
     patient: bool
     care: bool  # someone came in, was admitted, went to theatre: a care episode, not teaching
+    reported: bool = (
+        False  # a public source tells it (BBC, "a spokesperson said"), nobody met them first-hand
+    )
 
     @property
     def kinds(self) -> list[str]:
-        return [k for k, v in self.__dict__.items() if v and k not in ("patient", "care")]
+        return [k for k, v in self.__dict__.items() if v and k not in ("patient", "care", "reported")]
 
 
 class IndirectRecognizer:
@@ -102,6 +107,7 @@ class IndirectRecognizer:
             patient=(patient_cue(passage, lex) and len(lex.clinical_terms.distinct(passage)) >= 1)
             or len(lex.clinical_terms.distinct(passage, at_most=2)) >= 2,
             care=bool(CARE.search(passage)) and not lex.teaching_cues.search(passage),
+            reported=lex.public_sources.search(passage) and not lex.encounter_cues.search(passage),
         )
 
 
@@ -112,7 +118,7 @@ def _score(d: Details) -> float:
     if d.bed and d.hospital and d.when:
         return 0.75
     public = [d.when, d.hospital, d.bed, d.ward, d.age, d.place]
-    if d.news and d.care and any(public):
+    if d.news and d.care and any(public) and not d.reported:
         # a public event or a public figure: one more detail finds the person in the news
         return 0.7 + (0.1 if sum(public) >= 2 else 0.0)
     if d.rare and d.age and d.place:

@@ -20,6 +20,9 @@ DATA_PACKAGE = "gateway.detect.data.patient"
 _WORD = re.compile(r"#?\w+(?:['’&.]\w+)*")
 
 
+#: words with their positions, for `WordList.spans` (a hyphen joins nothing: "x-ray" is two words)
+_SPAN_WORD = re.compile(r"#?\w+(?:['’&.]\w+)*")
+
 #: text is read in blocks of about this many characters
 _BLOCK = 2000
 
@@ -88,6 +91,37 @@ class WordList:
                 break
         return out
 
+    def spans(self, text: str, suffixes: tuple[str, ...] = ()) -> list[tuple[int, int, str]]:
+        """(start, end, entry) for every entry in `text`, by word look-ups: one pass, any list size.
+
+        Overlapping entries are all returned ("diagnosed" and "diagnosed with"). A word ending in one of
+        `suffixes` is returned too, with "" for its entry. Words are listed by one C-level `findall`; the
+        positions are only worked out when some word is worth it.
+        """
+        low = text.lower().replace("’", "'")
+        if len(low) != len(text):  # a few characters grow when lower-cased ("İ"): keep offsets exact
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text).replace("’", "'")
+        tokens = _SPAN_WORD.findall(low)
+        phrases = dict(self.phrase_lengths)
+        keys = self.singles | phrases.keys()
+        wanted = [i for i, w in enumerate(tokens) if w in keys or (suffixes and w.endswith(suffixes))]
+        if not wanted:
+            return []
+        spans = [m.span() for m in _SPAN_WORD.finditer(low)]
+        out = []
+        for i in wanted:
+            w = tokens[i]
+            s, e = spans[i]
+            if w in self.singles:
+                out.append((s, e, w))
+            elif suffixes and w.endswith(suffixes) and w not in keys:
+                out.append((s, e, ""))
+            for n in phrases.get(w, ()):
+                gram = tuple(tokens[i : i + n])
+                if len(gram) == n and gram in self.grams:
+                    out.append((s, spans[i + n - 1][1], " ".join(gram)))
+        return out
+
     def _iter(self, text: str) -> Iterator[str]:
         singles, grams = self.singles, self.grams
         phrases = dict(self.phrase_lengths)
@@ -127,6 +161,78 @@ def load_list(name: str) -> WordList:
     return WordList.of(name, read_list(name))
 
 
+#: endings that make a word a procedure or a condition: "mastectomy", "appendicitis", "carcinoma"
+_MEDICAL_SUFFIXES = (
+    "ectomy",
+    "ectomies",
+    "otomy",
+    "ostomy",
+    "oplasty",
+    "oscopy",
+    "itis",
+    "carcinoma",
+    "sarcoma",
+    "lymphoma",
+    "myeloma",
+    "glioma",
+    "blastoma",
+    "adenoma",
+    "aemia",
+    "opathy",
+    "plegia",
+)
+_NOT_MEDICAL = frozenset({"homeopathy", "osteopathy", "naturopathy"})
+
+
+def _suffix_kind(word: str) -> str:
+    low = word.lower()
+    if low.endswith(("ectomy", "ectomies", "otomy", "ostomy", "oplasty", "oscopy")):
+        return "treatment"
+    return "diagnosis"
+
+
+@dataclass(frozen=True)
+class HealthFact:
+    """A health fact found in a text: where, what kind (result, diagnosis, death...), and whether it is weak."""
+
+    start: int
+    end: int
+    kind: str
+    weak: bool
+
+
+@dataclass(frozen=True)
+class HealthFacts:
+    """The health-fact list (`health_facts.txt`: "phrase ; kind [; weak]") with each entry's kind."""
+
+    words: WordList
+    kinds: tuple[tuple[str, str, bool], ...]  # (normalised phrase, kind, weak)
+
+    @classmethod
+    def load(cls) -> HealthFacts:
+        rows = []
+        for line in read_list("health_facts"):
+            parts = [p.strip() for p in line.split(";")]
+            if len(parts) >= 2 and parts[0]:
+                rows.append((" ".join(_norm(parts[0])), parts[1].lower(), "weak" in parts[2:]))
+        return cls(WordList.of("health_facts", [r[0] for r in rows]), tuple(rows))
+
+    def find(self, text: str) -> list[HealthFact]:
+        """Every health fact in `text`; where entries overlap ("diagnosed", "diagnosed with"), the longest."""
+        kinds = {phrase: (kind, weak) for phrase, kind, weak in self.kinds}
+        out: list[HealthFact] = []
+        found = [x for x in self.words.spans(text, _MEDICAL_SUFFIXES) if x[2] or x[1] - x[0] > 6]
+        for s, e, entry in sorted(found, key=lambda x: (x[0], -x[1])):
+            if out and s < out[-1].end:
+                continue
+            if not entry and text[s:e].lower() in _NOT_MEDICAL:
+                continue
+            kind, weak = kinds.get(entry, ("", True)) if entry else (_suffix_kind(text[s:e]), False)
+            if kind:
+                out.append(HealthFact(s, e, kind, weak))
+        return out
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Every word list the patient recognizers use."""
@@ -155,16 +261,23 @@ class Lexicon:
     photo_words: WordList
     photo_subjects: WordList
     not_names: WordList
+    first_names: WordList
+    public_figures: WordList
+    public_sources: WordList
+    encounter_cues: WordList
+    schedule_cues: WordList
+    health_facts: HealthFacts
 
     @classmethod
     def load(cls) -> Lexicon:
         lists = {}
         for f in cls.__dataclass_fields__:
-            if f in ("hospital_number_keywords", "street_suffixes"):
+            if f in ("hospital_number_keywords", "street_suffixes", "health_facts"):
                 continue
             lists[f] = load_list(f)
         return cls(
             hospital_number_keywords=tuple(read_list("hospital_number_keywords")),
             street_suffixes=tuple(read_list("street_suffixes")),
+            health_facts=HealthFacts.load(),
             **lists,
         )

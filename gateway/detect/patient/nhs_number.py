@@ -1,6 +1,7 @@
 """NHS numbers (England, Wales, Isle of Man): ten digits whose last is a modulus-11 check digit.
 
-Written as 3-3-4 with spaces, dashes or dots, or as ten plain digits,
+Written as 3-3-4 with spaces (non-breaking and thin ones too), dashes,
+dots, slashes or commas, or as ten plain digits,
 possibly split over a line break or sitting in a table cell. The check
 digit is the evidence: about one random ten-digit number in eleven
 passes it. Numbers in the ranges England actually allocates (400-499,
@@ -22,13 +23,16 @@ from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec
 ENTITY = "TEN_DIGITS"
 TYPE = "NHS_NUMBER"
 
-#: between digit groups: a space, a dash or a dot (with optional spaces), or a line break
-SEP = r"(?:[ \t]?[-.–][ \t]?|[ \t]{1,2}|[ \t]*\r?\n[ \t>]*)"
+#: a space between digit groups: ordinary, non-breaking, figure, thin or narrow no-break space
+_SP = "[ \t\u00a0\u2007\u2009\u202f]"
+#: between digit groups: a space, a dash, a dot, a slash or a comma (with optional spaces), or a line break
+SEP = rf"(?:{_SP}?[-.–/,]{_SP}?|{_SP}{{1,2}}|{_SP}{{0,4}}\r?\n[ \t>]{{0,8}})"
 #: in unusual groupings only spaces, dashes and line breaks (a dot there is a decimal point)
-_GAP = r"(?:[ \t]?[-–][ \t]?|[ \t]{1,2}|[ \t]*\r?\n[ \t>]*)"
+_GAP = rf"(?:{_SP}?[-–]{_SP}?|{_SP}{{1,2}}|{_SP}{{0,4}}\r?\n[ \t>]{{0,8}})"
 #: not inside a longer number, a phone number (+44 ...) or a decimal
 _BEFORE = r"(?=\d)(?<![\d+])(?<!\d[.,])(?<!\+44[ \t])(?<!\+44)"
-_AFTER = r"(?![\d])(?![.,]\d)"
+#: (a comma and a short number after it is the next cell of a CSV row, not more of this number)
+_AFTER = r"(?![\d])(?!\.\d)(?!,\d{3}(?!\d))"
 
 PATTERNS = (
     PatternSpec(
@@ -104,7 +108,7 @@ class NhsNumberRecognizer:
         out = []
         for hit in scan.hits_of(ENTITY):
             d = digits(scan.view.text[hit.start : hit.end])
-            if _belongs_elsewhere(d) or _grouped_6_4(scan.view.text[hit.start : hit.end]):
+            if _belongs_elsewhere(d) or (_grouped_6_4(scan.view.text[hit.start : hit.end]) and _chi_date(d)):
                 continue  # CHI (date of birth first) or H&C (320-399): their recognizers judge
             keyword = hit.context_word == "nhs" or bool(KEYWORD.search(label_before(scan, hit.start)))
             table = scan.view.table_at(hit.start)
@@ -119,8 +123,14 @@ class NhsNumberRecognizer:
 
 
 def _grouped_6_4(text: str) -> bool:
-    """DDMMYY NNNN is how a CHI is written, never an NHS number."""
+    """DDMMYY NNNN is how a CHI is written (when the six digits are a date), never an NHS number."""
     return re.fullmatch(r"\d{6}\D+\d{4}", text) is not None
+
+
+def _chi_date(d: str) -> bool:
+    from gateway.detect.patient.chi_number import chi_date_ok
+
+    return chi_date_ok(d)
 
 
 def _belongs_elsewhere(d: str) -> bool:

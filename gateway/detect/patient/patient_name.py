@@ -21,51 +21,33 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from itertools import islice
 
 from gateway.detect.patient.context import (
     AGE,
     MessageContext,
     historical,
+    in_public_forward,
     name_tokens,
     patient_cue,
 )
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.patient.staff import CAP_PAIR, MAX_HITS, NAME_WORD, StaffCues, in_schedule
 from gateway.detect.patient.text import SegmentView
 from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
 
 TYPE = "PATIENT_NAME"
 #: name candidates judged per segment once one is reported (a ward list of hundreds needs no more)
 MAX_JUDGED = 200
-#: name-shaped matches looked at per segment and pattern: bounds the work on text that is all names
-MAX_HITS = 2000
 TITLED = "NAME_TITLED"
 CAPS = "NAME_WARD_LIST"
 BED = "NAME_BY_BED"
 LABELLED = "NAME_LABELLED"
 
-#: one word of a name: "Lee", "McAteer", "O'Brien", "Adebayo-Price", "LEE"
-NAME_WORD = r"(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z][a-z]*['’]?[A-Z]?[a-z]+)*|[A-Z]{2,}(?:[-'’][A-Z]{2,})*)"
-#: two capitalised words ("[A-Z]" first, then the boundary check: the fast form for `re`)
-_CAP_PAIR = re.compile(
-    r"[A-Z](?<!\w[A-Z])[a-z]+(?:-[A-Z][a-z]+)?[ ]+(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z][a-z]+)?)\b"
-)
 _AGE_AFTER = re.compile(
     r"^[ \t]*[,(]?[ \t]*(?:aged[ \t]+)?\d{1,3}[ \t]?(?:y|yo|yrs?|years?(?:[ \t-]old)?|[MF])?\b(?![/.:]\d)"
 )
 _EPONYM_AFTER = re.compile(r"^['’]s?\b|^[ \t]+(?:[a-z]+[ \t]+)?(?P<head>[a-z]+)\b")
-_STAFF_VERB_AFTER = re.compile(
-    r"^['’]?[ \t]+(?:let|lets|taught|teaches|teaching|showed|supervised|supervises|signed|operated|lectured|"
-    r"covered|covering|is covering|gave|gives|runs|ran|explained|examined me|assessed|marked|presented the|"
-    r"presented a|is away|emailed|replied|said we|told us|asked us|will be teaching)\b",
-    re.IGNORECASE,
-)
-_STAFF_POSSESSIVE = re.compile(
-    r"^['’]s[ \t]+(?:\w+[ \t]+)?(?:clinic|list|firm|team|theatre|registrar|reg|secretary|patients|ward round|"
-    r"teaching|lecture|session|talk|seminar|tutorial|office|bleep|group)\b",
-    re.IGNORECASE,
-)
 #: care that happened to someone: a bed, an admission, a ward round, a time
 _REAL_CARE = re.compile(
     r"\b(?:bed\s*\d+|bay\s*\d+|ward\s*\d+|admitted|clerked|discharged|on\s+the\s+ward|ward\s+round|"
@@ -77,15 +59,6 @@ _PATIENT_FIELDS = re.compile(
     r"(?im)^[ \t>]*(?:age|ward|bed|bay|dob|d\.o\.b\.?|nhs(?:\s+no)?|hosp(?:ital)?\s*no|mrn|pc|hpc|pmh|dh|sh|fh|"
     r"diagnosis|dx|presenting\s+complaint|consultant|allergies|next\s+of\s+kin|gp)\s*:"
 )
-#: what students do with staff: "assisting Mr Lee", "shadowing", "clinic with", "taught by"
-_STAFF_BEFORE = re.compile(
-    r"\b(?:assist(?:ing|ed)?|shadow(?:ing|ed)?|taught\s+by|supervised\s+by|signed\s+off\s+by|under|observing|"
-    r"scrubbed\s+(?:in\s+)?(?:with|for)|working\s+(?:with|for)|attached\s+to|firm\s+of|team\s+of|"
-    r"(?:clinic|list|theatre|theatres|teaching|session|tutorial|lecture|round|rounds)\s+with|sat\s+in\s+with|"
-    r"email(?:ed)?|cc(?:'d)?)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_ROLE_OPENER = re.compile(r"^[ \t]*(?:\(|,[ \t]*(?:the|a|an|our|my|their)?[ \t]*|[-–][ \t]*)")
 _TABLE_CLINICAL_HEADER = re.compile(
     r"\b(?:name|patient|pt|bed|bay|nhs|hosp|mrn|dob|d\.o\.b|age|diagnosis|dx|issue|problem|jobs|plan|ward|consultant)\b",
     re.IGNORECASE,
@@ -108,24 +81,6 @@ class NameCandidate:
     tokens: tuple[str, ...]  # lower-case name words, title dropped
 
 
-def _titles(words: frozenset[str]) -> str:
-    forms = set()
-    for w in words:
-        if " " in w:
-            continue
-        forms.add(w.capitalize())
-        forms.add(w.upper())
-    return "|".join(sorted(forms, key=len, reverse=True))
-
-
-def _titles_first(words: frozenset[str]) -> str:
-    """Titles as "[DP](?<!\\w[DP])(?:(?<=D)r|(?<=P)rof...)": one capital first, which `re` scans for fast."""
-    forms = {f for w in words if " " not in w for f in (w.capitalize(), w.upper())}
-    firsts = "".join(sorted({f[0] for f in forms}))
-    alts = "|".join(f"(?<={f[0]}){re.escape(f[1:])}" for f in sorted(forms, key=len, reverse=True))
-    return rf"[{firsts}](?<!\w[{firsts}])(?:{alts})"
-
-
 class PatientNameRecognizer:
     """Named patients in clinical passages; see the module docstring for what is never one."""
 
@@ -133,15 +88,20 @@ class PatientNameRecognizer:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lex = lexicon
-        titles = _titles(lexicon.patient_titles.entries)
-        staff = _titles(lexicon.staff_titles.entries)
-        self._titled_regex = rf"\b(?:{titles})\.?[ ]+(?:{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}|[A-Z]\b\.?)"
-        self._staff_titled = re.compile(
-            rf"{_titles_first(lexicon.staff_titles.entries)}\.?[ ]+((?:[A-Z]\.?[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}})"
-        )
-        self._patient_titled = re.compile(self._titled_regex)
-        self._staff_title_before = re.compile(rf"\b(?:{staff})\.?[ \t]+(?:[A-Z]\.?[ \t]+)?$")
-        self._patient_title_prefix = re.compile(rf"^(?:{titles})\.?[ \t]+")
+        self.staff = StaffCues(lexicon)
+        self._titled_regex = self.staff.titled_regex
+        self._staff_title_before = self.staff.staff_title_before
+        self._patient_title_prefix = self.staff.patient_title_prefix
+
+    def learn_staff(self, scan: SegmentScan, msg: MessageContext) -> None:
+        """Remember who the message names as staff, so their name is staff everywhere in it."""
+        self.staff.learn(scan, msg)
+
+    def _role_attached(self, text: str, start: int, end: int) -> bool:
+        return self.staff.role_attached(text, start, end)
+
+    def _all_common(self, tokens: list[str]) -> bool:
+        return self.staff.all_common(tokens)
 
     # --- Presidio patterns -------------------------------------------------------------------
 
@@ -189,54 +149,6 @@ class PatientNameRecognizer:
             ),
         ]
 
-    # --- staff named in the message ---------------------------------------------------------
-
-    def learn_staff(self, scan: SegmentScan, msg: MessageContext) -> None:
-        """Remember who the message names as staff, so their name is staff everywhere in it."""
-        text = scan.view.text
-        for m in islice(self._staff_titled.finditer(text), MAX_HITS):
-            msg.learn_staff(self._tokens(m.group(1)))
-        for m in islice(self._patient_titled.finditer(text), MAX_HITS):
-            if self._role_attached(text, m.start(), m.end()):
-                msg.learn_staff(self._tokens(self._patient_title_prefix.sub("", m.group())))
-        for m in islice(_CAP_PAIR.finditer(text), MAX_HITS):
-            if self._role_attached(text, m.start(), m.end()) and not self._all_common(
-                self._tokens(m.group())
-            ):
-                msg.learn_staff(self._tokens(m.group()))
-
-    def _role_attached(self, text: str, start: int, end: int) -> bool:
-        """A role right after the name ("(consultant", ", the registrar"), or right before it."""
-        after = text[end : end + 60]
-        opener = _ROLE_OPENER.match(after)
-        if opener:
-            words = " ".join(after[opener.end() :].split()[:4])
-            hit = self.lex.staff_roles.pattern.search(words)
-            if hit and hit.start() <= 25:
-                return True
-        if _STAFF_POSSESSIVE.match(after) or _STAFF_VERB_AFTER.match(after):
-            return True
-        before = text[max(0, start - 40) : start]
-        if _STAFF_BEFORE.search(before) or self._coordinated_with_staff(text, start, end):
-            return True
-        before_words = before.split()[-3:]
-        if before_words and self.lex.staff_roles.pattern.search(" ".join(before_words)):
-            tail = " ".join(before_words)
-            last = self.lex.staff_roles.find(tail)
-            if last and last[-1][1] >= len(tail) - 1:
-                return True
-        return False
-
-    def _coordinated_with_staff(self, text: str, start: int, end: int) -> bool:
-        """ "Dr Gupta and Mr Lee", "Mr Lee and Prof Ode": listed with staff, so staff."""
-        before = text[max(0, start - 60) : start]
-        after = text[end : end + 60]
-        m = re.search(r"(?:and|&|,)[ ]+$", before)
-        if m and self._staff_titled.search(before[: m.start()].split(",")[-1].split(" and ")[-1] + " "):
-            return bool(re.search(self._staff_titled.pattern + r"[ ]*$", before[: m.start()]))
-        m = re.match(r"^[ ]*(?:and|&|,)[ ]+", after)
-        return bool(m and self._staff_titled.match(after[m.end() :]))
-
     # --- NER windows -------------------------------------------------------------------------
 
     def ner_windows(self, scan: SegmentScan, msg: MessageContext) -> list[tuple[int, int]]:
@@ -253,7 +165,7 @@ class PatientNameRecognizer:
             return i >= 0 and titled[i][0] <= pos < titled[i][1]
 
         starts: set[int] = set()
-        for m in _CAP_PAIR.finditer(text):
+        for m in CAP_PAIR.finditer(text):
             if inside_titled(m.start()) or self._all_common(self._tokens(m.group())):
                 continue
             if self._staff_title_before.search(text[max(0, m.start() - 20) : m.start()]):
@@ -362,6 +274,14 @@ class PatientNameRecognizer:
         sentence = text[slice(*view.sentence_at(c.start))]
         if self._fictional(scan, c, sentence):
             return 0.0, ()
+        if self._public(view, c, full):
+            return 0.0, ()
+        if (
+            in_schedule(text, c.start)
+            and not _REAL_CARE.search(sentence)
+            and not self._identifiers_near(scan, c.start, c.end)
+        ):
+            return 0.0, ()  # a rota, a timetable, an allocation: staff and students
         if c.kind == "name_label" and not (
             self._identifiers_near(scan, c.start, c.end)
             or _PATIENT_FIELDS.search(text[max(0, c.start - 300) : c.end + 300])
@@ -429,6 +349,19 @@ class PatientNameRecognizer:
         if msg.clinical:
             score += 0.05
         return score, tuple(reasons)
+
+    def _public(self, view: SegmentView, c: NameCandidate, full: str) -> bool:
+        """A public figure, or an untitled name in a public source (news, obituary, textbook), unless the
+        message meets them first-hand in a clinical setting ("we saw ... in clinic this morning")."""
+        lo, hi = view.neighbours(c.start, 1)
+        around = view.text[lo:hi]
+        if self.lex.encounter_cues.search(around):
+            return False
+        if full in self.lex.public_figures:
+            return True
+        return c.kind == "ner" and (
+            self.lex.public_sources.search(around) or in_public_forward(view.text, c.start, self.lex)
+        )
 
     def _fictional(self, scan: SegmentScan, c: NameCandidate, sentence: str) -> bool:
         """An invented patient: a role-play cue in the sentence, in the passage or its heading, or in
@@ -502,17 +435,6 @@ class PatientNameRecognizer:
         lex = self.lex
         return not any(
             t in lex.staff_roles or t in lex.not_names or t in lex.clinical_terms or t in lex.teaching_cues
-            for t in tokens
-        )
-
-    def _all_common(self, tokens: list[str]) -> bool:
-        lex = self.lex
-        return all(
-            t in lex.not_names
-            or t in lex.clinical_terms
-            or t in lex.staff_titles
-            or t in lex.patient_titles
-            or t in lex.staff_roles
             for t in tokens
         )
 

@@ -4,7 +4,8 @@ Phone numbers are everywhere in mail (signatures, switchboards, bleeps,
 the writer's own mobile), so the number alone is never enough: it counts
 when a possessive or a verb ties it to someone other than the writer
 ("his mobile", "the patient's number", "ring her on") in a clinical
-message, or when it is labelled under a patient's details in a clinical
+message or next to a health fact ("call him back on ... about his
+results"), or when it is labelled under a patient's details in a clinical
 document. The university's own numbers (config), signature lines and the
 writer's own number ("my mobile", "call me on") never count.
 """
@@ -35,9 +36,10 @@ PATTERNS = (
 _THEIRS = re.compile(
     r"\b(?:his|her|their|the\s+patient'?s?|patient'?s|pt'?s|(?:her|his|their|the)\s+(?:\w+'s)"
     r"|(?:mum|dad|mother|father|wife|husband|son|daughter|partner|carer|sister|brother|nok)'s)"
-    r"\s+(?:\w+\s+){0,2}(?:mobile|number|phone|landline|tel|telephone|contact|no\.?)\b"
+    r"\s+(?:\w+\s+){0,2}(?:mobile|number|phone|landline|tel|telephone|contact|no\.?|call[- ]?back)\b"
     r"|\b(?:ring|call|phone|text|contact|reach)\s+(?:him|her|them|the\s+(?:patient|family|daughter|son|wife|husband))\b"
-    r"|\b(?:patient|pt|next\s+of\s+kin|nok)\b[^.\n]{0,20}\b(?:tel|phone|mobile|number)\b",
+    r"|\b(?:patient|pt|next\s+of\s+kin|nok)\b[^.\n]{0,20}\b(?:tel|phone|mobile|number)\b"
+    r"|\b(?:he|she|they)\s+(?:wants|would\s+like|asked\s+for|needs|is\s+waiting\s+for)\s+a\s+call[- ]?back\b",
     re.IGNORECASE,
 )
 _MINE = re.compile(
@@ -62,12 +64,18 @@ class PhoneNumberRecognizer:
     def specs(self) -> list[RecognizerSpec]:
         return [RecognizerSpec(ENTITY, PATTERNS)]
 
+    @staticmethod
+    def _health_context(scan: SegmentScan, msg: MessageContext, pos: int) -> bool:
+        """The message is clinical, or the number sits next to a health fact ("call him back about his
+        kidney function results")."""
+        return bool(msg.clinical) or _health_fact_near(scan, msg, pos)
+
     def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
         out = []
         view = scan.view
         for hit in scan.hits_of(ENTITY):
             number = view.text[hit.start : hit.end]
-            if phone_key(number) in msg.own_phones or not msg.clinical:
+            if phone_key(number) in msg.own_phones or not self._health_context(scan, msg, hit.start):
                 continue
             if view.in_signature(hit.start) or view.in_attribution(hit.start):
                 continue
@@ -93,6 +101,12 @@ class PhoneNumberRecognizer:
                 )
             )
         return out
+
+
+def _health_fact_near(scan: SegmentScan, msg: MessageContext, pos: int) -> bool:
+    """A health fact (a result, a diagnosis...) in the sentences around `pos`."""
+    lo, hi = scan.view.neighbours(pos, 1)
+    return any(not f.weak for f in scan.health_facts_in(msg.lexicon, lo, hi))
 
 
 def _patient_details_above(scan: SegmentScan, msg: MessageContext, start: int, end: int) -> bool:

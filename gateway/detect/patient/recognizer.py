@@ -13,9 +13,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from gateway.detect.patient.context import MessageContext
+from gateway.detect.patient.lexicon import HealthFact, Lexicon
 from gateway.detect.patient.text import SegmentView
 from gateway.detect.presidio_engine import Hit, RecognizerSpec
 
@@ -48,8 +49,26 @@ class SegmentScan:
     view: SegmentView
     hits: list[Hit]
     found: list[Candidate] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)  # what one recognizer worked out, for reuse
     _index: tuple[int, list[int], list[Candidate]] = (-1, [], [])
     _by_entity: dict[str, list[Hit]] | None = None
+
+    def health_facts(self, lexicon: Lexicon) -> list[HealthFact]:
+        """Every health fact in the segment (worked out once, shared by the recognizers)."""
+        facts = self.notes.get("facts")
+        if facts is None:
+            facts = lexicon.health_facts.find(self.view.text)
+            self.notes["facts"] = facts
+            self.notes["fact_starts"] = [f.start for f in facts]
+        return list(facts)
+
+    def health_facts_in(self, lexicon: Lexicon, start: int, end: int) -> list[HealthFact]:
+        """The health facts inside [start, end)."""
+        self.health_facts(lexicon)
+        facts, starts = self.notes["facts"], self.notes["fact_starts"]
+        lo = bisect.bisect_left(starts, start)
+        hi = bisect.bisect_left(starts, end)
+        return [f for f in facts[lo:hi] if f.end <= end]
 
     def hits_of(self, *entities: str) -> list[Hit]:
         if self._by_entity is None:

@@ -44,3 +44,26 @@ def test_not_repeated_when_identified(detector) -> None:
     """A segment that already names an identifier is not also reported as indirect identification."""
     body = f"Bed 9 on Ward 31 at Northam General Hospital last night, NHS no {pf.nhs_number('485')}, re-bled."
     assert "INDIRECT_IDENTIFICATION" not in pf.types(detector, pf.inspection(body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Fwd: BBC Sport - the striker was taken to hospital yesterday after a head injury at the ground,"
+        " the club confirmed in a statement. He was treated in the emergency department and discharged.",
+        "Did you see the news? The Prime Minister was rushed to hospital last night and is in ICU,"
+        " according to Downing Street.",
+    ],
+)
+def test_news_story_passed_on(detector, body: str) -> None:
+    """A news story sent on, told by a public source and met by nobody in the message, identifies no one new."""
+    assert not pf.found(detector, pf.inspection(body), "INDIRECT_IDENTIFICATION")
+
+
+def test_news_story_met_first_hand(detector) -> None:
+    """The same kind of story told by someone who met the person in care still identifies them."""
+    body = (
+        "You'll never guess who we had in resus last night - the lad from the crash that was all over the"
+        " local news, went to theatre this morning with a ruptured spleen."
+    )
+    assert pf.found(detector, pf.inspection(body))

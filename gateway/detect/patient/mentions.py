@@ -1,0 +1,161 @@
+"""The candidate stage for people: every way a person may be mentioned in a sentence.
+
+High recall on purpose: a spaCy PERSON span, a courtesy title and a
+surname ("Mrs Okafor"), a given name from the
+first-name list followed by capitalised words ("Karen Mbatha"), a given
+name alone ("Gareth from my street"), two capitalised words that are not
+common words ("Edna Fairweather"), a given name in lower case
+("karen mbatha's smear"), dotted initials ("J.K."). Whether a mention is
+a patient is not decided here: `person_health` asks what the sentence
+says happened to them, who they are and where the sentence stands.
+
+Every pattern here is a single character class run or a fixed sequence
+of them, with no nested repetition, so its cost grows linearly with the
+text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+from gateway.detect.patient.context import name_tokens
+from gateway.detect.patient.lexicon import Lexicon
+
+#: mentions looked at per sentence (a sentence that is nothing but names is a list, not prose)
+MAX_PER_SENTENCE = 40
+
+#: a capitalised word, then up to two more capitalised words or initials ("Karen Mbatha", "Tom J. Ridley")
+_CAPITALISED = re.compile(
+    r"(?<![\w'’])[A-Z][a-z]{1,20}(?:[ ]{1,3}(?:[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?|[A-Z]\.)){0,2}"
+)
+#: a courtesy title and a surname ("Mrs Okafor", "Mr. J Lee")
+_TITLED = re.compile(
+    r"(?<![\w'’])(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ ]{1,3}(?:[A-Z]\.?[ ]{1,3})?[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?"
+)
+#: a lower-case word and the word after it ("karen mbatha's")
+_LOWER = re.compile(r"(?<![\w'’])([a-z]{3,15})(?![a-z])(?=([ ]{1,3}[a-z][a-z'’-]{1,24})?)")
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{3,15}(?![a-z])")
+#: dotted initials: "J.K.", "A.B.C."
+_INITIALS = re.compile(r"(?<![\w.])[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?(?![\w])")
+#: one word of a name as spaCy found it: "Lee", "McAteer", "O'Brien", "Adebayo-Price", "Lee's"
+_NAME_WORD = re.compile(r"[A-Z][a-zA-Z'’-]{0,30}[a-z][a-z'’]{0,2}")
+_NOT_INITIALS = frozenset({"uk", "us", "eg", "ie", "nb", "ps", "am", "pm", "gp", "ok", "dr"})
+#: words that follow a lower-case given name without being a surname
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but nor from in on at to of for with by about into onto over under after before
+    is was has had have will would can could should may might must did does do be been being are were
+    said says rang called told asked went came got gets just also still now then again who which that
+    he she they him her them his hers their its it i we you me us my our your s
+    thanks thank hi hello hey dear cheers congrats congratulations sorry welcome""".split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A possible person: where, how it was found, and its lower-case name words."""
+
+    start: int
+    end: int
+    kind: str  # ner, titled, full_name, capitalised, first_name, lower_case, initials
+    tokens: tuple[str, ...]
+
+
+def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], lex: Lexicon) -> list[Mention]:
+    """Person mentions in text[start:end] (segment offsets); `persons` are spaCy's PERSON spans."""
+    out: list[Mention] = []
+    for s, e in persons:
+        if s >= start and e <= end and _name_shaped(text[s:e], lex):
+            out.append(Mention(s, e, "ner", tuple(name_tokens(text[s:e]))))
+    window = text[start:end]
+    for m in islice(_CAPITALISED.finditer(window), MAX_PER_SENTENCE):
+        words = m.group().split()
+        first = words[0].lower()
+        s = start + m.start()
+        if first not in lex.first_names and len(words) == 3:
+            # "Sadly Edna Fairweather", "Today Karen Mbatha": the first of three may open the sentence
+            s += m.group().index(words[1], len(words[0]))
+            words = words[1:]
+            first = words[0].lower()
+        if first not in lex.first_names:
+            # two capitalised words, none of them a common word: a name the lists do not know
+            if (
+                len(words) == 2
+                and not any(common_word(w.lower().rstrip("'’s"), lex) for w in words)
+                and not any(w.lower() in lex.institution_words for w in words)
+                and "." not in words[1]
+            ):
+                out.append(Mention(s, start + m.end(), "capitalised", tuple(name_tokens(" ".join(words)))))
+            continue
+        rest = [w for w in words[1:] if not common_word(w.lower().rstrip("'’s"), lex)]
+        if rest and len(rest) == len(words) - 1:
+            out.append(Mention(s, start + m.end(), "full_name", tuple(name_tokens(" ".join(words)))))
+        else:
+            out.append(Mention(s, s + len(words[0]), "first_name", (first,)))
+    for m in islice(_TITLED.finditer(window), MAX_PER_SENTENCE):
+        toks = [t for t in name_tokens(m.group()) if t not in lex.patient_titles and len(t) > 1]
+        if toks and not common_word(toks[-1], lex):
+            out.append(Mention(start + m.start(), start + m.end(), "titled", tuple(toks)))
+    lower_names = not lex.first_names.entries.isdisjoint(_LOWER_WORD.findall(window))
+    for m in islice(_LOWER.finditer(window) if lower_names else (), 8 * MAX_PER_SENTENCE):
+        first = m.group(1)
+        if first not in lex.first_names:
+            continue
+        s = start + m.start()
+        second = m.group(2) or ""
+        nxt = second.strip().rstrip("'’s")
+        if nxt and nxt not in _FUNCTION_WORDS and not common_word(nxt, lex):
+            out.append(Mention(s, s + len(first) + len(second), "lower_case", (first, nxt)))
+        else:
+            out.append(Mention(s, s + len(first), "lower_case", (first,)))
+    for m in islice(_INITIALS.finditer(window), MAX_PER_SENTENCE):
+        letters = re.sub(r"[^A-Z]", "", m.group()).lower()
+        if letters not in _NOT_INITIALS:
+            out.append(Mention(start + m.start(), start + m.end(), "initials", (letters,)))
+    return _one_per_place(out)
+
+
+def _name_shaped(span: str, lex: Lexicon) -> bool:
+    """What spaCy called a person looks like a name: capitalised words, no digits, none of them common;
+    a single word only when it is a known given name ("Tremor", "SGLT2", "max" are not people)."""
+    words = span.split()
+    if not words or "\n" in span or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return False
+    if words[0].lower().rstrip(".") in ("st", "saint"):
+        return False  # "St Brigid's": a hospice, a church, a school
+    bare = [w.lower().rstrip("'’s") for w in words]
+    if any(common_word(w, lex) for w in bare):
+        return False
+    return len(words) >= 2 or bare[0] in lex.first_names
+
+
+def common_word(word: str, lex: Lexicon) -> bool:
+    """A word that is not a surname: a clinical term, a place of care, a title or a role."""
+    return (
+        word in lex.not_names
+        or word in lex.clinical_terms
+        or word in lex.staff_roles
+        or word in lex.staff_titles
+        or word in lex.patient_titles
+        or word in _FUNCTION_WORDS
+        or word in lex.health_facts.words.singles
+    )
+
+
+def _one_per_place(found: list[Mention]) -> list[Mention]:
+    """Overlapping mentions: the longest is kept (spaCy's span wins a tie)."""
+    rank = {
+        "titled": -1,
+        "ner": 0,
+        "full_name": 1,
+        "capitalised": 2,
+        "first_name": 3,
+        "lower_case": 4,
+        "initials": 5,
+    }
+    out: list[Mention] = []
+    for m in sorted(found, key=lambda m: (-(m.end - m.start), rank[m.kind], m.start)):
+        if not any(m.start < o.end and o.start < m.end for o in out):
+            out.append(m)
+    return sorted(out, key=lambda m: m.start)

@@ -1,0 +1,366 @@
+"""The context stage for people: a person mentioned with a health fact is a patient being identified.
+
+"Karen Mbatha's cervical screening came back abnormal", "Tom Ridley rang
+about his kidney function results", "Gareth from my street has just been
+told he has hepatitis C": no title, no number, no "patient", yet each
+names a person and tells a health fact about them. For every sentence
+that holds a health fact (`health_facts.txt`: a result, test, diagnosis,
+admission, clinic visit, treatment or death), each person mention in it
+(`mentions`: spaCy PERSON spans, given names, lower case, initials) is
+judged by:
+
+- who the person is: never a correspondent, staff (titled, given a role,
+  in the staff directory or named as staff elsewhere in the message), an
+  eponym, or a public or historical figure (`public_figures.txt`,
+  `historical_figures.txt`);
+- where the sentence stands: not a role-play or exam question, teaching,
+  history, a public source (news, obituary, textbook:
+  `public_sources.txt`), a rota, timetable or reference list
+  (`schedule_cues.txt`);
+- except that a first-hand clinical encounter ("we saw ... in the eye
+  clinic this morning": `encounter_cues.txt`) beats public-figure status
+  and public-source framing: a famous person met on the ward is a patient.
+
+The finding's reasons say which kind of mention and which kinds of health
+fact made it (never the name or the words themselves).
+"""
+
+from __future__ import annotations
+
+import re
+
+from gateway.detect.patient.context import MessageContext, historical, in_public_forward
+from gateway.detect.patient.lexicon import HealthFact
+from gateway.detect.patient.mentions import Mention, mentions
+from gateway.detect.patient.mentions import common_word as _common_word
+from gateway.detect.patient.patient_name import NameCandidate, PatientNameRecognizer, in_schedule
+from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.presidio_engine import RecognizerSpec
+
+TYPE = "PATIENT_NAME"
+#: sentences with a health fact judged per segment (the rest of a huge segment relies on patterns)
+MAX_SENTENCES = 300
+#: windows per segment given to spaCy's NER, and how far each reaches around an unexplained word
+MAX_NER_WINDOWS = 8
+NER_REACH = 80
+_CAPITALISED_WORD = re.compile(r"(?<![\w'’])[A-Z][a-z'’]{1,30}(?![\w])")
+#: what a mention is worth before its context speaks
+_BASE = {
+    "ner": 0.45,
+    "titled": 0.45,
+    "full_name": 0.45,
+    "capitalised": 0.3,
+    "first_name": 0.4,
+    "lower_case": 0.35,
+    "initials": 0.35,
+}
+#: the person and the fact are tied: a possessive, a pronoun that refers back, a verb of being told/admitted
+_TIE_AFTER = re.compile(
+    r"^(?:['’]s?\b|[ ]+(?:\w+[ ]+){0,3}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
+    r"needs|needed|been|tested|collapsed|underwent|developed))",
+    re.IGNORECASE,
+)
+#: a health word inside an organisation's or a campaign's name: "Cancer Research UK", "Stroke Association"
+_ORGANISATION_AFTER = re.compile(
+    r"['’]?s?[ ](?:Research|Society|Foundation|Support|Trust|UK|Association|Charity|Awareness|Week|Month|Day|"
+    r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
+)
+#: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
+_TIE_LABEL = re.compile(r"[ \t]{0,3}[-–—:(][ \t]{0,3}")
+#: where a first-hand encounter is clinical: "we saw X in the eye clinic", not "I saw X in the library"
+_CARE_PLACE = re.compile(
+    r"\b(?:ward|clinic|a&e|ed|resus|majors|minors|theatres?|icu|itu|hdu|ccu|gp|surgery|hospital|placement|"
+    r"on\s+call|department|bay|cubicle|triage|list|came\s+in|admitted)\b",
+    re.IGNORECASE,
+)
+_ADDRESSED = re.compile(
+    r"\b(?:thanks|thank\s+you|cheers|hi|hello|hey|dear|congrats|congratulations|well\s+done|sorry)[ \t,!]*$",
+    re.IGNORECASE,
+)
+#: a health word naming a thing to learn or use: "ECG book", "diabetes lecture", "ECG machine"
+_OBJECT_AFTER = re.compile(
+    r"[ ](?:books?|notes|slides|lectures?|teaching|workshops?|sessions?|machines?|course|exams?|quiz|"
+    r"textbooks?|app|tutorials?|practicals?|stations?|module|revision|posters?|leaflets?|guidelines?|audit|"
+    r"project|sim|simulation|skills|training|interpretation|society|week|prize|placement|block|rotation|"
+    r"firm|team|nurse|consultant|department|unit|service|ward\s+round)\b",
+    re.IGNORECASE,
+)
+_OPENS_WITH_PRONOUN = re.compile(r"[\s>]{0,8}(?:he|she|they|his|her|their)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
+#: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
+_IS_A_ROLE = re.compile(
+    r"(?:\b(?:is|was|as|became|becomes)|['’]s)[ ]+(?:a|an|the|our|my|their|his|her)[ ]+(?:[\w-]{1,30}[ ]+){0,3}$",
+    re.IGNORECASE,
+)
+_STAFF_DOING = re.compile(
+    r"\b(?:he|she|they|who)[ ]+(?:runs|ran|leads|led|teaches|taught|supervises|manages|chairs|convenes|"
+    r"organises|organizes|coordinates|heads)\b",
+    re.IGNORECASE,
+)
+#: a list of three or more given names ("Aisha, Ben, Chloe and Dan"): a group of students or staff
+_NAME_LIST = re.compile(
+    r"(?:[A-Z][a-z]{1,20}(?:[ ][A-Z][a-z'’-]{1,30})?[ ]?,[ ]?){2,}(?:and[ ]+|&[ ]+)?[A-Z][a-z]{1,20}"
+)
+#: a line of a reference list: "Lee A, Khan B (2019)", "et al.", a DOI
+_REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)
+#: a place the model took for a person: "from Little Brampton", "in Upper Wick"
+_PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
+#: weak facts count when the sentence holds this many distinct clinical terms besides
+_WEAK_NEEDS = 1
+
+
+class PersonHealthRecognizer:
+    """People tied to a health fact in a sentence; see the module docstring."""
+
+    name = "person_health"
+
+    def __init__(self, names: PatientNameRecognizer) -> None:
+        self.names = names
+        self.lex = names.lex
+
+    def specs(self) -> list[RecognizerSpec]:
+        return []
+
+    # --- where to look ---------------------------------------------------------------------
+
+    def fact_sentences(self, scan: SegmentScan) -> dict[int, list[HealthFact]]:
+        """Sentence index -> the health facts in it, for sentences whose facts count."""
+        view = scan.view
+        if view.segment.kind in ("name",):
+            return {}
+        cached = scan.notes.get("health_facts")
+        if isinstance(cached, dict):
+            return cached
+        by_sentence: dict[int, list[HealthFact]] = {}
+        for f in scan.health_facts(self.lex):
+            by_sentence.setdefault(view.sentence_index(f.start), []).append(f)
+        out: dict[int, list[HealthFact]] = {}
+        for i, facts in sorted(by_sentence.items()):
+            if len(out) >= MAX_SENTENCES:
+                break
+            facts = [
+                f
+                for f in facts
+                if not _ORGANISATION_AFTER.match(view.text, f.end)
+                and not _OBJECT_AFTER.match(view.text, f.end)
+            ]
+            if not facts:
+                continue
+            if any(not f.weak for f in facts) or self._weak_enough(view.text, facts, view.sentences, i):
+                out[i] = facts
+                # "Did you hear about Bethany Cole? She's in ICU...": the pronoun carries the fact back
+                if i > 0 and view.sentences and i - 1 not in by_sentence:
+                    s, e = view.sentences[i]
+                    if _OPENS_WITH_PRONOUN.match(view.text, s, e):
+                        out[i - 1] = facts
+        scan.notes["health_facts"] = out
+        return out
+
+    def _weak_enough(
+        self, text: str, facts: list[HealthFact], sentences: list[tuple[int, int]], i: int
+    ) -> bool:
+        """Weak facts ("results", "scan") count with two of them or a clinical term in the sentence."""
+        if len({text[f.start : f.end].lower() for f in facts}) >= 2:
+            return True
+        s, e = sentences[i] if sentences else (0, len(text))
+        rest = text[s:e]
+        for f in facts:
+            rest = rest.replace(text[f.start : f.end], " ")
+        return len(self.lex.clinical_terms.distinct(rest[:2000], at_most=_WEAK_NEEDS)) >= _WEAK_NEEDS
+
+    def ner_windows(self, scan: SegmentScan, msg: MessageContext) -> list[tuple[int, int]]:
+        """Short windows around capitalised words that no list explains, in sentences with a health fact.
+
+        spaCy's NER is the costly part of the detector: it reads only a stretch of about
+        2 x NER_REACH characters around words that may be a name the lists do not know (not a given
+        name from the list, not a clinical or common word, not after a staff title).
+        """
+        view = scan.view
+        text = view.text
+        out: list[tuple[int, int]] = []
+        for i in sorted(self.fact_sentences(scan)):
+            s, e = view.sentences[i] if view.sentences else (0, len(text))
+            e = min(e, s + 600)
+            if view.in_greeting(s) or view.in_signature(s) or view.in_attribution(s):
+                continue
+            unknown = [
+                m.start()
+                for m in _CAPITALISED_WORD.finditer(text, s, e)
+                if self._unexplained(text, m.group(), m.start()) and _name_like(text, m, s)
+            ]
+            if unknown:
+                lo, hi = max(s, unknown[0] - NER_REACH), min(e, unknown[-1] + NER_REACH)
+                if out and lo <= out[-1][1]:
+                    out[-1] = (out[-1][0], max(out[-1][1], hi))
+                else:
+                    out.append((lo, hi))
+            if len(out) >= MAX_NER_WINDOWS:
+                break
+        return out
+
+    def _unexplained(self, text: str, word: str, pos: int) -> bool:
+        """A capitalised word that may be part of a name no list knows."""
+        low = word.lower().rstrip("'’s")
+        lex = self.lex
+        if low in lex.first_names or _common_word(low, lex):
+            return False
+        return not self.names._staff_title_before.search(text[max(0, pos - 24) : pos])
+
+    # --- judging ---------------------------------------------------------------------------
+
+    def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
+        view = scan.view
+        text = view.text
+        taken = [(c.start, c.end) for c in scan.found if c.type == TYPE and c.reported]
+        out: list[Candidate] = []
+        for i, facts in sorted(self.fact_sentences(scan).items()):
+            s, e = view.sentences[i] if view.sentences else (0, len(text))
+            s, e = max(s, facts[0].start - 600), min(e, facts[-1].end + 400)
+            for m in mentions(text, s, e, view.persons, self.lex):
+                if any(m.start < te and ts < m.end for ts, te in taken):
+                    continue  # the names recognizer judged this stretch already
+                if any(m.start < f.end and f.start < m.end for f in facts):
+                    continue  # "Parkinson's" is the fact, not a person
+                cand = self._judge(scan, msg, m, facts)
+                if cand is not None:
+                    out.append(cand)
+                    taken.append((m.start, m.end))
+        return out
+
+    def _judge(
+        self, scan: SegmentScan, msg: MessageContext, m: Mention, facts: list[HealthFact]
+    ) -> Candidate | None:
+        view = scan.view
+        text = view.text
+        names = self.names
+        lex = self.lex
+        tokens = list(m.tokens)
+        if view.in_greeting(m.start) or view.in_signature(m.start) or view.in_attribution(m.start):
+            return None
+        sentence = text[slice(*view.sentence_at(m.start))]
+        lo, hi = view.neighbours(m.start, 1)
+        around = text[lo:hi]
+        first_hand = bool(lex.encounter_cues.search(around) and _CARE_PLACE.search(around))
+        famous_role = first_hand and bool(lex.public_sources.search(text[max(0, m.start - 40) : m.start]))
+        if msg.is_correspondent(tokens) or names._all_common(tokens):
+            return None
+        if msg.is_staff(tokens) and not famous_role:
+            return None
+        if m.kind == "lower_case" and len(tokens) == 1 and tokens[0] in msg.correspondent_tokens:
+            return None
+        if names._staff_title_before.search(text[max(0, m.start - 24) : m.start]):
+            return None
+        if _ADDRESSED.search(text[max(0, m.start - 24) : m.start]):
+            return None  # "Thanks Michael for covering my clinic": the person spoken to, not about
+        if names._role_attached(text, m.start, m.end) and not famous_role:
+            return None  # staff; but "we had the weather presenter X in resus" is a patient
+        if (len(tokens) == 1 or tokens[-1] in lex.eponyms) and names._eponym(text, m.end, tokens):
+            return None  # "Parkinson's", "Bell's palsy"; not "Zainab Hussein's pregnancy test"
+        if m.kind in ("ner", "capitalised") and _PLACE_BEFORE.search(text[max(0, m.start - 12) : m.start]):
+            return None
+        if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
+            return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
+        if not first_hand and lex.teaching_cues.search(sentence):
+            return None
+        if historical(sentence, msg.today):
+            return None
+        if self._made_staff(text, m) or _in_name_list(text, m.start):
+            return None
+        strong = [f for f in facts if not f.weak]
+        if strong and all(f.kind == "death" for f in strong):
+            rest = around
+            for f in facts:
+                rest = rest.replace(text[f.start : f.end], " ")
+            if not lex.clinical_terms.search(rest):
+                return None  # "Mrs Jones next door died last week": a death, but no care in sight
+        public = self._public_figure(tokens)
+        if public and not first_hand:
+            return None
+        if names._fictional(scan, _as_name(m), sentence):
+            return None
+        if not first_hand:
+            line = view.line_text(m.start)
+            if lex.public_sources.search(around) or in_public_forward(text, m.start, lex):
+                return None
+            if lex.schedule_cues.search(line) or _REFERENCE.search(line) or in_schedule(text, m.start):
+                return None
+        sentence_end = view.sentence_at(m.start)[1]
+        tied = (
+            bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
+            or all(f.start >= sentence_end for f in facts)  # carried back by a pronoun ("She's in ICU")
+            or (_TIE_LABEL.match(text, m.end) is not None and _fact_within(facts, m.end, 40))
+            or _fact_within(facts, m.end + 1, 0)  # "Janet Okafor MRI report": the fact is the next word
+        )
+        if m.kind in ("capitalised", "titled") and not tied:
+            # two capitalised words are a person only when the sentence says what befell them; a titled
+            # name without that was judged by the names recognizer already ("Mrs Lee, for the review")
+            return None
+        score = _BASE[m.kind]
+        reasons = [f"person ({m.kind.replace('_', ' ')})"]
+        kinds = sorted({f.kind for f in facts if not f.weak} or {f.kind for f in facts})
+        reasons.append("health fact: " + ", ".join(kinds))
+        if set(kinds) & {"result", "test", "diagnosis", "admission", "death", "treatment"}:
+            score += 0.1
+        if tied or _PRONOUN.search(sentence):
+            score += 0.1
+            reasons.append("tied to the person")
+        elif not first_hand:
+            return None  # a name and a health fact side by side, neither about the other
+        if first_hand:
+            score += 0.15
+            reasons.append("first-hand encounter")
+        if msg.clinical:
+            score += 0.05
+        if len(tokens) >= 2:
+            score += 0.05
+        return Candidate(TYPE, m.start, m.end, clamp(score), tuple(reasons))
+
+    def _made_staff(self, text: str, m: Mention) -> bool:
+        """What follows the person gives them a staff role or a staff activity ("X is the new clinical
+        lead", "X ..., she's a consultant in", "X ..., he runs the unit")."""
+        after = text[m.end : m.end + 120]
+        cut = re.search(r"[.!?;\n]|\b(?:but|because|although|while)\b", after)
+        after = after[: cut.start()] if cut else after
+        if _STAFF_DOING.search(after):
+            return True
+        for s, _e, _role in self.lex.staff_roles.find(after):
+            if _IS_A_ROLE.search(after[max(0, s - 60) : s]):
+                return True
+        return False
+
+    def _public_figure(self, tokens: list[str]) -> bool:
+        full = " ".join(tokens)
+        lex = self.lex
+        return (
+            full in lex.public_figures
+            or full in lex.historical_figures
+            or (len(tokens) >= 2 and tokens[-1] in lex.historical_figures)
+        )
+
+
+def _name_like(text: str, m: re.Match[str], sentence_start: int) -> bool:
+    """A capitalised word placed as a name could be: three letters or more, no contraction ("I'm",
+    "She'd"), not a heading ("Comments:"), and at the start of a sentence or line only when another
+    capitalised word follows ("Desmond Achterberg was...", not "Investigations showed...")."""
+    word = m.group()
+    if len(word) < 3 or re.search(r"['’](?:m|ve|d|ll|re|t)$", word) or text.startswith(":", m.end()):
+        return False
+    before = text[max(sentence_start, m.start() - 4) : m.start()]
+    opens = m.start() == sentence_start or not before.strip(" \t>*-•") or "\n" in before
+    return not opens or bool(_CAPITALISED_WORD.match(text, m.end() + 1) and text[m.end()] == " ")
+
+
+def _fact_within(facts: list[HealthFact], pos: int, chars: int) -> bool:
+    """A health fact starts within `chars` characters after `pos`."""
+    return any(pos <= f.start <= pos + chars for f in facts)
+
+
+def _in_name_list(text: str, pos: int) -> bool:
+    """`pos` is inside a list of three or more given names."""
+    lo = max(0, pos - 80)
+    return any(m.start() <= pos - lo < m.end() for m in _NAME_LIST.finditer(text[lo : pos + 80]))
+
+
+def _as_name(m: Mention) -> NameCandidate:
+    """The names recognizer's candidate shape, for its role-play test."""
+    return NameCandidate("ner", m.start, m.end, m.tokens)
