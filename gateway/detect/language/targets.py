@@ -103,10 +103,11 @@ _PLACE_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _CAP_WORD = re.compile(r"(?<![\w'-])(?![a-z])[^\W\d_][\w'-]*")  # words not starting with a-z
+# read from the start of a whole text: possessive repeats keep it linear on any input
 _GREETING = re.compile(
-    r"^\s*(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s+"
-    r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s+)?([^\W\d_][\w'-]+)\s*[,!:]"
-    r"|([^\W\d_][\w'-]+)\s*[,!:]?\s*$)",
+    r"^\s*+(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s++"
+    r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s++)?([^\W\d_][\w'-]++)\s*+[,!:]"
+    r"|([^\W\d_][\w'-]++)[ \t]*+[,!:]?[ \t\r]*+$)",
     re.IGNORECASE | re.MULTILINE,
 )
 
