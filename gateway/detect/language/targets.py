@@ -104,6 +104,14 @@ _PLACE_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _CAP_WORD = re.compile(r"(?<![\w'-])(?![a-z])[^\W\d_][\w'-]*")  # words not starting with a-z
 # read from the start of a whole text: possessive repeats keep it linear on any input
+# what places a person after a name: where they work ("in the exams office", "from admissions") or
+# an apposition ("Pauline, the course administrator,")
+_PERSON_SETTING = re.compile(
+    r"\s+(?:in|from|at|on|over in|down in|up in)\s+(?:the\s+)?(?:[A-Za-z0-9&-]+\s+){0,3}?"
+    r"(?:office|team|department|dept|registry|admissions|reception|finance|faculty|hr|unit|lab|library|"
+    r"committee|exams|student services|student support|estates|it|security|secretariat)\b"
+    r"|,\s+(?:the|our|my|his|her|their|your)\s+[a-z]"
+)
 _GREETING = re.compile(
     r"^\s*+(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s++"
     r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s++)?([^\W\d_][\w'-]++)\s*+[,!:]"
@@ -158,13 +166,26 @@ class NameFinder:
                 next_cap = (
                     nxt and low not in self.not_pairable and caps[i + 1][2].lower() not in self.not_pairable
                 )
-                if low in known or next_cap or (start > 0 and self._lone_name(sentence, start, low)):
+                lone = self._lone_name(sentence, start, low) if start > 0 else self._leading_name(sentence, caps[i])
+                if low in known or next_cap or lone:
                     j = self._extend(sentence, caps, i, limit=3)
                     spans.append((caps[i][0], caps[j - 1][1]))
                     i = j
                     continue
             i += 1
         return spans
+
+    def _leading_name(self, sentence: str, cap: tuple[int, int, str]) -> bool:
+        """A capitalised word opening a sentence is a name when what follows places a person.
+
+        "Kerry in the exams office ...", "Janet from admissions ...", "Pauline,
+        the course administrator, ...": a first word is usually just capitalised,
+        so it takes a person's setting after it to make it a name.
+        """
+        low = cap[2].lower().split("'", 1)[0]
+        if low in self.not_pairable or len(low) < 3 or any(c.isupper() for c in cap[2][1:]):
+            return False
+        return _PERSON_SETTING.match(sentence, cap[1]) is not None
 
     def _lone_name(self, sentence: str, start: int, low: str) -> bool:
         """A capitalised word inside a sentence ("honestly Jess is ..."): a name, unless it is a place.
