@@ -54,7 +54,7 @@ class DefamationRecogniser:
         out: list[Signal] = []
         for sig in self._allegations.scan(doc):
             # the person before the allegation is whom it is about ("Dr X ... is stealing")
-            target = self.resolver.resolve(doc.sentences, sig.sentence, sig.begin, sig.end, mode="before")
+            target = self.resolver.resolve(doc.sentences, sig.sentence, sig.begin, sig.end, mode="subject")
             if target.kind not in (NAMED, ROLE) or not target.explicit:
                 continue  # the writer, a patient, nobody, or "he" with no one named (a patient story)
             sig = dataclasses.replace(sig, target=target.kind)

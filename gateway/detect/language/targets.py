@@ -166,8 +166,15 @@ class NameFinder:
                 next_cap = (
                     nxt and low not in self.not_pairable and caps[i + 1][2].lower() not in self.not_pairable
                 )
-                lone = self._lone_name(sentence, start, low) if start > 0 else self._leading_name(sentence, caps[i])
-                if low in known or next_cap or lone:
+                if (
+                    low in known
+                    or next_cap
+                    or (
+                        self._lone_name(sentence, start, low)
+                        if start > 0
+                        else self._leading_name(sentence, caps[i])
+                    )
+                ):
                     j = self._extend(sentence, caps, i, limit=3)
                     spans.append((caps[i][0], caps[j - 1][1]))
                     i = j
@@ -303,12 +310,19 @@ class TargetResolver:
         mode "inside": a person inside the match first (the object of "I will
         hurt you"), else the nearest before it. mode "before": the nearest
         person before the match (the subject of "... is stealing drugs"),
-        else one inside it.
+        else one inside it. mode "subject": only a person before the match
+        ("someone stole Sarah's bike" accuses no one).
         """
         mentions = self.mentions(sentences[k])
         inside = [m for m in mentions if begin <= m.begin and m.end <= end and m.kind != "self"]
         before = [m for m in mentions if m.end <= begin]
-        order: list[list[Mention]] = [inside, before[::-1]] if mode == "inside" else [before[::-1], inside]
+        order: list[list[Mention]] = (
+            [inside, before[::-1]]
+            if mode == "inside"
+            else [before[::-1]]
+            if mode == "subject"
+            else [before[::-1], inside]
+        )
         for group in order:
             if mode == "inside" and group is inside:
                 ranked = sorted(group, key=lambda m: _PRIORITY.get(m.kind, 9))
