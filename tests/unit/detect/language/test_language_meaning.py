@@ -1,0 +1,266 @@
+"""Threats and allegations found by what they mean, not by a stock phrase; and the traps that stay clean.
+
+Each table is one kind from the detection brief: threats that name no
+weapon, threats against staff by name or role, abuse carried only in the
+subject line, sexist abuse written in a reply, and allegations about an
+identifiable person by kind. The traps beside them must give no finding.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from gateway.config import DomainSettings, Settings
+from gateway.detect.language import LanguageDetector
+from gateway.detect.language.defamation import DEFAMATION
+from gateway.detect.language.discrimination import DISCRIMINATION
+from gateway.detect.language.insults import INSULT
+from gateway.detect.language.threats import THREAT
+from gateway.model import Envelope, Verdict
+from gateway.pipeline import Inspector
+from gateway.policy import load_policy
+
+from .conftest import STAFF
+
+# --- threats without a stock phrase --------------------------------------------------------------
+
+VEILED_THREATS = [
+    "Folk who go running to the welfare office about me seem to end up in A&E.",
+    "The last tutor who crossed me had a very unlucky fall on the stairs.",
+    "Anyone who reports us should remember how quiet that underpass is at night.",
+    "Students who complain about me never seem to make it to final year.",
+    "If you go to the dean about this, you might find your bike in a state.",
+    "Funny how everyone who speaks out against me ends up leaving the course.",
+    "My cousins would love to pay you a visit some evening.",
+    "I heard your little girl starts at Oakfield nursery this week. Such a sweet nursery.",
+    "It would be a real pity if those new tyres of yours ended up slashed.",
+]
+
+
+@pytest.mark.parametrize("text", VEILED_THREATS)
+def test_threat_without_a_stock_phrase_is_severe(judge, text: str) -> None:
+    """Harm tied to crossing the writer, their friends' reach, or knowledge of family is a THREAT."""
+    finding = judge.one(text, THREAT, to=STAFF)
+    assert finding.severity == "severe" and not finding.quoted
+
+
+def test_a_threat_explains_itself(judge) -> None:
+    """The evidence names why: harm to those who stand against the writer."""
+    finding = judge.one("Students who complain about me tend to have accidents.", THREAT)
+    assert "stand against the writer come to harm" in finding.evidence
+
+
+def test_route_knowledge_and_a_hint_of_harm_add_up(judge) -> None:
+    """Knowing the reader's lonely route home and hinting at accidents is a threat together."""
+    text = "Accidents happen. You walk back through the park alone every Thursday night, don't you?"
+    assert judge.one(text, THREAT).target == "second_person"
+
+
+NOT_THREATS = [
+    # care and advice
+    "You walk home through the park alone on Thursdays, don't you? Text me when you're back.",
+    "I know your parents are visiting this weekend. Such a lovely family.",
+    "Your son goes to Oakfield too? Small world! Lovely school.",
+    "I'd hate for anything to happen to you on the ice, wear proper boots.",
+    "Watch your back when you lift patients, always use the slide sheet.",
+    # teaching and reporting
+    "Our safeguarding lecture explained that stalkers learn a victim's route home.",
+    'Abusers often say things like "people who cross me have accidents", so take it seriously.',
+    # idioms, sport and hyperbole
+    "I'd kill for a coffee before the ward round.",
+    "Our five-a-side team is going to batter the registrars on Sunday.",
+    "Someone should shoot the registrar an email about the rota.",
+    "The consultant will teach you a lesson on ECGs on Friday.",
+    "People who complain about me tend to be right, to be fair.",
+    "Everyone who voted for us ended up with free pizza.",
+    # clinical
+    "Patients who fall at home often end up in hospital for weeks.",
+    "He had a nasty accident on his bike and ended up in A&E.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_THREATS)
+def test_not_a_threat(judge, text: str) -> None:
+    """Care, advice, teaching, sport, idioms and clinical harm are not threats."""
+    assert THREAT not in judge.types(text)
+
+
+# --- threats against staff by name or role -------------------------------------------------------
+
+STAFF_THREATS = [
+    ("Tell Marion in the exams office that if my mark isn't changed she'll regret it.", "named"),
+    ("Derek from student finance had better watch his back.", "named"),
+    ("Somebody ought to break that receptionist's nose for losing my form.", "role"),
+    ("My mates will pay the placement coordinator a visit after work.", "role"),
+    ("Someone should teach that admin Gail a lesson she won't forget.", "named"),
+]
+
+
+@pytest.mark.parametrize(("text", "target"), STAFF_THREATS)
+def test_threat_against_staff_names_its_target(judge, text: str, target: str) -> None:
+    """A threat against an administrator, by name or role, is held whoever reads it."""
+    assert judge.one(text, THREAT, to=STAFF).target == target
+
+
+# --- abuse only in the subject line --------------------------------------------------------------
+
+SUBJECT_ONLY = [
+    ("Re: my resit - watch your back", "Thanks.", THREAT),
+    ("Pauline you will pay for this", "Form attached.", THREAT),
+    ("You pathetic excuse for a tutor", "See below.", INSULT),
+    ("I know where you live", "Regards, Sam", THREAT),
+]
+
+
+@pytest.mark.parametrize(("subject", "body", "type_"), SUBJECT_ONLY)
+def test_abuse_in_the_subject_alone_is_found_there(judge, subject: str, body: str, type_: str) -> None:
+    """A threat or insult carried only by the subject line is a severe finding located in the subject."""
+    finding = judge.one(body, type_, subject=subject, to=STAFF)
+    assert (finding.where, finding.severity) == ("header:Subject", "severe")
+
+
+# --- sexist abuse in a reply ---------------------------------------------------------------------
+
+SEXIST_REPLIES = [
+    "Shouldn't you be in the kitchen making dinner for your husband?",
+    "Women like you should stay in the kitchen and leave surgery to the men.",
+    "Calm down love, is it that time of the month again?",
+    "Stick to making the tea, sweetheart.",
+    "Nobody asked for your opinion. Know your place.",
+]
+
+
+@pytest.mark.parametrize("text", SEXIST_REPLIES)
+def test_sexist_reply_is_severe_and_the_writers_own(judge, text: str) -> None:
+    """Sexist abuse written above a quoted message is the sender's own, and severe."""
+    finding = judge.one(text, DISCRIMINATION, quoted="Please send your firm preferences by Friday.", to=STAFF)
+    assert finding.severity == "severe" and not finding.quoted
+
+
+NOT_SEXIST = [
+    "The Women in Surgery society meets on Tuesdays in the Hartley room.",
+    "I'm going to leave surgery to the men in my family, GP suits me better.",
+    "Is it that time of year again? The rota for March is due.",
+    "Calm down, it's only a formative quiz!",
+    "Typical presentation of gallstones: female, forty, fertile.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_SEXIST)
+def test_not_sexist(judge, text: str) -> None:
+    """Societies, plans, rotas and textbook mnemonics are not sexist abuse."""
+    assert DISCRIMINATION not in judge.types(text)
+
+
+# --- defamation: an allegation about an identifiable person, by kind ----------------------------
+
+ALLEGATIONS = [
+    # cheating
+    ("Dr Rowe cheated in her membership exams, she had the answers written on her arm.", "named"),
+    ("Our clinical tutor is cheating on his wife with one of the SHOs.", "role"),
+    # theft
+    ("The ward clerk on Ward 4 has been pocketing the tips from the relatives' tin.", "role"),
+    ("Dr Quinn takes cash out of the patients' comfort fund.", "named"),
+    ("Our anatomy demonstrator was sacked from his last post for stealing.", "role"),
+    # fraud
+    ("Dr Benn signs off procedures that he never observed.", "named"),
+    ("The practice manager fiddles the timesheets every month.", "role"),
+    ("My supervisor Dr Okoro forged my signature on the audit.", "named"),
+    # abuse and misconduct
+    ("Dr Fry groped a fourth-year student at the summer ball.", "named"),
+    ("The head of year bullies the female students in every tutorial.", "role"),
+    ("Professor Hale sends creepy messages to first years.", "named"),
+    ("Mr Boyd the charge nurse sexually harassed two of the HCAs.", "role"),
+    # drink and drugs at work
+    ("Dr Pike comes in hungover most mornings.", "named"),
+    ("The locum reeks of vodka on every night shift.", "role"),
+    ("Dr Wade snorts coke in the on-call room before nights.", "named"),
+    ("Our registrar is always off his face at weekends and on Monday ward rounds.", "role"),
+]
+
+
+@pytest.mark.parametrize(("text", "target"), ALLEGATIONS)
+def test_allegation_about_an_identifiable_person(judge, text: str, target: str) -> None:
+    """An allegation of cheating, theft, fraud, abuse or substance use about a named person or role is held."""
+    for recipients in (STAFF, ("friend@gmail.com",)):
+        finding = judge.one(text, DEFAMATION, to=recipients)
+        assert (finding.severity, finding.target) == ("severe", target)
+
+
+NOT_ALLEGATIONS = [
+    # about nobody in particular, or about a patient
+    "Someone stole Sarah's bike from the rack outside the library.",
+    "Mrs Dale, 58, drinks a bottle of wine a night and smokes cannabis at weekends.",
+    "Gary came in drunk on Saturday night and needed stitches on arrival.",
+    "The patient assaulted a nurse on the ward, so we filled in a Datix.",
+    "Dr Jones was assaulted by a relative in the emergency department.",
+    # teaching
+    "In the ethics seminar we discussed a case where a GP fabricated results.",
+    "The lecture covered doctors who were struck off for sexual misconduct.",
+    "Dr Ahmed is giving a talk on how to spot students cheating in online exams.",
+    # ordinary life
+    "Tom stole my chips at lunch lol",
+    "I cheated on my diet this weekend.",
+    "Dr Khan forged ahead with the new rota despite the complaints.",
+    "My registrar harassed me for the discharge summary all afternoon.",
+    "The nurse covered up the wound with a clean dressing.",
+    "The receptionist takes money from patients for private prescriptions.",
+    # a heated but legitimate complaint
+    "Dr Hale has lost my logbook twice and ignored four emails; I am making a formal complaint.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_ALLEGATIONS)
+def test_not_an_allegation(judge, text: str) -> None:
+    """Victims, patients, teaching, everyday phrases and civil complaints accuse no identifiable colleague."""
+    assert DEFAMATION not in judge.types(text)
+
+
+def test_a_concern_raised_with_staff_is_not_defamation(judge) -> None:
+    """Reporting a colleague through the proper channel, to staff only, is privileged."""
+    text = "I would like to raise a concern in confidence: I think Dr Pike comes in hungover most mornings."
+    assert DEFAMATION not in judge.types(text, to=STAFF)
+
+
+# --- through the pipeline and the default policy ------------------------------------------------
+
+POLICY = load_policy([Path(__file__).parents[4] / "policies" / "default.yaml"])
+SETTINGS = dataclasses.replace(
+    Settings(), domains=DomainSettings(internal=("uni.ac.uk",), secure=("nhs.net",))
+)
+
+
+def _mail(subject: str, body: str) -> bytes:
+    return (
+        "From: Student <s@uni.ac.uk>\r\nTo: admin@uni.ac.uk\r\n"
+        f"Subject: {subject}\r\nMessage-ID: <m@uni.ac.uk>\r\n\r\n{body}\r\n"
+    ).encode()
+
+
+REPLY = (
+    "Shouldn't you be at home cooking for your husband, love?\r\n\r\n"
+    "On Mon, 1 Dec 2026, Dr Amy Shaw wrote:\r\n> Please confirm your firm preferences by Friday.\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "verdict"),
+    [
+        ("Re: my appeal - watch your back", "Thanks for the update.", Verdict.HOLD),
+        ("=?utf-8?B?WW914oCZcmUgYSBwYXRoZXRpYyBleGN1c2UgZm9yIGEgdHV0b3I=?=", "See attached.", Verdict.HOLD),
+        ("Re: firm allocation", REPLY, Verdict.HOLD),
+        ("Re: marks", "People who report me tend to have accidents.", Verdict.HOLD),
+        ("Re: marks", "Dr Pike comes in hungover most mornings.", Verdict.HOLD),
+        ("Re: marks", "Thanks, I will chase the exams office about my resit.", Verdict.PASS),
+    ],
+)
+def test_internal_mail_is_held_for_severe_abuse(
+    language: LanguageDetector, subject: str, body: str, verdict: Verdict
+) -> None:
+    """Threats, subject-line insults (encoded too), sexist replies and allegations are held to internal staff."""
+    inspector = Inspector(SETTINGS, [language], POLICY)
+    outcome = inspector.inspect(Envelope("s@uni.ac.uk", ("admin@uni.ac.uk",)), _mail(subject, body))
+    assert outcome.verdict is verdict, outcome.findings
