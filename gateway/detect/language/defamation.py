@@ -66,6 +66,7 @@ class DefamationRecogniser:
             if any(h.search(view) for h in self.hedges):
                 sig = dataclasses.replace(sig, weight=sig.weight * self.hedge_factor)
             out.append(sig)
+        out = _strongest_per_sentence(out)
         if out:
             out.extend(self._support.scan(doc))
         return out
@@ -73,3 +74,12 @@ class DefamationRecogniser:
     def is_report(self, doc: Document) -> bool:
         """Does the message raise a concern through the proper channel?"""
         return any(r.search(s.view) for s in doc.sentences for r in self.reports)
+
+
+def _strongest_per_sentence(signals: list[Signal]) -> list[Signal]:
+    """One allegation per sentence: two patterns reading the same words ("stole his medication") count once."""
+    best: dict[int, Signal] = {}
+    for sig in signals:
+        if sig.sentence not in best or sig.weight > best[sig.sentence].weight:
+            best[sig.sentence] = sig
+    return list(best.values())

@@ -37,6 +37,9 @@ VEILED_THREATS = [
     "My cousins would love to pay you a visit some evening.",
     "I heard your little girl starts at Oakfield nursery this week. Such a sweet nursery.",
     "It would be a real pity if those new tyres of yours ended up slashed.",
+    "Ever wondered what happens to people who grass on me?",
+    "I know a lot of people round here. Accidents happen.",
+    "Think how fast a career can be ruined. Yours would be first.",
 ]
 
 
@@ -76,6 +79,11 @@ NOT_THREATS = [
     "The consultant will teach you a lesson on ECGs on Friday.",
     "People who complain about me tend to be right, to be fair.",
     "Everyone who voted for us ended up with free pizza.",
+    "You have been warned about the fire alarm test at ten.",
+    "Watch your back on the ward today, the new consultant is strict about notes.",
+    "I know some people in the year above who could help with OSCE practice.",
+    "Students who ask me for help with pharmacology tend to struggle with the maths.",
+    "If you borrow my car you'll regret it, the brakes are dodgy.",
     # clinical
     "Patients who fall at home often end up in hospital for weeks.",
     "He had a nasty accident on his bike and ended up in A&E.",
@@ -179,6 +187,11 @@ ALLEGATIONS = [
     ("The locum reeks of vodka on every night shift.", "role"),
     ("Dr Wade snorts coke in the on-call room before nights.", "named"),
     ("Our registrar is always off his face at weekends and on Monday ward rounds.", "role"),
+    ("Our GP tutor drinks between patients, there's vodka in his desk.", "role"),
+    # more ways of saying it
+    ("The new dean is a thieving liar.", "role"),
+    ("Carla, the clinic receptionist, has been selling patients' records to a claims firm.", "role"),
+    ("Ryan Hollis got his training number by sleeping with the panel chair.", "named"),
 ]
 
 
@@ -208,6 +221,10 @@ NOT_ALLEGATIONS = [
     "My registrar harassed me for the discharge summary all afternoon.",
     "The nurse covered up the wound with a clean dressing.",
     "The receptionist takes money from patients for private prescriptions.",
+    "Dr Gray drinks coffee between patients, she says it keeps her going.",
+    "The thieving seagulls took my sandwich again.",
+    "Our society sells cakes every Friday for charity.",
+    "Mr Patel told us his previous GP stole his medication, so we raised a safeguarding alert.",
     # a heated but legitimate complaint
     "Dr Hale has lost my logbook twice and ignored four emails; I am making a formal complaint.",
 ]
