@@ -281,3 +281,71 @@ def test_internal_mail_is_held_for_severe_abuse(
     inspector = Inspector(SETTINGS, [language], POLICY)
     outcome = inspector.inspect(Envelope("s@uni.ac.uk", ("admin@uni.ac.uk",)), _mail(subject, body))
     assert outcome.verdict is verdict, outcome.findings
+
+
+NEUTRAL = [
+    "the ward round starts at nine and the clinic ends at five.",
+    "please send me the slides from today's lecture on renal physiology.",
+    "_name_ and i are swapping shifts on thursday, if that is ok with you.",
+]
+
+
+def test_no_pattern_matches_plain_sentences(language: LanguageDetector) -> None:
+    """Every weighted pattern needs words of its own: none matches an ordinary sentence (no empty branch)."""
+    recognisers = [*language.patterns, language.defamation._allegations]
+    for recogniser in recognisers:
+        for pattern in recogniser.patterns:
+            for view in NEUTRAL:
+                assert pattern.regex.search(view) is None, (pattern.id, view)
+
+
+# --- whole messages ------------------------------------------------------------------------------
+
+HELD_MESSAGES = [
+    (
+        "Dear Ms Carter,\n\nMy extenuating circumstances form has now waited three weeks. I know you leave "
+        "at half five and walk to the bus station through the back lane. Shame if something went wrong "
+        "on that walk. Process my form.\n\nSam",
+        THREAT,
+    ),
+    ("Fine, block me. People like you who think they can ignore me always learn the hard way.", THREAT),
+    ("Hi, tell Brenda in registry to fix my marks. If she doesn't, I know where she parks.", THREAT),
+    (
+        "Just so the whole year knows, Dr Malik has been giving the real station content to his tutees "
+        "before the OSCE. Everyone knows he does it. Pass it on.",
+        DEFAMATION,
+    ),
+    (
+        "Honestly sweetheart, leave the rota to the grown-ups. Women your age should be thinking about "
+        "babies, not trauma lists.",
+        DISCRIMINATION,
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "type_"), HELD_MESSAGES)
+def test_whole_message_is_held(judge, body: str, type_: str) -> None:
+    """The menace, allegation or put-down is found inside an ordinary-looking email to staff."""
+    assert type_ in judge.types(body, to=STAFF)
+
+
+CLEAN_MESSAGES = [
+    "Hey Jess,\n\nYou walk back from the library on your own really late most nights, don't you? I worry, "
+    "the canal path is so dark after ten. Text me when you get in.\n\nMia x",
+    "Hi all,\n\nFriday's professionalism session covers the Shipman inquiry. We will discuss how Harold "
+    "Shipman forged patients' records and how whistleblowers who raised concerns were treated.\n\nDr Ellis",
+    "Hi Sam,\n\nA patient on Ward 9 assaulted one of the HCAs last night and security were called. Please be "
+    "careful on nights, the car park by the maternity block is badly lit.\n\nAna",
+    "Case for Thursday: John, 52, brought in after a fall. He smells strongly of alcohol, GCS 14, and was "
+    "arrested for drink driving last year. Read up on alcohol withdrawal.",
+    "If the exams office doesn't sort my resit date by Monday I'll go to the student union. People who "
+    "complain about the exams office tend to get nowhere, honestly.",
+    "Lads, we are going to destroy the dentists in the varsity match. Jake, watch your back in the scrum, "
+    "their number 8 is massive.",
+]
+
+
+@pytest.mark.parametrize("body", CLEAN_MESSAGES)
+def test_whole_message_is_clean(judge, body: str) -> None:
+    """Worry, teaching, incident reports, case notes, complaints and sport give no severe finding."""
+    assert not [f for f in judge(body, to=STAFF) if f.severity == "severe"]
