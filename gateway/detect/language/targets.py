@@ -110,7 +110,10 @@ _PERSON_SETTING = re.compile(
     r"\s+(?:in|from|at|on|over in|down in|up in)\s+(?:the\s+)?(?:[A-Za-z0-9&-]+\s+){0,3}?"
     r"(?:office|team|department|dept|registry|admissions|reception|finance|faculty|hr|unit|lab|library|"
     r"committee|exams|student services|student support|estates|it|security|secretariat)\b"
-    r"|,\s+(?:the|our|my|his|her|their|your)\s+[a-z]"
+    r"|\s+(?:from|in|on)\s+(?:my|our|the|his|her|your)\s+(?:year|firm|group|team|course|class|cohort|block|flat|"
+    r"halls|rotation|placement|lab|society|tutor group|pbl group)\b"
+    r"|,\s+(?:the|our|my|his|her|their|your)\s+[a-z]",
+    re.IGNORECASE,
 )
 _GREETING = re.compile(
     r"^\s*+(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s++"
@@ -316,6 +319,9 @@ class TargetResolver:
         mentions = self.mentions(sentences[k])
         inside = [m for m in mentions if begin <= m.begin and m.end <= end and m.kind != "self"]
         before = [m for m in mentions if m.end <= begin]
+        if mode == "subject":  # "Sarah from my year cheats": "my" is not who cheats
+            view = sentences[k].view
+            before = [m for m in before if not (m.kind == "self" and view[m.begin : m.end] in ("my", "our"))]
         order: list[list[Mention]] = (
             [inside, before[::-1]]
             if mode == "inside"

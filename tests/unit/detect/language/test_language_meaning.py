@@ -120,6 +120,7 @@ SUBJECT_ONLY = [
     ("Pauline you will pay for this", "Form attached.", THREAT),
     ("You pathetic excuse for a tutor", "See below.", INSULT),
     ("I know where you live", "Regards, Sam", THREAT),
+    ("Useless idiot", "Thanks for nothing.", INSULT),
 ]
 
 
@@ -128,6 +129,11 @@ def test_abuse_in_the_subject_alone_is_found_there(judge, subject: str, body: st
     """A threat or insult carried only by the subject line is a severe finding located in the subject."""
     finding = judge.one(body, type_, subject=subject, to=STAFF)
     assert (finding.where, finding.severity) == ("header:Subject", "severe")
+
+
+def test_a_bare_insult_after_talking_about_oneself_is_self_talk(judge) -> None:
+    """ "I left my badge at home again. Idiot." is the writer scolding themselves."""
+    assert INSULT not in judge.types("I left my badge at home again. Idiot.")
 
 
 # --- sexist abuse in a reply ---------------------------------------------------------------------
@@ -192,6 +198,14 @@ ALLEGATIONS = [
     ("The new dean is a thieving liar.", "role"),
     ("Carla, the clinic receptionist, has been selling patients' records to a claims firm.", "role"),
     ("Ryan Hollis got his training number by sleeping with the panel chair.", "named"),
+    # passed on as gossip: repeating an allegation is making it
+    ("Apparently Dr Li on the renal firm is a raging alcoholic.", "named"),
+    ("Rumour has it Dr Sloane is sleeping with one of the fourth years.", "named"),
+    ("Did you know Dr Adams was struck off abroad for killing a patient?", "named"),
+    ("Dr Patel isn't even qualified, he bought his degree.", "named"),
+    ("Nadia from my PBL group cheats on every assignment.", "named"),
+    ("Our registrar lies on the discharge summaries to cover himself.", "role"),
+    ("Dr Kaur is a racist, she marks every black student down.", "named"),
 ]
 
 
