@@ -40,6 +40,9 @@ VEILED_THREATS = [
     "Ever wondered what happens to people who grass on me?",
     "I know a lot of people round here. Accidents happen.",
     "Think how fast a career can be ruined. Yours would be first.",
+    "Mention me to the panel again and you'll be picking your teeth up off the floor.",
+    "I've got mates who don't take kindly to people messing me about.",
+    "Be careful. People who make complaints about me have a habit of getting hurt.",
 ]
 
 
@@ -104,6 +107,11 @@ STAFF_THREATS = [
     ("Somebody ought to break that receptionist's nose for losing my form.", "role"),
     ("My mates will pay the placement coordinator a visit after work.", "role"),
     ("Someone should teach that admin Gail a lesson she won't forget.", "named"),
+    (
+        "I know Gemma from the registry gets the last train home. It would be awful if she missed her "
+        "stop and ended up somewhere dark.",
+        "named",
+    ),
 ]
 
 
