@@ -152,6 +152,11 @@ SEXIST_REPLIES = [
     "Calm down love, is it that time of the month again?",
     "Stick to making the tea, sweetheart.",
     "Nobody asked for your opinion. Know your place.",
+    "No wonder she failed, women can't interpret ECGs.",
+    "Go back to nursing, love, surgery is a man's job.",
+    "Maybe if you smiled more the consultants would listen to you, darling.",
+    "She's obviously sleeping her way to the top.",
+    "She only got the registrar post because she's pretty.",
 ]
 
 
@@ -168,6 +173,11 @@ NOT_SEXIST = [
     "Is it that time of year again? The rota for March is due.",
     "Calm down, it's only a formative quiz!",
     "Typical presentation of gallstones: female, forty, fertile.",
+    "Women cannot take valproate in pregnancy without a prevention programme.",
+    "Female doctors are underrepresented in surgery, which the network is working on.",
+    "Is your husband OK with you coming to the dinner? Partners are welcome.",
+    "Surgery was seen as a man's job historically, but that is changing fast.",
+    "Smile more in the OSCE, the examiners like rapport.",
 ]
 
 
