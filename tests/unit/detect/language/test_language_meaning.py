@@ -224,6 +224,7 @@ ALLEGATIONS = [
     ("Nadia from my PBL group cheats on every assignment.", "named"),
     ("Our registrar lies on the discharge summaries to cover himself.", "role"),
     ("Dr Kaur is a racist, she marks every black student down.", "named"),
+    ("FYI the registrar on Ward 5 has been taking morphine out of the CD cupboard.", "role"),
 ]
 
 
@@ -254,6 +255,7 @@ NOT_ALLEGATIONS = [
     "The nurse covered up the wound with a clean dressing.",
     "The receptionist takes money from patients for private prescriptions.",
     "Dr Gray drinks coffee between patients, she says it keeps her going.",
+    "The nurse takes the morphine from the CD cupboard and checks it with a second nurse.",
     "The thieving seagulls took my sandwich again.",
     "Our society sells cakes every Friday for charity.",
     "Mr Patel told us his previous GP stole his medication, so we raised a safeguarding alert.",
@@ -268,10 +270,25 @@ def test_not_an_allegation(judge, text: str) -> None:
     assert DEFAMATION not in judge.types(text)
 
 
-def test_a_concern_raised_with_staff_is_not_defamation(judge) -> None:
-    """Reporting a colleague through the proper channel, to staff only, is privileged."""
-    text = "I would like to raise a concern in confidence: I think Dr Pike comes in hungover most mornings."
+REPORTS = [
+    "I would like to raise a concern in confidence: Dr Pike comes in hungover most mornings.",
+    "Dear Professionalism team, I want to report Dr Pike. He comes in drunk every Monday.",
+    "I need to make you aware that the registrar on Ward 5 has been taking morphine out of the CD cupboard.",
+]
+
+
+@pytest.mark.parametrize("text", REPORTS)
+def test_a_concern_raised_with_staff_is_not_defamation(judge, text: str) -> None:
+    """Reporting a colleague to staff only is privileged; the same words sent outside are held."""
     assert DEFAMATION not in judge.types(text, to=STAFF)
+    assert DEFAMATION in judge.types(text, to=("friend@gmail.com",))
+
+
+def test_reporting_a_threat_to_staff_is_marked_quoted(judge) -> None:
+    """A threat the student received and quotes to report it is marked quoted (annotated for staff)."""
+    text = 'He texted me "people who report me have accidents, you walk home alone don\'t you". What do I do?'
+    found = judge(text, to=STAFF)
+    assert found and all(f.quoted for f in found if f.type == THREAT)
 
 
 # --- through the pipeline and the default policy ------------------------------------------------
