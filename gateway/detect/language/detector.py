@@ -191,7 +191,8 @@ class LanguageDetector:
             split = []
             for seg in segs:
                 text = clean(seg.text)
-                texts_all.append(text)
+                if seg.kind != "header":  # a one-word subject ("Die") is not a greeting naming the reader
+                    texts_all.append(text)
                 raw_sentences = split_sentences(text)
                 for sentence in raw_sentences:
                     pairs |= self.names.pair_names(sentence)

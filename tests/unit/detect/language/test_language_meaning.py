@@ -17,6 +17,7 @@ from gateway.config import DomainSettings, Settings
 from gateway.detect.language import LanguageDetector
 from gateway.detect.language.defamation import DEFAMATION
 from gateway.detect.language.discrimination import DISCRIMINATION
+from gateway.detect.language.harassment import HARASSMENT
 from gateway.detect.language.insults import INSULT
 from gateway.detect.language.threats import THREAT
 from gateway.model import Envelope, Verdict
@@ -129,7 +130,23 @@ SUBJECT_ONLY = [
     ("You pathetic excuse for a tutor", "See below.", INSULT),
     ("I know where you live", "Regards, Sam", THREAT),
     ("Useless idiot", "Thanks for nothing.", INSULT),
+    ("Re: Re: Placement - your days here are numbered", "ok", THREAT),
+    ("I'll get you for this", "No message.", THREAT),
+    ("Die", "ok", HARASSMENT),
 ]
+
+SUBJECT_TRAPS = [
+    ("Meeting about the DIE exam", "Room 4 at two."),
+    ("Re: Kill list for the quiz", "Our picks for round three."),
+    ("Dying to see you at the ball!", "Tickets attached."),
+    ("Watch your back (manual handling refresher)", "Slides attached."),
+]
+
+
+@pytest.mark.parametrize(("subject", "body"), SUBJECT_TRAPS)
+def test_harmless_subject_lines(judge, subject: str, body: str) -> None:
+    """Subjects that only sound violent give no severe finding."""
+    assert not [f for f in judge(body, subject=subject, to=STAFF) if f.severity == "severe"]
 
 
 @pytest.mark.parametrize(("subject", "body", "type_"), SUBJECT_ONLY)
