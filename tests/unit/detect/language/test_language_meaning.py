@@ -276,6 +276,9 @@ NOT_ALLEGATIONS = [
     "The thieving seagulls took my sandwich again.",
     "Our society sells cakes every Friday for charity.",
     "Mr Patel told us his previous GP stole his medication, so we raised a safeguarding alert.",
+    # public proceedings and the news
+    "The court heard the surgeon falsified records for years before he was jailed.",
+    "According to the BBC, the GP was struck off after he forged prescriptions.",
     # a heated but legitimate complaint
     "Dr Hale has lost my logbook twice and ignored four emails; I am making a formal complaint.",
 ]
