@@ -76,6 +76,9 @@ NOT_THREATS = [
     # teaching and reporting
     "Our safeguarding lecture explained that stalkers learn a victim's route home.",
     'Abusers often say things like "people who cross me have accidents", so take it seriously.',
+    'A typical veiled threat is "it would be a shame if something happened to your car".',
+    "Examples of menacing messages include I know where you live and watch your back.",
+    "Coercive partners often say things like you will regret it if you leave me.",
     # idioms, sport and hyperbole
     "I'd kill for a coffee before the ward round.",
     "Our five-a-side team is going to batter the registrars on Sunday.",
