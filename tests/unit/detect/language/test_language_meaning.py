@@ -83,6 +83,7 @@ NOT_THREATS = [
     "I'd kill for a coffee before the ward round.",
     "Our five-a-side team is going to batter the registrars on Sunday.",
     "Someone should shoot the registrar an email about the rota.",
+    "If the registrar doesn't sign my form, I will ask the consultant.",
     "The consultant will teach you a lesson on ECGs on Friday.",
     "People who complain about me tend to be right, to be fair.",
     "Everyone who voted for us ended up with free pizza.",
@@ -108,6 +109,7 @@ def test_not_a_threat(judge, text: str) -> None:
 STAFF_THREATS = [
     ("Tell Marion in the exams office that if my mark isn't changed she'll regret it.", "named"),
     ("Derek from student finance had better watch his back.", "named"),
+    ("Marion from registry: if she doesn't fix my marks, I know where she lives.", "named"),
     ("Somebody ought to break that receptionist's nose for losing my form.", "role"),
     ("My mates will pay the placement coordinator a visit after work.", "role"),
     ("Someone should teach that admin Gail a lesson she won't forget.", "named"),
