@@ -385,6 +385,21 @@ HELD_MESSAGES = [
     ("Fine, block me. People like you who think they can ignore me always learn the hard way.", THREAT),
     ("Hi, tell Brenda in registry to fix my marks. If she doesn't, I know where she parks.", THREAT),
     (
+        "Hi Lorraine,\n\nYou rejected my extension again. I've noticed you park in bay 14 and leave at six. "
+        "I'd hate for your lovely red Fiat to get damaged. Reconsider.\n\nDan",
+        THREAT,
+    ),
+    (
+        "Some of us remember who reported the party to the warden. Karma has a way of catching up with "
+        "people like that.",
+        THREAT,
+    ),
+    ("You know Lucy Pratt from fourth year? She paid someone to write her dissertation.", DEFAMATION),
+    (
+        "Not sure if you heard but Dr Imran is being investigated for harassing a trainee. Keep it quiet.",
+        DEFAMATION,
+    ),
+    (
         "Just so the whole year knows, Dr Malik has been giving the real station content to his tutees "
         "before the OSCE. Everyone knows he does it. Pass it on.",
         DEFAMATION,
@@ -416,6 +431,9 @@ CLEAN_MESSAGES = [
     "complain about the exams office tend to get nowhere, honestly.",
     "Lads, we are going to destroy the dentists in the varsity match. Jake, watch your back in the scrum, "
     "their number 8 is massive.",
+    "Hi Lorraine, thanks for sorting my extension. I noticed you park in bay 14 too, we're neighbours!",
+    "I reported the broken lift to the warden and it was fixed the same day.",
+    "Lucy Pratt paid for everyone's pizza at the revision session, legend.",
 ]
 
 
