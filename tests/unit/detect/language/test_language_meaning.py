@@ -44,6 +44,10 @@ VEILED_THREATS = [
     "Mention me to the panel again and you'll be picking your teeth up off the floor.",
     "I've got mates who don't take kindly to people messing me about.",
     "Be careful. People who make complaints about me have a habit of getting hurt.",
+    "Careful, Helen. Not everyone who crosses me gets off lightly.",
+    "I've still got your address from the society list. Just so you know.",
+    "You'd be amazed what can happen to people who stick their nose into my business.",
+    "Funny how accidents seem to follow people who report me.",
 ]
 
 
@@ -84,6 +88,10 @@ NOT_THREATS = [
     "Our five-a-side team is going to batter the registrars on Sunday.",
     "Someone should shoot the registrar an email about the rota.",
     "If the registrar doesn't sign my form, I will ask the consultant.",
+    "It's a long way down from the top of Snowdon, isn't it? What a view.",
+    "I've got your address now, I'll post the invitation this week.",
+    "I'd keep an eye on your bike if I were you, there have been thefts on campus.",
+    "The registrar won't be around for long, she rotates in April.",
     "The consultant will teach you a lesson on ECGs on Friday.",
     "People who complain about me tend to be right, to be fair.",
     "Everyone who voted for us ended up with free pizza.",
@@ -110,6 +118,7 @@ STAFF_THREATS = [
     ("Tell Marion in the exams office that if my mark isn't changed she'll regret it.", "named"),
     ("Derek from student finance had better watch his back.", "named"),
     ("Marion from registry: if she doesn't fix my marks, I know where she lives.", "named"),
+    ("Mr Grant from admissions won't be smiling for long.", "named"),
     ("Somebody ought to break that receptionist's nose for losing my form.", "role"),
     ("My mates will pay the placement coordinator a visit after work.", "role"),
     ("Someone should teach that admin Gail a lesson she won't forget.", "named"),
