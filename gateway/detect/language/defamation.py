@@ -6,7 +6,10 @@ counts only when it is about someone the message identifies: a name, a
 role, or he/she after a member of staff was named. About a patient ("the
 patient came in drunk"), the writer, or nobody, it is not an allegation.
 
-Three things change the weight, all data in defamation.yaml:
+A sentence about people in general or about handling misconduct ("doctors
+who were struck off for ...", "how to spot students cheating") accuses no
+one (defamation.yaml `generic`). Three things change the weight, all data
+in defamation.yaml:
 - hedges ("I think", "appeared to") weigh an allegation down;
 - support ("everyone knows", "the CD book never adds up", "send it to the
   papers") adds to an allegation, never stands alone;
@@ -41,6 +44,7 @@ class DefamationRecogniser:
         )
         self.hedges: list[re.Pattern[str]] = compile_regexes(raw.get("hedges", []), macros, source)
         self.reports: list[re.Pattern[str]] = compile_regexes(raw.get("reports", []), macros, source)
+        self.generic: list[re.Pattern[str]] = compile_regexes(raw.get("generic", []), macros, source)
         self.hedge_factor = float(raw.get("hedge_factor", 0.6))
         self._staff_only = {p.id for p in self.allegations if p.staff_only}
 
@@ -50,16 +54,19 @@ class DefamationRecogniser:
         out: list[Signal] = []
         for sig in self._allegations.scan(doc):
             # the person before the allegation is whom it is about ("Dr X ... is stealing")
-            target = self.resolver.resolve(doc.sentences, sig.sentence, sig.begin, sig.end, mode="before")
+            target = self.resolver.resolve(doc.sentences, sig.sentence, sig.begin, sig.end, mode="subject")
             if target.kind not in (NAMED, ROLE) or not target.explicit:
                 continue  # the writer, a patient, nobody, or "he" with no one named (a patient story)
             sig = dataclasses.replace(sig, target=target.kind)
             if sig.rule in self._staff_only and not target.staff:
                 continue
             view = doc.sentences[sig.sentence].view
+            if any(g.search(view) for g in self.generic):
+                continue  # about people in general, or about how to handle misconduct: no one is accused
             if any(h.search(view) for h in self.hedges):
                 sig = dataclasses.replace(sig, weight=sig.weight * self.hedge_factor)
             out.append(sig)
+        out = _strongest_per_sentence(out)
         if out:
             out.extend(self._support.scan(doc))
         return out
@@ -67,3 +74,12 @@ class DefamationRecogniser:
     def is_report(self, doc: Document) -> bool:
         """Does the message raise a concern through the proper channel?"""
         return any(r.search(s.view) for s in doc.sentences for r in self.reports)
+
+
+def _strongest_per_sentence(signals: list[Signal]) -> list[Signal]:
+    """One allegation per sentence: two patterns reading the same words ("stole his medication") count once."""
+    best: dict[int, Signal] = {}
+    for sig in signals:
+        if sig.sentence not in best or sig.weight > best[sig.sentence].weight:
+            best[sig.sentence] = sig
+    return list(best.values())

@@ -191,7 +191,8 @@ class LanguageDetector:
             split = []
             for seg in segs:
                 text = clean(seg.text)
-                texts_all.append(text)
+                if seg.kind != "header":  # a one-word subject ("Die") is not a greeting naming the reader
+                    texts_all.append(text)
                 raw_sentences = split_sentences(text)
                 for sentence in raw_sentences:
                     pairs |= self.names.pair_names(sentence)
@@ -306,13 +307,23 @@ _EXAMPLE_CUE = re.compile(
     r"(?:phrases?|things|statements?|lines?|comments?|remarks?|threats?|words) (?:like|such as)|"
     r"(?:abusers?|perpetrators?|partners?|offenders?|groomers?|bullies|harassers?|they|people|patients?) "
     r"(?:often|may|might|commonly|typically|usually|sometimes|will often|tend to) "
-    r"(?:say|use|write|text|threaten|shout|tell))\b"
+    r"(?:say|use|write|text|threaten|shout|tell)|"
+    r"(?:a |an |the )?(?:typical|common|classic|textbook|veiled|subtle) (?:[\w-]+ )?(?:threats?|examples?|lines?|phrases?|messages?) "
+    r"(?:is|are|would be|might be|include|includes)|"
+    r"(?:threats?|messages?|phrases?|lines?|texts?) (?:include|includes|included|such as|like))\b"
+)
+# an example given without quotation marks is still teaching when the sentence is about threats or abuse
+_TEACHING = re.compile(
+    r"\b(?:threats?|threatening|menacing|intimidating|intimidation|abusive|coercive|coercion|veiled|abusers?|"
+    r"perpetrators?|stalkers?|stalking|safeguarding|lecture|seminar|module|teaching|training|workshop)\b"
 )
 
 
 def _exemplified(sentence: Sentence, signal: Signal) -> bool:
-    """Reported words introduced as an example ("threats such as '...'"): teaching, not abuse."""
-    return signal.reported and _EXAMPLE_CUE.search(sentence.view, 0, signal.begin) is not None
+    """Words introduced as an example ("threats such as '...'"): teaching, not abuse."""
+    if _EXAMPLE_CUE.search(sentence.view, 0, signal.begin) is None:
+        return False
+    return signal.reported or _TEACHING.search(sentence.view) is not None
 
 
 def _weight(signals: list[Signal]) -> float:

@@ -337,6 +337,8 @@ class Framer:
                 return None
             if noun and article:  # a fragment that goes on about someone: "A lazy, entitled ... who ..."
                 return self._fragment(sentences, k, start, end)
+            if noun and j < 0 and (end >= len(words) or hard[end]):
+                return self._called_out(sentences, k, start, end)
             return self._exclamation(sentences, k, start, end, noun=noun, strong=strong)
         w = words[j]
         begin = s.tokens[j][0]
@@ -386,6 +388,17 @@ class Framer:
         if rest[:2] in (["he", "is"], ["she", "is"], ["he", "was"], ["she", "was"]) or rest[:1] == ["_name_"]:
             return Aim(NAMED, s.tokens[start][0], s.tokens[min(end + 1, len(words) - 1)][1])
         return None
+
+    def _called_out(self, sentences: Sequence[Sentence], k: int, start: int, end: int) -> Aim | None:
+        """A sentence that is nothing but the insult ("Useless idiot.", a subject line "Moron"): said to
+        the reader, unless the sentence before is the writer talking about themselves ("I left my keys
+        at home. Idiot.")."""
+        if k > 0:
+            kinds = {m.kind for m in self.resolver.mentions(sentences[k - 1])}
+            if "self" in kinds and not kinds & {"second", "named", "role", "third"}:
+                return None
+        s = sentences[k]
+        return Aim(SECOND_PERSON, s.tokens[start][0], s.tokens[end - 1][1])
 
     def _fragment(self, sentences: Sequence[Sentence], k: int, start: int, end: int) -> Aim | None:
         """A verbless insult after a sentence about the reader or a named person."""

@@ -103,10 +103,22 @@ _PLACE_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _CAP_WORD = re.compile(r"(?<![\w'-])(?![a-z])[^\W\d_][\w'-]*")  # words not starting with a-z
+# read from the start of a whole text: possessive repeats keep it linear on any input
+# what places a person after a name: where they work ("in the exams office", "from admissions") or
+# an apposition ("Pauline, the course administrator,")
+_PERSON_SETTING = re.compile(
+    r"\s+(?:in|from|at|on|over in|down in|up in)\s+(?:the\s+)?(?:[A-Za-z0-9&-]+\s+){0,3}?"
+    r"(?:office|team|department|dept|registry|admissions|reception|finance|faculty|hr|unit|lab|library|"
+    r"committee|exams|student services|student support|estates|it|security|secretariat)\b"
+    r"|\s+(?:from|in|on)\s+(?:my|our|the|his|her|your)\s+(?:year|firm|group|team|course|class|cohort|block|flat|"
+    r"halls|rotation|placement|lab|society|tutor group|pbl group)\b"
+    r"|,\s+(?:the|our|my|his|her|their|your)\s+[a-z]",
+    re.IGNORECASE,
+)
 _GREETING = re.compile(
-    r"^\s*(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s+"
-    r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s+)?([^\W\d_][\w'-]+)\s*[,!:]"
-    r"|([^\W\d_][\w'-]+)\s*[,!:]?\s*$)",
+    r"^\s*+(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s++"
+    r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s++)?([^\W\d_][\w'-]++)\s*+[,!:]"
+    r"|([^\W\d_][\w'-]++)[ \t]*+[,!:]?[ \t\r]*+$)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -157,13 +169,33 @@ class NameFinder:
                 next_cap = (
                     nxt and low not in self.not_pairable and caps[i + 1][2].lower() not in self.not_pairable
                 )
-                if low in known or next_cap or (start > 0 and self._lone_name(sentence, start, low)):
+                if (
+                    low in known
+                    or next_cap
+                    or (
+                        self._lone_name(sentence, start, low)
+                        if start > 0
+                        else self._leading_name(sentence, caps[i])
+                    )
+                ):
                     j = self._extend(sentence, caps, i, limit=3)
                     spans.append((caps[i][0], caps[j - 1][1]))
                     i = j
                     continue
             i += 1
         return spans
+
+    def _leading_name(self, sentence: str, cap: tuple[int, int, str]) -> bool:
+        """A capitalised word opening a sentence is a name when what follows places a person.
+
+        "Kerry in the exams office ...", "Janet from admissions ...", "Pauline,
+        the course administrator, ...": a first word is usually just capitalised,
+        so it takes a person's setting after it to make it a name.
+        """
+        low = cap[2].lower().split("'", 1)[0]
+        if low in self.not_pairable or len(low) < 3 or any(c.isupper() for c in cap[2][1:]):
+            return False
+        return _PERSON_SETTING.match(sentence, cap[1]) is not None
 
     def _lone_name(self, sentence: str, start: int, low: str) -> bool:
         """A capitalised word inside a sentence ("honestly Jess is ..."): a name, unless it is a place.
@@ -281,12 +313,22 @@ class TargetResolver:
         mode "inside": a person inside the match first (the object of "I will
         hurt you"), else the nearest before it. mode "before": the nearest
         person before the match (the subject of "... is stealing drugs"),
-        else one inside it.
+        else one inside it. mode "subject": only a person before the match
+        ("someone stole Sarah's bike" accuses no one).
         """
         mentions = self.mentions(sentences[k])
         inside = [m for m in mentions if begin <= m.begin and m.end <= end and m.kind != "self"]
         before = [m for m in mentions if m.end <= begin]
-        order: list[list[Mention]] = [inside, before[::-1]] if mode == "inside" else [before[::-1], inside]
+        if mode == "subject":  # "Sarah from my year cheats": "my" is not who cheats
+            view = sentences[k].view
+            before = [m for m in before if not (m.kind == "self" and view[m.begin : m.end] in ("my", "our"))]
+        order: list[list[Mention]] = (
+            [inside, before[::-1]]
+            if mode == "inside"
+            else [before[::-1]]
+            if mode == "subject"
+            else [before[::-1], inside]
+        )
         for group in order:
             if mode == "inside" and group is inside:
                 ranked = sorted(group, key=lambda m: _PRIORITY.get(m.kind, 9))
