@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from gateway.config import Settings
-from gateway.pipeline import Inspector, build_inspector
+from gateway.inspector import Inspector, build_inspector
 
 
 def build_scanner(settings: Settings) -> Inspector:

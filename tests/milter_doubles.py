@@ -16,8 +16,9 @@ from pathlib import Path
 
 from gateway.config import DomainSettings, Settings
 from gateway.detect.fake import FakeDetector
+from gateway.inspector import Inspector
 from gateway.model import Decision, Envelope, Finding, Inspection
-from gateway.pipeline import Inspector, Pipeline
+from gateway.pipeline import Pipeline
 from gateway.policy import load_policy
 
 BANNER = "Reminder from the compliance gateway: keep it professional."

@@ -132,7 +132,7 @@ class Worker:
     def load(self) -> None:
         from gateway.config import Settings
         from gateway.detect.registry import Resources
-        from gateway.pipeline import build_inspector
+        from gateway.inspector import build_inspector
 
         self.inspector = build_inspector(Settings(), Resources())
         self.inspector.load()

@@ -165,7 +165,8 @@ def _gateway_main(config: str) -> int:
     import functools
 
     from gateway.config import load_settings
-    from gateway.pipeline import Pipeline, build_inspector
+    from gateway.inspector import build_inspector
+    from gateway.pipeline import Pipeline
     from gateway.server import serve
 
     settings = load_settings(config)

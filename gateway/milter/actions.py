@@ -39,6 +39,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from gateway.config import MilterSettings
+from gateway.inspector import Outcome
 from gateway.milter import codec
 from gateway.milter.banner import insert_banner
 from gateway.milter.session import TEMPFAIL, Collected, Final, Negotiated, Result
@@ -47,7 +48,6 @@ from gateway.model.mime import normalise_line_endings
 from gateway.model.passmark import Check, PassMark
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
-from gateway.pipeline import Outcome
 from gateway.store.base import Quarantine
 
 log = logging.getLogger(__name__)

@@ -290,7 +290,7 @@ class IndexLoader:
 
 
 def index_loader(settings: Any) -> Callable[[], DocumentIndex]:
-    """What `gateway.pipeline.default_resources` hands the detectors as `document_index`."""
+    """What `gateway.inspector.default_resources` hands the detectors as `document_index`."""
 
     def open_db() -> Database | None:
         db = open_database(settings)

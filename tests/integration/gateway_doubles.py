@@ -19,8 +19,9 @@ from typing import Any
 from gateway.config import Settings, SmtpSettings
 from gateway.detect.fake import FakeDetector
 from gateway.errors import StoreError
+from gateway.inspector import Inspector, Outcome
 from gateway.model import Decision, Envelope, Finding, Inspection
-from gateway.pipeline import Inspector, Outcome, Pipeline
+from gateway.pipeline import Pipeline
 from gateway.policy import load_policy
 
 #: a policy whose verdicts tests force with FakeDetector findings of these types

@@ -373,7 +373,8 @@ CHILD = textwrap.dedent(
     sys.path.insert(0, {repo!r})
     from gateway.config import MilterSettings
     from gateway.milter.service import start_milter
-    from gateway.pipeline import Inspector, Pipeline
+    from gateway.inspector import Inspector
+    from gateway.pipeline import Pipeline
     from gateway.policy import load_policy
     from tests.milter_doubles import milter_settings
 

@@ -21,8 +21,9 @@ from gateway.config import NotifySettings, Settings
 from gateway.detect.base import Detector
 from gateway.detect.deidentify import Deidentifier
 from gateway.detect.registry import build_detectors
+from gateway.inspector import Inspector
 from gateway.notify import Notifications, open_notifications
-from gateway.pipeline import Inspector, Pipeline
+from gateway.pipeline import Pipeline
 from gateway.policy import load_policy
 from gateway.relay import start_relay
 from gateway.server import build_deliver

@@ -14,8 +14,8 @@ import threading
 import time
 
 from gateway.config import Settings
+from gateway.inspector import Inspector, Outcome, build_inspector
 from gateway.model import Envelope
-from gateway.pipeline import Inspector, Outcome, build_inspector
 
 
 class MisbehavingInspector(Inspector):

@@ -9,8 +9,8 @@ import pytest
 
 from gateway.config import DomainSettings, Settings
 from gateway.detect.fake import FakeDetector
+from gateway.inspector import Inspector
 from gateway.model import Envelope, Finding, Verdict
-from gateway.pipeline import Inspector
 from gateway.policy import load_policy
 
 POLICY = load_policy([Path(__file__).parents[2] / "policies" / "default.yaml"])

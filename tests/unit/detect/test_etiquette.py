@@ -10,8 +10,8 @@ import pytest
 from gateway.config import DomainSettings, EtiquetteSettings, Settings
 from gateway.detect.etiquette import ALL_CAPS, LARGE_EXTERNAL_RECIPIENT_LIST, EtiquetteDetector, build
 from gateway.detect.registry import DETECTORS
+from gateway.inspector import Inspector
 from gateway.model import Envelope, Inspection, Segment, Verdict
-from gateway.pipeline import Inspector
 from gateway.policy import load_policy
 
 DETECTOR = EtiquetteDetector(internal=("uni.ac.uk",), secure=("nhs.net",))

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from gateway.errors import PipelineTimeout, StoreError, TemporaryDeliveryError
+from gateway.inspector import Outcome
 from gateway.metrics import Metrics
 from gateway.model import Decision, Envelope, Verdict
-from gateway.pipeline import Outcome
 from gateway.relay.handler import RelayHandler
 from gateway.relay.params import MailParams, RcptParams
 from gateway.relay.reply import Reply

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from gateway.inspector import Outcome
 from gateway.model import Decision, Finding, Verdict
-from gateway.pipeline import Outcome
 from gateway.relay.logline import MessageRecord, queue_id_from_received, queue_id_from_reply
 
 

@@ -16,8 +16,8 @@ from gateway.detect.language.insults import INSULT
 from gateway.detect.language.profanity import PROFANITY
 from gateway.detect.language.threats import THREAT
 from gateway.detect.registry import DETECTORS, build_detectors
+from gateway.inspector import Inspector
 from gateway.model import Envelope, Verdict
-from gateway.pipeline import Inspector
 from gateway.policy import load_policy
 
 RUDE = re.compile(r"prick|idiot|shit|fuck|useless|waste", re.IGNORECASE)

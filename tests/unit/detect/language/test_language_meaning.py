@@ -20,8 +20,8 @@ from gateway.detect.language.discrimination import DISCRIMINATION
 from gateway.detect.language.harassment import HARASSMENT
 from gateway.detect.language.insults import INSULT
 from gateway.detect.language.threats import THREAT
+from gateway.inspector import Inspector
 from gateway.model import Envelope, Verdict
-from gateway.pipeline import Inspector
 from gateway.policy import load_policy
 
 from .conftest import STAFF

@@ -1,0 +1,171 @@
+"""parse -> extract -> detect -> decide, for one message, synchronously (in a worker process).
+
+`Inspector.inspect(envelope, raw)` is the whole inspection of one message:
+the MIME walker and the extractors, every detector (a failing detector is
+recorded and the policy fails closed or open for its categories), and the
+policy's decision, with the X-Compliance-* header lines an annotated message
+may carry. `build_inspector` makes the one the worker processes run
+(gateway.workers); `Outcome` is what it concludes, safe to log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gateway.config import Settings
+from gateway.detect.base import Detector
+from gateway.detect.registry import Resources, build_detectors
+from gateway.extract import extract_all
+from gateway.model import Decision, Envelope, Finding, Verdict
+from gateway.model.mime import parse_message
+from gateway.policy import Policy, RecipientView, evaluate, load_policy
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """What the pipeline concluded about one message; safe to log (no content)."""
+
+    decision: Decision
+    findings: list[Finding]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    size: int = 0
+    message_id: str = ""  # the Message-ID header
+    add_headers: bytes = b""  # header lines to prepend on delivery (annotate / monitor)
+    failed_detectors: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.decision.verdict
+
+
+class Inspector:
+    """Synchronous inspection of one message; one per worker process."""
+
+    def __init__(self, settings: Settings, detectors: list[Detector], policy: Policy) -> None:
+        self.settings = settings
+        self.detectors = detectors
+        self.policy = policy
+        self._loaded = False
+
+    def load(self) -> None:
+        if not self._loaded:
+            for d in self.detectors:
+                d.load()
+            self._loaded = True
+
+    def inspect(self, envelope: Envelope, raw: bytes) -> Outcome:
+        self.load()
+        t0 = time.perf_counter()
+        inspection = parse_message(raw, envelope, self.settings.limits)
+        t1 = time.perf_counter()
+        extract_all(inspection, self.settings.limits, ocr=self.settings.detect.ocr)
+        t2 = time.perf_counter()
+        findings: list[Finding] = list(inspection.findings)
+        failed: list[str] = []
+        failed_categories: set[str] = set()
+        for det in self.detectors:
+            try:
+                findings.extend(det.detect(inspection))
+            except Exception:  # a detector boundary: log, and let the policy fail closed or open
+                log.exception("detector failed", extra={"detector": det.name})
+                failed.append(det.name)
+                failed_categories.update(det.categories)
+        t3 = time.perf_counter()
+        view = RecipientView.of(envelope, self.settings.domains)
+        decision = evaluate(
+            self.policy,
+            view,
+            findings,
+            failed_categories=failed_categories,
+            monitor=self.settings.mode == "monitor",
+        )
+        t4 = time.perf_counter()
+        return Outcome(
+            decision=decision,
+            findings=findings,
+            timings_ms={
+                "parse": (t1 - t0) * 1e3,
+                "extract": (t2 - t1) * 1e3,
+                "detect": (t3 - t2) * 1e3,
+                "decide": (t4 - t3) * 1e3,
+            },
+            size=len(raw),
+            message_id=inspection.header("Message-ID") or "",
+            add_headers=annotation_headers(decision) if headers_shown(self.settings, view) else b"",
+            failed_detectors=tuple(failed),
+        )
+
+
+#: `annotation_headers` setting -> the recipient condition under which the headers are added
+_HEADERS_TO = {
+    "all": "any",
+    "internal_or_secure": "all_internal_or_secure",
+    "internal": "all_internal",
+}
+
+
+def headers_shown(settings: Settings, view: RecipientView) -> bool:
+    """Whether the X-Compliance-* headers may go with this message.
+
+    They tell the reader what the school's gateway looked for and found, so by
+    default only mail whose every recipient is internal or on a secure domain
+    carries them; the headers are per message, so one outside recipient is
+    enough to leave them off (the log line still records the verdict).
+    """
+    condition = _HEADERS_TO.get(settings.annotation_headers)
+    return condition is not None and view.matches(condition)
+
+
+def annotation_headers(decision: Decision) -> bytes:
+    """Header lines to prepend for annotate (and for every verdict in monitor mode).
+
+    Categories and types only: never evidence. Built as bytes so the
+    scanned message is never re-serialised.
+    """
+    show = decision.verdict is Verdict.ANNOTATE or (decision.monitor and decision.findings)
+    if not show:
+        return b""
+    verdict = decision.would_be.value if decision.monitor and decision.would_be else decision.verdict.value
+    findings = ", ".join(f"{c}" for c in _category_types(decision.findings)) or "none"
+    lines = [f"X-Compliance-Verdict: {verdict}" + (" (monitor)" if decision.monitor else "")]
+    if decision.rule:
+        lines[0] += f"; rule={_header_safe(decision.rule)}"
+    lines.append(f"X-Compliance-Findings: {findings}")
+    return "".join(_header_safe(x) + "\r\n" for x in lines).encode("ascii", "replace")
+
+
+def _category_types(findings: tuple[Finding, ...] | list[Finding]) -> list[str]:
+    pairs = sorted({(f.category, f.type) for f in findings})
+    return [f"{c}/{t}" for c, t in pairs]
+
+
+def _header_safe(text: str) -> str:
+    return "".join(ch if 32 <= ord(ch) < 127 else " " for ch in text)[:900]
+
+
+# --- worker process plumbing -------------------------------------------------------------------
+
+InspectorFactory = Callable[[Settings], Inspector]
+
+
+def build_inspector(
+    settings: Settings, resources: Resources | None = None, *, detectors: tuple[str, ...] | None = None
+) -> Inspector:
+    """The inspector a worker runs; `detectors` limits which registered detectors are built."""
+    policy = load_policy(settings.policy_paths, domains=settings.domains)
+    built = build_detectors(settings, resources or default_resources(settings), names=detectors)
+    return Inspector(settings, built, policy)
+
+
+def default_resources(settings: Settings) -> Resources:
+    """Resources loaded from the store for the detectors (the document index)."""
+    try:
+        from gateway.store.documents import index_loader  # the store owns the registry
+    except ImportError:  # pragma: no cover - until the document registry exists
+        return Resources()
+    return Resources(document_index=index_loader(settings))

@@ -1,0 +1,392 @@
+"""The inspection worker processes: one message at a time each, a deadline, a memory cap.
+
+`WorkerPool` is sized to the machine (`pipeline.workers`, 0 = one per CPU)
+and gives each worker one message at a time, so a worker that overruns
+`pipeline.deadline_seconds` can be killed on its own (a stuck regular
+expression or PDF cannot be interrupted any other way) and replaced while
+the others carry on. Each worker caps its address space at
+`pipeline.max_worker_memory_mb` (RLIMIT_AS): a memory bomb costs that
+message a MemoryError and a 451, never the machine. Workers are started
+with "spawn": no locks or threads inherited from the event loop process.
+Killing never blocks the event loop: SIGKILL is sent and the process is
+reaped on its own thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from typing import Any
+
+from gateway.config import Settings
+from gateway.errors import DetectionError, PipelineTimeout
+from gateway.inspector import InspectorFactory, Outcome
+from gateway.model import Envelope
+
+log = logging.getLogger(__name__)
+
+
+_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (RLIMIT_AS); 0 leaves it alone."""
+    if megabytes <= 0:
+        return
+    import resource
+
+    soft = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _worker_main(conn: Connection, settings: Settings, factory: InspectorFactory, memory_mb: int) -> None:
+    """A worker process: load once, then inspect one message per request until told to stop."""
+    # Ctrl-C and SIGTERM (systemd and docker signal every process of the service) are for the
+    # parent, which finishes the messages in flight and then stops us; we also stop when it dies
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for name in _THREAD_ENV:
+        os.environ.setdefault(name, "1")
+    limit_memory(memory_mb)
+    try:
+        inspector = factory(settings)
+        inspector.load()
+    except BaseException as exc:
+        conn.send(("error", f"{type(exc).__name__} while loading"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if job is None:
+            return
+        envelope, raw = job
+        del job
+        try:
+            result: tuple[str, Any] = ("ok", inspector.inspect(envelope, raw))
+        except MemoryError:
+            result = ("memory", None)
+        except BaseException as exc:  # the worker boundary: report the type, never the message text
+            result = ("error", type(exc).__name__)
+        del raw
+        try:
+            conn.send(result)
+        except MemoryError:
+            conn.send(("memory", None))
+        except Exception as exc:  # e.g. an outcome that cannot be pickled
+            conn.send(("error", type(exc).__name__))
+        if result[0] == "memory":
+            return  # start afresh: the heap may be in a bad way
+
+
+class _Expired(Exception):
+    """The inspection deadline passed (the worker has been killed)."""
+
+
+def iter_queue(queue: asyncio.Queue[_Worker]) -> list[_Worker]:
+    """Empty the queue, returning what was in it."""
+    out = []
+    while not queue.empty():
+        out.append(queue.get_nowait())
+    return out
+
+
+class _Worker:
+    """The parent's handle on one worker process."""
+
+    def __init__(self, settings: Settings, factory: InspectorFactory, memory_mb: int) -> None:
+        self.job: asyncio.Future[tuple[str, Any]] | None = None  # the message it is working on
+        self.loop: asyncio.AbstractEventLoop | None = None  # the event loop watching its pipe
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_worker_main,
+            args=(child, settings, factory, memory_mb),
+            name="gateway-inspect",
+            daemon=True,
+        )
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise DetectionError(f"an inspection worker did not load within {timeout:.0f}s")
+        try:
+            status, detail = self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise DetectionError("an inspection worker died while loading") from None
+        if status != "ready":
+            self.kill()
+            raise DetectionError(f"an inspection worker failed to load: {detail}")
+
+    def send(self, payload: bytes) -> None:
+        """Hand the worker one pickled (envelope, raw); it is waiting in recv, so this returns promptly."""
+        self.conn.send_bytes(payload)
+
+    def fileno(self) -> int:
+        return self.conn.fileno()
+
+    def receive(self) -> tuple[str, Any]:
+        result: tuple[str, Any] = self.conn.recv()
+        return result
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def kill(self) -> None:
+        """SIGKILL and forget: never waits, so the event loop may call it.
+
+        A process in uninterruptible sleep (a frozen file system, a stalled
+        disk) dies only when the kernel lets it, which may take seconds or
+        never; a thread of its own reaps it (join), never the event loop.
+        """
+        with contextlib.suppress(OSError, ValueError):
+            if self.process.is_alive():
+                self.process.kill()
+        self.conn.close()
+        threading.Thread(target=self.reap, name="gateway-reap", daemon=True).start()
+
+    def reap(self, timeout: float = 60.0) -> None:
+        """Wait for the killed process to end (off the event loop), so it leaves no zombie."""
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            self.process.join(timeout)
+
+    def stop(self) -> None:
+        """Ask the worker to finish, wait a little for it (shutdown, off the event loop), then kill."""
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(timeout=2)
+        self.kill()
+
+
+class WorkerPool:
+    """Inspection processes, one message each at a time, each killable on its own."""
+
+    LOAD_TIMEOUT = 300.0  # loading models on a slow, busy machine
+    RESPAWN_DELAY = 5.0
+    INLINE_SEND = 256 * 1024  # larger messages are written to the worker from a thread
+
+    def __init__(self, settings: Settings, size: int, factory: InspectorFactory) -> None:
+        self.settings, self.size, self.factory = settings, size, factory
+        self.memory_mb = settings.pipeline.max_worker_memory_mb
+        self.workers: list[_Worker] = []  # every live worker, busy or idle
+        self._ready: list[_Worker] = []  # started before the event loop took over
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle_loop: asyncio.AbstractEventLoop | None = None
+        self._starting: list[_Worker] = []  # replacements loading their models
+        self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="gateway-inspect")
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start every worker and wait until each has loaded its models (blocking)."""
+        started = [self._new_worker_nowait() for _ in range(self.size)]
+        try:
+            for w in started:
+                w.wait_ready(self.LOAD_TIMEOUT)
+        except DetectionError:
+            for w in started:
+                w.kill()
+            raise
+        with self._lock:
+            self.workers.extend(started)
+            self._ready.extend(started)
+
+    def _new_worker_nowait(self) -> _Worker:
+        return _Worker(self.settings, self.factory, self.memory_mb)
+
+    def _queue(self) -> asyncio.Queue[_Worker]:
+        """The idle workers, as a queue of the running event loop (a pool can outlive a loop: tests)."""
+        loop = asyncio.get_running_loop()
+        if self._idle is None or self._idle_loop is not loop:
+            waiting = iter_queue(self._idle) if self._idle is not None else []
+            self._idle, self._idle_loop = asyncio.Queue(), loop
+            for w in waiting:
+                self._idle.put_nowait(w)
+        with self._lock:
+            ready, self._ready = self._ready, []
+        for w in ready:
+            self._watch(w, loop)
+            self._idle.put_nowait(w)
+        return self._idle
+
+    def _watch(self, worker: _Worker, loop: asyncio.AbstractEventLoop) -> None:
+        """Have the event loop watch the worker's pipe: for answers, and for its death even while idle."""
+        if worker.loop is not loop:
+            loop.add_reader(worker.fileno(), self._answer, worker)
+            worker.loop = loop
+
+    async def run(self, envelope: Envelope, raw: bytes, deadline: float) -> Outcome:
+        loop = asyncio.get_running_loop()
+        end = loop.time() + deadline
+        worker = await self._idle_worker(deadline)
+        job: asyncio.Future[tuple[str, Any]] = loop.create_future()
+        job.add_done_callback(lambda f: self._finished(worker, f))
+        worker.job = job
+        expiry = loop.call_at(end, self._expire, worker, job)
+        try:
+            await self._send(loop, worker, job, pickle.dumps((envelope, raw), pickle.HIGHEST_PROTOCOL))
+            # shielded: a client that hangs up must not cost the worker (it finishes and returns to the pool)
+            status, value = await asyncio.shield(job)
+        except _Expired:
+            raise PipelineTimeout(f"inspection took longer than {deadline:.0f}s") from None
+        except (EOFError, OSError) as exc:
+            raise DetectionError("an inspection worker died") from exc
+        finally:
+            expiry.cancel()
+        if status == "ok":
+            return value  # type: ignore[no-any-return]
+        if status == "memory":
+            raise DetectionError("inspection ran out of memory (pipeline.max_worker_memory_mb)")
+        raise DetectionError(f"inspection failed: {value}")
+
+    async def _idle_worker(self, deadline: float) -> _Worker:
+        idle = self._queue()
+        if not idle.empty():
+            return idle.get_nowait()
+        try:
+            async with asyncio.timeout(deadline):
+                return await idle.get()
+        except TimeoutError:
+            raise PipelineTimeout(f"no inspection worker free within {deadline:.0f}s") from None
+
+    async def _send(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        worker: _Worker,
+        job: asyncio.Future[tuple[str, Any]],
+        payload: bytes,
+    ) -> None:
+        """Hand the message over; the answer arrives through the worker's reader on the event loop."""
+        self._watch(worker, loop)
+        try:
+            if len(payload) <= self.INLINE_SEND:
+                worker.send(payload)  # the worker waits in recv: this returns at once
+            else:  # a big message would hold the event loop while the worker reads it
+                await loop.run_in_executor(self._threads, worker.send, payload)
+        except (OSError, ValueError) as exc:
+            if not job.done():
+                job.set_exception(EOFError(str(exc)))
+
+    def _answer(self, worker: _Worker) -> None:
+        """The worker's pipe is readable: its answer, or EOF when it died (even while idle)."""
+        job, worker.job = worker.job, None
+        try:
+            result = worker.receive()
+        except (EOFError, OSError) as exc:
+            self._unlisten(worker)
+            if job is not None and not job.done():
+                job.set_exception(EOFError(str(exc)))
+            elif job is None:
+                self._retire(worker)  # died while idle
+            return
+        if job is not None and not job.done():
+            job.set_result(result)
+
+    def _expire(self, worker: _Worker, job: asyncio.Future[tuple[str, Any]]) -> None:
+        """Past the deadline: kill the process (the only way to stop a stuck parser); _finished replaces it."""
+        if job.done():
+            return
+        log.warning("inspection past its deadline: worker killed", extra={"pid": worker.pid})
+        self._unlisten(worker)
+        worker.kill()
+        job.set_exception(_Expired())
+
+    def _unlisten(self, worker: _Worker) -> None:
+        loop, worker.loop = worker.loop, None
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(OSError, ValueError, RuntimeError):
+                loop.remove_reader(worker.fileno())
+
+    def _finished(self, worker: _Worker, job: asyncio.Future[tuple[str, Any]]) -> None:
+        """Back to the idle queue, or replaced when it died, was killed or ran out of memory."""
+        broken = job.cancelled() or job.exception() is not None or job.result()[0] == "memory"
+        if not broken and worker.alive and not self._closed:
+            assert self._idle is not None
+            self._idle.put_nowait(worker)
+            return
+        self._retire(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill, forget and replace a worker."""
+        self._unlisten(worker)
+        worker.kill()
+        with self._lock:
+            if worker not in self.workers:
+                return
+            self.workers.remove(worker)
+        if self._idle is not None:  # it may be waiting in the idle queue (died while idle)
+            others = [w for w in iter_queue(self._idle) if w is not worker]
+            for w in others:
+                self._idle.put_nowait(w)
+        if not self._closed:
+            log.warning("inspection worker gone, starting a new one", extra={"pid": worker.pid})
+            self._replace()
+
+    def _replace(self) -> None:
+        loop = asyncio.get_running_loop()
+        fut = loop.run_in_executor(self._threads, self._spawn_ready)
+        fut.add_done_callback(self._replaced)
+
+    def _spawn_ready(self) -> _Worker:
+        worker = self._new_worker_nowait()
+        with self._lock:
+            self._starting.append(worker)
+        try:
+            worker.wait_ready(self.LOAD_TIMEOUT)  # close() kills it to cut this short
+        finally:
+            with self._lock:
+                self._starting.remove(worker)
+        return worker
+
+    def _replaced(self, fut: asyncio.Future[_Worker]) -> None:
+        if fut.cancelled() or self._closed:
+            if not fut.cancelled() and fut.exception() is None:
+                fut.result().stop()
+            return
+        exc = fut.exception()
+        if exc is not None:
+            log.error("could not start an inspection worker, retrying", extra={"error": type(exc).__name__})
+            asyncio.get_running_loop().call_later(self.RESPAWN_DELAY, self._replace)
+            return
+        worker = fut.result()
+        with self._lock:
+            self.workers.append(worker)
+        self._watch(worker, asyncio.get_running_loop())
+        self._queue().put_nowait(worker)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self.workers = list(self.workers), []
+            starting = list(self._starting)
+        for w in starting:  # replacements still loading: no point waiting for them
+            w.kill()
+        for w in workers:
+            self._unlisten(w)
+            w.stop()
+        for w in [*starting, *workers]:  # close() may block (shutdown): leave no process behind
+            w.reap(5)
+        self._threads.shutdown(wait=False, cancel_futures=True)
