@@ -29,17 +29,9 @@ from typing import Any
 
 from gateway.errors import ConfigError
 from gateway.store.audit import AuditEvent
-from gateway.store.quarantine import (
-    STATUSES,
-    ActionRefused,
-    Deliver,
-    Filters,
-    HeldMessage,
-    OnDecision,
-    QuarantineStore,
-    ReviewActions,
-    open_quarantine,
-)
+from gateway.store.held import STATUSES, ActionRefused, Deliver, Filters, HeldMessage, OnDecision
+from gateway.store.quarantine import QuarantineStore, open_quarantine
+from gateway.store.review import ReviewActions
 
 
 def register(subparsers: Any) -> None:

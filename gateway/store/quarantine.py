@@ -6,190 +6,46 @@ before answering 250: it commits the raw message (AES-GCM, see
 rule and the time in one transaction, together with the audit row of the
 hold. If it raises `StoreError` the front end answers 451.
 
-A held message moves through the statuses
-
-    held -> releasing -> released      (delivered by the next hop)
-                      -> held          (the next hop refused: the error is kept and shown)
-    held -> rejected                   (the sender is told, through the `on_decision` hook)
-    any  -> deleted                    (content erased at once; admins only)
-    held -> expired                    (retention ran out before anyone decided)
-
-and every change is committed with its audit row. `ReviewActions` is what
-the web UI and the CLI call: release delivers through a `deliver(envelope,
-raw)` callable the wiring injects (the relay's next-hop client), so the
-store never imports a front end.
-
-Retention (UK GDPR storage limitation): `purge()` erases the content
-(message, subject, envelope, findings) of every message received more than
-`retention_days` ago, whatever its status; what stays is a tombstone with
-the id, times, rule, categories and decision, which the per-rule statistics
-need and which identifies no one. Each purged message gets an audit row.
+A held message's statuses and retention are the status rules
+(gateway.store.status, part of `QuarantineStore`); the records are
+gateway.store.held; release, reject and delete as reviewers do them are
+gateway.store.review. Key rotation covers the messages, the review UI's
+TOTP secrets and the outbox's notices.
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import logging
 import os
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from typing import Any
 
-from gateway.errors import GatewayError, StoreError
+from gateway.errors import StoreError
 from gateway.model import Decision, Envelope, Finding
-from gateway.model.envelope import domain_of
 from gateway.store.audit import AuditEvent, AuditLog
 from gateway.store.crypto import Keyring, load_keyring
-from gateway.store.db import Database, Row, Tx, open_database
+from gateway.store.db import Database, Row, open_database
+from gateway.store.held import (
+    ActionRefused,
+    Clock,
+    Filters,
+    HeldMessage,
+    RuleStats,
+    iso_time,
+    utc_now,
+)
 from gateway.store.outbox_keys import outbox_keys_in_use, reseal_outbox
+from gateway.store.status import StatusRules
 from gateway.store.totp import reseal_all, sealed_keys_in_use
 
 log = logging.getLogger(__name__)
-
-STATUSES = ("held", "releasing", "released", "rejected", "deleted", "expired")
-#: a release that has not finished after this long (the process died mid-delivery) may be retried
-STALE_RELEASE = timedelta(minutes=10)
-
-Clock = Callable[[], datetime]
-Deliver = Callable[[Envelope, bytes], Awaitable[object]]
-OnDecision = Callable[["ReviewDecision"], object]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-class ActionRefused(GatewayError):
-    """A review action that cannot be done: unknown id, or the message is not in a state for it."""
-
-    def __init__(self, message: str, *, not_found: bool = False) -> None:
-        self.not_found = not_found
-        super().__init__(message)
-
-
-@dataclass(frozen=True)
-class HeldMessage:
-    """One quarantined message without its raw bytes (see `QuarantineStore.raw`)."""
-
-    id: str
-    received: str  # ISO 8601 UTC
-    sender: str
-    recipients: tuple[str, ...]
-    status: str
-    rule: str
-    rules: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    types: tuple[str, ...] = ()
-    findings: tuple[Finding, ...] = ()
-    policy_reason: str = ""
-    size: int = 0
-    client_address: str = ""
-    queue_id: str = ""
-    subject: str = ""  # decrypted; "" once purged
-    message_id: str = ""
-    helo: str = ""
-    mail_options: tuple[str, ...] = ()
-    rcpt_options: tuple[tuple[str, ...], ...] = ()
-    status_at: str = ""
-    decided_by: str = ""
-    decision_reason: str = ""  # the reason given to the sender on reject
-    comment: str = ""  # the reviewer's comment on the decision
-    last_error: str = ""  # why the last release failed
-    release_attempts: int = 0
-    purged: bool = False
-
-    @property
-    def sender_domain(self) -> str:
-        return domain_of(self.sender)
-
-    @property
-    def envelope(self) -> Envelope:
-        return Envelope(
-            mail_from=self.sender,
-            rcpt_tos=self.recipients,
-            client_address=self.client_address,
-            helo=self.helo,
-            queue_id=self.queue_id,
-            mail_options=self.mail_options,
-            rcpt_options=self.rcpt_options,
-        )
-
-    def summary_json(self) -> dict[str, Any]:
-        """The line `gateway quarantine list --json` prints."""
-        return {
-            "id": self.id,
-            "received": self.received,
-            "sender": self.sender,
-            "recipients": list(self.recipients),
-            "categories": list(self.categories),
-            "rule": self.rule,
-            "status": self.status,
-        }
-
-
-@dataclass(frozen=True)
-class ReviewDecision:
-    """What `on_decision` hooks receive after a release, reject or delete."""
-
-    action: str  # "released", "rejected", "deleted"
-    message: HeldMessage
-    actor: str
-    reason: str = ""  # for rejections: the text for the sender
-    comment: str = ""
-
-
-@dataclass
-class Filters:
-    """List filters; empty fields do not filter."""
-
-    status: str = ""
-    category: str = ""
-    rule: str = ""
-    sender: str = ""  # substring of the envelope sender
-    since: str = ""  # YYYY-MM-DD (inclusive)
-    until: str = ""  # YYYY-MM-DD (inclusive)
-    search: str = ""  # id, queue id, sender, recipient or subject (substring, case-insensitive)
-    scope: tuple[str, ...] = ()  # sender domains (subdomains included); empty = all
-    limit: int = 50
-    offset: int = 0
-
-
-@dataclass(frozen=True)
-class RuleStats:
-    rule: str
-    held: int = 0  # still waiting (held or releasing)
-    released: int = 0  # a reviewer let it go: the hold was not needed
-    rejected: int = 0  # a reviewer confirmed the hold
-    deleted: int = 0
-    expired: int = 0
-
-    @property
-    def decided(self) -> int:
-        return self.released + self.rejected
-
-    @property
-    def precision(self) -> float | None:
-        """Share of decided holds that reviewers confirmed (None before any decision)."""
-        return self.rejected / self.decided if self.decided else None
-
-
-@dataclass(frozen=True)
-class PurgeResult:
-    erased: int
-    expired: int  # of those, still held (now status expired)
-    ids: tuple[str, ...] = field(default=())
-
 
 MIGRATIONS: list[str] = [
     "CREATE TABLE quarantine ("
@@ -214,7 +70,7 @@ _COLUMNS = (
 )
 
 
-class QuarantineStore:
+class QuarantineStore(StatusRules):
     """The quarantine table, its encryption and its audit rows. Thread-safe; blocking calls."""
 
     def __init__(
@@ -223,7 +79,7 @@ class QuarantineStore:
         keyring: Keyring,
         *,
         retention_days: int = 30,
-        clock: Clock = _now,
+        clock: Clock = utc_now,
         audit: AuditLog | None = None,
     ) -> None:
         self.db = db
@@ -254,7 +110,7 @@ class QuarantineStore:
         end in doubt; the front end logs it with the queue id.
         """
         qid = new_id()
-        now = _iso(self.clock())
+        now = iso_time(self.clock())
         subject, message_id = _subject_and_id(raw)
         meta = {
             "subject": subject,
@@ -421,131 +277,6 @@ class QuarantineStore:
             for rule, c in sorted(counts.items())
         ]
 
-    # -- decisions (each committed with its audit row) ------------------------------------------
-
-    def claim_release(self, qid: str, event: AuditEvent) -> HeldMessage:
-        """held -> releasing, so two reviewers never deliver the same message twice."""
-        now = self.clock()
-        stale = _iso(now - STALE_RELEASE)
-        with self.db.transaction() as tx:
-            got = tx.execute(
-                "UPDATE quarantine SET status = 'releasing', status_at = ?,"
-                " release_attempts = release_attempts + 1"
-                " WHERE id = ? AND (status = 'held' OR (status = 'releasing' AND status_at < ?))"
-                " RETURNING id",
-                (_iso(now), qid, stale),
-            )
-            if not got:
-                self._refuse(tx, qid, "release")
-            self.audit.append_in(tx, event)
-        m = self.get(qid)
-        assert m is not None
-        return m
-
-    def finish_release(
-        self, qid: str, *, delivered: bool, error: str, actor: str, comment: str, event: AuditEvent
-    ) -> HeldMessage:
-        now = _iso(self.clock())
-        with self.db.transaction() as tx:
-            if delivered:
-                tx.execute(
-                    "UPDATE quarantine SET status = 'released', status_at = ?, decided_by = ?, comment = ?,"
-                    " last_error = '' WHERE id = ?",
-                    (now, actor, comment, qid),
-                )
-            else:
-                tx.execute(
-                    "UPDATE quarantine SET status = 'held', status_at = ?, last_error = ? WHERE id = ?",
-                    (now, error[:500], qid),
-                )
-            self.audit.append_in(tx, event)
-        m = self.get(qid)
-        assert m is not None
-        return m
-
-    def reject(self, qid: str, *, actor: str, reason: str, comment: str, event: AuditEvent) -> HeldMessage:
-        with self.db.transaction() as tx:
-            got = tx.execute(
-                "UPDATE quarantine SET status = 'rejected', status_at = ?, decided_by = ?,"
-                " decision_reason = ?, comment = ? WHERE id = ? AND status = 'held' RETURNING id",
-                (_iso(self.clock()), actor, reason[:2000], comment[:2000], qid),
-            )
-            if not got:
-                self._refuse(tx, qid, "reject")
-            self.audit.append_in(tx, event)
-        m = self.get(qid)
-        assert m is not None
-        return m
-
-    def delete(self, qid: str, *, actor: str, comment: str, event: AuditEvent) -> HeldMessage:
-        """Erase the content now; the tombstone keeps the decision for the statistics."""
-        with self.db.transaction() as tx:
-            got = tx.execute(
-                "UPDATE quarantine SET status = 'deleted', status_at = ?, decided_by = ?, comment = ?"
-                " WHERE id = ? AND status <> 'releasing' AND status <> 'deleted' RETURNING id",
-                (_iso(self.clock()), actor, comment[:2000], qid),
-            )
-            if not got:
-                self._refuse(tx, qid, "delete")
-            _erase(tx, qid, self.clock())
-            self.audit.append_in(tx, event)
-        m = self.get(qid)
-        assert m is not None
-        return m
-
-    def _refuse(self, tx: Tx, qid: str, verb: str) -> None:
-        rows = tx.execute("SELECT status FROM quarantine WHERE id = ?", (qid,))
-        if not rows:
-            raise ActionRefused(f"no held message {qid}", not_found=True)
-        raise ActionRefused(f"cannot {verb} message {qid}: it is {rows[0]['status']}")
-
-    # -- retention -------------------------------------------------------------------------------
-
-    def purge(self, *, actor: str = "system:retention", source: str = "system") -> PurgeResult:
-        """Erase every message older than the retention period (audited, one row per message)."""
-        now = self.clock()
-        cutoff = _iso(now - timedelta(days=self.retention_days))
-        ids: list[str] = []
-        expired = 0
-        with self.db.transaction() as tx:
-            rows = tx.execute(
-                "SELECT id, status FROM quarantine WHERE received < ? AND purged_at = '' ORDER BY received",
-                (cutoff,),
-            )
-            for r in rows:
-                qid, status = str(r["id"]), str(r["status"])
-                new_status = "expired" if status in ("held", "releasing") else status
-                expired += new_status != status
-                tx.execute(
-                    "UPDATE quarantine SET status = ?, status_at = CASE WHEN status = ? THEN status_at ELSE ? END"
-                    " WHERE id = ?",
-                    (new_status, new_status, _iso(now), qid),
-                )
-                _erase(tx, qid, now)
-                self.audit.append_in(
-                    tx,
-                    AuditEvent(
-                        actor=actor,
-                        action="purge",
-                        message_id=qid,
-                        source=source,
-                        detail=f"retention {self.retention_days} days; was {status}",
-                    ),
-                )
-                ids.append(qid)
-            self.audit.append_in(
-                tx,
-                AuditEvent(
-                    actor=actor,
-                    action="purge-run",
-                    source=source,
-                    detail=f"erased={len(ids)} expired={expired} cutoff={cutoff}",
-                ),
-            )
-        if ids:
-            log.info("quarantine purge", extra={"erased": len(ids), "expired": expired})
-        return PurgeResult(erased=len(ids), expired=expired, ids=tuple(ids))
-
     # -- key rotation ----------------------------------------------------------------------------
 
     def reencrypt(self, *, batch: int = 100) -> int:
@@ -626,16 +357,6 @@ class QuarantineStore:
         )
 
 
-def _erase(tx: Tx, qid: str, now: datetime) -> None:
-    """Remove everything that could identify a person; keep what the statistics need."""
-    tx.execute(
-        "UPDATE quarantine SET raw = NULL, meta = NULL, sender = '', sender_domain = '', recipients = '[]',"
-        " client_address = '', findings = '[]', policy_reason = '', decision_reason = '', comment = '',"
-        " last_error = '', purged_at = ? WHERE id = ?",
-        (_iso(now), qid),
-    )
-
-
 def new_id() -> str:
     """A random, unguessable id (ids appear in URLs; guessing one must not help)."""
     return secrets.token_hex(8)
@@ -654,7 +375,7 @@ def _day(text: str, *, plus_days: int = 0) -> str:
         d = datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
         raise ActionRefused(f"not a date (YYYY-MM-DD): {text!r}") from None
-    return _iso(d + timedelta(days=plus_days))
+    return iso_time(d + timedelta(days=plus_days))
 
 
 def _subject_and_id(raw: bytes) -> tuple[str, str]:
@@ -667,109 +388,10 @@ def _subject_and_id(raw: bytes) -> tuple[str, str]:
     return " ".join(subject.split())[:500], mid.strip()[:300]
 
 
-# -- review actions (used by the web UI and the CLI) ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActionResult:
-    ok: bool
-    message: HeldMessage
-    error: str = ""
-
-
-class ReviewActions:
-    """Release, reject and delete, each audited; release delivers through the injected callable."""
-
-    def __init__(
-        self, store: QuarantineStore, deliver: Deliver | None, on_decision: OnDecision | None = None
-    ) -> None:
-        self.store = store
-        self.deliver = deliver
-        self.on_decision = on_decision
-
-    async def release(self, qid: str, *, actor: str, source: str, comment: str = "") -> ActionResult:
-        """Deliver to the original recipients; if the next hop refuses, the message stays held."""
-        if self.deliver is None:
-            raise ActionRefused("release is not available: no next hop is configured for this process")
-        ev = AuditEvent(actor, "release", "started", qid, source, _detail(comment=comment))
-        msg = await asyncio.to_thread(self.store.claim_release, qid, ev)
-        try:
-            raw = await asyncio.to_thread(self.store.raw, qid)
-            await self.deliver(msg.envelope, raw)
-        except Exception as exc:  # the delivery boundary: any failure keeps the message held
-            error = _delivery_error(exc)
-            log.warning("release failed", extra={"message_id": qid, "error": error})
-            ev = AuditEvent(actor, "release", "failed", qid, source, error)
-            msg = await asyncio.to_thread(
-                self.store.finish_release,
-                qid,
-                delivered=False,
-                error=error,
-                actor=actor,
-                comment=comment,
-                event=ev,
-            )
-            return ActionResult(False, msg, error)
-        ev = AuditEvent(actor, "release", "ok", qid, source, _detail(comment=comment))
-        msg = await asyncio.to_thread(
-            self.store.finish_release, qid, delivered=True, error="", actor=actor, comment=comment, event=ev
-        )
-        await self._tell(ReviewDecision("released", msg, actor, "", comment))
-        return ActionResult(True, msg)
-
-    async def reject(
-        self, qid: str, *, actor: str, source: str, reason: str, comment: str = ""
-    ) -> ActionResult:
-        if not reason.strip():
-            raise ActionRefused("a rejection needs a reason for the sender")
-        ev = AuditEvent(actor, "reject", "ok", qid, source, _detail(comment=comment, reason=reason))
-        msg = await asyncio.to_thread(
-            self.store.reject, qid, actor=actor, reason=reason.strip(), comment=comment.strip(), event=ev
-        )
-        await self._tell(ReviewDecision("rejected", msg, actor, reason.strip(), comment.strip()))
-        return ActionResult(True, msg)
-
-    async def delete(self, qid: str, *, actor: str, source: str, comment: str = "") -> ActionResult:
-        before = await asyncio.to_thread(self.store.get, qid)
-        ev = AuditEvent(actor, "delete", "ok", qid, source, _detail(comment=comment))
-        msg = await asyncio.to_thread(self.store.delete, qid, actor=actor, comment=comment.strip(), event=ev)
-        await self._tell(ReviewDecision("deleted", before or msg, actor, "", comment.strip()))
-        return ActionResult(True, msg)
-
-    async def _tell(self, decision: ReviewDecision) -> None:
-        if self.on_decision is None:
-            return
-        try:
-            result = self.on_decision(decision)
-            if inspect.isawaitable(result):
-                await result
-        except Exception:  # a notification failure must not undo a decision that is committed
-            log.exception("on_decision hook failed", extra={"message_id": decision.message.id})
-
-
-def _detail(*, comment: str = "", reason: str = "") -> str:
-    # lengths only: comments and reasons may quote the message, and the audit log holds no content
-    parts = []
-    if comment:
-        parts.append(f"comment={len(comment)} chars")
-    if reason:
-        parts.append(f"reason={len(reason)} chars")
-    return " ".join(parts)
-
-
-def _delivery_error(exc: BaseException) -> str:
-    code = getattr(exc, "code", None)
-    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    first = " ".join(str(text).split())[:300]
-    if isinstance(code, int):
-        return f"{code} {first}"
-    return f"{type(exc).__name__}: {first}" if first != type(exc).__name__ else first
-
-
 # -- construction --------------------------------------------------------------------------------
 
 
-def open_quarantine(settings: Any, *, clock: Clock = _now) -> QuarantineStore:
+def open_quarantine(settings: Any, *, clock: Clock = utc_now) -> QuarantineStore:
     """The quarantine the configuration names, migrated and ready (raises StoreError/ConfigError)."""
     db = open_database(settings)
     store = QuarantineStore(

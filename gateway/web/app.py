@@ -23,7 +23,9 @@ from starlette.staticfiles import StaticFiles
 
 from gateway.config import LimitSettings
 from gateway.errors import ConfigError, StoreError
-from gateway.store.quarantine import Deliver, OnDecision, QuarantineStore, ReviewActions
+from gateway.store.held import Deliver, OnDecision
+from gateway.store.quarantine import QuarantineStore
+from gateway.store.review import ReviewActions
 from gateway.store.users import ROLES, UserStore
 from gateway.web import account, admin, auth, finder, views
 from gateway.web.guard import WebContext, current

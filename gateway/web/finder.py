@@ -31,7 +31,7 @@ from starlette.responses import Response
 from gateway.extract import extract_all
 from gateway.model.finding import UNINSPECTABLE
 from gateway.model.mime import parse_message
-from gateway.store.quarantine import ActionRefused, Filters, HeldMessage
+from gateway.store.held import ActionRefused, Filters, HeldMessage
 from gateway.web.guard import WebContext, Who, endpoint
 from gateway.web.search import mentions, term_pattern
 

@@ -32,7 +32,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from gateway.store.audit import AuditEvent
-from gateway.store.quarantine import HeldMessage, QuarantineStore, ReviewActions
+from gateway.store.held import HeldMessage
+from gateway.store.quarantine import QuarantineStore
+from gateway.store.review import ReviewActions
 from gateway.store.users import Session, UserStore
 
 log = logging.getLogger(__name__)

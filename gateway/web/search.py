@@ -19,7 +19,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from gateway.model import Finding
-from gateway.store.quarantine import Filters, HeldMessage, QuarantineStore
+from gateway.store.held import Filters, HeldMessage
+from gateway.store.quarantine import QuarantineStore
 from gateway.web.masking import find_spans, placeholder
 
 SUBJECT = "header:Subject"

@@ -19,7 +19,8 @@ import uvicorn
 
 from gateway.config import parse_hostport
 from gateway.errors import ConfigError
-from gateway.store.quarantine import Deliver, OnDecision, QuarantineStore
+from gateway.store.held import Deliver, OnDecision
+from gateway.store.quarantine import QuarantineStore
 from gateway.web.app import create_app
 
 log = logging.getLogger(__name__)

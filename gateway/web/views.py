@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from gateway.model import CATEGORIES
-from gateway.store.quarantine import STATUSES, ActionRefused, ActionResult, Filters
+from gateway.store.held import STATUSES, ActionRefused, Filters
+from gateway.store.review import ActionResult
 from gateway.web.guard import WebContext, Who, client_ip, endpoint, load_message
 from gateway.web.render import ALL, attachment_bytes, render_message
 from gateway.web.search import masked_subject, search

@@ -25,8 +25,8 @@ from gateway.notify.render import Templates
 from gateway.policy import Policy, load_policy
 from gateway.store.crypto import Keyring
 from gateway.store.db import Database
+from gateway.store.held import HeldMessage, ReviewDecision
 from gateway.store.outbox import Outbox
-from gateway.store.quarantine import HeldMessage, ReviewDecision
 from tests.unit.notify.doubles import (
     INSULT_WORD,
     NHS_DIGITS,

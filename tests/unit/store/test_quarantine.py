@@ -16,12 +16,8 @@ from gateway.errors import PermanentDeliveryError, StoreError, TemporaryDelivery
 from gateway.model import Envelope
 from gateway.store.audit import AuditEvent
 from gateway.store.db import Database
-from gateway.store.quarantine import (
-    ActionRefused,
-    Filters,
-    ReviewActions,
-    ReviewDecision,
-)
+from gateway.store.held import ActionRefused, Filters, ReviewDecision
+from gateway.store.review import ReviewActions
 from tests.quarantine_fixtures import ManualClock, decision, envelope, make_store, message
 
 

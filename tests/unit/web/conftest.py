@@ -19,7 +19,8 @@ from starlette.testclient import TestClient
 from gateway.config import Settings
 from gateway.model import Envelope
 from gateway.store.db import Database
-from gateway.store.quarantine import QuarantineStore, ReviewDecision
+from gateway.store.held import ReviewDecision
+from gateway.store.quarantine import QuarantineStore
 from gateway.store.users import UserStore, cheap_hasher, totp_code, totp_new_secret
 from gateway.web.app import create_app
 from tests.quarantine_fixtures import ManualClock, make_store, settings_for
