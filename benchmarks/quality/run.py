@@ -9,8 +9,8 @@ is the score line.
 Usage: .venv/bin/python benchmarks/quality/run.py [--corpus DIR] [--scorer PATH] [--json-out FILE]
 Rebuild the corpus first with `.venv/bin/python tests/corpus/make_heldout.py` if you edited
 tests/corpus/heldout_cases.yaml. The second held-out corpus is scored with
-`--corpus tests/corpus/heldout2`. Recorded scores (aggregate figures only) are in
-benchmarks/quality/RESULTS.md.
+`--corpus tests/corpus/heldout2`, the third with `--corpus tests/corpus/heldout3`.
+Recorded scores (aggregate figures only) are in benchmarks/quality/RESULTS.md.
 """
 
 from __future__ import annotations
