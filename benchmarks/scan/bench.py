@@ -88,7 +88,11 @@ def big_pdf(target: int = 10_000_000) -> bytes:
         f"(Line {i} of the patient list with ward, bed and plan details for today) Tj T*" for i in range(45)
     ]
     page_stream = ("BT /F1 10 Tf 12 TL 50 750 Td " + " ".join(lines) + " ET").encode()
-    pages = max(1, target // (len(page_stream) + 200))
+    return text_pdf([page_stream] * max(1, target // (len(page_stream) + 200)))
+
+
+def text_pdf(page_streams: list[bytes]) -> bytes:
+    """A PDF with one page per content stream (uncompressed, Helvetica)."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets: list[int] = []
@@ -98,16 +102,16 @@ def big_pdf(target: int = 10_000_000) -> bytes:
         out.write(b"%d 0 obj\n" % len(offsets) + body + b"\nendobj\n")
 
     first_page = 4
-    kids = " ".join(f"{first_page + 2 * i} 0 R" for i in range(pages)).encode()
+    kids = " ".join(f"{first_page + 2 * i} 0 R" for i in range(len(page_streams))).encode()
     obj(b"<< /Type /Catalog /Pages 2 0 R >>")
-    obj(b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages)
+    obj(b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % len(page_streams))
     obj(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    for i in range(pages):
+    for i, stream in enumerate(page_streams):
         obj(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R"
             b" /Resources << /Font << /F1 3 0 R >> >> >>" % (first_page + 2 * i + 1)
         )
-        obj(b"<< /Length %d >>\nstream\n" % len(page_stream) + page_stream + b"\nendstream")
+        obj(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
     for off in offsets:

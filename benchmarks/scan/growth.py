@@ -33,6 +33,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench import text_pdf  # noqa: E402
 
 PROSE = (
     "The seminar covered the assessment of breathlessness in older adults, the value of a careful "
@@ -70,7 +73,7 @@ def docx_of(text: str) -> bytes:
 
 
 def pdf_of(text: str) -> bytes:
-    """A text PDF (uncompressed content streams, 45 lines a page) holding `text`."""
+    """A text PDF (45 lines a page) holding `text`."""
     lines = [
         text[i : i + 95].replace("\\", "").replace("(", "[").replace(")", "]")
         for i in range(0, len(text), 95)
@@ -80,31 +83,8 @@ def pdf_of(text: str) -> bytes:
             "BT /F1 10 Tf 12 TL 50 750 Td " + " ".join(f"({x}) Tj T*" for x in lines[i : i + 45]) + " ET"
         ).encode()
         for i in range(0, len(lines), 45)
-    ] or [b"BT ET"]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets: list[int] = []
-
-    def obj(body: bytes) -> None:
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % len(offsets) + body + b"\nendobj\n")
-
-    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(streams))).encode()
-    obj(b"<< /Type /Catalog /Pages 2 0 R >>")
-    obj(b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % len(streams))
-    obj(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    for i, stream in enumerate(streams):
-        obj(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R"
-            b" /Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * i)
-        )
-        obj(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref))
-    return out.getvalue()
+    ]
+    return text_pdf(streams or [b"BT ET"])
 
 
 # --- worker --------------------------------------------------------------------------------------

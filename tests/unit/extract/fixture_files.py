@@ -122,13 +122,17 @@ def pdf(
 def _minimal_pdf(text: str) -> bytes:
     """Just enough PDF for pypdf to read back (it repairs the cross-reference table)."""
     safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    stream = f"BT /F1 12 Tf 72 720 Td ({safe}) Tj ET".encode("latin-1")
+    return one_page_pdf(f"BT /F1 12 Tf 72 720 Td ({safe}) Tj ET".encode("latin-1"))
+
+
+def one_page_pdf(stream: bytes, *, filters: bytes = b"") -> bytes:
+    """A one-page PDF around a content stream (`filters` such as b" /Filter /FlateDecode")."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Length %d%s >>\nstream\n" % (len(stream), filters) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = io.BytesIO()

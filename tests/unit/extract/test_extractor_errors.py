@@ -27,26 +27,7 @@ LIMITS = dataclasses.replace(LimitSettings(), max_extract_seconds=30.0)
 def inflating_pdf() -> bytes:
     """A small PDF whose page stream carries the planted sentence and inflates past pypdf's 75 MB limit."""
     stream = zlib.compress(f"BT /F1 12 Tf 72 720 Td ({SENTENCE}) Tj ET\n".encode() + b" " * 80_000_000, 9)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return ff.one_page_pdf(stream, filters=b" /Filter /FlateDecode")
 
 
 def read(name: str, data: bytes, ctype: str = "application/octet-stream") -> Inspection:
