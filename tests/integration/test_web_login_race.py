@@ -17,31 +17,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 
 from gateway.store.db import Database
 from gateway.store.users import UserStore
 from gateway.web.service import WebService, start_web
 from tests.quarantine_fixtures import ManualClock, make_store, settings_for
+from tests.unit.web.conftest import CountingHasher
 
 pytestmark = pytest.mark.integration
 
 PASSWORD = "the right long passphrase"
 PARALLEL = 40
-
-
-class CountingHasher(PasswordHasher):
-    """Cheap argon2 that counts how many passwords it checked."""
-
-    def __init__(self) -> None:
-        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
-        self.checks = 0
-        self._lock = threading.Lock()
-
-    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
-        with self._lock:
-            self.checks += 1
-        return super().verify(hash, password)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,12 +8,14 @@ a code logs in only once).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
 from gateway.config import Settings
@@ -107,3 +109,17 @@ def make_ui(tmp_path: Path, **web: str) -> Iterator[Ui]:
 @pytest.fixture()
 def ui(tmp_path: Path) -> Iterator[Ui]:
     yield from make_ui(tmp_path)
+
+
+class CountingHasher(PasswordHasher):
+    """Cheap argon2 that counts how many passwords it checked."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
+        self.checks = 0
+        self._lock = threading.Lock()
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+        with self._lock:
+            self.checks += 1
+        return super().verify(hash, password)

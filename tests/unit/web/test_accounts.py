@@ -4,32 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 
 from gateway.errors import ConfigError
 from gateway.store.users import UserStore, totp_code
 from gateway.web.app import create_app
-from tests.unit.web.conftest import PASSWORD, Ui, csrf_of, login_fields, make_ui
-
-
-class CountingHasher(PasswordHasher):
-    """Cheap argon2 that counts how many passwords it checked."""
-
-    def __init__(self) -> None:
-        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
-        self.checks = 0
-        self._lock = threading.Lock()
-
-    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
-        with self._lock:
-            self.checks += 1
-        return super().verify(hash, password)
+from tests.unit.web.conftest import PASSWORD, CountingHasher, Ui, csrf_of, login_fields, make_ui
 
 
 async def _parallel_wrong_logins(app: object, n: int) -> list[int]:
