@@ -45,38 +45,45 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="*", help="policy files or folders (default: the configured ones)")
     c.set_defaults(func=cmd_policy_check)
 
-    for register in _EXTRA_COMMANDS:
+    for register in _extra_commands():
         register(sub)
     return p
 
 
-def _extra_commands() -> list[Callable[[Any], None]]:
-    """Command groups that live with the part they administer."""
-    out: list[Callable[[Any], None]] = []
-    for module, attr in _COMMAND_MODULES:
-        try:
-            mod = __import__(module, fromlist=[attr])
-        except ImportError:
-            continue
-        out.append(getattr(mod, attr))
-    return out
+def _extra_commands() -> tuple[Callable[[Any], None], ...]:
+    """Command groups that live with the part they administer; each sets `func` on its parsers.
+
+    Imported here, not at the top, so that a missing dependency of any part is
+    reported by `main` as one clear error (exit 2) instead of a traceback.
+    """
+    from gateway.commands import audit, docs, health, quarantine, users
+    from gateway.milter import check
+
+    return (
+        docs.register,
+        quarantine.register,
+        users.register,
+        audit.register,
+        health.register,
+        check.register,
+    )
 
 
-#: (module, function adding its subparsers); each function sets `func` on its parsers
-_COMMAND_MODULES: tuple[tuple[str, str], ...] = (
-    ("gateway.commands.docs", "register"),
-    ("gateway.commands.quarantine", "register"),
-    ("gateway.commands.users", "register"),
-    ("gateway.commands.audit", "register"),
-    ("gateway.commands.health", "register"),
-    ("gateway.milter.check", "register"),
-)
-
-_EXTRA_COMMANDS = _extra_commands()
+def _missing(exc: ModuleNotFoundError) -> int:
+    name = exc.name or str(exc)
+    print(
+        f"gateway: a required package is missing: {name} (install the gateway with `make install`"
+        " or `pip install -e .`)",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except ModuleNotFoundError as exc:
+        return _missing(exc)
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config)
@@ -91,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GatewayError as exc:
         print(f"gateway: {exc}", file=sys.stderr)
         return 1
+    except ModuleNotFoundError as exc:  # a part's dependency, imported when its command runs
+        return _missing(exc)
     except KeyboardInterrupt:
         return 130
 

@@ -164,8 +164,6 @@ def build_inspector(
 
 def default_resources(settings: Settings) -> Resources:
     """Resources loaded from the store for the detectors (the document index)."""
-    try:
-        from gateway.store.documents import index_loader  # the store owns the registry
-    except ImportError:  # pragma: no cover - until the document registry exists
-        return Resources()
+    from gateway.store.documents import index_loader  # the store owns the registry; loaded in workers only
+
     return Resources(document_index=index_loader(settings))

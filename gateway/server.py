@@ -30,6 +30,7 @@ from gateway.metrics import Metrics, start_metrics_server
 from gateway.pipeline import Pipeline
 from gateway.relay import start_relay
 from gateway.store.crypto import load_pass_mark
+from gateway.store.quarantine import open_quarantine, purge_periodically
 
 log = logging.getLogger("gateway.server")
 
@@ -49,12 +50,9 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
         log.info("inspection workers ready", extra={"workers": pipeline.workers, "seconds": _since(t0)})
 
         # --- quarantine (gateway/store/quarantine.py) ---------------------------------------------
-        quarantine = open_quarantine_or_none(settings)
-        if quarantine is not None:
-            stack.callback(_close_quietly, quarantine)
-            purge = _start_purge(settings, quarantine)
-            if purge is not None:
-                stack.push_async_callback(_cancel, purge)
+        quarantine = open_quarantine(settings)
+        stack.callback(_close_quietly, quarantine)
+        stack.push_async_callback(_cancel, _start_purge(settings, quarantine))
 
         # --- notifications (gateway/notify): the outbox worker delivers through the next hop ------
         notifications = await _start_notifications(settings)
@@ -157,25 +155,7 @@ def health_probe(
 HEALTH_LOOP_SECONDS = 3.0
 
 
-def open_quarantine_or_none(settings: Settings) -> Any:
-    """The configured quarantine, or None while gateway/store/quarantine.py does not exist.
-
-    With None the relay answers hold verdicts with 451 4.7.1, so held mail
-    waits in Postfix's queue instead of being lost.
-    """
-    try:
-        from gateway.store.quarantine import open_quarantine
-    except ImportError:
-        log.warning("no quarantine available: held messages are deferred (451)")
-        return None
-    return open_quarantine(settings)
-
-
-def _start_purge(settings: Settings, quarantine: Any) -> asyncio.Task[Any] | None:
-    try:
-        from gateway.store.quarantine import purge_periodically
-    except ImportError:
-        return None
+def _start_purge(settings: Settings, quarantine: Any) -> asyncio.Task[Any]:
     return asyncio.get_running_loop().create_task(
         purge_periodically(quarantine, settings.quarantine.purge_interval_minutes)
     )

@@ -62,6 +62,9 @@ def _worker_main(conn: Connection, settings: Settings, factory: InspectorFactory
     try:
         inspector = factory(settings)
         inspector.load()
+    except ModuleNotFoundError as exc:  # an installation problem: the main process names the package
+        conn.send(("missing", exc.name or str(exc)))
+        return
     except BaseException as exc:
         conn.send(("error", f"{type(exc).__name__} while loading"))
         return
@@ -130,6 +133,9 @@ class _Worker:
         except (EOFError, OSError):
             self.kill()
             raise DetectionError("an inspection worker died while loading") from None
+        if status == "missing":
+            self.kill()
+            raise ModuleNotFoundError(f"No module named {detail!r}", name=str(detail))
         if status != "ready":
             self.kill()
             raise DetectionError(f"an inspection worker failed to load: {detail}")
@@ -206,7 +212,7 @@ class WorkerPool:
         try:
             for w in started:
                 w.wait_ready(self.LOAD_TIMEOUT)
-        except DetectionError:
+        except (DetectionError, ModuleNotFoundError):
             for w in started:
                 w.kill()
             raise

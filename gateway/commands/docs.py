@@ -186,9 +186,6 @@ def _progress(files: list[Path], *, enabled: bool) -> Any:
 
 def _say(text: str, *, err: bool = False) -> None:
     """Print without breaking a progress bar that may be on the terminal."""
-    try:
-        from tqdm import tqdm
+    from tqdm import tqdm
 
-        tqdm.write(text, file=sys.stderr if err else sys.stdout)
-    except ImportError:  # pragma: no cover - tqdm is a dependency
-        print(text, file=sys.stderr if err else sys.stdout)
+    tqdm.write(text, file=sys.stderr if err else sys.stdout)

@@ -27,9 +27,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gateway.app import build_on_decision
 from gateway.errors import ConfigError
+from gateway.relay.deliver import build_deliver as relay_deliver
 from gateway.store.audit import AuditEvent
-from gateway.store.held import STATUSES, ActionRefused, Deliver, Filters, HeldMessage, OnDecision
+from gateway.store.held import STATUSES, ActionRefused, Deliver, Filters, HeldMessage
 from gateway.store.quarantine import QuarantineStore, open_quarantine
 from gateway.store.review import ReviewActions
 
@@ -101,27 +103,7 @@ def _store(settings: Any) -> QuarantineStore:
 
 def build_deliver(settings: Any) -> Deliver:
     """The configured next hop as a release callable, signed with the fleet's pass mark (gateway.relay)."""
-    from gateway.relay.deliver import build_deliver as relay_deliver
-
     return relay_deliver(settings)
-
-
-def __getattr__(name: str) -> Any:
-    """`deliver_through` moved to gateway.relay.deliver; still importable from here (lazily)."""
-    if name == "deliver_through":
-        from gateway.relay.deliver import deliver_through
-
-        return deliver_through
-    raise AttributeError(name)
-
-
-def build_on_decision(settings: Any) -> OnDecision | None:
-    """The sender-notification hook, once the wiring provides one (gateway.app.build_on_decision)."""
-    try:
-        from gateway.app import build_on_decision as wired  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return wired(settings)  # type: ignore[no-any-return]
 
 
 # -- commands ---------------------------------------------------------------------------------------

@@ -28,9 +28,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from gateway.commands.quarantine import deliver_through
 from gateway.config import Settings
 from gateway.model import Decision, Envelope, Finding, Verdict
+from gateway.relay.deliver import deliver_through
 from gateway.relay.nexthop import build_next_hop
 from gateway.store.audit import AuditEvent
 from gateway.store.db import Database

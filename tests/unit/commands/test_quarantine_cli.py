@@ -202,3 +202,23 @@ def test_cli_without_the_fleet_key_exits_2_and_writes_no_key(
     err = capsys.readouterr().err
     assert "shared PostgreSQL store" in err and "GATEWAY_QUARANTINE_KEY" in err
     assert not list(tmp_path.rglob("*.key"))
+
+
+def test_reject_from_the_command_line_tells_the_sender(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CLI reject commits the sender's notice (with the reason) to the outbox, as the review UI does."""
+    from gateway.notify import open_notifications
+
+    cfg, s = _settings(tmp_path)
+    qid = _hold(s)
+    assert _run(cfg, "quarantine", "reject", qid, "--reason", "Contains an NHS number") == 0
+    notices = open_notifications(s, lambda env, raw: None)  # type: ignore[arg-type, return-value]
+    assert notices is not None
+    try:
+        (entry,) = notices.outbox.entries(kind="review")
+        assert entry.ref == qid and entry.rcpt == envelope().mail_from
+        content = notices.outbox.content(entry.id)
+    finally:
+        notices.outbox.close()
+    assert b"Contains an NHS number" in content.replace(b"=\r\n", b"")
