@@ -218,7 +218,6 @@ class Settings:
         default=(), metadata={"path": True}
     )  # *.yaml files/folders; shipped policies/ when empty
     log_level: str = "info"
-    log_salt: str = ""  # salt for hashes in logs; generated in state_dir when empty
     domains: DomainSettings = DomainSettings()
     smtp: SmtpSettings = SmtpSettings()
     metrics: MetricsSettings = MetricsSettings()

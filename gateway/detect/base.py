@@ -1,4 +1,4 @@
-"""The one interface every detector implements, and the registry that builds them.
+"""The one interface every detector implements (gateway.detect.registry builds them).
 
 A detector is pure: it reads an `Inspection` and returns findings. It
 opens no sockets and touches no database; anything it needs from the
@@ -9,8 +9,7 @@ pipeline calls once per worker, never in the constructor.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from gateway.model import Finding, Inspection
 
@@ -25,26 +24,3 @@ class Detector(Protocol):
 
     def detect(self, inspection: Inspection) -> list[Finding]:
         """Findings for one message; raises only on internal failure."""
-
-
-DetectorFactory = Callable[[Any], Detector]  # settings -> detector
-
-_REGISTRY: dict[str, DetectorFactory] = {}
-
-
-def register(name: str) -> Callable[[DetectorFactory], DetectorFactory]:
-    """Decorator: make a detector factory available under `name`."""
-
-    def deco(factory: DetectorFactory) -> DetectorFactory:
-        _REGISTRY[name] = factory
-        return factory
-
-    return deco
-
-
-def available() -> list[str]:
-    return sorted(_REGISTRY)
-
-
-def build(names: Sequence[str], settings: Any) -> list[Detector]:
-    return [_REGISTRY[n](settings) for n in names]
