@@ -42,7 +42,7 @@ def read(data: bytes, ctx: Context) -> None:
     if ctx.ocr:
         from gateway.extract import ocr
 
-        ocr_text = ocr.image_text(data, ctx)
+        ocr_text = ocr.png_text(ocr_input(data), ctx)
         ctx.text(ocr_text)
     ctx.artifact("image", metadata=metadata, text=ocr_text)
 

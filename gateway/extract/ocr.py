@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import time
 
-from gateway.extract import image
 from gateway.extract.budget import LimitExceeded
 from gateway.extract.context import Context
 
@@ -27,12 +26,10 @@ def command() -> str | None:
     return shutil.which("tesseract")
 
 
-def image_text(data: bytes, ctx: Context) -> str:
+def png_text(png: bytes | None, ctx: Context) -> str:
+    """The text tesseract reads in a greyscale PNG prepared by gateway.extract.image.ocr_input."""
     exe = command()
-    if exe is None:
-        return ""
-    png = image.ocr_input(data)
-    if png is None:
+    if exe is None or png is None:
         return ""
     timeout = min(MAX_SECONDS_PER_IMAGE, max(ctx.budget.deadline - time.monotonic(), 0.1))
     env = dict(os.environ, OMP_THREAD_LIMIT="1")

@@ -145,6 +145,7 @@ def _scanned(reader: PdfReader, ctx: Context, metadata: dict[str, Any]) -> str:
     metadata["text_layer"] = False
     if ctx.ocr:
         from gateway.extract import ocr
+        from gateway.extract.image import ocr_input
 
         texts = []
         for page in reader.pages[:MAX_OCR_PAGES]:
@@ -155,7 +156,7 @@ def _scanned(reader: PdfReader, ctx: Context, metadata: dict[str, Any]) -> str:
                 _damaged(ctx, exc, "page images", f"{ctx.where}/ocr")
                 continue
             for image in images[:5]:
-                texts.append(ocr.image_text(image.data, ctx))
+                texts.append(ocr.png_text(ocr_input(image.data), ctx))
         text = "\n".join(t for t in texts if t.strip())
         if text.strip():
             return ctx.text(text, where=f"{ctx.where}/ocr")
