@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 from gateway.commands.quarantine import cli_actor
+from gateway.config import Settings
 from gateway.errors import ConfigError
 from gateway.store.audit import AuditEvent
 from gateway.store.quarantine import open_quarantine
@@ -44,7 +45,7 @@ def _head(text: str | None) -> tuple[int, str] | None:
     return int(n), h.lower()
 
 
-def cmd_verify(args: argparse.Namespace, settings: Any) -> int:
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     expect = _head(args.expect_head)
     store = open_quarantine(settings)
     result = store.audit.verify(expect_head=expect)
@@ -56,7 +57,7 @@ def cmd_verify(args: argparse.Namespace, settings: Any) -> int:
     return 1
 
 
-def cmd_export(args: argparse.Namespace, settings: Any) -> int:
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     store = open_quarantine(settings)
     count = 0
     for record in store.audit.iter_all(since=args.since):

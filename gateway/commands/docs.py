@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gateway.config import Settings
 from gateway.errors import ExtractionError, StoreError
 
 #: what `add --recursive` picks up from a folder (the formats the extractors read as documents)
@@ -72,13 +73,13 @@ def register(subparsers: Any) -> None:
     s.set_defaults(func=cmd_remove)
 
 
-def _registry(settings: Any) -> Any:
+def _registry(settings: Settings) -> Any:
     from gateway.store.documents import open_registry
 
     return open_registry(settings)
 
 
-def cmd_add(args: argparse.Namespace, settings: Any) -> int:
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.extract.files import text_of_file
 
     files = [Path(f) for f in args.files]
@@ -125,7 +126,7 @@ def cmd_add(args: argparse.Namespace, settings: Any) -> int:
     return 1 if failed else 0
 
 
-def cmd_list(args: argparse.Namespace, settings: Any) -> int:
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     records = _registry(settings).records()
     if args.json:
         print(json.dumps([r.to_json() for r in records], indent=1))
@@ -139,7 +140,7 @@ def cmd_list(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace, settings: Any) -> int:
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     record = _registry(settings).get(args.id)
     if record is None:
         print(f"gateway: no registered document #{args.id}", file=sys.stderr)
@@ -149,7 +150,7 @@ def cmd_show(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def cmd_remove(args: argparse.Namespace, settings: Any) -> int:
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     registry = _registry(settings)
     record = registry.get(args.id)
     if record is None or not registry.remove(args.id):

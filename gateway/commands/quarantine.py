@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.app import build_on_decision
+from gateway.config import Settings
 from gateway.errors import ConfigError
 from gateway.relay.deliver import build_deliver as relay_deliver
 from gateway.store.audit import AuditEvent
@@ -97,11 +98,11 @@ def cli_actor() -> tuple[str, str]:
     return f"cli:{effective}", "cli"
 
 
-def _store(settings: Any) -> QuarantineStore:
+def _store(settings: Settings) -> QuarantineStore:
     return open_quarantine(settings)
 
 
-def build_deliver(settings: Any) -> Deliver:
+def build_deliver(settings: Settings) -> Deliver:
     """The configured next hop as a release callable, signed with the fleet's pass mark (gateway.relay)."""
     return relay_deliver(settings)
 
@@ -109,7 +110,7 @@ def build_deliver(settings: Any) -> Deliver:
 # -- commands ---------------------------------------------------------------------------------------
 
 
-def cmd_list(args: argparse.Namespace, settings: Any) -> int:
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     actor, source = cli_actor()
     f = Filters(
@@ -146,7 +147,7 @@ def _get(store: QuarantineStore, qid: str, action: str) -> HeldMessage:
     return m
 
 
-def cmd_show(args: argparse.Namespace, settings: Any) -> int:
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     actor, source = cli_actor()
     try:
@@ -196,7 +197,7 @@ def cmd_show(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def _act(args: argparse.Namespace, settings: Any, run: Callable[[ReviewActions, str, str], Any]) -> int:
+def _act(args: argparse.Namespace, settings: Settings, run: Callable[[ReviewActions, str, str], Any]) -> int:
     store = _store(settings)
     actor, source = cli_actor()
     try:
@@ -223,7 +224,7 @@ def _act(args: argparse.Namespace, settings: Any, run: Callable[[ReviewActions, 
     return 0
 
 
-def cmd_release(args: argparse.Namespace, settings: Any) -> int:
+def cmd_release(args: argparse.Namespace, settings: Settings) -> int:
     return _act(
         args,
         settings,
@@ -231,7 +232,7 @@ def cmd_release(args: argparse.Namespace, settings: Any) -> int:
     )
 
 
-def cmd_reject(args: argparse.Namespace, settings: Any) -> int:
+def cmd_reject(args: argparse.Namespace, settings: Settings) -> int:
     return _act(
         args,
         settings,
@@ -241,7 +242,7 @@ def cmd_reject(args: argparse.Namespace, settings: Any) -> int:
     )
 
 
-def cmd_delete(args: argparse.Namespace, settings: Any) -> int:
+def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
     return _act(
         args,
         settings,
@@ -249,7 +250,7 @@ def cmd_delete(args: argparse.Namespace, settings: Any) -> int:
     )
 
 
-def cmd_purge(args: argparse.Namespace, settings: Any) -> int:
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     actor, source = cli_actor()
     result = store.purge(actor=actor, source=source)
@@ -261,7 +262,7 @@ def cmd_purge(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def cmd_rotate_key(args: argparse.Namespace, settings: Any) -> int:
+def cmd_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
     """Put a new key first in the key file (old keys kept for reading), then re-encrypt everything."""
     from gateway.store.crypto import generate_key, key_file_path, read_key_file, write_key_file
 
@@ -302,7 +303,7 @@ def cmd_rotate_key(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def cmd_reencrypt(args: argparse.Namespace, settings: Any) -> int:
+def cmd_reencrypt(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     done = store.reencrypt()
     actor, source = cli_actor()

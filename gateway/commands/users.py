@@ -22,6 +22,7 @@ import sys
 from typing import Any
 
 from gateway.commands.quarantine import cli_actor
+from gateway.config import Settings
 from gateway.store.audit import AuditEvent
 from gateway.store.quarantine import open_quarantine
 from gateway.store.users import ROLES, UserError, UserStore, totp_new_secret, totp_uri
@@ -73,7 +74,7 @@ def register(subparsers: Any) -> None:
     s.set_defaults(func=cmd_enrol_code)
 
 
-def _open(settings: Any) -> tuple[Any, UserStore]:
+def _open(settings: Settings) -> tuple[Any, UserStore]:
     store = open_quarantine(settings)
     users = UserStore(store.db, keyring=store.keyring)
     users.migrate()
@@ -95,7 +96,7 @@ def _audit(store: Any, action: str, detail: str, outcome: str = "ok") -> None:
     store.audit.append(AuditEvent(actor, action, outcome, "", source, detail))
 
 
-def _run(settings: Any, action: str, name: str, fn: Any) -> int:
+def _run(settings: Settings, action: str, name: str, fn: Any) -> int:
     store, users = _open(settings)
     try:
         detail = fn(users)
@@ -109,7 +110,7 @@ def _run(settings: Any, action: str, name: str, fn: Any) -> int:
     return 0
 
 
-def cmd_add(args: argparse.Namespace, settings: Any) -> int:
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     try:
         password = read_password()
     except UserError as exc:
@@ -124,7 +125,7 @@ def cmd_add(args: argparse.Namespace, settings: Any) -> int:
     return _run(settings, "user-add", args.name, add)
 
 
-def cmd_list(args: argparse.Namespace, settings: Any) -> int:
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     store, users = _open(settings)
     accounts = users.accounts()
     _audit(store, "users", f"shown={len(accounts)}")
@@ -155,7 +156,7 @@ def cmd_list(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def cmd_disable(args: argparse.Namespace, settings: Any) -> int:
+def cmd_disable(args: argparse.Namespace, settings: Settings) -> int:
     def disable(users: UserStore) -> str:
         users.set_disabled(args.name, True)
         print(f"{args.name} disabled; its sessions ended")
@@ -164,7 +165,7 @@ def cmd_disable(args: argparse.Namespace, settings: Any) -> int:
     return _run(settings, "user-disable", args.name, disable)
 
 
-def cmd_enable(args: argparse.Namespace, settings: Any) -> int:
+def cmd_enable(args: argparse.Namespace, settings: Settings) -> int:
     def enable(users: UserStore) -> str:
         users.set_disabled(args.name, False)
         print(f"{args.name} enabled")
@@ -173,7 +174,7 @@ def cmd_enable(args: argparse.Namespace, settings: Any) -> int:
     return _run(settings, "user-enable", args.name, enable)
 
 
-def cmd_passwd(args: argparse.Namespace, settings: Any) -> int:
+def cmd_passwd(args: argparse.Namespace, settings: Settings) -> int:
     try:
         password = read_password()
     except UserError as exc:
@@ -188,7 +189,7 @@ def cmd_passwd(args: argparse.Namespace, settings: Any) -> int:
     return _run(settings, "user-passwd", args.name, passwd)
 
 
-def cmd_totp(args: argparse.Namespace, settings: Any) -> int:
+def cmd_totp(args: argparse.Namespace, settings: Settings) -> int:
     def totp(users: UserStore) -> str:
         if args.off:
             users.set_totp(args.name, "")
@@ -203,7 +204,7 @@ def cmd_totp(args: argparse.Namespace, settings: Any) -> int:
     return _run(settings, "user-totp", args.name, totp)
 
 
-def cmd_enrol_code(args: argparse.Namespace, settings: Any) -> int:
+def cmd_enrol_code(args: argparse.Namespace, settings: Settings) -> int:
     """Print a one-time enrolment code; give it to the account's owner by another channel than the password."""
 
     def enrol_code(users: UserStore) -> str:

@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from gateway.config import Settings
 from gateway.errors import ConfigError, GatewayError
 from gateway.model import Decision, Envelope, Finding, Inspection, RecipientClass, Verdict
 from gateway.model.envelope import classify
@@ -97,7 +98,7 @@ class Notifier:
 
     def __init__(
         self,
-        settings: Any,
+        settings: Settings,
         outbox: Outbox,
         clock: Clock = _now,
         *,
@@ -405,8 +406,8 @@ class Notifier:
             "contact": self.cfg.contact,
             "reviewer_role": self.cfg.reviewer_role,
             "check_address": self.cfg.check_address,
-            "organisation": getattr(getattr(self.settings, "documents", None), "organisation", ""),
-            "retention_days": getattr(getattr(self.settings, "quarantine", None), "retention_days", 0),
+            "organisation": self.settings.documents.organisation,
+            "retention_days": self.settings.quarantine.retention_days,
             "reason": "",
             "failed_checks": False,
             "outside": "",
@@ -487,7 +488,7 @@ class Notifier:
         context = {
             "alert": self._alert_line(summary),
             "reviewer_role": self.cfg.reviewer_role,
-            "organisation": getattr(getattr(self.settings, "documents", None), "organisation", ""),
+            "organisation": self.settings.documents.organisation,
         }
         return self._notice("alert", self.cfg.reviewer_address, context, str(summary["id"]))
 
@@ -497,7 +498,7 @@ class Notifier:
         context = {
             "alerts": [self._alert_line(x.summary) for x in lines],
             "reviewer_role": self.cfg.reviewer_role,
-            "organisation": getattr(getattr(self.settings, "documents", None), "organisation", ""),
+            "organisation": self.settings.documents.organisation,
             "minutes": self.cfg.reviewer_digest_minutes,
         }
         notice = self._notice("digest", self.cfg.reviewer_address, context, "")
@@ -583,7 +584,7 @@ def _parse_time(text: str) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def _load_policy(settings: Any) -> Policy | None:
+def _load_policy(settings: Settings) -> Policy | None:
     try:
         return load_policy(settings.policy_paths, domains=settings.domains)
     except ConfigError:

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from gateway.config import Settings
 from gateway.model import Envelope
 from gateway.notify.notifier import Deidentifies, Notifier
 from gateway.notify.worker import OutboxWorker
@@ -62,7 +63,7 @@ class Notifications:
 
 
 def open_notifications(
-    settings: Any,
+    settings: Settings,
     deliver: Deliver,
     *,
     clock: Callable[[], datetime] = _now,

@@ -15,8 +15,8 @@ stays held and nobody got a partial release.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
+from gateway.config import Settings
 from gateway.errors import PermanentDeliveryError, TemporaryDeliveryError
 from gateway.model import Envelope
 from gateway.model.passmark import PassMark
@@ -56,7 +56,7 @@ def raise_unless_ok(reply: Reply, stage: str) -> None:
     raise error(reply.code, f"{reply.first_line} (at {stage})")
 
 
-def build_deliver(settings: Any) -> Deliver:
+def build_deliver(settings: Settings) -> Deliver:
     """The configured next hop as the gateway's signed sending callable."""
     from gateway.store.crypto import load_pass_mark
 

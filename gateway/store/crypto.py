@@ -26,11 +26,11 @@ import secrets
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from gateway.config import Settings
 from gateway.errors import ConfigError, StoreError
 from gateway.model.passmark import PassMark
 
@@ -159,13 +159,13 @@ def write_key_file(path: Path, keys: Sequence[str]) -> None:
     os.replace(tmp, path)
 
 
-def key_file_path(settings: Any) -> Path:
+def key_file_path(settings: Settings) -> Path:
     """The key file in use: the configured one, or the generated one in state_dir."""
     q = settings.quarantine
     return Path(q.key_file) if q.key_file else Path(settings.state_dir) / GENERATED_KEY_FILE
 
 
-def load_keyring(settings: Any) -> Keyring:
+def load_keyring(settings: Settings) -> Keyring:
     """The key ring the configuration names; generates a key file on first use."""
     q = settings.quarantine
     if q.key:
@@ -174,7 +174,7 @@ def load_keyring(settings: Any) -> Keyring:
     path = key_file_path(settings)
     if q.key_file:
         return Keyring(read_key_file(path), source=f"key_file:{path}")
-    if str(getattr(settings.database, "url", "")).startswith(("postgresql:", "postgres:")):
+    if settings.database.url.startswith(("postgresql:", "postgres:")):
         # a shared store: a key of this node's own would encrypt what no other node can read, and
         # this node could not read what the others wrote. Stop and say so; never write one.
         raise ConfigError(
@@ -213,6 +213,6 @@ def _create_key_file(path: Path) -> None:
             pass
 
 
-def load_pass_mark(settings: Any) -> PassMark:
+def load_pass_mark(settings: Settings) -> PassMark:
     """The pass mark of this fleet: keyed from the quarantine key ring (the same on every node)."""
     return PassMark(load_keyring(settings).derive("pass-mark-v1"))

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from gateway.config import Settings
 from gateway.errors import StoreError
 
 Row = dict[str, Any]
@@ -299,6 +300,6 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def open_database(settings: Any) -> Database:
+def open_database(settings: Settings) -> Database:
     """The database the configuration names (SQLite in state_dir by default)."""
     return Database(settings.database.url, state_dir=settings.state_dir)

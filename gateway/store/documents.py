@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gateway.config import Settings
 from gateway.detect.fingerprint import (
     ALGORITHM,
     EMPTY_INDEX,
@@ -226,7 +227,7 @@ def _record(r: dict[str, Any]) -> DocumentRecord:
     )
 
 
-def open_registry(settings: Any) -> DocumentRegistry:
+def open_registry(settings: Settings) -> DocumentRegistry:
     """The registry in the configured store (created on first use)."""
     return DocumentRegistry(open_database(settings))
 
@@ -289,7 +290,7 @@ class IndexLoader:
         log.info("document index loaded", extra={"documents": self._index.size, "seconds": round(took, 2)})
 
 
-def index_loader(settings: Any) -> Callable[[], DocumentIndex]:
+def index_loader(settings: Settings) -> Callable[[], DocumentIndex]:
     """What `gateway.inspector.default_resources` hands the detectors as `document_index`."""
 
     def open_db() -> Database | None:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gateway.config import Settings
 from gateway.errors import StoreError
 from gateway.store.crypto import Keyring
 from gateway.store.db import Database, Row, Tx
@@ -389,7 +390,7 @@ def new_id() -> str:
     return "n" + secrets.token_hex(10)
 
 
-def open_outbox(settings: Any, *, clock: Clock = _now) -> Outbox:
+def open_outbox(settings: Settings, *, clock: Clock = _now) -> Outbox:
     """The outbox in the configured database, migrated, encrypted with the quarantine's key ring."""
     from gateway.store.crypto import load_keyring
     from gateway.store.db import open_database

@@ -27,6 +27,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from typing import Any
 
+from gateway.config import Settings
 from gateway.errors import StoreError
 from gateway.model import Decision, Envelope, Finding
 from gateway.store.audit import AuditEvent, AuditLog
@@ -391,7 +392,7 @@ def _subject_and_id(raw: bytes) -> tuple[str, str]:
 # -- construction --------------------------------------------------------------------------------
 
 
-def open_quarantine(settings: Any, *, clock: Clock = utc_now) -> QuarantineStore:
+def open_quarantine(settings: Settings, *, clock: Clock = utc_now) -> QuarantineStore:
     """The quarantine the configuration names, migrated and ready (raises StoreError/ConfigError)."""
     db = open_database(settings)
     store = QuarantineStore(

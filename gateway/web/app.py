@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -21,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from gateway.config import LimitSettings
+from gateway.config import Settings
 from gateway.errors import ConfigError, StoreError
 from gateway.store.held import Deliver, OnDecision
 from gateway.store.quarantine import QuarantineStore
@@ -39,13 +38,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def serves_tls(settings: Any) -> bool:
+def serves_tls(settings: Settings) -> bool:
     web = settings.web
     return bool(web.tls_cert and web.tls_key) or bool(getattr(web, "tls_proxy", False))
 
 
 def create_app(
-    settings: Any,
+    settings: Settings,
     quarantine: QuarantineStore,
     *,
     deliver: Deliver | None,
@@ -54,7 +53,7 @@ def create_app(
     clock: Callable[[], datetime] = _now,
 ) -> Starlette:
     """The review UI. `deliver(envelope, raw)` hands a released message to the next hop."""
-    unknown = set(getattr(settings.web, "mfa_roles", ())) - set(ROLES)
+    unknown = set(settings.web.mfa_roles) - set(ROLES)
     if unknown:
         raise ConfigError(f"unknown role(s) {', '.join(sorted(unknown))}", key="web.mfa_roles")
     if users is None:
@@ -69,7 +68,7 @@ def create_app(
         templates=templates,
         clock=clock,
         secure=serves_tls(settings),
-        limits=getattr(settings, "limits", None) or LimitSettings(),
+        limits=settings.limits,
     )
 
     async def home(request: Request) -> Response:

@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from gateway.config import Settings
 from gateway.store.audit import AuditEvent
 from gateway.store.held import HeldMessage
 from gateway.store.quarantine import QuarantineStore
@@ -58,7 +59,7 @@ def _now() -> datetime:
 class WebContext:
     """Everything the endpoints share; one per app."""
 
-    settings: Any
+    settings: Settings
     store: QuarantineStore
     users: UserStore
     actions: ReviewActions

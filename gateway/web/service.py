@@ -17,7 +17,7 @@ from typing import Any
 
 import uvicorn
 
-from gateway.config import parse_hostport
+from gateway.config import Settings, parse_hostport
 from gateway.errors import ConfigError
 from gateway.store.held import Deliver, OnDecision
 from gateway.store.quarantine import QuarantineStore
@@ -77,7 +77,7 @@ def _bind(listen: str) -> socket.socket:
 
 
 async def start_web(
-    settings: Any,
+    settings: Settings,
     pipeline: object | None,
     quarantine: QuarantineStore | None = None,
     deliver: Deliver | None = None,
