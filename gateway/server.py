@@ -16,21 +16,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import json
 import logging
 import signal
-import sys
 import time
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from gateway.config import Settings
+from gateway.logs import configure_logging
 from gateway.metrics import Metrics, start_metrics_server
+from gateway.milter.service import start_milter
 from gateway.pipeline import Pipeline
 from gateway.relay import start_relay
 from gateway.store.crypto import load_pass_mark
 from gateway.store.quarantine import open_quarantine, purge_periodically
+from gateway.web.service import start_web
 
 log = logging.getLogger("gateway.server")
 
@@ -78,31 +78,19 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
 
         # --- the milter listener (gateway/milter/service.py) --------------------------------------
         if settings.milter.listen:
-            milter = await _start_optional(
-                "gateway.milter.service",
-                "start_milter",
-                settings,
-                pipeline,
-                quarantine,
-                notifier,
-                pass_mark=pass_mark,
-            )
-            if milter is not None:
-                stack.push_async_callback(_close, milter)
+            milter = await start_milter(settings, pipeline, quarantine, notifier, pass_mark=pass_mark)
+            stack.push_async_callback(_close, milter)
 
         # --- the staff review UI (gateway/web/service.py) -----------------------------------------
         if settings.web.listen:
-            web = await _start_optional(
-                "gateway.web.service",
-                "start_web",
+            web = await start_web(
                 settings,
                 pipeline,
                 quarantine,
                 build_deliver(settings),
                 on_decision=notifier.on_decision if notifier is not None else None,
             )
-            if web is not None:
-                stack.push_async_callback(_close, web)
+            stack.push_async_callback(_close, web)
 
         # --- the SMTP relay: last to start, first to stop (off when smtp.listen is empty) ---------
         relay = None
@@ -179,17 +167,6 @@ async def _start_notifications(settings: Settings) -> Any:
     return notifications
 
 
-async def _start_optional(module: str, attr: str, *args: Any, **kwargs: Any) -> Any:
-    try:
-        mod = __import__(module, fromlist=[attr])
-        start: Callable[..., Any] = getattr(mod, attr)
-    except (ImportError, AttributeError):
-        log.warning("configured but not available", extra={"part": module})
-        return None
-    result = start(*args, **kwargs)
-    return await result if inspect.isawaitable(result) else result
-
-
 async def _close(part: Any) -> None:
     closer = getattr(part, "close", None) or getattr(part, "stop", None)
     if closer is None:
@@ -216,42 +193,3 @@ async def _cancel(task: asyncio.Task[Any]) -> None:
 
 def _since(t0: float) -> float:
     return round(time.perf_counter() - t0, 2)
-
-
-# --- logging -------------------------------------------------------------------------------------
-
-_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line. Exceptions show their type and stack, never their message,
-    because messages of parsing errors can quote the mail being parsed."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        out: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        for key, value in record.__dict__.items():
-            if key == "fields" and isinstance(value, dict):
-                out.update(value)
-            elif key not in _STANDARD:
-                out[key] = value
-        if record.exc_info and record.exc_info[1] is not None:
-            exc = record.exc_info[1]
-            out["error"] = type(exc).__name__
-            out["trace"] = "".join(traceback.format_tb(exc.__traceback__)[-6:]).rstrip()
-        return json.dumps(out, default=str, ensure_ascii=False)
-
-
-def configure_logging(level: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    # aiosmtpd logs every command line (addresses included) at INFO: keep only its warnings
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
