@@ -31,7 +31,6 @@ Logs carry the queue id, verdict, rule, categories and sizes, never content.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import time
@@ -48,7 +47,7 @@ from gateway.model.mime import normalise_line_endings
 from gateway.model.passmark import Check, PassMark
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
-from gateway.store.base import Quarantine
+from gateway.store.base import HoldThreads, Quarantine
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +83,7 @@ class MessageActions:
         # without a notifier nobody could answer: the check address is then an ordinary recipient
         self.check_address = _bare(check_address) if notifier is not None else ""
         self._notices = BackgroundNotices("milter: notification")
+        self._holds = HoldThreads()
 
     async def __call__(self, message: Collected, negotiated: Negotiated) -> Result:
         started = time.perf_counter()
@@ -205,7 +205,7 @@ class MessageActions:
             )
             return TEMPFAIL, "tempfail (no quarantine)"
         try:
-            held_id = await asyncio.to_thread(self.quarantine.hold, message.envelope, message.raw, decision)
+            held_id = await self._holds.run(self.quarantine.hold, message.envelope, message.raw, decision)
         except Exception as exc:  # the store's failure: the MTA keeps the message and retries
             log.error(
                 "milter: quarantine commit failed; tempfail",

@@ -19,7 +19,7 @@ from typing import Any
 from gateway.model import Decision, Envelope
 from gateway.relay.logline import MessageRecord, error_trace
 from gateway.relay.reply import NO_QUARANTINE, QUARANTINE_FAILED, Reply
-from gateway.store.base import Quarantine
+from gateway.store.base import HoldThreads, Quarantine
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ class HoldWriter:
     def __init__(self, quarantine: Quarantine | None, deadline: float) -> None:
         self.quarantine = quarantine
         self.deadline = deadline
+        self.threads = HoldThreads()
 
     async def hold(
         self,
@@ -54,7 +55,7 @@ class HoldWriter:
         budget.reschedule(None)
         t0 = time.perf_counter()
         write = asyncio.ensure_future(
-            asyncio.to_thread(self.quarantine.hold, env, raw, decision, deadline=time.monotonic() + left)
+            self.threads.run(self.quarantine.hold, env, raw, decision, deadline=time.monotonic() + left)
         )
         try:
             held_as = await asyncio.wait_for(asyncio.shield(write), timeout=left + self.HOLD_GRACE)

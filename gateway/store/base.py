@@ -8,9 +8,15 @@ the front end answers a temporary failure (451 / TEMPFAIL).
 
 from __future__ import annotations
 
-from typing import Protocol
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol, TypeVar
 
 from gateway.model import Decision, Envelope
+
+T = TypeVar("T")
 
 
 class Quarantine(Protocol):
@@ -24,3 +30,24 @@ class Quarantine(Protocol):
         for the database outlasts it: a front end that waits for the outcome
         never answers 451 for a message that is committed after all.
         """
+
+
+class HoldThreads:
+    """A bounded thread pool of its own for quarantine commits.
+
+    The commit is what a front end's 250 waits for, so it never queues behind
+    other blocking work that shares asyncio's default pool (sender notices
+    being drafted, outbox and audit writes, review-UI queries): a burst of
+    slow notices cannot delay a hold's answer.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="quarantine-hold")
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(
+            self._pool, functools.partial(fn, *args, **kwargs)
+        )
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False)
