@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="run the SMTP relay (and milter, web UI, metrics) as configured")
     s.set_defaults(func=cmd_serve)
 
+    s = sub.add_parser("web", help="run only the staff review UI, in a process of its own, against the store")
+    s.set_defaults(func=cmd_web)
+
     s = sub.add_parser("scan", help="scan messages offline and print the verdicts")
     s.add_argument("files", nargs="+", metavar="FILE.eml", help="message files; - reads standard input")
     s.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -108,6 +111,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.app import run_server
 
     return run_server(settings)
+
+
+def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from gateway.server import serve_web
+
+    return asyncio.run(serve_web(settings))
 
 
 def cmd_policy_check(args: argparse.Namespace, settings: Settings) -> int:

@@ -23,9 +23,11 @@ from collections.abc import Callable
 from typing import Any
 
 from gateway.config import Settings
+from gateway.errors import ConfigError
 from gateway.logs import configure_logging
 from gateway.metrics import Metrics, start_metrics_server
 from gateway.milter.service import start_milter
+from gateway.notify.service import review_notices
 from gateway.pipeline import Pipeline
 from gateway.relay import start_relay
 from gateway.store.crypto import load_pass_mark
@@ -108,6 +110,34 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
         log.info("shutting down: finishing messages in flight")
         if relay is not None:
             await relay.shutdown()
+    log.info("stopped")
+    return 0
+
+
+async def serve_web(settings: Settings) -> int:
+    """Only the review UI, in a process of its own (`gateway web`), against the configured store.
+
+    It parses no mail and loads no model: it shows what the quarantine
+    stored. Releases go through the configured next hop; the notice a
+    decision owes the sender is committed to the shared outbox, whose worker
+    (in `gateway serve`) sends it. Runs until SIGTERM or SIGINT.
+    """
+    configure_logging(settings.log_level)
+    if not settings.web.listen:
+        raise ConfigError("gateway web needs a listen address", key="web.listen")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with contextlib.AsyncExitStack() as stack:
+        quarantine = await asyncio.to_thread(open_quarantine, settings)
+        stack.callback(_close_quietly, quarantine)
+        web = await start_web(
+            settings, None, quarantine, build_deliver(settings), on_decision=review_notices(settings)
+        )
+        stack.push_async_callback(_close, web)
+        log.info("review UI ready", extra={"url": web.url})
+        await stop.wait()
     log.info("stopped")
     return 0
 

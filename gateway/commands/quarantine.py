@@ -27,9 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gateway.app import build_on_decision
 from gateway.config import Settings
 from gateway.errors import ConfigError
+from gateway.notify.service import review_notices
 from gateway.relay.deliver import build_deliver as relay_deliver
 from gateway.store.audit import AuditEvent
 from gateway.store.held import STATUSES, ActionRefused, Deliver, Filters, HeldMessage
@@ -203,7 +203,7 @@ def _act(args: argparse.Namespace, settings: Settings, run: Callable[[ReviewActi
     try:
         _get(store, args.id, args.quarantine_command)
         deliver = build_deliver(settings) if args.quarantine_command == "release" else None
-        actions = ReviewActions(store, deliver, build_on_decision(settings))
+        actions = ReviewActions(store, deliver, review_notices(settings))
         result = asyncio.run(run(actions, actor, source))
     except ActionRefused as exc:
         if not exc.not_found:

@@ -85,3 +85,19 @@ def open_notifications(
         outbox.close()
         raise
     return Notifications(outbox, notifier, worker)
+
+
+def review_notices(settings: Settings) -> Callable[[Any], Awaitable[None]] | None:
+    """For review decisions made outside `serve` (`gateway quarantine reject`, `gateway web`): the sender's notice,
+    committed to the outbox, where the running gateway's worker picks it up."""
+    if not settings.notify.enabled:
+        return None
+
+    async def on_decision(review: Any) -> None:
+        outbox = await asyncio.to_thread(open_outbox, settings)
+        try:
+            await Notifier(settings, outbox).on_decision(review)
+        finally:
+            outbox.close()
+
+    return on_decision

@@ -82,15 +82,26 @@ def test_compose_file_is_valid_and_keeps_secrets_out() -> None:
     assert gateway["environment"]["GATEWAY_QUARANTINE_KEY_FILE"] == "/run/secrets/quarantine_key"
     assert "quarantine_key" in gateway["secrets"] and "quarantine_key" in doc["secrets"]
     assert "GATEWAY_QUARANTINE_KEY" not in gateway["environment"]
-    assert gateway["environment"]["GATEWAY_WEB_TLS_CERT"]  # the UI is published over HTTPS only
     assert any(str(p).startswith("127.0.0.1:") and str(p).endswith(":9108") for p in gateway["ports"])
 
 
-@pytest.mark.parametrize("source", ["compose", "env.example"])
+def test_compose_runs_the_review_ui_in_its_own_service_over_https() -> None:
+    """The review UI is `gateway web` in a service of its own, over HTTPS; the mail process serves no UI."""
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    gateway, review = services["gateway"], services["review"]
+    assert gateway["environment"]["GATEWAY_WEB_LISTEN"] == ""
+    assert review["command"] == ["web"]
+    assert review["environment"]["GATEWAY_WEB_TLS_CERT"] and review["environment"]["GATEWAY_WEB_TLS_KEY"]
+    assert review["environment"]["GATEWAY_QUARANTINE_KEY_FILE"] == "/run/secrets/quarantine_key"
+    assert "workers" in review["healthcheck"]["test"]  # skipped: the UI process has no inspection workers
+
+
+@pytest.mark.parametrize("source", ["compose", "compose-review", "env.example"])
 def test_compose_environment_is_valid_configuration(tmp_path: Path, source: str) -> None:
     """The compose file's and the example env file's GATEWAY_* variables load as settings."""
-    if source == "compose":
-        env = dict(yaml.safe_load(COMPOSE.read_text())["services"]["gateway"]["environment"])
+    if source.startswith("compose"):
+        service = "review" if source == "compose-review" else "gateway"
+        env = dict(yaml.safe_load(COMPOSE.read_text())["services"][service]["environment"])
     else:
         env = _env_file(ROOT / "deploy" / "gateway.env.example")
     env = {**env, "GATEWAY_STATE_DIR": str(tmp_path)}
