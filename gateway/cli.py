@@ -134,8 +134,8 @@ def cmd_policy_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.app import build_scanner
+    from gateway.mime import normalise_line_endings
     from gateway.model import Envelope
-    from gateway.model.mime import normalise_line_endings
     from gateway.scan import envelope_from_headers
 
     inspector = build_scanner(settings)

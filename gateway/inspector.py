@@ -19,8 +19,8 @@ from gateway.config import Settings
 from gateway.detect.base import Detector
 from gateway.detect.registry import Resources, build_detectors
 from gateway.extract import extract_all
+from gateway.mime import parse_message
 from gateway.model import Decision, Envelope, Finding, Verdict
-from gateway.model.mime import parse_message
 from gateway.policy import Policy, RecipientView, evaluate, load_policy
 
 log = logging.getLogger(__name__)

@@ -160,7 +160,7 @@ CONTENDERS = [
 
 
 def _messages(corpus: Path | None, size: int) -> tuple[list[tuple[str, bytes]], bytes]:
-    from gateway.model.mime import normalise_line_endings
+    from gateway.mime import normalise_line_endings
 
     files = sorted(corpus.glob("*.eml")) if corpus else []
     corpus_msgs = [(p.name, normalise_line_endings(p.read_bytes())) for p in files]
@@ -170,7 +170,7 @@ def _messages(corpus: Path | None, size: int) -> tuple[list[tuple[str, bytes]], 
 def _prepared(raw: bytes, whole: bool) -> Any:
     from gateway.config import Settings
     from gateway.extract import extract_all
-    from gateway.model.mime import parse_message
+    from gateway.mime import parse_message
     from gateway.scan import envelope_from_headers
 
     envelope = envelope_from_headers(raw)

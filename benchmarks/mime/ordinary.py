@@ -10,7 +10,7 @@ same `parse_message` + `extract_all` the pipeline runs; no detectors):
   messages from the parser's own bug reports, so some findings are right;
   each held message is listed with its finding types so they can be judged;
 - messages composed byte for byte in Outlook, Gmail, Apple Mail and
-  Thunderbird style (tests/unit/model/client_mail.py): non-ASCII attachment
+  Thunderbird style (tests/unit/mime/client_mail.py): non-ASCII attachment
   names as encoded-words and RFC 2231, inline images, quoted-printable.
 
 Prints, per set, how many messages carry an uninspectable finding the
@@ -30,10 +30,10 @@ sys.path.insert(0, str(REPO))
 
 from gateway.config import LimitSettings  # noqa: E402
 from gateway.extract import extract_all  # noqa: E402
+from gateway.mime import parse_message  # noqa: E402
 from gateway.model import Envelope, Finding  # noqa: E402
 from gateway.model.finding import UNINSPECTABLE  # noqa: E402
-from gateway.model.mime import parse_message  # noqa: E402
-from tests.unit.model.client_mail import CLIENTS  # noqa: E402
+from tests.unit.mime.client_mail import CLIENTS  # noqa: E402
 
 #: the default policy's min_score for holding uninspectable content outside
 HOLD_SCORE = 0.5

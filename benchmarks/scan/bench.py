@@ -269,8 +269,8 @@ def _parse_extract(raw: bytes, runs: int) -> tuple[list[float], list[float]]:
     """Wall and CPU milliseconds of parse + extract, per run (CPU time is steadier on a shared machine)."""
     from gateway.config import LimitSettings
     from gateway.extract import extract_all
+    from gateway.mime import parse_message
     from gateway.model import Envelope
-    from gateway.model.mime import parse_message
 
     limits = LimitSettings()
     env = Envelope("a@example.ac.uk", ("b@mail.example",))
@@ -307,7 +307,7 @@ def main() -> int:
 
     files = sorted(a.corpus.glob("*.eml"))
     if files:
-        from gateway.model.mime import normalise_line_endings
+        from gateway.mime import normalise_line_endings
 
         raws = [(f.name, normalise_line_endings(f.read_bytes())) for f in files]
         res = _in_worker(state, _inspect_all, raws, a.repeat)

@@ -16,9 +16,9 @@ from typing import Any
 
 from gateway.errors import ExtractionError
 from gateway.extract.budget import Budget, LimitExceeded
+from gateway.mime import pieces
 from gateway.model.finding import UNINSPECTABLE, Finding
 from gateway.model.message import Artifact, Inspection, Segment
-from gateway.model.mime import pieces
 
 #: score of a finding about content the gateway could not read at all
 UNREADABLE_SCORE = 1.0

@@ -8,7 +8,7 @@ are read as files of their own: "attachment:fwd.eml/attachment:list.xlsx/Sheet1"
 from __future__ import annotations
 
 from gateway.extract.context import Context
-from gateway.model.mime import normalise_line_endings, read_message
+from gateway.mime import normalise_line_endings, read_message
 
 
 def read(data: bytes, ctx: Context) -> None:

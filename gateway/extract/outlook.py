@@ -2,7 +2,7 @@
 
 An attached message is someone else's message passed on, so everything in
 it is marked quoted, exactly like a message/rfc822 part (see
-gateway.model.mime). Locations follow the e-mail layout under the file's
+gateway.mime). Locations follow the e-mail layout under the file's
 own: "attachment:referral.msg/body", ".../html", ".../header:Subject",
 ".../attachment:bloods.xlsx/Sheet1". Messages embedded in the .msg are
 read the same way, one level deeper.

@@ -42,8 +42,8 @@ from gateway.inspector import Outcome
 from gateway.milter import codec
 from gateway.milter.banner import insert_banner
 from gateway.milter.session import TEMPFAIL, Collected, Final, Negotiated, Result
+from gateway.mime import normalise_line_endings
 from gateway.model import Envelope, Verdict
-from gateway.model.mime import normalise_line_endings
 from gateway.model.passmark import Check, PassMark
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies

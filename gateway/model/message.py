@@ -1,6 +1,6 @@
 """Pieces of a message as the detectors see them.
 
-The MIME walker (`gateway.model.mime`) and the extractors
+The MIME walker (`gateway.mime`) and the extractors
 (`gateway.extract`) turn raw bytes into an `Inspection`: text `Segment`s
 that know where they came from and whether they were quoted, `Artifact`s
 that describe non-text content (images, DICOM, documents) with their

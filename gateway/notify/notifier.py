@@ -44,9 +44,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gateway.config import Settings
 from gateway.errors import ConfigError, GatewayError
+from gateway.mime import parse_message
 from gateway.model import Decision, Envelope, Finding, Inspection, RecipientClass, Verdict
 from gateway.model.envelope import classify
-from gateway.model.mime import parse_message
 from gateway.notify.describe import Item, describe, group
 from gateway.notify.guidance import Guidance
 from gateway.notify.message import AddressError, address, build_message

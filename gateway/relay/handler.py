@@ -40,8 +40,8 @@ from typing import Any, Protocol
 from gateway.errors import DetectionError, PipelineTimeout, TemporaryDeliveryError
 from gateway.inspector import Outcome
 from gateway.metrics import Metrics
+from gateway.mime import normalise_line_endings
 from gateway.model import Envelope, Verdict
-from gateway.model.mime import normalise_line_endings
 from gateway.model.passmark import Check, PassMark
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies

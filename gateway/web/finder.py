@@ -29,8 +29,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.extract import extract_all
+from gateway.mime import parse_message
 from gateway.model.finding import UNINSPECTABLE
-from gateway.model.mime import parse_message
 from gateway.store.held import ActionRefused, Filters, HeldMessage
 from gateway.web.guard import WebContext, Who, endpoint
 from gateway.web.search import mentions, term_pattern

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.mime import parse_message
 from gateway.model import Envelope, Finding
 from gateway.model.message import Part
-from gateway.model.mime import parse_message
 from gateway.web.masking import find_spans, placeholder
 
 _SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date")

@@ -17,7 +17,7 @@ import pytest
 
 from gateway.errors import DetectionError, PipelineTimeout
 from gateway.metrics import Metrics
-from gateway.model.mime import normalise_line_endings
+from gateway.mime import normalise_line_endings
 from tests.integration.gateway_doubles import MemoryQuarantine, RaisingPipeline, SlowPipeline, finding
 from tests.integration.servers import RecordingSink, free_port, wait_until
 

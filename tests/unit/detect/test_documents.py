@@ -13,9 +13,9 @@ from gateway.detect.fingerprint import DocumentIndex, IndexedDocument, fingerpri
 from gateway.errors import StoreError
 from gateway.extract import extract_all
 from gateway.extract.files import text_of_file
+from gateway.mime import parse_message
 from gateway.model import Envelope, Finding
 from gateway.model.finding import UNIVERSITY_DOCUMENT
-from gateway.model.mime import parse_message
 from tests.unit.detect import docfixtures as fx
 
 LIMITS = Settings().limits

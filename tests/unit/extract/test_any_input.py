@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from gateway.config import LimitSettings
 from gateway.extract import extract_all
+from gateway.mime import normalise_line_endings, parse_message
 from gateway.model import Envelope, Inspection, Part
-from gateway.model.mime import normalise_line_endings, parse_message
 from tests.unit.extract import fixture_files as ff
 
 LIMITS = dataclasses.replace(LimitSettings(), max_extract_seconds=5.0)

@@ -18,7 +18,7 @@ from gateway.extract.context import Context, Run
 from gateway.model import Inspection, Part, Verdict
 from gateway.model.finding import UNINSPECTABLE
 from tests.unit.extract import fixture_files as ff
-from tests.unit.model.planted import ENV, SENTENCE, inspect, message
+from tests.unit.mime.planted import ENV, SENTENCE, inspect, message
 
 LIMITS = dataclasses.replace(LimitSettings(), max_extract_seconds=30.0)
 

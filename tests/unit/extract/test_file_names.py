@@ -10,7 +10,7 @@ import pytest
 
 from gateway.model import Verdict
 from tests.unit.extract import fixture_files as ff
-from tests.unit.model.planted import NHS, inspect, message
+from tests.unit.mime.planted import NHS, inspect, message
 
 NAME = f"Patient John Smith NHS {NHS} DOB 03-04-1961.txt"
 

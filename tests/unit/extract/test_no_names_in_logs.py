@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from tests.unit.model.planted import NHS, inspect, message
+from tests.unit.mime.planted import NHS, inspect, message
 
 NAME = f"Patient John Whitfield NHS {NHS}.xlsx"
 

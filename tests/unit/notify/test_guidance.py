@@ -11,7 +11,7 @@ from gateway.model import CATEGORIES
 from gateway.notify.guidance import Guidance
 
 #: every finding type the detectors and extractors emit today, by category (grep `type=` / Finding( in
-#: gateway/detect, gateway/extract, gateway/model/mime.py); a new type needs its own advice
+#: gateway/detect, gateway/extract, gateway/mime.py); a new type needs its own advice
 DETECTOR_TYPES: dict[str, tuple[str, ...]] = {
     "patient_identifier": (
         "NHS_NUMBER",

@@ -132,8 +132,8 @@ def test_subject_reaches_the_detector_through_the_mime_walker(detector) -> None:
     from email.header import Header
 
     from gateway.config import Settings
+    from gateway.mime import parse_message
     from gateway.model import Envelope
-    from gateway.model.mime import parse_message
 
     subject = Header(f"NHS {pf.nhs_number('485', '\u00a0')} – référé", "utf-8").encode()
     raw = (

@@ -15,8 +15,8 @@ from __future__ import annotations
 import email.errors
 from email.message import Message
 
-from gateway.model.mime.decoding import encoding_name
-from gateway.model.mime.headers import all_readings, count_param, extension, params, unfold
+from gateway.mime.decoding import encoding_name
+from gateway.mime.headers import all_readings, count_param, extension, params, unfold
 
 
 def ambiguities(part: Message, *, truncated: bool) -> list[tuple[str, str]]:

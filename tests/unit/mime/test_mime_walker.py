@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from gateway.config import LimitSettings
+from gateway.mime import normalise_line_endings, parse_message, scan_structure, unflow
 from gateway.model import Envelope, Inspection
-from gateway.model.mime import normalise_line_endings, parse_message, scan_structure, unflow
 
 LIMITS = LimitSettings()
 ENV = Envelope("student@uni.example", ("friend@mail.example",))

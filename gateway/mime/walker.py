@@ -10,12 +10,8 @@ from email.parser import BytesParser
 from email.utils import getaddresses
 from typing import Any
 
-from gateway.model.envelope import Envelope
-from gateway.model.finding import UNINSPECTABLE, Finding
-from gateway.model.html import html_to_text
-from gateway.model.message import Inspection, Part, Segment
-from gateway.model.mime.checks import ambiguities
-from gateway.model.mime.decoding import (
+from gateway.mime.checks import ambiguities
+from gateway.mime.decoding import (
     BASE64,
     QUOTED_PRINTABLE,
     UUENCODE,
@@ -24,12 +20,16 @@ from gateway.model.mime.decoding import (
     decode_transfer,
     part_encoding,
 )
-from gateway.model.mime.embedded import find_blocks
-from gateway.model.mime.headers import all_readings, filename, header_text, header_values, param, unfold
-from gateway.model.mime.lenient import charset_readings
-from gateway.model.mime.quoted import split_quoted, unflow
-from gateway.model.mime.skeleton import SKELETON_MIN_BYTES, skeleton
-from gateway.model.mime.structure import scan_structure
+from gateway.mime.embedded import find_blocks
+from gateway.mime.headers import all_readings, filename, header_text, header_values, param, unfold
+from gateway.mime.lenient import charset_readings
+from gateway.mime.quoted import split_quoted, unflow
+from gateway.mime.skeleton import SKELETON_MIN_BYTES, skeleton
+from gateway.mime.structure import scan_structure
+from gateway.model.envelope import Envelope
+from gateway.model.finding import UNINSPECTABLE, Finding
+from gateway.model.html import html_to_text
+from gateway.model.message import Inspection, Part, Segment
 
 #: compat32 keeps headers as raw strings: policy.default parses every header it is asked for with
 #: the full RFC 5322 grammar, which costs about 1 ms each. The few headers read here are decoded

@@ -10,7 +10,7 @@ its raw bytes are still read as text, and `Decoded.problem` says why the
 part cannot be trusted to be what was read (the walker reports it as an
 `uninspectable` finding).
 
-Base64 and charsets are read by `gateway.model.mime.lenient`: where
+Base64 and charsets are read by `gateway.mime.lenient`: where
 clients could read a body more than one way (a "=", "-" or "_" inside
 base64), `Decoded.others` holds the other readings, and the walker reads
 them all.
@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
-from gateway.model.mime.embedded import uudecode
-from gateway.model.mime.lenient import base64_lenient, base64_readings, decode_charset
+from gateway.mime.embedded import uudecode
+from gateway.mime.lenient import base64_lenient, base64_readings, decode_charset
 
 __all__ = ["base64_lenient", "decode_charset"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.mime import split_quoted
 from gateway.model.html import html_to_text
-from gateway.model.mime import split_quoted
 
 
 @pytest.mark.parametrize(

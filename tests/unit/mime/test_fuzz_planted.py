@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from gateway.model import Verdict
 from tests.unit.extract import fixture_files as ff
-from tests.unit.model.planted import HEAD, SENTENCE, inspect
+from tests.unit.mime.planted import HEAD, SENTENCE, inspect
 
 FUZZ = settings(
     max_examples=60,

@@ -22,7 +22,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from gateway.model.mime.lenient import base64_readings
+from gateway.mime.lenient import base64_readings
 
 _UU_BEGIN = re.compile(rb"^begin[ \t]+[0-7]{1,4}[ \t]([^\r\n]*)", re.MULTILINE)
 _B64_BEGIN = re.compile(rb"^begin-base64[ \t]+[0-7]{1,4}[ \t]([^\r\n]*)", re.MULTILINE)

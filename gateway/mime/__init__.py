@@ -57,11 +57,11 @@ full score:
 - TEXT_LIMIT: more than limits.max_text_chars characters of text.
 """
 
-from gateway.model.mime.embedded import find_blocks
-from gateway.model.mime.quoted import split_quoted, unflow
-from gateway.model.mime.skeleton import SKELETON_MIN_BYTES, skeleton
-from gateway.model.mime.structure import Shape, scan_structure
-from gateway.model.mime.walker import (
+from gateway.mime.embedded import find_blocks
+from gateway.mime.quoted import split_quoted, unflow
+from gateway.mime.skeleton import SKELETON_MIN_BYTES, skeleton
+from gateway.mime.structure import Shape, scan_structure
+from gateway.mime.walker import (
     SEGMENT_CHARS,
     normalise_line_endings,
     parse_message,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from gateway.model.mime.structure import _tokens
+from gateway.mime.structure import _tokens
 
 #: leaf bodies at least this large are kept out of Python's line-by-line parser (see skeleton)
 SKELETON_MIN_BYTES = 32 * 1024

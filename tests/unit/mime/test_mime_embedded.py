@@ -8,10 +8,10 @@ import binascii
 import pytest
 
 from gateway.config import LimitSettings
+from gateway.mime import find_blocks, parse_message
 from gateway.model import Verdict
 from gateway.model.finding import UNINSPECTABLE
-from gateway.model.mime import find_blocks, parse_message
-from tests.unit.model.planted import ENV, SENTENCE, message, verdict
+from tests.unit.mime.planted import ENV, SENTENCE, message, verdict
 
 DATA = (SENTENCE + "\n").encode() * 3 + bytes(range(256))
 

@@ -8,11 +8,11 @@ import pytest
 
 from gateway.config import LimitSettings
 from gateway.extract import extract_all
+from gateway.mime import parse_message
 from gateway.model import Verdict
 from gateway.model.finding import UNINSPECTABLE
-from gateway.model.mime import parse_message
-from tests.unit.model.client_mail import CLIENTS, NAMES
-from tests.unit.model.planted import ENV, inspect
+from tests.unit.mime.client_mail import CLIENTS, NAMES
+from tests.unit.mime.planted import ENV, inspect
 
 
 @pytest.mark.parametrize("client", sorted(CLIENTS))

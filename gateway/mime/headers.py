@@ -21,7 +21,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from gateway.model.mime.lenient import base64_readings, charset_readings
+from gateway.mime.lenient import base64_readings, charset_readings
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
 _WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")

@@ -8,9 +8,9 @@ import dataclasses
 import pytest
 
 from gateway.config import LimitSettings
+from gateway.mime import SEGMENT_CHARS, parse_message, pieces
 from gateway.model import Verdict
-from gateway.model.mime import SEGMENT_CHARS, parse_message, pieces
-from tests.unit.model.planted import ENV, SENTENCE, inspect, message
+from tests.unit.mime.planted import ENV, SENTENCE, inspect, message
 
 FILLER = "Lecture notes on renal physiology, week three, for the study group.\r\n" * 60_000  # about 4 MB
 

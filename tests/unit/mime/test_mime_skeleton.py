@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gateway import mime
 from gateway.config import LimitSettings
-from gateway.model import Envelope, Inspection, mime
-from gateway.model.mime import normalise_line_endings, parse_message, skeleton
+from gateway.mime import normalise_line_endings, parse_message, skeleton
+from gateway.model import Envelope, Inspection
 
 LIMITS = LimitSettings()
 ENV = Envelope("a@uni.example", ("b@mail.example",))

@@ -9,13 +9,13 @@ from urllib.parse import quote
 import pytest
 
 from gateway.config import LimitSettings
+from gateway.mime import parse_message
+from gateway.mime.decoding import base64_lenient, decode_charset, encoding_name
+from gateway.mime.headers import decode_words
+from gateway.mime.lenient import base64_readings, charset_readings
 from gateway.model import Inspection, Verdict
 from gateway.model.finding import UNINSPECTABLE
-from gateway.model.mime import parse_message
-from gateway.model.mime.decoding import base64_lenient, decode_charset, encoding_name
-from gateway.model.mime.headers import decode_words
-from gateway.model.mime.lenient import base64_readings, charset_readings
-from tests.unit.model.planted import ENV, HEAD, SENTENCE, message, verdict
+from tests.unit.mime.planted import ENV, HEAD, SENTENCE, message, verdict
 
 B64 = base64.encodebytes(SENTENCE.encode())
 QP = quopri.encodestring(SENTENCE.encode() + b"\n" + "Café 12".encode())
