@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         mutants = _cosmic_ray(work, module, command, timeout)
         mutants += _supplementary(work, module, command, timeout)
         _report(module, mutants)
+        if args.json:
+            Path(args.json).write_text(json.dumps([m.__dict__ for m in mutants], indent=1) + "\n")
     finally:
         if args.keep:
             print(f"mutate: temporary copy kept in {work}")
@@ -104,6 +106,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--timeout-factor", type=float, default=3.0, help="timeout = factor x unmutated run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy (for debugging)")
+    parser.add_argument("--json", metavar="FILE", help="also write every mutant and its outcome to FILE")
     return parser.parse_args(argv)
 
 
@@ -212,7 +215,7 @@ def _cosmic_ray(work: Path, module: Path, command: list[str], timeout: float) ->
             mutant.outcome = "skipped"  # the mutation could not be applied
         added = [
             d[1:]
-            for d in (result or {}).get("diff", "").splitlines()
+            for d in ((result or {}).get("diff") or "").splitlines()
             if d.startswith("+") and not d.startswith("+++")
         ]
         mutant.after = added[0].strip() if added else ""
@@ -247,20 +250,35 @@ def _string_and_statement_mutants(source: str) -> list[tuple[Mutant, str]]:
             ast.parse(mutated)
         except SyntaxError:
             return
-        before = lines[node.lineno - 1].strip()  # type: ignore[attr-defined]
-        after = mutated.splitlines()[node.lineno - 1].strip()  # type: ignore[attr-defined]
-        found.append((Mutant(node.lineno, operator, before, after), mutated))  # type: ignore[attr-defined]
+        changed = mutated.splitlines()
+        line = next(
+            (i for i, (a, b) in enumerate(zip(source.splitlines(), changed, strict=False)) if a != b),
+            node.lineno - 1,  # type: ignore[attr-defined]
+        )
+        found.append((Mutant(line + 1, operator, lines[line].strip(), changed[line].strip()), mutated))
+
+    def replace_text(node: ast.AST, operator: str, text: str, new_text: str) -> None:
+        """Change the source text of an f-string part (its raw text, braces doubled)."""
+        if new_text != text:
+            replace(node, new_text, operator)
 
     docstrings = _docstrings(tree)
     for node, in_function in _walk(tree):
-        if (
+        if isinstance(node, ast.JoinedStr) and not in_function:
+            for part in node.values:
+                if isinstance(part, ast.Constant) and _looks_like_regex(part.value):
+                    start = _offset(lines, part.lineno, part.col_offset)
+                    end = _offset(lines, part.end_lineno, part.end_col_offset)  # type: ignore[arg-type]
+                    for text, label in _regex_variants(source[start:end]):
+                        replace_text(part, label, source[start:end], text)
+        elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str | bytes)
             and id(node) not in docstrings
         ):
             if getattr(node, "_in_fstring", False):
                 continue
-            pattern = getattr(node, "_regex", False)
+            pattern = getattr(node, "_regex", False) or (not in_function and _looks_like_regex(node.value))
             if in_function and not pattern:
                 continue
             for value, label in _string_variants(node.value, pattern):
@@ -315,7 +333,20 @@ def _string_variants(value: str | bytes, pattern: bool) -> list[tuple[str | byte
         return [(b"XX" + value + b"XX", "StringXX")]
     if not pattern:
         return [("XX" + value + "XX", "StringXX")]
-    variants: list[tuple[str | bytes, str]] = []
+    return [(v, label) for v, label in _regex_variants(value) if _compiles(v)]
+
+
+def _looks_like_regex(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and any(mark in value for mark in ("\\d", "\\b", "\\s", "\\w", "(?", "[", "{"))
+        and _compiles(value.replace("{{", "{").replace("}}", "}"))
+    )
+
+
+def _regex_variants(value: str) -> list[tuple[str, str]]:
+    """Small changes to a pattern: a quantifier, an anchor, a count, a class, an alternative dropped or changed."""
+    variants: list[tuple[str, str]] = []
     for match in re.finditer(r"(?<!\\)(?<!\()[?+*](?!\?)", value):
         variants.append((value[: match.start()] + value[match.end() :], "RegexDropQuantifier"))
     for match in re.finditer(r"\{(\d+)", value):
@@ -328,10 +359,12 @@ def _string_variants(value: str | bytes, pattern: bool) -> list[tuple[str | byte
     for match in re.finditer(r"(?<!\\)\[(\^?)", value):
         negated = "" if match.group(1) else "^"
         variants.append((value[: match.start()] + "[" + negated + value[match.end() :], "RegexNegateClass"))
-    seen: set[str | bytes] = {value}
+    for match in re.finditer(r"(?<!\\)\|[^|()\"]*", value):
+        variants.append((value[: match.start()] + value[match.end() :], "RegexDropAlternative"))
+    seen = {value}
     unique = []
     for variant, label in variants:
-        if variant not in seen and _compiles(variant):
+        if variant not in seen:
             seen.add(variant)
             unique.append((variant, label))
     return unique
