@@ -69,7 +69,13 @@ def test_stored_blob_decrypts_with_any_key_of_the_ring() -> None:
     """A blob stored by an earlier release decrypts, whichever place its key has in the ring."""
     assert Keyring([RAW_A]).decrypt(STORED, "abc:raw") == b"held message"
     assert Keyring([RAW_B, RAW_A]).decrypt(bytearray(STORED), "abc:raw") == b"held message"
-    assert Keyring.key_of(STORED) == "dd417547"
+    assert Keyring.key_of(STORED) == Keyring([RAW_B]).key_of(STORED) == "dd417547"
+
+
+def test_newer_key_blobs_decrypt_in_a_ring_listing_them_second() -> None:
+    """A blob under the second key of a ring decrypts, whichever way the key ids compare."""
+    blob = Keyring([RAW_B]).encrypt(b"m", "c")
+    assert Keyring([RAW_A, RAW_B]).decrypt(blob, "c") == b"m"
 
 
 @pytest.mark.parametrize(
@@ -77,6 +83,7 @@ def test_stored_blob_decrypts_with_any_key_of_the_ring() -> None:
     [
         (STORED[:32], "not in a known encrypted format"),
         (b"\x02" + STORED[1:], "not in a known encrypted format"),
+        (b"\x00" + STORED[1:], "not in a known encrypted format"),
         (STORED[:1] + b"\x00\x00\x00\x00" + STORED[5:], "no key for stored message (key id 00000000)"),
         (STORED[:-1] + bytes([STORED[-1] ^ 1]), "failed its integrity check"),
         (STORED[:5] + bytes(12) + STORED[17:], "failed its integrity check"),
@@ -263,6 +270,14 @@ def test_existing_generated_key_is_kept(tmp_path: Path, caplog: pytest.LogCaptur
     with caplog.at_level(logging.INFO, logger="gateway.store.crypto"):
         assert load_keyring(settings(tmp_path)).current_id == key_id(RAW_B).hex()
     assert "generated a quarantine key" not in caplog.messages
+
+
+def test_key_file_created_meanwhile_by_another_process_is_used(tmp_path: Path) -> None:
+    """Two gateway processes starting at once: the second keeps the first one's key file instead of failing."""
+    path = tmp_path / "quarantine.key"
+    write_key_file(path, [KEY_B])
+    crypto._create_key_file(path)
+    assert read_key_file(path) == [RAW_B] and os.listdir(tmp_path) == ["quarantine.key"]
 
 
 def test_key_file_that_cannot_be_created_is_a_configuration_error(tmp_path: Path) -> None:
