@@ -168,6 +168,12 @@ def test_command_edge_cases_decode(command: str, data: bytes, expected: codec.Co
     assert decode_command(Packet(command, data)) == expected
 
 
+def test_connection_of_unknown_family_has_no_port_or_address() -> None:
+    """A connection from an unknown family ("U") is reported with port 0 and no address."""
+    connect = decode_command(Packet("C", b"h\0U"))
+    assert (connect.hostname, connect.family, connect.port, connect.address) == ("h", "U", 0, "")  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(
     ("command", "data", "message"),
     [
@@ -177,6 +183,7 @@ def test_command_edge_cases_decode(command: str, data: bytes, expected: codec.Co
         ("C", b"host", "connect: truncated"),
         ("C", b"host\0", "connect: truncated"),
         ("C", b"host\x004\x00", "connect: truncated"),
+        ("C", b"host\x004\x00\x19", "connect: truncated"),
         ("C", b"host\x00X\x00\x19a\0", "connect: unknown address family 'X'"),
         ("C", b"host\x004\x00\x19a\0b\0", "connect: expected 1 strings, got 2"),
         ("H", b"", "helo: strings not NUL-terminated"),
