@@ -74,6 +74,11 @@ def test_check_digit_table(number: str, ok: bool) -> None:
         pytest.param(group(PLAIN, 3, 3, 4, sep="  "), id="double spaces"),
         pytest.param(group(PLAIN, 3, 3, 4, sep=" - "), id="spaced dashes"),
         pytest.param(group(PLAIN, 3, 3, 4, sep="\n"), id="split over lines"),
+        pytest.param(group(PLAIN, 5, 5, sep="\n"), id="5-5 split over lines"),
+        pytest.param(group(PLAIN, 5, 5, sep="\r\n"), id="5-5 split over CRLF"),
+        pytest.param(group(PLAIN, 4, 6, sep="\n> "), id="4-6 split in a quote"),
+        pytest.param(group(PLAIN, 3, 3, 4, sep="\n> > "), id="3-3-4 split in a quote of a quote"),
+        pytest.param(group(PLAIN, 3, 3, 4, sep=" \t\n"), id="3-3-4 white space before the break"),
     ],
 )
 def test_every_grouping_is_found(detector: Any, written: str) -> None:
@@ -102,6 +107,24 @@ def test_a_non_patient_label_does_not_stop_the_scan(detector: Any, body: str) ->
     (f,) = nhs_findings(detector, body)
     assert f.details["reasons"] == ["checksum", "keyword"]
     assert "count" not in f.details
+
+
+def test_a_number_handed_to_another_recognizer_does_not_stop_the_scan(detector: Any) -> None:
+    """An H&C number before an NHS number is left to its recognizer, and the NHS number after it is still found."""
+    hc_number = with_check("355", 5)
+    body = f"H&C number {group(hc_number, 3, 3, 4)} and NHS number {PLAIN} both on the form."
+    assert {f.type for f in pf.found(detector, pf.inspection(body))} >= {"NHS_NUMBER", "HC_NUMBER"}
+
+
+def test_clinical_message_counts_even_far_from_the_number(detector: Any) -> None:
+    """A bare number outside the allocated ranges counts in a clinical message, even when the clinical words are paragraphs away."""
+    body = (
+        f"The number is {UNALLOCATED}.\n\nUnrelated paragraph one about the weather and the match.\n\n"
+        "Second paragraph about the garden and the car park.\n\n"
+        "Later: the patient was started on warfarin in clinic after the ward round."
+    )
+    (f,) = nhs_findings(detector, body)
+    assert f.details["reasons"] == ["checksum", "clinical context"]
 
 
 def test_several_numbers_are_counted(detector: Any) -> None:
@@ -203,6 +226,9 @@ def test_chi_numbers_are_handed_to_their_recognizer(detector: Any, written: str,
         f"Value 3.{PLAIN} exactly",
         f"NHS {group(PLAIN, 3, 3, 4, sep='.')[:-1]}",
         f"NHS {group(PLAIN, 5, 5, sep='.')}",
+        f"Ring +{PLAIN} today",
+        f"Order number :-  {PLAIN} arrives",
+        f"NHS no {group(PLAIN, 6, 4, sep=' - ')} seen",
     ],
 )
 def test_numbers_inside_other_numbers_are_not_nhs_numbers(detector: Any, body: str) -> None:
