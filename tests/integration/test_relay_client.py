@@ -256,6 +256,7 @@ async def test_failures_at_each_step_are_passed_on(
         ("MAIL", b"399 what\r\n", "reply 399 to MAIL"),
         ("RCPT", b"252 maybe\r\n", "reply 252 to RCPT"),
         ("RCPT", b"600 beyond\r\n", "reply 600 to RCPT"),
+        ("RCPT", b"700 far beyond\r\n", "reply 700 to RCPT"),
         ("DATA", b"250 2.0.0 Ok\r\n", "reply 250 to DATA"),
         ("END", b"354 more\r\n", "reply 354 to DATA"),
         ("END", b"251 ok\r\n", "reply 251 to DATA"),
@@ -289,13 +290,16 @@ async def test_out_of_step_replies_close_the_session_with_451(
     assert [(r.next_hop, r.violation) for r in logged] == [(name(hop), violation)]  # type: ignore[attr-defined]
 
 
-async def test_xforward_answered_outside_smtp_is_a_violation(make_hop: Callable[..., object]) -> None:
-    """XFORWARD answered 300 (no SMTP step's answer) is out of step like any other reply: 451 4.4.2."""
+@pytest.mark.parametrize("code", [199, 300])
+async def test_xforward_answered_outside_smtp_is_a_violation(
+    make_hop: Callable[..., object], code: int
+) -> None:
+    """XFORWARD answered 199 or 300 (no SMTP step's answer) is out of step like any other reply: 451 4.4.2."""
     hop: FakeHop = await make_hop(  # type: ignore[misc]
-        {"EHLO": b"250-hop.test\r\n250 XFORWARD NAME\r\n", "XFORWARD": b"300 what\r\n"}
+        {"EHLO": b"250-hop.test\r\n250 XFORWARD NAME\r\n", "XFORWARD": b"%d what\r\n" % code}
     )
     link = await connect(hop)
-    with pytest.raises(ProtocolViolation, match=r"\(reply 300 to XFORWARD\)$"):
+    with pytest.raises(ProtocolViolation, match=rf"\(reply {code} to XFORWARD\)$"):
         await link.mail("s@uni.ac.uk", MailParams(), {"NAME": "client.test"})
 
 
@@ -432,6 +436,7 @@ async def test_ehlo_refused_falls_back_to_helo(make_hop: Callable[..., object]) 
         ),
         ({"greeting": CLOSE}, "4.4.1 Next hop {name} not available"),
         ({"EHLO": CLOSE}, "4.4.1 Next hop {name} not available"),
+        ({"EHLO": b"421 4.3.2 Going away\r\n"}, "4.4.1 Next hop {name} refused the session (421)"),
     ],
 )
 async def test_sessions_that_cannot_start_are_451(
