@@ -243,24 +243,27 @@ def test_configured_key_file_is_the_ring(tmp_path: Path) -> None:
     assert not (tmp_path / "absent").exists()
 
 
-@pytest.mark.parametrize(
-    ("url", "warned"),
-    [("", False), ("postgresql://db/gw", True), ("postgres://db/gw", True), ("sqlite:///x", False)],
-)
-def test_generated_key_warns_for_a_shared_store(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, url: str, warned: bool
+@pytest.mark.parametrize("url", ["", "sqlite:///x"])
+def test_a_key_is_generated_on_first_use_for_a_local_store(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, url: str
 ) -> None:
-    """A key generated on first use is kept in state_dir; for a PostgreSQL store it is warned about."""
+    """A key generated on first use is kept in state_dir, and its creation is logged."""
     s = settings(tmp_path, url=url)
     with caplog.at_level(logging.INFO, logger="gateway.store.crypto"):
         ring = load_keyring(s)
     path = tmp_path / "state" / "quarantine.key"
     assert key_file_path(s) == path and ring.source == f"generated:{path}"
     assert ring.current_id == Keyring(read_key_file(path)).current_id
-    shared = "generating a local quarantine key for a shared PostgreSQL store; set quarantine.key"
-    assert (shared in caplog.messages) is warned
     assert "generated a quarantine key" in caplog.messages
     assert os.listdir(path.parent) == ["quarantine.key"]
+
+
+@pytest.mark.parametrize("url", ["postgresql://db/gw", "postgres://db/gw"])
+def test_no_key_is_generated_for_a_shared_store(tmp_path: Path, url: str) -> None:
+    """A node without the fleet's key for a shared PostgreSQL store stops with a clear error and writes no key."""
+    with pytest.raises(ConfigError, match="needs the fleet's quarantine key"):
+        load_keyring(settings(tmp_path, url=url))
+    assert not (tmp_path / "state" / "quarantine.key").exists()
 
 
 def test_existing_generated_key_is_kept(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
