@@ -115,6 +115,13 @@ _PERSON_SETTING = re.compile(
     r"|,\s+(?:the|our|my|his|her|their|your)\s+[a-z]",
     re.IGNORECASE,
 )
+# "Gemma's been stealing ...", "Kai's a ...": a first word with "is"/"has" written into it is a
+# person's name unless it is one of the everyday words that open sentences that way (not_names.txt)
+_CONTRACTED_SUBJECT = re.compile(
+    r"'s\s+(?:been|got|always|never|so|such|just|literally|totally|clearly|obviously|definitely|actually|"
+    r"basically|still|only|a|an|the|not|now|also|apparently|honestly|been)\b",
+    re.IGNORECASE,
+)
 _GREETING = re.compile(
     r"^\s*+(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s++"
     r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s++)?([^\W\d_][\w'-]++)\s*+[,!:]"
@@ -179,7 +186,10 @@ class NameFinder:
                     )
                 ):
                     j = self._extend(sentence, caps, i, limit=3)
-                    spans.append((caps[i][0], caps[j - 1][1]))
+                    end = caps[j - 1][1]
+                    if _CONTRACTED_SUBJECT.match(sentence, end - 2):
+                        end -= 2  # "Gemma's been ...": the name, then "has" (text.py writes it out)
+                    spans.append((caps[i][0], end))
                     i = j
                     continue
             i += 1
@@ -195,7 +205,10 @@ class NameFinder:
         low = cap[2].lower().split("'", 1)[0]
         if low in self.not_pairable or len(low) < 3 or any(c.isupper() for c in cap[2][1:]):
             return False
-        return _PERSON_SETTING.match(sentence, cap[1]) is not None
+        if _PERSON_SETTING.match(sentence, cap[1]) is not None:
+            return True
+        word = cap[2]
+        return word.lower().endswith("'s") and _CONTRACTED_SUBJECT.match(sentence, cap[1] - 2) is not None
 
     def _lone_name(self, sentence: str, start: int, low: str) -> bool:
         """A capitalised word inside a sentence ("honestly Jess is ..."): a name, unless it is a place.
