@@ -24,6 +24,11 @@ GRIEVANCE = "GRIEVANCE"  # a signal type that is context, never a finding
 HOSTILE_BOOST = 0.6  # what hostility adds to a hint of menace aimed at a person
 _AIMED = ("second_person", "named", "role")
 _HOSTILE_TYPES = ("INSULT", "DISCRIMINATION", GRIEVANCE)
+# rules that each say the writer knows the person's route or routine: in one sentence they read the
+# same words ("I know you walk home alone late"), so they count once, at the heaviest
+_ROUTINE = frozenset(
+    ["knows-route", "routine-known", "knows-alone-routine", "noticed-routine", "knows-routine"]
+)
 
 
 def grievance_recogniser(macros: MacroSet, resolver: TargetResolver) -> PatternRecogniser:
@@ -39,11 +44,18 @@ def hostile(signals: list[Signal]) -> bool:
 
 
 def escalate(signals: list[Signal], threat: str) -> list[Signal]:
-    """In a hostile message, each hint of menace aimed at a person weighs more; grievances drop out."""
+    """In a hostile message, each hint of menace aimed at a person weighs more; grievances drop out.
+
+    Knowledge of a person's routine counts once per sentence whichever rules read it.
+    """
     angry = hostile(signals)
+    routine: dict[int, Signal] = {}
+    for s in signals:
+        if s.rule in _ROUTINE and (s.sentence not in routine or s.weight > routine[s.sentence].weight):
+            routine[s.sentence] = s
     out = []
     for s in signals:
-        if s.type == GRIEVANCE:
+        if s.type == GRIEVANCE or (s.rule in _ROUTINE and routine[s.sentence] is not s):
             continue
         if angry and s.type == threat and s.weight < THRESHOLD and s.target in _AIMED:
             s = dataclasses.replace(s, weight=min(THRESHOLD, s.weight + HOSTILE_BOOST))
