@@ -152,7 +152,7 @@ class LanguageDetector:
             signals.extend(recogniser.scan(doc))
         signals.extend(self.defamation.scan(doc))
         signals = [s for s in signals if not _exemplified(doc.sentences[s.sentence], s)]
-        return _unclaimed_swearing(escalate(signals, THREAT))
+        return _unclaimed_swearing(escalate(signals, THREAT, friendly=doc.context.friendly))
 
     def sentences(self, text: str, known_names: set[str] | None = None) -> list[Sentence]:
         """Sentence views of one text (for tests and tools)."""

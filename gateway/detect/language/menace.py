@@ -38,17 +38,22 @@ def grievance_recogniser(macros: MacroSet, resolver: TargetResolver) -> PatternR
     )
 
 
-def hostile(signals: list[Signal]) -> bool:
-    """Does the writer hold a grievance against someone, or insult them, in their own words?"""
-    return any(s.type in _HOSTILE_TYPES and s.target in _AIMED and not s.reported for s in signals)
+def hostile(signals: list[Signal], *, friendly: bool = False) -> bool:
+    """Does the writer hold a grievance against someone, or insult them, in their own words?
+
+    Between friends ("lol", kisses) a grievance is teasing ("you know what you did with the last
+    pizza cutter lol"); an insult still counts.
+    """
+    kinds = [t for t in _HOSTILE_TYPES if not (friendly and t == GRIEVANCE)]
+    return any(s.type in kinds and s.target in _AIMED and not s.reported for s in signals)
 
 
-def escalate(signals: list[Signal], threat: str) -> list[Signal]:
+def escalate(signals: list[Signal], threat: str, *, friendly: bool = False) -> list[Signal]:
     """In a hostile message, each hint of menace aimed at a person weighs more; grievances drop out.
 
     Knowledge of a person's routine counts once per sentence whichever rules read it.
     """
-    angry = hostile(signals)
+    angry = hostile(signals, friendly=friendly)
     routine: dict[int, Signal] = {}
     for s in signals:
         if s.rule in _ROUTINE and (s.sentence not in routine or s.weight > routine[s.sentence].weight):

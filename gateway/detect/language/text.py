@@ -103,6 +103,8 @@ _INFORMAL = {
     "im": "i am",
     "ive": "i have",
     "y'all": "you",
+    "gonnae": "going to",  # Scots
+    "heid": "head",
 }
 _YOU_R = re.compile(r"\byou r\b")  # "u r dead": "r" is "are" only after "you"
 _INFORMAL_RX = re.compile(r"(?<![\w&/'])(" + "|".join(re.escape(w) for w in _INFORMAL) + r")(?![\w&/'])")
@@ -115,6 +117,8 @@ def _apostrophe(m: re.Match[str]) -> str:
             return m.group()
         return _NOT.get(word, word[:-1]) + " not"
     if suffix == "s":
+        if word == "let":
+            return "let us"
         return word + " is" if word in _IS_AFTER else m.group()
     return word + _APOSTROPHE_SUFFIX[suffix]
 
