@@ -119,7 +119,7 @@ _PERSON_SETTING = re.compile(
 # person's name unless it is one of the everyday words that open sentences that way (not_names.txt)
 _CONTRACTED_SUBJECT = re.compile(
     r"'s\s+(?:been|got|always|never|so|such|just|literally|totally|clearly|obviously|definitely|actually|"
-    r"basically|still|only|a|an|the|not|now|also|apparently|honestly|been)\b",
+    r"basically|still|only|a|an|the|not|now|also|apparently|honestly|going|gonna|gonnae|getting)\b",
     re.IGNORECASE,
 )
 _GREETING = re.compile(

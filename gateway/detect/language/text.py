@@ -128,7 +128,7 @@ def _apostrophe(m: re.Match[str]) -> str:
 _NAME_HAS = re.compile(r"_name_'s (?=(?:been|got) )")
 _NAME_IS = re.compile(
     r"_name_'s (?=(?:a|an|so|such|always|never|just|literally|totally|clearly|obviously|definitely|actually|"
-    r"basically|still|not|now|also|apparently|honestly) )"
+    r"basically|still|not|now|also|apparently|honestly|going|gonna|gonnae|getting) )"
 )
 
 

@@ -1,0 +1,133 @@
+"""Hostility turns ambiguous hints into threats; abuse in voices the first tables did not use; their traps.
+
+The same words ("you've been warned", "I'd keep an eye on your car", "I
+know you cycle home along the river") are advice between friends and menace
+from someone with a grievance against the reader. These tables are written
+in the project's own words, apart from the blind development set, to check
+that the mechanisms and not the set's phrases do the work.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.detect.language.defamation import DEFAMATION
+from gateway.detect.language.discrimination import DISCRIMINATION
+from gateway.detect.language.harassment import HARASSMENT
+from gateway.detect.language.threats import THREAT
+
+SEVERE = {THREAT, HARASSMENT, DISCRIMINATION, DEFAMATION, "INSULT", "OBSCENE"}
+
+HOSTILE_HINTS = [
+    "You got me kicked off the rota. I'd keep an eye on your bike if I was you.",
+    "After what you said about me at the panel, you've been warned.",
+    "How dare you mark me down. I know you cycle home along the river.",
+    "You grassed me up to the year lead. Sleep well.",
+    "You reported me to the dean. You've been warned.",
+    "After what you did to my marks, I'd keep an eye on your car.",
+    "You reported me to the dean. I know you take the canal path home.",
+]
+
+HINTS_ALONE = [
+    "You've been warned.",
+    "I'd keep an eye on your car.",
+    "I know you take the canal path home on Fridays.",
+    "I know you walk home alone late, want me to come with you?",
+    "You reported the broken printer to IT, thanks. Sleep well!",
+    "I'd keep an eye on your car, there have been a lot of break-ins on Elm Road lately.",
+    "You've been warned: the library closes at six on Fridays.",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_HINTS)
+def test_a_hint_in_a_hostile_message_is_a_threat(judge, text: str) -> None:
+    """A grievance against the reader turns a warning, a watched car or a known route into a THREAT."""
+    assert judge.one(text, THREAT).target == "second_person"
+
+
+@pytest.mark.parametrize("text", HINTS_ALONE)
+def test_the_same_hint_alone_is_not_a_threat(judge, text: str) -> None:
+    """Without hostility the same hints are advice or care: no THREAT."""
+    assert THREAT not in judge.types(text)
+
+
+NEW_VOICES = [
+    (
+        "If Mr Patel marks my essay down again I'll be waiting for him after his clinic and he'll regret it.",
+        THREAT,
+    ),
+    ("Someone ought to teach that porter some manners. Properly this time.", THREAT),
+    ("I swear I'm battering him if he says one more word.", THREAT),
+    ("Tell Sanjay he'd better start looking over his shoulder.", THREAT),
+    ("She's going to get what she deserves, mark my words.", THREAT),
+    ("The locum will be dealt with, one way or another.", THREAT),
+    ("Keep quiet about the party or the videos go online. Your call.", THREAT),
+    (
+        "I'm not threatening you, I'm just saying it'd be a shame if your placement report went missing.",
+        THREAT,
+    ),
+    ("Told you Jack would grass. He's getting it now.", THREAT),
+    ("Connor's gonnae get his heid kicked in at this rate.", THREAT),
+    ("I hope your mum gets cancer.", HARASSMENT),
+    ("I hope you fail your resit, you deserve it.", HARASSMENT),
+    ("Do the world a favour and quit medicine.", HARASSMENT),
+    ("I've shared Tom's home address in the group chat so everyone can pay him a visit.", HARASSMENT),
+    ("I refuse to be taught by a gay lecturer.", DISCRIMINATION),
+    ("He only got onto the academic foundation programme because he's black.", DISCRIMINATION),
+    ("She should be deported, honestly.", DISCRIMINATION),
+    ("They shouldn't let women become surgeons.", DISCRIMINATION),
+    ("Dr Hughes is always off his face on a Friday.", DEFAMATION),
+    ("Craig's been pocketing the society's ticket money all year.", DEFAMATION),
+    ("Rumour is the year rep slept with her supervisor to get the distinction.", DEFAMATION),
+    ("Mia's a thief, she took money from the RAG collection tin.", DEFAMATION),
+]
+
+
+@pytest.mark.parametrize(("text", "type_"), NEW_VOICES)
+def test_abuse_in_new_voices(judge, text: str, type_: str) -> None:
+    """Threats, harassment, discrimination and allegations phrased unlike the first tables are found."""
+    assert type_ in judge.types(text)
+
+
+TRAPS = [
+    "I hope the registrar gets sick pay sorted for the locums.",
+    "I hope he dies peacefully, he has been suffering for weeks.",
+    "I hope she suffers no side effects from the new chemo.",
+    "Do everyone a favour and leave the microwave clean.",
+    "I've shared her number on the WhatsApp group so everyone can wish her happy birthday.",
+    "I shared Tom's number with the rota coordinator so she can sort the swap.",
+    "I'm hitting him up later about the notes.",
+    "I'm killing him at FIFA tonight.",
+    "Nobody would notice if you didn't come in today, take the day off, you look exhausted.",
+    "If the registrar asks again, I will send the notes over.",
+    "She is getting it done next week at the travel clinic.",
+    "Your room's on the second floor, isn't it? I'll bring the notes up.",
+    "We should not let women do the heavy lifting on their own.",
+    "You failed me on the OSCE but your feedback was fair.",
+    "Keep an eye on your kids, there's a bug going round the nursery.",
+    "I'd keep an eye on your inbox, the results are out soon.",
+    "Dr Shah will sort you out with a new rota.",
+    "Nobody wants you to burn out, take the weekend off.",
+    "Things happen to people who work nights, like burnout and weight gain.",
+    "If you ever need a lift again, I'm here for you.",
+    "She won't be working for a while, she's on maternity leave.",
+    "He'll get what he deserves: a promotion, finally.",
+    "The man in bed 3 said his son had been stealing his money.",
+    "My flatmate ate my yoghurt again, I'm going to kill him lol.",
+    "ffs I'm going to murder my flatmate",
+    "You're dead meat in the pub quiz tonight.",
+    "Emma's been amazing on the ward this week.",
+    "Dan's a legend, he covered my shift.",
+    "Someone stole Sarah's bike from outside the library.",
+    "I'm throwing a surprise party at her flat on Saturday.",
+    "I'd prefer a female examiner for the intimate examination station please.",
+    "Disabled students should not be allowed to fall behind because of inaccessible rooms.",
+    "Steven's bringing the pizza cutter, you know what you did with the last one lol",
+    "Reuben I will literally end you if you spoil the finale.",
+]
+
+
+@pytest.mark.parametrize("text", TRAPS)
+def test_traps_beside_the_new_rules(judge, text: str) -> None:
+    """Care, sport, hyperbole, logistics and patients' stories near the new rules give no severe finding."""
+    assert not judge.types(text) & SEVERE
