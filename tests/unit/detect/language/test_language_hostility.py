@@ -80,6 +80,14 @@ NEW_VOICES = [
     ("Craig's been pocketing the society's ticket money all year.", DEFAMATION),
     ("Rumour is the year rep slept with her supervisor to get the distinction.", DEFAMATION),
     ("Mia's a thief, she took money from the RAG collection tin.", DEFAMATION),
+    # allegations in any voice: passive with the person after "by", a cleft, seen doing it, a habit
+    ("The petty cash was taken by Dr Wilson, I saw him do it.", DEFAMATION),
+    ("It was Dr Wilson who took the petty cash.", DEFAMATION),
+    ("The nurse was bullied by the consultant on Ward 9 for months.", DEFAMATION),
+    ("Our GP tutor has been signing off procedures he never watched.", DEFAMATION),
+    ("Dr Singh was seen taking diazepam from the drug trolley.", DEFAMATION),
+    ("Everyone knows the F2 on nights is off her head on ketamine half the time.", DEFAMATION),
+    ("Professor Grey copied his whole grant from a PhD student's thesis.", DEFAMATION),
 ]
 
 
@@ -124,6 +132,13 @@ TRAPS = [
     "Disabled students should not be allowed to fall behind because of inaccessible rooms.",
     "Steven's bringing the pizza cutter, you know what you did with the last one lol",
     "Reuben I will literally end you if you spoil the finale.",
+    "Dr Wilson's bag was stolen from the mess.",
+    "The bloods were taken by the F1 this morning.",
+    "The controlled drugs were removed by the pharmacist for destruction.",
+    "Sarah took the takings to the bank after the ball.",
+    "Dr Singh was seen taking bloods from the patient in bay 2.",
+    "Dr Singh was seen smoking in the car park.",
+    "The morphine was taken by the patient as prescribed.",
 ]
 
 
