@@ -45,7 +45,6 @@ EXPECTED_FAILURES = {
     "harassment-humiliation-image": "mocking a photo with a filter: no rule",
     "defamation-drug-use": "a name opening a sentence ('Isaac is a junkie') needs a setting after it",
     "discrimination-xenophobia-threat": "the threat is aimed at 'their' door: no one to resolve",
-    "insult-sexual-humiliation": "'you sad little incel, Gareth,' is not read as calling the reader names",
     "defamation-forwarded": "the allegation is in quotation marks, read as quoted (delivered to staff)",
     "threat-flat-identified": "the closing kiss reads as friendly, so the grievance counts as teasing",
     "discrimination-national-origin": "regional contempt and 'sheep-shagger' are not on any list",

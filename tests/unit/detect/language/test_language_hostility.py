@@ -96,6 +96,7 @@ NEW_VOICES = [
     ("Tell the receptionist she'd better change my appointment or I'll be waiting by her car.", THREAT),
     ("I've found out where the tutor who failed me lives. Watch this space.", THREAT),
     ("If I fail this resit, Dr Rowe is going to regret the day he met me.", THREAT),
+    ("You pathetic loser, Gareth, no wonder nobody sits with you.", "INSULT"),
     # allegations in any voice: passive with the person after "by", a cleft, seen doing it, a habit
     ("The petty cash was taken by Dr Wilson, I saw him do it.", DEFAMATION),
     ("It was Dr Wilson who took the petty cash.", DEFAMATION),
@@ -155,6 +156,8 @@ TRAPS = [
     "Dr Singh was seen taking bloods from the patient in bay 2.",
     "Dr Singh was seen smoking in the car park.",
     "The morphine was taken by the patient as prescribed.",
+    "You absolute muppet, Gareth, you forgot the keys again lol",
+    "Thank you Gareth, see you Monday.",
     # the same words with an innocent reason
     "You'd better not walk home alone in this weather, text me and I'll meet you.",
     "She'll wish she'd never signed up for the marathon, it's brutal.",
