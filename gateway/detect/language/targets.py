@@ -122,6 +122,15 @@ _CONTRACTED_SUBJECT = re.compile(
     r"basically|still|only|a|an|the|not|now|also|apparently|honestly|going|gonna|gonnae|getting)\b",
     re.IGNORECASE,
 )
+# "Isaac is a junkie": a first word said to be a word that only describes a person is a name
+_PERSON_LABEL = re.compile(
+    r"\s+(?:is|was)\s+(?:a|an|such an?|a total|a complete|a known|basically a|literally a|definitely a|an absolute)"
+    r"\s+(?:[a-z-]+\s+){0,2}?(?:junkie|thief|liar|cheat|fraud|fraudster|rapist|nonce|paedo|pedo|paedophile|bully|racist|"
+    r"alcoholic|addict|predator|creep|pervert|slag|slut|whore|bitch|twat|prick|wanker|dickhead|cunt|psycho|loser|"
+    r"idiot|moron|cokehead|crackhead|smackhead|sex pest|grass|snitch|bellend|knobhead|tosser|dick)\b",
+    re.IGNORECASE,
+)
+_PHRASE_OPENERS = '":-*\u2022'  # after these a word opens a phrase of its own ("Note: Isaac is ...")
 _GREETING = re.compile(
     r"^\s*+(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s++"
     r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s++)?([^\W\d_][\w'-]++)\s*+[,!:]"
@@ -181,7 +190,7 @@ class NameFinder:
                     or next_cap
                     or (
                         self._lone_name(sentence, start, low)
-                        if start > 0
+                        if start > 0 and sentence[:start].rstrip()[-1:] not in _PHRASE_OPENERS
                         else self._leading_name(sentence, caps[i])
                     )
                 ):
@@ -205,7 +214,7 @@ class NameFinder:
         low = cap[2].lower().split("'", 1)[0]
         if low in self.not_pairable or len(low) < 3 or any(c.isupper() for c in cap[2][1:]):
             return False
-        if _PERSON_SETTING.match(sentence, cap[1]) is not None:
+        if _PERSON_SETTING.match(sentence, cap[1]) is not None or _PERSON_LABEL.match(sentence, cap[1]):
             return True
         word = cap[2]
         return word.lower().endswith("'s") and _CONTRACTED_SUBJECT.match(sentence, cap[1] - 2) is not None

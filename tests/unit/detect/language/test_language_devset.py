@@ -43,7 +43,6 @@ EXPECTED_FAILURES = {
     "harassment-impersonation": "a first name after 'for' is not recognised as a name",
     "harassment-sexual-comment-staff": "a lower-case 'dr hollis' is not recognised as a name",
     "harassment-humiliation-image": "mocking a photo with a filter: no rule",
-    "defamation-drug-use": "a name opening a sentence ('Isaac is a junkie') needs a setting after it",
     "discrimination-xenophobia-threat": "the threat is aimed at 'their' door: no one to resolve",
     "defamation-forwarded": "the allegation is in quotation marks, read as quoted (delivered to staff)",
     "threat-flat-identified": "the closing kiss reads as friendly, so the grievance counts as teasing",

@@ -97,6 +97,8 @@ NEW_VOICES = [
     ("I've found out where the tutor who failed me lives. Watch this space.", THREAT),
     ("If I fail this resit, Dr Rowe is going to regret the day he met me.", THREAT),
     ("You pathetic loser, Gareth, no wonder nobody sits with you.", "INSULT"),
+    ("Aaron is a nonce, keep him away from the freshers.", DEFAMATION),
+    ("Heads up: Josh is a thief, he had the float from the ball.", DEFAMATION),
     # allegations in any voice: passive with the person after "by", a cleft, seen doing it, a habit
     ("The petty cash was taken by Dr Wilson, I saw him do it.", DEFAMATION),
     ("It was Dr Wilson who took the petty cash.", DEFAMATION),
@@ -158,6 +160,9 @@ TRAPS = [
     "The morphine was taken by the patient as prescribed.",
     "You absolute muppet, Gareth, you forgot the keys again lol",
     "Thank you Gareth, see you Monday.",
+    "Revision is a nightmare.",
+    "Karma is a bitch.",
+    "Note: Tom is a legend, he covered my shift.",
     # the same words with an innocent reason
     "You'd better not walk home alone in this weather, text me and I'll meet you.",
     "She'll wish she'd never signed up for the marathon, it's brutal.",
