@@ -104,8 +104,8 @@ class LanguageDetector:
             harassment_recogniser(macros, self.resolver),
             obscenity_recogniser(macros, self.resolver),
             hostility_recogniser(macros, self.resolver),
-            grievance_recogniser(macros, self.resolver),
         ]
+        self.grievance = grievance_recogniser(macros, self.resolver)
         self.defamation = DefamationRecogniser(macros, self.resolver)
         if self.use_model:
             self.model.load()
@@ -150,6 +150,8 @@ class LanguageDetector:
         doc.context.group_named = bool(slurs) or any(s.find(self.groups) for s in doc.sentences)
         for recogniser in self.patterns:
             signals.extend(recogniser.scan(doc))
+        if any(s.type == THREAT and s.weight < THRESHOLD for s in signals):
+            signals.extend(self.grievance.scan(doc))  # hostility only matters to a hint of menace
         signals.extend(self.defamation.scan(doc))
         signals = [s for s in signals if not _exemplified(doc.sentences[s.sentence], s)]
         return _unclaimed_swearing(escalate(signals, THREAT, friendly=doc.context.friendly))
