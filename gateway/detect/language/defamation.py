@@ -47,6 +47,8 @@ class DefamationRecogniser:
         self.generic: list[re.Pattern[str]] = compile_regexes(raw.get("generic", []), macros, source)
         self.hedge_factor = float(raw.get("hedge_factor", 0.6))
         self._staff_only = {p.id for p in self.allegations if p.staff_only}
+        # "the cash was taken by Dr X": the person after "by" did it (target: agent in the YAML)
+        self._agent = {p.id for p in self.allegations if p.target == "agent"}
 
     def scan(self, doc: Document) -> list[Signal]:
         if doc.context.privileged and self.is_report(doc):
@@ -54,7 +56,8 @@ class DefamationRecogniser:
         out: list[Signal] = []
         for sig in self._allegations.scan(doc):
             # the person before the allegation is whom it is about ("Dr X ... is stealing")
-            target = self.resolver.resolve(doc.sentences, sig.sentence, sig.begin, sig.end, mode="subject")
+            mode = "inside" if sig.rule in self._agent else "subject"
+            target = self.resolver.resolve(doc.sentences, sig.sentence, sig.begin, sig.end, mode=mode)
             if target.kind not in (NAMED, ROLE) or not target.explicit:
                 continue  # the writer, a patient, nobody, or "he" with no one named (a patient story)
             sig = dataclasses.replace(sig, target=target.kind)

@@ -27,6 +27,7 @@ from gateway.detect.language.discrimination import SlurRecogniser, hostility_rec
 from gateway.detect.language.harassment import HARASSMENT, harassment_recogniser
 from gateway.detect.language.insults import Framer, InsultRecogniser
 from gateway.detect.language.lexicon import DATA_DIR, load_list, load_macros
+from gateway.detect.language.menace import continuum, escalate, grievance_recogniser
 from gateway.detect.language.model import ProfanityModel
 from gateway.detect.language.obscenity import obscenity_recogniser
 from gateway.detect.language.profanity import PROFANITY, ProfanityRecogniser
@@ -104,6 +105,7 @@ class LanguageDetector:
             obscenity_recogniser(macros, self.resolver),
             hostility_recogniser(macros, self.resolver),
         ]
+        self.grievance = grievance_recogniser(macros, self.resolver)
         self.defamation = DefamationRecogniser(macros, self.resolver)
         if self.use_model:
             self.model.load()
@@ -125,7 +127,9 @@ class LanguageDetector:
                 privileged=privileged,
             )
             signals = self.scan(doc)
-            for (type_, quoted), group in _menace(_by_type(signals, doc.quoted)).items():
+            for (type_, quoted), group in continuum(
+                _by_type(signals, doc.quoted), THREAT, HARASSMENT
+            ).items():
                 pending.append((part, type_, quoted, group))
         scores = self._model_scores(pending)
         for (part, type_, quoted, group), model_score in zip(pending, scores, strict=True):
@@ -146,9 +150,11 @@ class LanguageDetector:
         doc.context.group_named = bool(slurs) or any(s.find(self.groups) for s in doc.sentences)
         for recogniser in self.patterns:
             signals.extend(recogniser.scan(doc))
+        if any(s.type == THREAT and s.weight < THRESHOLD for s in signals):
+            signals.extend(self.grievance.scan(doc))  # hostility only matters to a hint of menace
         signals.extend(self.defamation.scan(doc))
         signals = [s for s in signals if not _exemplified(doc.sentences[s.sentence], s)]
-        return _unclaimed_swearing(signals)
+        return _unclaimed_swearing(escalate(signals, THREAT, friendly=doc.context.friendly))
 
     def sentences(self, text: str, known_names: set[str] | None = None) -> list[Sentence]:
         """Sentence views of one text (for tests and tools)."""
@@ -284,22 +290,6 @@ def _unclaimed_swearing(signals: list[Signal]) -> list[Signal]:
     ]
 
 
-def _menace(groups: dict[tuple[str, bool], list[Signal]]) -> dict[tuple[str, bool], list[Signal]]:
-    """Threat and harassment are one continuum of intimidation: hints of both add up.
-
-    When neither type reaches a finding on its own but together they do, the
-    signals are reported under the heavier of the two.
-    """
-    for quoted in (False, True):
-        threat, harass = groups.get((THREAT, quoted), []), groups.get((HARASSMENT, quoted), [])
-        wt, wh = _weight(threat), _weight(harass)
-        if threat and harass and wt < THRESHOLD and wh < THRESHOLD and wt + wh >= THRESHOLD - 1e-9:
-            heavier = THREAT if wt >= wh else HARASSMENT
-            groups[(heavier, quoted)] = threat + harass
-            groups.pop((HARASSMENT if heavier == THREAT else THREAT, quoted))
-    return groups
-
-
 # words that introduce a quotation as an example of what abusers say, in teaching or guidance:
 # 'threats such as "if you leave I'll kill you"', 'perpetrators may say things like "..."'
 _EXAMPLE_CUE = re.compile(
@@ -324,13 +314,6 @@ def _exemplified(sentence: Sentence, signal: Signal) -> bool:
     if _EXAMPLE_CUE.search(sentence.view, 0, signal.begin) is None:
         return False
     return signal.reported or _TEACHING.search(sentence.view) is not None
-
-
-def _weight(signals: list[Signal]) -> float:
-    best: dict[str, float] = {}
-    for s in signals:
-        best[s.rule] = max(best.get(s.rule, 0.0), s.weight)
-    return sum(best.values())
 
 
 def _safe_rule(rule: str) -> str:

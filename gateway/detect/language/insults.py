@@ -258,6 +258,7 @@ _VOCATIVE_NEXT = frozenset(
         "but",
         "that",
         "if",
+        "_name_",  # "you pathetic loser, Gareth, ...": the name says who is called it
     ]
 )
 _HEDGED = re.compile(r"\b(?:a (?:bit|little bit|touch) of an?|kind of an?|sort of an?|slightly|a little)\b")

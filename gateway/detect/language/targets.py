@@ -115,6 +115,22 @@ _PERSON_SETTING = re.compile(
     r"|,\s+(?:the|our|my|his|her|their|your)\s+[a-z]",
     re.IGNORECASE,
 )
+# "Gemma's been stealing ...", "Kai's a ...": a first word with "is"/"has" written into it is a
+# person's name unless it is one of the everyday words that open sentences that way (not_names.txt)
+_CONTRACTED_SUBJECT = re.compile(
+    r"'s\s+(?:been|got|always|never|so|such|just|literally|totally|clearly|obviously|definitely|actually|"
+    r"basically|still|only|a|an|the|not|now|also|apparently|honestly|going|gonna|gonnae|getting)\b",
+    re.IGNORECASE,
+)
+# "Isaac is a junkie": a first word said to be a word that only describes a person is a name
+_PERSON_LABEL = re.compile(
+    r"\s+(?:is|was)\s+(?:a|an|such an?|a total|a complete|a known|basically a|literally a|definitely a|an absolute)"
+    r"\s+(?:[a-z-]+\s+){0,2}?(?:junkie|thief|liar|cheat|fraud|fraudster|rapist|nonce|paedo|pedo|paedophile|bully|racist|"
+    r"alcoholic|addict|predator|creep|pervert|slag|slut|whore|bitch|twat|prick|wanker|dickhead|cunt|psycho|loser|"
+    r"idiot|moron|cokehead|crackhead|smackhead|sex pest|grass|snitch|bellend|knobhead|tosser|dick)\b",
+    re.IGNORECASE,
+)
+_PHRASE_OPENERS = '":-*\u2022'  # after these a word opens a phrase of its own ("Note: Isaac is ...")
 _GREETING = re.compile(
     r"^\s*+(?:(?:hi|hey|hiya|hello|dear|morning|afternoon|evening|yo|oi)\s++"
     r"(?:(?:dr|mr|mrs|ms|miss|prof|professor)\.?\s++)?([^\W\d_][\w'-]++)\s*+[,!:]"
@@ -174,12 +190,15 @@ class NameFinder:
                     or next_cap
                     or (
                         self._lone_name(sentence, start, low)
-                        if start > 0
+                        if start > 0 and sentence[:start].rstrip()[-1:] not in _PHRASE_OPENERS
                         else self._leading_name(sentence, caps[i])
                     )
                 ):
                     j = self._extend(sentence, caps, i, limit=3)
-                    spans.append((caps[i][0], caps[j - 1][1]))
+                    end = caps[j - 1][1]
+                    if _CONTRACTED_SUBJECT.match(sentence, end - 2):
+                        end -= 2  # "Gemma's been ...": the name, then "has" (text.py writes it out)
+                    spans.append((caps[i][0], end))
                     i = j
                     continue
             i += 1
@@ -195,7 +214,10 @@ class NameFinder:
         low = cap[2].lower().split("'", 1)[0]
         if low in self.not_pairable or len(low) < 3 or any(c.isupper() for c in cap[2][1:]):
             return False
-        return _PERSON_SETTING.match(sentence, cap[1]) is not None
+        if _PERSON_SETTING.match(sentence, cap[1]) is not None or _PERSON_LABEL.match(sentence, cap[1]):
+            return True
+        word = cap[2]
+        return word.lower().endswith("'s") and _CONTRACTED_SUBJECT.match(sentence, cap[1] - 2) is not None
 
     def _lone_name(self, sentence: str, start: int, low: str) -> bool:
         """A capitalised word inside a sentence ("honestly Jess is ..."): a name, unless it is a place.

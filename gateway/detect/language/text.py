@@ -103,7 +103,10 @@ _INFORMAL = {
     "im": "i am",
     "ive": "i have",
     "y'all": "you",
+    "gonnae": "going to",  # Scots
+    "heid": "head",
 }
+_YOU_R = re.compile(r"\byou r\b")  # "u r dead": "r" is "are" only after "you"
 _INFORMAL_RX = re.compile(r"(?<![\w&/'])(" + "|".join(re.escape(w) for w in _INFORMAL) + r")(?![\w&/'])")
 
 
@@ -114,15 +117,29 @@ def _apostrophe(m: re.Match[str]) -> str:
             return m.group()
         return _NOT.get(word, word[:-1]) + " not"
     if suffix == "s":
+        if word == "let":
+            return "let us"
         return word + " is" if word in _IS_AFTER else m.group()
     return word + _APOSTROPHE_SUFFIX[suffix]
+
+
+# after a name, "'s" is "has" before "been"/"got" and "is" before an article or an adverb
+# ("Gemma's been ...", "Kai's a ..."); before a noun it is a possessive and stays
+_NAME_HAS = re.compile(r"_name_'s (?=(?:been|got) )")
+_NAME_IS = re.compile(
+    r"_name_'s (?=(?:a|an|so|such|always|never|just|literally|totally|clearly|obviously|definitely|actually|"
+    r"basically|still|not|now|also|apparently|honestly|going|gonna|gonnae|getting) )"
+)
 
 
 def write_out(view: str) -> str:
     """Contractions and chat spellings written out: "you'll" -> "you will", "u r" -> "you r"."""
     if "'" in view:
         view = _APOSTROPHE.sub(_apostrophe, view)
-    return _INFORMAL_RX.sub(lambda m: _INFORMAL[m.group(1)], view)
+        if "_name_'s " in view:
+            view = _NAME_IS.sub("_name_ is ", _NAME_HAS.sub("_name_ has ", view))
+    view = _INFORMAL_RX.sub(lambda m: _INFORMAL[m.group(1)], view)
+    return _YOU_R.sub("you are", view) if "you r" in view else view
 
 
 _LEET = str.maketrans(

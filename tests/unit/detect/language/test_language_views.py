@@ -13,7 +13,7 @@ from gateway.detect.language.text import split_sentences, write_out
         ("You'll regret this", "you will regret this"),
         ("I won't, you can't, they don't", "i will not, you can not, they do not"),
         ("he's lying and it's late", "he is lying and it is late"),
-        ("u r gonna regret it", "you r going to regret it"),
+        ("u r gonna regret it", "you are going to regret it"),
         ("youre dead", "you are dead"),
         ("U&E results and the student's notes", "u&e results and the student's notes"),
     ],
