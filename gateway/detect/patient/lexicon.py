@@ -262,6 +262,7 @@ class Lexicon:
     photo_subjects: WordList
     not_names: WordList
     first_names: WordList
+    given_names: WordList
     public_figures: WordList
     public_sources: WordList
     encounter_cues: WordList

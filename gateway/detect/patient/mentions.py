@@ -73,12 +73,12 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         words = m.group().split()
         first = words[0].lower()
         s = start + m.start()
-        if first not in lex.first_names and len(words) == 3:
+        if not given_name(first, lex) and len(words) == 3:
             # "Sadly Edna Fairweather", "Today Karen Mbatha": the first of three may open the sentence
             s += m.group().index(words[1], len(words[0]))
             words = words[1:]
             first = words[0].lower()
-        if first not in lex.first_names:
+        if not given_name(first, lex):
             # two capitalised words, none of them a common word: a name the lists do not know
             if (
                 len(words) == 2
@@ -127,7 +127,12 @@ def _name_shaped(span: str, lex: Lexicon) -> bool:
     bare = [w.lower().rstrip("'’s") for w in words]
     if any(common_word(w, lex) for w in bare):
         return False
-    return len(words) >= 2 or bare[0] in lex.first_names
+    return len(words) >= 2 or given_name(bare[0], lex)
+
+
+def given_name(word: str, lex: Lexicon) -> bool:
+    """A capitalised word that is a given name: the curated list, or the census list of given names."""
+    return word in lex.first_names or word in lex.given_names
 
 
 def common_word(word: str, lex: Lexicon) -> bool:

@@ -31,7 +31,7 @@ import re
 
 from gateway.detect.patient.context import MessageContext, historical, in_public_forward
 from gateway.detect.patient.lexicon import HealthFact
-from gateway.detect.patient.mentions import Mention, mentions
+from gateway.detect.patient.mentions import Mention, given_name, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
 from gateway.detect.patient.patient_name import NameCandidate, PatientNameRecognizer, in_schedule
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
@@ -202,7 +202,7 @@ class PersonHealthRecognizer:
         """A capitalised word that may be part of a name no list knows."""
         low = word.lower().rstrip("'’s")
         lex = self.lex
-        if low in lex.first_names or _common_word(low, lex):
+        if given_name(low, lex) or _common_word(low, lex):
             return False
         return not self.names._staff_title_before.search(text[max(0, pos - 24) : pos])
 
