@@ -180,8 +180,23 @@ _MEDICAL_SUFFIXES = (
     "aemia",
     "opathy",
     "plegia",
+    "osis",
+    "algia",
+    "toxicity",
 )
-_NOT_MEDICAL = frozenset({"homeopathy", "osteopathy", "naturopathy"})
+_NOT_MEDICAL = frozenset(
+    {
+        "homeopathy",
+        "osteopathy",
+        "naturopathy",
+        "hypnosis",
+        "osmosis",
+        "symbiosis",
+        "metamorphosis",
+        "apotheosis",
+    }
+    | {"nostalgia"}
+)
 
 
 def _suffix_kind(word: str) -> str:

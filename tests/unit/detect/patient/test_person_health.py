@@ -33,6 +33,10 @@ POSITIVES = [
     ),
     ("medical word ending", "my aunt Doreen Walsh is having a mastectomy next week at the General"),
     ("titled, tied by a verb", "Mr and Mrs Okafor came in together, he has terminal lung cancer."),
+    ("an injury in other words", "Agnes Thorley slipped on the ice and has broken her hip, poor love."),
+    ("how they arrived", "Rhiannon Pugh came in with chest pain at about 3am."),
+    ("a unit of care", "Callum Reid is on the burns unit after the bonfire night accident."),
+    ("a condition by its ending", "Wilf Entwistle has thrombosis in his leg again."),
 ]
 
 
