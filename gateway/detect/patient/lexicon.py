@@ -278,6 +278,7 @@ class Lexicon:
     not_names: WordList
     first_names: WordList
     given_names: WordList
+    known_roles: WordList
     public_figures: WordList
     public_sources: WordList
     encounter_cues: WordList

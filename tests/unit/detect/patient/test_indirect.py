@@ -67,3 +67,39 @@ def test_news_story_met_first_hand(detector) -> None:
         " local news, went to theatre this morning with a ruptured spleen."
     )
     assert pf.found(detector, pf.inspection(body))
+
+
+KNOWN = [
+    ("a public office", "the deputy mayor's wife was brought in with a stroke, keep it to yourself"),
+    ("a local role", "our old village postman is on the ward with pneumonia, he didn't recognise me"),
+    ("a named school", "the 8 year old from Hollinsmead Primary had a seizure in clinic today"),
+    ("a named person's relative", "I think the man who died in bay 2 last night was Imogen Stroud's grandad"),
+    ("one of a kind", "the only vet in the village came in with a heart attack, you'd recognise him"),
+]
+
+
+@pytest.mark.parametrize("body", [b for _, b in KNOWN], ids=[k for k, _ in KNOWN])
+def test_known_person_with_care_episode(detector, body: str) -> None:
+    """A role, school, club or relation that makes someone known, with a care episode, identifies them."""
+    (f,) = pf.found(detector, pf.inspection(body), "INDIRECT_IDENTIFICATION")
+    assert f.score >= 0.5 and "known" in f.details["reasons"]
+
+
+KNOWN_TRAPS = [
+    (
+        "the writer's own course",
+        "I'm a medical student at the University of Northam and would love to volunteer.",
+    ),
+    ("a role with no care", "The mayor opened the new wing of the hospital on Friday."),
+    ("a role in teaching", "Lecture 4: the footballer's knee, ACL repair and rehab, slides on the VLE."),
+    (
+        "a role in the news",
+        "BBC News: the councillor was admitted to hospital after a fall, a spokesperson said.",
+    ),
+]
+
+
+@pytest.mark.parametrize("body", [b for _, b in KNOWN_TRAPS], ids=[k for k, _ in KNOWN_TRAPS])
+def test_known_person_traps(detector, body: str) -> None:
+    """The writer's own role, a role with no care episode, in teaching or in a news story: nothing."""
+    assert not pf.found(detector, pf.inspection(body), "INDIRECT_IDENTIFICATION")
