@@ -85,7 +85,6 @@ _OBJECT_AFTER = re.compile(
     r"firm|team|nurse|consultant|department|unit|service|ward\s+round)\b",
     re.IGNORECASE,
 )
-_OPENS_WITH_PRONOUN = re.compile(r"[\s>]{0,8}(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
 #: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
 _IS_A_ROLE = re.compile(
@@ -105,6 +104,15 @@ _NAME_LIST = re.compile(
 _REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)
 #: a place the model took for a person: "from Little Brampton", "in Upper Wick"
 _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
+#: how far after a health fact's sentence a pronoun may carry it to a name (characters)
+CARRY_REACH = 160
+#: the fact comes first and the name is what it is about: "results came back for Mr Abernethy",
+#: "the girl with the eczema is Lily Tregothnan", "her name's Bethan Ilsley"
+_TIE_BEFORE = re.compile(
+    r"\b(?:is|was|called|named|name['’]s|name[ \t]+is|name[ \t]+was)[ \t]+$", re.IGNORECASE
+)
+#: "results came back for Mr Abernethy", "the biopsy on Jean Moss": a result or test, then whose it is
+_FOR_BEFORE = re.compile(r"\b(?:for|of|on|about|re|regarding)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
 #: weak facts count when the sentence holds this many distinct clinical terms besides
 _WEAK_NEEDS = 1
 
@@ -148,13 +156,32 @@ class PersonHealthRecognizer:
                 continue
             if any(not f.weak for f in facts) or self._weak_enough(view.text, facts, view.sentences, i):
                 out[i] = facts
-                # "Did you hear about Bethany Cole? She's in ICU...": the pronoun carries the fact back
-                if i > 0 and view.sentences and i - 1 not in by_sentence:
-                    s, e = view.sentences[i]
-                    if _OPENS_WITH_PRONOUN.match(view.text, s, e):
-                        out[i - 1] = facts
+        if view.sentences:
+            self._carry_by_pronoun(view.text, view.sentences, by_sentence, out)
         scan.notes["health_facts"] = out
         return out
+
+    @staticmethod
+    def _carry_by_pronoun(
+        text: str,
+        sentences: list[tuple[int, int]],
+        by_sentence: dict[int, list[HealthFact]],
+        out: dict[int, list[HealthFact]],
+    ) -> None:
+        """Coreference, roughly: a person named in one sentence and a health fact in a nearby one are
+        joined by a third-person pronoun. "Did you hear about Bethany Cole? She's in ICU..." (the fact's
+        sentence refers back); "...came into GUM clinic today. Chlamydia. (Her name's Bethan Ilsley)" (the
+        name's sentence refers to the person the facts were about)."""
+        for i, facts in list(out.items()):
+            s, e = sentences[i]
+            if i > 0 and i - 1 not in by_sentence and _PRONOUN.search(text, s, min(e, s + 300)):
+                out.setdefault(i - 1, facts)
+            for j in range(i + 1, min(i + 5, len(sentences))):
+                js, je = sentences[j]
+                if j in by_sentence or js - e > CARRY_REACH:
+                    break
+                if _PRONOUN.search(text, js, min(je, js + 300)):
+                    out.setdefault(j, facts)
 
     def _weak_enough(
         self, text: str, facts: list[HealthFact], sentences: list[tuple[int, int]], i: int
@@ -284,10 +311,12 @@ class PersonHealthRecognizer:
                 return None
             if lex.schedule_cues.search(line) or _REFERENCE.search(line) or in_schedule(text, m.start):
                 return None
-        sentence_end = view.sentence_at(m.start)[1]
+        sentence_start, sentence_end = view.sentence_at(m.start)
         tied = (
             bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
             or all(f.start >= sentence_end for f in facts)  # carried back by a pronoun ("She's in ICU")
+            or all(f.end <= sentence_start for f in facts)  # carried forward to a pronoun ("Her name's X")
+            or _tied_before(text, m.start, sentence_start, facts)
             or (_TIE_LABEL.match(text, m.end) is not None and _fact_within(facts, m.end, 40))
             or _fact_within(facts, m.end + 1, 0)  # "Janet Okafor MRI report": the fact is the next word
         )
@@ -348,6 +377,18 @@ def _name_like(text: str, m: re.Match[str], sentence_start: int) -> bool:
     before = text[max(sentence_start, m.start() - 4) : m.start()]
     opens = m.start() == sentence_start or not before.strip(" \t>*-•") or "\n" in before
     return not opens or bool(_CAPITALISED_WORD.match(text, m.end() + 1) and text[m.end()] == " ")
+
+
+def _tied_before(text: str, pos: int, sentence_start: int, facts: list[HealthFact]) -> bool:
+    """The fact comes first in the sentence and the name is what it is about: a copula or a naming verb
+    ("the girl with the eczema is Lily T", "her name's Bethan I"), or a result or test just before "for",
+    "of", "on" ("results came back for Mr A")."""
+    before = text[max(sentence_start, pos - 30) : pos]
+    if _TIE_BEFORE.search(before):
+        return any(sentence_start <= f.start < pos for f in facts)
+    if _FOR_BEFORE.search(before):
+        return any(f.kind in ("result", "test") and pos - 60 <= f.start < pos for f in facts)
+    return False
 
 
 def _fact_within(facts: list[HealthFact], pos: int, chars: int) -> bool:

@@ -37,6 +37,16 @@ POSITIVES = [
     ("how they arrived", "Rhiannon Pugh came in with chest pain at about 3am."),
     ("a unit of care", "Callum Reid is on the burns unit after the bonfire night accident."),
     ("a condition by its ending", "Wilf Entwistle has thrombosis in his leg again."),
+    (
+        "a pronoun later in the next sentence",
+        "Do you remember Rosalind Achebe? Apparently they found a tumour in her bowel.",
+    ),
+    (
+        "the name given after the facts",
+        "A girl from my course came into the sexual health clinic today. Gonorrhoea. Her name's Tilly Wragg.",
+    ),
+    ("a result, then whose it is", "The biopsy results came back for Hattie Moyo this morning, sarcoma."),
+    ("a copula after the fact", "The man with the new HIV diagnosis in side room 2 is Ewan Farraday."),
 ]
 
 
@@ -74,6 +84,14 @@ def test_in_a_file_name(detector) -> None:
 
 
 TRAPS = [
+    (
+        "a charity event named for someone",
+        "Sign up for the Hospice 10k for Lottie Danvers at the MedSoc stall.",
+    ),
+    (
+        "a pronoun far from the fact",
+        "Priya Lund is doing the sponsored walk. " + "We set off at nine. " * 12 + "She has cancer.",
+    ),
     ("historical", "For my essay: Mary Mallon was an asymptomatic carrier of typhoid and infected dozens."),
     ("historical", "Joseph Merrick had Proteus syndrome, not neurofibromatosis - see the lecture notes."),
     ("historical", "Henry Molaison's amnesia after surgery taught us how memory is consolidated."),
