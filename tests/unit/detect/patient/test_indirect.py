@@ -73,7 +73,10 @@ KNOWN = [
     ("a public office", "the deputy mayor's wife was brought in with a stroke, keep it to yourself"),
     ("a local role", "our old village postman is on the ward with pneumonia, he didn't recognise me"),
     ("a named school", "the 8 year old from Hollinsmead Primary had a seizure in clinic today"),
-    ("a named person's relative", "I think the man who died in bay 2 last night was Imogen Stroud's grandad"),
+    (
+        "a named person's relative",
+        "guess who was in resus this morning with chest pain, Imogen Stroud's grandad from the PBL group",
+    ),
     ("one of a kind", "the only vet in the village came in with a heart attack, you'd recognise him"),
 ]
 
