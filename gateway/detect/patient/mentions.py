@@ -34,6 +34,17 @@ _CAPITALISED = re.compile(
 _TITLED = re.compile(
     r"(?<![\w'’])(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ ]{1,3}(?:[A-Z]\.?[ ]{1,3})?[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?"
 )
+#: a doctor's title and a surname: staff, unless the sentence makes them a patient ("Dr Pike is a patient")
+_DOCTOR = re.compile(
+    r"(?<![\w'’])(?:Dr|Prof|Doctor)\.?[ ]{1,3}([A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?)"
+)
+#: a courtesy title and a surname typed in lower case ("mrs jeffries bed 11")
+_TITLED_LOWER = re.compile(r"(?<![\w'’])(?:mr|mrs|ms|miss)\.?[ ]{1,3}([a-z][a-z'’-]{2,30})(?![\w])")
+#: a capitalised word after a word for someone the writer knows: "ur friend Matty", "my neighbour Pat"
+_KNOWN_AS = re.compile(
+    r"(?<![\w'’])(?:friend|mate|pal|neighbour|neighbor|cousin|flatmate|housemate|classmate|boyfriend|girlfriend|"
+    r"colleague|called|named)[ ]{1,3}([A-Z][a-z]{2,20})(?![\w'’])"
+)
 #: a lower-case word and the word after it ("karen mbatha's")
 _LOWER = re.compile(r"(?<![\w'’])([a-z]{3,15})(?![a-z])(?=([ ]{1,3}[a-z][a-z'’-]{1,24})?)")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{3,15}(?![a-z])")
@@ -97,6 +108,20 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         toks = [t for t in name_tokens(m.group()) if t not in lex.patient_titles and len(t) > 1]
         if toks and not common_word(toks[-1], lex):
             out.append(Mention(start + m.start(), start + m.end(), "titled", tuple(toks)))
+    for m in islice(_DOCTOR.finditer(window), MAX_PER_SENTENCE):
+        if not common_word(m.group(1).lower(), lex):
+            out.append(Mention(start + m.start(1), start + m.end(1), "titled", (m.group(1).lower(),)))
+    for m in islice(_TITLED_LOWER.finditer(window), MAX_PER_SENTENCE):
+        surname = m.group(1).rstrip("'’s")
+        if (
+            surname not in _FUNCTION_WORDS
+            and not common_word(surname, lex)
+            and surname not in lex.first_names
+        ):
+            out.append(Mention(start + m.start(), start + m.end(), "titled", (surname,)))
+    for m in islice(_KNOWN_AS.finditer(window), MAX_PER_SENTENCE):
+        if not common_word(m.group(1).lower(), lex):
+            out.append(Mention(start + m.start(1), start + m.end(1), "first_name", (m.group(1).lower(),)))
     lower_names = not lex.first_names.entries.isdisjoint(_LOWER_WORD.findall(window))
     for m in islice(_LOWER.finditer(window) if lower_names else (), 8 * MAX_PER_SENTENCE):
         first = m.group(1)

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import re
 
-from gateway.detect.patient.context import MessageContext, historical, in_public_forward
+from gateway.detect.patient.context import BED, RECENT, MessageContext, historical, in_public_forward
 from gateway.detect.patient.lexicon import HealthFact
 from gateway.detect.patient.mentions import Mention, given_name, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
 from gateway.detect.patient.patient_name import NameCandidate, PatientNameRecognizer, in_schedule
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.patient.text import SegmentView
 from gateway.detect.presidio_engine import RecognizerSpec
 
 TYPE = "PATIENT_NAME"
@@ -111,8 +112,26 @@ CARRY_REACH = 160
 _TIE_BEFORE = re.compile(
     r"\b(?:is|was|called|named|name['’]s|name[ \t]+is|name[ \t]+was)[ \t]+$", re.IGNORECASE
 )
+#: "the lady with sickle cell in bed 8, Mrs Adebayo": the name stands for the patient in the bed
+_BED_BEFORE = re.compile(
+    r"\b(?:bed|bay|side[ ]?room|cubicle)[ ]*\d{1,3}[a-z]?[ \t]*[-,:–][ \t]*$", re.IGNORECASE
+)
 #: "results came back for Mr Abernethy", "the biopsy on Jean Moss": a result or test, then whose it is
 _FOR_BEFORE = re.compile(r"\b(?:for|of|on|about|re|regarding)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
+#: the writer says the people are real, not made up for teaching
+_REAL = re.compile(r"\b(?:real|actual|genuine)\b", re.IGNORECASE)
+#: what is said of a person makes them a patient, whatever their job: "(the GP) is a patient on our ward"
+_PATIENT_STATUS = re.compile(
+    r"[^.!?\n]{0,40}?\b(?:is|was)[ ]+(?:a[ ]+patient|(?:now[ ]+)?(?:on|in)[ ]+(?:our|my|the)[ ]+ward(?![ ]+round)|admitted|"
+    r"in[ ]+(?:resus|icu|itu|hdu|a&e))\b",
+    re.IGNORECASE,
+)
+#: details a list puts between a name and its health fact: a date, an age, a bed ("Ann Lee 4/4/52 AF")
+_DETAILS = re.compile(
+    r"[ \t,(]{1,3}(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,3}[ ]?(?:yo|y/o|[MF])|(?:bed|bay)[ ]?\d{1,3}[a-z]?)"
+    r"[ \t,)]{0,3}(?:(?:\w+[ \t]+){0,2}(?:ward|unit)[ \t,]+)?(?:(?:has|had|with|w/)[ \t]+(?:an?[ \t]+)?)?",
+    re.IGNORECASE,
+)
 #: weak facts count when the sentence holds this many distinct clinical terms besides
 _WEAK_NEEDS = 1
 
@@ -271,15 +290,20 @@ class PersonHealthRecognizer:
         famous_role = first_hand and bool(lex.public_sources.search(text[max(0, m.start - 40) : m.start]))
         if msg.is_correspondent(tokens) or names._all_common(tokens):
             return None
-        if msg.is_staff(tokens) and not famous_role:
-            return None
+        as_patient = bool(_PATIENT_STATUS.match(text, m.end, m.end + 80))
+        in_bed = bool(
+            BED.search(text, max(lo, m.start - 30), m.start) or BED.match(text, m.end + 1, m.end + 12)
+        )
+        in_bed = in_bed and any(not f.weak for f in facts)
+        if msg.is_staff(tokens) and not (famous_role or as_patient or in_bed):
+            return None  # staff; but "the lady with sickle cell in bed 8, Mrs A, she's a nurse here" is a patient
         if m.kind == "lower_case" and len(tokens) == 1 and tokens[0] in msg.correspondent_tokens:
             return None
-        if names._staff_title_before.search(text[max(0, m.start - 24) : m.start]):
-            return None
+        if names._staff_title_before.search(text[max(0, m.start - 24) : m.start]) and not as_patient:
+            return None  # staff; but "Dr Pike (the GP in Alderbrook) is a patient on our ward" is a patient
         if _ADDRESSED.search(text[max(0, m.start - 24) : m.start]):
             return None  # "Thanks Michael for covering my clinic": the person spoken to, not about
-        if names._role_attached(text, m.start, m.end) and not famous_role:
+        if names._role_attached(text, m.start, m.end) and not (famous_role or as_patient or in_bed):
             return None  # staff; but "we had the weather presenter X in resus" is a patient
         if (len(tokens) == 1 or tokens[-1] in lex.eponyms) and names._eponym(text, m.end, tokens):
             return None  # "Parkinson's", "Bell's palsy"; not "Zainab Hussein's pregnancy test"
@@ -288,10 +312,12 @@ class PersonHealthRecognizer:
         if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
             return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
         if not first_hand and lex.teaching_cues.search(sentence):
-            return None
+            # teaching, unless a real person is plainly meant: "the real ward list from last week: Ann Lee 4/4/52 AF"
+            if not (RECENT.search(around) and _REAL.search(around) and _tied(view, m, facts)):
+                return None
         if historical(sentence, msg.today):
             return None
-        if self._made_staff(text, m) or _in_name_list(text, m.start):
+        if (self._made_staff(text, m) and not (as_patient or in_bed)) or _in_name_list(text, m.start):
             return None
         strong = [f for f in facts if not f.weak]
         if strong and all(f.kind == "death" for f in strong):
@@ -311,15 +337,7 @@ class PersonHealthRecognizer:
                 return None
             if lex.schedule_cues.search(line) or _REFERENCE.search(line) or in_schedule(text, m.start):
                 return None
-        sentence_start, sentence_end = view.sentence_at(m.start)
-        tied = (
-            bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
-            or all(f.start >= sentence_end for f in facts)  # carried back by a pronoun ("She's in ICU")
-            or all(f.end <= sentence_start for f in facts)  # carried forward to a pronoun ("Her name's X")
-            or _tied_before(text, m.start, sentence_start, facts)
-            or (_TIE_LABEL.match(text, m.end) is not None and _fact_within(facts, m.end, 40))
-            or _fact_within(facts, m.end + 1, 0)  # "Janet Okafor MRI report": the fact is the next word
-        )
+        tied = as_patient or _tied(view, m, facts)
         if m.kind in ("capitalised", "titled") and not tied:
             # two capitalised words are a person only when the sentence says what befell them; a titled
             # name without that was judged by the names recognizer already ("Mrs Lee, for the review")
@@ -379,16 +397,39 @@ def _name_like(text: str, m: re.Match[str], sentence_start: int) -> bool:
     return not opens or bool(_CAPITALISED_WORD.match(text, m.end() + 1) and text[m.end()] == " ")
 
 
+def _tied(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
+    """The sentence says the health fact about this person (or a pronoun carries it to them)."""
+    text = view.text
+    sentence_start, sentence_end = view.sentence_at(m.start)
+    return (
+        bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
+        or all(f.start >= sentence_end for f in facts)  # carried back by a pronoun ("She's in ICU")
+        or all(f.end <= sentence_start for f in facts)  # carried forward to a pronoun ("Her name's X")
+        or _tied_before(text, m.start, sentence_start, facts)
+        or (_TIE_LABEL.match(text, m.end) is not None and _fact_within(facts, m.end, 40))
+        or _fact_within(facts, m.end + 1, 0)  # "Janet Okafor MRI report": the fact is the next word
+        or _after_details(
+            text, m.end, facts
+        )  # "Rashid Karim 1/5/88 diabetic foot", "jeffries bed 11 ... has"
+    )
+
+
 def _tied_before(text: str, pos: int, sentence_start: int, facts: list[HealthFact]) -> bool:
     """The fact comes first in the sentence and the name is what it is about: a copula or a naming verb
     ("the girl with the eczema is Lily T", "her name's Bethan I"), or a result or test just before "for",
     "of", "on" ("results came back for Mr A")."""
     before = text[max(sentence_start, pos - 30) : pos]
-    if _TIE_BEFORE.search(before):
+    if _TIE_BEFORE.search(before) or _BED_BEFORE.search(before):
         return any(sentence_start <= f.start < pos for f in facts)
     if _FOR_BEFORE.search(before):
         return any(f.kind in ("result", "test") and pos - 60 <= f.start < pos for f in facts)
     return False
+
+
+def _after_details(text: str, end: int, facts: list[HealthFact]) -> bool:
+    """After the name come a date, an age or a bed, then the health fact: a list row or a handover line."""
+    m = _DETAILS.match(text, end, end + 60)
+    return m is not None and _fact_within(facts, m.end(), 12)
 
 
 def _fact_within(facts: list[HealthFact], pos: int, chars: int) -> bool:

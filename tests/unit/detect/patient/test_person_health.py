@@ -47,6 +47,26 @@ POSITIVES = [
     ),
     ("a result, then whose it is", "The biopsy results came back for Hattie Moyo this morning, sarcoma."),
     ("a copula after the fact", "The man with the new HIV diagnosis in side room 2 is Ewan Farraday."),
+    (
+        "title and surname in lower case",
+        "mr pocklington bay 4 rosehip ward has a grade 2 pressure ulcer on his heel",
+    ),
+    (
+        "a friend by a name no list knows",
+        "ur mate Fitzy from five-a-side, he came in with a dislocated shoulder",
+    ),
+    (
+        "a list row: name, date, condition",
+        "from the real clinic list last week: Ottilie Brennan 3/6/61 sickle cell",
+    ),
+    (
+        "staff who are patients",
+        "Can you take bloods from the man with sepsis in bed 5, Mr Ruddock, he's a porter here",
+    ),
+    (
+        "a doctor who is a patient",
+        "Dr Salter from the practice in Hebden is a patient on our ward - pancreatitis.",
+    ),
 ]
 
 
