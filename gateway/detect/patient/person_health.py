@@ -35,7 +35,7 @@ from gateway.detect.patient.mentions import Mention, given_name, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
 from gateway.detect.patient.patient_name import NameCandidate, PatientNameRecognizer, in_schedule
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
-from gateway.detect.patient.text import SegmentView
+from gateway.detect.patient.ties import PATIENT_STATUS, PRONOUN, carry_by_pronoun, tied_to
 from gateway.detect.presidio_engine import RecognizerSpec
 
 TYPE = "PATIENT_NAME"
@@ -55,19 +55,11 @@ _BASE = {
     "lower_case": 0.35,
     "initials": 0.35,
 }
-#: the person and the fact are tied: a possessive, a pronoun that refers back, a verb of being told/admitted
-_TIE_AFTER = re.compile(
-    r"^(?:['’]s?\b|[ ]+(?:\w+[ ]+){0,3}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
-    r"needs|needed|been|tested|collapsed|underwent|developed))",
-    re.IGNORECASE,
-)
 #: a health word inside an organisation's or a campaign's name: "Cancer Research UK", "Stroke Association"
 _ORGANISATION_AFTER = re.compile(
     r"['’]?s?[ ](?:Research|Society|Foundation|Support|Trust|UK|Association|Charity|Awareness|Week|Month|Day|"
     r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
 )
-#: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
-_TIE_LABEL = re.compile(r"[ \t]{0,3}[-–—:(][ \t]{0,3}")
 #: where a first-hand encounter is clinical: "we saw X in the eye clinic", not "I saw X in the library"
 _CARE_PLACE = re.compile(
     r"\b(?:ward|clinic|a&e|ed|resus|majors|minors|theatres?|icu|itu|hdu|ccu|gp|surgery|hospital|placement|"
@@ -86,7 +78,6 @@ _OBJECT_AFTER = re.compile(
     r"firm|team|nurse|consultant|department|unit|service|ward\s+round)\b",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
 #: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
 _IS_A_ROLE = re.compile(
     r"(?:\b(?:is|was|as|became|becomes)|['’]s)[ ]+(?:a|an|the|our|my|their|his|her)[ ]+(?:[\w-]{1,30}[ ]+){0,3}$",
@@ -105,33 +96,8 @@ _NAME_LIST = re.compile(
 _REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)
 #: a place the model took for a person: "from Little Brampton", "in Upper Wick"
 _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
-#: how far after a health fact's sentence a pronoun may carry it to a name (characters)
-CARRY_REACH = 160
-#: the fact comes first and the name is what it is about: "results came back for Mr Abernethy",
-#: "the girl with the eczema is Lily Tregothnan", "her name's Bethan Ilsley"
-_TIE_BEFORE = re.compile(
-    r"\b(?:is|was|called|named|name['’]s|name[ \t]+is|name[ \t]+was)[ \t]+$", re.IGNORECASE
-)
-#: "the lady with sickle cell in bed 8, Mrs Adebayo": the name stands for the patient in the bed
-_BED_BEFORE = re.compile(
-    r"\b(?:bed|bay|side[ ]?room|cubicle)[ ]*\d{1,3}[a-z]?[ \t]*[-,:–][ \t]*$", re.IGNORECASE
-)
-#: "results came back for Mr Abernethy", "the biopsy on Jean Moss": a result or test, then whose it is
-_FOR_BEFORE = re.compile(r"\b(?:for|of|on|about|re|regarding)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
 #: the writer says the people are real, not made up for teaching
 _REAL = re.compile(r"\b(?:real|actual|genuine)\b", re.IGNORECASE)
-#: what is said of a person makes them a patient, whatever their job: "(the GP) is a patient on our ward"
-_PATIENT_STATUS = re.compile(
-    r"[^.!?\n]{0,40}?\b(?:is|was)[ ]+(?:a[ ]+patient|(?:now[ ]+)?(?:on|in)[ ]+(?:our|my|the)[ ]+ward(?![ ]+round)|admitted|"
-    r"in[ ]+(?:resus|icu|itu|hdu|a&e))\b",
-    re.IGNORECASE,
-)
-#: details a list puts between a name and its health fact: a date, an age, a bed ("Ann Lee 4/4/52 AF")
-_DETAILS = re.compile(
-    r"[ \t,(]{1,3}(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,3}[ ]?(?:yo|y/o|[MF])|(?:bed|bay)[ ]?\d{1,3}[a-z]?)"
-    r"[ \t,)]{0,3}(?:(?:\w+[ \t]+){0,2}(?:ward|unit)[ \t,]+)?(?:(?:has|had|with|w/)[ \t]+(?:an?[ \t]+)?)?",
-    re.IGNORECASE,
-)
 #: weak facts count when the sentence holds this many distinct clinical terms besides
 _WEAK_NEEDS = 1
 
@@ -176,31 +142,9 @@ class PersonHealthRecognizer:
             if any(not f.weak for f in facts) or self._weak_enough(view.text, facts, view.sentences, i):
                 out[i] = facts
         if view.sentences:
-            self._carry_by_pronoun(view.text, view.sentences, by_sentence, out)
+            carry_by_pronoun(view.text, view.sentences, by_sentence, out)
         scan.notes["health_facts"] = out
         return out
-
-    @staticmethod
-    def _carry_by_pronoun(
-        text: str,
-        sentences: list[tuple[int, int]],
-        by_sentence: dict[int, list[HealthFact]],
-        out: dict[int, list[HealthFact]],
-    ) -> None:
-        """Coreference, roughly: a person named in one sentence and a health fact in a nearby one are
-        joined by a third-person pronoun. "Did you hear about Bethany Cole? She's in ICU..." (the fact's
-        sentence refers back); "...came into GUM clinic today. Chlamydia. (Her name's Bethan Ilsley)" (the
-        name's sentence refers to the person the facts were about)."""
-        for i, facts in list(out.items()):
-            s, e = sentences[i]
-            if i > 0 and i - 1 not in by_sentence and _PRONOUN.search(text, s, min(e, s + 300)):
-                out.setdefault(i - 1, facts)
-            for j in range(i + 1, min(i + 5, len(sentences))):
-                js, je = sentences[j]
-                if j in by_sentence or js - e > CARRY_REACH:
-                    break
-                if _PRONOUN.search(text, js, min(je, js + 300)):
-                    out.setdefault(j, facts)
 
     def _weak_enough(
         self, text: str, facts: list[HealthFact], sentences: list[tuple[int, int]], i: int
@@ -290,7 +234,7 @@ class PersonHealthRecognizer:
         famous_role = first_hand and bool(lex.public_sources.search(text[max(0, m.start - 40) : m.start]))
         if msg.is_correspondent(tokens) or names._all_common(tokens):
             return None
-        as_patient = bool(_PATIENT_STATUS.match(text, m.end, m.end + 80))
+        as_patient = bool(PATIENT_STATUS.match(text, m.end, m.end + 80))
         in_bed = bool(
             BED.search(text, max(lo, m.start - 30), m.start) or BED.match(text, m.end + 1, m.end + 12)
         )
@@ -311,10 +255,11 @@ class PersonHealthRecognizer:
             return None
         if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
             return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
-        if not first_hand and lex.teaching_cues.search(sentence):
-            # teaching, unless a real person is plainly meant: "the real ward list from last week: Ann Lee 4/4/52 AF"
-            if not (RECENT.search(around) and _REAL.search(around) and _tied(view, m, facts)):
-                return None
+        real = bool(RECENT.search(around) and _REAL.search(around))
+        if not first_hand and lex.teaching_cues.search(sentence) and not (real and tied_to(view, m, facts)):
+            return (
+                None  # teaching, unless a real person is plainly meant ("the real ward list from last week")
+            )
         if historical(sentence, msg.today):
             return None
         if (self._made_staff(text, m) and not (as_patient or in_bed)) or _in_name_list(text, m.start):
@@ -337,7 +282,7 @@ class PersonHealthRecognizer:
                 return None
             if lex.schedule_cues.search(line) or _REFERENCE.search(line) or in_schedule(text, m.start):
                 return None
-        tied = as_patient or _tied(view, m, facts)
+        tied = as_patient or tied_to(view, m, facts)
         if m.kind in ("capitalised", "titled") and not tied:
             # two capitalised words are a person only when the sentence says what befell them; a titled
             # name without that was judged by the names recognizer already ("Mrs Lee, for the review")
@@ -348,7 +293,7 @@ class PersonHealthRecognizer:
         reasons.append("health fact: " + ", ".join(kinds))
         if set(kinds) & {"result", "test", "diagnosis", "admission", "death", "treatment"}:
             score += 0.1
-        if tied or _PRONOUN.search(sentence):
+        if tied or PRONOUN.search(sentence):
             score += 0.1
             reasons.append("tied to the person")
         elif not first_hand:
@@ -395,46 +340,6 @@ def _name_like(text: str, m: re.Match[str], sentence_start: int) -> bool:
     before = text[max(sentence_start, m.start() - 4) : m.start()]
     opens = m.start() == sentence_start or not before.strip(" \t>*-•") or "\n" in before
     return not opens or bool(_CAPITALISED_WORD.match(text, m.end() + 1) and text[m.end()] == " ")
-
-
-def _tied(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
-    """The sentence says the health fact about this person (or a pronoun carries it to them)."""
-    text = view.text
-    sentence_start, sentence_end = view.sentence_at(m.start)
-    return (
-        bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
-        or all(f.start >= sentence_end for f in facts)  # carried back by a pronoun ("She's in ICU")
-        or all(f.end <= sentence_start for f in facts)  # carried forward to a pronoun ("Her name's X")
-        or _tied_before(text, m.start, sentence_start, facts)
-        or (_TIE_LABEL.match(text, m.end) is not None and _fact_within(facts, m.end, 40))
-        or _fact_within(facts, m.end + 1, 0)  # "Janet Okafor MRI report": the fact is the next word
-        or _after_details(
-            text, m.end, facts
-        )  # "Rashid Karim 1/5/88 diabetic foot", "jeffries bed 11 ... has"
-    )
-
-
-def _tied_before(text: str, pos: int, sentence_start: int, facts: list[HealthFact]) -> bool:
-    """The fact comes first in the sentence and the name is what it is about: a copula or a naming verb
-    ("the girl with the eczema is Lily T", "her name's Bethan I"), or a result or test just before "for",
-    "of", "on" ("results came back for Mr A")."""
-    before = text[max(sentence_start, pos - 30) : pos]
-    if _TIE_BEFORE.search(before) or _BED_BEFORE.search(before):
-        return any(sentence_start <= f.start < pos for f in facts)
-    if _FOR_BEFORE.search(before):
-        return any(f.kind in ("result", "test") and pos - 60 <= f.start < pos for f in facts)
-    return False
-
-
-def _after_details(text: str, end: int, facts: list[HealthFact]) -> bool:
-    """After the name come a date, an age or a bed, then the health fact: a list row or a handover line."""
-    m = _DETAILS.match(text, end, end + 60)
-    return m is not None and _fact_within(facts, m.end(), 12)
-
-
-def _fact_within(facts: list[HealthFact], pos: int, chars: int) -> bool:
-    """A health fact starts within `chars` characters after `pos`."""
-    return any(pos <= f.start <= pos + chars for f in facts)
 
 
 def _in_name_list(text: str, pos: int) -> bool:
