@@ -83,7 +83,7 @@ class HospitalNumberRecognizer:
         self.keywords = tuple(keywords)
         self._label = re.compile(keyword_regex(self.keywords) + r"(?!\w)", re.IGNORECASE)
         self._label_before = re.compile(
-            keyword_regex(self.keywords) + r"(?:[ \t]+(?:is|was|of))?[ \t]*[:#.=-]?[ \t]*(?:\r?\n[ \t>]*)?$",
+            keyword_regex(self.keywords) + r"(?:[ \t]+(?:is|was|of))?[ \t]*[:#.=(-]?[ \t]*(?:\r?\n[ \t>]*)?$",
             re.IGNORECASE,
         )
 

@@ -27,14 +27,11 @@ LANGUAGE_KINDS = ("abuse-", "defamation-", "discrimination-", "harassment-", "th
 MISSED = {
     "56c7748c2e",  # named-person-health-fact
     "0d8fe25ac0",  # record-image-reference
-    "4ab49c5e5a",  # hospital-number
     "d70803ef87",  # named-person-health-fact
     "a4b4815e1d",  # named-person-health-fact
-    "c0ad5a173c",  # nhs-number-alone
     "d4534c5569",  # clinical-photo-named
     "781f0de601",  # patient-contact-from-notes
     "3fe7291407",  # indirect-identification
-    "e1b36457e0",  # name-dob
     "d03bbe4753",  # indirect-identification
     "8406971bec",  # indirect-identification
     "60e62f8070",  # indirect-identification
