@@ -68,6 +68,8 @@ _ROLE_BEFORE = re.compile(
     r"\b(?:the|a|an|our|their|his|her|your|ur|village|local|school)[ \t]+(?:[\w-]+[ \t]+){0,2}$",
     re.IGNORECASE,
 )
+#: the writer says the cases are real ("let's use real cases: the woman I clerked...")
+_REAL_CASE = re.compile(r"\breal[ \t]+(?:cases?|patients?|people|person)\b", re.IGNORECASE)
 #: a place named after "from / outside / in / near": a town, a street, a school, a ground
 PLACE = re.compile(
     r"\b(?:from|outside|in|near|at)[ \t]+(?:the[ \t]+)?[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,3}\b"
@@ -125,7 +127,8 @@ class IndirectRecognizer:
             if view.in_signature(start) or view.table_at(start):
                 continue
             passage = view.text[start:end]
-            if msg.lexicon.fictional_context.search(passage):
+            real_case = _REAL_CASE.search(passage) and msg.lexicon.encounter_cues.search(passage)
+            if msg.lexicon.fictional_context.search(passage) and not real_case:
                 continue  # a role-play script or a scenario: invented details point at nobody
             strong = any(not f.weak for f in scan.health_facts_in(msg.lexicon, start, end))
             d = self._details(passage, msg, strong)
@@ -136,7 +139,8 @@ class IndirectRecognizer:
 
     def _details(self, passage: str, msg: MessageContext, strong_fact: bool = False) -> Details:
         lex = msg.lexicon
-        teaching = lex.teaching_cues.search(passage)
+        real_case = bool(_REAL_CASE.search(passage) and lex.encounter_cues.search(passage))
+        teaching = lex.teaching_cues.search(passage) and not real_case
         return Details(
             bed=bool(BED.search(passage)),
             ward=bool(WARD.search(passage)),

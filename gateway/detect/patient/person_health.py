@@ -96,6 +96,10 @@ _NAME_LIST = re.compile(
 _REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)
 #: a place the model took for a person: "from Little Brampton", "in Upper Wick"
 _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
+#: a teaching word naming the group someone belongs to: "in our PBL", "from my anatomy class"
+_GROUP_OF = re.compile(
+    r"\b(?:in|from|on|of)[ ]+(?:our|my|your|ur|his|her|their|the[ ]+same)[ ]+(?:[\w-]+[ ]+)?$", re.IGNORECASE
+)
 #: the writer says the people are real, not made up for teaching
 _REAL = re.compile(r"\b(?:real|actual|genuine)\b", re.IGNORECASE)
 #: weak facts count when the sentence holds this many distinct clinical terms besides
@@ -256,7 +260,7 @@ class PersonHealthRecognizer:
         if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
             return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
         real = bool(RECENT.search(around) and _REAL.search(around))
-        if not first_hand and lex.teaching_cues.search(sentence) and not (real and tied_to(view, m, facts)):
+        if not first_hand and self._teaching(sentence) and not (real and tied_to(view, m, facts)):
             return (
                 None  # teaching, unless a real person is plainly meant ("the real ward list from last week")
             )
@@ -306,6 +310,14 @@ class PersonHealthRecognizer:
         if len(tokens) >= 2:
             score += 0.05
         return Candidate(TYPE, m.start, m.end, clamp(score), tuple(reasons))
+
+    def _teaching(self, sentence: str) -> bool:
+        """The sentence is about teaching; a teaching word that only says which group someone belongs to
+        ("Leo in our PBL group", "a girl from my anatomy class") does not count."""
+        return any(
+            not _GROUP_OF.search(sentence[max(0, s - 30) : s])
+            for s, _e, _w in self.lex.teaching_cues.find(sentence)
+        )
 
     def _made_staff(self, text: str, m: Mention) -> bool:
         """What follows the person gives them a staff role or a staff activity ("X is the new clinical

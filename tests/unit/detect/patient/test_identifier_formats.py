@@ -60,6 +60,10 @@ REFERENCE_STRINGS = [
     ("booking", "Booking ref ABC-552-0193 for the clinical skills room, bloods practical."),
     ("module code", "Module MED 552 0193 exam results are out on Friday."),
     ("room code", "Room CSB 201 101 for the tutorial on blood results."),
+    (
+        "an NHS label before a number that fails the check",
+        f"The training record for the admitted patient uses NHS {pf.failing_number('612')} on purpose.",
+    ),
 ]
 
 

@@ -77,6 +77,10 @@ KNOWN = [
         "a named person's relative",
         "guess who was in resus this morning with chest pain, Imogen Stroud's grandad from the PBL group",
     ),
+    (
+        "real cases for revision",
+        "for OSCE revision let's use real cases: the man I clerked, he's the landlord of the Swan, liver mets",
+    ),
     ("one of a kind", "the only vet in the village came in with a heart attack, you'd recognise him"),
 ]
 
