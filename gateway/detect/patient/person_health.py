@@ -33,7 +33,8 @@ from gateway.detect.patient.context import BED, RECENT, MessageContext, historic
 from gateway.detect.patient.lexicon import HealthFact
 from gateway.detect.patient.mentions import Mention, given_name, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
-from gateway.detect.patient.patient_name import NameCandidate, PatientNameRecognizer, in_schedule
+from gateway.detect.patient.name_patterns import NameCandidate
+from gateway.detect.patient.patient_name import PatientNameRecognizer, in_schedule
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.ties import PATIENT_STATUS, PRONOUN, carry_by_pronoun, tied_to
 from gateway.detect.presidio_engine import RecognizerSpec

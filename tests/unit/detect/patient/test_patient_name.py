@@ -27,6 +27,8 @@ from tests.unit.detect import patientfixtures as pf
         "Penhaligon in bed 4 needs his bloods before 8.",
         "Bed 7 - Quayle - new AF, on the monitor.",
         "Incident form: fall at 02:40 in Bay C. Patient: Mrs B. Okonkwo, 91, possible hip fracture.",
+        "Referral. Patient surname: Wojcikowska. Age: 7. Reason: safeguarding review.",
+        "Admitted: 02/03/2026. D/C: 06/03/2026. Name: Cathal Brennock. Dx: pancreatitis.",
     ],
 )
 def test_found_in_prose(detector, body: str) -> None:
