@@ -40,6 +40,11 @@ _DOCTOR = re.compile(
 )
 #: a courtesy title and a surname typed in lower case ("mrs jeffries bed 11")
 _TITLED_LOWER = re.compile(r"(?<![\w'’])(?:mr|mrs|ms|miss)\.?[ ]{1,3}([a-z][a-z'’-]{2,30})(?![\w])")
+#: a name set after a word for a person, as its apposition: "a 34yo man, Dean Halloran, admitted with..."
+_APPOSED = re.compile(
+    r"(?<![\w'’])(?:man|woman|lady|gentleman|guy|lad|girl|boy|chap|patient|pt)[ ]?,[ ]{1,3}"
+    r"([A-Z][a-z]{1,20}[ ]{1,3}[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?)(?=[ ]?,)"
+)
 #: a capitalised word after a word for someone the writer knows: "ur friend Matty", "my neighbour Pat"
 _KNOWN_AS = re.compile(
     r"(?<![\w'’])(?:friend|mate|pal|neighbour|neighbor|cousin|flatmate|housemate|classmate|boyfriend|girlfriend|"
@@ -119,6 +124,12 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
             and surname not in lex.first_names
         ):
             out.append(Mention(start + m.start(), start + m.end(), "titled", (surname,)))
+    for m in islice(_APPOSED.finditer(window), MAX_PER_SENTENCE):
+        words = m.group(1).split()
+        if not common_word(words[-1].lower().rstrip("'’s"), lex):
+            out.append(
+                Mention(start + m.start(1), start + m.end(1), "full_name", tuple(name_tokens(m.group(1))))
+            )
     for m in islice(_KNOWN_AS.finditer(window), MAX_PER_SENTENCE):
         if not common_word(m.group(1).lower(), lex):
             out.append(Mention(start + m.start(1), start + m.end(1), "first_name", (m.group(1).lower(),)))

@@ -60,6 +60,7 @@ NEW_PATTERNS = {
     "context: list details": ties._DETAILS.pattern,
     "mention: titled, lower case": mentions._TITLED_LOWER.pattern,
     "mention: a friend's name": mentions._KNOWN_AS.pattern,
+    "mention: a name in apposition": mentions._APPOSED.pattern,
     "mention: doctor": mentions._DOCTOR.pattern,
     "indirect: relation": indirect.RELATION.pattern,
     "indirect: named group": indirect.NAMED_GROUP.pattern,
