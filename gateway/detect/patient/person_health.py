@@ -76,7 +76,7 @@ _OBJECT_AFTER = re.compile(
     r"[ ](?:books?|notes|slides|lectures?|teaching|workshops?|sessions?|machines?|course|exams?|quiz|"
     r"textbooks?|app|tutorials?|practicals?|stations?|module|revision|posters?|leaflets?|guidelines?|audit|"
     r"project|sim|simulation|skills|training|interpretation|society|week|prize|placement|block|rotation|"
-    r"firm|team|nurse|consultant|department|unit|service|ward\s+round)\b",
+    r"firm|team|nurse|consultant|department|unit|service|ward\s+round|rounds?)\b",
     re.IGNORECASE,
 )
 #: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"

@@ -105,6 +105,10 @@ def test_in_a_file_name(detector) -> None:
 
 TRAPS = [
     (
+        "a ward round is no admission",
+        "Joined Hamish Tulloch on the ward round today, he let me present first.",
+    ),
+    (
         "a charity event named for someone",
         "Sign up for the Hospice 10k for Lottie Danvers at the MedSoc stall.",
     ),
