@@ -65,9 +65,18 @@ UNIQUE = re.compile(
 )
 #: what comes just before a role that describes someone: "the mayor", "a teacher at", "our old headteacher"
 _ROLE_BEFORE = re.compile(
-    r"\b(?:the|a|an|our|their|his|her|your|ur|village|local|school)[ \t]+(?:[\w-]+[ \t]+){0,2}$",
+    r"\b(the|a|an|our|their|his|her|your|ur|village|local|school)[ \t]+(?:[\w-]+[ \t]+){0,2}$",
     re.IGNORECASE,
 )
+#: the role is the writer's or their family's: "I'm a teacher", "my dad, a retired postman"
+_OWN_ROLE = re.compile(
+    r"\b(?:i['’]m|i[ \t]+am|i[ \t]+was|my[ \t]+(?:\w+[ \t]+)?(?:mum|mom|mother|dad|father|nan|gran|granny|grandma|"
+    r"grandad|grandpa|wife|husband|partner|boyfriend|girlfriend|brother|sister|son|daughter|aunt|auntie|uncle|"
+    r"cousin|family))\b",
+    re.IGNORECASE,
+)
+#: where someone works or plays, after the role: "a teacher at Pemberley Infants", "a pilot for Skyline Air"
+_AFFILIATION_AFTER = re.compile(r"[ \t]+(?:at|for|of|in)[ \t]+(?:the[ \t]+)?[A-Z]")
 #: the writer says the cases are real ("let's use real cases: the woman I clerked...")
 _REAL_CASE = re.compile(r"\breal[ \t]+(?:cases?|patients?|people|person)\b", re.IGNORECASE)
 #: a place named after "from / outside / in / near": a town, a street, a school, a ground
@@ -185,9 +194,19 @@ def _known(passage: str, lex: Lexicon) -> bool:
     or club, a named person's relative, or the writer says they are one of a kind."""
     if RELATION.search(passage) or NAMED_GROUP.search(passage) or UNIQUE.search(passage):
         return True
-    return any(
-        _ROLE_BEFORE.search(passage[max(0, s - 40) : s]) for s, _e, _r in lex.known_roles.find(passage)
-    )
+    return any(_known_role(passage, s, e) for s, e, _r in lex.known_roles.find(passage))
+
+
+def _known_role(passage: str, s: int, e: int) -> bool:
+    """A role describing someone else: "the mayor", "our old headteacher", "a teacher at Pemberley Infants";
+    not the writer's own ("I'm a teacher") or their family's ("my dad is a teacher"), and "a manager" only
+    with the place they work."""
+    m = _ROLE_BEFORE.search(passage[max(0, s - 40) : s])
+    if m is None or _OWN_ROLE.search(passage[max(0, s - 60) : s]):
+        return False
+    if m.group(1).lower() in ("a", "an"):
+        return bool(_AFFILIATION_AFTER.match(passage, e))
+    return True
 
 
 def _passages(text: str) -> list[tuple[int, int]]:
