@@ -139,7 +139,10 @@ class IndirectRecognizer:
             real_case = _REAL_CASE.search(passage) and msg.lexicon.encounter_cues.search(passage)
             if msg.lexicon.fictional_context.search(passage) and not real_case:
                 continue  # a role-play script or a scenario: invented details point at nobody
-            strong = any(not f.weak for f in scan.health_facts_in(msg.lexicon, start, end))
+            strong = any(
+                not f.weak and not msg.lexicon.institution_words.pattern.match(view.text, f.end + 1)
+                for f in scan.health_facts_in(msg.lexicon, start, end)
+            )  # "the new cancer centre" names a place, not anyone's illness
             d = self._details(passage, msg, strong)
             score = _score(d)
             if score >= 0.5 and (d.patient or (d.known and d.episode)):

@@ -261,7 +261,9 @@ class PersonHealthRecognizer:
         if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
             return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
         real = bool(RECENT.search(around) and _REAL.search(around))
-        if not first_hand and self._teaching(sentence) and not (real and tied_to(view, m, facts)):
+        fact_sentence = text[slice(*view.sentence_at(facts[0].start))]  # a pronoun may have carried it here
+        teaching = self._teaching(sentence) or (fact_sentence != sentence and self._teaching(fact_sentence))
+        if not first_hand and teaching and not (real and tied_to(view, m, facts)):
             return (
                 None  # teaching, unless a real person is plainly meant ("the real ward list from last week")
             )

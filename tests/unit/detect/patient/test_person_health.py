@@ -104,6 +104,11 @@ def test_in_a_file_name(detector) -> None:
 
 
 TRAPS = [
+    ("a dissertation topic", "Sophie is doing her dissertation on breast cancer screening uptake."),
+    (
+        "a pronoun carries teaching too",
+        "Chloe is coming too. Her scan results were fine for the ultrasound practical.",
+    ),
     (
         "a ward round is no admission",
         "Joined Hamish Tulloch on the ward round today, he let me present first.",
