@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from gateway.detect.patient.context import AGE, BED, RECENT, WARD, MessageContext, patient_cue
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.patient.ties import ORGANISATION_AFTER
 from gateway.detect.presidio_engine import RecognizerSpec
 
 TYPE = "INDIRECT_IDENTIFICATION"
@@ -140,7 +141,9 @@ class IndirectRecognizer:
             if msg.lexicon.fictional_context.search(passage) and not real_case:
                 continue  # a role-play script or a scenario: invented details point at nobody
             strong = any(
-                not f.weak and not msg.lexicon.institution_words.pattern.match(view.text, f.end + 1)
+                not f.weak
+                and not msg.lexicon.institution_words.pattern.match(view.text, f.end + 1)
+                and not ORGANISATION_AFTER.match(view.text, f.end)
                 for f in scan.health_facts_in(msg.lexicon, start, end)
             )  # "the new cancer centre" names a place, not anyone's illness
             d = self._details(passage, msg, strong)

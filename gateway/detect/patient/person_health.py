@@ -36,7 +36,7 @@ from gateway.detect.patient.mentions import common_word as _common_word
 from gateway.detect.patient.name_patterns import NameCandidate
 from gateway.detect.patient.patient_name import PatientNameRecognizer, in_schedule
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
-from gateway.detect.patient.ties import PATIENT_STATUS, PRONOUN, carry_by_pronoun, tied_to
+from gateway.detect.patient.ties import ORGANISATION_AFTER, PATIENT_STATUS, PRONOUN, carry_by_pronoun, tied_to
 from gateway.detect.presidio_engine import RecognizerSpec
 
 TYPE = "PATIENT_NAME"
@@ -56,11 +56,6 @@ _BASE = {
     "lower_case": 0.35,
     "initials": 0.35,
 }
-#: a health word inside an organisation's or a campaign's name: "Cancer Research UK", "Stroke Association"
-_ORGANISATION_AFTER = re.compile(
-    r"['’]?s?[ ](?:Research|Society|Foundation|Support|Trust|UK|Association|Charity|Awareness|Week|Month|Day|"
-    r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
-)
 #: where a first-hand encounter is clinical: "we saw X in the eye clinic", not "I saw X in the library"
 _CARE_PLACE = re.compile(
     r"\b(?:ward|clinic|a&e|ed|resus|majors|minors|theatres?|icu|itu|hdu|ccu|gp|surgery|hospital|placement|"
@@ -139,7 +134,7 @@ class PersonHealthRecognizer:
             facts = [
                 f
                 for f in facts
-                if not _ORGANISATION_AFTER.match(view.text, f.end)
+                if not ORGANISATION_AFTER.match(view.text, f.end)
                 and not _OBJECT_AFTER.match(view.text, f.end)
             ]
             if not facts:

@@ -39,10 +39,14 @@ _BED_BEFORE = re.compile(
 )
 #: "results came back for Mr Abernethy", "the biopsy on Jean Moss": a result or test, then whose it is
 _FOR_BEFORE = re.compile(r"\b(?:for|of|on|about|re|regarding)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
+#: a health word inside an organisation's or a campaign's name: "Cancer Research UK", "Stroke Association"
+ORGANISATION_AFTER = re.compile(
+    r"['’]?s?[ ](?:Research|Society|Foundation|Support|Trust|UK|Association|Charity|Awareness|Week|Month|Day|"
+    r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
+)
 #: what is said of a person makes them a patient, whatever their job: "(the GP) is a patient on our ward"
 PATIENT_STATUS = re.compile(
-    r"[^.!?\n]{0,40}?\b(?:is|was)[ ]+(?:a[ ]+patient|(?:now[ ]+)?(?:on|in)[ ]+(?:our|my|the)[ ]+ward(?![ ]+round)|admitted|"
-    r"in[ ]+(?:resus|icu|itu|hdu|a&e))\b",
+    r"[^.!?\n]{0,40}?\b(?:is|was)[ ]+(?:now[ ]+)?(?:a[ ]+patient|an[ ]+inpatient|admitted|being[ ]+treated)\b",
     re.IGNORECASE,
 )
 #: details a list puts between a name and its health fact: a date, an age, a bed ("Ann Lee 4/4/52 AF")

@@ -99,6 +99,7 @@ KNOWN_TRAPS = [
     ),
     ("the writer's own role", "I'm a teacher by training and had a stroke at 40, so I get it."),
     ("a relative's role", "My dad is a postman and he has diabetes, so I know the diet stuff."),
+    ("a health word naming a charity", "Jack's mum runs the bake sale for Cancer Research UK on Saturday."),
     ("a health word naming a place", "The mayor opened the new cancer centre today."),
     ("a role with no care", "The mayor opened the new wing of the hospital on Friday."),
     ("a role in teaching", "Lecture 4: the footballer's knee, ACL repair and rehab, slides on the VLE."),

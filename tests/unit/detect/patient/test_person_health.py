@@ -104,6 +104,10 @@ def test_in_a_file_name(detector) -> None:
 
 
 TRAPS = [
+    (
+        "a doctor at work on the ward",
+        "Dr Okafor is on the ward today if you need your sign-off for the cannula.",
+    ),
     ("a dissertation topic", "Sophie is doing her dissertation on breast cancer screening uptake."),
     (
         "a pronoun carries teaching too",
