@@ -43,6 +43,13 @@ CARE = re.compile(
     r"on\s+the\s+ward|was\s+treated|died|passed\s+away|re-?bled|arrested|intubated)\b",
     re.IGNORECASE,
 )
+#: the person told the public themselves: "on TV talking about his ADHD diagnosis"
+_MEDIA = re.compile(
+    r"\b(?:on|in)[ \t]+(?:tv|the[ \t]+telly|the[ \t]+radio|a[ \t]+podcast|an[ \t]+interview|instagram|tiktok|youtube)\b"
+    r"|\b(?:opened[ \t]+up|spoke[ \t]+out|talking|talked|speaks|spoke)[ \t]+(?:publicly[ \t]+)?about\b",
+    re.IGNORECASE,
+)
+_DEATH = re.compile(r"died|passed\s+away", re.IGNORECASE)
 #: a relation of a named person: "Councillor Bettany's mum", "Ffion Bowen's nan"
 RELATION = re.compile(
     r"\b[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+)?['’]s[ \t]+(?:mum|mother|dad|father|nan|nana|nanna|gran|granny|"
@@ -144,8 +151,9 @@ class IndirectRecognizer:
                 not f.weak
                 and not msg.lexicon.institution_words.pattern.match(view.text, f.end + 1)
                 and not ORGANISATION_AFTER.match(view.text, f.end)
+                and (f.kind != "death" or _care_in_sight(passage, msg.lexicon))
                 for f in scan.health_facts_in(msg.lexicon, start, end)
-            )  # "the new cancer centre" names a place, not anyone's illness
+            )  # "the new cancer centre" names a place; "Amir's grandad passed away" tells no care
             d = self._details(passage, msg, strong)
             score = _score(d)
             if score >= 0.5 and (d.patient or (d.known and d.episode)):
@@ -171,8 +179,11 @@ class IndirectRecognizer:
             reported=lex.public_sources.search(passage) and not lex.encounter_cues.search(passage),
             known=_known(passage, lex),
             told=not lex.encounter_cues.search(passage)
-            and any(r not in lex.known_roles for _s, _e, r in lex.public_sources.find(passage)),
-            episode=(strong_fact or bool(CARE.search(passage)))
+            and (
+                any(r not in lex.known_roles for _s, _e, r in lex.public_sources.find(passage))
+                or bool(_MEDIA.search(passage))
+            ),
+            episode=(strong_fact or any(not _DEATH.fullmatch(m.group()) for m in CARE.finditer(passage)))
             and (not teaching or bool(RECENT.search(passage))),
         )
 
@@ -193,6 +204,13 @@ def _score(d: Details) -> float:
     if d.rare and d.age and d.place:
         return 0.7 + (0.1 if d.when or d.hospital else 0.0)
     return 0.0
+
+
+def _care_in_sight(passage: str, lex: Lexicon) -> bool:
+    """A clinical word besides the death itself: "died on the ward", not "passed away last week"."""
+    return any(
+        not _DEATH.fullmatch(t) and t not in ("death", "dead") for t in lex.clinical_terms.distinct(passage)
+    )
 
 
 def _known(passage: str, lex: Lexicon) -> bool:

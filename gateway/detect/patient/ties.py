@@ -43,6 +43,8 @@ _FOR_BEFORE = re.compile(r"\b(?:for|of|on|about|re|regarding)[ \t]+(?:the[ \t]+)
 ORGANISATION_AFTER = re.compile(
     r"['’]?s?[ ](?:Research|Society|Foundation|Support|Trust|UK|Association|Charity|Awareness|Week|Month|Day|"
     r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
+    r"|['’]?s?[ ](?i:charity|charities|appeal|fundraiser|fundraising|awareness|research|campaign|foundation|"
+    r"walk|run|marathon|bake[ ]sale)\b"
 )
 #: what is said of a person makes them a patient, whatever their job: "(the GP) is a patient on our ward"
 PATIENT_STATUS = re.compile(

@@ -68,6 +68,7 @@ NEW_PATTERNS = {
     "indirect: one of a kind": indirect.UNIQUE.pattern,
     "indirect: role before": indirect._ROLE_BEFORE.pattern,
     "indirect: own role": indirect._OWN_ROLE.pattern,
+    "indirect: media": indirect._MEDIA.pattern,
     "indirect: affiliation after": indirect._AFFILIATION_AFTER.pattern,
     "context: made staff": person_health._IS_A_ROLE.pattern,
     "context: reference line": person_health._REFERENCE.pattern,

@@ -99,6 +99,8 @@ KNOWN_TRAPS = [
     ),
     ("the writer's own role", "I'm a teacher by training and had a stroke at 40, so I get it."),
     ("a relative's role", "My dad is a postman and he has diabetes, so I know the diet stuff."),
+    ("a death with no care in sight", "Amir's grandad passed away last week, let's send a card."),
+    ("a public figure on TV", "The guy from Love Island was on TV talking about his ADHD diagnosis."),
     ("a health word naming a charity", "Jack's mum runs the bake sale for Cancer Research UK on Saturday."),
     ("a health word naming a place", "The mayor opened the new cancer centre today."),
     ("a role with no care", "The mayor opened the new wing of the hospital on Friday."),
