@@ -96,6 +96,8 @@ _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via)[ ]+(?:
 _GROUP_OF = re.compile(
     r"\b(?:in|from|on|of)[ ]+(?:our|my|your|ur|his|her|their|the[ ]+same)[ ]+(?:[\w-]+[ ]+)?$", re.IGNORECASE
 )
+#: the writer's own health fact: "my biopsy", "booked me an x-ray"
+_OWN_FACT = re.compile(r"\b(?:my|me)[ \t]+(?:(?:an?|the|first|new|own)[ \t]+)?$", re.IGNORECASE)
 #: the writer says the people are real, not made up for teaching
 _REAL = re.compile(r"\b(?:real|actual|genuine)\b", re.IGNORECASE)
 #: weak facts count when the sentence holds this many distinct clinical terms besides
@@ -267,6 +269,8 @@ class PersonHealthRecognizer:
         if (self._made_staff(text, m) and not (as_patient or in_bed)) or _in_name_list(text, m.start):
             return None
         strong = [f for f in facts if not f.weak]
+        if strong and all(_OWN_FACT.search(text, max(0, f.start - 16), f.start) for f in strong):
+            return None  # "she booked me an x-ray", "my biopsy": the writer's own health, not theirs
         if strong and all(f.kind == "death" for f in strong):
             rest = around
             for f in facts:

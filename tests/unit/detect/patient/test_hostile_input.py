@@ -58,6 +58,7 @@ NEW_PATTERNS = {
     "context: result for": ties._FOR_BEFORE.pattern,
     "context: patient status": ties.PATIENT_STATUS.pattern,
     "context: organisation after": ties.ORGANISATION_AFTER.pattern,
+    "context: the writer's own fact": person_health._OWN_FACT.pattern,
     "context: list details": ties._DETAILS.pattern,
     "mention: titled, lower case": mentions._TITLED_LOWER.pattern,
     "mention: a friend's name": mentions._KNOWN_AS.pattern,
