@@ -171,9 +171,15 @@ def clinical_count(text: str, lex: Lexicon) -> int:
     return len(lex.clinical_terms.distinct(text))
 
 
+_ROUND_AFTER = re.compile(r"[ \t]+rounds?\b", re.IGNORECASE)
+
+
 def patient_cue(text: str, lex: Lexicon) -> bool:
     """Words, ages or beds that tie someone in `text` to a care episode."""
-    return bool(lex.patient_cues.search(text) or AGE.search(text) or BED.search(text))
+    if AGE.search(text) or BED.search(text):
+        return True
+    # "on the ward round" is teaching and work, not a stay on the ward
+    return any(not _ROUND_AFTER.match(text, e) for _s, e, _c in lex.patient_cues.find(text))
 
 
 def writers_own(text: str, start: int, msg: MessageContext, *, cue: bool) -> bool:

@@ -192,6 +192,13 @@ def any_date_ok(text: str) -> bool:
     return parse_date(text) is not None
 
 
+#: a full name just before the date-of-birth label: "Kenneth Ardley, DOB ", "Ann Lee (d.o.b. "
+_NAMED_BEFORE = re.compile(
+    r"(?<![\w'’])[A-Z][a-z'’-]{1,30}[ ]+[A-Z][a-z'’-]{1,30}[ \t]*[,(]?[ \t]*"
+    r"(?i:dob|d\.o\.b\.?|date[ ]of[ ]birth|born)[ \t:.-]*$"
+)
+
+
 class DateOfBirthRecognizer:
     """Labelled dates of birth, DOB table columns, and initials followed by a date."""
 
@@ -243,6 +250,9 @@ class DateOfBirthRecognizer:
             reasons.append("patient cue")
         elif msg.clinical and msg.lexicon.clinical_terms.search(around):
             score += 0.1
+        if _NAMED_BEFORE.search(view.text, max(0, start - 60), start):
+            score += 0.2  # "Kenneth Ardley, DOB 12.8.1955": a full name and a date of birth identify anyone
+            reasons.append("full name")
         return Candidate(TYPE, start, end, clamp(score), tuple(reasons))
 
     def _bare(self, scan: SegmentScan, msg: MessageContext, start: int, end: int) -> Candidate | None:

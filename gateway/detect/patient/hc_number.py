@@ -42,6 +42,9 @@ class HcNumberRecognizer:
             if not keyword and not label and not_patient_label(scan, hit.start, msg):
                 continue
             bonus, reasons = context_score(scan, hit.start, hit.end, msg, keyword=keyword, label=label)
-            base = 0.6 if (keyword or label) else 0.45
+            alone = (
+                scan.view.text.strip() == scan.view.text[hit.start : hit.end]
+            )  # the number is the whole text
+            base = 0.6 if (keyword or label or alone) else 0.45
             out.append(Candidate(TYPE, hit.start, hit.end, clamp(base + bonus), ("checksum", *reasons)))
         return out

@@ -83,7 +83,7 @@ class HospitalNumberRecognizer:
         self.keywords = tuple(keywords)
         self._label = re.compile(keyword_regex(self.keywords) + r"(?!\w)", re.IGNORECASE)
         self._label_before = re.compile(
-            keyword_regex(self.keywords) + r"(?:[ \t]+(?:is|was|of))?[ \t]*[:#.=-]?[ \t]*(?:\r?\n[ \t>]*)?$",
+            keyword_regex(self.keywords) + r"(?:[ \t]+(?:is|was|of))?[ \t]*[:#.=(-]?[ \t]*(?:\r?\n[ \t>]*)?$",
             re.IGNORECASE,
         )
 
@@ -172,6 +172,8 @@ class HospitalNumberRecognizer:
         if prefix is None or end - start < 6 or not msg.clinical:
             return None  # letters and at least six digits, like trust numbers; not "MED3021" or a year
         begin = start - len(before) + prefix.start()
+        if prefix.group().strip(" \t-/:#.").lower() in ("nhs", "chi", "hcn"):
+            return None  # an NHS or CHI number's own label before digits that failed its check
         if begin > 0 and text[begin - 1].isalnum():
             return None  # the middle of a longer token ("4F3A21C41234567"): a reference, not a trust number
         if _reference_token(text, begin, end):

@@ -180,8 +180,23 @@ _MEDICAL_SUFFIXES = (
     "aemia",
     "opathy",
     "plegia",
+    "osis",
+    "algia",
+    "toxicity",
 )
-_NOT_MEDICAL = frozenset({"homeopathy", "osteopathy", "naturopathy"})
+_NOT_MEDICAL = frozenset(
+    {
+        "homeopathy",
+        "osteopathy",
+        "naturopathy",
+        "hypnosis",
+        "osmosis",
+        "symbiosis",
+        "metamorphosis",
+        "apotheosis",
+    }
+    | {"nostalgia"}
+)
 
 
 def _suffix_kind(word: str) -> str:
@@ -262,6 +277,8 @@ class Lexicon:
     photo_subjects: WordList
     not_names: WordList
     first_names: WordList
+    given_names: WordList
+    known_roles: WordList
     public_figures: WordList
     public_sources: WordList
     encounter_cues: WordList

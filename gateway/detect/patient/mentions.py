@@ -34,6 +34,22 @@ _CAPITALISED = re.compile(
 _TITLED = re.compile(
     r"(?<![\w'’])(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ ]{1,3}(?:[A-Z]\.?[ ]{1,3})?[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?"
 )
+#: a doctor's title and a surname: staff, unless the sentence makes them a patient ("Dr Pike is a patient")
+_DOCTOR = re.compile(
+    r"(?<![\w'’])(?:Dr|Prof|Doctor)\.?[ ]{1,3}([A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?)"
+)
+#: a courtesy title and a surname typed in lower case ("mrs jeffries bed 11")
+_TITLED_LOWER = re.compile(r"(?<![\w'’])(?:mr|mrs|ms|miss)\.?[ ]{1,3}([a-z][a-z'’-]{2,30})(?![\w])")
+#: a name set after a word for a person, as its apposition: "a 34yo man, Dean Halloran, admitted with..."
+_APPOSED = re.compile(
+    r"(?<![\w'’])(?:man|woman|lady|gentleman|guy|lad|girl|boy|chap|patient|pt)[ ]?,[ ]{1,3}"
+    r"([A-Z][a-z]{1,20}[ ]{1,3}[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?)(?=[ ]?,)"
+)
+#: a capitalised word after a word for someone the writer knows: "ur friend Matty", "my neighbour Pat"
+_KNOWN_AS = re.compile(
+    r"(?<![\w'’])(?:friend|mate|pal|neighbour|neighbor|cousin|flatmate|housemate|classmate|boyfriend|girlfriend|"
+    r"colleague|called|named)[ ]{1,3}([A-Z][a-z]{2,20})(?![\w'’])"
+)
 #: a lower-case word and the word after it ("karen mbatha's")
 _LOWER = re.compile(r"(?<![\w'’])([a-z]{3,15})(?![a-z])(?=([ ]{1,3}[a-z][a-z'’-]{1,24})?)")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{3,15}(?![a-z])")
@@ -73,12 +89,12 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         words = m.group().split()
         first = words[0].lower()
         s = start + m.start()
-        if first not in lex.first_names and len(words) == 3:
+        if not given_name(first, lex) and len(words) == 3:
             # "Sadly Edna Fairweather", "Today Karen Mbatha": the first of three may open the sentence
             s += m.group().index(words[1], len(words[0]))
             words = words[1:]
             first = words[0].lower()
-        if first not in lex.first_names:
+        if not given_name(first, lex):
             # two capitalised words, none of them a common word: a name the lists do not know
             if (
                 len(words) == 2
@@ -97,6 +113,26 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         toks = [t for t in name_tokens(m.group()) if t not in lex.patient_titles and len(t) > 1]
         if toks and not common_word(toks[-1], lex):
             out.append(Mention(start + m.start(), start + m.end(), "titled", tuple(toks)))
+    for m in islice(_DOCTOR.finditer(window), MAX_PER_SENTENCE):
+        if not common_word(m.group(1).lower(), lex):
+            out.append(Mention(start + m.start(1), start + m.end(1), "titled", (m.group(1).lower(),)))
+    for m in islice(_TITLED_LOWER.finditer(window), MAX_PER_SENTENCE):
+        surname = m.group(1).rstrip("'’s")
+        if (
+            surname not in _FUNCTION_WORDS
+            and not common_word(surname, lex)
+            and surname not in lex.first_names
+        ):
+            out.append(Mention(start + m.start(), start + m.end(), "titled", (surname,)))
+    for m in islice(_APPOSED.finditer(window), MAX_PER_SENTENCE):
+        words = m.group(1).split()
+        if not common_word(words[-1].lower().rstrip("'’s"), lex):
+            out.append(
+                Mention(start + m.start(1), start + m.end(1), "full_name", tuple(name_tokens(m.group(1))))
+            )
+    for m in islice(_KNOWN_AS.finditer(window), MAX_PER_SENTENCE):
+        if not common_word(m.group(1).lower(), lex):
+            out.append(Mention(start + m.start(1), start + m.end(1), "first_name", (m.group(1).lower(),)))
     lower_names = not lex.first_names.entries.isdisjoint(_LOWER_WORD.findall(window))
     for m in islice(_LOWER.finditer(window) if lower_names else (), 8 * MAX_PER_SENTENCE):
         first = m.group(1)
@@ -127,7 +163,12 @@ def _name_shaped(span: str, lex: Lexicon) -> bool:
     bare = [w.lower().rstrip("'’s") for w in words]
     if any(common_word(w, lex) for w in bare):
         return False
-    return len(words) >= 2 or bare[0] in lex.first_names
+    return len(words) >= 2 or given_name(bare[0], lex)
+
+
+def given_name(word: str, lex: Lexicon) -> bool:
+    """A capitalised word that is a given name: the curated list, or the census list of given names."""
+    return word in lex.first_names or word in lex.given_names
 
 
 def common_word(word: str, lex: Lexicon) -> bool:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 from gateway.detect.patient.context import (
     AGE,
@@ -31,33 +30,31 @@ from gateway.detect.patient.context import (
     patient_cue,
 )
 from gateway.detect.patient.lexicon import Lexicon
+from gateway.detect.patient.name_patterns import (
+    _LABEL_PREFIX,
+    _PATIENT_FIELDS,
+    BED,
+    CAPS,
+    LABELLED,
+    TITLED,
+    NameCandidate,
+    dedupe,
+    name_specs,
+    names_by_bed,
+)
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
-from gateway.detect.patient.staff import CAP_PAIR, MAX_HITS, NAME_WORD, StaffCues, in_schedule
+from gateway.detect.patient.staff import CAP_PAIR, MAX_HITS, StaffCues, in_schedule
 from gateway.detect.patient.text import SegmentView
-from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
+from gateway.detect.presidio_engine import RecognizerSpec
 
 TYPE = "PATIENT_NAME"
 #: name candidates judged per segment once one is reported (a ward list of hundreds needs no more)
 MAX_JUDGED = 200
-TITLED = "NAME_TITLED"
-CAPS = "NAME_WARD_LIST"
-BED = "NAME_BY_BED"
-LABELLED = "NAME_LABELLED"
-
-_AGE_AFTER = re.compile(
-    r"^[ \t]*[,(]?[ \t]*(?:aged[ \t]+)?\d{1,3}[ \t]?(?:y|yo|yrs?|years?(?:[ \t-]old)?|[MF])?\b(?![/.:]\d)"
-)
-_EPONYM_AFTER = re.compile(r"^['’]s?\b|^[ \t]+(?:[a-z]+[ \t]+)?(?P<head>[a-z]+)\b")
 #: care that happened to someone: a bed, an admission, a ward round, a time
 _REAL_CARE = re.compile(
     r"\b(?:bed\s*\d+|bay\s*\d+|ward\s*\d+|admitted|clerked|discharged|on\s+the\s+ward|ward\s+round|"
     r"yesterday|last\s+night|this\s+(?:morning|afternoon|evening)|today|tonight|died|passed\s+away)\b",
     re.IGNORECASE,
-)
-#: field labels of a clerking or a referral: a "Name:" among them is a patient's
-_PATIENT_FIELDS = re.compile(
-    r"(?im)^[ \t>]*(?:age|ward|bed|bay|dob|d\.o\.b\.?|nhs(?:\s+no)?|hosp(?:ital)?\s*no|mrn|pc|hpc|pmh|dh|sh|fh|"
-    r"diagnosis|dx|presenting\s+complaint|consultant|allergies|next\s+of\s+kin|gp)\s*:"
 )
 _TABLE_CLINICAL_HEADER = re.compile(
     r"\b(?:name|patient|pt|bed|bay|nhs|hosp|mrn|dob|d\.o\.b|age|diagnosis|dx|issue|problem|jobs|plan|ward|consultant)\b",
@@ -65,20 +62,14 @@ _TABLE_CLINICAL_HEADER = re.compile(
 )
 _FICTIONAL_INITIAL = re.compile(r"^[A-Z]\.?$")
 _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via|of)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
-#: "Lee in bed 4" (before the bed hit) and "bed 4 - Lee" (after it)
-_NAME_BEFORE_BED = re.compile(r"(?<!\w)([A-Z][a-z]{2,})[ ]+(?:(?:in|on)[ ]+)?$")
-_NAME_AFTER_BED = re.compile(r"^[ \t]*[-:–,(][ \t]*([A-Z][a-z]{2,})\b")
-_LABEL_PREFIX = re.compile(
-    r"(?i:name)[ \t]*:[ \t]*|(?i:patient|pt)(?:['’]s)?(?:[ \t]+(?i:name))?[ \t]*:[ \t]*|[ \t]*(?i:patient|pt)[ \t]*[–-][ \t]*"
+
+_AGE_AFTER = re.compile(
+    r"^[ \t]*[,(]?[ \t]*(?:aged[ \t]+)?\d{1,3}[ \t]?(?:y|yo|yrs?|years?(?:[ \t-]old)?|[MF])?\b(?![/.:]\d)"
 )
+_EPONYM_AFTER = re.compile(r"^['’]s?\b|^[ \t]+(?:[a-z]+[ \t]+)?(?P<head>[a-z]+)\b")
 
 
-@dataclass(frozen=True)
-class NameCandidate:
-    kind: str  # titled, caps, bed, labelled, ner
-    start: int
-    end: int
-    tokens: tuple[str, ...]  # lower-case name words, title dropped
+_SURNAME_LABEL = re.compile(r"(?i:sur|family[ \t])name")
 
 
 class PatientNameRecognizer:
@@ -106,48 +97,7 @@ class PatientNameRecognizer:
     # --- Presidio patterns -------------------------------------------------------------------
 
     def specs(self) -> list[RecognizerSpec]:
-        bed = r"(?:[Bb]ed|BED|[Bb]ay|BAY|[Ss]ide[ \t][Rr]oom|SR)[ \t]*[A-Z]?\d{1,2}\b"
-        return [
-            RecognizerSpec(
-                TITLED, (PatternSpec("title_and_name", self._titled_regex, 0.3),), case_sensitive=True
-            ),
-            RecognizerSpec(
-                CAPS,
-                (
-                    # "Ann LEE" and "LEE, Ann" ("(?<!\w)" before the first capital keeps `regex` fast)
-                    PatternSpec(
-                        "given_SURNAME",
-                        r"(?<!\w)[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ ]+[A-Z]{3,}(?:[-'’][A-Z]{2,})?\b(?![a-z])",
-                        0.3,
-                    ),
-                    PatternSpec(
-                        "SURNAME_given", r"(?<!\w)[A-Z]{3,}(?:[-'’][A-Z]{2,})?,[ ]*[A-Z][a-z]+\b", 0.3
-                    ),
-                ),
-                case_sensitive=True,
-            ),
-            # a bed or bay number; the recognizer looks for a surname just before or after it
-            RecognizerSpec(BED, (PatternSpec("bed", rf"(?<!\w){bed}", 0.3),), case_sensitive=True),
-            RecognizerSpec(
-                LABELLED,
-                (
-                    PatternSpec(
-                        "patient_label",
-                        rf"(?:(?<!\w)(?:{anycase('patient')}|{anycase('pt')})(?:['’]s)?(?:[ \t]+{anycase('name')})?[ \t]*:"
-                        rf"|^[ \t]*(?:{anycase('patient')}|{anycase('pt')})[ \t]*[–-])"
-                        rf"[ \t]*(?:{NAME_WORD}[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}",
-                        0.5,
-                    ),
-                    # "Name: Ann Lee" counts only in a block of patient details (an identifier close by)
-                    PatternSpec(
-                        "name_label",
-                        rf"[Nn](?<!\w[Nn])(?:ame|AME)[ \t]*:[ \t]*(?:{NAME_WORD}[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}",
-                        0.3,
-                    ),
-                ),
-                case_sensitive=True,
-            ),
-        ]
+        return name_specs(self._titled_regex)
 
     # --- NER windows -------------------------------------------------------------------------
 
@@ -172,7 +122,7 @@ class PatientNameRecognizer:
                 continue
             starts.add(view.sentence_index(m.start()))
         for h in scan.hits_of(BED)[:MAX_HITS]:
-            for n in _names_by_bed(text, h.start, h.end):
+            for n in names_by_bed(text, h.start, h.end):
                 if not inside_titled(n[0]):
                     starts.add(view.sentence_index(n[0]))
         out = []
@@ -222,14 +172,15 @@ class PatientNameRecognizer:
             start = label.end() if label else h.start
             span = view.text[start : h.end]
             tokens = self._trim(self._patient_title_prefix.sub("", span))
-            # "Patient: Ann Lee" or "Patient: Mrs Lee"; not "Patient: Seen in clinic"
-            if (len(tokens) >= 2 or (tokens and self._patient_title_prefix.match(span))) and self._plausible(
-                tokens
-            ):
+            # "Patient: Ann Lee", "Patient: Mrs Lee", "Patient surname: Lee"; not "Patient: Seen in clinic"
+            one_word = self._patient_title_prefix.match(span) or _SURNAME_LABEL.search(
+                view.text, h.start, start
+            )
+            if (len(tokens) >= 2 or (tokens and one_word)) and self._plausible(tokens):
                 kind = "name_label" if h.pattern == "name_label" else "labelled"
                 cands.append(NameCandidate(kind, start, h.end, tuple(tokens)))
         for h in scan.hits_of(BED)[:MAX_HITS]:
-            for start, end in _names_by_bed(view.text, h.start, h.end):
+            for start, end in names_by_bed(view.text, h.start, h.end):
                 cands.append(NameCandidate("bed", start, end, tuple(self._tokens(view.text[start:end]))))
         for s, e in view.persons:
             if "\n" in view.text[s:e]:
@@ -239,7 +190,7 @@ class PatientNameRecognizer:
                 cands.append(NameCandidate("ner", s, e, tuple(tokens)))
         out: list[Candidate] = []
         reported = False
-        for judged, c in enumerate(_dedupe(cands)):
+        for judged, c in enumerate(dedupe(cands)):
             if (judged >= MAX_JUDGED and reported) or judged >= 3 * MAX_JUDGED:
                 break  # enough: the segment already names a patient, or it is a list of names, not prose
             score, reasons = self._judge(scan, msg, c)
@@ -335,6 +286,10 @@ class PatientNameRecognizer:
         if clinical_table:
             score += 0.45
             reasons.append("clinical table")
+        fields = len(_PATIENT_FIELDS.findall(text[max(0, c.start - 300) : c.end + 300]))
+        if c.kind in ("name_label", "labelled") and fields:
+            score += 0.2 if fields >= 2 else 0.1  # "Name:" among "Admitted:", "Dx:", "Address:": a patient's
+            reasons.append("patient details")
         clinical = len(self.lex.clinical_terms.distinct(own_sentence, at_most=2))
         if (
             c.kind in ("titled_full", "titled_surname")
@@ -451,18 +406,6 @@ def _end_of_tokens(rest: str, tokens: list[str]) -> int:
     return pos or len(rest)
 
 
-def _names_by_bed(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out = []
-    before = text[max(0, start - 30) : start]
-    m = _NAME_BEFORE_BED.search(before)
-    if m:
-        out.append((start - len(before) + m.start(1), start - len(before) + m.end(1)))
-    m = _NAME_AFTER_BED.match(text[end : end + 30])
-    if m:
-        out.append((end + m.start(1), end + m.end(1)))
-    return out
-
-
 def _in_table_header(view: SegmentView, pos: int) -> bool:
     """`pos` is in the first line of a table with a header row."""
     table = view.table_at(pos)
@@ -473,33 +416,3 @@ def _in_table_header(view: SegmentView, pos: int) -> bool:
 
 def _sentence_initial(text: str, sentence_start: int, pos: int) -> bool:
     return not re.search(r"\w", text[sentence_start:pos])
-
-
-def _dedupe(cands: list[NameCandidate]) -> list[NameCandidate]:
-    """One candidate per stretch of text, preferring the more specific kind."""
-    rank = {
-        "labelled": 0,
-        "name_label": 1,
-        "titled_full": 2,
-        "caps": 3,
-        "titled_surname": 4,
-        "bed": 5,
-        "ner": 6,
-    }
-    out: list[NameCandidate] = []
-    cluster: list[NameCandidate] = []
-    reach = -1
-    # overlapping candidates form clusters; within one, the best-ranked that do not overlap are kept
-    for c in [*sorted(cands, key=lambda c: c.start), None]:
-        if c is not None and c.start < reach:
-            cluster.append(c)
-            reach = max(reach, c.end)
-            continue
-        kept: list[NameCandidate] = []
-        for k in sorted(cluster, key=lambda k: (rank[k.kind], k.start)):
-            if not any(k.start < o.end and o.start < k.end for o in kept):
-                kept.append(k)
-        out.extend(sorted(kept, key=lambda k: k.start))
-        if c is not None:
-            cluster, reach = [c], c.end
-    return out

@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import re
 
-from gateway.detect.patient.context import MessageContext, historical, in_public_forward
+from gateway.detect.patient.context import BED, RECENT, MessageContext, historical, in_public_forward
 from gateway.detect.patient.lexicon import HealthFact
-from gateway.detect.patient.mentions import Mention, mentions
+from gateway.detect.patient.mentions import Mention, given_name, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
-from gateway.detect.patient.patient_name import NameCandidate, PatientNameRecognizer, in_schedule
+from gateway.detect.patient.name_patterns import NameCandidate
+from gateway.detect.patient.patient_name import PatientNameRecognizer, in_schedule
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.patient.ties import ORGANISATION_AFTER, PATIENT_STATUS, PRONOUN, carry_by_pronoun, tied_to
 from gateway.detect.presidio_engine import RecognizerSpec
 
 TYPE = "PATIENT_NAME"
@@ -54,19 +56,6 @@ _BASE = {
     "lower_case": 0.35,
     "initials": 0.35,
 }
-#: the person and the fact are tied: a possessive, a pronoun that refers back, a verb of being told/admitted
-_TIE_AFTER = re.compile(
-    r"^(?:['’]s?\b|[ ]+(?:\w+[ ]+){0,3}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
-    r"needs|needed|been|tested|collapsed|underwent|developed))",
-    re.IGNORECASE,
-)
-#: a health word inside an organisation's or a campaign's name: "Cancer Research UK", "Stroke Association"
-_ORGANISATION_AFTER = re.compile(
-    r"['’]?s?[ ](?:Research|Society|Foundation|Support|Trust|UK|Association|Charity|Awareness|Week|Month|Day|"
-    r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
-)
-#: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
-_TIE_LABEL = re.compile(r"[ \t]{0,3}[-–—:(][ \t]{0,3}")
 #: where a first-hand encounter is clinical: "we saw X in the eye clinic", not "I saw X in the library"
 _CARE_PLACE = re.compile(
     r"\b(?:ward|clinic|a&e|ed|resus|majors|minors|theatres?|icu|itu|hdu|ccu|gp|surgery|hospital|placement|"
@@ -82,11 +71,9 @@ _OBJECT_AFTER = re.compile(
     r"[ ](?:books?|notes|slides|lectures?|teaching|workshops?|sessions?|machines?|course|exams?|quiz|"
     r"textbooks?|app|tutorials?|practicals?|stations?|module|revision|posters?|leaflets?|guidelines?|audit|"
     r"project|sim|simulation|skills|training|interpretation|society|week|prize|placement|block|rotation|"
-    r"firm|team|nurse|consultant|department|unit|service|ward\s+round)\b",
+    r"firm|team|nurse|consultant|department|unit|service|ward\s+round|rounds?)\b",
     re.IGNORECASE,
 )
-_OPENS_WITH_PRONOUN = re.compile(r"[\s>]{0,8}(?:he|she|they|his|her|their)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
 #: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
 _IS_A_ROLE = re.compile(
     r"(?:\b(?:is|was|as|became|becomes)|['’]s)[ ]+(?:a|an|the|our|my|their|his|her)[ ]+(?:[\w-]{1,30}[ ]+){0,3}$",
@@ -105,6 +92,14 @@ _NAME_LIST = re.compile(
 _REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)
 #: a place the model took for a person: "from Little Brampton", "in Upper Wick"
 _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
+#: a teaching word naming the group someone belongs to: "in our PBL", "from my anatomy class"
+_GROUP_OF = re.compile(
+    r"\b(?:in|from|on|of)[ ]+(?:our|my|your|ur|his|her|their|the[ ]+same)[ ]+(?:[\w-]+[ ]+)?$", re.IGNORECASE
+)
+#: the writer's own health fact: "my biopsy", "booked me an x-ray"
+_OWN_FACT = re.compile(r"\b(?:my|me)[ \t]+(?:(?:an?|the|first|new|own)[ \t]+)?$", re.IGNORECASE)
+#: the writer says the people are real, not made up for teaching
+_REAL = re.compile(r"\b(?:real|actual|genuine)\b", re.IGNORECASE)
 #: weak facts count when the sentence holds this many distinct clinical terms besides
 _WEAK_NEEDS = 1
 
@@ -141,18 +136,15 @@ class PersonHealthRecognizer:
             facts = [
                 f
                 for f in facts
-                if not _ORGANISATION_AFTER.match(view.text, f.end)
+                if not ORGANISATION_AFTER.match(view.text, f.end)
                 and not _OBJECT_AFTER.match(view.text, f.end)
             ]
             if not facts:
                 continue
             if any(not f.weak for f in facts) or self._weak_enough(view.text, facts, view.sentences, i):
                 out[i] = facts
-                # "Did you hear about Bethany Cole? She's in ICU...": the pronoun carries the fact back
-                if i > 0 and view.sentences and i - 1 not in by_sentence:
-                    s, e = view.sentences[i]
-                    if _OPENS_WITH_PRONOUN.match(view.text, s, e):
-                        out[i - 1] = facts
+        if view.sentences:
+            carry_by_pronoun(view.text, view.sentences, by_sentence, out)
         scan.notes["health_facts"] = out
         return out
 
@@ -202,7 +194,7 @@ class PersonHealthRecognizer:
         """A capitalised word that may be part of a name no list knows."""
         low = word.lower().rstrip("'’s")
         lex = self.lex
-        if low in lex.first_names or _common_word(low, lex):
+        if given_name(low, lex) or _common_word(low, lex):
             return False
         return not self.names._staff_title_before.search(text[max(0, pos - 24) : pos])
 
@@ -244,15 +236,20 @@ class PersonHealthRecognizer:
         famous_role = first_hand and bool(lex.public_sources.search(text[max(0, m.start - 40) : m.start]))
         if msg.is_correspondent(tokens) or names._all_common(tokens):
             return None
-        if msg.is_staff(tokens) and not famous_role:
-            return None
+        as_patient = bool(PATIENT_STATUS.match(text, m.end, m.end + 80))
+        in_bed = bool(
+            BED.search(text, max(lo, m.start - 30), m.start) or BED.match(text, m.end + 1, m.end + 12)
+        )
+        in_bed = in_bed and any(not f.weak for f in facts)
+        if msg.is_staff(tokens) and not (famous_role or as_patient or in_bed):
+            return None  # staff; but "the lady with sickle cell in bed 8, Mrs A, she's a nurse here" is a patient
         if m.kind == "lower_case" and len(tokens) == 1 and tokens[0] in msg.correspondent_tokens:
             return None
-        if names._staff_title_before.search(text[max(0, m.start - 24) : m.start]):
-            return None
+        if names._staff_title_before.search(text[max(0, m.start - 24) : m.start]) and not as_patient:
+            return None  # staff; but "Dr Pike (the GP in Alderbrook) is a patient on our ward" is a patient
         if _ADDRESSED.search(text[max(0, m.start - 24) : m.start]):
             return None  # "Thanks Michael for covering my clinic": the person spoken to, not about
-        if names._role_attached(text, m.start, m.end) and not famous_role:
+        if names._role_attached(text, m.start, m.end) and not (famous_role or as_patient or in_bed):
             return None  # staff; but "we had the weather presenter X in resus" is a patient
         if (len(tokens) == 1 or tokens[-1] in lex.eponyms) and names._eponym(text, m.end, tokens):
             return None  # "Parkinson's", "Bell's palsy"; not "Zainab Hussein's pregnancy test"
@@ -260,13 +257,20 @@ class PersonHealthRecognizer:
             return None
         if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
             return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
-        if not first_hand and lex.teaching_cues.search(sentence):
-            return None
+        real = bool(RECENT.search(around) and _REAL.search(around))
+        fact_sentence = text[slice(*view.sentence_at(facts[0].start))]  # a pronoun may have carried it here
+        teaching = self._teaching(sentence) or (fact_sentence != sentence and self._teaching(fact_sentence))
+        if not first_hand and teaching and not (real and tied_to(view, m, facts)):
+            return (
+                None  # teaching, unless a real person is plainly meant ("the real ward list from last week")
+            )
         if historical(sentence, msg.today):
             return None
-        if self._made_staff(text, m) or _in_name_list(text, m.start):
+        if (self._made_staff(text, m) and not (as_patient or in_bed)) or _in_name_list(text, m.start):
             return None
         strong = [f for f in facts if not f.weak]
+        if strong and all(_OWN_FACT.search(text, max(0, f.start - 16), f.start) for f in strong):
+            return None  # "she booked me an x-ray", "my biopsy": the writer's own health, not theirs
         if strong and all(f.kind == "death" for f in strong):
             rest = around
             for f in facts:
@@ -284,13 +288,7 @@ class PersonHealthRecognizer:
                 return None
             if lex.schedule_cues.search(line) or _REFERENCE.search(line) or in_schedule(text, m.start):
                 return None
-        sentence_end = view.sentence_at(m.start)[1]
-        tied = (
-            bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
-            or all(f.start >= sentence_end for f in facts)  # carried back by a pronoun ("She's in ICU")
-            or (_TIE_LABEL.match(text, m.end) is not None and _fact_within(facts, m.end, 40))
-            or _fact_within(facts, m.end + 1, 0)  # "Janet Okafor MRI report": the fact is the next word
-        )
+        tied = as_patient or tied_to(view, m, facts)
         if m.kind in ("capitalised", "titled") and not tied:
             # two capitalised words are a person only when the sentence says what befell them; a titled
             # name without that was judged by the names recognizer already ("Mrs Lee, for the review")
@@ -301,7 +299,7 @@ class PersonHealthRecognizer:
         reasons.append("health fact: " + ", ".join(kinds))
         if set(kinds) & {"result", "test", "diagnosis", "admission", "death", "treatment"}:
             score += 0.1
-        if tied or _PRONOUN.search(sentence):
+        if tied or PRONOUN.search(sentence):
             score += 0.1
             reasons.append("tied to the person")
         elif not first_hand:
@@ -314,6 +312,14 @@ class PersonHealthRecognizer:
         if len(tokens) >= 2:
             score += 0.05
         return Candidate(TYPE, m.start, m.end, clamp(score), tuple(reasons))
+
+    def _teaching(self, sentence: str) -> bool:
+        """The sentence is about teaching; a teaching word that only says which group someone belongs to
+        ("Leo in our PBL group", "a girl from my anatomy class") does not count."""
+        return any(
+            not _GROUP_OF.search(sentence[max(0, s - 30) : s])
+            for s, _e, _w in self.lex.teaching_cues.find(sentence)
+        )
 
     def _made_staff(self, text: str, m: Mention) -> bool:
         """What follows the person gives them a staff role or a staff activity ("X is the new clinical
@@ -348,11 +354,6 @@ def _name_like(text: str, m: re.Match[str], sentence_start: int) -> bool:
     before = text[max(sentence_start, m.start() - 4) : m.start()]
     opens = m.start() == sentence_start or not before.strip(" \t>*-•") or "\n" in before
     return not opens or bool(_CAPITALISED_WORD.match(text, m.end() + 1) and text[m.end()] == " ")
-
-
-def _fact_within(facts: list[HealthFact], pos: int, chars: int) -> bool:
-    """A health fact starts within `chars` characters after `pos`."""
-    return any(pos <= f.start <= pos + chars for f in facts)
 
 
 def _in_name_list(text: str, pos: int) -> bool:

@@ -90,7 +90,10 @@ class StaffCues:
         self.lex = lexicon
         titles = _titles(lexicon.patient_titles.entries)
         staff = _titles(lexicon.staff_titles.entries)
-        self.titled_regex = rf"\b(?:{titles})\.?[ ]+(?:{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}|[A-Z]\b\.?)"
+        # "Mrs Ann Lee", "Mrs A. Danjuma", "Mr X"
+        self.titled_regex = (
+            rf"\b(?:{titles})\.?[ ]+(?:(?:[A-Z]\.?[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}|[A-Z]\b\.?)"
+        )
         self.staff_titled = re.compile(
             rf"{_titles_first(lexicon.staff_titles.entries)}\.?[ ]+((?:[A-Z]\.?[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}})"
         )

@@ -303,6 +303,12 @@ def _greetings_and_signatures(
         first = _QUOTE_MARK.sub("", text[content[0][0] : content[0][1]]).strip()
         if len(_WORDS.findall(first)) <= 9 and lex.greetings.pattern.match(first):
             greetings.append(content[0])
+        elif lex.greetings.pattern.match(first):
+            # "Dear Ms Blackwood, I'd like to...": the greeting runs to the first comma on a long line
+            s0, e0 = content[0]
+            comma = text.find(",", s0, min(e0, s0 + 60))
+            if comma > 0:
+                greetings.append((s0, comma))
         tail = content[-12:]
         for i, (s, _e) in enumerate(tail):
             line = _QUOTE_MARK.sub("", text[s:_e]).strip()

@@ -9,7 +9,15 @@ from typing import Any
 
 import pytest
 
-from gateway.detect.patient import date_of_birth, hospital_number, mentions, nhs_number, person_health
+from gateway.detect.patient import (
+    date_of_birth,
+    hospital_number,
+    indirect,
+    mentions,
+    nhs_number,
+    person_health,
+    ties,
+)
 from tests.unit.detect import patientfixtures as pf
 
 _UNBOUNDED = sre_parse.MAXREPEAT
@@ -44,7 +52,25 @@ NEW_PATTERNS = {
     "mention: lower case": mentions._LOWER.pattern,
     "mention: initials": mentions._INITIALS.pattern,
     "mention: name list": person_health._NAME_LIST.pattern,
-    "context: tie after": person_health._TIE_AFTER.pattern,
+    "context: tie after": ties._TIE_AFTER.pattern,
+    "context: tie before": ties._TIE_BEFORE.pattern,
+    "context: bed before": ties._BED_BEFORE.pattern,
+    "context: result for": ties._FOR_BEFORE.pattern,
+    "context: patient status": ties.PATIENT_STATUS.pattern,
+    "context: organisation after": ties.ORGANISATION_AFTER.pattern,
+    "context: the writer's own fact": person_health._OWN_FACT.pattern,
+    "context: list details": ties._DETAILS.pattern,
+    "mention: titled, lower case": mentions._TITLED_LOWER.pattern,
+    "mention: a friend's name": mentions._KNOWN_AS.pattern,
+    "mention: a name in apposition": mentions._APPOSED.pattern,
+    "mention: doctor": mentions._DOCTOR.pattern,
+    "indirect: relation": indirect.RELATION.pattern,
+    "indirect: named group": indirect.NAMED_GROUP.pattern,
+    "indirect: one of a kind": indirect.UNIQUE.pattern,
+    "indirect: role before": indirect._ROLE_BEFORE.pattern,
+    "indirect: own role": indirect._OWN_ROLE.pattern,
+    "indirect: media": indirect._MEDIA.pattern,
+    "indirect: affiliation after": indirect._AFFILIATION_AFTER.pattern,
     "context: made staff": person_health._IS_A_ROLE.pattern,
     "context: reference line": person_health._REFERENCE.pattern,
     "NHS number groups": nhs_number.PATTERNS[0].regex,

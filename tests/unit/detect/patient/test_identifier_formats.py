@@ -36,6 +36,7 @@ HOSPITAL_NUMBERS = [
     ("dashes after a label", "Hosp no WGH-552-0193, please chase her bloods today."),
     ("spaces, unlabelled", "He is NRI 552 0193 on the system, can you check his bloods from this morning?"),
     ("slashes after MRN", "MRN RXH/447/2210 was admitted overnight with sepsis."),
+    ("in brackets after its label", "I kept the hospital number (T5520193) so we can find the notes again."),
 ]
 
 
@@ -59,6 +60,10 @@ REFERENCE_STRINGS = [
     ("booking", "Booking ref ABC-552-0193 for the clinical skills room, bloods practical."),
     ("module code", "Module MED 552 0193 exam results are out on Friday."),
     ("room code", "Room CSB 201 101 for the tutorial on blood results."),
+    (
+        "an NHS label before a number that fails the check",
+        f"The training record for the admitted patient uses NHS {pf.failing_number('612')} on purpose.",
+    ),
 ]
 
 
@@ -74,6 +79,10 @@ DATES_OF_BIRTH = [
     ("day in words", "She was born on the twenty-first of May 1958 and came in with chest pain."),
     ("ordinal in words, no 'of'", "Patient born the third March 1961, seen in clinic today."),
     ("apostrophe year", "Mr Halloran DOB 9th Nov '47 for the repeat ECG on the ward."),
+    (
+        "a full name, nothing clinical",
+        "Could you look up Beryl Stansfield, DOB 3.4.1947, on the system for me?",
+    ),
 ]
 
 
@@ -167,3 +176,11 @@ def test_people_and_facts_without_the_model(detector_without_ner) -> None:
 def test_grouped_digits_need_their_label(detector, body: str, held: bool) -> None:
     """Grouped digits with no letters are a hospital number only straight after a hospital-number label."""
     assert bool(pf.found(detector, pf.inspection(body), "HOSPITAL_NUMBER")) is held
+
+
+def test_hc_number_sent_alone(detector) -> None:
+    """A valid H&C number that is the whole message is reported: nothing else explains it."""
+    nine = next(n for n in (str(n) for n in range(342_000_000, 342_100_000)) if pf.check_digit(n) is not None)
+    number = nine + str(pf.check_digit(nine))
+    (f,) = pf.found(detector, pf.inspection(number), "HC_NUMBER")
+    assert f.score >= 0.5 and number not in f.evidence

@@ -67,3 +67,52 @@ def test_news_story_met_first_hand(detector) -> None:
         " local news, went to theatre this morning with a ruptured spleen."
     )
     assert pf.found(detector, pf.inspection(body))
+
+
+KNOWN = [
+    ("a public office", "the deputy mayor's wife was brought in with a stroke, keep it to yourself"),
+    ("a local role", "our old village postman is on the ward with pneumonia, he didn't recognise me"),
+    ("a named school", "the 8 year old from Hollinsmead Primary had a seizure in clinic today"),
+    (
+        "a named person's relative",
+        "guess who was in resus this morning with chest pain, Imogen Stroud's grandad from the PBL group",
+    ),
+    (
+        "real cases for revision",
+        "for OSCE revision let's use real cases: the man I clerked, he's the landlord of the Swan, liver mets",
+    ),
+    ("one of a kind", "the only vet in the village came in with a heart attack, you'd recognise him"),
+]
+
+
+@pytest.mark.parametrize("body", [b for _, b in KNOWN], ids=[k for k, _ in KNOWN])
+def test_known_person_with_care_episode(detector, body: str) -> None:
+    """A role, school, club or relation that makes someone known, with a care episode, identifies them."""
+    (f,) = pf.found(detector, pf.inspection(body), "INDIRECT_IDENTIFICATION")
+    assert f.score >= 0.5 and "known" in f.details["reasons"]
+
+
+KNOWN_TRAPS = [
+    (
+        "the writer's own course",
+        "I'm a medical student at the University of Northam and would love to volunteer.",
+    ),
+    ("the writer's own role", "I'm a teacher by training and had a stroke at 40, so I get it."),
+    ("a relative's role", "My dad is a postman and he has diabetes, so I know the diet stuff."),
+    ("a death with no care in sight", "Amir's grandad passed away last week, let's send a card."),
+    ("a public figure on TV", "The guy from Love Island was on TV talking about his ADHD diagnosis."),
+    ("a health word naming a charity", "Jack's mum runs the bake sale for Cancer Research UK on Saturday."),
+    ("a health word naming a place", "The mayor opened the new cancer centre today."),
+    ("a role with no care", "The mayor opened the new wing of the hospital on Friday."),
+    ("a role in teaching", "Lecture 4: the footballer's knee, ACL repair and rehab, slides on the VLE."),
+    (
+        "a role in the news",
+        "BBC News: the councillor was admitted to hospital after a fall, a spokesperson said.",
+    ),
+]
+
+
+@pytest.mark.parametrize("body", [b for _, b in KNOWN_TRAPS], ids=[k for k, _ in KNOWN_TRAPS])
+def test_known_person_traps(detector, body: str) -> None:
+    """The writer's own role, a role with no care episode, in teaching or in a news story: nothing."""
+    assert not pf.found(detector, pf.inspection(body), "INDIRECT_IDENTIFICATION")

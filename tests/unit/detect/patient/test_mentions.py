@@ -18,6 +18,10 @@ FOUND = [
     ("given name and surname", "Karen Mbatha's smear", None, "full_name"),
     ("unknown capitalised pair", "Sadly Edna Fairweather died", None, "full_name"),
     ("given name alone", "Gareth from my street", None, "first_name"),
+    ("given name from the census list", "Rhonda's biopsy", None, "first_name"),
+    ("a name set after 'a man,'", "clerked a 40yo man, Will Sturridge, admitted", None, "full_name"),
+    ("a friend by a name no list knows", "ur friend Fitzy has", None, "first_name"),
+    ("a title in lower case", "mrs pocklington bay 4", None, "titled"),
     ("lower case, with surname", "karen mbatha's smear", None, "lower_case"),
     ("courtesy title", "Mr and Mrs Okafor came in", None, "titled"),
     ("dotted initials", "J.K. was admitted", None, "initials"),
@@ -39,6 +43,7 @@ NOT_FOUND = [
     ("a drug class", "SGLT2 inhibitors", [(0, 5)]),
     ("a saint's hospice", "St Brigid's Hospice day centre", [(0, 11)]),
     ("everyday words", "will you mark the paper in may", []),
+    ("everyday words, capitalised", "Will it Rain? Hope so", []),
     ("common abbreviations", "U.K. and N.B. and e.g. this", []),
 ]
 

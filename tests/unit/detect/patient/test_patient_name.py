@@ -26,6 +26,9 @@ from tests.unit.detect import patientfixtures as pf
         "The patient, Cedric Wallingford, was admitted overnight with pneumonia.",
         "Penhaligon in bed 4 needs his bloods before 8.",
         "Bed 7 - Quayle - new AF, on the monitor.",
+        "Incident form: fall at 02:40 in Bay C. Patient: Mrs B. Okonkwo, 91, possible hip fracture.",
+        "Referral. Patient surname: Wojcikowska. Age: 7. Reason: safeguarding review.",
+        "Admitted: 02/03/2026. D/C: 06/03/2026. Name: Cathal Brennock. Dx: pancreatitis.",
     ],
 )
 def test_found_in_prose(detector, body: str) -> None:
@@ -99,6 +102,10 @@ def test_titled_names_without_ner(detector_without_ner) -> None:
         "Our case was a 69-year-old man who presented with dysphagia and weight loss.",
         "Quiz: whose cells became the HeLa line in 1951? Henrietta Lacks. Who was the first heart transplant patient? Louis Washkansky.",
         "Phineas Gage survived an iron rod through the frontal lobe in 1848.",
+        # the person written to, on a greeting line that runs on
+        "Dear Mrs Featherby, could the pharmacy team share anonymised warfarin discharge figures for the audit?",
+        # an invented record on a poster
+        'Training slide: "Mr Test Patient, 99, admitted with sepsis" is a made-up record.',
     ],
 )
 def test_traps(detector, body: str) -> None:

@@ -33,6 +33,40 @@ POSITIVES = [
     ),
     ("medical word ending", "my aunt Doreen Walsh is having a mastectomy next week at the General"),
     ("titled, tied by a verb", "Mr and Mrs Okafor came in together, he has terminal lung cancer."),
+    ("an injury in other words", "Agnes Thorley slipped on the ice and has broken her hip, poor love."),
+    ("how they arrived", "Rhiannon Pugh came in with chest pain at about 3am."),
+    ("a unit of care", "Callum Reid is on the burns unit after the bonfire night accident."),
+    ("a condition by its ending", "Wilf Entwistle has thrombosis in his leg again."),
+    (
+        "a pronoun later in the next sentence",
+        "Do you remember Rosalind Achebe? Apparently they found a tumour in her bowel.",
+    ),
+    (
+        "the name given after the facts",
+        "A girl from my course came into the sexual health clinic today. Gonorrhoea. Her name's Tilly Wragg.",
+    ),
+    ("a result, then whose it is", "The biopsy results came back for Hattie Moyo this morning, sarcoma."),
+    ("a copula after the fact", "The man with the new HIV diagnosis in side room 2 is Ewan Farraday."),
+    (
+        "title and surname in lower case",
+        "mr pocklington bay 4 rosehip ward has a grade 2 pressure ulcer on his heel",
+    ),
+    (
+        "a friend by a name no list knows",
+        "ur mate Fitzy from five-a-side, he came in with a dislocated shoulder",
+    ),
+    (
+        "a list row: name, date, condition",
+        "from the real clinic list last week: Ottilie Brennan 3/6/61 sickle cell",
+    ),
+    (
+        "staff who are patients",
+        "Can you take bloods from the man with sepsis in bed 5, Mr Ruddock, he's a porter here",
+    ),
+    (
+        "a doctor who is a patient",
+        "Dr Salter from the practice in Hebden is a patient on our ward - pancreatitis.",
+    ),
 ]
 
 
@@ -70,6 +104,27 @@ def test_in_a_file_name(detector) -> None:
 
 
 TRAPS = [
+    (
+        "a doctor at work on the ward",
+        "Dr Okafor is on the ward today if you need your sign-off for the cannula.",
+    ),
+    ("a dissertation topic", "Sophie is doing her dissertation on breast cancer screening uptake."),
+    (
+        "a pronoun carries teaching too",
+        "Chloe is coming too. Her scan results were fine for the ultrasound practical.",
+    ),
+    (
+        "a ward round is no admission",
+        "Joined Hamish Tulloch on the ward round today, he let me present first.",
+    ),
+    (
+        "a charity event named for someone",
+        "Sign up for the Hospice 10k for Lottie Danvers at the MedSoc stall.",
+    ),
+    (
+        "a pronoun far from the fact",
+        "Priya Lund is doing the sponsored walk. " + "We set off at nine. " * 12 + "She has cancer.",
+    ),
     ("historical", "For my essay: Mary Mallon was an asymptomatic carrier of typhoid and infected dozens."),
     ("historical", "Joseph Merrick had Proteus syndrome, not neurofibromatosis - see the lecture notes."),
     ("historical", "Henry Molaison's amnesia after surgery taught us how memory is consolidated."),

@@ -1,0 +1,121 @@
+"""How a sentence ties a health fact to a person: the context stage's notion of "about them".
+
+A possessive or a verb right after the name ("X's biopsy", "X was
+admitted"), a label dash ("X - MRI shows..."), the fact first and the name
+after a copula or "for" ("results came back for Mr A", "the girl with the
+eczema is Lily T"), a bed before the name, list details between the name
+and the fact ("Ann Lee 4/4/52 AF"), and a third-person pronoun that
+carries a fact to a name in a nearby sentence (coreference, roughly). Each
+pattern is a fixed sequence of bounded runs, so its cost grows linearly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gateway.detect.patient.lexicon import HealthFact
+from gateway.detect.patient.mentions import Mention
+from gateway.detect.patient.text import SegmentView
+
+#: the person and the fact are tied: a possessive, a pronoun that refers back, a verb of being told/admitted
+_TIE_AFTER = re.compile(
+    r"^(?:['’]s?\b|[ ]+(?:\w+[ ]+){0,3}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
+    r"needs|needed|been|tested|collapsed|underwent|developed))",
+    re.IGNORECASE,
+)
+#: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
+_TIE_LABEL = re.compile(r"[ \t]{0,3}[-–—:(][ \t]{0,3}")
+PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
+#: how far after a health fact's sentence a pronoun may carry it to a name (characters)
+CARRY_REACH = 160
+#: the fact comes first and the name is what it is about: "results came back for Mr Abernethy",
+#: "the girl with the eczema is Lily Tregothnan", "her name's Bethan Ilsley"
+_TIE_BEFORE = re.compile(
+    r"\b(?:is|was|called|named|name['’]s|name[ \t]+is|name[ \t]+was)[ \t]+$", re.IGNORECASE
+)
+#: "the lady with sickle cell in bed 8, Mrs Adebayo": the name stands for the patient in the bed
+_BED_BEFORE = re.compile(
+    r"\b(?:bed|bay|side[ ]?room|cubicle)[ ]*\d{1,3}[a-z]?[ \t]*[-,:–][ \t]*$", re.IGNORECASE
+)
+#: "results came back for Mr Abernethy", "the biopsy on Jean Moss": a result or test, then whose it is
+_FOR_BEFORE = re.compile(r"\b(?:for|of|on|about|re|regarding)[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
+#: a health word inside an organisation's or a campaign's name: "Cancer Research UK", "Stroke Association"
+ORGANISATION_AFTER = re.compile(
+    r"['’]?s?[ ](?:Research|Society|Foundation|Support|Trust|UK|Association|Charity|Awareness|Week|Month|Day|"
+    r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
+    r"|['’]?s?[ ](?i:charity|charities|appeal|fundraiser|fundraising|awareness|research|campaign|foundation|"
+    r"walk|run|marathon|bake[ ]sale)\b"
+)
+#: what is said of a person makes them a patient, whatever their job: "(the GP) is a patient on our ward"
+PATIENT_STATUS = re.compile(
+    r"[^.!?\n]{0,40}?\b(?:is|was)[ ]+(?:now[ ]+)?(?:a[ ]+patient|an[ ]+inpatient|admitted|being[ ]+treated)\b",
+    re.IGNORECASE,
+)
+#: details a list puts between a name and its health fact: a date, an age, a bed ("Ann Lee 4/4/52 AF")
+_DETAILS = re.compile(
+    r"[ \t,(]{1,3}(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,3}[ ]?(?:yo|y/o|[MF])|(?:bed|bay)[ ]?\d{1,3}[a-z]?)"
+    r"[ \t,)]{0,3}(?:(?:\w+[ \t]+){0,2}(?:ward|unit)[ \t,]+)?(?:(?:has|had|with|w/)[ \t]+(?:an?[ \t]+)?)?",
+    re.IGNORECASE,
+)
+
+
+def carry_by_pronoun(
+    text: str,
+    sentences: list[tuple[int, int]],
+    by_sentence: dict[int, list[HealthFact]],
+    out: dict[int, list[HealthFact]],
+) -> None:
+    """Coreference, roughly: a person named in one sentence and a health fact in a nearby one are
+    joined by a third-person pronoun. "Did you hear about Bethany Cole? She's in ICU..." (the fact's
+    sentence refers back); "...came into GUM clinic today. Chlamydia. (Her name's Bethan Ilsley)" (the
+    name's sentence refers to the person the facts were about)."""
+    for i, facts in list(out.items()):
+        s, e = sentences[i]
+        if i > 0 and i - 1 not in by_sentence and PRONOUN.search(text, s, min(e, s + 300)):
+            out.setdefault(i - 1, facts)
+        for j in range(i + 1, min(i + 5, len(sentences))):
+            js, je = sentences[j]
+            if j in by_sentence or js - e > CARRY_REACH:
+                break
+            if PRONOUN.search(text, js, min(je, js + 300)):
+                out.setdefault(j, facts)
+
+
+def tied_to(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
+    """The sentence says the health fact about this person (or a pronoun carries it to them)."""
+    text = view.text
+    sentence_start, sentence_end = view.sentence_at(m.start)
+    return (
+        bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
+        or all(f.start >= sentence_end for f in facts)  # carried back by a pronoun ("She's in ICU")
+        or all(f.end <= sentence_start for f in facts)  # carried forward to a pronoun ("Her name's X")
+        or _tied_before(text, m.start, sentence_start, facts)
+        or (_TIE_LABEL.match(text, m.end) is not None and fact_within(facts, m.end, 40))
+        or fact_within(facts, m.end + 1, 0)  # "Janet Okafor MRI report": the fact is the next word
+        or _after_details(
+            text, m.end, facts
+        )  # "Rashid Karim 1/5/88 diabetic foot", "jeffries bed 11 ... has"
+    )
+
+
+def _tied_before(text: str, pos: int, sentence_start: int, facts: list[HealthFact]) -> bool:
+    """The fact comes first in the sentence and the name is what it is about: a copula or a naming verb
+    ("the girl with the eczema is Lily T", "her name's Bethan I"), or a result or test just before "for",
+    "of", "on" ("results came back for Mr A")."""
+    before = text[max(sentence_start, pos - 30) : pos]
+    if _TIE_BEFORE.search(before) or _BED_BEFORE.search(before):
+        return any(sentence_start <= f.start < pos for f in facts)
+    if _FOR_BEFORE.search(before):
+        return any(f.kind in ("result", "test") and pos - 60 <= f.start < pos for f in facts)
+    return False
+
+
+def _after_details(text: str, end: int, facts: list[HealthFact]) -> bool:
+    """After the name come a date, an age or a bed, then the health fact: a list row or a handover line."""
+    m = _DETAILS.match(text, end, end + 60)
+    return m is not None and fact_within(facts, m.end(), 12)
+
+
+def fact_within(facts: list[HealthFact], pos: int, chars: int) -> bool:
+    """A health fact starts within `chars` characters after `pos`."""
+    return any(pos <= f.start <= pos + chars for f in facts)
