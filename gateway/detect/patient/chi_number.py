@@ -9,31 +9,22 @@ a clinical passage around it.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 
-from gateway.detect.patient.context import MessageContext, digits
-from gateway.detect.patient.nhs_number import ENTITY, context_score, label_before, mod11_ok, not_patient_label
+from gateway.detect.patient.context import MessageContext
+from gateway.detect.patient.nhs_number import (
+    ENTITY,
+    chi_date_ok,
+    context_score,
+    label_before,
+    mod11_ok,
+    not_patient_label,
+)
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.presidio_engine import RecognizerSpec
 
 TYPE = "CHI_NUMBER"
 KEYWORD = re.compile(r"\bchi\b", re.IGNORECASE)
-
-
-def chi_date_ok(number: str) -> bool:
-    """The first six digits are a real date (DDMMYY)."""
-    d = digits(number)
-    if len(d) < 6:
-        return False
-    day, month, yy = int(d[0:2]), int(d[2:4]), int(d[4:6])
-    for century in (1900, 2000):
-        try:
-            _dt.date(century + yy, month, day)
-            return True
-        except ValueError:
-            continue
-    return False
 
 
 def chi_ok(number: str) -> bool:

@@ -13,6 +13,7 @@ which have their own recognizers.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 
 from gateway.detect.patient.context import MessageContext, clinical_count, digits
@@ -127,13 +128,24 @@ def _grouped_6_4(text: str) -> bool:
     return re.fullmatch(r"\d{6}\D+\d{4}", text) is not None
 
 
-def _chi_date(d: str) -> bool:
-    from gateway.detect.patient.chi_number import chi_date_ok
+def chi_date_ok(number: str) -> bool:
+    """The first six digits are a real date (DDMMYY), as a Scottish CHI number begins (chi_number)."""
+    d = digits(number)
+    if len(d) < 6:
+        return False
+    day, month, yy = int(d[0:2]), int(d[2:4]), int(d[4:6])
+    for century in (1900, 2000):
+        try:
+            _dt.date(century + yy, month, day)
+            return True
+        except ValueError:
+            continue
+    return False
 
+
+def _chi_date(d: str) -> bool:
     return chi_date_ok(d)
 
 
 def _belongs_elsewhere(d: str) -> bool:
-    from gateway.detect.patient.chi_number import chi_date_ok
-
     return d[0] not in ALLOCATED and (chi_date_ok(d) or 320 <= int(d[:3]) <= 399)

@@ -26,8 +26,8 @@ import yaml
 
 from gateway.config import DomainSettings, Settings
 from gateway.detect.language import LanguageDetector
+from gateway.inspector import Inspector
 from gateway.model import Envelope, Verdict
-from gateway.pipeline import Inspector
 from gateway.policy import load_policy
 
 ROOT = Path(__file__).parents[4]
