@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -107,6 +108,22 @@ def iter_queue(queue: asyncio.Queue[_Worker]) -> list[_Worker]:
     return out
 
 
+def for_workers(settings: Settings) -> Settings:
+    """The settings a worker process gets: no secret it does not need to inspect mail.
+
+    Workers parse hostile attachments, so they never hold the quarantine key
+    (a worker cannot decrypt the quarantine, nor sign a pass mark with the key
+    derived from it) nor the private keys of the listeners' TLS certificates.
+    They still read the document registry from the store (`database.url`).
+    """
+    return dataclasses.replace(
+        settings,
+        quarantine=dataclasses.replace(settings.quarantine, key="", key_file="", generate_key=False),
+        smtp=dataclasses.replace(settings.smtp, tls_key=""),
+        web=dataclasses.replace(settings.web, tls_key=""),
+    )
+
+
 class _Worker:
     """The parent's handle on one worker process."""
 
@@ -117,7 +134,7 @@ class _Worker:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
             target=_worker_main,
-            args=(child, settings, factory, memory_mb),
+            args=(child, for_workers(settings), factory, memory_mb),
             name="gateway-inspect",
             daemon=True,
         )

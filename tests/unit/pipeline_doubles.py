@@ -51,3 +51,28 @@ class UnkillableForAWhile:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.process, name)
+
+
+class SecretsReporting(Inspector):
+    """Reports, as the outcome's message id, which secrets the worker's settings hold."""
+
+    def inspect(self, envelope: Envelope, raw: bytes) -> Outcome:
+        out = super().inspect(envelope, raw)
+        s = self.settings
+        held = [
+            name
+            for name, value in (
+                ("quarantine.key", s.quarantine.key),
+                ("quarantine.key_file", s.quarantine.key_file),
+                ("smtp.tls_key", s.smtp.tls_key),
+                ("web.tls_key", s.web.tls_key),
+            )
+            if value
+        ]
+        out.message_id = ",".join(held) or "none"
+        return out
+
+
+def secrets_reporting(settings: Settings) -> Inspector:
+    base = build_inspector(settings, detectors=())
+    return SecretsReporting(settings, base.detectors, base.policy)
