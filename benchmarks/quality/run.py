@@ -26,10 +26,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus" / "heldout")
-    ap.add_argument("--scorer", type=Path, default=Path("/work/shared/corpus/score.py"))
+    ap.add_argument("--scorer", type=Path, default=ROOT.parent / "shared" / "corpus" / "score.py")
     ap.add_argument("--gateway", default=str(ROOT / ".venv" / "bin" / "gateway"))
     ap.add_argument("--json-out", type=Path, help="per-message results, passed to score.py")
     a = ap.parse_args()
+    if not a.scorer.is_file():
+        print(f"run.py: no scorer at {a.scorer}: pass --scorer PATH", file=sys.stderr)
+        return 2
     cmd = [sys.executable, str(a.scorer), "--corpus", str(a.corpus)]
     if a.json_out:
         cmd += ["--json-out", str(a.json_out)]
