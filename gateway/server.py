@@ -30,6 +30,7 @@ from gateway.milter.service import start_milter
 from gateway.notify.service import review_notices
 from gateway.pipeline import Pipeline
 from gateway.relay import start_relay
+from gateway.relay.deliver import build_deliver
 from gateway.store.crypto import load_pass_mark
 from gateway.store.quarantine import open_quarantine, purge_periodically
 from gateway.web.service import start_web
@@ -177,13 +178,6 @@ def _start_purge(settings: Settings, quarantine: Any) -> asyncio.Task[Any]:
     return asyncio.get_running_loop().create_task(
         purge_periodically(quarantine, settings.quarantine.purge_interval_minutes)
     )
-
-
-def build_deliver(settings: Settings) -> Any:
-    """The next hop as `deliver(envelope, raw)`, signed: the adapter `gateway quarantine release` uses too."""
-    from gateway.relay.deliver import build_deliver as deliver_for
-
-    return deliver_for(settings)
 
 
 async def _start_notifications(settings: Settings) -> Any:

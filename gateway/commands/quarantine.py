@@ -30,9 +30,9 @@ from typing import Any
 from gateway.config import Settings
 from gateway.errors import ConfigError
 from gateway.notify.service import review_notices
-from gateway.relay.deliver import build_deliver as relay_deliver
+from gateway.relay.deliver import build_deliver
 from gateway.store.audit import AuditEvent
-from gateway.store.held import STATUSES, ActionRefused, Deliver, Filters, HeldMessage
+from gateway.store.held import STATUSES, ActionRefused, Filters, HeldMessage
 from gateway.store.quarantine import QuarantineStore, open_quarantine
 from gateway.store.review import ReviewActions
 
@@ -100,11 +100,6 @@ def cli_actor() -> tuple[str, str]:
 
 def _store(settings: Settings) -> QuarantineStore:
     return open_quarantine(settings)
-
-
-def build_deliver(settings: Settings) -> Deliver:
-    """The configured next hop as a release callable, signed with the fleet's pass mark (gateway.relay)."""
-    return relay_deliver(settings)
 
 
 # -- commands ---------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from gateway.config import MilterSettings, NotifySettings, Settings, SmtpSetting
 from gateway.errors import StoreError
 from gateway.milter.service import MilterService, start_milter
 from gateway.notify import Notifications, open_notifications
-from gateway.server import build_deliver
+from gateway.relay.deliver import build_deliver
 from gateway.store.quarantine import QuarantineStore, open_quarantine
 from tests.integration.milter_postfix import PrivatePostfix, SmtpSink, available, free_port, wait_until
 from tests.milter_doubles import BANNER, MemoryQuarantine, milter_settings, slow_pipeline, verdict_pipeline

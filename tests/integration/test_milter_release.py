@@ -23,7 +23,7 @@ from gateway.config import Settings, load_settings
 from gateway.milter.service import start_milter
 from gateway.model.passmark import HEADER
 from gateway.notify import Notifications, open_notifications
-from gateway.server import build_deliver
+from gateway.relay.deliver import build_deliver
 from gateway.store.crypto import load_pass_mark
 from gateway.store.quarantine import QuarantineStore, open_quarantine
 from gateway.store.review import ReviewActions

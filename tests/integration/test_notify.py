@@ -26,7 +26,7 @@ from gateway.notify import Notifications, open_notifications
 from gateway.pipeline import Pipeline
 from gateway.policy import load_policy
 from gateway.relay import start_relay
-from gateway.server import build_deliver
+from gateway.relay.deliver import build_deliver
 from gateway.store.quarantine import open_quarantine
 from tests.integration.gateway_doubles import relay_settings
 from tests.integration.servers import Received, RecordingSink, wait_until
