@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from gateway.config import Settings
 from gateway.detect.base import Detector
+from gateway.detect.fingerprint import EMPTY_INDEX, DocumentIndex
 from gateway.detect.registry import Resources, build_detectors
 from gateway.extract import extract_all
 from gateway.mime import parse_message
@@ -43,13 +44,37 @@ class Outcome:
         return self.decision.verdict
 
 
+class DocumentSnapshot:
+    """The document index this process inspects with, as last handed over (never read from the store).
+
+    Callable, as the documents detector expects (`Resources.document_index`);
+    the worker loop replaces the index when the parent sends a newer one.
+    """
+
+    def __init__(self, index: DocumentIndex = EMPTY_INDEX) -> None:
+        self.index = index
+
+    def __call__(self) -> DocumentIndex:
+        return self.index
+
+    def update(self, index: DocumentIndex) -> None:
+        self.index = index
+
+
 class Inspector:
     """Synchronous inspection of one message; one per worker process."""
 
-    def __init__(self, settings: Settings, detectors: list[Detector], policy: Policy) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        detectors: list[Detector],
+        policy: Policy,
+        documents: DocumentSnapshot | None = None,
+    ) -> None:
         self.settings = settings
         self.detectors = detectors
         self.policy = policy
+        self.documents = documents or DocumentSnapshot()
         self._loaded = False
 
     def load(self) -> None:
@@ -156,14 +181,12 @@ InspectorFactory = Callable[[Settings], Inspector]
 def build_inspector(
     settings: Settings, resources: Resources | None = None, *, detectors: tuple[str, ...] | None = None
 ) -> Inspector:
-    """The inspector a worker runs; `detectors` limits which registered detectors are built."""
+    """The inspector a worker runs; `detectors` limits which registered detectors are built.
+
+    The documents detector reads the inspector's `DocumentSnapshot` (empty
+    until the parent hands one over) unless `resources` names another index.
+    """
     policy = load_policy(settings.policy_paths, domains=settings.domains)
-    built = build_detectors(settings, resources or default_resources(settings), names=detectors)
-    return Inspector(settings, built, policy)
-
-
-def default_resources(settings: Settings) -> Resources:
-    """Resources loaded from the store for the detectors (the document index)."""
-    from gateway.store.documents import index_loader  # the store owns the registry; loaded in workers only
-
-    return Resources(document_index=index_loader(settings))
+    snapshot = DocumentSnapshot()
+    built = build_detectors(settings, resources or Resources(document_index=snapshot), names=detectors)
+    return Inspector(settings, built, policy, snapshot)

@@ -3,19 +3,25 @@
 It runs the inspector (gateway.inspector) in the pool of worker processes
 (gateway.workers) and turns every failure into `PipelineTimeout` or
 `DetectionError`, which the front ends answer with a temporary failure (451
-/ tempfail). Nothing here builds wire replies.
+/ tempfail). Nothing here builds wire replies. The pool's workers get the
+document index from this process (`gateway.index_feed`), which reads it
+from the store: they never open the store themselves.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 
 from gateway.config import Settings
+from gateway.detect.fingerprint import DocumentIndex
 from gateway.errors import DetectionError, PipelineTimeout
+from gateway.index_feed import IndexFeed
 from gateway.inspector import Inspector, InspectorFactory, Outcome, build_inspector
 from gateway.model import Envelope
+from gateway.store.documents import index_loader
 from gateway.workers import WorkerPool
 
 
@@ -24,7 +30,9 @@ class Pipeline:
 
     With `inspector`, inspection runs in-process on a thread (tests, tools);
     otherwise on a `WorkerPool` built with `factory` (default
-    `build_inspector`), started by `start()` or on first use.
+    `build_inspector`), started by `start()` or on first use. `documents`
+    loads the document index for the pool's workers (default: the configured
+    store's registry, `gateway.store.documents.index_loader`).
     """
 
     def __init__(
@@ -33,11 +41,14 @@ class Pipeline:
         *,
         inspector: Inspector | None = None,
         factory: InspectorFactory | None = None,
+        documents: Callable[[], DocumentIndex] | None = None,
     ) -> None:
         self.settings = settings
         self._inspector = inspector  # in-process (tests, scan); else a process pool
         self._factory = factory or build_inspector
+        self._documents = documents
         self._pool: WorkerPool | None = None
+        self.feed: IndexFeed | None = None
 
     @property
     def workers(self) -> int:
@@ -50,7 +61,11 @@ class Pipeline:
     def start(self) -> None:
         """Start the worker processes and load their models (blocking; call it off the event loop)."""
         if self._inspector is None and self._pool is None:
-            pool = WorkerPool(self.settings, self.workers, self._factory)
+            if self.feed is None:
+                load = self._documents or index_loader(self.settings)
+                self.feed = IndexFeed(load, interval=self.settings.documents.reload_seconds)
+                self.feed.start()
+            pool = WorkerPool(self.settings, self.workers, self._factory, documents=self.feed.current)
             pool.start()
             self._pool = pool
 
@@ -73,6 +88,9 @@ class Pipeline:
             raise DetectionError("inspection ran out of memory") from exc
 
     def close(self) -> None:
+        if self.feed is not None:
+            self.feed.close()
+            self.feed = None
         if self._pool is not None:
             self._pool.close()
             self._pool = None
