@@ -3,9 +3,9 @@
 `Inspector.inspect(envelope, raw)` is the whole inspection of one message:
 the MIME walker and the extractors, every detector (a failing detector is
 recorded and the policy fails closed or open for its categories), and the
-policy's decision, with the X-Compliance-* header lines an annotated message
-may carry. `build_inspector` makes the one the worker processes run
-(gateway.workers); `Outcome` is what it concludes, safe to log.
+policy's decision, with the X-Compliance-* header fields an annotated
+message may carry. `build_inspector` makes the one the worker processes run
+(gateway.workers); its answer is a `gateway.model.Outcome`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from gateway.config import Settings
 from gateway.detect.base import Detector
@@ -22,26 +21,10 @@ from gateway.detect.registry import Resources, build_detectors
 from gateway.extract import extract_all
 from gateway.mime import parse_message
 from gateway.model import Decision, Envelope, Finding, Verdict
+from gateway.model.outcome import Header, Outcome
 from gateway.policy import Policy, RecipientView, evaluate, load_policy
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Outcome:
-    """What the pipeline concluded about one message; safe to log (no content)."""
-
-    decision: Decision
-    findings: list[Finding]
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    size: int = 0
-    message_id: str = ""  # the Message-ID header
-    add_headers: bytes = b""  # header lines to prepend on delivery (annotate / monitor)
-    failed_detectors: tuple[str, ...] = ()
-
-    @property
-    def verdict(self) -> Verdict:
-        return self.decision.verdict
 
 
 class DocumentSnapshot:
@@ -121,7 +104,7 @@ class Inspector:
             },
             size=len(raw),
             message_id=inspection.header("Message-ID") or "",
-            add_headers=annotation_headers(decision) if headers_shown(self.settings, view) else b"",
+            headers=annotation_headers(decision) if headers_shown(self.settings, view) else (),
             failed_detectors=tuple(failed),
         )
 
@@ -146,22 +129,25 @@ def headers_shown(settings: Settings, view: RecipientView) -> bool:
     return condition is not None and view.matches(condition)
 
 
-def annotation_headers(decision: Decision) -> bytes:
-    """Header lines to prepend for annotate (and for every verdict in monitor mode).
+def annotation_headers(decision: Decision) -> tuple[Header, ...]:
+    """Header fields to add for annotate (and for every verdict in monitor mode), as (name, value).
 
-    Categories and types only: never evidence. Built as bytes so the
-    scanned message is never re-serialised.
+    Categories and types only: never evidence. The relay renders them as
+    lines before the scanned bytes (`header_block`), so the message itself is
+    never re-serialised; the milter hands them to the MTA.
     """
     show = decision.verdict is Verdict.ANNOTATE or (decision.monitor and decision.findings)
     if not show:
-        return b""
+        return ()
     verdict = decision.would_be.value if decision.monitor and decision.would_be else decision.verdict.value
     findings = ", ".join(f"{c}" for c in _category_types(decision.findings)) or "none"
-    lines = [f"X-Compliance-Verdict: {verdict}" + (" (monitor)" if decision.monitor else "")]
+    value = verdict + (" (monitor)" if decision.monitor else "")
     if decision.rule:
-        lines[0] += f"; rule={_header_safe(decision.rule)}"
-    lines.append(f"X-Compliance-Findings: {findings}")
-    return "".join(_header_safe(x) + "\r\n" for x in lines).encode("ascii", "replace")
+        value += f"; rule={decision.rule}"
+    return (
+        ("X-Compliance-Verdict", _header_safe(value)),
+        ("X-Compliance-Findings", _header_safe(findings)),
+    )
 
 
 def _category_types(findings: tuple[Finding, ...] | list[Finding]) -> list[str]:

@@ -19,8 +19,8 @@ from gateway.config import Settings
 from gateway.detect.fingerprint import DocumentIndex
 from gateway.errors import DetectionError, PipelineTimeout
 from gateway.index_feed import IndexFeed
-from gateway.inspector import Inspector, InspectorFactory, Outcome, build_inspector
-from gateway.model import Envelope
+from gateway.inspector import Inspector, InspectorFactory, build_inspector
+from gateway.model import Envelope, Outcome
 from gateway.store.documents import index_loader
 from gateway.workers import WorkerPool
 

@@ -33,8 +33,8 @@ from typing import Any
 from gateway.config import Settings
 from gateway.errors import DetectionError, PipelineTimeout
 from gateway.index_feed import IndexSnapshot
-from gateway.inspector import InspectorFactory, Outcome
-from gateway.model import Envelope
+from gateway.inspector import InspectorFactory
+from gateway.model import Envelope, Outcome
 from gateway.worker_main import for_workers, worker_main
 
 log = logging.getLogger(__name__)

@@ -38,12 +38,11 @@ from collections.abc import Callable
 from typing import Protocol
 
 from gateway.config import MilterSettings
-from gateway.inspector import Outcome
 from gateway.milter import codec
 from gateway.milter.banner import insert_banner
 from gateway.milter.session import TEMPFAIL, Collected, Final, Negotiated, Result
 from gateway.mime import normalise_line_endings
-from gateway.model import Envelope, Verdict
+from gateway.model import Envelope, Outcome, Verdict
 from gateway.model.passmark import Check, PassMark
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
@@ -53,7 +52,6 @@ log = logging.getLogger(__name__)
 
 TOO_BIG = (552, "5.3.4 Message too big for the compliance gateway")
 CHECK_NOT_ALONE = (550, "5.7.1 Send mail for the check address on its own, without other recipients")
-_ANNOTATION_PREFIX = "x-compliance-"
 
 
 class Inspects(Protocol):
@@ -154,7 +152,7 @@ class MessageActions:
         if verdict is Verdict.REJECT:
             self._notify_later(message.envelope, raw, outcome, None)
             return Result(Final.REPLYCODE, reply=(decision.reject_code, decision.reject_text)), "replycode"
-        headers = annotation_fields(outcome.add_headers)
+        headers = outcome.headers
         if headers and not n.can(codec.SMFIF_ADDHDRS):
             log.warning("milter: the MTA does not allow adding headers; annotation dropped")
         if verdict is Verdict.HOLD:
@@ -260,23 +258,3 @@ def _without(envelope: Envelope, drop: Callable[[str], bool]) -> Envelope:
         rcpt_tos=tuple(envelope.rcpt_tos[i] for i in keep),
         rcpt_options=tuple(envelope.rcpt_options[i] for i in keep if i < len(envelope.rcpt_options)),
     )
-
-
-def annotation_fields(block: bytes) -> tuple[tuple[str, str], ...]:
-    """The X-Compliance-* fields of a block of header lines, unfolded as (name, value).
-
-    Folded lines are joined with LF, the milter's separator for multi-line
-    header values. Other fields are ignored: the milter only adds its own.
-    """
-    fields: list[tuple[str, str]] = []
-    for line in block.decode("ascii", "replace").split("\r\n"):
-        if not line:
-            continue
-        if line[0] in " \t" and fields:
-            name, value = fields[-1]
-            fields[-1] = (name, value + "\n" + line)
-            continue
-        name, sep, value = line.partition(":")
-        if sep and name.strip() == name and name:
-            fields.append((name, value[1:] if value.startswith(" ") else value))
-    return tuple((k, v) for k, v in fields if k.lower().startswith(_ANNOTATION_PREFIX))

@@ -38,10 +38,9 @@ import time
 from typing import Any, Protocol
 
 from gateway.errors import DetectionError, PipelineTimeout, TemporaryDeliveryError
-from gateway.inspector import Outcome
 from gateway.metrics import Metrics
 from gateway.mime import normalise_line_endings
-from gateway.model import Envelope, Verdict
+from gateway.model import Envelope, Outcome, Verdict, header_block
 from gateway.model.passmark import Check, PassMark
 from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
@@ -289,7 +288,7 @@ class RelayHandler:
             if held_as is not None:
                 self._notify_later(env, raw, decision, held_as, record)
             return reply
-        content = outcome.add_headers + raw if decision.verdict is Verdict.ANNOTATE else raw
+        content = header_block(outcome.headers) + raw if decision.verdict is Verdict.ANNOTATE else raw
         t1 = time.perf_counter()
         answer = await link.data(content)
         record.timings_ms["deliver"] = _ms(t1)

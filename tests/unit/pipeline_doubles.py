@@ -16,8 +16,8 @@ import threading
 import time
 
 from gateway.config import Settings
-from gateway.inspector import Inspector, Outcome, build_inspector
-from gateway.model import Envelope
+from gateway.inspector import Inspector, build_inspector
+from gateway.model import Envelope, Outcome
 
 
 class MisbehavingInspector(Inspector):

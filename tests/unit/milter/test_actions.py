@@ -9,7 +9,7 @@ import pytest
 
 from gateway.config import MilterSettings, Settings
 from gateway.errors import StoreError
-from gateway.milter.actions import TOO_BIG, MessageActions, annotation_fields
+from gateway.milter.actions import TOO_BIG, MessageActions
 from gateway.milter.session import Collected, Final, Negotiated, Result
 from gateway.model import Envelope, Verdict
 from tests.milter_doubles import BANNER, REJECT_TEXT, MemoryQuarantine, milter_settings, verdict_pipeline
@@ -133,12 +133,3 @@ async def test_pipeline_errors_propagate_for_the_connection_to_tempfail(settings
     a = MessageActions(MilterSettings(), Broken(), None)  # type: ignore[arg-type]
     with pytest.raises(RuntimeError):
         await a(message(), ALL)
-
-
-def test_annotation_fields_keep_only_compliance_headers_and_unfold() -> None:
-    """Only X-Compliance-* fields are added; folded values use LF between lines (milter convention)."""
-    block = b"X-Compliance-Verdict: annotate\r\nX-Other: no\r\nX-Compliance-Findings: a,\r\n b\r\n"
-    assert annotation_fields(block) == (
-        ("X-Compliance-Verdict", "annotate"),
-        ("X-Compliance-Findings", "a,\n b"),
-    )
