@@ -18,10 +18,12 @@ from gateway.config import Settings
 from gateway.detect.base import Detector
 from gateway.detect.fingerprint import EMPTY_INDEX, DocumentIndex
 from gateway.detect.registry import Resources, build_detectors
+from gateway.errors import DetectionError
 from gateway.extract import extract_all
 from gateway.mime import parse_message
-from gateway.model import Decision, Envelope, Finding, Verdict
+from gateway.model import Decision, Envelope, Finding, Inspection, NoticeDraft, Verdict
 from gateway.model.outcome import Header, Outcome
+from gateway.notify.drafting import Drafter, for_inspector
 from gateway.policy import Policy, RecipientView, evaluate, load_policy
 
 log = logging.getLogger(__name__)
@@ -53,11 +55,13 @@ class Inspector:
         detectors: list[Detector],
         policy: Policy,
         documents: DocumentSnapshot | None = None,
+        drafter: Drafter | None = None,
     ) -> None:
         self.settings = settings
         self.detectors = detectors
         self.policy = policy
         self.documents = documents or DocumentSnapshot()
+        self.drafter = drafter  # the notice's de-identified view of the message, when one is owed
         self._loaded = False
 
     def load(self) -> None:
@@ -93,6 +97,8 @@ class Inspector:
             monitor=self.settings.mode == "monitor",
         )
         t4 = time.perf_counter()
+        notice = self._draft(envelope, raw, inspection, decision, findings)
+        t5 = time.perf_counter()
         return Outcome(
             decision=decision,
             findings=findings,
@@ -101,12 +107,37 @@ class Inspector:
                 "extract": (t2 - t1) * 1e3,
                 "detect": (t3 - t2) * 1e3,
                 "decide": (t4 - t3) * 1e3,
+                **({"draft": (t5 - t4) * 1e3} if notice is not None else {}),
             },
             size=len(raw),
             message_id=inspection.header("Message-ID") or "",
             headers=annotation_headers(decision) if headers_shown(self.settings, view) else (),
             failed_detectors=tuple(failed),
+            notice=notice,
         )
+
+    def deidentify(self, texts: list[str]) -> list[str]:
+        """Texts with the patient identifiers masked (for notices about messages inspected earlier)."""
+        if self.drafter is None:
+            raise DetectionError("no de-identifier: notifications are off")
+        return self.drafter.deidentify(texts)
+
+    def _draft(
+        self,
+        envelope: Envelope,
+        raw: bytes,
+        inspection: Inspection,
+        decision: Decision,
+        findings: list[Finding],
+    ) -> NoticeDraft | None:
+        """The notice's view of the message (gateway.notify.drafting); a failure costs the notice, never the verdict."""
+        if self.drafter is None:
+            return None
+        try:
+            return self.drafter.draft(envelope, raw, inspection, decision, findings)
+        except Exception as exc:  # a boundary: the decision stands, the notice is not sent (the log says so)
+            log.error("notice draft failed", extra={"error": type(exc).__name__})
+            return None
 
 
 #: `annotation_headers` setting -> the recipient condition under which the headers are added
@@ -175,4 +206,4 @@ def build_inspector(
     policy = load_policy(settings.policy_paths, domains=settings.domains)
     snapshot = DocumentSnapshot()
     built = build_detectors(settings, resources or Resources(document_index=snapshot), names=detectors)
-    return Inspector(settings, built, policy, snapshot)
+    return Inspector(settings, built, policy, snapshot, drafter=for_inspector(settings, policy, built))

@@ -11,12 +11,14 @@ from the store: they never open the store themselves.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 import os
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 
 from gateway.config import Settings
-from gateway.detect.fingerprint import DocumentIndex
+from gateway.detect.fingerprint import EMPTY_INDEX, DocumentIndex
 from gateway.errors import DetectionError, PipelineTimeout
 from gateway.index_feed import IndexFeed
 from gateway.inspector import Inspector, InspectorFactory, build_inspector
@@ -87,6 +89,19 @@ class Pipeline:
         except MemoryError as exc:
             raise DetectionError("inspection ran out of memory") from exc
 
+    async def deidentify(self, texts: list[str]) -> list[str]:
+        """Texts with the patient identifiers masked, by an inspection worker (this process loads no model)."""
+        deadline = self.settings.pipeline.deadline_seconds
+        if self._inspector is None:
+            if self._pool is None:
+                await asyncio.to_thread(self.start)
+            assert self._pool is not None
+            return await self._pool.deidentify(texts, deadline)
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(self._inspector.deidentify, texts), deadline)
+        except TimeoutError:
+            raise PipelineTimeout(f"de-identification took longer than {deadline:.0f}s") from None
+
     def close(self) -> None:
         if self.feed is not None:
             self.feed.close()
@@ -94,3 +109,34 @@ class Pipeline:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+
+
+class OneShotDeidentifier:
+    """De-identifies texts in a worker process started for the purpose, then stopped.
+
+    For the parts that run no inspection workers (`gateway web`, the
+    `quarantine` commands) but owe a review notice a de-identified subject:
+    the patient models load in that short-lived worker, under the pipeline's
+    deadline and memory cap, never in the calling process.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = dataclasses.replace(
+            settings, pipeline=dataclasses.replace(settings.pipeline, workers=1)
+        )
+        self._lock = asyncio.Lock()  # one such process at a time
+
+    async def __call__(self, texts: list[str]) -> list[str]:
+        async with self._lock:
+            pipeline = Pipeline(self.settings, factory=_patient_only, documents=_no_documents)
+            try:
+                return await pipeline.deidentify(texts)
+            finally:
+                await asyncio.to_thread(pipeline.close)
+
+
+_patient_only = functools.partial(build_inspector, detectors=("patient",))
+
+
+def _no_documents() -> DocumentIndex:
+    return EMPTY_INDEX

@@ -11,6 +11,11 @@ it can, because it parses hostile attachments:
   document index arrives from the parent as a pickled snapshot with a
   message, whenever the parent's is newer than the worker's;
 - an address-space cap (`limit_memory`), so a memory bomb costs one message.
+
+Besides inspecting messages (whose `Outcome` carries the notice's
+de-identified draft), a worker de-identifies short texts on request (the
+subject of a held message a review notice names), so the main process
+never loads a model.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from gateway.config import DatabaseSettings, Settings
-from gateway.inspector import InspectorFactory
+from gateway.inspector import Inspector, InspectorFactory
 
 _THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -91,18 +96,13 @@ def worker_main(conn: Connection, settings: Settings, factory: InspectorFactory,
             return  # the parent is gone
         if job is None:
             return
-        envelope, raw, snapshot = job
-        del job
         try:
-            if snapshot is not None:  # the parent's document index moved on since our last message
-                inspector.documents.update(pickle.loads(snapshot))
-                del snapshot
-            result: tuple[str, Any] = ("ok", inspector.inspect(envelope, raw))
+            result: tuple[str, Any] = ("ok", _do(inspector, job))
         except MemoryError:
             result = ("memory", None)
         except BaseException as exc:  # the worker boundary: report the type, never the message text
             result = ("error", type(exc).__name__)
-        del raw
+        del job
         try:
             conn.send(result)
         except MemoryError:
@@ -111,6 +111,16 @@ def worker_main(conn: Connection, settings: Settings, factory: InspectorFactory,
             conn.send(("error", type(exc).__name__))
         if result[0] == "memory":
             return  # start afresh: the heap may be in a bad way
+
+
+def _do(inspector: Inspector, job: tuple[Any, ...]) -> Any:
+    """One request: ("inspect", envelope, raw, snapshot or None) or ("deidentify", texts)."""
+    if job[0] == "deidentify":
+        return inspector.deidentify(job[1])
+    _, envelope, raw, snapshot = job
+    if snapshot is not None:  # the parent's document index moved on since our last message
+        inspector.documents.update(pickle.loads(snapshot))
+    return inspector.inspect(envelope, raw)
 
 
 def for_workers(settings: Settings) -> Settings:

@@ -198,6 +198,24 @@ class WorkerPool:
             worker.loop = loop
 
     async def run(self, envelope: Envelope, raw: bytes, deadline: float) -> Outcome:
+        """Inspect one message in a worker (with the document index, when the worker's copy is older)."""
+
+        def job(worker: _Worker) -> tuple[Any, ...]:
+            snapshot = self.documents()
+            update = None
+            if snapshot is not None and snapshot.version != worker.index_version:
+                update, worker.index_version = snapshot.data, snapshot.version
+            return ("inspect", envelope, raw, update)
+
+        outcome: Outcome = await self._run(job, deadline)
+        return outcome
+
+    async def deidentify(self, texts: list[str], deadline: float) -> list[str]:
+        """Texts with the patient identifiers masked, by a worker's patient detector."""
+        clean: list[str] = await self._run(lambda _: ("deidentify", texts), deadline)
+        return clean
+
+    async def _run(self, make_job: Callable[[_Worker], tuple[Any, ...]], deadline: float) -> Any:
         loop = asyncio.get_running_loop()
         end = loop.time() + deadline
         worker = await self._idle_worker(deadline)
@@ -205,12 +223,8 @@ class WorkerPool:
         job.add_done_callback(lambda f: self._finished(worker, f))
         worker.job = job
         expiry = loop.call_at(end, self._expire, worker, job)
-        snapshot = self.documents()
-        update = None
-        if snapshot is not None and snapshot.version != worker.index_version:
-            update, worker.index_version = snapshot.data, snapshot.version
         try:
-            payload = pickle.dumps((envelope, raw, update), pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(make_job(worker), pickle.HIGHEST_PROTOCOL)
             await self._send(loop, worker, job, payload)
             # shielded: a client that hangs up must not cost the worker (it finishes and returns to the pool)
             status, value = await asyncio.shield(job)
@@ -221,7 +235,7 @@ class WorkerPool:
         finally:
             expiry.cancel()
         if status == "ok":
-            return value  # type: ignore[no-any-return]
+            return value
         if status == "memory":
             raise DetectionError("inspection ran out of memory (pipeline.max_worker_memory_mb)")
         raise DetectionError(f"inspection failed: {value}")

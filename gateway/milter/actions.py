@@ -150,7 +150,7 @@ class MessageActions:
         decision = outcome.decision
         verdict = decision.verdict
         if verdict is Verdict.REJECT:
-            self._notify_later(message.envelope, raw, outcome, None)
+            self._notify_later(message.envelope, outcome, None)
             return Result(Final.REPLYCODE, reply=(decision.reject_code, decision.reject_text)), "replycode"
         headers = outcome.headers
         if headers and not n.can(codec.SMFIF_ADDHDRS):
@@ -161,7 +161,7 @@ class MessageActions:
         if verdict is Verdict.ANNOTATE and decision.banner and self.settings.banner:
             new_body = self._banner(message, decision.banner, n)
         if verdict is Verdict.ANNOTATE:
-            self._notify_later(message.envelope, raw, outcome, None)
+            self._notify_later(message.envelope, outcome, None)
         action = "accept" + (" +headers" if headers else "") + (" +banner" if new_body is not None else "")
         return Result(Final.ACCEPT, add_headers=headers, new_body=new_body), action
 
@@ -193,7 +193,7 @@ class MessageActions:
                 log.error("milter: the MTA does not offer QUARANTINE; hold answered with tempfail")
                 return TEMPFAIL, "tempfail (no quarantine action)"
             reason = f"compliance gateway hold: rule {decision.rule or 'none'}"
-            self._notify_later(message.envelope, raw, outcome, None)  # no quarantine entry to link to
+            self._notify_later(message.envelope, outcome, None)  # no quarantine entry to link to
             return Result(
                 Final.ACCEPT, add_headers=headers, quarantine_reason=reason
             ), "quarantine (mta hold)"
@@ -210,7 +210,7 @@ class MessageActions:
                 extra={"queue_id": queue_id, "error": type(exc).__name__},
             )
             return TEMPFAIL, "tempfail (quarantine failed)"
-        self._notify_later(message.envelope, raw, outcome, held_id)
+        self._notify_later(message.envelope, outcome, held_id)
         return Result(Final.DISCARD), f"discard (quarantined {held_id})"
 
     # --- the check address and notifications -------------------------------------------------------
@@ -222,7 +222,7 @@ class MessageActions:
         """Mail for the check address alone: answered, then discarded; TEMPFAIL if the answer is not committed."""
         assert self.notifier is not None
         try:
-            await self.notifier.answer_check(envelope, raw, outcome, ref=envelope.queue_id)
+            await self.notifier.answer_check(envelope, outcome, ref=envelope.queue_id)
         except Exception as exc:  # the outbox's failure: the MTA keeps the message and retries
             log.error(
                 "milter: check answer not committed; tempfail",
@@ -231,14 +231,12 @@ class MessageActions:
             return TEMPFAIL, "tempfail (check answer failed)"
         return Result(Final.DISCARD), "discard (check answered)"
 
-    def _notify_later(
-        self, envelope: Envelope, raw: bytes, outcome: Outcome, quarantine_id: str | None
-    ) -> None:
+    def _notify_later(self, envelope: Envelope, outcome: Outcome, quarantine_id: str | None) -> None:
         """Tell the sender (and reviewers) in the background: it never delays or changes the answer."""
         if self.notifier is None:
             return
         self._notices.start(
-            self.notifier.message_decided(envelope, raw, outcome, quarantine_id, ref=envelope.queue_id)
+            self.notifier.message_decided(envelope, outcome, quarantine_id, ref=envelope.queue_id)
         )
 
     async def drain_notices(self, timeout: float = 10.0) -> None:

@@ -280,13 +280,13 @@ class RelayHandler:
         decision = outcome.decision
         if decision.verdict is Verdict.REJECT:
             await link.reset()
-            self._notify_later(env, raw, outcome, None, record)
+            self._notify_later(env, outcome, None, record)
             return policy_reject(decision.reject_code, decision.reject_text)
         if decision.verdict is Verdict.HOLD:
             await link.reset()
             reply, held_as = await self.holds.hold(env, raw, decision, record, budget, failed_checks(outcome))
             if held_as is not None:
-                self._notify_later(env, raw, decision, held_as, record)
+                self._notify_later(env, outcome, held_as, record)
             return reply
         content = header_block(outcome.headers) + raw if decision.verdict is Verdict.ANNOTATE else raw
         t1 = time.perf_counter()
@@ -300,7 +300,7 @@ class RelayHandler:
             self.metrics.next_hop_error("tempfail" if answer.temporary else "permfail")
             return answer
         if decision.verdict is Verdict.ANNOTATE:
-            self._notify_later(env, raw, outcome, None, record)
+            self._notify_later(env, outcome, None, record)
         return Reply(250, f"2.0.0 Ok: id={record.id}; next hop: {answer.first_line}"[:500])
 
     # --- the gateway's own mail (gateway.model.passmark) -----------------------------------------
@@ -344,16 +344,16 @@ class RelayHandler:
         outcome = await self.pipeline.process(env, raw)
         record.timings_ms["inspect"] = _ms(t0)
         record.add_outcome(outcome)
-        await self.notifier.answer_check(env, raw, outcome, ref=record.id)
+        await self.notifier.answer_check(env, outcome, ref=record.id)
         return Reply(250, f"2.0.0 Ok: id={record.id}; checked, not delivered: the answer goes to the sender")
 
     def _notify_later(
-        self, env: Envelope, raw: bytes, outcome: Any, quarantine_id: str | None, record: MessageRecord
+        self, env: Envelope, outcome: Outcome, quarantine_id: str | None, record: MessageRecord
     ) -> None:
         """Tell the sender (and reviewers) in the background: it never delays or changes the reply."""
         if self.notifier is None:
             return
-        self._notices.start(self.notifier.message_decided(env, raw, outcome, quarantine_id, ref=record.id))
+        self._notices.start(self.notifier.message_decided(env, outcome, quarantine_id, ref=record.id))
 
     async def drain_notices(self, timeout: float = 10.0) -> None:
         """Wait for notifications still being committed (shutdown)."""
