@@ -89,7 +89,7 @@ class IndexFeed:
                 "document index ready for the workers",
                 extra={
                     "documents": index.size,
-                    "bytes": len(data),
+                    "size": len(data),  # of the pickled snapshot sent to each worker
                     "seconds": round(time.perf_counter() - started, 3),
                 },
             )
