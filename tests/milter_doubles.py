@@ -119,7 +119,9 @@ class MemoryQuarantine:
     held: list[Held] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def hold(self, envelope: Envelope, raw: bytes, decision: Decision) -> str:
+    def hold(
+        self, envelope: Envelope, raw: bytes, decision: Decision, *, deadline: float | None = None
+    ) -> str:
         if self.fail is not None:
             raise self.fail
         with self._lock:

@@ -1,13 +1,12 @@
-"""A hold's commit has threads of its own: blocking work in asyncio's shared pool never delays the 250."""
+"""A hold's commit has threads of its own: blocking work in asyncio's shared pool never delays the answer."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 
+from gateway.act.holding import Holder
 from gateway.model import Decision, Envelope, Verdict
-from gateway.relay.hold import HoldWriter
-from gateway.relay.logline import MessageRecord
 
 
 class RecordingQuarantine:
@@ -29,20 +28,19 @@ async def test_holds_commit_while_the_shared_pool_is_busy() -> None:
         loop.run_in_executor(None, release.wait) for _ in range(64)
     ]  # more than the default pool's threads
     quarantine = RecordingQuarantine()
-    writer = HoldWriter(quarantine, deadline=30.0)
+    writer = Holder(quarantine, deadline=30.0)
     try:
-        async with asyncio.timeout(30) as budget:
-            reply, held_as = await asyncio.wait_for(
-                writer.hold(
-                    Envelope("s@uni.ac.uk", ("f@example.org",)),
-                    b"Subject: x\r\n\r\nbody\r\n",
-                    Decision(Verdict.HOLD),
-                    MessageRecord(id="m1"),
-                    budget,
-                ),
-                timeout=10,
-            )
-        assert (reply.code, held_as, quarantine.held) == (250, "q1", [b"Subject: x\r\n\r\nbody\r\n"])
+        done = await asyncio.wait_for(
+            writer.commit(
+                Envelope("s@uni.ac.uk", ("f@example.org",)),
+                b"Subject: x\r\n\r\nbody\r\n",
+                Decision(Verdict.HOLD),
+                time_left=30.0,
+                ref="m1",
+            ),
+            timeout=10,
+        )
+        assert (done.held_id, done.error, quarantine.held) == ("q1", "", [b"Subject: x\r\n\r\nbody\r\n"])
         assert not release.is_set()  # the shared pool was still blocked the whole time
     finally:
         release.set()
