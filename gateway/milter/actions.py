@@ -38,6 +38,7 @@ import logging
 import time
 
 from gateway.act.disposition import Act, Disposition, Dispositions, Inspected, Inspects
+from gateway.act.holding import Holder
 from gateway.config import MilterSettings
 from gateway.milter import codec
 from gateway.milter.banner import insert_banner
@@ -66,10 +67,11 @@ class MessageActions:
         *,
         check_address: str = "",
         pass_mark: PassMark | None = None,
-        deadline: float = 80.0,
+        deadline: float = 240.0,
     ) -> None:
         self.settings = settings
         self.pass_mark = pass_mark
+        self.deadline = deadline  # the connection's: `[milter] deadline_seconds`
         self.acts = Dispositions(
             pipeline,
             quarantine,
@@ -111,7 +113,7 @@ class MessageActions:
         if alone:
             result, action = _checked(await self.acts.check(inspected, envelope.queue_id))
         else:
-            result, action = await self._act(message, inspected, negotiated)
+            result, action = await self._act(message, inspected, negotiated, started)
             if checked and result.final is Final.ACCEPT:  # the others get it; the check address never
                 result = dataclasses.replace(result, del_rcpts=tuple(f"<{r}>" for r in checked))
                 action += " -check address"
@@ -139,14 +141,18 @@ class MessageActions:
             )
         return check is Check.VALID
 
-    async def _act(self, message: Collected, inspected: Inspected, n: Negotiated) -> tuple[Result, str]:
+    async def _act(
+        self, message: Collected, inspected: Inspected, n: Negotiated, started: float
+    ) -> tuple[Result, str]:
         queue_id = message.envelope.queue_id
         verdict = inspected.outcome.decision.verdict
         in_mta = self.settings.hold_action == "postfix-hold"
         if verdict is Verdict.HOLD and in_mta and not n.can(codec.SMFIF_QUARANTINE):
             log.error("milter: the MTA does not offer QUARANTINE; hold answered with tempfail")
             return TEMPFAIL, "tempfail (no quarantine action)"
-        d = await self.acts.carry_out(inspected, queue_id, hold_in_mta=in_mta)
+        # a hold's commit must end (committed or rolled back) before the connection's deadline answers TEMPFAIL
+        left = self.deadline - (time.perf_counter() - started) - Holder.HOLD_GRACE - 1.0
+        d = await self.acts.carry_out(inspected, queue_id, time_left=left, hold_in_mta=in_mta)
         if d.headers and not n.can(codec.SMFIF_ADDHDRS):
             log.warning("milter: the MTA does not allow adding headers; annotation dropped")
         if d.act is Act.REJECT:

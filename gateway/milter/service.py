@@ -157,6 +157,7 @@ async def start_milter(
         notifier,
         check_address=settings.notify.check_address,
         pass_mark=pass_mark,
+        deadline=settings.milter.deadline_seconds,
     )
     service = MilterService(settings, actions)
     await service.start()
