@@ -271,7 +271,7 @@ class Notifier:
         decision = outcome.decision
         shown = findings_shown(self.policy, self.settings, envelope, decision)
         context = self._draft_context(envelope, draft, describe(shown, self.guidance), ref)
-        context.update(kind=decision.verdict.value, failed_checks=_failed_checks(decision))
+        context.update(kind=decision.verdict.value, failed_checks=bool(outcome.failed_detectors))
         return self._notice("sender", envelope.mail_from, context, ref, in_reply_to=outcome.message_id)
 
     def _check_notice(self, envelope: Envelope, outcome: Outcome, draft: NoticeDraft, ref: str) -> Notice:
@@ -372,10 +372,6 @@ class Notifier:
         context = self.alerts.digest_context([x.summary for x in lines])
         notice = self._notice("digest", self.cfg.reviewer_address, context, "")
         return NewMail("digest", self.cfg.envelope_sender, notice.rcpt, notice.content)
-
-
-def _failed_checks(decision: Decision) -> bool:
-    return decision.rule.startswith("detector-failure:") or any("failed" in n for n in decision.notes)
 
 
 def _load_policy(settings: Settings) -> Policy | None:

@@ -10,6 +10,7 @@ and tests/integration/test_notify.py use the real one.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,6 +220,17 @@ async def test_abuse_in_the_subject_hides_the_subject(kit: Kit) -> None:
     assert INSULT_WORD not in everything(raw)
     assert parse(raw)["Subject"].startswith("Not sent: your message of 2 June 2025")
     assert "(not shown)" in bodies(raw)[0]
+
+
+@pytest.mark.parametrize(("failed", "said"), [((), False), (("documents",), True)])
+async def test_a_check_that_could_not_run_is_mentioned(kit: Kit, failed: tuple[str, ...], said: bool) -> None:
+    """The notice says a check could not finish exactly when the outcome names a failed detector."""
+    env, raw = envelope(), message()
+    outcome = dataclasses.replace(
+        kit.outcome(env, raw, decision(Verdict.HOLD, nhs_finding())), failed_detectors=failed
+    )
+    assert await kit.notifier.notify_sender(env, outcome, "q1") is not None
+    assert ("could not finish" in flat(bodies(kit.one())[0])) is said
 
 
 async def test_annotate_is_a_reminder(kit: Kit) -> None:
