@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from gateway.config import Settings
+from gateway.detect.registry import Resources
 from gateway.inspector import Inspector, build_inspector
+from gateway.store.documents import index_loader
 
 
 def build_scanner(settings: Settings) -> Inspector:
-    """An in-process inspector for `gateway scan` (models load once for all files)."""
-    inspector = build_inspector(settings)
+    """An in-process inspector for `gateway scan` (models load once for all files).
+
+    Unlike the workers, `scan` reads the document index from the store itself
+    (a tool run by staff, on files they chose): a store it cannot read fails
+    the documents check, and the policy's on_detector_failure applies.
+    """
+    inspector = build_inspector(settings, Resources(document_index=index_loader(settings)))
     inspector.load()
     return inspector
 

@@ -3,9 +3,9 @@
 `Inspector.inspect(envelope, raw)` is the whole inspection of one message:
 the MIME walker and the extractors, every detector (a failing detector is
 recorded and the policy fails closed or open for its categories), and the
-policy's decision, with the X-Compliance-* header lines an annotated message
-may carry. `build_inspector` makes the one the worker processes run
-(gateway.workers); `Outcome` is what it concludes, safe to log.
+policy's decision, with the X-Compliance-* header fields an annotated
+message may carry. `build_inspector` makes the one the worker processes run
+(gateway.workers); its answer is a `gateway.model.Outcome`.
 """
 
 from __future__ import annotations
@@ -13,43 +13,55 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from gateway.config import Settings
 from gateway.detect.base import Detector
+from gateway.detect.fingerprint import EMPTY_INDEX, DocumentIndex
 from gateway.detect.registry import Resources, build_detectors
+from gateway.errors import DetectionError
 from gateway.extract import extract_all
 from gateway.mime import parse_message
-from gateway.model import Decision, Envelope, Finding, Verdict
+from gateway.model import Decision, Envelope, Finding, Inspection, NoticeDraft, Verdict
+from gateway.model.outcome import Header, Outcome
+from gateway.notify.drafting import Drafter, for_inspector
 from gateway.policy import Policy, RecipientView, evaluate, load_policy
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Outcome:
-    """What the pipeline concluded about one message; safe to log (no content)."""
+class DocumentSnapshot:
+    """The document index this process inspects with, as last handed over (never read from the store).
 
-    decision: Decision
-    findings: list[Finding]
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    size: int = 0
-    message_id: str = ""  # the Message-ID header
-    add_headers: bytes = b""  # header lines to prepend on delivery (annotate / monitor)
-    failed_detectors: tuple[str, ...] = ()
+    Callable, as the documents detector expects (`Resources.document_index`);
+    the worker loop replaces the index when the parent sends a newer one.
+    """
 
-    @property
-    def verdict(self) -> Verdict:
-        return self.decision.verdict
+    def __init__(self, index: DocumentIndex = EMPTY_INDEX) -> None:
+        self.index = index
+
+    def __call__(self) -> DocumentIndex:
+        return self.index
+
+    def update(self, index: DocumentIndex) -> None:
+        self.index = index
 
 
 class Inspector:
     """Synchronous inspection of one message; one per worker process."""
 
-    def __init__(self, settings: Settings, detectors: list[Detector], policy: Policy) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        detectors: list[Detector],
+        policy: Policy,
+        documents: DocumentSnapshot | None = None,
+        drafter: Drafter | None = None,
+    ) -> None:
         self.settings = settings
         self.detectors = detectors
         self.policy = policy
+        self.documents = documents or DocumentSnapshot()
+        self.drafter = drafter  # the notice's de-identified view of the message, when one is owed
         self._loaded = False
 
     def load(self) -> None:
@@ -85,6 +97,8 @@ class Inspector:
             monitor=self.settings.mode == "monitor",
         )
         t4 = time.perf_counter()
+        notice = self._draft(envelope, raw, inspection, decision, findings)
+        t5 = time.perf_counter()
         return Outcome(
             decision=decision,
             findings=findings,
@@ -93,12 +107,37 @@ class Inspector:
                 "extract": (t2 - t1) * 1e3,
                 "detect": (t3 - t2) * 1e3,
                 "decide": (t4 - t3) * 1e3,
+                **({"draft": (t5 - t4) * 1e3} if notice is not None else {}),
             },
             size=len(raw),
             message_id=inspection.header("Message-ID") or "",
-            add_headers=annotation_headers(decision) if headers_shown(self.settings, view) else b"",
+            headers=annotation_headers(decision) if headers_shown(self.settings, view) else (),
             failed_detectors=tuple(failed),
+            notice=notice,
         )
+
+    def deidentify(self, texts: list[str]) -> list[str]:
+        """Texts with the patient identifiers masked (for notices about messages inspected earlier)."""
+        if self.drafter is None:
+            raise DetectionError("no de-identifier: notifications are off")
+        return self.drafter.deidentify(texts)
+
+    def _draft(
+        self,
+        envelope: Envelope,
+        raw: bytes,
+        inspection: Inspection,
+        decision: Decision,
+        findings: list[Finding],
+    ) -> NoticeDraft | None:
+        """The notice's view of the message (gateway.notify.drafting); a failure costs the notice, never the verdict."""
+        if self.drafter is None:
+            return None
+        try:
+            return self.drafter.draft(envelope, raw, inspection, decision, findings)
+        except Exception as exc:  # a boundary: the decision stands, the notice is not sent (the log says so)
+            log.error("notice draft failed", extra={"error": type(exc).__name__})
+            return None
 
 
 #: `annotation_headers` setting -> the recipient condition under which the headers are added
@@ -121,22 +160,25 @@ def headers_shown(settings: Settings, view: RecipientView) -> bool:
     return condition is not None and view.matches(condition)
 
 
-def annotation_headers(decision: Decision) -> bytes:
-    """Header lines to prepend for annotate (and for every verdict in monitor mode).
+def annotation_headers(decision: Decision) -> tuple[Header, ...]:
+    """Header fields to add for annotate (and for every verdict in monitor mode), as (name, value).
 
-    Categories and types only: never evidence. Built as bytes so the
-    scanned message is never re-serialised.
+    Categories and types only: never evidence. The relay renders them as
+    lines before the scanned bytes (`header_block`), so the message itself is
+    never re-serialised; the milter hands them to the MTA.
     """
     show = decision.verdict is Verdict.ANNOTATE or (decision.monitor and decision.findings)
     if not show:
-        return b""
+        return ()
     verdict = decision.would_be.value if decision.monitor and decision.would_be else decision.verdict.value
     findings = ", ".join(f"{c}" for c in _category_types(decision.findings)) or "none"
-    lines = [f"X-Compliance-Verdict: {verdict}" + (" (monitor)" if decision.monitor else "")]
+    value = verdict + (" (monitor)" if decision.monitor else "")
     if decision.rule:
-        lines[0] += f"; rule={_header_safe(decision.rule)}"
-    lines.append(f"X-Compliance-Findings: {findings}")
-    return "".join(_header_safe(x) + "\r\n" for x in lines).encode("ascii", "replace")
+        value += f"; rule={decision.rule}"
+    return (
+        ("X-Compliance-Verdict", _header_safe(value)),
+        ("X-Compliance-Findings", _header_safe(findings)),
+    )
 
 
 def _category_types(findings: tuple[Finding, ...] | list[Finding]) -> list[str]:
@@ -156,14 +198,12 @@ InspectorFactory = Callable[[Settings], Inspector]
 def build_inspector(
     settings: Settings, resources: Resources | None = None, *, detectors: tuple[str, ...] | None = None
 ) -> Inspector:
-    """The inspector a worker runs; `detectors` limits which registered detectors are built."""
+    """The inspector a worker runs; `detectors` limits which registered detectors are built.
+
+    The documents detector reads the inspector's `DocumentSnapshot` (empty
+    until the parent hands one over) unless `resources` names another index.
+    """
     policy = load_policy(settings.policy_paths, domains=settings.domains)
-    built = build_detectors(settings, resources or default_resources(settings), names=detectors)
-    return Inspector(settings, built, policy)
-
-
-def default_resources(settings: Settings) -> Resources:
-    """Resources loaded from the store for the detectors (the document index)."""
-    from gateway.store.documents import index_loader  # the store owns the registry; loaded in workers only
-
-    return Resources(document_index=index_loader(settings))
+    snapshot = DocumentSnapshot()
+    built = build_detectors(settings, resources or Resources(document_index=snapshot), names=detectors)
+    return Inspector(settings, built, policy, snapshot, drafter=for_inspector(settings, policy, built))

@@ -7,8 +7,9 @@ the other way round: the relay stops accepting and finishes the messages
 in flight (and their notifications) before the workers and the store
 close, so no message is cut off half-way.
 
-The parts built by other engineers are started at the marked places,
-each behind an ImportError guard so `serve` works while they are missing.
+The main process holds the quarantine key and loads no model: inspection,
+the notices' de-identified drafts and the review notices' subjects are the
+inspection workers' (gateway.workers), which get neither key nor store.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from gateway.errors import ConfigError
 from gateway.logs import configure_logging
 from gateway.metrics import Metrics, start_metrics_server
 from gateway.milter.service import start_milter
-from gateway.notify.service import review_notices
-from gateway.pipeline import Pipeline
+from gateway.notify.service import Notifications, open_notifications, review_notices
+from gateway.pipeline import OneShotDeidentifier, Pipeline
 from gateway.relay import start_relay
 from gateway.relay.deliver import build_deliver
 from gateway.store.crypto import load_pass_mark
@@ -58,7 +59,7 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
         stack.push_async_callback(_cancel, _start_purge(settings, quarantine))
 
         # --- notifications (gateway/notify): the outbox worker delivers through the next hop ------
-        notifications = await _start_notifications(settings)
+        notifications = await _start_notifications(settings, pipeline)
         notifier = notifications.notifier if notifications is not None else None
         if notifications is not None:
             stack.push_async_callback(notifications.close)
@@ -134,7 +135,11 @@ async def serve_web(settings: Settings) -> int:
         quarantine = await asyncio.to_thread(open_quarantine, settings)
         stack.callback(_close_quietly, quarantine)
         web = await start_web(
-            settings, None, quarantine, build_deliver(settings), on_decision=review_notices(settings)
+            settings,
+            None,
+            quarantine,
+            build_deliver(settings),
+            on_decision=review_notices(settings, OneShotDeidentifier(settings)),
         )
         stack.push_async_callback(_close, web)
         log.info("review UI ready", extra={"url": web.url})
@@ -180,11 +185,14 @@ def _start_purge(settings: Settings, quarantine: Any) -> asyncio.Task[Any]:
     )
 
 
-async def _start_notifications(settings: Settings) -> Any:
-    """The outbox, notifier and worker, started; None when [notify] enabled = false."""
-    from gateway.notify import open_notifications
+async def _start_notifications(settings: Settings, pipeline: Pipeline) -> Notifications | None:
+    """The outbox, notifier and worker, started; None when [notify] enabled = false.
 
-    notifications = await asyncio.to_thread(open_notifications, settings, build_deliver(settings))
+    Review notices get their subject de-identified by the inspection workers.
+    """
+    notifications = await asyncio.to_thread(
+        open_notifications, settings, build_deliver(settings), subjects=pipeline.deidentify
+    )
     if notifications is not None:
         await notifications.start()
         log.info("notifications ready", extra={"check_address": bool(settings.notify.check_address)})

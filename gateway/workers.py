@@ -10,90 +10,34 @@ message a MemoryError and a 451, never the machine. Workers are started
 with "spawn": no locks or threads inherited from the event loop process.
 Killing never blocks the event loop: SIGKILL is sent and the process is
 reaped on its own thread.
+
+Workers hold the least they can: settings without secrets or the database
+URL, and no way to the store at all (gateway.worker_main runs in them).
+The document index reaches them from the parent
+(`gateway.index_feed`): a worker whose copy is older than the parent's
+snapshot gets the new one with its next message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import multiprocessing
-import os
 import pickle
-import signal
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.connection import Connection
 from typing import Any
 
 from gateway.config import Settings
 from gateway.errors import DetectionError, PipelineTimeout
-from gateway.inspector import InspectorFactory, Outcome
-from gateway.model import Envelope
+from gateway.index_feed import IndexSnapshot
+from gateway.inspector import InspectorFactory
+from gateway.model import Envelope, Outcome
+from gateway.worker_main import for_workers, worker_main
 
 log = logging.getLogger(__name__)
-
-
-_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
-
-
-def limit_memory(megabytes: int) -> None:
-    """Cap this process's address space (RLIMIT_AS); 0 leaves it alone."""
-    if megabytes <= 0:
-        return
-    import resource
-
-    soft = megabytes * 1024 * 1024
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
-def _worker_main(conn: Connection, settings: Settings, factory: InspectorFactory, memory_mb: int) -> None:
-    """A worker process: load once, then inspect one message per request until told to stop."""
-    # Ctrl-C and SIGTERM (systemd and docker signal every process of the service) are for the
-    # parent, which finishes the messages in flight and then stops us; we also stop when it dies
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    for name in _THREAD_ENV:
-        os.environ.setdefault(name, "1")
-    limit_memory(memory_mb)
-    try:
-        inspector = factory(settings)
-        inspector.load()
-    except ModuleNotFoundError as exc:  # an installation problem: the main process names the package
-        conn.send(("missing", exc.name or str(exc)))
-        return
-    except BaseException as exc:
-        conn.send(("error", f"{type(exc).__name__} while loading"))
-        return
-    conn.send(("ready", os.getpid()))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return  # the parent is gone
-        if job is None:
-            return
-        envelope, raw = job
-        del job
-        try:
-            result: tuple[str, Any] = ("ok", inspector.inspect(envelope, raw))
-        except MemoryError:
-            result = ("memory", None)
-        except BaseException as exc:  # the worker boundary: report the type, never the message text
-            result = ("error", type(exc).__name__)
-        del raw
-        try:
-            conn.send(result)
-        except MemoryError:
-            conn.send(("memory", None))
-        except Exception as exc:  # e.g. an outcome that cannot be pickled
-            conn.send(("error", type(exc).__name__))
-        if result[0] == "memory":
-            return  # start afresh: the heap may be in a bad way
 
 
 class _Expired(Exception):
@@ -108,32 +52,17 @@ def iter_queue(queue: asyncio.Queue[_Worker]) -> list[_Worker]:
     return out
 
 
-def for_workers(settings: Settings) -> Settings:
-    """The settings a worker process gets: no secret it does not need to inspect mail.
-
-    Workers parse hostile attachments, so they never hold the quarantine key
-    (a worker cannot decrypt the quarantine, nor sign a pass mark with the key
-    derived from it) nor the private keys of the listeners' TLS certificates.
-    They still read the document registry from the store (`database.url`).
-    """
-    return dataclasses.replace(
-        settings,
-        quarantine=dataclasses.replace(settings.quarantine, key="", key_file="", generate_key=False),
-        smtp=dataclasses.replace(settings.smtp, tls_key=""),
-        web=dataclasses.replace(settings.web, tls_key=""),
-    )
-
-
 class _Worker:
     """The parent's handle on one worker process."""
 
     def __init__(self, settings: Settings, factory: InspectorFactory, memory_mb: int) -> None:
         self.job: asyncio.Future[tuple[str, Any]] | None = None  # the message it is working on
+        self.index_version = 0  # the version of the document index snapshot it was last sent
         self.loop: asyncio.AbstractEventLoop | None = None  # the event loop watching its pipe
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_worker_main,
+            target=worker_main,
             args=(child, for_workers(settings), factory, memory_mb),
             name="gateway-inspect",
             daemon=True,
@@ -158,7 +87,7 @@ class _Worker:
             raise DetectionError(f"an inspection worker failed to load: {detail}")
 
     def send(self, payload: bytes) -> None:
-        """Hand the worker one pickled (envelope, raw); it is waiting in recv, so this returns promptly."""
+        """Hand the worker one pickled (envelope, raw, snapshot); it waits in recv, so this returns promptly."""
         self.conn.send_bytes(payload)
 
     def fileno(self) -> int:
@@ -211,8 +140,15 @@ class WorkerPool:
     RESPAWN_DELAY = 5.0
     INLINE_SEND = 256 * 1024  # larger messages are written to the worker from a thread
 
-    def __init__(self, settings: Settings, size: int, factory: InspectorFactory) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        size: int,
+        factory: InspectorFactory,
+        documents: Callable[[], IndexSnapshot | None] = lambda: None,
+    ) -> None:
         self.settings, self.size, self.factory = settings, size, factory
+        self.documents = documents  # the parent's current document index snapshot (never blocks)
         self.memory_mb = settings.pipeline.max_worker_memory_mb
         self.workers: list[_Worker] = []  # every live worker, busy or idle
         self._ready: list[_Worker] = []  # started before the event loop took over
@@ -262,6 +198,24 @@ class WorkerPool:
             worker.loop = loop
 
     async def run(self, envelope: Envelope, raw: bytes, deadline: float) -> Outcome:
+        """Inspect one message in a worker (with the document index, when the worker's copy is older)."""
+
+        def job(worker: _Worker) -> tuple[Any, ...]:
+            snapshot = self.documents()
+            update = None
+            if snapshot is not None and snapshot.version != worker.index_version:
+                update, worker.index_version = snapshot.data, snapshot.version
+            return ("inspect", envelope, raw, update)
+
+        outcome: Outcome = await self._run(job, deadline)
+        return outcome
+
+    async def deidentify(self, texts: list[str], deadline: float) -> list[str]:
+        """Texts with the patient identifiers masked, by a worker's patient detector."""
+        clean: list[str] = await self._run(lambda _: ("deidentify", texts), deadline)
+        return clean
+
+    async def _run(self, make_job: Callable[[_Worker], tuple[Any, ...]], deadline: float) -> Any:
         loop = asyncio.get_running_loop()
         end = loop.time() + deadline
         worker = await self._idle_worker(deadline)
@@ -270,7 +224,8 @@ class WorkerPool:
         worker.job = job
         expiry = loop.call_at(end, self._expire, worker, job)
         try:
-            await self._send(loop, worker, job, pickle.dumps((envelope, raw), pickle.HIGHEST_PROTOCOL))
+            payload = pickle.dumps(make_job(worker), pickle.HIGHEST_PROTOCOL)
+            await self._send(loop, worker, job, payload)
             # shielded: a client that hangs up must not cost the worker (it finishes and returns to the pool)
             status, value = await asyncio.shield(job)
         except _Expired:
@@ -280,7 +235,7 @@ class WorkerPool:
         finally:
             expiry.cancel()
         if status == "ok":
-            return value  # type: ignore[no-any-return]
+            return value
         if status == "memory":
             raise DetectionError("inspection ran out of memory (pipeline.max_worker_memory_mb)")
         raise DetectionError(f"inspection failed: {value}")

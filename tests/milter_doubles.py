@@ -18,8 +18,10 @@ from gateway.config import DomainSettings, Settings
 from gateway.detect.fake import FakeDetector
 from gateway.inspector import Inspector
 from gateway.model import Decision, Envelope, Finding, Inspection
+from gateway.notify.drafting import Drafter
 from gateway.pipeline import Pipeline
 from gateway.policy import load_policy
+from tests.unit.notify.doubles import FakeDeidentifier
 
 BANNER = "Reminder from the compliance gateway: keep it professional."
 REJECT_TEXT = "5.7.1 Refused by the test policy: 100% sure"
@@ -67,10 +69,17 @@ def milter_settings(folder: Path, **kw: object) -> Settings:
     )
 
 
-def verdict_pipeline(settings: Settings, verdict: str, *, error: Exception | None = None) -> Pipeline:
-    """The real pipeline in-process, with a detector that makes the policy say `verdict`."""
+def verdict_pipeline(
+    settings: Settings, verdict: str, *, error: Exception | None = None, drafts: bool = False
+) -> Pipeline:
+    """The real pipeline in-process, with a detector that makes the policy say `verdict`.
+
+    With `drafts` it also drafts the notices as a worker does (a fake de-identifier masks the text).
+    """
     detector = FakeDetector(findings=list(_FINDINGS[verdict]), error=error)
-    inspector = Inspector(settings, [detector], load_policy(settings.policy_paths))
+    policy = load_policy(settings.policy_paths)
+    drafter = Drafter(settings, policy, FakeDeidentifier) if drafts else None
+    inspector = Inspector(settings, [detector], policy, drafter=drafter)
     return Pipeline(settings, inspector=inspector)
 
 
@@ -110,7 +119,9 @@ class MemoryQuarantine:
     held: list[Held] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def hold(self, envelope: Envelope, raw: bytes, decision: Decision) -> str:
+    def hold(
+        self, envelope: Envelope, raw: bytes, decision: Decision, *, deadline: float | None = None
+    ) -> str:
         if self.fail is not None:
             raise self.fail
         with self._lock:

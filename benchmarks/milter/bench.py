@@ -35,9 +35,14 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from gateway.config import MilterSettings, PipelineSettings, Settings  # noqa: E402
-from gateway.inspector import Inspector, Outcome  # noqa: E402
+from gateway.inspector import Inspector  # noqa: E402
 from gateway.milter.service import start_milter  # noqa: E402
-from gateway.model import Decision, Envelope, Verdict  # noqa: E402
+from gateway.model import (  # noqa: E402
+    Decision,
+    Envelope,
+    Outcome,
+    Verdict,
+)
 from gateway.pipeline import Pipeline  # noqa: E402
 from gateway.policy import load_policy  # noqa: E402
 from tests.integration.milter_postfix import (  # noqa: E402

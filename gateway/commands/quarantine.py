@@ -30,6 +30,7 @@ from typing import Any
 from gateway.config import Settings
 from gateway.errors import ConfigError
 from gateway.notify.service import review_notices
+from gateway.pipeline import OneShotDeidentifier
 from gateway.relay.deliver import build_deliver
 from gateway.store.audit import AuditEvent
 from gateway.store.held import STATUSES, ActionRefused, Filters, HeldMessage
@@ -198,7 +199,7 @@ def _act(args: argparse.Namespace, settings: Settings, run: Callable[[ReviewActi
     try:
         _get(store, args.id, args.quarantine_command)
         deliver = build_deliver(settings) if args.quarantine_command == "release" else None
-        actions = ReviewActions(store, deliver, review_notices(settings))
+        actions = ReviewActions(store, deliver, review_notices(settings, OneShotDeidentifier(settings)))
         result = asyncio.run(run(actions, actor, source))
     except ActionRefused as exc:
         if not exc.not_found:

@@ -5,8 +5,8 @@
 - `session`: the per-connection state machine (negotiation, macros, collecting the
   message, turning an end-of-message result into packets); sans-IO.
 - `banner`: the annotate banner inserted by body replacement.
-- `actions`: what to do with a message (pipeline verdict -> result, quarantine hand-off,
-  sender notices, the check address).
+- `actions`: the disposition service's answer (`gateway.act`: hold, reject, annotate,
+  notices, the check address) as an end-of-message result, within what the MTA allows.
 - `connection`: one MTA connection on asyncio (PROGRESS while scanning, deadline).
 - `service`: `start_milter(settings, pipeline, quarantine, notifier)`, the listener.
 - `check`: the deploy check of the MTA's fail-closed settings.

@@ -1,12 +1,14 @@
-"""What the milter does with a whole message: the pipeline's verdict turned into a `Result`.
+"""What the milter does with a whole message: the disposition turned into a `Result`.
 
-Deciding is the pipeline's and the policy's job; this module only acts:
+Deciding is the pipeline's and the policy's job, acting on it the
+disposition service's (`gateway.act`, shared with the relay); this module
+maps its answer onto the milter's, within what the MTA negotiated:
 
 - pass -> ACCEPT (with the X-Compliance-* headers monitor mode asks for);
 - annotate -> ADDHEADER for each X-Compliance-* header, and the policy's banner
   by body replacement when `[milter] banner` is on;
-- hold -> the gateway's quarantine (committed before DISCARD; TEMPFAIL when the
-  commit fails or there is no quarantine), or with `hold_action = "postfix-hold"`
+- hold -> the gateway's quarantine (committed before DISCARD, exactly the
+  bytes inspected; TEMPFAIL when the commit fails or there is no quarantine), or with `hold_action = "postfix-hold"`
   QUARANTINE into Postfix's hold queue, then ACCEPT;
 - reject -> REPLYCODE with the policy's code and text;
 - a message over `smtp.max_message_size` -> REPLYCODE 552, as the relay answers.
@@ -34,36 +36,27 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
-from typing import Protocol
 
+from gateway.act.disposition import Act, Disposition, Dispositions, Inspected, Inspects
+from gateway.act.holding import Holder
 from gateway.config import MilterSettings
-from gateway.inspector import Outcome
 from gateway.milter import codec
 from gateway.milter.banner import insert_banner
 from gateway.milter.session import TEMPFAIL, Collected, Final, Negotiated, Result
 from gateway.mime import normalise_line_endings
 from gateway.model import Envelope, Verdict
 from gateway.model.passmark import Check, PassMark
-from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
-from gateway.store.base import HoldThreads, Quarantine
+from gateway.store.base import Quarantine
 
 log = logging.getLogger(__name__)
 
 TOO_BIG = (552, "5.3.4 Message too big for the compliance gateway")
 CHECK_NOT_ALONE = (550, "5.7.1 Send mail for the check address on its own, without other recipients")
-_ANNOTATION_PREFIX = "x-compliance-"
-
-
-class Inspects(Protocol):
-    """The pipeline seam (`gateway.pipeline.Pipeline`)."""
-
-    async def process(self, envelope: Envelope, raw: bytes) -> Outcome: ...
 
 
 class MessageActions:
-    """Turns one collected message into the end-of-message `Result`."""
+    """Turns one collected message into the end-of-message `Result`, through the disposition service."""
 
     def __init__(
         self,
@@ -74,16 +67,19 @@ class MessageActions:
         *,
         check_address: str = "",
         pass_mark: PassMark | None = None,
+        deadline: float = 240.0,
     ) -> None:
         self.settings = settings
         self.pass_mark = pass_mark
-        self.pipeline = pipeline
-        self.quarantine = quarantine
-        self.notifier = notifier
-        # without a notifier nobody could answer: the check address is then an ordinary recipient
-        self.check_address = _bare(check_address) if notifier is not None else ""
-        self._notices = BackgroundNotices("milter: notification")
-        self._holds = HoldThreads()
+        self.deadline = deadline  # the connection's: `[milter] deadline_seconds`
+        self.acts = Dispositions(
+            pipeline,
+            quarantine,
+            notifier,
+            check_address=check_address,
+            deadline=deadline,
+            label="milter: notification",
+        )
 
     async def __call__(self, message: Collected, negotiated: Negotiated) -> Result:
         started = time.perf_counter()
@@ -103,22 +99,21 @@ class MessageActions:
                 "milter verdict", extra={**fields, "verdict": "pass", "rule": "own-mail", "action": "accept"}
             )
             return Result(Final.ACCEPT)
-        checked = tuple(dict.fromkeys(r for r in envelope.rcpt_tos if self._is_check_address(r)))
-        others = any(not self._is_check_address(r) for r in envelope.rcpt_tos)
-        if checked and others:
-            if not negotiated.can(codec.SMFIF_DELRCPT):
-                log.error(
-                    "milter: the MTA does not allow DELRCPT; check address with other recipients refused",
-                    extra={**fields, "action": "replycode 550"},
-                )
-                return Result(Final.REPLYCODE, reply=CHECK_NOT_ALONE)
-            message = dataclasses.replace(message, envelope=_without(envelope, self._is_check_address))
-        outcome = await self.pipeline.process(message.envelope, raw)
-        decision = outcome.decision
-        if checked and not others:
-            result, action = await self._check(message.envelope, raw, outcome)
+        rest, checked = self.acts.split(envelope)
+        if checked and rest.rcpt_tos and not negotiated.can(codec.SMFIF_DELRCPT):
+            log.error(
+                "milter: the MTA does not allow DELRCPT; check address with other recipients refused",
+                extra={**fields, "action": "replycode 550"},
+            )
+            return Result(Final.REPLYCODE, reply=CHECK_NOT_ALONE)
+        alone = bool(checked) and not rest.rcpt_tos  # for the check address only: answered, never delivered
+        # the bytes scanned are the bytes a hold keeps
+        inspected = await self.acts.inspect(envelope if alone else rest, raw)
+        decision = inspected.outcome.decision
+        if alone:
+            result, action = _checked(await self.acts.check(inspected, envelope.queue_id))
         else:
-            result, action = await self._act(message, raw, outcome, negotiated)
+            result, action = await self._act(message, inspected, negotiated, started)
             if checked and result.final is Final.ACCEPT:  # the others get it; the check address never
                 result = dataclasses.replace(result, del_rcpts=tuple(f"<{r}>" for r in checked))
                 action += " -check address"
@@ -147,25 +142,35 @@ class MessageActions:
         return check is Check.VALID
 
     async def _act(
-        self, message: Collected, raw: bytes, outcome: Outcome, n: Negotiated
+        self, message: Collected, inspected: Inspected, n: Negotiated, started: float
     ) -> tuple[Result, str]:
-        decision = outcome.decision
-        verdict = decision.verdict
-        if verdict is Verdict.REJECT:
-            self._notify_later(message.envelope, raw, outcome, None)
-            return Result(Final.REPLYCODE, reply=(decision.reject_code, decision.reject_text)), "replycode"
-        headers = annotation_fields(outcome.add_headers)
-        if headers and not n.can(codec.SMFIF_ADDHDRS):
+        queue_id = message.envelope.queue_id
+        verdict = inspected.outcome.decision.verdict
+        in_mta = self.settings.hold_action == "postfix-hold"
+        if verdict is Verdict.HOLD and in_mta and not n.can(codec.SMFIF_QUARANTINE):
+            log.error("milter: the MTA does not offer QUARANTINE; hold answered with tempfail")
+            return TEMPFAIL, "tempfail (no quarantine action)"
+        # a hold's commit must end (committed or rolled back) before the connection's deadline answers TEMPFAIL
+        left = self.deadline - (time.perf_counter() - started) - Holder.HOLD_GRACE - 1.0
+        d = await self.acts.carry_out(inspected, queue_id, time_left=left, hold_in_mta=in_mta)
+        if d.headers and not n.can(codec.SMFIF_ADDHDRS):
             log.warning("milter: the MTA does not allow adding headers; annotation dropped")
-        if verdict is Verdict.HOLD:
-            return await self._hold(message, raw, outcome, n, headers)
+        if d.act is Act.REJECT:
+            return Result(Final.REPLYCODE, reply=d.reject), "replycode"
+        if d.act is Act.MTA_HOLD:
+            return Result(
+                Final.ACCEPT, add_headers=d.headers, quarantine_reason=d.reason
+            ), "quarantine (mta hold)"
+        if d.act is Act.HELD:
+            return Result(Final.DISCARD), f"discard (quarantined {d.held_id})"
+        if d.act is Act.TEMPFAIL:
+            return TEMPFAIL, f"tempfail ({d.reason})"
         new_body = None
-        if verdict is Verdict.ANNOTATE and decision.banner and self.settings.banner:
-            new_body = self._banner(message, decision.banner, n)
-        if verdict is Verdict.ANNOTATE:
-            self._notify_later(message.envelope, raw, outcome, None)
-        action = "accept" + (" +headers" if headers else "") + (" +banner" if new_body is not None else "")
-        return Result(Final.ACCEPT, add_headers=headers, new_body=new_body), action
+        if d.banner and self.settings.banner:
+            new_body = self._banner(message, d.banner, n)
+        self.acts.delivered(inspected, queue_id)  # the MTA delivers what ACCEPT lets through
+        action = "accept" + (" +headers" if d.headers else "") + (" +banner" if new_body is not None else "")
+        return Result(Final.ACCEPT, add_headers=d.headers, new_body=new_body), action
 
     def _banner(self, message: Collected, banner: str, n: Negotiated) -> bytes | None:
         if not n.can(codec.SMFIF_CHGBODY):
@@ -180,103 +185,13 @@ class MessageActions:
             log.info("milter: no text part for the banner", extra={"queue_id": message.envelope.queue_id})
         return body
 
-    async def _hold(
-        self,
-        message: Collected,
-        raw: bytes,
-        outcome: Outcome,
-        n: Negotiated,
-        headers: tuple[tuple[str, str], ...],
-    ) -> tuple[Result, str]:
-        decision = outcome.decision
-        queue_id = message.envelope.queue_id
-        if self.settings.hold_action == "postfix-hold":
-            if not n.can(codec.SMFIF_QUARANTINE):
-                log.error("milter: the MTA does not offer QUARANTINE; hold answered with tempfail")
-                return TEMPFAIL, "tempfail (no quarantine action)"
-            reason = f"compliance gateway hold: rule {decision.rule or 'none'}"
-            self._notify_later(message.envelope, raw, outcome, None)  # no quarantine entry to link to
-            return Result(
-                Final.ACCEPT, add_headers=headers, quarantine_reason=reason
-            ), "quarantine (mta hold)"
-        if self.quarantine is None:
-            log.error(
-                "milter: hold verdict but no quarantine is available; tempfail", extra={"queue_id": queue_id}
-            )
-            return TEMPFAIL, "tempfail (no quarantine)"
-        try:
-            held_id = await self._holds.run(self.quarantine.hold, message.envelope, message.raw, decision)
-        except Exception as exc:  # the store's failure: the MTA keeps the message and retries
-            log.error(
-                "milter: quarantine commit failed; tempfail",
-                extra={"queue_id": queue_id, "error": type(exc).__name__},
-            )
-            return TEMPFAIL, "tempfail (quarantine failed)"
-        self._notify_later(message.envelope, raw, outcome, held_id)
-        return Result(Final.DISCARD), f"discard (quarantined {held_id})"
-
-    # --- the check address and notifications -------------------------------------------------------
-
-    def _is_check_address(self, address: str) -> bool:
-        return bool(self.check_address) and _bare(address) == self.check_address
-
-    async def _check(self, envelope: Envelope, raw: bytes, outcome: Outcome) -> tuple[Result, str]:
-        """Mail for the check address alone: answered, then discarded; TEMPFAIL if the answer is not committed."""
-        assert self.notifier is not None
-        try:
-            await self.notifier.answer_check(envelope, raw, outcome, ref=envelope.queue_id)
-        except Exception as exc:  # the outbox's failure: the MTA keeps the message and retries
-            log.error(
-                "milter: check answer not committed; tempfail",
-                extra={"queue_id": envelope.queue_id, "error": type(exc).__name__},
-            )
-            return TEMPFAIL, "tempfail (check answer failed)"
-        return Result(Final.DISCARD), "discard (check answered)"
-
-    def _notify_later(
-        self, envelope: Envelope, raw: bytes, outcome: Outcome, quarantine_id: str | None
-    ) -> None:
-        """Tell the sender (and reviewers) in the background: it never delays or changes the answer."""
-        if self.notifier is None:
-            return
-        self._notices.start(
-            self.notifier.message_decided(envelope, raw, outcome, quarantine_id, ref=envelope.queue_id)
-        )
-
     async def drain_notices(self, timeout: float = 10.0) -> None:
         """Wait for notices still being committed (shutdown)."""
-        await self._notices.drain(timeout)
+        await self.acts.drain_notices(timeout)
 
 
-def _bare(address: str) -> str:
-    return address.strip().strip("<>").lower()
-
-
-def _without(envelope: Envelope, drop: Callable[[str], bool]) -> Envelope:
-    """The envelope without the recipients `drop` picks (their ESMTP options with them)."""
-    keep = [i for i, r in enumerate(envelope.rcpt_tos) if not drop(r)]
-    return dataclasses.replace(
-        envelope,
-        rcpt_tos=tuple(envelope.rcpt_tos[i] for i in keep),
-        rcpt_options=tuple(envelope.rcpt_options[i] for i in keep if i < len(envelope.rcpt_options)),
-    )
-
-
-def annotation_fields(block: bytes) -> tuple[tuple[str, str], ...]:
-    """The X-Compliance-* fields of a block of header lines, unfolded as (name, value).
-
-    Folded lines are joined with LF, the milter's separator for multi-line
-    header values. Other fields are ignored: the milter only adds its own.
-    """
-    fields: list[tuple[str, str]] = []
-    for line in block.decode("ascii", "replace").split("\r\n"):
-        if not line:
-            continue
-        if line[0] in " \t" and fields:
-            name, value = fields[-1]
-            fields[-1] = (name, value + "\n" + line)
-            continue
-        name, sep, value = line.partition(":")
-        if sep and name.strip() == name and name:
-            fields.append((name, value[1:] if value.startswith(" ") else value))
-    return tuple((k, v) for k, v in fields if k.lower().startswith(_ANNOTATION_PREFIX))
+def _checked(d: Disposition) -> tuple[Result, str]:
+    """Mail for the check address alone: DISCARD once answered; TEMPFAIL (the MTA retries) if not."""
+    if d.act is Act.CHECKED:
+        return Result(Final.DISCARD), "discard (check answered)"
+    return TEMPFAIL, "tempfail (check answer failed)"

@@ -65,7 +65,7 @@ class MilterService:
         self.actions = actions
         m = settings.milter
         self.timing = Timing(m.progress_interval_seconds, m.deadline_seconds, m.idle_timeout_seconds)
-        self.want_actions = wanted_actions(m, check_address=bool(actions.check_address))
+        self.want_actions = wanted_actions(m, check_address=bool(actions.acts.check_address))
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.socket_path: Path | None = None
@@ -157,6 +157,7 @@ async def start_milter(
         notifier,
         check_address=settings.notify.check_address,
         pass_mark=pass_mark,
+        deadline=settings.milter.deadline_seconds,
     )
     service = MilterService(settings, actions)
     await service.start()

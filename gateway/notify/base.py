@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
-from gateway.model import Envelope
+from gateway.model import Envelope, Outcome
 
 
 class Notifies(Protocol):
     """Implemented by `gateway.notify.notifier.Notifier` (and the test doubles)."""
 
     async def message_decided(
-        self, envelope: Envelope, raw: bytes, outcome: Any, quarantine_id: str | None = None, *, ref: str = ""
+        self, envelope: Envelope, outcome: Outcome, quarantine_id: str | None = None, *, ref: str = ""
     ) -> None: ...
 
-    async def answer_check(
-        self, envelope: Envelope, raw: bytes, outcome: Any, *, ref: str = ""
-    ) -> str | None: ...
+    async def answer_check(self, envelope: Envelope, outcome: Outcome, *, ref: str = "") -> str | None: ...

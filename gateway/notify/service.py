@@ -1,13 +1,16 @@
 """Notifications as a service of `gateway serve`: the outbox, the notifier and the worker, started together.
 
     notifications = open_notifications(settings, deliver)   # None when [notify] enabled = false
-    await notifications.start()                             # the worker task; models warm up in the background
+    await notifications.start()                             # the outbox worker task
     relay/milter: await notifications.notifier.message_decided(...)
     web:          on_decision=notifications.notifier.on_decision
     await notifications.close()
 
 `deliver(envelope, raw)` is the wiring's next-hop callable (the same one
 the review UI releases through); this module never imports a front end.
+`subjects` de-identifies a held message's subject for review notices: in
+`serve` the inspection workers do it (`Pipeline.deidentify`); this process
+never loads a model.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from typing import Any
 
 from gateway.config import Settings
 from gateway.model import Envelope
-from gateway.notify.notifier import Deidentifies, Notifier
+from gateway.notify.notifier import Notifier, Subjects
 from gateway.notify.worker import OutboxWorker
+from gateway.store.held import ReviewDecision
 from gateway.store.outbox import Outbox, open_outbox
 
 log = logging.getLogger(__name__)
@@ -39,18 +43,10 @@ class Notifications:
         self.outbox, self.notifier, self.worker = outbox, notifier, worker
         self._tasks: list[asyncio.Task[Any]] = []
 
-    async def start(self, *, warm_up: bool = True) -> None:
-        """Start the outbox worker (and, unless told not to, load the de-identifier's models)."""
+    async def start(self) -> None:
+        """Start the outbox worker."""
         loop = asyncio.get_running_loop()
         self._tasks.append(loop.create_task(self.worker.run(), name="notify-outbox"))
-        if warm_up:
-            self._tasks.append(loop.create_task(self._warm_up(), name="notify-warm-up"))
-
-    async def _warm_up(self) -> None:
-        try:
-            await self.notifier.warm_up()
-        except Exception as exc:  # the first notice loads them again, and logs if it fails
-            log.error("could not load the de-identifier", extra={"error": type(exc).__name__})
 
     async def close(self) -> None:
         for task in self._tasks:
@@ -67,19 +63,16 @@ def open_notifications(
     deliver: Deliver,
     *,
     clock: Callable[[], datetime] = _now,
-    deidentifier: Deidentifies | None = None,
+    subjects: Subjects | None = None,
     **worker_options: Any,
 ) -> Notifications | None:
-    """The configured notifications (ConfigError/StoreError on a bad set-up), None when disabled.
-
-    `deidentifier` is for tests and tools that already hold a loaded one.
-    """
+    """The configured notifications (ConfigError/StoreError on a bad set-up), None when disabled."""
     if not settings.notify.enabled:
         return None
     outbox = open_outbox(settings, clock=clock)
     try:
         worker = OutboxWorker(outbox, deliver, clock=clock, **worker_options)
-        notifier = Notifier(settings, outbox, clock, deidentifier=deidentifier, on_enqueue=worker.wake)
+        notifier = Notifier(settings, outbox, clock, on_enqueue=worker.wake, subjects=subjects)
         worker.housekeeping = notifier.flush_digest
     except Exception:
         outbox.close()
@@ -87,16 +80,19 @@ def open_notifications(
     return Notifications(outbox, notifier, worker)
 
 
-def review_notices(settings: Settings) -> Callable[[Any], Awaitable[None]] | None:
+def review_notices(
+    settings: Settings, subjects: Subjects | None = None
+) -> Callable[[ReviewDecision], Awaitable[None]] | None:
     """For review decisions made outside `serve` (`gateway quarantine reject`, `gateway web`): the sender's notice,
-    committed to the outbox, where the running gateway's worker picks it up."""
+    committed to the outbox, where the running gateway's worker picks it up. `subjects` de-identifies the
+    held message's subject (without it the notice names none)."""
     if not settings.notify.enabled:
         return None
 
-    async def on_decision(review: Any) -> None:
+    async def on_decision(review: ReviewDecision) -> None:
         outbox = await asyncio.to_thread(open_outbox, settings)
         try:
-            await Notifier(settings, outbox).on_decision(review)
+            await Notifier(settings, outbox, subjects=subjects).on_decision(review)
         finally:
             outbox.close()
 

@@ -11,6 +11,10 @@ message goes through `Pipeline.process` once, and the verdict decides:
     hold      abort the next-hop transaction, commit to the quarantine, then 250;
               with no quarantine configured: 451 4.7.1, so nothing is lost.
 
+Inspection, the hold's commit, the notices and the check address are the
+disposition service's (`gateway.act`, shared with the milter); this
+module turns its answer into replies and does the delivering.
+
 After a hold, reject or annotate is carried out, the notifier (when one is
 wired in) is asked in the background to tell the sender and the reviewers:
 it only commits a notice to its outbox, and never delays or changes the
@@ -32,21 +36,18 @@ the bytes inspected are the bytes delivered.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
-from typing import Any, Protocol
+from typing import Any
 
+from gateway.act.disposition import NO_QUARANTINE, QUARANTINE_FAILED, Act, Disposition, Dispositions, Inspects
 from gateway.errors import DetectionError, PipelineTimeout, TemporaryDeliveryError
-from gateway.inspector import Outcome
 from gateway.metrics import Metrics
 from gateway.mime import normalise_line_endings
-from gateway.model import Envelope, Verdict
+from gateway.model import Envelope, Verdict, header_block
 from gateway.model.passmark import Check, PassMark
-from gateway.notify.background import BackgroundNotices
 from gateway.notify.base import Notifies
 from gateway.relay.clientcert import ClientCertPolicy
-from gateway.relay.hold import HoldWriter, failed_checks
 from gateway.relay.logline import (
     MessageRecord,
     error_trace,
@@ -62,17 +63,15 @@ from gateway.relay.reply import (
     NEXT_HOP_LOST,
     NOT_HANDED_ON,
     Reply,
+    failed_checks,
     policy_reject,
 )
+from gateway.relay.reply import NO_QUARANTINE as NO_QUARANTINE_REPLY
 from gateway.relay.smtp import hook_names
 from gateway.store.base import Quarantine
 
 log = logging.getLogger(__name__)
 message_log = logging.getLogger("gateway.relay.message")
-
-
-class Inspects(Protocol):
-    async def process(self, envelope: Envelope, raw: bytes) -> Outcome: ...
 
 
 class RelayHandler:
@@ -94,12 +93,12 @@ class RelayHandler:
         self.client_certs = client_certs or ClientCertPolicy()
         self.next_hop = next_hop
         self.quarantine = quarantine
-        self.holds = HoldWriter(quarantine, deadline)
+        self.acts = Dispositions(
+            pipeline, quarantine, notifier, check_address=check_address, deadline=deadline
+        )
         self.metrics = metrics or Metrics()
         self.deadline = deadline
         self.notifier = notifier
-        self.check_address = check_address.strip().strip("<>").lower() if notifier is not None else ""
-        self._notices = BackgroundNotices()
 
     def __dir__(self) -> list[str]:
         return hook_names(type(self), ("handle_",))  # what aiosmtpd looks for (see hook_names)
@@ -165,7 +164,7 @@ class RelayHandler:
             params = RcptParams.parse([*options, *server.pending])
         except ParamError as exc:
             return str(exc)
-        if self._is_check_address(address):  # answered here, never forwarded
+        if self.acts.is_check_address(address):  # answered here, never forwarded
             envelope.rcpt_tos.append(address)
             envelope.rcpt_options.extend([*options, *server.pending])
             envelope.rcpt_params.append(tuple([*options, *server.pending]))
@@ -261,35 +260,29 @@ class RelayHandler:
     async def _decide_and_deliver(
         self, link: Link | None, env: Envelope, raw: bytes, record: MessageRecord, budget: asyncio.Timeout
     ) -> Reply:
-        if self.check_address and any(self._is_check_address(r) for r in env.rcpt_tos):
-            keep = [i for i, r in enumerate(env.rcpt_tos) if not self._is_check_address(r)]
-            if not keep:
-                return await self._check(link, env, raw, record)
-            env = dataclasses.replace(
-                env,
-                rcpt_tos=tuple(env.rcpt_tos[i] for i in keep),
-                rcpt_options=tuple(env.rcpt_options[i] for i in keep if i < len(env.rcpt_options)),
-            )
+        rest, checked = self.acts.split(env)
+        if checked and not rest.rcpt_tos:
+            return await self._check(link, env, raw, record)
+        env = rest
         if link is None:
             raise TemporaryDeliveryError(NEXT_HOP_LOST.code, NEXT_HOP_LOST.text)
         if self.pass_mark is not None and self._own_mail(env, raw, record):
             return await self._pass_own(link, raw, record)
-        t0 = time.perf_counter()
-        outcome = await self.pipeline.process(env, raw)
-        record.timings_ms["inspect"] = _ms(t0)
-        record.add_outcome(outcome)
-        decision = outcome.decision
-        if decision.verdict is Verdict.REJECT:
-            await link.reset()
-            self._notify_later(env, raw, outcome, None, record)
-            return policy_reject(decision.reject_code, decision.reject_text)
-        if decision.verdict is Verdict.HOLD:
-            await link.reset()
-            reply, held_as = await self.holds.hold(env, raw, decision, record, budget, failed_checks(outcome))
-            if held_as is not None:
-                self._notify_later(env, raw, decision, held_as, record)
-            return reply
-        content = outcome.add_headers + raw if decision.verdict is Verdict.ANNOTATE else raw
+        inspected = await self.acts.inspect(env, raw)
+        record.timings_ms["inspect"] = inspected.ms
+        record.add_outcome(inspected.outcome)
+        verdict = inspected.outcome.decision.verdict
+        time_left = None
+        if verdict in (Verdict.REJECT, Verdict.HOLD):
+            await link.reset()  # abort the next hop's transaction: it never sees the final dot
+        if verdict is Verdict.HOLD:  # the commit gets what is left; the answer waits for its outcome
+            when = budget.when()
+            time_left = (when - asyncio.get_running_loop().time()) if when is not None else None
+            budget.reschedule(None)
+        d = await self.acts.carry_out(inspected, record.id, time_left=time_left)
+        if d.act is not Act.DELIVER:
+            return self._answer(d, record)
+        content = header_block(d.headers) + raw if verdict is Verdict.ANNOTATE else raw
         t1 = time.perf_counter()
         answer = await link.data(content)
         record.timings_ms["deliver"] = _ms(t1)
@@ -300,9 +293,27 @@ class RelayHandler:
         if not answer.ok:
             self.metrics.next_hop_error("tempfail" if answer.temporary else "permfail")
             return answer
-        if decision.verdict is Verdict.ANNOTATE:
-            self._notify_later(env, raw, outcome, None, record)
+        self.acts.delivered(inspected, record.id)
         return Reply(250, f"2.0.0 Ok: id={record.id}; next hop: {answer.first_line}"[:500])
+
+    def _answer(self, d: Disposition, record: MessageRecord) -> Reply:
+        """The SMTP reply for a disposition that delivers nothing."""
+        if d.act is Act.REJECT:
+            return policy_reject(*d.reject)
+        if d.act is Act.HELD:
+            if d.hold_ms is not None:
+                record.timings_ms["hold"] = d.hold_ms
+            return Reply(250, f"2.0.0 Ok: id={record.id}; held for review as {d.held_id}")
+        if d.act is Act.CHECKED:
+            return Reply(
+                250, f"2.0.0 Ok: id={record.id}; checked, not delivered: the answer goes to the sender"
+            )
+        record.error = d.error or record.error
+        if d.reason == NO_QUARANTINE:
+            return NO_QUARANTINE_REPLY
+        if d.reason == QUARANTINE_FAILED:
+            return failed_checks(d.failed_checks)
+        return INTERNAL_ERROR  # TEMPFAIL for any other reason (the check answer not committed)
 
     # --- the gateway's own mail (gateway.model.passmark) -----------------------------------------
 
@@ -329,36 +340,21 @@ class RelayHandler:
 
     # --- notifications ---------------------------------------------------------------------------
 
-    def _is_check_address(self, address: str) -> bool:
-        return bool(self.check_address) and address.strip().strip("<>").lower() == self.check_address
-
     async def _check(self, link: Link | None, env: Envelope, raw: bytes, record: MessageRecord) -> Reply:
         """Mail to the check address alone: inspected and answered, never delivered.
 
-        250 only once the answer is committed to the outbox; if it cannot be,
-        the exception becomes 451 in handle_DATA and the sender's server retries.
+        250 only once the answer is committed to the outbox; 451 otherwise, and the sender's server retries.
         """
-        assert self.notifier is not None
         if link is not None:
             await link.reset()  # MAIL went to the next hop; no recipient did
-        t0 = time.perf_counter()
-        outcome = await self.pipeline.process(env, raw)
-        record.timings_ms["inspect"] = _ms(t0)
-        record.add_outcome(outcome)
-        await self.notifier.answer_check(env, raw, outcome, ref=record.id)
-        return Reply(250, f"2.0.0 Ok: id={record.id}; checked, not delivered: the answer goes to the sender")
-
-    def _notify_later(
-        self, env: Envelope, raw: bytes, outcome: Any, quarantine_id: str | None, record: MessageRecord
-    ) -> None:
-        """Tell the sender (and reviewers) in the background: it never delays or changes the reply."""
-        if self.notifier is None:
-            return
-        self._notices.start(self.notifier.message_decided(env, raw, outcome, quarantine_id, ref=record.id))
+        inspected = await self.acts.inspect(env, raw)
+        record.timings_ms["inspect"] = inspected.ms
+        record.add_outcome(inspected.outcome)
+        return self._answer(await self.acts.check(inspected, record.id), record)
 
     async def drain_notices(self, timeout: float = 10.0) -> None:
         """Wait for notifications still being committed (shutdown)."""
-        await self._notices.drain(timeout)
+        await self.acts.drain_notices(timeout)
 
     def _record(self, record: MessageRecord, reply: Reply, started: float) -> None:
         record.reply = str(reply)

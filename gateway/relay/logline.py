@@ -14,7 +14,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from gateway.inspector import Outcome
+from gateway.model import Outcome
 
 _RECEIVED_ID = re.compile(rb"\bid\s+([0-9A-Za-z]{6,40})\b")
 _QUEUED_AS = re.compile(r"\bqueued as ([0-9A-Za-z]{6,40})\b")

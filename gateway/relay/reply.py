@@ -76,3 +76,19 @@ SHUTTING_DOWN = Reply(421, "4.3.2 Service shutting down, try again later")
 TOO_MANY_FROM_CLIENT = Reply(421, "4.7.0 Too many sessions from your address, try again later")
 TIMED_OUT = Reply(421, "4.4.2 Error: timeout exceeded")
 SESSION_TOO_LONG = Reply(421, "4.4.2 Error: session time limit reached, please reconnect")
+
+
+def failed_checks(names: tuple[str, ...]) -> Reply:
+    """The 451 for a hold that cannot be written, naming the checks that could not run when they caused it.
+
+    With the store down, a check that needs it (the document registry) fails,
+    the policy holds the message (fail closed), and the hold fails too: the
+    admin must read "the store", not "inspection".
+    """
+    if not names:
+        return QUARANTINE_FAILED
+    which = ", ".join(sorted(names))[:200]
+    return Reply(
+        451,
+        f"4.3.0 Could not quarantine the message held because checks could not run ({which}); try again later",
+    )

@@ -19,8 +19,8 @@ from typing import Any
 from gateway.config import Settings, SmtpSettings
 from gateway.detect.fake import FakeDetector
 from gateway.errors import StoreError
-from gateway.inspector import Inspector, Outcome
-from gateway.model import Decision, Envelope, Finding, Inspection
+from gateway.inspector import Inspector
+from gateway.model import Decision, Envelope, Finding, Inspection, Outcome
 from gateway.pipeline import Pipeline
 from gateway.policy import load_policy
 

@@ -105,8 +105,7 @@ def test_stray_cr_is_read_as_postfix_reads_it_and_inspected_as_delivered(
     make_sink: Callable[..., Any],
 ) -> None:
     """A bare CR becomes a space (Postfix's cleanup_replace_stray_cr_lf), so the header behind it is inspected as delivered."""
-    from gateway.inspector import Outcome
-    from gateway.model import Decision, Verdict
+    from gateway.model import Decision, Outcome, Verdict
 
     seen: list[bytes] = []
 

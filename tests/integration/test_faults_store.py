@@ -18,8 +18,8 @@ from typing import Any
 import psycopg
 import pytest
 
+from gateway.act.holding import Holder
 from gateway.errors import StoreError
-from gateway.relay.hold import HoldWriter
 from gateway.store.db import Database
 from gateway.store.quarantine import QuarantineStore
 from tests.integration.faults import Tally, frozen, message_id, numbered, postgres_pids
@@ -40,8 +40,8 @@ def pg_store(postgres_url: str) -> Iterator[QuarantineStore]:
 @pytest.fixture
 def short_holds(monkeypatch: pytest.MonkeyPatch) -> None:
     """A quarantine write gets 1 s past the message deadline, and 1 s more for a mute database."""
-    monkeypatch.setattr(HoldWriter, "HOLD_MIN", 1.0)
-    monkeypatch.setattr(HoldWriter, "HOLD_GRACE", 1.0)
+    monkeypatch.setattr(Holder, "HOLD_MIN", 1.0)
+    monkeypatch.setattr(Holder, "HOLD_GRACE", 1.0)
 
 
 def writes_in_flight(url: str) -> int:

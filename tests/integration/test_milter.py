@@ -31,12 +31,12 @@ import pytest
 from gateway.config import MilterSettings, NotifySettings, Settings, SmtpSettings
 from gateway.errors import StoreError
 from gateway.milter.service import MilterService, start_milter
-from gateway.notify import Notifications, open_notifications
+from gateway.notify.service import Notifications, open_notifications
 from gateway.relay.deliver import build_deliver
 from gateway.store.quarantine import QuarantineStore, open_quarantine
 from tests.integration.milter_postfix import PrivatePostfix, SmtpSink, available, free_port, wait_until
 from tests.milter_doubles import BANNER, MemoryQuarantine, milter_settings, slow_pipeline, verdict_pipeline
-from tests.unit.notify.doubles import FakeDeidentifier, bodies, flat
+from tests.unit.notify.doubles import bodies, flat
 from tests.unit.notify.doubles import parse as parse_mail
 
 pytestmark = pytest.mark.integration
@@ -289,10 +289,12 @@ async def notifying_milter(mta: Mta, tmp_path: Path, verdict: str) -> AsyncItera
         ),
     )
     store = open_quarantine(settings)
-    notifications = open_notifications(settings, build_deliver(settings), deidentifier=FakeDeidentifier())
+    notifications = open_notifications(settings, build_deliver(settings))
     assert notifications is not None
-    await notifications.start(warm_up=False)
-    service = await start_milter(settings, verdict_pipeline(settings, verdict), store, notifications.notifier)
+    await notifications.start()
+    service = await start_milter(
+        settings, verdict_pipeline(settings, verdict, drafts=True), store, notifications.notifier
+    )
     try:
         yield Notifying(service, store, notifications)
     finally:

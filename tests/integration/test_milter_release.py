@@ -22,7 +22,7 @@ from gateway.cli import main
 from gateway.config import Settings, load_settings
 from gateway.milter.service import start_milter
 from gateway.model.passmark import HEADER
-from gateway.notify import Notifications, open_notifications
+from gateway.notify.service import Notifications, open_notifications
 from gateway.relay.deliver import build_deliver
 from gateway.store.crypto import load_pass_mark
 from gateway.store.quarantine import QuarantineStore, open_quarantine
@@ -33,7 +33,6 @@ from tests.integration.servers import write_config
 from tests.integration.test_milter import RCPT, SENDER, Mta, envelope_rcpts, message, new_marker, send_async
 from tests.milter_doubles import verdict_pipeline, write_policy
 from tests.quarantine_fixtures import KEY_A
-from tests.unit.notify.doubles import FakeDeidentifier
 
 pytestmark = pytest.mark.integration
 
@@ -68,12 +67,12 @@ async def milter_only(mta: Mta, tmp_path: Path) -> AsyncIterator[Node]:
     )
     settings = load_settings(config, env={})
     store = open_quarantine(settings)
-    notifications = open_notifications(settings, build_deliver(settings), deidentifier=FakeDeidentifier())
+    notifications = open_notifications(settings, build_deliver(settings))
     assert notifications is not None
-    await notifications.start(warm_up=False)
+    await notifications.start()
     service = await start_milter(
         settings,
-        verdict_pipeline(settings, "hold"),
+        verdict_pipeline(settings, "hold", drafts=True),
         store,
         notifications.notifier,
         pass_mark=load_pass_mark(settings),

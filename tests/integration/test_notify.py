@@ -22,7 +22,8 @@ from gateway.detect.base import Detector
 from gateway.detect.deidentify import Deidentifier
 from gateway.detect.registry import build_detectors
 from gateway.inspector import Inspector
-from gateway.notify import Notifications, open_notifications
+from gateway.notify.drafting import Drafter
+from gateway.notify.service import Notifications, open_notifications
 from gateway.pipeline import Pipeline
 from gateway.policy import load_policy
 from gateway.relay import start_relay
@@ -100,10 +101,8 @@ class NotifyingGateway:
     it with `round()` on a manual clock.
     """
 
-    def __init__(
-        self, settings: Settings, pipeline: Pipeline, deidentifier: Deidentifier, *, run_worker: bool
-    ) -> None:
-        self.settings, self.pipeline, self.deidentifier = settings, pipeline, deidentifier
+    def __init__(self, settings: Settings, pipeline: Pipeline, drafter: Drafter, *, run_worker: bool) -> None:
+        self.settings, self.pipeline, self.drafter = settings, pipeline, drafter
         self.run_worker = run_worker
         self.clock = ManualClock() if not run_worker else None
         self.quarantine: Any = None
@@ -119,7 +118,7 @@ class NotifyingGateway:
 
     async def _start(self) -> None:
         self.quarantine = await asyncio.to_thread(open_quarantine, self.settings)
-        options: dict[str, Any] = {"deidentifier": self.deidentifier}
+        options: dict[str, Any] = {"subjects": self._subjects}
         if self.clock is not None:
             options["clock"] = self.clock
         self.notifications = await asyncio.to_thread(
@@ -127,10 +126,14 @@ class NotifyingGateway:
         )
         assert self.notifications is not None
         if self.run_worker:
-            await self.notifications.start(warm_up=False)
+            await self.notifications.start()
         self.relay = await start_relay(
             self.settings, self.pipeline, quarantine=self.quarantine, notifier=self.notifications.notifier
         )
+
+    async def _subjects(self, texts: list[str]) -> list[str]:
+        """Review notices' subjects, de-identified as the inspection workers do it in `serve`."""
+        return await asyncio.to_thread(self.drafter.deidentify, texts)
 
     def call(self, coro: Any, timeout: float = 60) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
@@ -190,9 +193,13 @@ class Kit:
             notify=dataclasses.replace(NotifySettings(), **options),
             domains=dataclasses.replace(base.domains, internal=("example.ac.uk",), secure=("nhs.net",)),
         )
-        inspector = Inspector(settings, self.detectors, load_policy([policy], domains=settings.domains))
+        rules = load_policy([policy], domains=settings.domains)
+        drafter = Drafter(
+            settings, rules, lambda: self.deidentifier
+        )  # the worker's drafting, in-process here
+        inspector = Inspector(settings, self.detectors, rules, drafter=drafter)
         gw = NotifyingGateway(
-            settings, Pipeline(settings, inspector=inspector), self.deidentifier, run_worker=run_worker
+            settings, Pipeline(settings, inspector=inspector), drafter, run_worker=run_worker
         )
         self.started.append(gw)
         return gw.start()

@@ -9,13 +9,15 @@ uninterruptible sleep does.
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 import threading
 import time
 
 from gateway.config import Settings
-from gateway.inspector import Inspector, Outcome, build_inspector
-from gateway.model import Envelope
+from gateway.inspector import Inspector, build_inspector
+from gateway.model import Envelope, Outcome
 
 
 class MisbehavingInspector(Inspector):
@@ -32,7 +34,7 @@ class MisbehavingInspector(Inspector):
 
 def misbehaving(settings: Settings) -> Inspector:
     base = build_inspector(settings, detectors=())
-    return MisbehavingInspector(settings, base.detectors, base.policy)
+    return MisbehavingInspector(settings, base.detectors, base.policy, base.documents)
 
 
 class UnkillableForAWhile:
@@ -66,6 +68,7 @@ class SecretsReporting(Inspector):
                 ("quarantine.key_file", s.quarantine.key_file),
                 ("smtp.tls_key", s.smtp.tls_key),
                 ("web.tls_key", s.web.tls_key),
+                ("database.url", s.database.url),
             )
             if value
         ]
@@ -75,4 +78,25 @@ class SecretsReporting(Inspector):
 
 def secrets_reporting(settings: Settings) -> Inspector:
     base = build_inspector(settings, detectors=())
-    return SecretsReporting(settings, base.detectors, base.policy)
+    return SecretsReporting(settings, base.detectors, base.policy, base.documents)
+
+
+class StoreProbing(Inspector):
+    """Reports, as the outcome's message id, whether the store is loaded in the worker and whether it can be."""
+
+    def inspect(self, envelope: Envelope, raw: bytes) -> Outcome:
+        out = super().inspect(envelope, raw)
+        loaded = sorted(m for m in sys.modules if m.startswith("gateway.store"))
+        try:
+            db = importlib.import_module("gateway.store.db")
+            db.open_database(self.settings).execute("SELECT 1")
+            opened = "opened"
+        except ImportError:
+            opened = "refused"
+        out.message_id = f"loaded={','.join(loaded) or 'none'};store={opened}"
+        return out
+
+
+def store_probing(settings: Settings) -> Inspector:
+    base = build_inspector(settings, detectors=())
+    return StoreProbing(settings, base.detectors, base.policy, base.documents)

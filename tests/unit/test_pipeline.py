@@ -10,7 +10,7 @@ import pytest
 from gateway.config import DomainSettings, Settings
 from gateway.detect.fake import FakeDetector
 from gateway.inspector import Inspector
-from gateway.model import Envelope, Finding, Verdict
+from gateway.model import Envelope, Finding, Verdict, header_block
 from gateway.policy import load_policy
 
 POLICY = load_policy([Path(__file__).parents[2] / "policies" / "default.yaml"])
@@ -34,7 +34,7 @@ def test_clean_message_passes_and_all_detectors_ran() -> None:
     a, b = FakeDetector(findings=[]), FakeDetector(findings=[], name="other")
     out = inspector(a, b).inspect(ENV, RAW)
     assert out.verdict is Verdict.PASS and (a.calls, b.calls) == (1, 1) and a.loaded
-    assert out.message_id == "<m1@uni.ac.uk>" and out.add_headers == b""
+    assert out.message_id == "<m1@uni.ac.uk>" and out.headers == ()
     assert set(out.timings_ms) == {"parse", "extract", "detect", "decide"}
 
 
@@ -66,7 +66,7 @@ def test_annotate_headers_name_categories_not_evidence() -> None:
     )
     out = inspector(FakeDetector(findings=[finding])).inspect(INSIDE, RAW)
     assert out.verdict is Verdict.ANNOTATE
-    headers = out.add_headers.decode()
+    headers = header_block(out.headers).decode()
     assert headers.startswith("X-Compliance-Verdict: annotate; rule=profanity\r\n")
     assert "X-Compliance-Findings: abusive_language/PROFANITY\r\n" in headers
     assert "s***" not in headers and headers.endswith("\r\n")
@@ -81,7 +81,7 @@ def test_monitor_mode_delivers_with_would_be_verdict() -> None:
     )
     out = monitor.inspect(INSIDE, RAW)
     assert out.verdict is Verdict.ANNOTATE
-    assert out.add_headers.decode().startswith("X-Compliance-Verdict: hold (monitor)")
+    assert header_block(out.headers).decode().startswith("X-Compliance-Verdict: hold (monitor)")
 
 
 PROFANITY = Finding(
@@ -109,8 +109,8 @@ def test_annotation_headers_go_only_to_the_recipients_configured(
         Envelope("s@uni.ac.uk", rcpts), RAW
     )
     assert out.verdict is Verdict.ANNOTATE
-    assert out.add_headers.startswith(b"X-Compliance-Verdict: annotate") is shown
-    assert (out.add_headers == b"") is not shown
+    assert header_block(out.headers).startswith(b"X-Compliance-Verdict: annotate") is shown
+    assert (out.headers == ()) is not shown
 
 
 def test_headers_stay_inside_by_default() -> None:

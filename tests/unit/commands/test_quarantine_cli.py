@@ -208,7 +208,7 @@ def test_reject_from_the_command_line_tells_the_sender(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A CLI reject commits the sender's notice (with the reason) to the outbox, as the review UI does."""
-    from gateway.notify import open_notifications
+    from gateway.notify.service import open_notifications
 
     cfg, s = _settings(tmp_path)
     qid = _hold(s)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 
 import pytest
 
+from gateway.act.holding import Holder
 from gateway.config import MilterSettings, Settings
 from gateway.errors import StoreError
-from gateway.milter.actions import TOO_BIG, MessageActions, annotation_fields
+from gateway.milter.actions import TOO_BIG, MessageActions
 from gateway.milter.session import Collected, Final, Negotiated, Result
-from gateway.model import Envelope, Verdict
+from gateway.model import Decision, Envelope, Verdict
 from tests.milter_doubles import BANNER, REJECT_TEXT, MemoryQuarantine, milter_settings, verdict_pipeline
 
 ALL = Negotiated(version=6, actions=0x1FF, protocol=0x1FFFFF)
@@ -135,10 +137,21 @@ async def test_pipeline_errors_propagate_for_the_connection_to_tempfail(settings
         await a(message(), ALL)
 
 
-def test_annotation_fields_keep_only_compliance_headers_and_unfold() -> None:
-    """Only X-Compliance-* fields are added; folded values use LF between lines (milter convention)."""
-    block = b"X-Compliance-Verdict: annotate\r\nX-Other: no\r\nX-Compliance-Findings: a,\r\n b\r\n"
-    assert annotation_fields(block) == (
-        ("X-Compliance-Verdict", "annotate"),
-        ("X-Compliance-Findings", "a,\n b"),
+async def test_a_hold_commit_ends_before_the_connections_deadline(settings: Settings) -> None:
+    """The quarantine is told to give up in time for the answer to beat `[milter] deadline_seconds`."""
+    given: list[float] = []
+
+    class Recording(MemoryQuarantine):
+        def hold(
+            self, envelope: Envelope, raw: bytes, decision: Decision, *, deadline: float | None = None
+        ) -> str:
+            assert deadline is not None
+            given.append(deadline - time.monotonic())
+            return super().hold(envelope, raw, decision)
+
+    a = MessageActions(
+        MilterSettings(listen="127.0.0.1:0"), verdict_pipeline(settings, "hold"), Recording(), deadline=100.0
     )
+    assert await a(message(), ALL) == Result(Final.DISCARD)
+    (seconds,) = given
+    assert 5.0 <= seconds <= 100.0 - Holder.HOLD_GRACE

@@ -8,7 +8,6 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,7 +17,7 @@ from gateway.milter import codec
 from gateway.milter.actions import CHECK_NOT_ALONE, MessageActions
 from gateway.milter.service import wanted_actions
 from gateway.milter.session import Collected, Final, Negotiated, Result
-from gateway.model import Envelope, Verdict
+from gateway.model import Envelope, Outcome, Verdict
 from tests.milter_doubles import MemoryQuarantine, milter_settings, verdict_pipeline
 
 ALL = Negotiated(version=6, actions=0x1FF, protocol=0x1FFFFF)
@@ -34,7 +33,7 @@ HEADERS = ((b"From", b" s1@example.ac.uk"), (b"To", b" x@example.org"), (b"Subje
 @dataclass
 class Told:
     envelope: Envelope
-    raw: bytes
+    size: int  # of the message the outcome is about (the notifier gets the outcome, never the bytes)
     verdict: Verdict
     quarantine_id: str | None
     ref: str
@@ -55,20 +54,18 @@ class FakeNotifier:
     checked: list[Told] = field(default_factory=list)
 
     async def message_decided(
-        self, envelope: Envelope, raw: bytes, outcome: Any, quarantine_id: str | None = None, *, ref: str = ""
+        self, envelope: Envelope, outcome: Outcome, quarantine_id: str | None = None, *, ref: str = ""
     ) -> None:
         if self.gate is not None:
             await self.gate.wait()
         if self.fail_notice is not None:
             raise self.fail_notice
-        self.decided.append(Told(envelope, raw, outcome.decision.verdict, quarantine_id, ref))
+        self.decided.append(Told(envelope, outcome.size, outcome.decision.verdict, quarantine_id, ref))
 
-    async def answer_check(
-        self, envelope: Envelope, raw: bytes, outcome: Any, *, ref: str = ""
-    ) -> str | None:
+    async def answer_check(self, envelope: Envelope, outcome: Outcome, *, ref: str = "") -> str | None:
         if self.fail_check is not None:
             raise self.fail_check
-        self.checked.append(Told(envelope, raw, outcome.decision.verdict, None, ref))
+        self.checked.append(Told(envelope, outcome.size, outcome.decision.verdict, None, ref))
         return f"outbox-{len(self.checked)}"
 
 
@@ -122,7 +119,7 @@ async def test_hold_tells_the_sender_after_the_quarantine_commit(settings: Setti
     assert await judged(actions(settings, "hold", notifier, q), message()) == Result(Final.DISCARD)
     (told,) = notifier.decided
     assert (told.verdict, told.quarantine_id, told.ref) == (Verdict.HOLD, "mem-1", "QID1")
-    assert told.raw == RAW and told.envelope == q.held[0].envelope
+    assert told.size == len(RAW) and q.held[0].raw == RAW and told.envelope == q.held[0].envelope
 
 
 async def test_reject_tells_the_sender(settings: Settings) -> None:
@@ -199,7 +196,7 @@ async def test_check_address_alone_is_answered_then_discarded(settings: Settings
     result = await judged(actions(settings, "hold", notifier, q), message("Check@Example.ac.uk"))
     assert result == Result(Final.DISCARD)
     (answer,) = notifier.checked
-    assert answer.verdict is Verdict.HOLD and answer.ref == "QID1" and answer.raw == RAW
+    assert answer.verdict is Verdict.HOLD and answer.ref == "QID1" and answer.size == len(RAW)
     assert answer.envelope.rcpt_tos == ("Check@Example.ac.uk",)
     assert q.held == [] and notifier.decided == []
 

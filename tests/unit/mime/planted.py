@@ -12,8 +12,8 @@ import dataclasses
 from functools import cache
 
 from gateway.config import DomainSettings, Settings
-from gateway.inspector import Inspector, Outcome, build_inspector
-from gateway.model import Envelope, Verdict
+from gateway.inspector import Inspector, build_inspector
+from gateway.model import Envelope, Outcome, Verdict
 from tests.unit.detect.patientfixtures import nhs_number
 
 NHS = nhs_number("943")

@@ -1,5 +1,7 @@
 """The notifier: what each notice says, what it never says, and when there is none.
 
+Each message goes through the worker's drafting (gateway.notify.drafting,
+as the inspection worker runs it) and then the notifier, as in the gateway.
 A fake de-identifier stands in for the patient detector here (it masks the
 invented patient's name and digit runs); tests/unit/detect/test_deidentify.py
 and tests/integration/test_notify.py use the real one.
@@ -8,6 +10,7 @@ and tests/integration/test_notify.py use the real one.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +20,9 @@ import pytest
 
 from gateway.config import Settings
 from gateway.errors import ConfigError, StoreError
-from gateway.model import Finding, Verdict
+from gateway.mime import parse_message
+from gateway.model import Decision, Envelope, Finding, Outcome, Verdict
+from gateway.notify.drafting import Drafter
 from gateway.notify.guidance import Guidance
 from gateway.notify.message import MARKER
 from gateway.notify.notifier import Notifier
@@ -72,16 +77,46 @@ class Kit:
         self.woken = 0
         self.settings = settings(tmp_path, **notify)
         guidance, templates, policy = _shipped()
+        self.drafter = Drafter(self.settings, policy, lambda: self.deid, guidance)
         self.notifier = Notifier(
             self.settings,
             self.outbox,
             self.clock,
-            deidentifier=self.deid,
             on_enqueue=self._wake,
             guidance=guidance,
             templates=templates,
             policy=policy,
+            subjects=self._subjects,
         )
+
+    async def _subjects(self, texts: list[str]) -> list[str]:
+        return self.drafter.deidentify(texts)
+
+    def outcome(self, env: Envelope, raw: bytes, d: Decision | Checked) -> Outcome:
+        """What the inspection worker hands back: the decision, the findings and the notice's draft."""
+        dec = d if isinstance(d, Decision) else d.decision
+        findings = list(dec.findings) if isinstance(d, Decision) else list(d.findings)
+        insp = parse_message(raw, env, self.settings.limits)
+        return Outcome(
+            dec,
+            findings,
+            message_id=insp.header("Message-ID") or "",
+            failed_detectors=() if isinstance(d, Decision) else d.failed_detectors,
+            notice=self.drafter.draft(env, raw, insp, dec, findings),
+        )
+
+    async def notify_sender(
+        self, env: Envelope, raw: bytes, d: Decision, qid: str | None = None, *, to: Notifier | None = None
+    ) -> str | None:
+        return await (to or self.notifier).notify_sender(env, self.outcome(env, raw, d), qid)
+
+    async def answer_check(
+        self, env: Envelope, raw: bytes, d: Decision | Checked, *, to: Notifier | None = None
+    ) -> str | None:
+        return await (to or self.notifier).answer_check(env, self.outcome(env, raw, d))
+
+    async def message_decided(self, env: Envelope, raw: bytes, d: Decision, qid: str | None = None) -> None:
+        await self.notifier.message_decided(env, self.outcome(env, raw, d), qid)
 
     def _wake(self) -> None:
         self.woken += 1
@@ -107,7 +142,7 @@ def kit(tmp_path: Path) -> Iterator[Kit]:
 
 async def test_hold_notice_explains_and_offers_a_clean_draft(kit: Kit) -> None:
     """A held message's sender learns what was found, where, why, what to do, what happens next, with a draft."""
-    oid = await kit.notifier.notify_sender(
+    oid = await kit.notify_sender(
         envelope(), message(), decision(Verdict.HOLD, nhs_finding(), name_finding()), "q7"
     )
     assert oid is not None and kit.woken == 1
@@ -134,7 +169,7 @@ async def test_hold_notice_explains_and_offers_a_clean_draft(kit: Kit) -> None:
 async def test_draft_comes_from_the_senders_own_text_only(kit: Kit) -> None:
     """Quoted text from an earlier message is left out of the draft; the subject and places are de-identified too."""
     body = f"Notes on {PATIENT} below.\n\nOn Mon, A Friend wrote:\n> an older message about lunch\n"
-    await kit.notifier.notify_sender(
+    await kit.notify_sender(
         envelope(), message(body, subject=f"About {PATIENT}"), decision(Verdict.HOLD, nhs_finding())
     )
     text, _ = bodies(kit.one())
@@ -150,7 +185,7 @@ async def test_html_only_message_gets_a_draft_from_its_text(kit: Kit) -> None:
         "From: s@example.ac.uk\r\nTo: pal@gmail.com\r\nSubject: hi\r\nContent-Type: text/html\r\n\r\n"
         f"<p>Seen <b>{PATIENT}</b> today.</p>"
     ).encode()
-    await kit.notifier.notify_sender(envelope(), raw, decision(Verdict.HOLD, nhs_finding()))
+    await kit.notify_sender(envelope(), raw, decision(Verdict.HOLD, nhs_finding()))
     text = flat(bodies(kit.one())[0])
     assert "Seen [the patient] today." in text
 
@@ -158,7 +193,7 @@ async def test_html_only_message_gets_a_draft_from_its_text(kit: Kit) -> None:
 async def test_reject_for_abuse_never_repeats_the_words(kit: Kit) -> None:
     """A rejected abusive message's notice names the problem but shows neither the words nor a draft."""
     body = f"You are a {INSULT_WORD} waste of space.\n"
-    await kit.notifier.notify_sender(
+    await kit.notify_sender(
         envelope(), message(body, subject="about yesterday"), decision(Verdict.REJECT, insult_finding())
     )
     raw = kit.one()
@@ -176,7 +211,7 @@ async def test_reject_for_abuse_never_repeats_the_words(kit: Kit) -> None:
 
 async def test_abuse_in_the_subject_hides_the_subject(kit: Kit) -> None:
     """When the subject line itself holds the abuse, no subject is shown anywhere."""
-    await kit.notifier.notify_sender(
+    await kit.notify_sender(
         envelope(),
         message("fine text", subject=f"you {INSULT_WORD}"),
         decision(Verdict.REJECT, insult_finding("header:Subject")),
@@ -187,12 +222,23 @@ async def test_abuse_in_the_subject_hides_the_subject(kit: Kit) -> None:
     assert "(not shown)" in bodies(raw)[0]
 
 
+@pytest.mark.parametrize(("failed", "said"), [((), False), (("documents",), True)])
+async def test_a_check_that_could_not_run_is_mentioned(kit: Kit, failed: tuple[str, ...], said: bool) -> None:
+    """The notice says a check could not finish exactly when the outcome names a failed detector."""
+    env, raw = envelope(), message()
+    outcome = dataclasses.replace(
+        kit.outcome(env, raw, decision(Verdict.HOLD, nhs_finding())), failed_detectors=failed
+    )
+    assert await kit.notifier.notify_sender(env, outcome, "q1") is not None
+    assert ("could not finish" in flat(bodies(kit.one())[0])) is said
+
+
 async def test_annotate_is_a_reminder(kit: Kit) -> None:
     """A delivered-with-a-reminder message says it was delivered."""
     profanity = Finding(
         "abusive_language", "PROFANITY", "body", 0.7, evidence="s*** (profanity)", severity="mild"
     )
-    await kit.notifier.notify_sender(envelope(), message("oh s..."), decision(Verdict.ANNOTATE, profanity))
+    await kit.notify_sender(envelope(), message("oh s..."), decision(Verdict.ANNOTATE, profanity))
     raw = kit.one()
     assert parse(raw)["Subject"].startswith("Sent, with a reminder")
     assert "has been delivered" in flat(bodies(raw)[0])
@@ -218,7 +264,7 @@ async def test_only_the_configured_verdicts_notify(
         from dataclasses import replace
 
         d = replace(d, monitor=True, would_be=Verdict.HOLD)
-    assert await k.notifier.notify_sender(envelope(), message(), d) is None
+    assert await k.notify_sender(envelope(), message(), d) is None
     assert k.mails() == []
 
 
@@ -238,12 +284,9 @@ async def test_no_notice_for_automatic_list_or_own_mail(
 ) -> None:
     """Bounces, auto-submitted and list mail, and the gateway's own notices are never answered."""
     raw = message(sender=sender or "x@example.ac.uk", headers=headers)
+    assert await kit.notify_sender(envelope(sender), raw, decision(Verdict.HOLD, nhs_finding())) is None
     assert (
-        await kit.notifier.notify_sender(envelope(sender), raw, decision(Verdict.HOLD, nhs_finding())) is None
-    )
-    assert (
-        await kit.notifier.answer_check(envelope(sender, "check@example.ac.uk"), raw, decision(Verdict.PASS))
-        is None
+        await kit.answer_check(envelope(sender, "check@example.ac.uk"), raw, decision(Verdict.PASS)) is None
     )
     assert kit.mails() == []
 
@@ -252,11 +295,11 @@ async def test_rate_limit_per_sender(tmp_path: Path) -> None:
     """After rate_limit_per_hour notices to one sender, the rest of the hour is quiet; others still hear."""
     k = Kit(tmp_path, rate_limit_per_hour=2)
     d = decision(Verdict.HOLD, nhs_finding())
-    results = [await k.notifier.notify_sender(envelope(), message(), d) for _ in range(3)]
+    results = [await k.notify_sender(envelope(), message(), d) for _ in range(3)]
     assert [r is not None for r in results] == [True, True, False]
-    assert await k.notifier.notify_sender(envelope("other@example.ac.uk"), message(), d) is not None
+    assert await k.notify_sender(envelope("other@example.ac.uk"), message(), d) is not None
     k.clock.advance(minutes=61)
-    assert await k.notifier.notify_sender(envelope(), message(), d) is not None
+    assert await k.notify_sender(envelope(), message(), d) is not None
 
 
 class BrokenOutbox(Outbox):
@@ -267,21 +310,23 @@ class BrokenOutbox(Outbox):
 async def test_a_failed_notice_never_raises_but_a_failed_check_answer_does(tmp_path: Path) -> None:
     """A sender notice that cannot be committed is logged (the message is safe); a check answer raises (451)."""
     k = Kit(tmp_path)
-    broken = Notifier(k.settings, BrokenOutbox(k.db, clock=k.clock), k.clock, deidentifier=k.deid)
-    assert await broken.notify_sender(envelope(), message(), decision(Verdict.HOLD, nhs_finding())) is None
+    broken = Notifier(k.settings, BrokenOutbox(k.db, clock=k.clock), k.clock)
+    assert (
+        await k.notify_sender(envelope(), message(), decision(Verdict.HOLD, nhs_finding()), to=broken) is None
+    )
     with pytest.raises(StoreError):
-        await broken.answer_check(
-            envelope(SENDER, "check@example.ac.uk"), message(), decision(Verdict.HOLD, nhs_finding())
+        await k.answer_check(
+            envelope(SENDER, "check@example.ac.uk"),
+            message(),
+            decision(Verdict.HOLD, nhs_finding()),
+            to=broken,
         )
 
 
 async def test_an_unusable_sender_address_is_logged_not_raised(kit: Kit) -> None:
     """An envelope sender that is not one plain address gets no notice, and nothing breaks."""
     bad = "alice@example.org)<bob@example.org>"
-    assert (
-        await kit.notifier.notify_sender(envelope(bad), message(), decision(Verdict.HOLD, nhs_finding()))
-        is None
-    )
+    assert await kit.notify_sender(envelope(bad), message(), decision(Verdict.HOLD, nhs_finding())) is None
     assert kit.mails() == []
 
 
@@ -299,9 +344,7 @@ class Checked:
 
 async def test_check_answer_gives_the_same_advice_and_what_would_happen(kit: Kit) -> None:
     """The check address answers with the findings, the advice, the draft, and the verdict inside and outside."""
-    oid = await kit.notifier.answer_check(
-        envelope(SENDER, "check@example.ac.uk"), message(), Checked(nhs_finding())
-    )
+    oid = await kit.answer_check(envelope(SENDER, "check@example.ac.uk"), message(), Checked(nhs_finding()))
     assert oid is not None
     raw = kit.one("check")
     msg = parse(raw)
@@ -325,9 +368,7 @@ async def test_check_answer_tells_inside_from_outside(kit: Kit) -> None:
         0.9,
         evidence="38% of a registered document",
     )
-    await kit.notifier.answer_check(
-        envelope(SENDER, "check@example.ac.uk"), message("see attached"), Checked(doc)
-    )
+    await kit.answer_check(envelope(SENDER, "check@example.ac.uk"), message("see attached"), Checked(doc))
     text = flat(bodies(kit.one("check"))[0])
     assert "outside the university (such as gmail.com), it would be held for review" in text
     assert "to a university address, it would be delivered." in text
@@ -336,9 +377,7 @@ async def test_check_answer_tells_inside_from_outside(kit: Kit) -> None:
 
 async def test_check_answer_when_all_is_well(kit: Kit) -> None:
     """A clean message gets a short all-clear that still says the check is not infallible."""
-    await kit.notifier.answer_check(
-        envelope(SENDER, "check@example.ac.uk"), message("Lunch at one?"), Checked()
-    )
+    await kit.answer_check(envelope(SENDER, "check@example.ac.uk"), message("Lunch at one?"), Checked())
     raw = kit.one("check")
     assert parse(raw)["Subject"] == 'Check result: nothing found in "Ward round tomorrow"'
     text = flat(bodies(raw)[0])
@@ -351,7 +390,7 @@ async def test_check_answer_when_all_is_well(kit: Kit) -> None:
 async def test_reviewer_alert_links_to_the_message_and_holds_no_patient_data(tmp_path: Path) -> None:
     """An immediate alert names the held message, its rule and kinds of finding, and links to the review page."""
     k = Kit(tmp_path, reviewer_address="reviewers@example.ac.uk")
-    await k.notifier.message_decided(
+    await k.message_decided(
         envelope(SENDER, OUTSIDE, "tutor@example.ac.uk"),
         message(subject=f"About {PATIENT} {NHS_NUMBER}"),
         decision(Verdict.HOLD, nhs_finding()),
@@ -378,10 +417,10 @@ async def test_reviewer_alert_links_to_the_message_and_holds_no_patient_data(tmp
 async def test_no_alert_without_an_address_or_for_a_reject(tmp_path: Path) -> None:
     """Alerts are optional, and only holds have something to review."""
     quiet = Kit(tmp_path / "a")
-    await quiet.notifier.message_decided(envelope(), message(), decision(Verdict.HOLD, nhs_finding()), "q1")
+    await quiet.message_decided(envelope(), message(), decision(Verdict.HOLD, nhs_finding()), "q1")
     assert quiet.mails("alert") == []
     k = Kit(tmp_path / "b", reviewer_address="reviewers@example.ac.uk")
-    await k.notifier.message_decided(envelope(), message(), decision(Verdict.REJECT, insult_finding()), None)
+    await k.message_decided(envelope(), message(), decision(Verdict.REJECT, insult_finding()), None)
     assert k.mails("alert") == [] and len(k.mails("sender")) == 1
 
 
@@ -473,8 +512,8 @@ async def test_every_notice_renders_for_every_finding_type(tmp_path: Path, categ
         severity=severity,
     )
     for verdict in (Verdict.HOLD, Verdict.REJECT, Verdict.ANNOTATE):
-        await k.notifier.message_decided(envelope(), message(), decision(verdict, f, rule="r"), "q1")
-    await k.notifier.answer_check(envelope(SENDER, "check@example.ac.uk"), message(), Checked(f))
+        await k.message_decided(envelope(), message(), decision(verdict, f, rule="r"), "q1")
+    await k.answer_check(envelope(SENDER, "check@example.ac.uk"), message(), Checked(f))
     for action in ("released", "rejected"):
         await k.notifier.on_decision(ReviewDecision(action, held(findings=(f,)), "r", "because"))
     k.clock.advance(minutes=1)
@@ -505,10 +544,4 @@ def test_bad_settings_stop_start_up(tmp_path: Path, notify: dict[str, Any], key:
     """A mistake in [notify] is a configuration error naming the key, at start."""
     k = Kit(tmp_path)
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
-        Notifier(settings(tmp_path, **notify), k.outbox, k.clock, deidentifier=k.deid)
-
-
-async def test_warm_up_loads_the_deidentifier(kit: Kit) -> None:
-    """serve can load the de-identifier's models before the first notice needs them."""
-    await kit.notifier.warm_up()
-    assert kit.deid.loaded
+        Notifier(settings(tmp_path, **notify), k.outbox, k.clock)

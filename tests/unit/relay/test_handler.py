@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 
 from gateway.errors import PipelineTimeout, StoreError, TemporaryDeliveryError
-from gateway.inspector import Outcome
 from gateway.metrics import Metrics
-from gateway.model import Decision, Envelope, Verdict
+from gateway.model import Decision, Envelope, Outcome, Verdict
 from gateway.relay.handler import RelayHandler
 from gateway.relay.params import MailParams, RcptParams
 from gateway.relay.reply import Reply
@@ -79,9 +78,12 @@ class FakePipeline:
     """Answers every message with `verdict` (or raises `error`); keeps the bytes it was given."""
 
     def __init__(
-        self, verdict: Verdict = Verdict.PASS, error: Exception | None = None, add_headers: bytes = b""
+        self,
+        verdict: Verdict = Verdict.PASS,
+        error: Exception | None = None,
+        headers: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        self.verdict, self.error, self.add_headers = verdict, error, add_headers
+        self.verdict, self.error, self.headers = verdict, error, headers
         self.seen: list[tuple[Envelope, bytes]] = []
 
     async def process(self, envelope: Envelope, raw: bytes) -> Outcome:
@@ -89,7 +91,7 @@ class FakePipeline:
         if self.error is not None:
             raise self.error
         decision = Decision(self.verdict, rule="r1", reject_code=550, reject_text="5.7.1 Not allowed")
-        return Outcome(decision=decision, findings=[], add_headers=self.add_headers)
+        return Outcome(decision=decision, findings=[], headers=self.headers)
 
 
 class FakeServer:
@@ -159,9 +161,9 @@ def test_pass_delivers_the_bytes_the_pipeline_saw() -> None:
 
 
 def test_annotate_prepends_the_pipelines_headers() -> None:
-    """Annotate sends outcome.add_headers followed by the untouched message."""
+    """Annotate sends the outcome's header fields as lines, followed by the untouched message."""
     link = FakeLink()
-    asyncio.run(transaction(make(FakePipeline(Verdict.ANNOTATE, add_headers=b"X-C: 1\r\n"), link)))
+    asyncio.run(transaction(make(FakePipeline(Verdict.ANNOTATE, headers=(("X-C", "1"),)), link)))
     assert [c for n, c in link.calls if n == "data"] == [b"X-C: 1\r\nSubject: x\r\n\r\nhi\r\n"]
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from gateway.inspector import Outcome
-from gateway.model import Decision, Finding, Verdict
+from gateway.model import Decision, Finding, Outcome, Verdict
 from gateway.relay.logline import MessageRecord, queue_id_from_received, queue_id_from_reply
 
 
