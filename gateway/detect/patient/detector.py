@@ -214,15 +214,18 @@ class PatientDetector:
         """One finding per type in this segment: the strongest candidate, with how many there were."""
         best: dict[str, Candidate] = {}
         counts: dict[str, int] = {}
+        spans: dict[str, set[tuple[int, int]]] = {}
         for c in scan.found:
             if c.score < REPORT_AT:
                 continue
             counts[c.type] = counts.get(c.type, 0) + 1
+            spans.setdefault(c.type, set()).add((c.start, c.end))
             if c.type not in best or c.score > best[c.type].score:
                 best[c.type] = c
         out = []
         for type_, c in best.items():
-            details: dict[str, Any] = {"reasons": list(c.reasons)}
+            # where each one stands in the segment's own text (the review page masks them)
+            details: dict[str, Any] = {"reasons": list(c.reasons), "spans": _span_list(spans[type_])}
             if counts[type_] > 1:
                 details["count"] = counts[type_]
             out.append(
@@ -333,10 +336,21 @@ def _one_per_type_and_place(findings: list[Finding]) -> list[Finding]:
         counts[key] = counts.get(key, 0) + int(f.details.get("count", 1))
         if key not in best or f.score > best[key].score:
             best[key] = f
+    spans: dict[tuple[str, str, bool], set[tuple[int, int]]] = {}
+    for f in findings:
+        key = (f.type, f.where, f.quoted)
+        spans.setdefault(key, set()).update((int(a), int(b)) for a, b in f.details.get("spans", ()))
     out = []
     for key, f in best.items():
         f.details.pop("count", None)
         if counts[key] > 1:
             f.details["count"] = counts[key]
+        if spans[key]:
+            f.details["spans"] = _span_list(spans[key])
         out.append(f)
     return out
+
+
+def _span_list(spans: set[tuple[int, int]]) -> list[list[int]]:
+    """[start, end] pairs in order, as they are stored (JSON)."""
+    return [[a, b] for a, b in sorted(spans)]
