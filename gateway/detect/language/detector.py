@@ -33,7 +33,14 @@ from gateway.detect.language.obscenity import obscenity_recogniser
 from gateway.detect.language.profanity import PROFANITY, ProfanityRecogniser
 from gateway.detect.language.signals import THRESHOLD, Context, Document, PatternRecogniser, Signal, mask
 from gateway.detect.language.targets import NONE, NameFinder, TargetResolver
-from gateway.detect.language.text import Sentence, ViewBuilder, clean, ends_in_quote, split_sentences
+from gateway.detect.language.text import (
+    Sentence,
+    ViewBuilder,
+    clean,
+    ends_in_quote,
+    sentence_spans,
+    split_sentences,
+)
 from gateway.detect.language.threats import THREAT, threat_recogniser
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.envelope import RecipientClass, classify
@@ -53,6 +60,7 @@ class _Part:
     doc: Document
     segments: list[Segment]
     texts: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # each sentence in its segment's text
 
 
 class LanguageDetector:
@@ -208,11 +216,13 @@ class LanguageDetector:
         parts = []
         for quoted, segs, split in raw_by_group:
             views: list[Sentence] = []
+            spans: list[tuple[int, int]] = []
             for i, seg_sentences in enumerate(split):
+                spans.extend(sentence_spans(segs[i].text, seg_sentences))
                 for s in self._views(seg_sentences, known):
                     s.segment, s.index = i, len(views)
                     views.append(s)
-            parts.append(_Part(Document(views, quoted=quoted), segs, [seg.text for seg in segs]))
+            parts.append(_Part(Document(views, quoted=quoted), segs, [seg.text for seg in segs], spans))
         return parts
 
     def _privileged(self, inspection: Inspection) -> bool:
@@ -253,6 +263,13 @@ class LanguageDetector:
         target = NONE if mild else min((s.target for s in ranked), key=lambda t: _TARGET_RANK.get(t, 5))
         first = min(ranked, key=lambda s: s.sentence)
         segment = part.segments[part.doc.sentences[first.sentence].segment]
+        # where its sentences stand: in the segment it names, and in the others of its part
+        spans: dict[str, set[tuple[int, int]]] = {}
+        for sig in group:
+            span = part.spans[sig.sentence]
+            if span[1] > 0:
+                where = part.segments[part.doc.sentences[sig.sentence].segment].where
+                spans.setdefault(where, set()).add(span)
         evidence = "; ".join(dict.fromkeys(s.evidence for s in ranked[:_MAX_EVIDENCE]))
         if len(ranked) > _MAX_EVIDENCE:
             evidence += f" (+{len(ranked) - _MAX_EVIDENCE} more)"
@@ -268,8 +285,23 @@ class LanguageDetector:
             detector=self.name,
             severity="mild" if mild else "severe",
             target=target,
-            details={"rules": sorted(_safe_rule(s.rule) for s in best.values()), "weight": round(total, 2)},
+            details={
+                "rules": sorted(_safe_rule(s.rule) for s in best.values()),
+                "weight": round(total, 2),
+                **_span_details(spans, segment.where),
+                # reported speech in the sender's own text: the spans are in the unquoted text
+                **({"segment_quoted": segment.quoted} if segment.quoted != quoted else {}),
+            },
         )
+
+
+def _span_details(spans: dict[str, set[tuple[int, int]]], where: str) -> dict[str, Any]:
+    """details["spans"] in the finding's own segment; "spans_elsewhere" by location for the rest."""
+    out: dict[str, Any] = {"spans": [[a, b] for a, b in sorted(spans.get(where, ()))]}
+    others = {w: [[a, b] for a, b in sorted(s)] for w, s in spans.items() if w != where}
+    if others:
+        out["spans_elsewhere"] = others
+    return out
 
 
 def _by_type(signals: list[Signal], quoted: bool) -> dict[tuple[str, bool], list[Signal]]:
