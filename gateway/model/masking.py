@@ -158,3 +158,34 @@ def located_spans(
                 except (TypeError, ValueError):
                     continue
     return out
+
+
+_FILENAME = "#filename"
+_ATTACHMENT = "attachment:"
+
+
+def mask_place(where: str, findings: Iterable[Any]) -> str:
+    """A location as shown (`attachment:NAME/...`), with each file name in it masked.
+
+    A file name can itself identify a patient ("Quennell notes.docx"). A name
+    a finding located spans in (at `...attachment:NAME#filename`) is masked
+    by those spans, or whole when they do not fit the name as written; the
+    pattern net then runs over the whole location.
+    """
+    findings = list(findings)
+    names: dict[str, str] = {}
+    for f in findings:
+        place = str(getattr(f, "where", ""))
+        if not place.endswith(_FILENAME) or _ATTACHMENT not in place:
+            continue
+        name = place[: -len(_FILENAME)].rsplit(_ATTACHMENT, 1)[1]
+        if not name or name in names:
+            continue
+        spans = located_spans(findings, place)
+        if spans and all(end <= len(name) for _, end, _ in spans):
+            names[name] = mask_text(name, spans)
+        elif spans:
+            names[name] = placeholder(spans[0][2], name)
+    for raw, shown in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        where = where.replace(raw, shown)
+    return mask_text(where)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from gateway.model.masking import find_spans, located_spans, mask_text, placeholder
+from gateway.model.masking import find_spans, located_spans, mask_place, mask_text, placeholder
 
 
 @pytest.mark.parametrize(
@@ -114,3 +114,17 @@ def test_located_spans_reads_stored_findings(
 ) -> None:
     """Spans are read for the place and quoting asked for, from elsewhere-maps too, and junk is skipped."""
     assert located_spans(findings, where, quoted) == expected
+
+
+@pytest.mark.parametrize(
+    ("spans", "shown"),
+    [
+        ([[0, 8]], "attachment:[patient name ·••] notes.txt/Sheet1"),
+        ([[0, 80]], "attachment:[patient name ·••••••]/Sheet1"),  # another reading of the name: all of it
+        ([], "attachment:Quennell notes.txt/Sheet1"),
+    ],
+)
+def test_mask_place_masks_file_names_in_locations(spans: list[list[int]], shown: str) -> None:
+    """A file name in a location is masked by its own spans, wholly when they do not fit it."""
+    findings = [_finding("attachment:Quennell notes.txt#filename", spans)]
+    assert mask_place("attachment:Quennell notes.txt/Sheet1", findings) == shown
