@@ -37,6 +37,7 @@ from gateway.detect.patient.text import SegmentView
 from gateway.detect.presidio_engine import PresidioEngine
 from gateway.model import Finding, Inspection
 from gateway.model.finding import PATIENT_IDENTIFIER
+from gateway.model.masking import find_spans
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ _EVIDENCE_AFTER = 24
 #: safety net for evidence: digit runs and name-like words the recognizers did not mask
 _NOT_MASKED = frozenset({"NAME_WARD_LIST", "NAME_BY_BED"})
 _NAMES = frozenset({"NAME_LABELLED", "NAME_TITLED"})
+#: the second net looks this far past the excerpt, for values it cuts in two
+_NET_MARGIN = 80
 _RESIDUAL_DIGITS = re.compile(r"\d[\d \-./]{2,}\d|\d{3,}")
 
 
@@ -266,6 +269,13 @@ class PatientDetector:
             if h.start < hi and h.end > lo:
                 label = "NAME" if h.entity in _NAMES else "REDACTED"
                 spans.append((max(h.start, lo) - lo, min(h.end, hi) - lo, label))
+        # the display's second net too: shapes no recognizer claimed (a lower-case postcode, an e-mail)
+        # (found in a wider window, so that a value the excerpt cuts in two is still recognised)
+        wl, wh = max(ls, lo - _NET_MARGIN), min(le, hi + _NET_MARGIN)
+        for p in find_spans(text[wl:wh]):
+            start, end = max(p.start + wl, lo), min(p.end + wl, hi)
+            if start < end:
+                spans.append((start - lo, end - lo, p.kind.upper()))
         masked = self.engine.mask(text[lo:hi], _disjoint(spans))
         masked = _RESIDUAL_DIGITS.sub("[NUMBER]", masked)
         masked = " ".join(masked.split())

@@ -17,7 +17,7 @@ import pytest
 from gateway.detect.language import LanguageDetector
 from gateway.detect.patient import PatientDetector, PatientDetectorOptions
 from gateway.model import Finding, Inspection
-from gateway.model.masking import located_spans, mask_text
+from gateway.model.masking import find_spans, located_spans, mask_text
 from tests.unit.detect import patientfixtures as pf
 from tests.unit.detect.language import test_language_compositional as compositional
 from tests.unit.detect.language import test_language_defamation as defamation
@@ -210,3 +210,20 @@ def test_masking_from_spans_hides_what_patterns_miss(patient: PatientDetector) -
     for secret in ("Philippa", "Quennell", "Acacia", "eh16", "4sa", "April", "1961"):
         assert secret not in masked
     assert "ward 7" in masked
+
+
+@pytest.mark.parametrize("text", list(dict.fromkeys(_patient_inputs())))
+def test_patient_evidence_leaves_nothing_for_the_second_net(patient: PatientDetector, text: str) -> None:
+    """A patient finding's evidence shows no shape the display would mask: no postcode, date, number, e-mail."""
+    for _, insp in _placed(text):
+        for f in patient.detect(insp):
+            assert find_spans(f.evidence) == [], f"{f.type}: {f.evidence}"
+
+
+def test_evidence_masks_a_lower_case_postcode_and_a_cut_e_mail(patient: PatientDetector) -> None:
+    """Values no recognizer claims are masked in the evidence, even when the excerpt cuts them in two."""
+    text = PATIENT_VALUES[0][0] + ".\nNHS no 943/476/5919. Email p.quennell@mail.example.com"
+    evidence = " ".join(f.evidence for f in patient.detect(pf.inspection(text)))
+    assert "[POSTCODE]" in evidence
+    for secret in ("eh", "4sa", "quennell", "@"):
+        assert secret not in evidence.lower(), secret
