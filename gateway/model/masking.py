@@ -6,7 +6,8 @@ quarantine show`, notices and drafts) masks through `mask_text` or
 
 1. each span a detector located (`Finding.details["spans"]`: [start, end]
    offsets into the text of the finding's `where`), named by the finding's
-   type ("patient name", "threat");
+   type ("patient name", "threat"), except those of findings about no
+   person (`SHOWN_CATEGORIES`: a document's marking, all-capitals text);
 2. as a second net, whatever looks like an identifier whether or not a
    detector reported it: long numbers (NHS, CHI, hospital, phone, also
    written with slashes or non-breaking spaces), dates, UK postcodes in
@@ -49,6 +50,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
 _MIN_DIGITS = 5  # shorter numbers (times, counts, ages) stay visible
 #: what a located span is called when its finding gives no type
 LOCATED = "identifier"
+#: findings whose spans point at nothing about a person (a document's marking, a shouted
+#: message, the whole of a registered document): located, but shown, so the reviewer can judge them
+SHOWN_CATEGORIES = frozenset({"university_document", "etiquette", "uninspectable"})
 
 Located = tuple[int, int] | tuple[int, int, str]
 
@@ -135,11 +139,12 @@ def located_spans(
     a finding whose evidence runs over several places (the sentences of one
     threat in the subject and the body) adds `details["spans_elsewhere"]`,
     {where: spans}. Read defensively: stored findings come from JSON.
+    Findings of `SHOWN_CATEGORIES` are left out: they are not masked.
     """
     out: list[tuple[int, int, str]] = []
     for f in findings:
         details = getattr(f, "details", None)
-        if not isinstance(details, dict):
+        if not isinstance(details, dict) or getattr(f, "category", "") in SHOWN_CATEGORIES:
             continue
         if quoted is not None and bool(details.get("segment_quoted", getattr(f, "quoted", False))) != quoted:
             continue

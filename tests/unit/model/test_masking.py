@@ -107,12 +107,28 @@ def _finding(where: str, spans: object, quoted: bool = False, **details: object)
             [(3, 5, "patient name")],
         ),
         ([SimpleNamespace(type="X", where="body", details=None)], "body", None, []),
+        (
+            [
+                SimpleNamespace(
+                    category="university_document", type="X", where="body", details={"spans": [[0, 9]]}
+                )
+            ],
+            "body",
+            None,
+            [],
+        ),
+        (
+            [SimpleNamespace(category="etiquette", type="X", where="body", details={"spans": [[0, 9]]})],
+            "body",
+            None,
+            [],
+        ),
     ],
 )
 def test_located_spans_reads_stored_findings(
     findings: list[SimpleNamespace], where: str, quoted: bool | None, expected: list[tuple[int, int, str]]
 ) -> None:
-    """Spans are read for the place and quoting asked for, from elsewhere-maps too, and junk is skipped."""
+    """Spans are read for the place and quoting asked for, from elsewhere-maps too; junk and markings are skipped."""
     assert located_spans(findings, where, quoted) == expected
 
 
