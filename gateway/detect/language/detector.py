@@ -42,6 +42,7 @@ from gateway.detect.language.text import (
     split_sentences,
 )
 from gateway.detect.language.threats import THREAT, threat_recogniser
+from gateway.detect.spans import Spans, span_details
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.envelope import RecipientClass, classify
 from gateway.model.finding import ABUSIVE_LANGUAGE
@@ -264,7 +265,7 @@ class LanguageDetector:
         first = min(ranked, key=lambda s: s.sentence)
         segment = part.segments[part.doc.sentences[first.sentence].segment]
         # where its sentences stand: in the segment it names, and in the others of its part
-        spans: dict[str, set[tuple[int, int]]] = {}
+        spans: Spans = {}
         for sig in group:
             span = part.spans[sig.sentence]
             if span[1] > 0:
@@ -288,20 +289,11 @@ class LanguageDetector:
             details={
                 "rules": sorted(_safe_rule(s.rule) for s in best.values()),
                 "weight": round(total, 2),
-                **_span_details(spans, segment.where),
+                **span_details(spans, segment.where),
                 # reported speech in the sender's own text: the spans are in the unquoted text
                 **({"segment_quoted": segment.quoted} if segment.quoted != quoted else {}),
             },
         )
-
-
-def _span_details(spans: dict[str, set[tuple[int, int]]], where: str) -> dict[str, Any]:
-    """details["spans"] in the finding's own segment; "spans_elsewhere" by location for the rest."""
-    out: dict[str, Any] = {"spans": [[a, b] for a, b in sorted(spans.get(where, ()))]}
-    others = {w: [[a, b] for a, b in sorted(s)] for w, s in spans.items() if w != where}
-    if others:
-        out["spans_elsewhere"] = others
-    return out
 
 
 def _by_type(signals: list[Signal], quoted: bool) -> dict[tuple[str, bool], list[Signal]]:

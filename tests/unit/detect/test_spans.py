@@ -1,11 +1,12 @@
 """Spans are part of the finding: every finding on text says where its evidence stands in that text.
 
-A property over the detectors' tables: run the patient and language
-detectors over positive examples (this file's own, and the tables of the
-detectors' own tests), in several places of a message, and check that
-every finding on a text carries spans, that every span lies inside the
-text its finding names, and, for the examples here, that the span covers
-the value (the digits of an NHS number lie inside it).
+A property over the detectors' tables: run the patient, language,
+document and etiquette detectors over positive examples (this file's own,
+and the tables of the detectors' own tests), in several places of a
+message, and check that every finding on a text carries spans, that every
+span lies inside the text its finding names, and, for the examples here,
+that the span covers the value (the digits of an NHS number lie inside it,
+a copyright line inside a marking's span).
 """
 
 from __future__ import annotations
@@ -14,11 +15,18 @@ from collections.abc import Iterator
 
 import pytest
 
+from gateway.config import Settings
+from gateway.detect.etiquette import EtiquetteDetector
 from gateway.detect.language import LanguageDetector
 from gateway.detect.patient import PatientDetector, PatientDetectorOptions
+from gateway.extract import extract_all
+from gateway.mime import parse_message
 from gateway.model import Finding, Inspection
 from gateway.model.masking import find_spans, located_spans, mask_text
+from tests.unit.detect import docfixtures as fx
 from tests.unit.detect import patientfixtures as pf
+from tests.unit.detect import test_documents as documents
+from tests.unit.detect import test_etiquette as etiquette
 from tests.unit.detect.language import test_language_compositional as compositional
 from tests.unit.detect.language import test_language_defamation as defamation
 from tests.unit.detect.language import test_language_discrimination as discrimination
@@ -227,3 +235,53 @@ def test_evidence_masks_a_lower_case_postcode_and_a_cut_e_mail(patient: PatientD
     assert "[POSTCODE]" in evidence
     for secret in ("eh", "4sa", "quennell", "@"):
         assert secret not in evidence.lower(), secret
+
+
+#: (case, message, registered?, a phrase the spans must cover)
+DOCUMENTS = [
+    ("minutes", fx.message("x", {"tqc.docx": fx.docx_bytes(fx.COMMITTEE_MINUTES)}), False, ""),
+    ("tutor notes", fx.message("x", {"tutor notes.docx": fx.docx_bytes(fx.TUTOR_NOTES)}), False, ""),
+    ("pasted marking", fx.message("Here it is:\n\n" + fx.text(fx.TUTOR_NOTES) + "\n\nbye"), False, ""),
+    (
+        "copyright",
+        fx.message(
+            "x",
+            {"h.pdf": fx.pdf_bytes([*fx.ESSAY[:2], "(c) University of Northam 2026, not for distribution"])},
+        ),
+        False,
+        "(c) University of Northam",
+    ),
+    ("registered", fx.message("x", {"notes.docx": fx.docx_bytes(fx.HANDBOOK)}), True, ""),
+    (
+        "registered zipped",
+        fx.message("x", {"p.zip": fx.zip_bytes({"w/h.pdf": fx.pdf_bytes(fx.HANDBOOK)})}),
+        True,
+        "",
+    ),
+    ("registered pasted", fx.message("They gave us:\n\n" + fx.text(fx.HANDBOOK[3:6]) + "\n\nA"), True, ""),
+]
+
+
+@pytest.mark.parametrize(("case", "raw", "registered", "phrase"), DOCUMENTS, ids=[d[0] for d in DOCUMENTS])
+def test_document_findings_carry_spans_inside_their_text(
+    case: str, raw: bytes, registered: bool, phrase: str
+) -> None:
+    """Registered documents span the text they were found in; markings span the marking itself."""
+    limits = Settings().limits
+    insp = parse_message(raw, documents.ENV, limits)
+    extract_all(insp, limits)
+    findings = documents.detector(documents.registered_from_docx() if registered else None).detect(insp)
+    assert findings, case
+    _check(insp, findings)
+    for f in findings:
+        if phrase:
+            assert _covering(insp, f, phrase)
+
+
+@pytest.mark.parametrize("body", [etiquette.SHOUTING, "Morning.\n\n" + etiquette.SHOUTING])
+def test_etiquette_findings_on_text_carry_spans(body: str) -> None:
+    """An all-capitals finding spans the text it measured."""
+    insp = etiquette.inspection(body)
+    findings = EtiquetteDetector().detect(insp)
+    assert findings
+    _check(insp, findings)
