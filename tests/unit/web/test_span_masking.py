@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from gateway.mime import parse_message
 from gateway.model import Decision, Finding, Verdict
 from tests.quarantine_fixtures import envelope, message
 from tests.unit.web.conftest import Ui, csrf_of
@@ -22,6 +23,7 @@ VALUES = [
     ("DATE_OF_BIRTH", "3rd of April 1961"),
 ]
 FILE = "Quennell Philippa notes.txt"
+SUBJECT = "header:Subject"
 SECRETS = ("Philippa", "Quennell", "Acacia", "eh16", "4sa", "April", "1961")
 
 
@@ -109,6 +111,28 @@ def test_subject_spans_are_masked_in_the_list_and_the_page(ui: Ui, path: str) ->
     qid = _hold(ui, subject="Re: Philippa and the notes")
     page = ui.login("rita").get(path.format(qid=qid)).text
     assert "Philippa" not in page and "and the notes" in page
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Re:   Philippa  Quennell,\tnotes", "=?utf-8?q?Re=3A_?=  =?utf-8?b?UGhpbGlwcGEgUXVlbm5lbGw=?=  notes"],
+)
+def test_subject_spans_stay_on_the_value_whatever_the_spacing(ui: Ui, subject: str) -> None:
+    """The stored subject is the text the detectors read, so spans in it mask the name in the list too."""
+    raw = message(subject=subject, body="See the notes.\r\n")
+    (read,) = [
+        s.text for s in parse_message(raw, envelope(), ui.settings.limits).segments if s.where == SUBJECT
+    ]
+    finding = _finding(
+        "PATIENT_NAME", SUBJECT, read, "Philippa  Quennell" if "  Q" in read else "Philippa Quennell"
+    )
+    dec = Decision(verdict=Verdict.HOLD, rule="r", rules=("r",), reason="held", findings=(finding,))
+    qid = ui.store.hold(envelope(), raw, dec)
+    c = ui.login("rita")
+    for page in (c.get("/messages").text, c.get(f"/messages/{qid}").text):
+        text = re.sub(r"<[^>]+>", "", page)
+        assert "Philippa" not in text and "Quennell" not in text
+        assert re.search(r"Re:\s+\[patient name ·•+\][,\s]+notes", text), "the placeholder is off the name"
 
 
 def test_reveal_all_with_nothing_masked_is_refused(ui: Ui) -> None:
