@@ -77,7 +77,8 @@ def find_spans(text: str, located: Iterable[Located] = (), keep: Iterable[str] =
     for item in located:
         start, end = item[0], item[1]
         kind = item[2] if len(item) > 2 else LOCATED  # type: ignore[misc]
-        if 0 <= start < end <= len(text):
+        end = min(end, len(text))  # a shown text cut short (a long subject) still hides what it keeps
+        if 0 <= start < end:
             found.append(Span(start, end, kind, located=True))
     for kind, pattern, group in _PATTERNS:
         for m in pattern.finditer(text):

@@ -51,6 +51,16 @@ def test_detector_spans_are_masked_and_marked() -> None:
     assert [(s.start, s.end, s.located) for s in spans] == [(12, 17, True)]
 
 
+@pytest.mark.parametrize(
+    ("located", "expected"), [([(12, 40)], [(12, 17)]), ([(17, 20)], []), ([(-1, 3)], []), ([(5, 5)], [])]
+)
+def test_located_spans_past_the_end_are_cut_to_the_text(
+    located: list[tuple[int, int]], expected: list[tuple[int, int]]
+) -> None:
+    """A span running past a text cut short (a long subject) hides what is left; one outside it, nothing."""
+    assert [(s.start, s.end) for s in find_spans("the patient Bobby", located=located)] == expected
+
+
 def test_placeholder_shows_no_character_of_the_value() -> None:
     """The placeholder names the kind only."""
     p = placeholder("number", "9434765919")
