@@ -61,7 +61,18 @@ class _Part:
     doc: Document
     segments: list[Segment]
     texts: list[str] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)  # each sentence in its segment's text
+    split: list[list[str]] = field(default_factory=list)  # each segment's sentences, as split
+    _spans: list[tuple[int, int]] | None = None
+
+    def span(self, sentence: int) -> tuple[int, int]:
+        """Where a sentence stands in its segment's text; worked out only once a finding needs it."""
+        if self._spans is None:
+            self._spans = [
+                span
+                for seg, sents in zip(self.segments, self.split, strict=True)
+                for span in sentence_spans(seg.text, sents)
+            ]
+        return self._spans[sentence]
 
 
 class LanguageDetector:
@@ -217,13 +228,11 @@ class LanguageDetector:
         parts = []
         for quoted, segs, split in raw_by_group:
             views: list[Sentence] = []
-            spans: list[tuple[int, int]] = []
             for i, seg_sentences in enumerate(split):
-                spans.extend(sentence_spans(segs[i].text, seg_sentences))
                 for s in self._views(seg_sentences, known):
                     s.segment, s.index = i, len(views)
                     views.append(s)
-            parts.append(_Part(Document(views, quoted=quoted), segs, [seg.text for seg in segs], spans))
+            parts.append(_Part(Document(views, quoted=quoted), segs, [seg.text for seg in segs], split))
         return parts
 
     def _privileged(self, inspection: Inspection) -> bool:
@@ -267,7 +276,7 @@ class LanguageDetector:
         # where its sentences stand: in the segment it names, and in the others of its part
         spans: Spans = {}
         for sig in group:
-            span = part.spans[sig.sentence]
+            span = part.span(sig.sentence)
             if span[1] > 0:
                 where = part.segments[part.doc.sentences[sig.sentence].segment].where
                 spans.setdefault(where, set()).add(span)
