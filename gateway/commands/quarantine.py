@@ -29,6 +29,7 @@ from typing import Any
 
 from gateway.config import Settings
 from gateway.errors import ConfigError
+from gateway.model.masking import located_spans, mask_place, mask_text
 from gateway.notify.service import review_notices
 from gateway.pipeline import OneShotDeidentifier
 from gateway.relay.deliver import build_deliver
@@ -170,6 +171,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         f"received:    {m.received}",
         f"sender:      {m.sender or '-'}",
         f"recipients:  {', '.join(m.recipients) or '-'}",
+        f"subject:     {_masked_subject(m) or '-'}",
         f"rule:        {m.rule}" + (f" (also {', '.join(m.rules[1:])})" if len(m.rules) > 1 else ""),
         f"why:         {m.policy_reason or '-'}",
         f"size:        {m.size} bytes",
@@ -188,9 +190,16 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         print("findings:")
         for f in m.findings:
             q = " (quoted)" if f.quoted else ""
-            print(f"  {f.category:20} {f.type:24} {f.score:4.2f}  {f.where}  {f.evidence}{q}")
+            where = mask_place(f.where, m.findings)
+            print(f"  {f.category:20} {f.type:24} {f.score:4.2f}  {where}  {f.evidence}{q}")
     store.close()
     return 0
+
+
+def _masked_subject(m: HeldMessage) -> str:
+    """The subject as the review list shows it: detectors' spans masked first, then the pattern net."""
+    spans = located_spans(m.findings, "header:Subject")
+    return mask_text(m.subject, spans, keep=[m.sender, *m.recipients])
 
 
 def _act(args: argparse.Namespace, settings: Settings, run: Callable[[ReviewActions, str, str], Any]) -> int:

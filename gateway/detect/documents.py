@@ -43,8 +43,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.detect.fingerprint import EMPTY_INDEX, DocumentIndex, DocumentMatch, MatchRules, fingerprint
+from gateway.detect.spans import occurrences, span_details, whole
 from gateway.errors import GatewayError
-from gateway.model import Finding, Inspection
+from gateway.model import Finding, Inspection, Segment
 from gateway.model.finding import UNIVERSITY_DOCUMENT
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ class _Unit:
     quoted: bool
     kind: str  # "attachment" or "body"
     metadata: dict[str, Any] = field(default_factory=dict)
+    segments: tuple[Segment, ...] = ()  # the texts it was read from, where its spans are
 
 
 @dataclass
@@ -230,6 +232,8 @@ class DocumentDetector:
                 "share": round(m.share, 3),
                 "matched_words": m.matched_words,
                 "classification": m.classification,
+                # the document is the whole text it was found in
+                **span_details(whole(unit.segments), unit.where),
             },
         )
 
@@ -286,8 +290,20 @@ class DocumentDetector:
             evidence="university markings: " + "; ".join(signals),
             quoted=unit.quoted,
             detector=self.name,
-            details={"markings": signals},
+            details={"markings": signals, **span_details(self._marked(unit, restrictive), unit.where)},
         )
+
+    def _marked(self, unit: _Unit, restrictive: list[str]) -> dict[str, set[tuple[int, int]]]:
+        """Where the markings stand in the unit's texts; all of them when only its properties carry them."""
+        rxs = [rx for _, rx in self._copyrights]
+        rxs += [rx for m, rx in (*self._markings, *self._audience) if m in restrictive]
+        if "CONFIDENTIAL" in restrictive:
+            rxs.append(_CONFIDENTIAL_LABEL)
+        values = [m.group(0) for rx in rxs for m in rx.finditer(unit.text)]
+        values += [
+            line for line in _heads(unit.text, {}) if len(line) <= _TITLE_CHARS and _MINUTES.search(line)
+        ]
+        return occurrences(unit.segments, values) or whole(unit.segments)
 
     def _a_university(self, text: str, metadata: dict[str, Any]) -> bool:
         """A university or medical school owns the document: its copyright line, or its heading."""
@@ -366,19 +382,26 @@ def _units(inspection: Inspection) -> list[_Unit]:
             # a saved web page carries the site's copyright footer on public pages too: judge its
             # markings like a body's
             kind = "body" if a.metadata.get("format") == "html" else "attachment"
-            units.append(_Unit(a.text, a.where, a.quoted, kind, dict(a.metadata)))
+            own = (s for s in inspection.segments if s.quoted == a.quoted and _within(s.where, a.where))
+            units.append(_Unit(a.text, a.where, a.quoted, kind, dict(a.metadata), tuple(own)))
             covered.append(a.where)
     for s in inspection.segments:
         if s.kind != "attachment" or not s.text.strip():
             continue
         if any(s.where == w or s.where.startswith(w + "/") for w in covered):
             continue
-        units.append(_Unit(s.text, s.where, s.quoted, "attachment"))
+        units.append(_Unit(s.text, s.where, s.quoted, "attachment", segments=(s,)))
     for quoted in (False, True):
         body = [s for s in inspection.segments if s.kind == "body" and s.quoted == quoted and s.text.strip()]
         if body:
-            units.append(_Unit("\n\n".join(s.text for s in body), body[0].where, quoted, "body"))
+            units.append(
+                _Unit("\n\n".join(s.text for s in body), body[0].where, quoted, "body", segments=tuple(body))
+            )
     return units
+
+
+def _within(where: str, place: str) -> bool:
+    return where == place or where.startswith(place + "/")
 
 
 def _outermost(phrases: list[str]) -> list[str]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from email.utils import getaddresses
 from typing import Any
 
+from gateway.detect.spans import span_details, whole
 from gateway.model import Finding, Inspection
 from gateway.model.envelope import RecipientClass, classify
 from gateway.model.finding import ETIQUETTE
@@ -85,6 +86,7 @@ class EtiquetteDetector:
             score=round(min(0.99, share), 3),
             evidence=f"{share:.0%} of {len(letters)} letters in capitals",
             detector=self.name,
+            details=span_details(whole(plain), plain[0].where),  # the texts it measured, as a whole
         )
 
     def _recipients(self, inspection: Inspection) -> Finding | None:

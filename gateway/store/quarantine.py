@@ -24,11 +24,13 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesHeaderParser
+from email.policy import compat32
 from email.policy import default as default_policy
 from typing import Any
 
 from gateway.config import Settings
 from gateway.errors import StoreError
+from gateway.mime.headers import header_values
 from gateway.model import Decision, Envelope, Finding
 from gateway.store.audit import AuditEvent, AuditLog
 from gateway.store.crypto import Keyring, load_keyring
@@ -380,13 +382,16 @@ def _day(text: str, *, plus_days: int = 0) -> str:
 
 
 def _subject_and_id(raw: bytes) -> tuple[str, str]:
+    """The subject exactly as the MIME walker reads it (the detectors' spans point into that text)."""
     try:
         head = BytesHeaderParser(policy=default_policy).parsebytes(raw, headersonly=True)
-        subject = str(head.get("Subject", "") or "")
         mid = str(head.get("Message-ID", "") or "")
+        subjects = header_values(
+            BytesHeaderParser(policy=compat32).parsebytes(raw, headersonly=True), "Subject"
+        )
     except Exception:  # malformed headers: the reviewer still sees the message itself
         return "", ""
-    return " ".join(subject.split())[:500], mid.strip()[:300]
+    return (subjects[0] if subjects else "")[:500], mid.strip()[:300]
 
 
 # -- construction --------------------------------------------------------------------------------

@@ -5,8 +5,7 @@
     auth.py       login (throttled) and logout
     views.py      list, message, reveal, downloads, release/reject/delete, bulk, statistics
     admin.py      accounts, audit log, retention purge
-    render.py     a held message as text blocks with masked identifiers, attachments
-    masking.py    what is hidden until a reviewer reveals it
+    render.py     a held message as text blocks masked by gateway.model.masking, attachments
     security.py   response headers (CSP, nosniff, no-store, frame-ancestors, HSTS)
     service.py    start_web(): uvicorn in the gateway's event loop
 

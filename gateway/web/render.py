@@ -15,8 +15,8 @@ from typing import Any
 
 from gateway.mime import parse_message
 from gateway.model import Envelope, Finding
+from gateway.model.masking import Located, find_spans, located_spans, mask_text, placeholder
 from gateway.model.message import Part
-from gateway.web.masking import find_spans, placeholder
 
 _SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date")
 ALL = -1  # in a revealed set: every span
@@ -56,6 +56,12 @@ class Attachment:
     size: int
     where: str
     findings: tuple[Finding, ...] = ()
+    name: tuple[Piece, ...] = ()  # the file name, masked like any text
+
+    @property
+    def label(self) -> str:
+        """The file name as shown (masked parts as placeholders)."""
+        return "".join(p.shown for p in self.name) or f"part-{self.index + 1}"
 
 
 @dataclass
@@ -65,10 +71,25 @@ class Rendered:
     attachments: list[Attachment]
     spans: list[tuple[int, str, str]]  # (number, kind, where) of every masked identifier
     other_findings: list[Finding]  # findings not tied to a shown block or attachment
+    names: dict[str, str] = field(default_factory=dict)  # file name -> as shown, for locations
 
     @property
     def masked_count(self) -> int:
-        return sum(1 for b in self.headers + self.blocks for p in b.pieces if p.masked)
+        pieces = [p for b in self.headers + self.blocks for p in b.pieces]
+        pieces += [p for a in self.attachments for p in a.name]
+        return sum(1 for p in pieces if p.masked)
+
+    def place(self, where: str) -> str:
+        """A location as shown: the file names in it masked (a name can itself identify a patient)."""
+        return shown_place(where, self.names)
+
+
+def shown_place(where: str, names: dict[str, str] | None = None) -> str:
+    """`where` with each file name in it replaced by its masked form (patterns only when not given)."""
+    for raw, shown in sorted((names or {}).items(), key=lambda kv: -len(kv[0])):
+        if raw and raw != shown:
+            where = where.replace(raw, shown)
+    return mask_text(where)
 
 
 class _Numbering:
@@ -77,9 +98,7 @@ class _Numbering:
         self.revealed = revealed
         self.spans: list[tuple[int, str, str]] = []
 
-    def pieces(
-        self, text: str, where: str, located: Sequence[tuple[int, int]], keep: Sequence[str]
-    ) -> list[Piece]:
+    def pieces(self, text: str, where: str, located: Sequence[Located], keep: Sequence[str]) -> list[Piece]:
         out: list[Piece] = []
         pos = 0
         for s in find_spans(text, located, keep):
@@ -132,14 +151,8 @@ def render_message(
                 used.add(i)
         return out
 
-    def located(where: str) -> list[tuple[int, int]]:
-        spans: list[tuple[int, int]] = []
-        for f in findings:
-            if f.where == where:
-                for pair in f.details.get("spans", ()) if isinstance(f.details, dict) else ():
-                    if isinstance(pair, list | tuple) and len(pair) == 2:
-                        spans.append((int(pair[0]), int(pair[1])))
-        return spans
+    def located(where: str, quoted: bool = False) -> list[tuple[int, int, str]]:
+        return located_spans(findings, where, quoted)
 
     head_blocks = []
     for name, value in headers:
@@ -149,10 +162,14 @@ def render_message(
         # the sending date is the gateway's own metadata, not the patient's: shown as it is
         pieces = [Piece(value)] if name == "Date" else numbering.pieces(value, where, located(where), keep)
         head_blocks.append(Block(name, where, False, pieces, tied(where)))
+    names = {p.where: p.filename for p in parts if p.filename}
+    read_names = {(seg.where, seg.text) for seg in segments if seg.kind == "filename"}
     blocks = []
     for seg in segments:
         if seg.kind in ("header", "name"):
             continue  # shown with the headers above
+        if seg.kind == "filename" and names.get(seg.where.removesuffix("#filename")) == seg.text:
+            continue  # shown, masked, in the list of attachments
         label = {"body": "Message text", "html": "Message text (from HTML)"}.get(seg.where, seg.where)
         if seg.quoted:
             label += " (quoted or forwarded)"
@@ -161,22 +178,45 @@ def render_message(
                 label,
                 seg.where,
                 seg.quoted,
-                numbering.pieces(seg.text, seg.where, located(seg.where), keep),
+                numbering.pieces(seg.text, seg.where, located(seg.where, seg.quoted), keep),
                 tied(seg.where),
             )
         )
     attachments = []
+    shown_names: dict[str, str] = {}
     for i, p in enumerate(parts):
         mine: list[Finding] = []
         for k, f in enumerate(findings):
             if f.where == p.where or f.where.startswith(p.where + "/"):
                 mine.append(f)
                 used.add(k)
+        file_name: list[Piece] = []
+        if p.filename:
+            name_where = p.where + "#filename"
+            tied(name_where)
+            spans = located(name_where, p.quoted)
+            if spans and (name_where, p.filename) not in read_names:
+                # the detectors read another reading of the name: its offsets do not apply, hide it all
+                spans = [(0, len(p.filename), spans[0][2])]
+            file_name = numbering.pieces(p.filename, name_where, spans, keep)
+            shown_names[p.filename] = "".join(
+                placeholder(x.kind, x.text) if x.span >= 0 else x.text for x in file_name
+            )
         attachments.append(
-            Attachment(i, p.filename or f"part-{i + 1}", p.content_type, len(p.data), p.where, tuple(mine))
+            Attachment(
+                i,
+                p.filename or f"part-{i + 1}",
+                p.content_type,
+                len(p.data),
+                p.where,
+                tuple(mine),
+                tuple(file_name),
+            )
         )
+    for b in blocks:
+        b.label = shown_place(b.label, shown_names)
     others = [f for i, f in enumerate(findings) if i not in used]
-    return Rendered(head_blocks, blocks, attachments, numbering.spans, others)
+    return Rendered(head_blocks, blocks, attachments, numbering.spans, others, shown_names)
 
 
 def attachment_bytes(raw: bytes, envelope: Envelope, limits: Any, index: int) -> Part | None:

@@ -16,39 +16,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from gateway.model import Finding
+from gateway.model.masking import located_spans, mask_text
 from gateway.store.held import Filters, HeldMessage
 from gateway.store.quarantine import QuarantineStore
-from gateway.web.masking import find_spans, placeholder
 
 SUBJECT = "header:Subject"
 _SCAN_ALL = 1_000_000
 
 
-def located_spans(findings: Iterable[Finding], where: str) -> list[tuple[int, int]]:
-    """The (start, end) offsets detectors reported in the text of `where`."""
-    spans: list[tuple[int, int]] = []
-    for f in findings:
-        if f.where != where or not isinstance(f.details, dict):
-            continue
-        for pair in f.details.get("spans", ()):
-            if isinstance(pair, list | tuple) and len(pair) == 2:
-                spans.append((int(pair[0]), int(pair[1])))
-    return spans
-
-
 def masked_subject(m: HeldMessage) -> str:
     """The subject with every identifier replaced by its placeholder (lists never reveal)."""
-    text = m.subject
-    out, pos = [], 0
-    for s in find_spans(text, located_spans(m.findings, SUBJECT), keep=[m.sender, *m.recipients]):
-        out.append(text[pos : s.start])
-        out.append(placeholder(s.kind, text[s.start : s.end]))
-        pos = s.end
-    out.append(text[pos:])
-    return "".join(out)
+    return mask_text(m.subject, located_spans(m.findings, SUBJECT), keep=[m.sender, *m.recipients])
 
 
 def shown_text(m: HeldMessage, subject: str) -> str:

@@ -20,7 +20,7 @@ from gateway.model import CATEGORIES
 from gateway.store.held import STATUSES, ActionRefused, Filters
 from gateway.store.review import ActionResult
 from gateway.web.guard import WebContext, Who, client_ip, endpoint, load_message
-from gateway.web.render import ALL, attachment_bytes, render_message
+from gateway.web.render import ALL, attachment_bytes, render_message, shown_place
 from gateway.web.search import masked_subject, search
 from gateway.web.security import DOWNLOAD_CSP
 
@@ -155,6 +155,7 @@ async def message_view(request: Request, ctx: WebContext, who: Who) -> Response:
         {
             "m": msg,
             "r": rendered,
+            "place": rendered.place if rendered is not None else shown_place,
             "history": [h for h in history if h.action in _HISTORY_ACTIONS],
             "can_delete": who.can("delete"),
         },
@@ -173,9 +174,10 @@ async def reveal(request: Request, ctx: WebContext, who: Who) -> Response:
     which = str(form.get("span", "all"))
     raw = await asyncio.to_thread(ctx.store.raw, qid)
     rendered = await asyncio.to_thread(render_message, raw, msg.envelope, msg.findings, ctx.limits)
-    spans = {n: (kind, where) for n, kind, where in rendered.spans}
-    if which == "all":
-        chosen, detail, anchor = ALL, f"all {len(spans)} identifiers", ""
+    spans = {n: (kind, rendered.place(where)) for n, kind, where in rendered.spans}
+    if which == "all" and spans:
+        kinds = ", ".join(sorted({kind for kind, _ in spans.values()}))
+        chosen, detail, anchor = ALL, f"all {len(spans)} identifiers ({kinds})", ""
     elif which.isdigit() and int(which) in spans:
         chosen = int(which)
         kind, where = spans[chosen]

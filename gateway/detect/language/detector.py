@@ -33,8 +33,16 @@ from gateway.detect.language.obscenity import obscenity_recogniser
 from gateway.detect.language.profanity import PROFANITY, ProfanityRecogniser
 from gateway.detect.language.signals import THRESHOLD, Context, Document, PatternRecogniser, Signal, mask
 from gateway.detect.language.targets import NONE, NameFinder, TargetResolver
-from gateway.detect.language.text import Sentence, ViewBuilder, clean, ends_in_quote, split_sentences
+from gateway.detect.language.text import (
+    Sentence,
+    ViewBuilder,
+    clean,
+    ends_in_quote,
+    sentence_spans,
+    split_sentences,
+)
 from gateway.detect.language.threats import THREAT, threat_recogniser
+from gateway.detect.spans import Spans, span_details
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.envelope import RecipientClass, classify
 from gateway.model.finding import ABUSIVE_LANGUAGE
@@ -53,6 +61,18 @@ class _Part:
     doc: Document
     segments: list[Segment]
     texts: list[str] = field(default_factory=list)
+    split: list[list[str]] = field(default_factory=list)  # each segment's sentences, as split
+    _spans: list[tuple[int, int]] | None = None
+
+    def span(self, sentence: int) -> tuple[int, int]:
+        """Where a sentence stands in its segment's text; worked out only once a finding needs it."""
+        if self._spans is None:
+            self._spans = [
+                span
+                for seg, sents in zip(self.segments, self.split, strict=True)
+                for span in sentence_spans(seg.text, sents)
+            ]
+        return self._spans[sentence]
 
 
 class LanguageDetector:
@@ -212,7 +232,7 @@ class LanguageDetector:
                 for s in self._views(seg_sentences, known):
                     s.segment, s.index = i, len(views)
                     views.append(s)
-            parts.append(_Part(Document(views, quoted=quoted), segs, [seg.text for seg in segs]))
+            parts.append(_Part(Document(views, quoted=quoted), segs, [seg.text for seg in segs], split))
         return parts
 
     def _privileged(self, inspection: Inspection) -> bool:
@@ -253,6 +273,13 @@ class LanguageDetector:
         target = NONE if mild else min((s.target for s in ranked), key=lambda t: _TARGET_RANK.get(t, 5))
         first = min(ranked, key=lambda s: s.sentence)
         segment = part.segments[part.doc.sentences[first.sentence].segment]
+        # where its sentences stand: in the segment it names, and in the others of its part
+        spans: Spans = {}
+        for sig in group:
+            span = part.span(sig.sentence)
+            if span[1] > 0:
+                where = part.segments[part.doc.sentences[sig.sentence].segment].where
+                spans.setdefault(where, set()).add(span)
         evidence = "; ".join(dict.fromkeys(s.evidence for s in ranked[:_MAX_EVIDENCE]))
         if len(ranked) > _MAX_EVIDENCE:
             evidence += f" (+{len(ranked) - _MAX_EVIDENCE} more)"
@@ -268,7 +295,13 @@ class LanguageDetector:
             detector=self.name,
             severity="mild" if mild else "severe",
             target=target,
-            details={"rules": sorted(_safe_rule(s.rule) for s in best.values()), "weight": round(total, 2)},
+            details={
+                "rules": sorted(_safe_rule(s.rule) for s in best.values()),
+                "weight": round(total, 2),
+                **span_details(spans, segment.where),
+                # reported speech in the sender's own text: the spans are in the unquoted text
+                **({"segment_quoted": segment.quoted} if segment.quoted != quoted else {}),
+            },
         )
 
 

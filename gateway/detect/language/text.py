@@ -17,7 +17,7 @@ message.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from gateway.detect.language.lexicon import TOKEN, Hit, WordList
@@ -410,3 +410,52 @@ def _double_quoted(view: str, in_quote: bool) -> list[tuple[int, int]]:
 
 
 Prepare = Callable[[str], list[Sentence]]
+
+
+def sentence_spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
+    """Where each sentence of `split_sentences(clean(text))` stands in `text` itself, (start, end).
+
+    Cleaning changes lengths (dashes, zero-width characters, addresses) and
+    splitting drops quote markers and joins wrapped lines, so each sentence
+    is found word by word, in order, in the cleaned text, and the offsets are
+    carried back through a map of where each cleaned character came from.
+    """
+    cleaned, origin = _clean_with_origin(text)
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for sentence in sentences:
+        first = last = -1
+        for word in sentence.split():
+            at = cleaned.find(word, pos)
+            if at < 0:
+                break
+            if first < 0:
+                first = at
+            last, pos = at + len(word), at + len(word)
+        if first < 0:
+            out.append((0, 0))
+            continue
+        out.append((origin[first], origin[last - 1] + 1))
+    return out
+
+
+def _clean_with_origin(text: str) -> tuple[str, list[int]]:
+    """`clean(text)` and, for each of its characters, the offset in `text` it came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        out = ch.translate(_TRANSLATE)
+        chars.extend(out)
+        origin.extend([i] * len(out))
+    translated = "".join(chars)
+    pieces: list[str] = []
+    kept: list[int] = []
+    pos = 0
+    for m in _ADDRESS.finditer(translated):
+        pieces.append(translated[pos : m.start()] + " ")
+        kept.extend(origin[pos : m.start()])
+        kept.append(origin[m.start()])
+        pos = m.end()
+    pieces.append(translated[pos:])
+    kept.extend(origin[pos:])
+    return "".join(pieces), kept

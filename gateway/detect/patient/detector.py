@@ -37,6 +37,7 @@ from gateway.detect.patient.text import SegmentView
 from gateway.detect.presidio_engine import PresidioEngine
 from gateway.model import Finding, Inspection
 from gateway.model.finding import PATIENT_IDENTIFIER
+from gateway.model.masking import find_spans
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ _EVIDENCE_AFTER = 24
 #: safety net for evidence: digit runs and name-like words the recognizers did not mask
 _NOT_MASKED = frozenset({"NAME_WARD_LIST", "NAME_BY_BED"})
 _NAMES = frozenset({"NAME_LABELLED", "NAME_TITLED"})
+#: the second net looks this far past the excerpt, for values it cuts in two
+_NET_MARGIN = 80
 _RESIDUAL_DIGITS = re.compile(r"\d[\d \-./]{2,}\d|\d{3,}")
 
 
@@ -214,15 +217,18 @@ class PatientDetector:
         """One finding per type in this segment: the strongest candidate, with how many there were."""
         best: dict[str, Candidate] = {}
         counts: dict[str, int] = {}
+        spans: dict[str, set[tuple[int, int]]] = {}
         for c in scan.found:
             if c.score < REPORT_AT:
                 continue
             counts[c.type] = counts.get(c.type, 0) + 1
+            spans.setdefault(c.type, set()).add((c.start, c.end))
             if c.type not in best or c.score > best[c.type].score:
                 best[c.type] = c
         out = []
         for type_, c in best.items():
-            details: dict[str, Any] = {"reasons": list(c.reasons)}
+            # where each one stands in the segment's own text (the review page masks them)
+            details: dict[str, Any] = {"reasons": list(c.reasons), "spans": _span_list(spans[type_])}
             if counts[type_] > 1:
                 details["count"] = counts[type_]
             out.append(
@@ -263,6 +269,13 @@ class PatientDetector:
             if h.start < hi and h.end > lo:
                 label = "NAME" if h.entity in _NAMES else "REDACTED"
                 spans.append((max(h.start, lo) - lo, min(h.end, hi) - lo, label))
+        # the display's second net too: shapes no recognizer claimed (a lower-case postcode, an e-mail)
+        # (found in a wider window, so that a value the excerpt cuts in two is still recognised)
+        wl, wh = max(ls, lo - _NET_MARGIN), min(le, hi + _NET_MARGIN)
+        for p in find_spans(text[wl:wh]):
+            start, end = max(p.start + wl, lo), min(p.end + wl, hi)
+            if start < end:
+                spans.append((start - lo, end - lo, p.kind.upper()))
         masked = self.engine.mask(text[lo:hi], _disjoint(spans))
         masked = _RESIDUAL_DIGITS.sub("[NUMBER]", masked)
         masked = " ".join(masked.split())
@@ -333,10 +346,21 @@ def _one_per_type_and_place(findings: list[Finding]) -> list[Finding]:
         counts[key] = counts.get(key, 0) + int(f.details.get("count", 1))
         if key not in best or f.score > best[key].score:
             best[key] = f
+    spans: dict[tuple[str, str, bool], set[tuple[int, int]]] = {}
+    for f in findings:
+        key = (f.type, f.where, f.quoted)
+        spans.setdefault(key, set()).update((int(a), int(b)) for a, b in f.details.get("spans", ()))
     out = []
     for key, f in best.items():
         f.details.pop("count", None)
         if counts[key] > 1:
             f.details["count"] = counts[key]
+        if spans[key]:
+            f.details["spans"] = _span_list(spans[key])
         out.append(f)
     return out
+
+
+def _span_list(spans: set[tuple[int, int]]) -> list[list[int]]:
+    """[start, end] pairs in order, as they are stored (JSON)."""
+    return [[a, b] for a, b in sorted(spans)]

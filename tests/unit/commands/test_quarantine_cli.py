@@ -14,6 +14,7 @@ import pytest
 
 from gateway.cli import main
 from gateway.config import Settings, load_settings
+from gateway.model import Decision, Finding, Verdict
 from gateway.store.quarantine import open_quarantine
 from tests.quarantine_fixtures import KEY_A, ManualClock, decision, envelope, message
 
@@ -64,6 +65,38 @@ def test_show_prints_findings_and_raw_is_exact(
     assert _run(cfg, "quarantine", "show", qid, "--raw") == 0
     assert capfdbinary.readouterr().out == message()
     assert _run(cfg, "quarantine", "show", "ffffffffffffffff") == 1
+
+
+def test_show_masks_the_subject_and_file_names_from_spans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`show` prints the subject and the places with what the detectors located masked, by type."""
+    cfg, s = _settings(tmp_path)
+    subject, name = "Re: Philippa Quennell, seen 12/03/2024", "Quennell notes.txt"
+
+    def located(where: str, text: str, value: str) -> Finding:
+        at = text.index(value)
+        spans = [[at, at + len(value)]]
+        return Finding(
+            "patient_identifier", "PATIENT_NAME", where, 0.9, "[PATIENT_NAME]", details={"spans": spans}
+        )
+
+    findings = (
+        located("header:Subject", subject, "Philippa Quennell"),
+        located(f"attachment:{name}#filename", name, "Quennell"),
+        Finding("patient_identifier", "NHS_NUMBER", f"attachment:{name}", 0.95, "[NHS_NUMBER]"),
+    )
+    held = Decision(Verdict.HOLD, "patient-identifier", ("patient-identifier",), "held", findings)
+    store = open_quarantine(s)
+    qid = store.hold(envelope(), message(subject=subject, attachment=(name, b"x")), held)
+    store.close()
+    capsys.readouterr()
+    assert _run(cfg, "quarantine", "show", qid) == 0
+    out = capsys.readouterr().out
+    assert "Quennell" not in out and "Philippa" not in out and "12/03/2024" not in out
+    assert "subject:     Re: [patient name ·" in out and "[date ·" in out
+    assert "attachment:[patient name ·••] notes.txt#filename" in out
+    assert "attachment:[patient name ·••] notes.txt " in out
 
 
 def test_release_delivers_through_the_next_hop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
