@@ -9,7 +9,8 @@ is the score line.
 Usage: .venv/bin/python benchmarks/quality/run.py [--corpus DIR] [--scorer PATH] [--json-out FILE]
 Rebuild the corpus first with `.venv/bin/python tests/corpus/make_heldout.py` if you edited
 tests/corpus/heldout_cases.yaml. The second held-out corpus is scored with
-`--corpus tests/corpus/heldout2`, the third with `--corpus tests/corpus/heldout3`.
+`--corpus tests/corpus/heldout2`, the third with `--corpus tests/corpus/heldout3`,
+the fourth with `--corpus tests/corpus/heldout4`.
 Recorded scores (aggregate figures only) are in benchmarks/quality/RESULTS.md.
 """
 
