@@ -33,7 +33,7 @@ import numpy as np
 import yaml
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -52,6 +52,7 @@ TRAINING_FILES = (
     "tests/corpus/train/patient_b.yaml",
     "tests/corpus/train/abuse_a.yaml",
     "tests/corpus/train/abuse_b.yaml",
+    "tests/corpus/train/mixed_c.yaml",
 )
 MODEL_PATH = ROOT / "gateway" / "detect" / "data" / "meaning" / "model.json"
 
@@ -60,6 +61,8 @@ FOLDS = 5
 C = 16.0  # inverse regularisation strength (the --sweep option compares others)
 MIN_DF = 2  # a feature seen in fewer training texts is not kept
 DECIMALS = 5  # weights are stored rounded; the probes are scored by the rounded model
+#: entries whose word sets overlap this much (Jaccard) are twins: cross-validation keeps them in one fold
+TWIN_SIMILARITY = 0.5
 #: a clean entry held by the model on cross-validation: at most this share per output
 FALSE_FLAG_TARGET = 0.01
 #: a patient disclosure with no person mention or identifier: at most this share of clean entries
@@ -109,12 +112,13 @@ def labels(entry: dict[str, Any], source: str) -> Entry:
     if str(entry.get("expect", "")).strip().lower() != "flag":
         return Entry(text, 0, 0, True, source)
     kind = str(entry.get("kind", "")).strip().lower()
-    if source.startswith("tests/corpus/train/"):
-        # each training file holds one output's examples: its name says which
-        if "abuse" in Path(source).name:
+    name = Path(source).name
+    if source.startswith("tests/corpus/train/") and name.startswith(("abuse", "patient")):
+        # these training files hold one output's examples: the file's name says which
+        if name.startswith("abuse"):
             return Entry(text, int(bool(_ALSO_PATIENT.search(kind))), 1, False, source)
         return Entry(text, 1, int(bool(_ALSO_ABUSE.search(kind))), False, source)
-    # the development sets mix both: the kind's family says which
+    # the development sets and the mixed file hold both: the kind's family says which
     if kind.split("-", 1)[0] in ABUSE_FAMILIES:
         return Entry(text, int(bool(_ALSO_PATIENT.search(kind))), 1, False, source)
     return Entry(text, 1, int(bool(_ALSO_ABUSE.search(kind))), False, source)
@@ -231,12 +235,49 @@ def predict(
     return np.stack([m.predict_proba(x)[:, 1] for m in models], axis=1)
 
 
+def twin_groups(entries: list[Entry], similarity: float = TWIN_SIMILARITY) -> list[int]:
+    """A group number per entry: near-duplicates (a flagged text and its clean twin) share one.
+
+    Two entries are near-duplicates when their sets of lower-case words
+    overlap by at least `similarity` (Jaccard); groups are the connected
+    pieces. Cross-validation keeps a group in one fold, so a model is never
+    scored on the twin of a text it was fitted on.
+    """
+    words = [frozenset(re.findall(r"[^\W_]+", e.text.lower())) for e in entries]
+    index: dict[str, list[int]] = {}
+    for i, ws in enumerate(words):
+        for w in ws:
+            index.setdefault(w, []).append(i)
+    parent = list(range(len(entries)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    common = max(50, len(entries) // 10)  # a word in more entries than this does not find twins
+    for i, ws in enumerate(words):
+        shared: dict[int, int] = {}
+        for w in ws:
+            ids = index[w]
+            if len(ids) <= common:
+                for j in ids:
+                    if j > i:
+                        shared[j] = shared.get(j, 0) + 1
+        for j in sorted(shared):
+            if shared[j] / len(ws | words[j]) >= similarity:
+                parent[root(j)] = root(i)
+    return [root(i) for i in range(len(entries))]
+
+
 def out_of_fold(entries: list[Entry], feats: list[Featurised], c: float = C) -> np.ndarray:
-    """Per entry and window: (patient, abuse) scores from a model that never saw the entry."""
+    """Per entry and window: (patient, abuse) scores from a model that never saw the entry or its twin."""
     strata = [0 if e.clean else 1 + e.patient + 2 * e.abuse for e in entries]
-    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     scores: list[np.ndarray | None] = [None] * len(entries)
-    for train_idx, test_idx in folds.split(np.zeros(len(entries)), strata):
+    groups = twin_groups(entries)
+    for train_idx, test_idx in folds.split(np.zeros(len(entries)), strata, groups):
         rows, yp, ya = training_rows(entries, feats, list(train_idx))
         vocab, models = fit(rows, yp, ya, c)
         for i in test_idx:

@@ -1,8 +1,11 @@
 """The `meaning` detector: the trained classifier's second opinion beside the rules.
 
-For every text segment the rules read (subject, bodies, quoted text,
-attachments; not display names or document properties), each sentence
-window is scored for both outputs. A window becomes a finding when
+For the text the sender's mail client carries (subject, bodies and the
+quoted text in them; not attachments, display names or document
+properties), each sentence window is scored for both outputs. The model
+learned from emails: extracted documents (handouts, teaching questions
+written to "you") are outside what it knows, and are left to the rules,
+which read them as before. A window becomes a finding when
 
 - `PATIENT_DISCLOSURE_MODEL` (patient_identifier): its patient score
   reaches the threshold and the window holds a person mention that is not
@@ -14,10 +17,12 @@ window is scored for both outputs. A window becomes a finding when
   secure recipients.
 
 The routing is the rules': a finding in quoted or forwarded text is
-`quoted`, and so is an abuse window whose score falls under the threshold
-once reported speech (words in quotation marks, "he called me ...") is
-taken out: the abuse is someone else's words, and the default policy
-delivers a victim's report to university staff and holds it outside.
+`quoted` (the default policy delivers a victim's report to university
+staff and holds it outside). An abuse window whose score falls under the
+threshold once reported speech (words in quotation marks, "he called me
+...") is taken out is not reported at all: the model reads the writer's
+own words, and what they cite (guidance, titles, someone else's insult)
+is left to the rules, which judge quoted words against their own lists.
 One finding per type, place and quotedness: the best window, whose
 offsets are in `details["spans"]`. Evidence is a label, never the text.
 """
@@ -45,7 +50,8 @@ EVIDENCE = {
     PATIENT_TYPE: "a person's health or care, as the meaning model reads it",
     ABUSE_TYPE: "threat, harassment, abuse or an allegation about a person, as the meaning model reads it",
 }
-_SKIP_KINDS = frozenset({"name", "metadata"})  # names and document properties, not prose
+#: display names and document properties are not prose; attachments are not email (see above)
+_SKIP_KINDS = frozenset({"name", "metadata", "attachment"})
 #: a segment longer than this is read up to here (the rules still read all of it)
 MAX_SEGMENT_CHARS = 2_000_000
 
@@ -126,10 +132,8 @@ class MeaningDetector:
                 if reasons or sp >= t.patient_alone:
                     why = reasons or ["very high score, no person mention or identifier"]
                     out.append(_Hit(PATIENT_TYPE, seg, seg.quoted, sp, t.patient, w, why))
-            if sa >= t.abuse:
-                quoted = seg.quoted or self._in_reported_speech(text[w.start : w.end])
-                why = ["reported speech"] if quoted and not seg.quoted else []
-                out.append(_Hit(ABUSE_TYPE, seg, quoted, sa, t.abuse, w, why))
+            if sa >= t.abuse and (seg.quoted or not self._in_reported_speech(text[w.start : w.end])):
+                out.append(_Hit(ABUSE_TYPE, seg, seg.quoted, sa, t.abuse, w, []))
         return out
 
     def _in_reported_speech(self, window: str) -> bool:

@@ -102,18 +102,21 @@ def test_one_finding_per_type_and_place() -> None:
 @pytest.mark.parametrize(
     ("kw", "quoted"),
     [
-        ({"body": ABUSE_TEXT}, False),
-        ({"body": "fwd below", "quoted": ABUSE_TEXT}, True),
-        ({"body": 'He wrote "you will regret this" on my locker'}, True),
-        ({"body": 'You will regret this, and "soon"'}, False),
+        ({"body": ABUSE_TEXT}, [False]),
+        ({"body": "fwd below", "quoted": ABUSE_TEXT}, [True]),
+        ({"body": 'He wrote "you will regret this" on my locker'}, []),
+        ({"body": 'The guidance says "you will regret this" is a threat'}, []),
+        ({"body": 'You will regret this, and "soon"'}, [False]),
     ],
 )
-def test_quoted_and_reported_abuse_is_marked_quoted(kw: dict[str, str], quoted: bool) -> None:
-    """Abuse in quoted text, or only in quotation marks, is `quoted`, as the rules mark it (the policy then
-    delivers a victim's report to staff, and holds it outside)."""
+def test_quoted_abuse_is_marked_and_cited_abuse_left_to_the_rules(
+    kw: dict[str, str], quoted: list[bool]
+) -> None:
+    """Abuse in quoted text is `quoted`, as the rules mark it (the policy then delivers a victim's report to
+    staff, and holds it outside); abuse only in quotation marks inside the writer's text is not reported."""
     body = kw.pop("body")
     findings = [f for f in detector(abuse=0.5)(body, **kw) if f.type == ABUSE_TYPE]
-    assert findings and all(f.quoted is quoted for f in findings)
+    assert [f.quoted for f in findings] == quoted
 
 
 @pytest.mark.parametrize(
@@ -127,7 +130,7 @@ def test_a_concern_raised_properly_to_staff_is_not_abuse(to: tuple[str, ...], re
 
 
 def test_names_and_document_properties_are_not_read() -> None:
-    """Display names and document properties are not prose: no finding from them."""
+    """Display names and document properties are not prose, attachments are not email: no finding from them."""
     from gateway.model import Envelope, Inspection, Segment
 
     d = MeaningDetector(model=toy_model(WEIGHTS, patient=0.5, abuse=0.5))
@@ -137,6 +140,7 @@ def test_names_and_document_properties_are_not_read() -> None:
         segments=[
             Segment("Karen Mbatha biopsy regret", "header:From", kind="name"),
             Segment("Karen Mbatha biopsy regret", "attachment:a.docx/properties", kind="metadata"),
+            Segment("Karen Mbatha biopsy regret", "attachment:a.docx", kind="attachment"),
         ],
     )
     assert d.detect(inspection) == []
