@@ -12,7 +12,7 @@ from gateway.model.finding import ABUSIVE_LANGUAGE, PATIENT_IDENTIFIER
 from tests.unit.detect.meaning.conftest import INTERNAL, OUTSIDE, SECURE, STAFF, Judge, toy_model
 
 # "biopsy" pushes the patient output, "regret" the abuse output; other words weigh nothing
-WEIGHTS = {"w:biopsy": (12.0, 0.0), "w:regret": (0.0, 12.0)}
+WEIGHTS = {"w:biopsy": (30.0, 0.0), "w:regret": (0.0, 30.0)}
 
 
 def detector(**thresholds: float) -> Judge:

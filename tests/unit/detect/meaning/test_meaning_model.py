@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from gateway.detect.meaning.model import DATA_PACKAGE, MODEL_FILE, MeaningModel, featurizer
+from gateway.detect.meaning.model import DATA_PACKAGE, MODEL_FILE, MeaningModel, featurizer, text_features
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -71,7 +71,8 @@ def test_a_model_whose_arithmetic_disagrees_is_refused(change: str) -> None:
     """A model file edited by hand (or read by changed code) fails its probe check at load."""
     data = copy.deepcopy(shipped())
     if change == "weight":
-        feature = max(data["weights"], key=lambda f: abs(data["weights"][f][0]))
+        probe = text_features(featurizer(), data["probes"][0]["text"])
+        feature = max(probe & data["weights"].keys(), key=lambda f: abs(data["weights"][f][0]))
         data["weights"][feature][0] += 1.0
     else:
         data["intercepts"][1] -= 0.5

@@ -32,16 +32,29 @@ def test_tokens_are_normalised(text: str, tokens: list[str]) -> None:
     assert FEAT.tokens(text) == tokens
 
 
-def test_features_are_unigrams_and_bigrams() -> None:
-    """A sentence's features are its tokens and each pair of neighbours, the first after a sentence start."""
-    assert FEAT.features("you will regret") == {
+def test_features_are_words_pairs_skips_and_stems() -> None:
+    """A sentence's features are its tokens, each pair of neighbours (the first after a sentence start), each
+    pair one word apart, and the first five letters of each longer word."""
+    assert FEAT.features("you will regret it") == {
         "w:you",
         "w:will",
         "w:regret",
+        "w:it",
         "b:<s> you",
         "b:you will",
         "b:will regret",
+        "b:regret it",
+        "s:you regret",
+        "s:will it",
+        "p:regre",
     }
+
+
+def test_capital_shapes_stay_out_of_pairs() -> None:
+    """The `_cap_` shape is a feature of its own; pairs, skips and stems are made of words only."""
+    feats = FEAT.features("ask Mbatha now")
+    assert {"w:_cap_", "b:ask mbatha", "b:mbatha now", "s:ask now", "p:mbath"} <= feats
+    assert not {f for f in feats if f.startswith(("b:", "s:", "p:")) and "_cap_" in f}
 
 
 def test_numbers_never_reach_the_features() -> None:
