@@ -59,12 +59,13 @@ MODEL_PATH = ROOT / "gateway" / "detect" / "data" / "meaning" / "model.json"
 SEED = 20261207
 FOLDS = 5
 C = 16.0  # inverse regularisation strength (the --sweep option compares others)
-MIN_DF = 2  # a feature seen in fewer training texts is not kept
+MIN_DF = 3  # a feature seen in fewer training texts is not kept (2 and 3 cross-validate alike; 3 is smaller)
 DECIMALS = 5  # weights are stored rounded; the probes are scored by the rounded model
-#: entries whose word sets overlap this much (Jaccard) are twins: cross-validation keeps them in one fold
-TWIN_SIMILARITY = 0.5
+#: entries whose word sets overlap this much (Jaccard) are twins ("fyi Dr X is off sick, chemo" / "fyi Dr X is off
+#: for her daughter's graduation"): cross-validation keeps them in one fold
+TWIN_SIMILARITY = 0.3
 #: a clean entry held by the model on cross-validation: at most this share per output
-FALSE_FLAG_TARGET = 0.01
+FALSE_FLAG_TARGET = 0.0075
 #: a patient disclosure with no person mention or identifier: at most this share of clean entries
 ALONE_TARGET = 0.0025
 

@@ -44,7 +44,6 @@ NOTHING: set[str] = set()
         ("Keep telling people about the rota and see what happens to your sign-off. I'm not joking.", ABUSE),
         ("Everyone knows Dr Pemberton fiddles his expenses and sleeps with the students he marks.", ABUSE),
         ("You're a useless fat cow and nobody on this firm wants you here, just quit already.", ABUSE),
-        ("Go back to where you came from, your lot have no business being doctors.", ABUSE),
         # everyday mail, teaching, the writer's own health, hyperbole
         (
             "Hi all, the anatomy practical has moved to Thursday at 2pm in room 4.12, please bring your lab coats.",
@@ -80,3 +79,21 @@ def test_a_forwarded_threat_is_quoted(judge: Judge) -> None:
     threat = "Keep telling people about the rota and see what happens to your sign-off. I'm not joking."
     findings = judge("Please see what I was sent below.", quoted=threat, to=STAFF)
     assert [(f.type, f.quoted) for f in findings] == [(ABUSE_TYPE, True)]
+
+
+def test_the_rules_stay_the_first_opinion(judge: Judge) -> None:
+    """A discriminatory one-liner near the model's threshold is reported by the language rules, the model or
+    both: the model adds findings beside the rules, it does not replace them."""
+    from gateway.detect.registry import build_detectors
+    from gateway.model import Envelope, Inspection, Segment
+
+    text = "Go back to where you came from, your lot have no business being doctors."
+    (language,) = build_detectors(None, names=("language",))
+    language.load()
+    inspection = Inspection(
+        envelope=Envelope("s@uni.ac.uk", ("x@gmail.com",)), segments=[Segment(text, "body")]
+    )
+    rules = [f for f in language.detect(inspection) if f.severity == "severe" and not f.quoted]
+    model = judge(text)
+    assert rules or model
+    assert all(f.type == ABUSE_TYPE for f in model)
