@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train the meaning classifier and write gateway/detect/data/meaning/model.json.
 
-Reads the blind example files shipped in the repository (TRAINING_FILES:
+Reads the blind example files shipped in the repository (meaning_data.py:
 every entry has text, expect, kind, why), maps each entry's kind to the two
 outputs (`patient_disclosure`, `abuse`; a clean entry is negative for both),
 cross-validates (5 folds, fixed seed), chooses the thresholds on the
@@ -20,17 +20,14 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
@@ -44,16 +41,9 @@ from gateway.detect.meaning.model import ABUSE, OUTPUTS, PATIENT, featurizer  # 
 from gateway.detect.meaning.windows import sentences, windows  # noqa: E402
 from gateway.detect.patient.lexicon import Lexicon  # noqa: E402
 
-#: the training data, in this order (files that do not exist yet are skipped)
-TRAINING_FILES = (
-    "tests/corpus/devset/patient_examples.yaml",
-    "tests/corpus/devset/abuse_examples.yaml",
-    "tests/corpus/train/patient_a.yaml",
-    "tests/corpus/train/patient_b.yaml",
-    "tests/corpus/train/abuse_a.yaml",
-    "tests/corpus/train/abuse_b.yaml",
-    "tests/corpus/train/mixed_c.yaml",
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from meaning_data import Entry, load_entries, twin_groups  # noqa: E402
+
 MODEL_PATH = ROOT / "gateway" / "detect" / "data" / "meaning" / "model.json"
 
 SEED = 20261207
@@ -61,32 +51,10 @@ FOLDS = 5
 C = 16.0  # inverse regularisation strength (the --sweep option compares others)
 MIN_DF = 3  # a feature seen in fewer training texts is not kept (2 and 3 cross-validate alike; 3 is smaller)
 DECIMALS = 5  # weights are stored rounded; the probes are scored by the rounded model
-#: entries whose word sets overlap this much (Jaccard) are twins ("fyi Dr X is off sick, chemo" / "fyi Dr X is off
-#: for her daughter's graduation"): cross-validation keeps them in one fold
-TWIN_SIMILARITY = 0.3
 #: a clean entry held by the model on cross-validation: at most this share per output
 FALSE_FLAG_TARGET = 0.0075
 #: a patient disclosure with no person mention or identifier: at most this share of clean entries
 ALONE_TARGET = 0.0025
-
-#: kinds are "family-detail"; these families are abuse (a patient may also be named in them)
-ABUSE_FAMILIES = frozenset(
-    {
-        "threat",
-        "harassment",
-        "insult",
-        "discrimination",
-        "defamation",
-        "coercion",
-        "abuse",
-        "outing",
-        "bullying",
-    }
-)
-#: in an abuse family, details that also disclose a patient or a person's health
-_ALSO_PATIENT = re.compile(r"patient|health-(?:fact|harass|leverage)|blackmail-health|nhs|mocked|diagnos")
-#: in any other family of a flagged entry (a patient family), details that are also abuse
-_ALSO_ABUSE = re.compile(r"threat|harass|insult|discriminat|defam|abuse|mock|humiliat|slur|bully")
 
 #: probe texts stored with the model: the gateway checks its arithmetic on them at load
 PROBES = (
@@ -96,49 +64,6 @@ PROBES = (
     "A 67-year-old man presented with chest pain radiating to the left arm.",
     "nhs 9960308243 - lady in bay 4 with the PE",
 )
-
-
-@dataclass
-class Entry:
-    text: str
-    patient: int
-    abuse: int
-    clean: bool
-    source: str
-
-
-def labels(entry: dict[str, Any], source: str) -> Entry:
-    """An example's two labels: from its expect, and its file or its kind's family."""
-    text = str(entry["text"])
-    if str(entry.get("expect", "")).strip().lower() != "flag":
-        return Entry(text, 0, 0, True, source)
-    kind = str(entry.get("kind", "")).strip().lower()
-    name = Path(source).name
-    if source.startswith("tests/corpus/train/") and name.startswith(("abuse", "patient")):
-        # these training files hold one output's examples: the file's name says which
-        if name.startswith("abuse"):
-            return Entry(text, int(bool(_ALSO_PATIENT.search(kind))), 1, False, source)
-        return Entry(text, 1, int(bool(_ALSO_ABUSE.search(kind))), False, source)
-    # the development sets and the mixed file hold both: the kind's family says which
-    if kind.split("-", 1)[0] in ABUSE_FAMILIES:
-        return Entry(text, int(bool(_ALSO_PATIENT.search(kind))), 1, False, source)
-    return Entry(text, 1, int(bool(_ALSO_ABUSE.search(kind))), False, source)
-
-
-def load_entries(root: Path = ROOT) -> tuple[list[Entry], dict[str, str]]:
-    """Every training entry, and the sha256 of each file read."""
-    entries: list[Entry] = []
-    digests: dict[str, str] = {}
-    for rel in TRAINING_FILES:
-        path = root / rel
-        if not path.is_file():
-            continue
-        raw = path.read_bytes()
-        digests[rel] = hashlib.sha256(raw).hexdigest()
-        for item in yaml.safe_load(raw) or []:
-            if isinstance(item, dict) and str(item.get("text", "")).strip():
-                entries.append(labels(item, rel))
-    return entries, digests
 
 
 @dataclass
@@ -234,42 +159,6 @@ def predict(
 ) -> np.ndarray:
     x = matrix(rows, vocab)
     return np.stack([m.predict_proba(x)[:, 1] for m in models], axis=1)
-
-
-def twin_groups(entries: list[Entry], similarity: float = TWIN_SIMILARITY) -> list[int]:
-    """A group number per entry: near-duplicates (a flagged text and its clean twin) share one.
-
-    Two entries are near-duplicates when their sets of lower-case words
-    overlap by at least `similarity` (Jaccard); groups are the connected
-    pieces. Cross-validation keeps a group in one fold, so a model is never
-    scored on the twin of a text it was fitted on.
-    """
-    words = [frozenset(re.findall(r"[^\W_]+", e.text.lower())) for e in entries]
-    index: dict[str, list[int]] = {}
-    for i, ws in enumerate(words):
-        for w in ws:
-            index.setdefault(w, []).append(i)
-    parent = list(range(len(entries)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    common = max(50, len(entries) // 10)  # a word in more entries than this does not find twins
-    for i, ws in enumerate(words):
-        shared: dict[int, int] = {}
-        for w in ws:
-            ids = index[w]
-            if len(ids) <= common:
-                for j in ids:
-                    if j > i:
-                        shared[j] = shared.get(j, 0) + 1
-        for j in sorted(shared):
-            if shared[j] / len(ws | words[j]) >= similarity:
-                parent[root(j)] = root(i)
-    return [root(i) for i in range(len(entries))]
 
 
 def out_of_fold(entries: list[Entry], feats: list[Featurised], c: float = C) -> np.ndarray:
