@@ -17,9 +17,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gateway.detect.language.lexicon import Pattern, passes, trigger_keys
+from gateway.detect.language.lexicon import Pattern
 from gateway.detect.language.targets import NONE, SECOND_PERSON, SELF, Target, TargetResolver
 from gateway.detect.language.text import Sentence
+from gateway.detect.language.triggers import passes, trigger_keys
 
 THRESHOLD = 1.0  # the weights of distinct rules that make a finding
 

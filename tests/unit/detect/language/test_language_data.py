@@ -11,9 +11,8 @@ from gateway.detect.language.lexicon import (
     form_variants,
     load_list,
     parse_line,
-    passes,
-    trigger_keys,
 )
+from gateway.detect.language.triggers import passes, trigger_keys
 from gateway.errors import ConfigError
 
 CLINICAL = [
