@@ -21,6 +21,7 @@ DETECTORS: tuple[tuple[str, str, str], ...] = (
     ("patient", "gateway.detect.patient", "build"),
     ("patient_image", "gateway.detect.images", "build"),
     ("language", "gateway.detect.language", "build"),
+    ("meaning", "gateway.detect.meaning", "build"),
     ("etiquette", "gateway.detect.etiquette", "build"),
 )
 

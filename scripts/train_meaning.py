@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""Train the meaning classifier and write gateway/detect/data/meaning/model.json.
+
+Reads the blind example files shipped in the repository (meaning_data.py:
+every entry has text, expect, kind, why), maps each entry's kind to the two
+outputs (`patient_disclosure`, `abuse`; a clean entry is negative for both),
+cross-validates (5 folds, fixed seed), chooses the thresholds on the
+out-of-fold scores, fits on everything and writes the model file. The run is
+deterministic: the same files give the same model (a unit test retrains and
+compares).
+
+scikit-learn is used here only; the gateway computes the fitted arithmetic
+itself (gateway/detect/meaning/model.py).
+
+Usage:
+    PYTHONPATH=. .venv/bin/python scripts/train_meaning.py            # cross-validate, fit, write
+    PYTHONPATH=. .venv/bin/python scripts/train_meaning.py --no-write # figures only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedGroupKFold
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from gateway.detect.meaning.features import Featurizer  # noqa: E402
+from gateway.detect.meaning.gate import Gate  # noqa: E402
+from gateway.detect.meaning.model import ABUSE, OUTPUTS, PATIENT, featurizer  # noqa: E402
+from gateway.detect.meaning.windows import sentences, windows  # noqa: E402
+from gateway.detect.patient.lexicon import Lexicon  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from meaning_data import Entry, load_entries, twin_groups  # noqa: E402
+
+MODEL_PATH = ROOT / "gateway" / "detect" / "data" / "meaning" / "model.json"
+
+SEED = 20261207
+FOLDS = 5
+C = 16.0  # inverse regularisation strength (the --sweep option compares others)
+MIN_DF = 3  # a feature seen in fewer training texts is not kept (2 and 3 cross-validate alike; 3 is smaller)
+DECIMALS = 5  # weights are stored rounded; the probes are scored by the rounded model
+#: a clean entry held by the model on cross-validation: at most this share per output
+FALSE_FLAG_TARGET = 0.0075
+#: a patient disclosure with no person mention or identifier: at most this share of clean entries
+ALONE_TARGET = 0.0025
+
+#: probe texts stored with the model: the gateway checks its arithmetic on them at load
+PROBES = (
+    "Karen Mbatha's cervical screening came back abnormal, she's devastated.",
+    "I know which car is yours and where you park it. Think about that before the panel.",
+    "Thanks for the teaching on Tuesday, the session on heart failure was brilliant.",
+    "A 67-year-old man presented with chest pain radiating to the left arm.",
+    "nhs 9960308243 - lady in bay 4 with the PE",
+)
+
+
+@dataclass
+class Featurised:
+    whole: frozenset[str]  # the entry as one text: what the model is fitted on
+    windows: list[tuple[frozenset[str], bool]]  # each window's features, and whether the gate passes
+
+
+def featurise(entries: list[Entry], feat: Featurizer, gate: Gate) -> list[Featurised]:
+    out = []
+    for e in entries:
+        spans = sentences(e.text)
+        per = [feat.features(e.text[s:t]) for s, t in spans]
+        whole = frozenset().union(*per) if per else frozenset()
+        wins = []
+        for w in windows(spans):
+            fs = frozenset().union(*per[w.first : w.last + 1])
+            wins.append((fs, bool(gate.reasons(e.text, w.start, w.end))))
+        out.append(Featurised(whole, wins or [(whole, False)]))
+    return out
+
+
+def training_rows(entries: list[Entry], feats: list[Featurised], idx: list[int]) -> tuple[list, list, list]:
+    """Rows to fit on: every entry whole, and each window of a clean entry as one more negative."""
+    rows, yp, ya = [], [], []
+    for i in idx:
+        e, f = entries[i], feats[i]
+        rows.append(f.whole)
+        yp.append(e.patient)
+        ya.append(e.abuse)
+        if e.clean and len(f.windows) > 1:
+            for fs, _ in f.windows:
+                rows.append(fs)
+                yp.append(0)
+                ya.append(0)
+    return rows, yp, ya
+
+
+def vocabulary(rows: list[frozenset[str]]) -> dict[str, int]:
+    df: dict[str, int] = {}
+    for r in rows:
+        for f in r:
+            df[f] = df.get(f, 0) + 1
+    kept = sorted(f for f, n in df.items() if n >= MIN_DF)
+    return {f: i for i, f in enumerate(kept)}
+
+
+def matrix(rows: list[frozenset[str]], vocab: dict[str, int]) -> csr_matrix:
+    data, cols, ptr = [], [], [0]
+    for r in rows:
+        value = 1.0 / math.sqrt(len(r)) if r else 0.0
+        ids = sorted(vocab[f] for f in r if f in vocab)
+        cols.extend(ids)
+        data.extend([value] * len(ids))
+        ptr.append(len(cols))
+    return csr_matrix(
+        (np.array(data), np.array(cols, dtype=np.int64), np.array(ptr)), shape=(len(rows), len(vocab))
+    )
+
+
+def fit(
+    rows: list[frozenset[str]], yp: list[int], ya: list[int], c: float = C
+) -> tuple[dict, list[LogisticRegression]]:
+    vocab = vocabulary(rows)
+    x = matrix(rows, vocab)
+    models = []
+    for y in (yp, ya):
+        lr = LogisticRegression(
+            C=c, solver="liblinear", class_weight="balanced", random_state=SEED, max_iter=1000
+        )
+        lr.fit(x, np.array(y))
+        models.append(lr)
+    return vocab, models
+
+
+def rounded(
+    vocab: dict[str, int], models: list[LogisticRegression]
+) -> tuple[dict[str, list[float]], list[float]]:
+    """Weights per feature (both outputs), rounded; the models' own coefficients set to the same values."""
+    for lr in models:
+        lr.coef_ = np.round(lr.coef_, DECIMALS)
+        lr.intercept_ = np.round(lr.intercept_, DECIMALS)
+    weights = {}
+    for f, i in vocab.items():
+        pair = [float(models[0].coef_[0, i]), float(models[1].coef_[0, i])]
+        if pair != [0.0, 0.0]:
+            weights[f] = pair
+    return weights, [float(models[0].intercept_[0]), float(models[1].intercept_[0])]
+
+
+def predict(
+    vocab: dict[str, int], models: list[LogisticRegression], rows: list[frozenset[str]]
+) -> np.ndarray:
+    x = matrix(rows, vocab)
+    return np.stack([m.predict_proba(x)[:, 1] for m in models], axis=1)
+
+
+def out_of_fold(entries: list[Entry], feats: list[Featurised], c: float = C) -> np.ndarray:
+    """Per entry and window: (patient, abuse) scores from a model that never saw the entry or its twin."""
+    strata = [0 if e.clean else 1 + e.patient + 2 * e.abuse for e in entries]
+    folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    scores: list[np.ndarray | None] = [None] * len(entries)
+    groups = twin_groups(entries)
+    for train_idx, test_idx in folds.split(np.zeros(len(entries)), strata, groups):
+        rows, yp, ya = training_rows(entries, feats, list(train_idx))
+        vocab, models = fit(rows, yp, ya, c)
+        for i in test_idx:
+            scores[i] = predict(vocab, models, [fs for fs, _ in feats[i].windows])
+    return scores  # type: ignore[return-value]
+
+
+def entry_scores(
+    feats: list[Featurised], oof: list[np.ndarray], t_alone: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each entry's flagged scores: the best window, patient windows needing the gate below t_alone."""
+    p, a = [], []
+    for f, s in zip(feats, oof, strict=True):
+        best_p = 0.0
+        for (_, gated), (sp, _) in zip(f.windows, s, strict=True):
+            if gated or sp >= t_alone:
+                best_p = max(best_p, float(sp))
+        p.append(best_p)
+        a.append(float(s[:, 1].max()))
+    return np.array(p), np.array(a)
+
+
+def threshold(clean_scores: np.ndarray, share: float) -> float:
+    """The lowest threshold at which at most `share` of the clean entries score at or above it."""
+    allowed = math.floor(share * len(clean_scores))
+    ranked = np.sort(clean_scores)[::-1]
+    if allowed >= len(ranked):
+        return 0.5
+    return float(max(0.5, math.nextafter(float(ranked[allowed]), 1.0)))
+
+
+def figures(entries: list[Entry], p: np.ndarray, a: np.ndarray, tp: float, ta: float) -> dict[str, Any]:
+    clean = np.array([e.clean for e in entries])
+    out: dict[str, Any] = {}
+    for name, y, s, t in (
+        (PATIENT, np.array([e.patient for e in entries]), p, tp),
+        (ABUSE, np.array([e.abuse for e in entries]), a, ta),
+    ):
+        flagged = s >= t
+        hits = int((flagged & (y == 1)).sum())
+        out[name] = {
+            "threshold": round(t, 4),
+            "positives": int(y.sum()),
+            "recall": round(hits / max(1, int(y.sum())), 3),
+            "precision": round(hits / max(1, int(flagged.sum())), 3),
+            "clean_flagged": round(float((flagged & clean).sum() / max(1, clean.sum())), 4),
+        }
+    either = (p >= tp) | (a >= ta)
+    flag = ~clean
+    out["message"] = {
+        "flag_entries": int(flag.sum()),
+        "clean_entries": int(clean.sum()),
+        "recall": round(float((either & flag).sum() / max(1, flag.sum())), 3),
+        "clean_flagged": round(float((either & clean).sum() / max(1, clean.sum())), 4),
+    }
+    return out
+
+
+def choose_thresholds(
+    entries: list[Entry], feats: list[Featurised], oof: list[np.ndarray]
+) -> dict[str, float]:
+    clean = [i for i, e in enumerate(entries) if e.clean]
+    # very sure without any person or identifier: a threshold on every window of the clean entries
+    alone = np.array(
+        [max((float(s[k, 0]) for k in range(len(s))), default=0.0) for s in (oof[i] for i in clean)]
+    )
+    t_alone = max(0.9, threshold(alone, ALONE_TARGET))
+    p, a = entry_scores(feats, oof, t_alone)
+    return {
+        PATIENT: threshold(p[clean], FALSE_FLAG_TARGET),
+        PATIENT + "_alone": t_alone,
+        ABUSE: threshold(a[clean], FALSE_FLAG_TARGET),
+    }
+
+
+def final_model(
+    entries: list[Entry], feats: list[Featurised]
+) -> tuple[dict[str, Any], dict, list[LogisticRegression]]:
+    """The model fitted on every entry: weights (rounded) and intercepts, and scikit-learn's probe scores."""
+    rows, yp, ya = training_rows(entries, feats, list(range(len(entries))))
+    vocab, models = fit(rows, yp, ya)
+    weights, intercepts = rounded(vocab, models)
+    return {"weights": weights, "intercepts": intercepts}, vocab, models
+
+
+def build(root: Path = ROOT, *, cross_validate: bool = True) -> dict[str, Any]:
+    """The whole model file's content (cross-validation figures and thresholds when asked)."""
+    entries, digests = load_entries(root)
+    feat = featurizer()
+    gate = Gate(Lexicon.load())
+    feats = featurise(entries, feat, gate)
+    body, vocab, models = final_model(entries, feats)
+    probes = []
+    for text in PROBES:
+        spans = sentences(text)
+        fs = frozenset().union(*(feat.features(text[s:e]) for s, e in spans))
+        sp, sa = predict(vocab, models, [fs])[0]
+        probes.append({"text": text, "scores": [float(sp), float(sa)]})
+    out: dict[str, Any] = {
+        "outputs": list(OUTPUTS),
+        "about": "meaning classifier: logistic regression over binary word and bigram "
+        "features (gateway/detect/meaning/features.py); written by scripts/train_meaning.py",
+        "training": {
+            "files": digests,
+            "entries": len(entries),
+            "patient_positive": sum(e.patient for e in entries),
+            "abuse_positive": sum(e.abuse for e in entries),
+            "clean": sum(e.clean for e in entries),
+            "C": C,
+            "min_df": MIN_DF,
+            "seed": SEED,
+        },
+        "thresholds": {},
+        "cv": {},
+        "probes": probes,
+        **body,
+    }
+    if cross_validate:
+        oof = out_of_fold(entries, feats)
+        t = choose_thresholds(entries, feats, oof)
+        p, a = entry_scores(feats, oof, t[PATIENT + "_alone"])
+        out["thresholds"] = {k: round(v, 4) for k, v in t.items()}
+        out["cv"] = figures(entries, p, a, t[PATIENT], t[ABUSE])
+        raw_p = np.array([float(s[:, 0].max()) for s in oof])
+        out["cv"]["patient_without_gate"] = figures(entries, raw_p, a, t[PATIENT], t[ABUSE])[PATIENT]
+    return out
+
+
+def dump(model: dict[str, Any]) -> str:
+    """The file's text: stable key order, one weight per line (diffs stay readable)."""
+    head = {k: v for k, v in model.items() if k != "weights"}
+    lines = [json.dumps(head, indent=1, sort_keys=True)[:-2] + ',\n "weights": {']
+    items = sorted(model["weights"].items())
+    for n, (f, w) in enumerate(items):
+        sep = "," if n < len(items) - 1 else ""
+        lines.append(f"  {json.dumps(f)}: [{w[0]!r}, {w[1]!r}]{sep}")
+    lines.append(" }\n}\n")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--no-write", action="store_true", help="print the figures, write nothing")
+    ap.add_argument("--sweep", action="store_true", help="cross-validate several C values first")
+    a = ap.parse_args()
+    if a.sweep:
+        entries, _ = load_entries()
+        feats = featurise(entries, featurizer(), Gate(Lexicon.load()))
+        for c in (0.5, 1.0, 2.0, 4.0, 8.0, 16.0):
+            oof = out_of_fold(entries, feats, c)
+            t = choose_thresholds(entries, feats, oof)
+            p, s = entry_scores(feats, oof, t[PATIENT + "_alone"])
+            print(f"C={c}", json.dumps(figures(entries, p, s, t[PATIENT], t[ABUSE])))
+    model = build()
+    print(
+        json.dumps(
+            {"training": model["training"], "thresholds": model["thresholds"], "cv": model["cv"]}, indent=1
+        )
+    )
+    print(f"features kept: {len(model['weights'])}")
+    if not a.no_write:
+        MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+        MODEL_PATH.write_text(dump(model), encoding="utf-8")
+        print(f"wrote {MODEL_PATH.relative_to(ROOT)} ({MODEL_PATH.stat().st_size} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

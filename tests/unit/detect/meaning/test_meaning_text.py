@@ -1,0 +1,104 @@
+"""What the meaning classifier reads: normalised tokens, features, sentences and windows."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from gateway.detect.meaning.features import CAP, NAME
+from gateway.detect.meaning.model import featurizer
+from gateway.detect.meaning.windows import MAX_SENTENCE, WINDOW_CHARS, sentences, windows
+
+FEAT = featurizer()
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Karen Mbatha's smear", [NAME, "mbatha", CAP, "'s", "smear"]),
+        ("karen mbatha's smear", [NAME, "mbatha", "'s", "smear"]),
+        ("saw Mrs Okafor today", ["saw", "mrs", NAME, "today"]),
+        ("nhs 9960308243", ["nhs", "#0000000000"]),
+        ("MRN K7734102 please", ["mrn", "#k0000000", "please"]),
+        ("call 07700 900123", ["call", "#00000", "#000000"]),
+        ("The ICU was full", ["the", "icu", "was", "full"]),
+        ("will you mark it", ["will", "you", "mark", "it"]),
+    ],
+)
+def test_tokens_are_normalised(text: str, tokens: list[str]) -> None:
+    """Names become _name_ (capitalised given names, lower-case curated names, after a title), digits their shape,
+    other capitalised words add _cap_; everyday words that are also names ("will", "mark") stay words."""
+    assert FEAT.tokens(text) == tokens
+
+
+def test_features_are_words_pairs_skips_and_stems() -> None:
+    """A sentence's features are its tokens, each pair of neighbours (the first after a sentence start), each
+    pair one word apart, and the first five letters of each longer word."""
+    assert FEAT.features("you will regret it") == {
+        "w:you",
+        "w:will",
+        "w:regret",
+        "w:it",
+        "b:<s> you",
+        "b:you will",
+        "b:will regret",
+        "b:regret it",
+        "s:you regret",
+        "s:will it",
+        "p:regre",
+    }
+
+
+def test_capital_shapes_stay_out_of_pairs() -> None:
+    """The `_cap_` shape is a feature of its own; pairs, skips and stems are made of words only."""
+    feats = FEAT.features("ask Mbatha now")
+    assert {"w:_cap_", "b:ask mbatha", "b:mbatha now", "s:ask now", "p:mbath"} <= feats
+    assert not {f for f in feats if f.startswith(("b:", "s:", "p:")) and "_cap_" in f}
+
+
+def test_numbers_never_reach_the_features() -> None:
+    """No digit of an identifier survives into a feature: the model sees its shape only."""
+    feats = FEAT.features("NHS 943 476 5919, hospital no RXH1234567, call 07700900123")
+    assert not any(ch.isdigit() and ch != "0" for f in feats for ch in f)
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("One. Two! Three?", ["One.", "Two!", "Three?"]),
+        ("Dr. Lee saw her.\nNext line", ["Dr.", "Lee saw her.", "Next line"]),
+        ("  padded  \n\n  ", ["padded"]),
+        ("3.5 mg daily. ok", ["3.5 mg daily.", "ok"]),
+        ("--- \n ... \n", []),
+    ],
+)
+def test_sentences_with_offsets(text: str, pieces: list[str]) -> None:
+    """Sentences end at . ! ? before white space or at a line break; blank and symbol-only pieces are dropped."""
+    assert [text[s:e] for s, e in sentences(text)] == pieces
+
+
+def test_a_long_sentence_is_cut() -> None:
+    """A run-on sentence is cut into pieces of at most MAX_SENTENCE characters."""
+    text = "word " * 1000
+    spans = sentences(text)
+    assert len(spans) > 1
+    assert all(e - s <= MAX_SENTENCE for s, e in spans)
+
+
+def test_windows_cover_every_sentence_and_stay_short() -> None:
+    """Every sentence is in a window; a window of several sentences fits WINDOW_CHARS; none is inside another."""
+    text = " ".join(f"Sentence number {i} is here." for i in range(40))
+    spans = sentences(text)
+    wins = windows(spans)
+    covered = {k for w in wins for k in range(w.first, w.last + 1)}
+    assert covered == set(range(len(spans)))
+    assert all(w.end - w.start <= WINDOW_CHARS for w in wins if w.first != w.last)
+    assert all(b.last > a.last for a, b in itertools.pairwise(wins))
+
+
+def test_a_short_message_is_one_window() -> None:
+    """A short email is scored whole, as the model was trained on whole short emails."""
+    text = "Hi. Did you hear about Bethany? She's in ICU."
+    (w,) = windows(sentences(text))
+    assert (w.start, w.end) == (0, len(text))
