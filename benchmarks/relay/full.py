@@ -90,6 +90,15 @@ def start_full_gateway(
 # --- memory ------------------------------------------------------------------------------------
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -122,11 +131,14 @@ def children(pid: int) -> list[int]:
 class Memory:
     main: float = 0.0
     workers: dict[int, float] = field(default_factory=dict)
+    cpu: dict[int, float] = field(default_factory=dict)  # CPU seconds, last sample, per process
 
     def sample(self, pid: int) -> None:
         self.main = max(self.main, rss_mb(pid))
+        self.cpu[pid] = cpu_seconds(pid)
         for child in children(pid):
             self.workers[child] = max(self.workers.get(child, 0.0), rss_mb(child))
+            self.cpu[child] = cpu_seconds(child)
 
 
 def watch(pid: int, memory: Memory, done: threading.Event) -> None:
@@ -213,6 +225,8 @@ def main() -> int:
             sink.stop()
         sink = Sink()
         proc, port = start_full_gateway(args.corpus, sink.port, args.workers, Path(tmp))
+        memory.sample(proc.pid)
+        started = dict(memory.cpu)  # model loading is not the load's cost
         done = threading.Event()
         watcher = threading.Thread(target=watch, args=(proc.pid, memory, done), daemon=True)
         watcher.start()
@@ -237,6 +251,11 @@ def main() -> int:
         f"peak RSS MB: main {memory.main:.0f}, workers "
         + ", ".join(f"{w:.0f}" for w in workers)
         + f"; main + {args.workers} workers {total:.0f} (target <= 700)"
+    )
+    used = {p: c - started.get(p, 0.0) for p, c in memory.cpu.items()}
+    print(
+        f"CPU seconds under load (warm-up included): main {used.get(proc.pid, 0.0):.1f}, others "
+        + ", ".join(f"{c:.1f}" for p, c in sorted(used.items(), key=lambda x: -x[1]) if p != proc.pid)
     )
     return 0
 
