@@ -85,7 +85,7 @@ def start_full_gateway(
     docs = sorted(str(p) for p in (corpus / "unidocs").glob("*") if p.is_file())
     if docs:
         subprocess.run([*gateway, "docs", "add", *docs], check=True, stdout=subprocess.DEVNULL)
-    proc = subprocess.Popen([*gateway, "serve", "--processes", str(processes)])
+    proc = subprocess.Popen([*gateway, "serve", *(["--processes", str(processes)] if processes > 1 else [])])
     wait_port(port, proc)
     deadline = time.monotonic() + 300
     while listeners(port) < processes and time.monotonic() < deadline:  # every front end is up
