@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import smtplib
 from pathlib import Path
@@ -59,9 +60,8 @@ def frontends(parent: int, port: int) -> list[int]:
     return out
 
 
-def test_two_frontends_share_the_port_and_relay(tmp_path: Path) -> None:
-    """Two processes listen on the same port; each relays a message into the Maildir; SIGTERM to the
-    parent stops both and it exits 0."""
+def start_two(tmp_path: Path) -> tuple[GatewayProcess, int]:
+    """`gateway serve` with frontend.processes = 2, an empty policy and a Maildir next hop."""
     port = free_port()
     (tmp_path / "policies").mkdir()
     (tmp_path / "policies" / "empty.yaml").write_text("rules: []\n")
@@ -77,7 +77,13 @@ def test_two_frontends_share_the_port_and_relay(tmp_path: Path) -> None:
             "frontend": {"processes": 2},
         },
     )
-    gw = GatewayProcess(config, port=port, log_path=tmp_path / "gateway.log").start()
+    return GatewayProcess(config, port=port, log_path=tmp_path / "gateway.log").start(), port
+
+
+def test_two_frontends_share_the_port_and_relay(tmp_path: Path) -> None:
+    """Two processes listen on the same port; each relays a message into the Maildir; SIGTERM to the
+    parent stops both and it exits 0."""
+    gw, port = start_two(tmp_path)
     try:
         assert gw.proc is not None
         parent = gw.proc.pid
@@ -108,3 +114,24 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_frontend_that_dies_is_started_again(tmp_path: Path) -> None:
+    """kill -9 of one front end: a new one takes its place on the port, and mail still flows."""
+    gw, port = start_two(tmp_path)
+    try:
+        assert gw.proc is not None
+        parent = gw.proc.pid
+        first = wait_until(lambda: len(frontends(parent, port)) == 2 and frontends(parent, port), 180, 0.2)
+        os.kill(first[0], signal.SIGKILL)
+        again = wait_until(
+            lambda: (f := frontends(parent, port)) and len(f) == 2 and first[0] not in f and f, 180, 0.2
+        )
+        assert first[1] in again
+        for n in range(4):
+            with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
+                client.sendmail("a@example.ac.uk", ["b@example.org"], f"Subject: n{n}\r\n\r\nhi\r\n")
+        assert len(list((tmp_path / "mail" / "new").iterdir())) == 4
+        assert "front end died; starting it again" in gw.log()
+    finally:
+        gw.stop()
