@@ -21,8 +21,13 @@ def build_scanner(settings: Settings) -> Inspector:
 
 
 def run_server(settings: Settings) -> int:
-    """Run every listener the configuration names until SIGTERM/SIGINT."""
+    """Run every listener the configuration names until SIGTERM/SIGINT (in `frontend.processes` processes)."""
     import asyncio
+
+    if settings.frontend.processes > 1:
+        from gateway.frontend import run_frontends
+
+        return run_frontends(settings)
 
     from gateway.server import serve
 

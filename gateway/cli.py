@@ -7,6 +7,7 @@ failed or a message could not be scanned, 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -28,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("serve", help="run the SMTP relay (and milter, web UI, metrics) as configured")
+    s.add_argument(
+        "--processes",
+        type=int,
+        metavar="N",
+        help="front-end processes sharing the SMTP/milter ports (default: frontend.processes)",
+    )
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("web", help="run only the staff review UI, in a process of its own, against the store")
@@ -110,6 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.app import run_server
 
+    if args.processes is not None:
+        if args.processes < 1:
+            print("gateway: --processes must be at least 1", file=sys.stderr)
+            return 2
+        settings = dataclasses.replace(
+            settings, frontend=dataclasses.replace(settings.frontend, processes=args.processes)
+        )
     return run_server(settings)
 
 

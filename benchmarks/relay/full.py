@@ -1,6 +1,7 @@
 """Full inspection at relay speed: a corpus's messages through a bare passthrough and through `gateway serve`.
 
     .venv/bin/python benchmarks/relay/full.py CORPUS_DIR [--passes 2] [--sessions 16] [--workers 2]
+                                              [--processes 1]
 
 CORPUS_DIR is a labelled corpus folder (*.eml, config.toml with [domains], unidocs/), such
 as the development corpus or tests/corpus/heldout. In one run:
@@ -15,7 +16,9 @@ keep one connection (as Postfix's after-queue delivery agents do), with the enve
 from the message's From/To/Cc. Prints msg/s, p50/p99 latency (MAIL to the final reply),
 the gateway/bare ratio, what the gateway answered (250 delivered or held, 4xx, 5xx), and the
 peak resident memory of the gateway's main process and of each worker (sampled from /proc
-every 100 ms). Numbers, not a test. Needs Postfix's smtp-sink (Debian package postfix).
+every 100 ms). With `--processes N` the gateway runs N front-end processes
+(`gateway serve --processes N`) sharing the port and the `--workers` budget; every process
+is then listed. Numbers, not a test. Needs Postfix's smtp-sink (Debian package postfix).
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ def load_corpus(corpus: Path) -> list[Message]:
 
 
 def start_full_gateway(
-    corpus: Path, sink_port: int, workers: int, tmp: Path
+    corpus: Path, sink_port: int, workers: int, tmp: Path, processes: int = 1, *, notices: bool = True
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     domains = tomllib.loads((corpus / "config.toml").read_text()).get("domains", {})
@@ -76,18 +79,36 @@ def start_full_gateway(
         f"[domains]\ninternal = [{internal}]\nsecure = [{secure}]\n"
         f'[smtp]\nlisten = "127.0.0.1:{port}"\nnext_hop = "127.0.0.1:{sink_port}"\n'
         f'hostname = "gateway.bench"\nnext_hop_tls = "none"\n[metrics]\nlisten = ""\n[web]\nlisten = ""\n'
-        f"[pipeline]\nworkers = {workers}\n"
+        f"[pipeline]\nworkers = {workers}\n" + ("" if notices else "[notify]\nenabled = false\n")
     )
     gateway = [sys.executable, "-m", "gateway.cli", "--config", str(config)]
     docs = sorted(str(p) for p in (corpus / "unidocs").glob("*") if p.is_file())
     if docs:
         subprocess.run([*gateway, "docs", "add", *docs], check=True, stdout=subprocess.DEVNULL)
-    proc = subprocess.Popen([*gateway, "serve"])
+    proc = subprocess.Popen([*gateway, "serve", *(["--processes", str(processes)] if processes > 1 else [])])
     wait_port(port, proc)
+    deadline = time.monotonic() + 300
+    while listeners(port) < processes and time.monotonic() < deadline:  # every front end is up
+        time.sleep(0.2)
     return proc, port
 
 
+def listeners(port: int) -> int:
+    """Sockets listening on 127.0.0.1:port (one per front-end process)."""
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for x in lines if x.split()[1] == f"0100007F:{port:04X}" and x.split()[3] == "0A")
+
+
 # --- memory ------------------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -122,11 +143,14 @@ def children(pid: int) -> list[int]:
 class Memory:
     main: float = 0.0
     workers: dict[int, float] = field(default_factory=dict)
+    cpu: dict[int, float] = field(default_factory=dict)  # CPU seconds, last sample, per process
 
     def sample(self, pid: int) -> None:
         self.main = max(self.main, rss_mb(pid))
+        self.cpu[pid] = cpu_seconds(pid)
         for child in children(pid):
             self.workers[child] = max(self.workers.get(child, 0.0), rss_mb(child))
+            self.cpu[child] = cpu_seconds(child)
 
 
 def watch(pid: int, memory: Memory, done: threading.Event) -> None:
@@ -197,22 +221,33 @@ def main() -> int:
     p.add_argument("corpus", type=Path)
     p.add_argument("--passes", type=int, default=2)
     p.add_argument("--sessions", type=int, default=16)
-    p.add_argument("--workers", type=int, default=2, help="gateway inspection workers")
+    p.add_argument("--workers", type=int, default=2, help="gateway inspection workers (in all)")
+    p.add_argument("--processes", type=int, default=1, help="gateway front-end processes")
+    p.add_argument("--no-notices", action="store_true", help="sender notices off (what they cost)")
     args = p.parse_args()
     messages = load_corpus(args.corpus)
-    print(f"{len(messages)} messages x {args.passes} passes, {args.sessions} sessions, {os.cpu_count()} CPUs")
+    print(
+        f"{len(messages)} messages x {args.passes} passes, {args.sessions} sessions, {os.cpu_count()} CPUs, "
+        f"{args.processes} front end(s), {args.workers} workers"
+    )
     runs: list[Run] = []
     memory = Memory()
     with tempfile.TemporaryDirectory(prefix="full-bench-") as tmp:
         sink = Sink()
         proc, port = start_bare(sink.port)
+        bare_cpu = cpu_seconds(proc.pid)
         try:
             runs.append(measure("bare relay", port, messages, args))
+            bare_cpu = cpu_seconds(proc.pid) - bare_cpu
         finally:
             stop(proc)
             sink.stop()
         sink = Sink()
-        proc, port = start_full_gateway(args.corpus, sink.port, args.workers, Path(tmp))
+        proc, port = start_full_gateway(
+            args.corpus, sink.port, args.workers, Path(tmp), args.processes, notices=not args.no_notices
+        )
+        memory.sample(proc.pid)
+        started = dict(memory.cpu)  # model loading is not the load's cost
         done = threading.Event()
         watcher = threading.Thread(target=watch, args=(proc.pid, memory, done), daemon=True)
         watcher.start()
@@ -237,6 +272,20 @@ def main() -> int:
         f"peak RSS MB: main {memory.main:.0f}, workers "
         + ", ".join(f"{w:.0f}" for w in workers)
         + f"; main + {args.workers} workers {total:.0f} (target <= 700)"
+    )
+    if args.processes > 1:  # main is the supervisor; the front ends are among the "workers"
+        print(f"peak RSS MB of every process together: {memory.main + sum(workers):.0f}")
+    used = {p: c - started.get(p, 0.0) for p, c in memory.cpu.items()}
+    sent = min(len(messages), 40) + len(messages) * args.passes  # warm-up included
+    gw_ms, bare_ms = sum(used.values()) / sent * 1e3, bare_cpu / sent * 1e3
+    print(
+        f"CPU ms per message: bare relay {bare_ms:.1f}, gateway {gw_ms:.1f} (every process); "
+        f"bare/gateway {bare_ms / gw_ms:.2f} (cost per message, "
+        "whatever else loads the machine)"
+    )
+    print(
+        f"CPU seconds under load (warm-up included): main {used.get(proc.pid, 0.0):.1f}, others "
+        + ", ".join(f"{c:.1f}" for p, c in sorted(used.items(), key=lambda x: -x[1]) if p != proc.pid)
     )
     return 0
 

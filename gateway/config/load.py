@@ -205,6 +205,7 @@ def _validate(s: Settings, file: str) -> None:
         ("smtp.data_timeout", s.smtp.data_timeout),
         ("smtp.session_timeout", s.smtp.session_timeout),
         ("quarantine.retention_days", s.quarantine.retention_days),
+        ("frontend.processes", s.frontend.processes),
     ):
         if num <= 0:
             raise ConfigError("must be positive", file=file, key=key)

@@ -54,6 +54,13 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class FrontendSettings:
+    processes: int = (
+        1  # front-end processes sharing the SMTP/milter ports (SO_REUSEPORT); gateway/frontend.py
+    )
+
+
+@dataclass(frozen=True)
 class MetricsSettings:
     listen: str = "127.0.0.1:9108"  # Prometheus /metrics; empty disables
 
@@ -220,6 +227,7 @@ class Settings:
     log_level: str = "info"
     domains: DomainSettings = DomainSettings()
     smtp: SmtpSettings = SmtpSettings()
+    frontend: FrontendSettings = FrontendSettings()
     metrics: MetricsSettings = MetricsSettings()
     pipeline: PipelineSettings = PipelineSettings()
     limits: LimitSettings = LimitSettings()

@@ -88,7 +88,8 @@ class MilterService:
             self.socket_path = where
         else:
             host, port = where
-            self._server = await asyncio.start_server(self._accept, host, port)
+            reuse_port = self.settings.frontend.processes > 1 or None  # shared by front ends
+            self._server = await asyncio.start_server(self._accept, host, port, reuse_port=reuse_port)
         log.info("milter listening", extra={"listen": str(self.address)})
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

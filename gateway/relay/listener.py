@@ -95,7 +95,11 @@ class RelayServer:
         host, port = parse_hostport(self.settings.smtp.listen, key="smtp.listen")
         loop = asyncio.get_running_loop()
         try:
-            self.server = await loop.create_server(self._protocol, host or None, port, reuse_address=True)
+            # several front-end processes share the port (gateway/frontend.py)
+            reuse_port = self.settings.frontend.processes > 1 or None
+            self.server = await loop.create_server(
+                self._protocol, host or None, port, reuse_address=True, reuse_port=reuse_port
+            )
         except OSError as exc:
             raise ConfigError(
                 f"cannot listen on {self.settings.smtp.listen}: {exc.strerror}", key="smtp.listen"

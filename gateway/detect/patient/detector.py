@@ -35,6 +35,7 @@ from gateway.detect.patient.phone_number import PhoneNumberRecognizer
 from gateway.detect.patient.recognizer import REPORT_AT, Candidate, Recognizer, SegmentScan
 from gateway.detect.patient.text import SegmentView
 from gateway.detect.presidio_engine import PresidioEngine
+from gateway.detect.triage import Triage, triage
 from gateway.model import Finding, Inspection
 from gateway.model.finding import PATIENT_IDENTIFIER
 from gateway.model.masking import find_spans
@@ -149,6 +150,9 @@ class PatientDetector:
             own_phones=self.options.own_phone_numbers,
             own_postcodes=self.options.own_postcodes,
         )
+        signs = self.triage(inspection, msg)
+        if not signs.needs_patient_scan:
+            return []  # nothing any recognizer could start from (gateway.detect.triage)
         scans = [
             SegmentScan(SegmentView(seg, lex), self._hits(seg.text[:_MAX_SEGMENT_CHARS]))
             for seg in inspection.segments
@@ -159,7 +163,8 @@ class PatientDetector:
         for scan in scans:
             for rec in self._numbers:
                 scan.found.extend(rec.find(scan, msg))
-        self._run_ner(scans, msg)
+        if signs.needs_ner:
+            self._run_ner(scans, msg)
         for scan in scans:
             scan.found.extend(self._names.find(scan, msg))
             scan.found.extend(self._people.find(scan, msg))
@@ -170,6 +175,23 @@ class PatientDetector:
             if not any(c.reported for c in scan.found):
                 scan.found.extend(indirect.find(scan, msg))
         return scans
+
+    def triage(self, inspection: Inspection, msg: MessageContext) -> Triage:
+        """The signs in the message's scanned text (the clinical ones from this detector's lexicon)."""
+        assert self.lexicon is not None
+        lex = self.lexicon
+        text = "\n".join(
+            s.text[:_MAX_SEGMENT_CHARS] for s in inspection.segments if s.kind not in _SKIP_KINDS
+        )
+
+        def is_clinical(t: str) -> bool:
+            return (
+                bool(msg.clinical_terms)
+                or bool(lex.patient_cues.distinct(t, at_most=1))
+                or bool(lex.health_facts.find(t))
+            )
+
+        return triage(text, is_clinical)
 
     def _hits(self, text: str) -> list[Any]:
         """Pattern hits over the chunks of `text` that could hold something, in segment offsets."""
