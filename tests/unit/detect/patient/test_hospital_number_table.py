@@ -114,6 +114,7 @@ def table(rows: str) -> Segment:
         ("1 | A Lee | TRH-220145 | tbc\n2 | B Khan | 330912 | tbc", "list attached", 0.8, 2),
         ("1 | A Lee | TRH-220145 | tbc\n2 | B Khan | see notes | tbc", "list attached", 0.8, None),
         ("1 | A Lee | TRH-220145 | tbc\n2 | B Khan", "list attached", 0.8, None),
+        ("1 | A Lee | TRH-220145 | tbc\n2", "list attached", 0.8, None),
         ("1 | A Lee | TRH-220145 | tbc", "list attached." + CLINICAL, 0.92, None),
     ],
 )
@@ -217,3 +218,50 @@ def test_label_regex_table(phrases: list[str], text: str, matched: str | None) -
     """A label matches whole words in any case, dots optional, "no" as number/num/nr/#, "id" as ident/identifier, longest first."""
     m = re.search(keyword_regex(phrases) + r"(?!\w)", text)
     assert (m.group() if m else None) == matched
+
+
+def quoted_far(ident: str, distance: int) -> str:
+    """A "Medical record number:" label whose start is `distance` characters before `ident`, quote marks between."""
+    label = "Medical record number:"
+    pad = distance - len(label) - 1
+    return label + "\n" + "> " * (pad // 2) + " " * (pad % 2) + ident + " for the form."
+
+
+@pytest.mark.parametrize(
+    ("body", "reasons"),
+    [
+        (quoted_far("4471902", 40), ["label"]),
+        (quoted_far("4471902", 41), None),
+        (quoted_far("ERI-447190", 40), ["label"]),
+        (quoted_far("ERI-447190", 41), None),
+        (quoted_far("WGH-552-0193", 40), ["label", "grouped ID"]),
+        (quoted_far("WGH-552-0193", 41), None),
+        ("Room:" + " " * 19 + "WGH-552-0193 for the patient notes.", None),
+        ("Room:" + " " * 20 + "WGH-552-0193 for the patient notes.", ["grouped ID", "patient sentence"]),
+    ],
+)
+def test_how_far_a_label_reaches(detector: Any, body: str, reasons: list[str] | None) -> None:
+    """A hospital-number label reaches 40 characters (across a line break and quote marks); a room label 24."""
+    found = hospital(detector, body)
+    assert [f.details["reasons"] for f in found] == ([reasons] if reasons else [])
+
+
+@pytest.mark.parametrize(
+    ("body", "reasons"),
+    [
+        ("NRH-339021 for the patient in bed 3", ["ID shape", "patient sentence"]),
+        ("WGH-552-0193 has metastatic breast cancer.", ["grouped ID", "patient sentence"]),
+        ("Please pull the notes for the patient, FEDC123456." + CLINICAL, ["ID shape", "patient sentence"]),
+        ("Please pull the notes for the patient, FED123456A." + CLINICAL, None),
+    ],
+)
+def test_unlabelled_edges(detector: Any, body: str, reasons: list[str] | None) -> None:
+    """An ID at the very start counts, a health fact makes a patient sentence; a hexadecimal token with letters after its digits is a reference."""
+    found = hospital(detector, body)
+    assert [f.details["reasons"] for f in found] == ([reasons] if reasons else [])
+
+
+def test_an_nhs_number_is_not_also_a_hospital_number(detector: Any) -> None:
+    """Grouped digits after a hospital label that are a valid NHS number are reported once, as the NHS number."""
+    found = pf.found(detector, pf.inspection("MRN 485 000 0002 on the form."))
+    assert [f.type for f in found] == ["NHS_NUMBER"]
