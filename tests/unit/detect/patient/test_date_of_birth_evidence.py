@@ -66,6 +66,8 @@ WRITTEN = [
     ("Nov. 3rd 1949", dt.date(1949, 11, 3)),
     ("9 Nov 47", dt.date(1947, 11, 9)),
     ("9 Nov '47", dt.date(1947, 11, 9)),
+    ("9 Nov ’47", dt.date(1947, 11, 9)),
+    ("14th Nov 1949", dt.date(1949, 11, 14)),
     ("twenty-first of May 1958", dt.date(1958, 5, 21)),
     ("thirtieth of June 1950", dt.date(1950, 6, 30)),
     ("first of May 58", dt.date(1958, 5, 1)),
@@ -260,3 +262,43 @@ def test_labelled_dates_judged_up_to_500(detector: Any) -> None:
     )
     (f,) = dob(detector, body)
     assert f.details["count"] == 500
+
+
+ORDINAL_WORDS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+]
+
+
+@pytest.mark.parametrize(("day", "word"), list(enumerate(ORDINAL_WORDS, 1)))
+def test_every_day_in_words(day: int, word: str) -> None:
+    """Each ordinal word names its day, alone or after "twenty"; "thirtieth" and "thirty-first" too."""
+    assert parse_date(f"the {word} of May 1958") == dt.date(1958, 5, day)
+    if day <= 9:
+        assert parse_date(f"twenty-{word} of May 1958") == dt.date(1958, 5, 20 + day)
+    assert parse_date("thirtieth of May 1958") == dt.date(1958, 5, 30)
+    assert parse_date("thirty first of May 1958") == dt.date(1958, 5, 31)
+
+
+def test_an_identifier_nearby_is_a_patient_cue(detector: Any) -> None:
+    """A patient identifier near a labelled date of birth makes it a patient's, even in mail with no clinical words."""
+    (f,) = dob(detector, f"NHS {pf.nhs_number('485', ' ')}, DOB 03/11/1949, for the form.")
+    assert (f.score, f.details["reasons"]) == (0.75, ["label", "patient cue"])
