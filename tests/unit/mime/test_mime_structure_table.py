@@ -41,12 +41,17 @@ X_TYPE = b"X-Content-Type: message/rfc822\n" + FLAT
 PREFIXED = mp(b"a", LEAF, b"--ab\n" + LEAF, b"--a x\n" + LEAF)
 SPACE_AFTER = mp(b"a", LEAF, LEAF, LEAF).replace(b"--a\n", b"--a \t\n")
 AT_END = HEAD.replace(b"%s", b"a") + b"\n--a\nx\n--a\nx\n--a"
+DECL_IN_DELIMITER = FLAT.replace(b"--a\n", b"--a;boundary=q\n", 1)
+STARTS_WITH_DELIMITER = b"--x;boundary=y\n" + FLAT
+BOUNDARY_FIRST = b"boundary=a\n\n--a\nx\n--a\nx\n--a\nx\n--a--\n"
+INNER_MESSAGE = mp(b"a", LEAF, b"Content-Type: message/rfc822\n\n" + LEAF)
 
 
 @pytest.mark.parametrize(
     ("raw", "depth", "parts", "shape"),
     [
         pytest.param(FLAT, 1, 4, Shape(0, 0), id="under both limits: not scanned"),
+        pytest.param(FLAT, 2, 5, Shape(0, 0), id="room under both limits: not scanned"),
         pytest.param(FLAT, 1, 3, Shape(1, 3), id="three parts, limit three"),
         pytest.param(
             FLAT, 1, 2, Shape(1, 3, at(FLAT, b"--a\n", 3), "TOO_MANY_PARTS"), id="three parts, limit two"
@@ -88,6 +93,28 @@ AT_END = HEAD.replace(b"%s", b"a") + b"\n--a\nx\n--a\nx\n--a"
         ),
         pytest.param(
             AT_END, 1, 2, Shape(1, 3, len(AT_END) - 3, "TOO_MANY_PARTS"), id="delimiter at the very end"
+        ),
+        pytest.param(DECL_IN_DELIMITER, 1, 2, Shape(1, 2), id="boundary= inside a delimiter line"),
+        pytest.param(
+            STARTS_WITH_DELIMITER,
+            1,
+            2,
+            Shape(1, 3, at(STARTS_WITH_DELIMITER, b"--a\n", 3), "TOO_MANY_PARTS"),
+            id="a delimiter line first",
+        ),
+        pytest.param(
+            BOUNDARY_FIRST,
+            1,
+            2,
+            Shape(1, 3, at(BOUNDARY_FIRST, b"--a\n", 3), "TOO_MANY_PARTS"),
+            id="boundary= first",
+        ),
+        pytest.param(
+            INNER_MESSAGE,
+            1,
+            9,
+            Shape(2, 2, at(INNER_MESSAGE, b"--a\n", 2), "MIME_NESTING"),
+            id="message part inside",
         ),
     ],
 )
