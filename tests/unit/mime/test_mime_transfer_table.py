@@ -73,6 +73,7 @@ def test_encoding_name_table(value: str, name: str) -> None:
         (")a(b)", ")a "),
         ("(a)(b)", "  "),
         ("((a))", " "),
+        ("a(b)c(d(e)f)g", "a c g"),
     ],
 )
 def test_without_comments_table(text: str, stripped: str) -> None:
@@ -104,6 +105,8 @@ def test_without_comments_table(text: str, stripped: str) -> None:
             Decoded(b"begin 644 a.txt\nend\n", "uuencode", "uuencoded body could not be decoded"),
         ),
         (TEXT, "xgzip64", Decoded(TEXT, "xgzip64", "unknown transfer encoding 'xgzip64'")),
+        (TEXT, "8bits", Decoded(TEXT, "8bits", "unknown transfer encoding '8bits'")),
+        (TEXT, "gzip", Decoded(TEXT, "gzip", "unknown transfer encoding 'gzip'")),
         (
             TEXT,
             "x\x00\x01" + "a" * 50,
