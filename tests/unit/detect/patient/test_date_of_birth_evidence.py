@@ -302,3 +302,24 @@ def test_an_identifier_nearby_is_a_patient_cue(detector: Any) -> None:
     """A patient identifier near a labelled date of birth makes it a patient's, even in mail with no clinical words."""
     (f,) = dob(detector, f"NHS {pf.nhs_number('485', ' ')}, DOB 03/11/1949, for the form.")
     assert (f.score, f.details["reasons"]) == (0.75, ["label", "patient cue"])
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [("01/01/99", dt.date(1999, 1, 1)), ("01/01/05", dt.date(2005, 1, 1)), ("01/01/00", dt.date(2000, 1, 1))],
+)
+def test_two_digit_years_either_side_of_the_century(text: str, date: dt.date) -> None:
+    """A two-digit year up to this year's is 20xx, a later one 19xx: 99 is 1999, 05 and 00 are 2005 and 2000."""
+    assert parse_date(text) == date
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Rang JK 07/09/1944 about the warfarin, and DOB 03/11/1949 for the other one.",
+        "DOB 03/11/1949 for one, and rang JK 07/09/1944 about the warfarin.",
+    ],
+)
+def test_a_labelled_date_and_initials_in_one_part(detector: Any, body: str) -> None:
+    """A labelled date of birth does not hide initials with a date before or after it in the same part."""
+    assert pf.types(detector, pf.inspection(body)) >= {"DATE_OF_BIRTH", "INITIALS_AND_DOB"}
