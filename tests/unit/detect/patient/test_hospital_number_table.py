@@ -265,3 +265,35 @@ def test_an_nhs_number_is_not_also_a_hospital_number(detector: Any) -> None:
     """Grouped digits after a hospital label that are a valid NHS number are reported once, as the NHS number."""
     found = pf.found(detector, pf.inspection("MRN 485 000 0002 on the form."))
     assert [f.type for f in found] == ["NHS_NUMBER"]
+
+
+@pytest.mark.parametrize(
+    ("body", "count"),
+    [
+        ("Hosp no TEST447190 crossed out, hosp no ERI-447190 for the form.", None),
+        ("Order number WGH-552-0193, and hosp no: WGH-552-0194 for the form.", None),
+        ("MRN AB12345 for the form.", None),
+    ],
+)
+def test_a_rejected_id_does_not_stop_the_scan(detector: Any, body: str, count: int | None) -> None:
+    """A placeholder or an order number before a labelled ID does not hide it; letters right after the label belong to the ID."""
+    (f,) = hospital(detector, body)
+    assert (f.score, f.details.get("count")) == (0.8, count)
+
+
+def test_a_short_row_in_the_middle(detector: Any) -> None:
+    """A row too short to reach the hospital-number column does not stop the rows after it."""
+    (f,) = hospital(
+        detector,
+        "list attached",
+        [table("1 | A Lee | TRH-220145 | tbc\n2 | B Khan\n3 | C Ray | TRH-330912 | tbc")],
+    )
+    assert f.details["count"] == 2
+
+
+def test_unlabelled_ids_stop_once_200_are_reported(detector: Any) -> None:
+    """Past 200 reported IDs (labelled ones included), unlabelled ones in patient sentences are no longer judged."""
+    labelled = "\n".join(f"Hosp no: {i}" for i in ids(250))
+    unlabelled = " ".join(f"Please pull the notes for {i} today." for i in ids(10, start=500))
+    (f,) = hospital(detector, labelled + "\n" + unlabelled)
+    assert f.details["count"] == 250
