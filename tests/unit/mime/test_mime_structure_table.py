@@ -45,6 +45,7 @@ DECL_IN_DELIMITER = FLAT.replace(b"--a\n", b"--a;boundary=q\n", 1)
 STARTS_WITH_DELIMITER = b"--x;boundary=y\n" + FLAT
 BOUNDARY_FIRST = b"boundary=a\n\n--a\nx\n--a\nx\n--a\nx\n--a--\n"
 INNER_MESSAGE = mp(b"a", LEAF, b"Content-Type: message/rfc822\n\n" + LEAF)
+UNCLOSED = mp(b"a", LEAF, mp(b"b", LEAF, LEAF, close=b"\n"), mp(b"c", LEAF))
 
 
 @pytest.mark.parametrize(
@@ -95,6 +96,7 @@ INNER_MESSAGE = mp(b"a", LEAF, b"Content-Type: message/rfc822\n\n" + LEAF)
             AT_END, 1, 2, Shape(1, 3, len(AT_END) - 3, "TOO_MANY_PARTS"), id="delimiter at the very end"
         ),
         pytest.param(DECL_IN_DELIMITER, 1, 2, Shape(1, 2), id="boundary= inside a delimiter line"),
+        pytest.param(UNCLOSED, 2, 9, Shape(2, 7), id="an inner multipart left unclosed"),
         pytest.param(
             STARTS_WITH_DELIMITER,
             1,
