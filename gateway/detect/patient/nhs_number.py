@@ -74,8 +74,9 @@ def label_before(scan: SegmentScan, start: int) -> str:
 def not_patient_label(scan: SegmentScan, start: int, msg: MessageContext) -> bool:
     """An "order no", "account", "tel" label sits right before the number."""
     before = label_before(scan, start)
-    tail = re.sub(r"[\s:#.\-–(]+$", "", before)
-    hits = msg.lexicon.number_labels_not_patient.find(tail[-24:])
+    # the last 24 characters, so that the label's end is measured against the text it was found in
+    tail = re.sub(r"[\s:#.\-–(]+$", "", before)[-24:]
+    hits = msg.lexicon.number_labels_not_patient.find(tail)
     return any(end >= len(tail) - 3 for _, end, _ in hits)
 
 
