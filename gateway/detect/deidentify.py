@@ -19,6 +19,7 @@ taken for a patient's. Pure: no sockets, no database.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -28,6 +29,11 @@ from gateway.model import Envelope, Inspection, Segment
 
 #: types masked in a draft whatever their score
 ALWAYS_MASKED = frozenset({"NHS_NUMBER", "CHI_NUMBER", "HC_NUMBER", "HOSPITAL_NUMBER"})
+#: a patient's name found in one text is masked wherever it appears in the others
+NAME_TYPE = "PATIENT_NAME"
+_NAME_WORD = re.compile(r"[A-Z][A-Za-z'\u2019-]{2,}")
+#: words of a name that say nothing on their own (titles)
+_TITLES = frozenset({"Mr", "Mrs", "Miss", "Ms", "Mx", "Dr", "Prof", "Sir", "Dame", "Lady", "Lord"})
 
 
 class Deidentifier:
@@ -72,7 +78,8 @@ class Deidentifier:
             by_segment[index] = _disjoint(
                 [(c.start, c.end, c.type) for c in scan.found if c.reported or c.type in ALWAYS_MASKED]
             )
-        return [by_segment.get(i, []) for i in range(len(texts))]
+        found = [by_segment.get(i, []) for i in range(len(texts))]
+        return _names_everywhere(texts, found)
 
     def deidentify_many(
         self,
@@ -110,6 +117,38 @@ def _shared(settings: Any) -> Deidentifier:
 def deidentify(text: str, settings: Any) -> str:
     """`text` with the patient identifiers the detector finds masked ("[NHS_NUMBER]")."""
     return _shared(settings).deidentify(text)
+
+
+def _names_everywhere(
+    texts: Sequence[str], found: list[list[tuple[int, int, str]]]
+) -> list[list[tuple[int, int, str]]]:
+    """Every word of a patient's name found in one text masked in all of them.
+
+    The subject "About Mr Quillfeather" alone has no clinical context, so the
+    detector rightly finds no patient in it; judged beside the body that names
+    him as a patient, it must not give the name away in the notice.
+    """
+    words = {
+        w
+        for text, spans in zip(texts, found, strict=True)
+        for s, e, t in spans
+        if t == NAME_TYPE
+        for w in _NAME_WORD.findall(text[s:e])
+        if w not in _TITLES
+    }
+    if not words:
+        return found
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")\b")
+    out = []
+    for text, spans in zip(texts, found, strict=True):
+        extra: list[tuple[int, int, str]] = []
+        for m in pattern.finditer(text):
+            if extra and not text[extra[-1][1] : m.start()].strip():
+                extra[-1] = (extra[-1][0], m.end(), NAME_TYPE)  # "Desmond Quillfeather": one mask
+            else:
+                extra.append((m.start(), m.end(), NAME_TYPE))
+        out.append(_disjoint([*spans, *extra]) if extra else spans)
+    return out
 
 
 def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -74,3 +74,35 @@ def test_module_function_keeps_one_loaded_deidentifier() -> None:
     s = Settings()
     assert "[NHS_NUMBER]" in deidentify(f"NHS number {NHS}", s)
     assert deidentify("nothing here", s) == "nothing here"
+
+
+BODY = (
+    "Mr Desmond Quillfeather on Birch ward had his biopsy results today: "
+    "adenocarcinoma, and he has not been told yet."
+)
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("About Mr Desmond Quillfeather", "About Mr [PATIENT_NAME]"),
+        ("Quillfeather - follow up", "[PATIENT_NAME] - follow up"),
+        ("re: desmond's rota swap", "re: desmond's rota swap"),
+        ("Ward round notes", "Ward round notes"),
+    ],
+)
+def test_a_name_found_in_the_body_is_masked_in_the_subject(
+    deid: Deidentifier, subject: str, expected: str
+) -> None:
+    """A subject with no clinical words still loses a patient's name that the body gives away."""
+    out = deid.deidentify_many([subject, BODY])
+    assert out[0] == expected
+    assert "Quillfeather" not in out[1] and "biopsy results" in out[1]
+
+
+def test_a_subject_alone_keeps_an_unconnected_name(deid: Deidentifier) -> None:
+    """Without a body naming a patient, a plain name in a subject is not a patient's."""
+    assert deid.deidentify_many(["About Mr Desmond Quillfeather", "Lunch on Friday?"]) == [
+        "About Mr Desmond Quillfeather",
+        "Lunch on Friday?",
+    ]
