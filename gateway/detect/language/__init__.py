@@ -4,10 +4,13 @@
 - targets.py: names in the text, and whom a remark is aimed at
 - allow.py: medical, place-name, everyday and name allow-lists; banter markers
 - profanity.py: PROFANITY (mild, aimed at no one)
-- insults.py: INSULT (aimed at the reader, a named person or a role), and the frames that aim a word
+- insults.py: INSULT (aimed at the reader, a named person or a role)
+- framing.py: the frames that aim a word at someone (shared with the slur check)
+- frame_words.py: the word sets the frames read (copulas, modifiers, negations, ...)
 - threats.py, harassment.py, discrimination.py, obscenity.py, defamation.py: the other types
 - signals.py: what recognisers return, and the engine for the weighted pattern files
 - lexicon.py: reading the word lists and pattern files in gateway/detect/data/language/
+- triggers.py: which sentences a pattern can possibly match (cheap pre-checks)
 - model.py: the alt-profanity-check model (confidence only, never a decision)
 - detector.py: `LanguageDetector`, which puts them together; `build` is the registry factory
 """

@@ -24,8 +24,9 @@ from typing import Any
 from gateway.detect.language.allow import AllowLists, load_allow_lists
 from gateway.detect.language.defamation import DefamationRecogniser
 from gateway.detect.language.discrimination import SlurRecogniser, hostility_recogniser
+from gateway.detect.language.framing import Framer
 from gateway.detect.language.harassment import HARASSMENT, harassment_recogniser
-from gateway.detect.language.insults import Framer, InsultRecogniser
+from gateway.detect.language.insults import InsultRecogniser
 from gateway.detect.language.lexicon import DATA_DIR, load_list, load_macros
 from gateway.detect.language.menace import continuum, escalate, grievance_recogniser
 from gateway.detect.language.model import ProfanityModel

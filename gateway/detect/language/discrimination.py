@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from gateway.detect.language.insults import Framer, boundaries
+from gateway.detect.language.framing import Framer, boundaries
 from gateway.detect.language.lexicon import MacroSet, WordList, compile_patterns, load_pattern_file
 from gateway.detect.language.signals import Document, PatternRecogniser, Signal, mask
 from gateway.detect.language.targets import GROUP, SECOND_PERSON, TargetResolver

@@ -1,0 +1,227 @@
+"""The frames that aim a word at a person: said of, called at, or pointed at someone.
+
+`Framer` answers, for a word at a place in a sentence, whether it is said of a
+person ("you are a ...", "the registrar is ..."), called out to the reader
+("you useless ..."), or pointed at a named person or a role ("that ...
+Marcus"); `boundaries` marks the hard breaks a frame never crosses. The
+insult recogniser (insults.py) and the slur check (discrimination.py) both
+ask this question; the word sets it needs live here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gateway.detect.language.frame_words import (
+    AUXILIARIES,
+    COORDINATION,
+    COPULAS,
+    MODIFIERS,
+    NEGATIONS,
+    NOT_PEOPLE,
+    THINGS,
+    VOCATIVE_NEXT,
+)
+from gateway.detect.language.lexicon import MacroSet
+from gateway.detect.language.targets import NAMED, ROLE, SECOND_PERSON, TargetResolver
+from gateway.detect.language.text import Sentence
+
+HEDGED = re.compile(r"\b(?:a (?:bit|little bit|touch) of an?|kind of an?|sort of an?|slightly|a little)\b")
+_HARD_BOUNDARY = re.compile(r'[.!?;:()"]| - ')
+
+
+@dataclass(frozen=True)
+class Aim:
+    """A word aimed at someone: the target, and the view range of the frame (its words are claimed)."""
+
+    target: str
+    begin: int
+    end: int
+
+
+def boundaries(s: Sentence) -> list[bool]:
+    """For each token: does a hard boundary (. ! ? ; : quotes, dash) stand just before it?"""
+    out = [True]
+    for a, b in zip(s.tokens, s.tokens[1:], strict=False):
+        out.append(bool(_HARD_BOUNDARY.search(s.view[a[1] : b[0]])))
+    return out
+
+
+class Framer:
+    """Decides whether a word in a sentence is said of, called at, or pointed at a person."""
+
+    def __init__(self, macros: MacroSet, resolver: TargetResolver) -> None:
+        self.resolver = resolver
+        role = macros.expand("{ROLE_NP}", where="insults")
+        self._role_before = re.compile(rf"\b{role}\s*$")
+        self._role_after = re.compile(
+            rf"^\s*(?:[a-z0-9-]+ ){{0,2}}?{macros.expand('{ROLE}', where='insults')}\b"
+        )
+
+    def aimed_at(
+        self,
+        sentences: Sequence[Sentence],
+        k: int,
+        start: int,
+        end: int,
+        *,
+        noun: bool,
+        modifiers: set[int] | None = None,
+        strong: bool = False,
+        thing: bool = False,
+    ) -> Aim | None:
+        """Is the word at tokens [start, end) of sentence k aimed at a person?
+
+        `modifiers`: token indexes that may also stand in the frame (other
+        insult adjectives, swear words used as intensifiers). `noun`: the
+        word names a person ("idiot") rather than describing one
+        ("useless"). `strong`: strong words aimed by a pointing word alone
+        ("that ..."). `thing`: the word can describe a thing too ("a joke").
+        """
+        s = sentences[k]
+        words = s.words()
+        hard = boundaries(s)
+        extra = modifiers or set()
+        article = False
+        negated = False
+        j = start - 1
+        while j >= 0 and not hard[j + 1]:
+            w = words[j]
+            if w in NEGATIONS:
+                negated = True
+            elif w in ("a", "an", "such", "one"):
+                article = True
+            elif w in COPULAS or not (w in MODIFIERS or w in COORDINATION or j in extra):
+                break
+            j -= 1
+        if negated:
+            return None
+        if noun and not thing and comma_before(s, j + 1) and self._vocative_end(words, hard, end, s):
+            return Aim(SECOND_PERSON, s.tokens[start][0], s.tokens[end - 1][1])  # "Thanks, ...!"
+        if j < 0 or hard[j + 1]:
+            if thing:  # "a joke", "a disgrace": only when plainly said of someone
+                return None
+            if noun and article:  # a fragment that goes on about someone: "A lazy, entitled ... who ..."
+                return self._fragment(sentences, k, start, end)
+            if noun and j < 0 and (end >= len(words) or hard[end]):
+                return self._called_out(sentences, k, start, end)
+            return self._exclamation(sentences, k, start, end, noun=noun, strong=strong)
+        w = words[j]
+        begin = s.tokens[j][0]
+        finish = s.tokens[end - 1][1]
+        if w in ("you", "ya"):
+            if j > 0 and words[j - 1] in ("are", "were") and not hard[j]:  # "are you stupid?"
+                return Aim(SECOND_PERSON, begin, finish)
+            if j > 0 and words[j - 1] in ("call", "called", "calling", "calls") and not hard[j]:
+                return Aim(SECOND_PERSON, begin, finish)
+            if noun and self._vocative_end(words, hard, end):
+                return Aim(SECOND_PERSON, begin, finish)
+            if not noun and (
+                self._vocative_end(words, hard, end) or self._vocative_end(words, hard, end + 1)
+            ):
+                return Aim(SECOND_PERSON, begin, finish)  # "you useless ...!": one more word at most
+            return None
+        if w in ("him", "her", "_name_") and j > 0 and words[j - 1] in ("call", "called", "calling", "calls"):
+            return Aim(NAMED, begin, finish)
+        if w in COPULAS:
+            if noun and not (article or strong or words[end - 1].endswith("s")):
+                return None  # "she is in heart failure": a noun said of someone needs "a"/"such a"
+            target = self._subject(sentences, k, j, person_noun=noun and not thing)
+            return Aim(target, begin, finish) if target else None
+        if w in ("what", "such"):  # "what a ... you are"
+            return None if thing else self._exclamation(sentences, k, start, end, noun=noun, strong=strong)
+        if noun and w in ("that", "this", "the", "those", "these"):
+            after = s.view[s.tokens[end - 1][1] :]
+            if after.lstrip().startswith("_name_"):
+                return Aim(NAMED, begin, finish)
+            if self._role_after.match(after):
+                return Aim(ROLE, begin, finish)
+            if strong and w in ("that", "this"):
+                return Aim(NAMED, begin, finish)
+        return None
+
+    def _exclamation(
+        self, sentences: Sequence[Sentence], k: int, start: int, end: int, *, noun: bool, strong: bool
+    ) -> Aim | None:
+        """ "What a ... he is", "... you are": the person named after the word."""
+        s = sentences[k]
+        words = s.words()
+        if not noun:
+            return None
+        rest = words[end : end + 3]
+        if rest[:2] in (["you", "are"], ["you", "were"]):
+            return Aim(SECOND_PERSON, s.tokens[start][0], s.tokens[min(end + 1, len(words) - 1)][1])
+        if rest[:2] in (["he", "is"], ["she", "is"], ["he", "was"], ["she", "was"]) or rest[:1] == ["_name_"]:
+            return Aim(NAMED, s.tokens[start][0], s.tokens[min(end + 1, len(words) - 1)][1])
+        return None
+
+    def _called_out(self, sentences: Sequence[Sentence], k: int, start: int, end: int) -> Aim | None:
+        """A sentence that is nothing but the insult ("Useless idiot.", a subject line "Moron"): said to
+        the reader, unless the sentence before is the writer talking about themselves ("I left my keys
+        at home. Idiot.")."""
+        if k > 0:
+            kinds = {m.kind for m in self.resolver.mentions(sentences[k - 1])}
+            if "self" in kinds and not kinds & {"second", "named", "role", "third"}:
+                return None
+        s = sentences[k]
+        return Aim(SECOND_PERSON, s.tokens[start][0], s.tokens[end - 1][1])
+
+    def _fragment(self, sentences: Sequence[Sentence], k: int, start: int, end: int) -> Aim | None:
+        """A verbless insult after a sentence about the reader or a named person."""
+        s = sentences[k]
+        span = (s.tokens[0][0], s.tokens[end - 1][1])
+        for back in (k, k - 1):
+            if back < 0:
+                continue
+            kinds = {m.kind for m in self.resolver.mentions(sentences[back])}
+            if "second" in kinds:
+                return Aim(SECOND_PERSON, *span)
+            if "named" in kinds:
+                return Aim(NAMED, *span)
+        return None
+
+    def _vocative_end(self, words: list[str], hard: list[bool], end: int, s: Sentence | None = None) -> bool:
+        """Does the word end the call: the clause ends, or a pronoun or "and" follows?"""
+        if end >= len(words) or hard[end] or words[end] in VOCATIVE_NEXT:
+            return True
+        return s is not None and comma_before(s, end)
+
+    def _subject(
+        self, sentences: Sequence[Sentence], k: int, verb: int, *, person_noun: bool = False
+    ) -> str | None:
+        """Who the verb at token `verb` is about; `person_noun`: the predicate can only be a person's."""
+        s = sentences[k]
+        words = s.words()
+        hard = boundaries(s)
+        j = verb - 1
+        while j >= 0 and not hard[j + 1] and words[j] in AUXILIARIES:
+            if words[j] in NEGATIONS:
+                return None
+            j -= 1
+        if j < 0 or hard[j + 1]:
+            return None
+        w = words[j]
+        if w in ("you", "ya", "yourself"):
+            return SECOND_PERSON
+        if w == "lot" and j > 0 and words[j - 1] == "you":
+            return SECOND_PERSON
+        if w in ("stop", "quit"):
+            return SECOND_PERSON
+        if w in ("he", "she"):
+            target = self.resolver.antecedent(sentences, k, s.tokens[j][0])
+            return ROLE if target.kind == ROLE else NAMED
+        if w == "_name_":
+            return NAMED
+        if self._role_before.search(s.view[: s.tokens[j][1]]):
+            return ROLE
+        if person_noun and w not in THINGS and w not in NOT_PEOPLE:
+            return NAMED  # "Marcus is a ...": only a person can be one
+        return None
+
+
+def comma_before(s: Sentence, i: int) -> bool:
+    if i <= 0 or i >= len(s.tokens):
+        return False
+    return "," in s.view[s.tokens[i - 1][1] : s.tokens[i][0]]
