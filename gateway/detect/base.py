@@ -9,9 +9,18 @@ pipeline calls once per worker, never in the constructor.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from gateway.model import Finding, Inspection
+
+
+@dataclass
+class Resources:
+    """Things detectors need that come from the store, handed in already loaded."""
+
+    document_index: Callable[[], Any] | None = None  # returns the current fingerprint index
 
 
 @runtime_checkable

@@ -22,8 +22,8 @@ import functools
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any
 
+from gateway.config import Settings
 from gateway.detect.patient import PatientDetector, PatientDetectorOptions
 from gateway.model import Envelope, Inspection, Segment
 
@@ -45,7 +45,7 @@ class Deidentifier:
         self._loaded = False
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Deidentifier:
+    def from_settings(cls, settings: Settings | None) -> Deidentifier:
         return cls(PatientDetector(PatientDetectorOptions.from_settings(settings)))
 
     def load(self) -> None:
@@ -108,13 +108,13 @@ class Deidentifier:
 
 
 @functools.lru_cache(maxsize=2)
-def _shared(settings: Any) -> Deidentifier:
+def _shared(settings: Settings) -> Deidentifier:
     d = Deidentifier.from_settings(settings)
     d.load()
     return d
 
 
-def deidentify(text: str, settings: Any) -> str:
+def deidentify(text: str, settings: Settings) -> str:
     """`text` with the patient identifiers the detector finds masked ("[NHS_NUMBER]")."""
     return _shared(settings).deidentify(text)
 

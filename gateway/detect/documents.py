@@ -42,6 +42,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.config import Settings
+from gateway.detect.base import Resources
 from gateway.detect.fingerprint import EMPTY_INDEX, DocumentIndex, DocumentMatch, MatchRules, fingerprint
 from gateway.detect.spans import occurrences, span_details, whole
 from gateway.errors import GatewayError
@@ -427,8 +429,9 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "’")[:120] + "'"
 
 
-def build(settings: Any, resources: Any) -> DocumentDetector:
+def build(settings: Settings | None, resources: Resources | None = None) -> DocumentDetector:
     """Factory named in `gateway.detect.registry.DETECTORS`."""
+    settings = settings or Settings()
     ds = settings.documents
     return DocumentDetector(
         organisation=ds.organisation,
@@ -436,6 +439,6 @@ def build(settings: Any, resources: Any) -> DocumentDetector:
         aliases=tuple(ds.organisation_aliases),
         domains=tuple(settings.domains.internal),
         audience_markings=tuple(ds.audience_markings),
-        index=getattr(resources, "document_index", None),
+        index=resources.document_index if resources else None,
         rules=MatchRules(min_share=ds.min_match_share, min_words=ds.min_match_words),
     )

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.utils import getaddresses
-from typing import Any
 
+from gateway.config import Settings
+from gateway.detect.base import Resources
 from gateway.detect.spans import span_details, whole
 from gateway.model import Finding, Inspection
 from gateway.model.envelope import RecipientClass, classify
@@ -111,20 +112,14 @@ class EtiquetteDetector:
         )
 
 
-def build(settings: Any, resources: Any = None) -> EtiquetteDetector:
+def build(settings: Settings | None, resources: Resources | None = None) -> EtiquetteDetector:
     """Registry factory: (settings, resources) -> the etiquette detector."""
-    domains = getattr(settings, "domains", None)
-    section = getattr(settings, "etiquette", None)
-    defaults = EtiquetteLimits()
+    s = settings or Settings()
     limits = EtiquetteLimits(
-        all_caps_min_letters=int(getattr(section, "all_caps_min_letters", defaults.all_caps_min_letters)),
-        all_caps_share=float(getattr(section, "all_caps_share", defaults.all_caps_share)),
-        max_external_recipients=int(
-            getattr(section, "max_external_recipients", defaults.max_external_recipients)
-        ),
+        all_caps_min_letters=s.etiquette.all_caps_min_letters,
+        all_caps_share=s.etiquette.all_caps_share,
+        max_external_recipients=s.etiquette.max_external_recipients,
     )
     return EtiquetteDetector(
-        internal=tuple(getattr(domains, "internal", ()) or ()),
-        secure=tuple(getattr(domains, "secure", ()) or ()),
-        limits=limits,
+        internal=tuple(s.domains.internal), secure=tuple(s.domains.secure), limits=limits
     )

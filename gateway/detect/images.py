@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.config import Settings
+from gateway.detect.base import Resources
 from gateway.detect.patient.context import patient_cue
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.model import Artifact, Finding, Inspection
@@ -308,6 +310,6 @@ def _looks_decorative(art: Artifact, meta: dict[str, Any]) -> bool:
     return 0 < art.size < _SMALL_BYTES
 
 
-def build(settings: Any, resources: Any = None) -> ImageDetector:
+def build(settings: Settings | None, resources: Resources | None = None) -> ImageDetector:
     """The registry's factory; the word lists load in `load()`."""
     return ImageDetector()

@@ -9,11 +9,9 @@ detectors from outside the pure world (the document fingerprint index).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
-from gateway.detect.base import Detector
+from gateway.config import Settings
+from gateway.detect.base import Detector, Resources
 
 #: (name, module, factory attribute), in the order they run
 DETECTORS: tuple[tuple[str, str, str], ...] = (
@@ -26,15 +24,8 @@ DETECTORS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-@dataclass
-class Resources:
-    """Things detectors need that come from the store, handed in already loaded."""
-
-    document_index: Callable[[], Any] | None = None  # returns the current fingerprint index
-
-
 def build_detectors(
-    settings: Any, resources: Resources | None = None, names: tuple[str, ...] | None = None
+    settings: Settings | None, resources: Resources | None = None, names: tuple[str, ...] | None = None
 ) -> list[Detector]:
     resources = resources or Resources()
     out: list[Detector] = []

@@ -19,8 +19,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from gateway.config import Settings
+from gateway.detect.base import Resources
 from gateway.detect.language.allow import AllowLists, load_allow_lists
 from gateway.detect.language.defamation import DefamationRecogniser
 from gateway.detect.language.discrimination import SlurRecogniser, hostility_recogniser
@@ -372,14 +373,12 @@ def _without_duplicate_html(segs: list[Segment]) -> list[Segment]:
     return out
 
 
-def build(settings: Any, resources: Any = None) -> LanguageDetector:
+def build(settings: Settings | None, resources: Resources | None = None) -> LanguageDetector:
     """Registry factory: (settings, resources) -> the detector; lists and the model load in `load()`."""
-    domains = getattr(settings, "domains", None)
-    language = getattr(settings, "language", None)
-    extra = tuple(Path(p) for p in getattr(language, "extra_allow_lists", ()) or ())
+    s = settings or Settings()
     return LanguageDetector(
-        internal=tuple(getattr(domains, "internal", ()) or ()),
-        secure=tuple(getattr(domains, "secure", ()) or ()),
-        extra_allow=extra,
-        use_model=bool(getattr(language, "profanity_model", True)),
+        internal=tuple(s.domains.internal),
+        secure=tuple(s.domains.secure),
+        extra_allow=tuple(Path(p) for p in s.language.extra_allow_lists),
+        use_model=s.language.profanity_model,
     )

@@ -33,6 +33,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from gateway.config import Settings
+from gateway.detect.base import Resources
 from gateway.detect.language.lexicon import compile_regexes, load_macros, load_pattern_file
 from gateway.detect.language.text import clean, reported_spans
 from gateway.detect.meaning.features import Featurizer
@@ -195,10 +197,7 @@ def _without_reported(text: str) -> str | None:
     return "".join(chars)
 
 
-def build(settings: Any, resources: Any = None) -> MeaningDetector:
+def build(settings: Settings | None, resources: Resources | None = None) -> MeaningDetector:
     """Registry factory: recipients' domains from settings; the model loads in `load()`."""
-    domains = getattr(settings, "domains", None)
-    return MeaningDetector(
-        internal=tuple(getattr(domains, "internal", ()) or ()),
-        secure=tuple(getattr(domains, "secure", ()) or ()),
-    )
+    domains = (settings or Settings()).domains
+    return MeaningDetector(internal=tuple(domains.internal), secure=tuple(domains.secure))

@@ -10,12 +10,12 @@ as ("patient", "gateway.detect.patient", "build").
 
 from __future__ import annotations
 
-from typing import Any
-
+from gateway.config import Settings
+from gateway.detect.base import Resources
 from gateway.detect.patient.detector import PatientDetector, PatientDetectorOptions
 
 
-def build(settings: Any, resources: Any = None) -> PatientDetector:
+def build(settings: Settings | None, resources: Resources | None = None) -> PatientDetector:
     """The registry's factory: options from `settings.detect`; nothing is loaded until `load()`."""
     return PatientDetector(PatientDetectorOptions.from_settings(settings))
 

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.config import Settings
 from gateway.detect.patient.address import AddressRecognizer
 from gateway.detect.patient.chi_number import ChiNumberRecognizer
 from gateway.detect.patient.context import MessageContext, load_staff_directory
@@ -72,10 +73,10 @@ class PatientDetectorOptions:
     ner: bool = True
 
     @classmethod
-    def from_settings(cls, settings: Any) -> PatientDetectorOptions:
-        d = getattr(settings, "detect", None)
-        if d is None:
+    def from_settings(cls, settings: Settings | None) -> PatientDetectorOptions:
+        if settings is None:
             return cls()
+        d = settings.detect
         return cls(
             hospital_numbers=tuple((p.name, p.pattern) for p in d.hospital_numbers),
             staff_directory=d.staff_directory,

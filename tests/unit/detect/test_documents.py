@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from gateway.config import DocumentSettings, DomainSettings, Settings
+from gateway.detect.base import Resources
 from gateway.detect.documents import MARKING, REGISTERED, DocumentDetector, build, domain_stem
 from gateway.detect.fingerprint import DocumentIndex, IndexedDocument, fingerprint, normalise
 from gateway.errors import StoreError
@@ -318,7 +319,7 @@ def scan_unconfigured(raw: bytes, domains: tuple[str, ...] = DOMAINS) -> list[Fi
     settings = Settings(domains=DomainSettings(internal=domains))
     insp = parse_message(raw, ENV, LIMITS)
     extract_all(insp, LIMITS)
-    return build(settings, object()).detect(insp)
+    return build(settings, Resources()).detect(insp)
 
 
 def marked(paragraphs: list[str], name: str = "paper.docx", *, author: str = "") -> list[Finding]:
@@ -396,7 +397,7 @@ def test_configured_organisation_still_counts_beside_the_domains() -> None:
         fx.message("x", {"a.docx": fx.docx_bytes(["(c) Northam Poly", *FILLER])}), ENV, LIMITS
     )
     extract_all(insp, LIMITS)
-    (f,) = build(settings, object()).detect(insp)
+    (f,) = build(settings, Resources()).detect(insp)
     assert f.type == MARKING and "(c) Northam Poly" in f.evidence
 
 
