@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gateway.act.review import ReviewActions
 from gateway.config import Settings
 from gateway.errors import ConfigError
 from gateway.model.masking import located_spans, mask_place, mask_text
@@ -36,7 +37,6 @@ from gateway.relay.deliver import build_deliver
 from gateway.store.audit import AuditEvent
 from gateway.store.held import STATUSES, ActionRefused, Filters, HeldMessage
 from gateway.store.quarantine import QuarantineStore, open_quarantine
-from gateway.store.review import ReviewActions
 
 
 def register(subparsers: Any) -> None:

@@ -2,7 +2,7 @@
 
 Plain data shared by the quarantine store (gateway.store.quarantine), its
 status rules (gateway.store.status) and the review actions
-(gateway.store.review); nothing here touches the database.
+(gateway.act.review); nothing here touches the database.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ hold. If it raises `StoreError` the front end answers 451.
 A held message's statuses and retention are the status rules
 (gateway.store.status, part of `QuarantineStore`); the records are
 gateway.store.held; release, reject and delete as reviewers do them are
-gateway.store.review. Key rotation covers the messages, the review UI's
+gateway.act.review. Key rotation covers the messages, the review UI's
 TOTP secrets and the outbox's notices.
 """
 

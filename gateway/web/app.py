@@ -20,11 +20,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from gateway.act.review import ReviewActions
 from gateway.config import Settings
 from gateway.errors import ConfigError, StoreError
 from gateway.store.held import Deliver, OnDecision
 from gateway.store.quarantine import QuarantineStore
-from gateway.store.review import ReviewActions
 from gateway.store.users import ROLES, UserStore
 from gateway.web import account, admin, auth, finder, views
 from gateway.web.guard import WebContext, current

@@ -31,11 +31,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from gateway.act.review import ReviewActions
 from gateway.config import Settings
 from gateway.store.audit import AuditEvent
 from gateway.store.held import HeldMessage
 from gateway.store.quarantine import QuarantineStore
-from gateway.store.review import ReviewActions
 from gateway.store.users import Session, UserStore
 
 log = logging.getLogger(__name__)

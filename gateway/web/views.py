@@ -16,9 +16,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from gateway.act.review import ActionResult
 from gateway.model import CATEGORIES
 from gateway.store.held import STATUSES, ActionRefused, Filters
-from gateway.store.review import ActionResult
 from gateway.web.guard import WebContext, Who, client_ip, endpoint, load_message
 from gateway.web.render import ALL, attachment_bytes, render_message, shown_place
 from gateway.web.search import masked_subject, search

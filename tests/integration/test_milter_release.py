@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway.act.review import ReviewActions
 from gateway.cli import main
 from gateway.config import Settings, load_settings
 from gateway.milter.service import start_milter
@@ -26,7 +27,6 @@ from gateway.notify.service import Notifications, open_notifications
 from gateway.relay.deliver import build_deliver
 from gateway.store.crypto import load_pass_mark
 from gateway.store.quarantine import QuarantineStore, open_quarantine
-from gateway.store.review import ReviewActions
 from tests.integration import test_milter
 from tests.integration.milter_postfix import wait_until
 from tests.integration.servers import write_config

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
+from gateway.act.review import ReviewActions
 from gateway.relay.deliver import deliver_through
 from gateway.relay.nexthop import build_next_hop
 from gateway.store.db import Database
 from gateway.store.quarantine import QuarantineStore
-from gateway.store.review import ReviewActions
 from tests.integration.gateway_doubles import finding, relay_settings
 from tests.integration.servers import RecordingSink
 from tests.quarantine_fixtures import make_store, message

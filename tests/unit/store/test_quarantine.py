@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from gateway.act.review import ReviewActions
 from gateway.errors import PermanentDeliveryError, StoreError, TemporaryDeliveryError
 from gateway.model import Envelope
 from gateway.store.audit import AuditEvent
 from gateway.store.db import Database
 from gateway.store.held import ActionRefused, Filters, ReviewDecision
-from gateway.store.review import ReviewActions
 from tests.quarantine_fixtures import ManualClock, decision, envelope, make_store, message
 
 

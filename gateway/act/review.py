@@ -1,7 +1,7 @@
 """Review actions, as the web UI and the CLI call them: release, reject and delete, each audited.
 
 Release delivers through a `deliver(envelope, raw)` callable the wiring
-injects (the relay's next-hop client), so the store never imports a front
+injects (the relay's next-hop client), so nothing here imports a front
 end; if the next hop refuses, the message stays held and the error is kept.
 A decision is told (to the sender, through `on_decision`) only once it is
 committed.
