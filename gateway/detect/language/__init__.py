@@ -1,6 +1,7 @@
 """The `abusive_language` detector, one concern per module.
 
-- text.py: sentences and their normalised views (names and allow-listed phrases taken out)
+- sentences.py: cutting a text into sentences, and their offsets in the original text
+- text.py: the normalised views of sentences (names and allow-listed phrases taken out)
 - targets.py: names in the text, and whom a remark is aimed at
 - allow.py: medical, place-name, everyday and name allow-lists; banter markers
 - profanity.py: PROFANITY (mild, aimed at no one)

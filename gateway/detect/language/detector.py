@@ -33,16 +33,10 @@ from gateway.detect.language.menace import continuum, escalate, grievance_recogn
 from gateway.detect.language.model import ProfanityModel
 from gateway.detect.language.obscenity import obscenity_recogniser
 from gateway.detect.language.profanity import PROFANITY, ProfanityRecogniser
+from gateway.detect.language.sentences import clean, sentence_spans, split_sentences
 from gateway.detect.language.signals import THRESHOLD, Context, Document, PatternRecogniser, Signal, mask
 from gateway.detect.language.targets import NONE, NameFinder, TargetResolver
-from gateway.detect.language.text import (
-    Sentence,
-    ViewBuilder,
-    clean,
-    ends_in_quote,
-    sentence_spans,
-    split_sentences,
-)
+from gateway.detect.language.text import Sentence, ViewBuilder, ends_in_quote
 from gateway.detect.language.threats import THREAT, threat_recogniser
 from gateway.detect.spans import Spans, span_details
 from gateway.model import Finding, Inspection, Segment

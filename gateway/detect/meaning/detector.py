@@ -36,7 +36,8 @@ from typing import Any
 from gateway.config import Settings
 from gateway.detect.base import Resources
 from gateway.detect.language.lexicon import compile_regexes, load_macros, load_pattern_file
-from gateway.detect.language.text import clean, reported_spans
+from gateway.detect.language.sentences import clean
+from gateway.detect.language.text import reported_spans
 from gateway.detect.meaning.features import Featurizer
 from gateway.detect.meaning.gate import Gate, correspondent_tokens
 from gateway.detect.meaning.model import MeaningModel, featurizer, text_features

@@ -24,19 +24,19 @@ from typing import Any
 
 import pytest
 
-from gateway.detect.language import allow, detector, targets, text
+from gateway.detect.language import allow, detector, sentences, targets
 from gateway.detect.language.lexicon import Pattern
-from gateway.detect.language.text import clean, split_sentences
+from gateway.detect.language.sentences import clean, split_sentences
 from gateway.model import Envelope, Inspection, Segment
 
 _C = importlib.import_module("re._constants")
 _P = importlib.import_module("re._parser")
 
 WHOLE_TEXT = {
-    "address": text._ADDRESS,
-    "sentence end": text._SENTENCE_END,
-    "paragraph": text._PARAGRAPH,
-    "quote marker": text._QUOTE_MARKER,
+    "address": sentences._ADDRESS,
+    "sentence end": sentences._SENTENCE_END,
+    "paragraph": sentences._PARAGRAPH,
+    "quote marker": sentences._QUOTE_MARKER,
     "greeting": targets._GREETING,
     "kisses": allow._KISSES,
 }
@@ -165,7 +165,7 @@ def test_sentences_are_still_split_as_before(raw: str, sentences: list[str]) -> 
 def test_no_sentence_is_longer_than_the_cut() -> None:
     """Every sentence-level pattern reads at most one cut's worth of text, whatever the input."""
     for sample in ADVERSARIAL.values():
-        assert max(len(s) for s in split_sentences(clean(sample))) <= text._MAX_SENTENCE
+        assert max(len(s) for s in split_sentences(clean(sample))) <= sentences._MAX_SENTENCE
 
 
 def _every_pattern(language: detector.LanguageDetector) -> list[re.Pattern[str]]:

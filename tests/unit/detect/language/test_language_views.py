@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.detect.language.text import split_sentences, write_out
+from gateway.detect.language.sentences import split_sentences
+from gateway.detect.language.text import write_out
 
 
 @pytest.mark.parametrize(
