@@ -33,7 +33,7 @@ from gateway.pipeline import OneShotDeidentifier, Pipeline
 from gateway.relay import start_relay
 from gateway.relay.deliver import build_deliver
 from gateway.store.crypto import load_pass_mark
-from gateway.store.quarantine import open_quarantine, purge_periodically
+from gateway.store.opening import open_quarantine, purge_periodically
 from gateway.web.service import start_web
 
 log = logging.getLogger("gateway.server")

@@ -20,7 +20,7 @@ from gateway.commands.quarantine import cli_actor
 from gateway.config import Settings
 from gateway.errors import ConfigError
 from gateway.store.audit import AuditEvent
-from gateway.store.quarantine import open_quarantine
+from gateway.store.opening import open_quarantine
 
 
 def register(subparsers: Any) -> None:

@@ -36,7 +36,8 @@ from gateway.pipeline import OneShotDeidentifier
 from gateway.relay.deliver import build_deliver
 from gateway.store.audit import AuditEvent
 from gateway.store.held import STATUSES, ActionRefused, Filters, HeldMessage
-from gateway.store.quarantine import QuarantineStore, open_quarantine
+from gateway.store.opening import open_quarantine
+from gateway.store.quarantine import QuarantineStore
 
 
 def register(subparsers: Any) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from gateway.commands.quarantine import cli_actor
 from gateway.config import Settings
 from gateway.store.audit import AuditEvent
-from gateway.store.quarantine import open_quarantine
+from gateway.store.opening import open_quarantine
 from gateway.store.users import ROLES, UserError, UserStore, totp_new_secret, totp_uri
 
 

@@ -15,10 +15,8 @@ TOTP secrets and the outbox's notices.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import os
 import secrets
 import time
 from collections.abc import Sequence
@@ -28,13 +26,12 @@ from email.policy import compat32
 from email.policy import default as default_policy
 from typing import Any
 
-from gateway.config import Settings
 from gateway.errors import StoreError
 from gateway.mime.headers import header_values
 from gateway.model import Decision, Envelope, Finding
 from gateway.store.audit import AuditEvent, AuditLog
-from gateway.store.crypto import Keyring, load_keyring
-from gateway.store.db import Database, Row, open_database
+from gateway.store.crypto import Keyring
+from gateway.store.db import Database, Row
 from gateway.store.held import (
     ActionRefused,
     Clock,
@@ -392,48 +389,3 @@ def _subject_and_id(raw: bytes) -> tuple[str, str]:
     except Exception:  # malformed headers: the reviewer still sees the message itself
         return "", ""
     return (subjects[0] if subjects else "")[:500], mid.strip()[:300]
-
-
-# -- construction --------------------------------------------------------------------------------
-
-
-def open_quarantine(settings: Settings, *, clock: Clock = utc_now) -> QuarantineStore:
-    """The quarantine the configuration names, migrated and ready (raises StoreError/ConfigError)."""
-    db = open_database(settings)
-    store = QuarantineStore(
-        db,
-        load_keyring(settings),
-        retention_days=settings.quarantine.retention_days,
-        clock=clock,
-    )
-    try:
-        store.migrate()
-    except StoreError:
-        db.close()
-        raise
-    if db.kind == "sqlite":
-        _owner_only(db.path)
-    return store
-
-
-def _owner_only(path: Any) -> None:
-    """The SQLite file holds password hashes and addresses: readable by its owner only.
-
-    SQLite creates the -wal and -shm files with the database file's permissions.
-    """
-    for p in (str(path), f"{path}-wal", f"{path}-shm"):
-        try:
-            if os.stat(p).st_mode & 0o077:
-                os.chmod(p, 0o600)
-        except OSError:
-            pass  # not there (yet), or not ours: nothing to tighten
-
-
-async def purge_periodically(store: QuarantineStore, interval_minutes: float) -> None:
-    """Run the retention purge now and then every interval, until cancelled (serve runs this as a task)."""
-    while True:
-        try:
-            await asyncio.to_thread(store.purge)
-        except Exception:  # a worker boundary: a failed purge is retried at the next interval
-            log.exception("quarantine purge failed")
-        await asyncio.sleep(max(1.0, interval_minutes * 60.0))

@@ -33,7 +33,8 @@ from gateway.errors import StoreError
 from gateway.milter.service import MilterService, start_milter
 from gateway.notify.service import Notifications, open_notifications
 from gateway.relay.deliver import build_deliver
-from gateway.store.quarantine import QuarantineStore, open_quarantine
+from gateway.store.opening import open_quarantine
+from gateway.store.quarantine import QuarantineStore
 from tests.integration.milter_postfix import PrivatePostfix, SmtpSink, available, free_port, wait_until
 from tests.milter_doubles import BANNER, MemoryQuarantine, milter_settings, slow_pipeline, verdict_pipeline
 from tests.unit.notify.doubles import bodies, flat

@@ -26,7 +26,8 @@ from gateway.model.passmark import HEADER
 from gateway.notify.service import Notifications, open_notifications
 from gateway.relay.deliver import build_deliver
 from gateway.store.crypto import load_pass_mark
-from gateway.store.quarantine import QuarantineStore, open_quarantine
+from gateway.store.opening import open_quarantine
+from gateway.store.quarantine import QuarantineStore
 from tests.integration import test_milter
 from tests.integration.milter_postfix import wait_until
 from tests.integration.servers import write_config

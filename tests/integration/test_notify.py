@@ -28,7 +28,7 @@ from gateway.pipeline import Pipeline
 from gateway.policy import load_policy
 from gateway.relay import start_relay
 from gateway.relay.deliver import build_deliver
-from gateway.store.quarantine import open_quarantine
+from gateway.store.opening import open_quarantine
 from tests.integration.gateway_doubles import relay_settings
 from tests.integration.servers import Received, RecordingSink, wait_until
 from tests.unit.notify.doubles import (

@@ -15,7 +15,7 @@ import pytest
 from gateway.cli import main
 from gateway.config import Settings, load_settings
 from gateway.model import Decision, Finding, Verdict
-from gateway.store.quarantine import open_quarantine
+from gateway.store.opening import open_quarantine
 from tests.quarantine_fixtures import KEY_A, ManualClock, decision, envelope, message
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.store.quarantine import open_quarantine
+from gateway.store.opening import open_quarantine
 from tests.unit.commands.test_quarantine_cli import _run, _settings
 
 

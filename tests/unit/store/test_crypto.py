@@ -83,7 +83,7 @@ def test_reencrypt_moves_every_message_to_the_current_key(tmp_path: Path) -> Non
 
 def test_sqlite_store_is_private_to_its_owner(tmp_path: Path) -> None:
     """open_quarantine leaves the SQLite file (hashes, addresses, audit log) readable by its owner only."""
-    from gateway.store.quarantine import open_quarantine
+    from gateway.store.opening import open_quarantine
 
     store = open_quarantine(settings_for(tmp_path))
     store.hold(envelope(), message(), decision())
