@@ -28,8 +28,6 @@ MAX_GROUPED_JUDGED = 1000
 KEYED_ENTITY = "HOSPITAL_NUMBER_KEYED"
 TYPE = "HOSPITAL_NUMBER"
 
-#: what a hospital number looks like after its label: letters, a separator, at least four digits
-ID_SHAPE = r"(?:[A-Z]{1,4}[ \t]?[-/]?[ \t]?)?\d{4,10}[A-Z]?(?![\w/])"
 #: the Presidio pattern is the digits alone (fast to scan for); the letters before them are added back
 DIGITS = r"(?<![\da-z/.,])\d{4,10}[A-Z]?(?![\w/])"
 _PREFIX = re.compile(r"[A-Z]{1,4}[ \t]?[-/]?[ \t]?$")
