@@ -3,20 +3,15 @@ helper that runs either over a message made of plain segments."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from gateway.detect.meaning import MeaningDetector
 from gateway.detect.meaning.model import ABUSE, OUTPUTS, PATIENT, MeaningModel
-from gateway.model import Envelope, Finding, Inspection, Segment
+from tests.unit.detect.judging import INTERNAL, OUTSIDE, SECURE, STAFF, Judge
 
-INTERNAL = ("uni.ac.uk",)
-SECURE = ("nhs.net",)
-OUTSIDE = ("friend@gmail.com",)
-STAFF = ("tutor@uni.ac.uk",)
+__all__ = ["INTERNAL", "OUTSIDE", "SECURE", "STAFF", "Judge"]
 
 
 @pytest.fixture(scope="session")
@@ -37,40 +32,6 @@ def toy_model(
         "thresholds": {PATIENT: patient, PATIENT + "_alone": alone, ABUSE: abuse},
     }
     return MeaningModel(data)
-
-
-@dataclass
-class Judge:
-    """Runs a detector over one message built from plain segments (no MIME needed)."""
-
-    detector: MeaningDetector
-
-    def __call__(
-        self,
-        body: str,
-        *,
-        subject: str = "",
-        to: Sequence[str] = OUTSIDE,
-        quoted: str = "",
-        names: Sequence[str] = (),
-    ) -> list[Finding]:
-        segments = []
-        if subject:
-            segments.append(Segment(subject, "header:Subject", kind="header"))
-        if body:
-            segments.append(Segment(body, "body"))
-        if quoted:
-            segments.append(Segment(quoted, "body", quoted=True))
-        inspection = Inspection(
-            envelope=Envelope("student@uni.ac.uk", tuple(to)),
-            segments=segments,
-            correspondents=[(n, f"{n.split()[0].lower()}@uni.ac.uk") for n in names],
-        )
-        return self.detector.detect(inspection)
-
-    def types(self, body: str, **kw: Any) -> set[str]:
-        """Types of the findings on what the sender wrote (not quoted or reported)."""
-        return {f.type for f in self(body, **kw) if not f.quoted}
 
 
 @pytest.fixture(scope="session")
