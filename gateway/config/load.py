@@ -165,13 +165,14 @@ def _validate(s: Settings, file: str) -> None:
             obj = getattr(obj, part)
         if obj not in choices:
             raise ConfigError(f"must be one of {', '.join(choices)}, got {obj!r}", file=file, key=key)
-    for i, cidr in enumerate(s.smtp.allowed_clients):
-        try:
-            ipaddress.ip_network(cidr, strict=False)
-        except ValueError:
-            raise ConfigError(
-                f"not a network: {cidr!r}", file=file, key=f"smtp.allowed_clients[{i}]"
-            ) from None
+    for section, networks in (("smtp", s.smtp.allowed_clients), ("milter", s.milter.allowed_clients)):
+        for i, cidr in enumerate(networks):
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                raise ConfigError(
+                    f"not a network: {cidr!r}", file=file, key=f"{section}.allowed_clients[{i}]"
+                ) from None
     for key, value in (
         ("smtp.listen", s.smtp.listen),
         ("metrics.listen", s.metrics.listen),

@@ -193,6 +193,7 @@ class MilterSettings:
     deadline_seconds: float = 240.0  # judging one message (scan + quarantine) past this: TEMPFAIL
     idle_timeout_seconds: float = 900.0  # close an MTA connection silent for this long
     socket_mode: int = 0o660  # permissions of a unix socket listener
+    allowed_clients: tuple[str, ...] = ("127.0.0.0/8", "::1/128")  # MTAs (CIDR) a TCP listener talks to
     check_mta: str = (
         ""  # refuse to start unless the MTA fails closed: "postfix[:CONFDIR]" or a sendmail.cf path
     )

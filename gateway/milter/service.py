@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import os
 import stat
@@ -69,6 +70,7 @@ class MilterService:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.socket_path: Path | None = None
+        self.networks = [ipaddress.ip_network(c, strict=False) for c in m.allowed_clients]
 
     @property
     def address(self) -> tuple[str, int] | str:
@@ -92,7 +94,29 @@ class MilterService:
             self._server = await asyncio.start_server(self._accept, host, port, reuse_port=reuse_port)
         log.info("milter listening", extra={"listen": str(self.address)})
 
+    def allowed(self, writer: asyncio.StreamWriter) -> bool:
+        """A unix-socket peer always (the socket's mode decides); a TCP peer inside `allowed_clients`."""
+        if self.socket_path is not None:
+            return True
+        peer = writer.get_extra_info("peername")
+        if not peer:
+            return False
+        address = ipaddress.ip_address(str(peer[0]).split("%", 1)[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        return any(address in network for network in self.networks)
+
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if not self.allowed(writer):
+            peer = writer.get_extra_info("peername")
+            log.warning(
+                "milter connection refused: client not in milter.allowed_clients",
+                extra={"client": str(peer[0]) if peer else "?"},
+            )
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+            return
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)  # type: ignore[arg-type]

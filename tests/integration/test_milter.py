@@ -509,3 +509,42 @@ def test_deploy_check_reads_the_real_postfix(mta: Mta, tmp_path: Path) -> None:
     )
     bad = subprocess.run([*cmd, "--postconf-output", str(saved)], capture_output=True, text=True, cwd=REPO)
     assert bad.returncode == 1 and "FAIL milter_default_action = accept" in bad.stdout
+
+
+# --- who may connect -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("allowed", "answered"),
+    [
+        (("127.0.0.0/8",), True),
+        (("127.0.0.1/32", "10.0.0.0/8"), True),
+        (("10.0.0.0/8",), False),
+        (("192.0.2.7/32", "::1/128"), False),
+    ],
+)
+async def test_tcp_listener_answers_only_allowed_clients(
+    tmp_path: Path, allowed: tuple[str, ...], answered: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A client outside `[milter] allowed_clients` is disconnected before its first packet is answered."""
+    settings = dataclasses.replace(
+        milter_settings(tmp_path), milter=MilterSettings(listen="127.0.0.1:0", allowed_clients=allowed)
+    )
+    service = await start_milter(settings, verdict_pipeline(settings, "pass"), None)
+    try:
+        host, port = service.address  # type: ignore[misc]
+        reader, writer = await asyncio.open_connection(host, port)
+        writer.write(bytes.fromhex("0000000d4f00000006000001ff001fffff"))
+        await writer.drain()
+        try:
+            reply = await asyncio.wait_for(reader.read(64), 10)
+        except ConnectionResetError:  # closed with our packet unread: the kernel answers RST
+            reply = b""
+        writer.close()
+    finally:
+        await service.close()
+    if answered:
+        assert reply == bytes.fromhex("0000000d4f00000006000000030" + "01ff3c0")
+    else:
+        assert reply == b""
+        assert any("not in milter.allowed_clients" in r.getMessage() for r in caplog.records)

@@ -21,6 +21,7 @@ def test_shipped_config_loads() -> None:
     s = load_settings(Path(__file__).parents[2] / "config" / "gateway.toml")
     assert s.smtp.next_hop.startswith("maildir:")
     assert s.smtp.allowed_clients == ("127.0.0.0/8", "::1/128")
+    assert s.milter.allowed_clients == ("127.0.0.0/8", "::1/128")
 
 
 def test_relative_paths_resolve_against_config_folder(tmp_path: Path) -> None:
@@ -44,6 +45,7 @@ def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
     [
         ("[smtp]\nmax_sessions = 'many'\n", "smtp.max_sessions"),
         ("[smtp]\nallowed_clients = ['not-a-net']\n", "smtp.allowed_clients[0]"),
+        ("[milter]\nallowed_clients = ['10.0.0.0/8', '10.1.2']\n", "milter.allowed_clients[1]"),
         ("[smtp]\nnext_hop = 'nowhere'\n", "smtp.next_hop"),
         ("[smtp]\nnext_hop = 'mx:'\n", "smtp.next_hop"),
         ("mode = 'relaxed'\n", "mode"),
