@@ -13,10 +13,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gateway.config import Settings, load_settings
 from gateway.errors import ConfigError, GatewayError
+
+if TYPE_CHECKING:
+    from gateway.model.outcome import Outcome
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -203,7 +206,7 @@ def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-def _print_human(name: str, outcome: Any, elapsed: float) -> None:
+def _print_human(name: str, outcome: Outcome, elapsed: float) -> None:
     d = outcome.decision
     head = f"{name}: {d.verdict.value.upper()}"
     if d.rule:
