@@ -15,7 +15,9 @@ them.
 - Port 0 (tests, tools) is resolved once here to a concrete port, so every
   process listens on the same one.
 - Only the first process serves what a port cannot share: the metrics
-  endpoint and the review UI, and a milter on a Unix socket. Every process
+  endpoint and the review UI, and a milter on a Unix socket. The metrics it
+  serves are every front end's, summed: they record into files in a
+  folder this process makes for the run (`gateway.metrics`). Every process
   has the quarantine and the notification outbox (its worker claims rows
   with a lease, so a notice goes once).
 - SIGTERM or SIGINT to this process is passed to every front end, each of
@@ -36,8 +38,10 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
+import tempfile
 import threading
 import time
 from multiprocessing.process import BaseProcess
@@ -119,6 +123,7 @@ def run_frontends(settings: Settings) -> int:
     settings, held = reserve_ports(settings)
     total = settings.pipeline.workers or os.cpu_count() or 1
     shares = worker_shares(total, n)
+    metrics_dir = _share_metrics()
     ctx = multiprocessing.get_context("spawn")
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -140,6 +145,7 @@ def run_frontends(settings: Settings) -> int:
                     stop.set()
                     break
                 log.error("front end died; starting it again", extra={"pid": proc.pid, "code": proc.exitcode})
+                _forget(proc.pid)
                 time.sleep(max(0.0, last_restart[i] + RESTART_SECONDS - time.monotonic()))
                 last_restart[i] = time.monotonic()
                 procs[i] = _start(ctx, child_settings(settings, i, shares[i]), i)
@@ -154,9 +160,33 @@ def run_frontends(settings: Settings) -> int:
             statuses.append(proc.exitcode if proc.exitcode is not None else 1)
         for sock in held:
             sock.close()
+        if metrics_dir is not None:
+            os.environ.pop(_METRICS_ENV, None)
+            shutil.rmtree(metrics_dir, ignore_errors=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return max((s if s >= 0 else 1 for s in statuses), default=0)
+
+
+#: gateway.metrics.SHARED_DIR_ENV (not imported here: the parent must not load the metrics library
+#: before the variable is set, or its own copy would not record into the folder)
+_METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def _share_metrics() -> str | None:
+    """A fresh folder the front ends (spawned after this) record their metrics into; None if preset."""
+    if os.environ.get(_METRICS_ENV):
+        return None  # the operator chose one (and cleans it between runs)
+    folder = tempfile.mkdtemp(prefix="gateway-metrics-")
+    os.environ[_METRICS_ENV] = folder
+    return folder
+
+
+def _forget(pid: int | None) -> None:
+    if pid is not None:
+        from gateway.metrics import forget_process
+
+        forget_process(pid)
 
 
 def _start(ctx: Any, settings: Settings, index: int) -> BaseProcess:

@@ -12,6 +12,12 @@ kinds only, never addresses or content.
     gateway_sessions_in_flight               SMTP sessions open now
     gateway_sessions_refused_total{reason}   not_allowed, saturated, shutting_down
 
+With several front-end processes (`gateway.frontend`) the parent names a
+shared folder in `PROMETHEUS_MULTIPROC_DIR` before it starts them; each
+process then keeps its counters in files there, and the first process's
+/metrics reports the sum over all of them (sessions in flight: the live
+processes' sum). A front end that dies keeps its counts; its gauge goes.
+
 The same listener answers `GET /healthz` for `gateway health`: what only the
 running process knows (its event loop answers, its inspection workers are
 alive), as JSON, 200 when healthy and 503 when not. It names counts and
@@ -21,6 +27,7 @@ states only, never mail.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import socketserver
 import threading
@@ -29,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app, multiprocess
 
 from gateway.config import parse_hostport
 from gateway.errors import ConfigError
@@ -38,6 +45,8 @@ from gateway.errors import ConfigError
 HealthProbe = Callable[[], tuple[bool, dict[str, Any]]]
 
 HEALTH_PATH = "/healthz"
+#: prometheus-client's own switch: set, every process of the gateway records into files in this folder
+SHARED_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 
@@ -59,7 +68,9 @@ class Metrics:
         self.next_hop_errors = Counter(
             "gateway_next_hop_errors", "Next-hop failures, by kind", ["kind"], registry=r
         )
-        self.sessions = Gauge("gateway_sessions_in_flight", "SMTP sessions open now", registry=r)
+        self.sessions = Gauge(
+            "gateway_sessions_in_flight", "SMTP sessions open now", registry=r, multiprocess_mode="livesum"
+        )
         self.refused = Counter(
             "gateway_sessions_refused", "Sessions refused at connect, by reason", ["reason"], registry=r
         )
@@ -80,6 +91,23 @@ class Metrics:
         """A sample's current value (0 when never recorded): for tests and the status log."""
         v = self.registry.get_sample_value(name, labels or {})
         return 0.0 if v is None else v
+
+
+def shared_registry() -> CollectorRegistry | None:
+    """The sum of every front end's metrics when they share a folder (see the module doc), else None."""
+    folder = os.environ.get(SHARED_DIR_ENV)
+    if not folder:
+        return None
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path=folder)
+    return registry
+
+
+def forget_process(pid: int) -> None:
+    """A front end is gone: its live gauges no longer count (its counters do)."""
+    folder = os.environ.get(SHARED_DIR_ENV)
+    if folder:
+        multiprocess.mark_process_dead(pid, folder)
 
 
 @dataclass
@@ -120,7 +148,7 @@ def start_metrics_server(
 
 
 def _app(metrics: Metrics, health: HealthProbe | None) -> Callable[..., Iterable[bytes]]:
-    exposition = make_wsgi_app(metrics.registry)
+    exposition = make_wsgi_app(shared_registry() or metrics.registry)
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != HEALTH_PATH:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import smtplib
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -60,7 +62,7 @@ def frontends(parent: int, port: int) -> list[int]:
     return out
 
 
-def start_two(tmp_path: Path) -> tuple[GatewayProcess, int]:
+def start_two(tmp_path: Path, metrics: str = "") -> tuple[GatewayProcess, int]:
     """`gateway serve` with frontend.processes = 2, an empty policy and a Maildir next hop."""
     port = free_port()
     (tmp_path / "policies").mkdir()
@@ -71,7 +73,7 @@ def start_two(tmp_path: Path) -> tuple[GatewayProcess, int]:
             "state_dir": "state",
             "policies": ["policies"],
             "smtp": {"listen": f"127.0.0.1:{port}", "next_hop": "maildir:mail"},
-            "metrics": {"listen": ""},
+            "metrics": {"listen": metrics},
             "web": {"listen": ""},
             "pipeline": {"workers": 2},
             "frontend": {"processes": 2},
@@ -133,5 +135,47 @@ def test_a_frontend_that_dies_is_started_again(tmp_path: Path) -> None:
                 client.sendmail("a@example.ac.uk", ["b@example.org"], f"Subject: n{n}\r\n\r\nhi\r\n")
         assert len(list((tmp_path / "mail" / "new").iterdir())) == 4
         assert "front end died; starting it again" in gw.log()
+    finally:
+        gw.stop()
+
+
+def scraped(metrics_port: int, sample: str) -> float:
+    """One sample's value from the gateway's /metrics page (0 when absent)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=30) as page:
+        text = page.read().decode()
+    m = re.search(rf"^{re.escape(sample)} (\S+)$", text, re.MULTILINE)
+    return float(m.group(1)) if m else 0.0
+
+
+def test_metrics_count_the_messages_of_every_frontend(tmp_path: Path) -> None:
+    """/metrics (served by the first front end) counts the messages both front ends relayed, and keeps
+    a killed front end's count after it is started again."""
+    metrics_port = free_port()
+    gw, port = start_two(tmp_path, metrics=f"127.0.0.1:{metrics_port}")
+    passed = 'gateway_messages_total{verdict="pass"}'
+    try:
+        assert gw.proc is not None
+        parent = gw.proc.pid
+        pids = wait_until(lambda: len(frontends(parent, port)) == 2 and frontends(parent, port), 180, 0.2)
+        relayed: dict[int, int] = {}
+        for n in range(64):
+            with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
+                pid = owner(connection_inode(port, client.sock.getsockname()[1]), pids)
+                client.sendmail("a@example.ac.uk", ["b@example.org"], f"Subject: n{n}\r\n\r\nhello\r\n")
+            relayed[pid] = relayed.get(pid, 0) + 1
+            if len(relayed) == 2 and n >= 5:
+                break
+        assert len(relayed) == 2
+        sent = sum(relayed.values())
+        wait_until(lambda: scraped(metrics_port, passed) == sent, 60, 0.2)
+        assert scraped(metrics_port, passed) == sent
+        assert scraped(metrics_port, "gateway_message_seconds_count") == sent
+        (metrics_socket,) = listening_inodes(metrics_port)
+        serving = owner(metrics_socket, pids)
+        (second,) = [p for p in pids if p != serving]
+        os.kill(second, signal.SIGKILL)  # the front end without the metrics port dies with its counts
+        wait_until(lambda: (f := frontends(parent, port)) and len(f) == 2 and second not in f, 180, 0.2)
+        assert scraped(metrics_port, passed) == sent
+        assert serving in frontends(parent, port)
     finally:
         gw.stop()
