@@ -2,7 +2,9 @@
 
 `QuarantineStore.hold` is the hand-off the relay and milter wait for
 before answering 250: it commits the raw message (AES-GCM, see
-`gateway.store.crypto`), the envelope, the findings (already masked), the
+`gateway.store.crypto`), the envelope, the findings (evidence already masked;
+the findings themselves encrypted with the subject, because where a finding
+stands names the attachment, and a file name can name a patient), the
 rule and the time in one transaction, together with the audit row of the
 hold. If it raises `StoreError` the front end answers 451.
 
@@ -118,6 +120,7 @@ class QuarantineStore(StatusRules):
             "helo": envelope.helo,
             "mail_options": list(envelope.mail_options),
             "rcpt_options": [list(o) for o in envelope.rcpt_options],
+            "findings": [f.to_json() for f in decision.findings],
         }
         findings = list(decision.findings)
         raw_ct = self.keyring.encrypt(bytes(raw), f"{qid}:raw")
@@ -142,7 +145,7 @@ class QuarantineStore(StatusRules):
                     json.dumps(list(decision.rules)),
                     _tags(sorted({f.category for f in findings})),
                     _tags(sorted({f.type for f in findings})),
-                    json.dumps([f.to_json() for f in findings]),
+                    "[]",  # in the encrypted meta; rows held before that kept them here
                     decision.reason,
                     len(raw),
                     raw_ct,
@@ -337,7 +340,9 @@ class QuarantineStore(StatusRules):
             rules=tuple(json.loads(str(r["rules"]) or "[]")),
             categories=_untag(str(r["categories"])),
             types=_untag(str(r["types"])),
-            findings=tuple(Finding.from_json(x) for x in json.loads(str(r["findings"]) or "[]")),
+            findings=tuple(
+                Finding.from_json(x) for x in meta.get("findings") or json.loads(str(r["findings"]) or "[]")
+            ),
             policy_reason=str(r["policy_reason"]),
             size=int(r["size"]),
             client_address=str(r["client_address"]),

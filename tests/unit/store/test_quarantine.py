@@ -6,6 +6,8 @@ which overrides the `database` fixture.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +50,35 @@ def test_hold_commits_encrypted_and_reads_back(database: Database) -> None:
     assert m.categories == ("patient_identifier",)
     assert m.findings[0].type == "NHS_NUMBER" and m.subject == "Ward round notes"
     assert m.envelope.mail_options == ("BODY=8BITMIME",) and m.queue_id == "4AbCdEf123"
+
+
+def test_findings_are_stored_encrypted_with_their_file_names(database: Database) -> None:
+    """Where a finding stands names the attachment; the file name (here a patient's) is not stored in
+    clear, and the findings read back whole."""
+    store = make_store(database)
+    held = decision()
+    where = "attachment:Quennell_Philippa_bloods.pdf"
+    finding = dataclasses.replace(held.findings[0], where=where)
+    qid = store.hold(envelope(), message(), dataclasses.replace(held, findings=(finding,)))
+    row = database.execute("SELECT * FROM quarantine WHERE id = ?", (qid,))[0]
+    stored = b"".join(v if isinstance(v, bytes) else str(v).encode() for v in row.values())
+    assert b"Quennell" not in stored
+    m = store.get(qid)
+    assert m is not None and [(f.type, f.where) for f in m.findings] == [("NHS_NUMBER", where)]
+
+
+def test_findings_of_rows_held_before_encryption_still_read(database: Database) -> None:
+    """A row written before findings moved into the encrypted part keeps showing its findings."""
+    store = make_store(database)
+    qid = store.hold(envelope(), message(), decision())
+    old_meta = store.keyring.encrypt(json.dumps({"subject": "Ward round notes"}).encode(), f"{qid}:meta")
+    database.execute(
+        "UPDATE quarantine SET findings = ?, meta = ? WHERE id = ?",
+        ('[{"category": "patient_identifier", "type": "NHS_NUMBER", "where": "body"}]', old_meta, qid),
+    )
+    m = store.get(qid)
+    assert m is not None and [(f.type, f.where) for f in m.findings] == [("NHS_NUMBER", "body")]
+    assert m.subject == "Ward round notes"
 
 
 def test_hold_past_its_deadline_is_rolled_back(database: Database) -> None:
