@@ -29,8 +29,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 
 from gateway.config import Settings
 from gateway.errors import ConfigError
@@ -50,6 +49,7 @@ from gateway.store.audit import AuditEvent, AuditLog
 from gateway.store.crypto import Keyring, load_keyring
 from gateway.store.db import Database, Row, Tx, open_database
 from gateway.store.held import ActionRefused, Clock, iso_time, utc_now
+from gateway.store.precision import Precision, precision
 
 COMPONENT = "learned"
 
@@ -130,32 +130,6 @@ class Entry:
     message_id: str
     decided_by: str
     decided_at: str
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Right and wrong marks for one rule or finding type (in one week, or overall)."""
-
-    key: str
-    right: int = 0
-    wrong: int = 0
-
-    @property
-    def marked(self) -> int:
-        return self.right + self.wrong
-
-    @property
-    def precision(self) -> float | None:
-        return self.right / self.marked if self.marked else None
-
-
-@dataclass
-class Precision:
-    """Per rule and per finding type, overall and per ISO week (newest first)."""
-
-    rules: list[Tally] = field(default_factory=list)
-    types: list[Tally] = field(default_factory=list)
-    weeks: list[tuple[str, list[Tally], list[Tally]]] = field(default_factory=list)
 
 
 class LearnedStore:
@@ -329,30 +303,9 @@ class LearnedStore:
     # -- precision -----------------------------------------------------------------------------
 
     def precision(self, scope: Sequence[str] = ()) -> Precision:
-        """Right / (right + wrong) per rule and per finding type, overall and per ISO week.
-
-        `scope`: only marks on messages from these sender domains (a scoped reviewer's view).
-        """
-        sql = "SELECT rule, finding_type, verdict, at FROM finding_marks"
-        params: list[str] = []
-        if scope:
-            alts = []
-            for d in scope:
-                alts.append("sender_domain = ? OR sender_domain LIKE ?")
-                params.extend([d.lower(), f"%.{d.lower()}"])
-            sql += " WHERE " + " OR ".join(alts)
-        rows = self.db.execute(sql, params)
-        weeks: dict[str, list[Row]] = {}
-        for r in rows:
-            weeks.setdefault(_week(str(r["at"])), []).append(r)
-        return Precision(
-            rules=_tally(rows, "rule"),
-            types=_tally(rows, "finding_type"),
-            weeks=[
-                (w, _tally(rs, "rule"), _tally(rs, "finding_type"))
-                for w, rs in sorted(weeks.items(), reverse=True)
-            ],
-        )
+        """Right / (right + wrong) per rule and per finding type, overall and per ISO week (see
+        gateway.store.precision). `scope`: only marks on messages from these sender domains."""
+        return precision(self.db, scope)
 
     # -- key rotation --------------------------------------------------------------------------
 
@@ -403,24 +356,6 @@ def _check(m: Mark, findings: Sequence[Finding]) -> None:
 
 def _context(entry_id: str) -> str:
     return f"learned:{entry_id}"
-
-
-def _week(at: str) -> str:
-    """The ISO week of a stored time, as 2025-W10."""
-    try:
-        d: date = datetime.fromisoformat(at).date()
-    except ValueError:
-        return "unknown"
-    year, week, _ = d.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def _tally(rows: Sequence[Row], column: str) -> list[Tally]:
-    counts: dict[str, list[int]] = {}
-    for r in rows:
-        c = counts.setdefault(str(r[column]), [0, 0])
-        c[0 if r["verdict"] == RIGHT else 1] += 1
-    return [Tally(k, right, wrong) for k, (right, wrong) in sorted(counts.items())]
 
 
 def open_learned(settings: Settings) -> LearnedStore | None:

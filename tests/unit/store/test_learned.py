@@ -17,6 +17,7 @@ from gateway.store.crypto import Keyring
 from gateway.store.db import Database
 from gateway.store.held import ActionRefused
 from gateway.store.learned import LearnedStore, Mark, learned_loader
+from gateway.store.quarantine import QuarantineStore
 from tests.quarantine_fixtures import KEY_A, KEY_B, ManualClock
 
 NAME = "Ottoline Fairweather"  # invented for these tests
@@ -254,12 +255,16 @@ def test_precision_respects_the_reviewers_scope(database: Database) -> None:
     assert [(t.key, t.right, t.wrong) for t in store.precision().rules] == [("patient-identifier", 1, 1)]
 
 
-def test_key_rotation_reseals_the_values(database: Database) -> None:
-    """After a new key is put first, reseal moves every value to it and the old key can go."""
+def test_the_quarantines_key_rotation_reseals_the_values(database: Database) -> None:
+    """keys_in_use counts the entries' values; reencrypt moves them to the new key, and the old key can go."""
     old = _store(database)
     [entry_id] = _mark(old, Mark(0, "wrong", "staff", NAME))
-    rotated = _store(database, None, KEY_B, KEY_A)
-    assert rotated.reseal() == 1 and rotated.reseal() == 0
+    rotated = QuarantineStore(database, Keyring([base64.b64decode(k) for k in (KEY_B, KEY_A)]))
+    rotated.migrate()
+    key_a, key_b = old.keyring.current_id, rotated.keyring.current_id
+    assert rotated.keys_in_use() == {key_a: 1}
+    assert rotated.reencrypt() == 1 and rotated.reencrypt() == 0
+    assert rotated.keys_in_use() == {key_b: 1}
     assert _store(database, None, KEY_B).get(entry_id).value == NAME  # type: ignore[union-attr]
 
 
