@@ -72,7 +72,7 @@ class LearnedFeed:
                 return last
             self._snapshot = LearnedSnapshot(last.version + 1 if last is not None else 1, entries)
             # counts only: the values are patient-adjacent and never logged
-            log.info("learned entries ready for the workers", extra={"entries": entries.size})
+            log.info("learned entries ready for the workers", extra={"count": entries.size})
             return self._snapshot
 
     def start(self) -> None:
