@@ -6,6 +6,7 @@ from gateway.config import Settings
 from gateway.detect.registry import Resources
 from gateway.inspector import Inspector, build_inspector
 from gateway.store.documents import index_loader
+from gateway.store.learned import open_learned
 
 
 def build_scanner(settings: Settings) -> Inspector:
@@ -16,6 +17,9 @@ def build_scanner(settings: Settings) -> Inspector:
     the documents check, and the policy's on_detector_failure applies.
     """
     inspector = build_inspector(settings, Resources(document_index=index_loader(settings)))
+    store = open_learned(settings)
+    if store is not None:  # what administrators accepted from reviewers' marks, as the workers have it
+        inspector.learned.update(store.load())
     inspector.load()
     return inspector
 

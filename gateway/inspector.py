@@ -10,6 +10,7 @@ message may carry. `build_inspector` makes the one the worker processes run
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -17,11 +18,13 @@ from collections.abc import Callable
 from gateway.config import Settings
 from gateway.detect.base import Detector
 from gateway.detect.fingerprint import EMPTY_INDEX, DocumentIndex
+from gateway.detect.learned import without_allowed
 from gateway.detect.registry import Resources, build_detectors
 from gateway.errors import DetectionError
 from gateway.extract import extract_all
 from gateway.mime import parse_message
 from gateway.model import Decision, Envelope, Finding, Inspection, NoticeDraft, Verdict
+from gateway.model.learned import NO_ENTRIES, LearnedEntries
 from gateway.model.outcome import Header, Outcome
 from gateway.notify.drafting import Drafter, for_inspector
 from gateway.policy import Policy, RecipientView, evaluate, load_policy
@@ -46,6 +49,23 @@ class DocumentSnapshot:
         self.index = index
 
 
+class LearnedCopy:
+    """The learned entries this process inspects with, as last handed over (never read from the store).
+
+    Callable, as the detectors expect (`Resources.learned`); the worker loop
+    replaces the entries when the parent sends newer ones.
+    """
+
+    def __init__(self, entries: LearnedEntries = NO_ENTRIES) -> None:
+        self.entries = entries
+
+    def __call__(self) -> LearnedEntries:
+        return self.entries
+
+    def update(self, entries: LearnedEntries) -> None:
+        self.entries = entries
+
+
 class Inspector:
     """Synchronous inspection of one message; one per worker process."""
 
@@ -56,11 +76,13 @@ class Inspector:
         policy: Policy,
         documents: DocumentSnapshot | None = None,
         drafter: Drafter | None = None,
+        learned: LearnedCopy | None = None,
     ) -> None:
         self.settings = settings
         self.detectors = detectors
         self.policy = policy
         self.documents = documents or DocumentSnapshot()
+        self.learned = learned or LearnedCopy()  # what administrators accepted from reviewers' marks
         self.drafter = drafter  # the notice's de-identified view of the message, when one is owed
         self._loaded = False
 
@@ -87,6 +109,7 @@ class Inspector:
                 log.exception("detector failed", extra={"detector": det.name})
                 failed.append(det.name)
                 failed_categories.update(det.categories)
+        findings = without_allowed(findings, inspection, self.learned())
         t3 = time.perf_counter()
         view = RecipientView.of(envelope, self.settings.domains)
         decision = evaluate(
@@ -201,9 +224,16 @@ def build_inspector(
     """The inspector a worker runs; `detectors` limits which registered detectors are built.
 
     The documents detector reads the inspector's `DocumentSnapshot` (empty
-    until the parent hands one over) unless `resources` names another index.
+    until the parent hands one over) unless `resources` names another index;
+    the patient detector reads its `LearnedCopy` likewise.
     """
     policy = load_policy(settings.policy_paths, domains=settings.domains)
     snapshot = DocumentSnapshot()
-    built = build_detectors(settings, resources or Resources(document_index=snapshot), names=detectors)
-    return Inspector(settings, built, policy, snapshot, drafter=for_inspector(settings, policy, built))
+    learned = LearnedCopy()
+    if resources is None:
+        resources = Resources(document_index=snapshot, learned=learned)
+    elif resources.learned is None:
+        resources = dataclasses.replace(resources, learned=learned)
+    built = build_detectors(settings, resources, names=detectors)
+    drafter = for_inspector(settings, policy, built)
+    return Inspector(settings, built, policy, snapshot, drafter=drafter, learned=learned)

@@ -4,8 +4,9 @@ It runs the inspector (gateway.inspector) in the pool of worker processes
 (gateway.workers) and turns every failure into `PipelineTimeout` or
 `DetectionError`, which the front ends answer with a temporary failure (451
 / tempfail). Nothing here builds wire replies. The pool's workers get the
-document index from this process (`gateway.index_feed`), which reads it
-from the store: they never open the store themselves.
+document index and the learned entries from this process
+(`gateway.index_feed`, `gateway.learned_feed`), which reads them from the
+store: they never open the store themselves.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from gateway.detect.fingerprint import EMPTY_INDEX, DocumentIndex
 from gateway.errors import DetectionError, PipelineTimeout
 from gateway.index_feed import IndexFeed
 from gateway.inspector import Inspector, InspectorFactory, build_inspector
+from gateway.learned_feed import LearnedFeed
 from gateway.model import Envelope, Outcome
+from gateway.model.learned import LearnedEntries
 from gateway.store.documents import index_loader
+from gateway.store.learned import learned_loader, open_learned
 from gateway.workers import WorkerPool
 
 
@@ -44,13 +48,16 @@ class Pipeline:
         inspector: Inspector | None = None,
         factory: InspectorFactory | None = None,
         documents: Callable[[], DocumentIndex] | None = None,
+        learned: Callable[[], LearnedEntries] | None = None,
     ) -> None:
         self.settings = settings
         self._inspector = inspector  # in-process (tests, scan); else a process pool
         self._factory = factory or build_inspector
         self._documents = documents
+        self._learned = learned
         self._pool: WorkerPool | None = None
         self.feed: IndexFeed | None = None
+        self.learned_feed: LearnedFeed | None = None
 
     @property
     def workers(self) -> int:
@@ -67,7 +74,17 @@ class Pipeline:
                 load = self._documents or index_loader(self.settings)
                 self.feed = IndexFeed(load, interval=self.settings.documents.reload_seconds)
                 self.feed.start()
-            pool = WorkerPool(self.settings, self.workers, self._factory, documents=self.feed.current)
+            if self.learned_feed is None:
+                taught = self._learned or learned_loader(functools.partial(open_learned, self.settings))
+                self.learned_feed = LearnedFeed(taught, interval=self.settings.documents.reload_seconds)
+                self.learned_feed.start()
+            pool = WorkerPool(
+                self.settings,
+                self.workers,
+                self._factory,
+                documents=self.feed.current,
+                learned=self.learned_feed.current,
+            )
             pool.start()
             self._pool = pool
 
@@ -106,6 +123,9 @@ class Pipeline:
         if self.feed is not None:
             self.feed.close()
             self.feed = None
+        if self.learned_feed is not None:
+            self.learned_feed.close()
+            self.learned_feed = None
         if self._pool is not None:
             self._pool.close()
             self._pool = None
@@ -128,7 +148,9 @@ class OneShotDeidentifier:
 
     async def __call__(self, texts: list[str]) -> list[str]:
         async with self._lock:
-            pipeline = Pipeline(self.settings, factory=_patient_only, documents=_no_documents)
+            pipeline = Pipeline(
+                self.settings, factory=_patient_only, documents=_no_documents, learned=LearnedEntries
+            )
             try:
                 return await pipeline.deidentify(texts)
             finally:

@@ -9,7 +9,8 @@ it can, because it parses hostile attachments:
   no TLS private key, no database URL;
 - no store: `gateway.store` cannot be imported (`forbid_store`); the
   document index arrives from the parent as a pickled snapshot with a
-  message, whenever the parent's is newer than the worker's;
+  message, whenever the parent's is newer than the worker's, and so do the
+  entries administrators accepted from reviewers' marks;
 - an address-space cap (`limit_memory`), so a memory bomb costs one message.
 
 Besides inspecting messages (whose `Outcome` carries the notice's
@@ -114,12 +115,15 @@ def worker_main(conn: Connection, settings: Settings, factory: InspectorFactory,
 
 
 def _do(inspector: Inspector, job: tuple[Any, ...]) -> Any:
-    """One request: ("inspect", envelope, raw, snapshot or None) or ("deidentify", texts)."""
+    """One request: ("inspect", envelope, raw, index snapshot or None, learned entries or None) or
+    ("deidentify", texts)."""
     if job[0] == "deidentify":
         return inspector.deidentify(job[1])
-    _, envelope, raw, snapshot = job
+    _, envelope, raw, snapshot, learned = job
     if snapshot is not None:  # the parent's document index moved on since our last message
         inspector.documents.update(pickle.loads(snapshot))
+    if learned is not None:  # an administrator accepted or withdrew an entry since our last message
+        inspector.learned.update(learned)
     return inspector.inspect(envelope, raw)
 
 

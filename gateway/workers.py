@@ -15,7 +15,8 @@ Workers hold the least they can: settings without secrets or the database
 URL, and no way to the store at all (gateway.worker_main runs in them).
 The document index reaches them from the parent
 (`gateway.index_feed`): a worker whose copy is older than the parent's
-snapshot gets the new one with its next message.
+snapshot gets the new one with its next message; so do the entries
+administrators accepted from reviewers' marks (`gateway.learned_feed`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from gateway.config import Settings
 from gateway.errors import DetectionError, PipelineTimeout
 from gateway.index_feed import IndexSnapshot
 from gateway.inspector import InspectorFactory
+from gateway.learned_feed import LearnedSnapshot
 from gateway.model import Envelope, Outcome
 from gateway.worker_main import for_workers, worker_main
 
@@ -58,6 +60,7 @@ class _Worker:
     def __init__(self, settings: Settings, factory: InspectorFactory, memory_mb: int) -> None:
         self.job: asyncio.Future[tuple[str, Any]] | None = None  # the message it is working on
         self.index_version = 0  # the version of the document index snapshot it was last sent
+        self.learned_version = 0  # the version of the learned entries snapshot it was last sent
         self.loop: asyncio.AbstractEventLoop | None = None  # the event loop watching its pipe
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
@@ -146,9 +149,11 @@ class WorkerPool:
         size: int,
         factory: InspectorFactory,
         documents: Callable[[], IndexSnapshot | None] = lambda: None,
+        learned: Callable[[], LearnedSnapshot | None] = lambda: None,
     ) -> None:
         self.settings, self.size, self.factory = settings, size, factory
         self.documents = documents  # the parent's current document index snapshot (never blocks)
+        self.learned = learned  # the parent's current learned entries snapshot (never blocks)
         self.memory_mb = settings.pipeline.max_worker_memory_mb
         self.workers: list[_Worker] = []  # every live worker, busy or idle
         self._ready: list[_Worker] = []  # started before the event loop took over
@@ -198,14 +203,19 @@ class WorkerPool:
             worker.loop = loop
 
     async def run(self, envelope: Envelope, raw: bytes, deadline: float) -> Outcome:
-        """Inspect one message in a worker (with the document index, when the worker's copy is older)."""
+        """Inspect one message in a worker (with the document index and the learned entries, when the
+        worker's copy is older)."""
 
         def job(worker: _Worker) -> tuple[Any, ...]:
             snapshot = self.documents()
             update = None
             if snapshot is not None and snapshot.version != worker.index_version:
                 update, worker.index_version = snapshot.data, snapshot.version
-            return ("inspect", envelope, raw, update)
+            learned = self.learned()
+            taught = None
+            if learned is not None and learned.version != worker.learned_version:
+                taught, worker.learned_version = learned.entries, learned.version
+            return ("inspect", envelope, raw, update, taught)
 
         outcome: Outcome = await self._run(job, deadline)
         return outcome

@@ -133,7 +133,7 @@ class DocumentSettings:
         "not to be shared with candidates",
         "not for release to students",
     )
-    reload_seconds: float = 5.0  # how often workers check the registry for added/removed documents
+    reload_seconds: float = 5.0  # how often the registry (and the learned entries) are checked for changes
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from gateway.model import Finding, Inspection
+from gateway.model.learned import LearnedEntries
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Resources:
     """Things detectors need that come from the store, handed in already loaded."""
 
     document_index: Callable[[], Any] | None = None  # returns the current fingerprint index
+    learned: Callable[[], LearnedEntries] | None = None  # returns the entries administrators accepted
 
 
 @runtime_checkable

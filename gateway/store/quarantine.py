@@ -12,7 +12,7 @@ A held message's statuses and retention are the status rules
 (gateway.store.status, part of `QuarantineStore`); the records are
 gateway.store.held; release, reject and delete as reviewers do them are
 gateway.act.review. Key rotation covers the messages, the review UI's
-TOTP secrets and the outbox's notices.
+TOTP secrets, the outbox's notices and the values of learned entries.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from gateway.store.held import (
     iso_time,
     utc_now,
 )
+from gateway.store.learned_keys import learned_keys_in_use, reseal_learned
 from gateway.store.outbox_keys import outbox_keys_in_use, reseal_outbox
 from gateway.store.status import StatusRules
 from gateway.store.totp import reseal_all, sealed_keys_in_use
@@ -293,7 +294,13 @@ class QuarantineStore(StatusRules):
             )
             if not rows:
                 # the accounts' TOTP secrets and the outbox's notices are sealed with the same key ring
-                return done + reseal_all(self.db, self.keyring) + reseal_outbox(self.db, self.keyring)
+                # and so are the values of the entries learned from reviewers' marks
+                return (
+                    done
+                    + reseal_all(self.db, self.keyring)
+                    + reseal_outbox(self.db, self.keyring)
+                    + reseal_learned(self.db, self.keyring)
+                )
             for r in rows:
                 qid = str(r["id"])
                 with self.db.transaction() as tx:
@@ -320,7 +327,11 @@ class QuarantineStore(StatusRules):
             "SELECT key_id, COUNT(*) AS c FROM quarantine WHERE raw IS NOT NULL GROUP BY key_id"
         )
         counts = {str(r["key_id"]): int(r["c"]) for r in rows}
-        for kid, n in [*sealed_keys_in_use(self.db).items(), *outbox_keys_in_use(self.db).items()]:
+        for kid, n in [
+            *sealed_keys_in_use(self.db).items(),
+            *outbox_keys_in_use(self.db).items(),
+            *learned_keys_in_use(self.db).items(),
+        ]:
             counts[kid] = counts.get(kid, 0) + n
         return counts
 

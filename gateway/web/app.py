@@ -24,9 +24,10 @@ from gateway.act.review import ReviewActions
 from gateway.config import Settings
 from gateway.errors import ConfigError, StoreError
 from gateway.store.held import Deliver, OnDecision
+from gateway.store.learned import LearnedStore
 from gateway.store.quarantine import QuarantineStore
 from gateway.store.users import ROLES, UserStore
-from gateway.web import account, admin, auth, finder, views
+from gateway.web import account, admin, auth, finder, proposals, views
 from gateway.web.guard import WebContext, current
 from gateway.web.security import SecurityHeaders
 from gateway.web.templating import STATIC, Templates
@@ -70,6 +71,9 @@ def create_app(
         secure=serves_tls(settings),
         limits=settings.limits,
     )
+    learned = LearnedStore(quarantine.db, quarantine.keyring, audit=quarantine.audit, clock=quarantine.clock)
+    learned.migrate()
+    ctx.extra["learned"] = learned
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/messages", status_code=303)
@@ -118,6 +122,7 @@ def create_app(
         Route("/messages/{qid}/release", views.release, methods=["POST"]),
         Route("/messages/{qid}/reject", views.reject, methods=["POST"]),
         Route("/messages/{qid}/delete", views.delete, methods=["POST"]),
+        Route("/messages/{qid}/marks", proposals.mark, methods=["POST"]),
         Route("/messages/{qid}/attachments/{n:int}", views.download_attachment, methods=["GET"]),
         Route("/messages/{qid}/original", views.download_original, methods=["GET"]),
         Route("/stats", views.stats, methods=["GET"]),
@@ -133,6 +138,8 @@ def create_app(
         Route("/admin/users/{name}/disable", admin.users_disable, methods=["POST"]),  # type: ignore[arg-type]
         Route("/admin/users/{name}/enable", admin.users_enable, methods=["POST"]),  # type: ignore[arg-type]
         Route("/admin/audit", admin.audit_page, methods=["GET"]),
+        Route("/admin/learned", proposals.learned_page, methods=["GET"]),
+        Route("/admin/learned/{entry}/{action}", proposals.learned_decide, methods=["POST"]),
         Route("/admin/purge", admin.purge, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
     ]

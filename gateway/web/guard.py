@@ -41,9 +41,9 @@ from gateway.store.users import Session, UserStore
 log = logging.getLogger(__name__)
 
 REVIEWER = frozenset(
-    {"list", "view", "reveal", "download", "release", "reject", "stats", "logout", "account"}
+    {"list", "view", "reveal", "download", "release", "reject", "mark", "stats", "logout", "account"}
 )
-ADMIN = REVIEWER | {"delete", "purge", "users", "audit", "find"}
+ADMIN = REVIEWER | {"delete", "purge", "users", "audit", "find", "learn"}
 #: what an account that must enrol an authenticator may do before it has
 ENROLLING = frozenset({"account", "logout"})
 PERMISSIONS = {"reviewer": REVIEWER, "admin": ADMIN}

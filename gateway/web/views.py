@@ -20,6 +20,7 @@ from gateway.act.review import ActionResult
 from gateway.model import CATEGORIES
 from gateway.store.held import STATUSES, ActionRefused, Filters
 from gateway.web.guard import WebContext, Who, client_ip, endpoint, load_message
+from gateway.web.proposals import MARKABLE, reasons
 from gateway.web.render import ALL, attachment_bytes, render_message, shown_place
 from gateway.web.search import masked_subject, search
 from gateway.web.security import DOWNLOAD_CSP
@@ -146,6 +147,8 @@ async def message_view(request: Request, ctx: WebContext, who: Who) -> Response:
             render_message, raw, msg.envelope, msg.findings, ctx.limits, revealed=revealed
         )
     history = await asyncio.to_thread(ctx.store.audit.records, message_id=qid)
+    learned = ctx.extra.get("learned")
+    marks = await asyncio.to_thread(learned.marks, qid) if learned is not None else {}
     shown = "all" if ALL in revealed else str(len(revealed))
     await ctx.audit(who, request, "view", message_id=qid, detail=f"revealed={shown}")
     flash = await _take_flash(ctx, who)
@@ -158,6 +161,9 @@ async def message_view(request: Request, ctx: WebContext, who: Who) -> Response:
             "place": rendered.place if rendered is not None else shown_place,
             "history": [h for h in history if h.action in _HISTORY_ACTIONS],
             "can_delete": who.can("delete"),
+            "marks": marks,
+            "can_mark": learned is not None and who.can("mark") and msg.status in MARKABLE,
+            "reasons": reasons(),
         },
         who=who,
         flash=flash,
@@ -346,5 +352,7 @@ async def bulk(request: Request, ctx: WebContext, who: Who) -> Response:
 async def stats(request: Request, ctx: WebContext, who: Who) -> Response:
     # a scoped reviewer counts only the messages of their scope
     rows = await asyncio.to_thread(ctx.store.stats, who.user.scope)
+    learned = ctx.extra.get("learned")
+    precision = await asyncio.to_thread(learned.precision, who.user.scope) if learned is not None else None
     await ctx.audit(who, request, "stats", detail="scoped" if who.user.scope else "")
-    return ctx.templates.page(request, "stats.html", {"rows": rows}, who=who)
+    return ctx.templates.page(request, "stats.html", {"rows": rows, "precision": precision}, who=who)

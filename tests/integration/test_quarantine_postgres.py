@@ -1,4 +1,4 @@
-"""The quarantine, audit log and account store against a real PostgreSQL server.
+"""The quarantine, audit log, account store and learned entries against a real PostgreSQL server.
 
 Re-runs the SQLite store tests unchanged, with `database` pointing at a
 fresh database on the private server (tests/postgres.py), plus what only a
@@ -15,6 +15,7 @@ import pytest
 from gateway.store.audit import AuditEvent, AuditLog
 from gateway.store.db import Database
 from tests.unit.store.test_audit import *  # noqa: F403  (the same tests, on PostgreSQL)
+from tests.unit.store.test_learned import *  # noqa: F403
 from tests.unit.store.test_quarantine import *  # noqa: F403
 from tests.unit.store.test_users import *  # noqa: F403
 

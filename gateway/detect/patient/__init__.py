@@ -16,8 +16,12 @@ from gateway.detect.patient.detector import PatientDetector, PatientDetectorOpti
 
 
 def build(settings: Settings | None, resources: Resources | None = None) -> PatientDetector:
-    """The registry's factory: options from `settings.detect`; nothing is loaded until `load()`."""
-    return PatientDetector(PatientDetectorOptions.from_settings(settings))
+    """The registry's factory: options from `settings.detect`, the learned entries from `resources`;
+    nothing is loaded until `load()`."""
+    detector = PatientDetector(PatientDetectorOptions.from_settings(settings))
+    if resources is not None and resources.learned is not None:
+        detector.learned = resources.learned
+    return detector
 
 
 __all__ = ["PatientDetector", "PatientDetectorOptions", "build"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from gateway.detect.patient.lexicon import Lexicon
@@ -225,11 +226,16 @@ def load_staff_directory(path: str, lexicon: Lexicon) -> tuple[list[str], ...]:
         return ()
     from pathlib import Path
 
+    lines = [line.split("#", 1)[0].strip() for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    return staff_names(lines, lexicon)
+
+
+def staff_names(names: Iterable[str], lexicon: Lexicon) -> tuple[list[str], ...]:
+    """Names as the staff directory holds them: lower-case tokens, titles dropped (empty ones left out)."""
     titles = set(lexicon.staff_titles.entries) | set(lexicon.patient_titles.entries)
     out: list[list[str]] = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        toks = [t for t in name_tokens(line) if t not in titles]
+    for name in names:
+        toks = [t for t in name_tokens(name) if t not in titles]
         if toks:
             out.append(toks)
     return tuple(out)

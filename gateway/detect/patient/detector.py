@@ -14,21 +14,23 @@ evidence masked by presidio-anonymizer.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.config import Settings
 from gateway.detect.patient.address import AddressRecognizer
 from gateway.detect.patient.chi_number import ChiNumberRecognizer
-from gateway.detect.patient.context import MessageContext, load_staff_directory
+from gateway.detect.patient.context import MessageContext, load_staff_directory, staff_names
 from gateway.detect.patient.date_of_birth import DateOfBirthRecognizer
 from gateway.detect.patient.dicom_tags import DicomTagRecognizer, metadata_identifiers
 from gateway.detect.patient.hc_number import HcNumberRecognizer
 from gateway.detect.patient.hospital_number import HospitalNumberRecognizer
 from gateway.detect.patient.indirect import IndirectRecognizer
-from gateway.detect.patient.lexicon import Lexicon
+from gateway.detect.patient.lexicon import Lexicon, WordList
 from gateway.detect.patient.nhs_number import NhsNumberRecognizer
 from gateway.detect.patient.patient_name import PatientNameRecognizer
 from gateway.detect.patient.person_health import PersonHealthRecognizer
@@ -39,6 +41,7 @@ from gateway.detect.presidio_engine import PresidioEngine
 from gateway.detect.triage import Triage, triage
 from gateway.model import Finding, Inspection
 from gateway.model.finding import PATIENT_IDENTIFIER
+from gateway.model.learned import NO_ENTRIES, LearnedEntries
 from gateway.model.masking import find_spans
 
 log = logging.getLogger(__name__)
@@ -93,11 +96,16 @@ class PatientDetector:
     options: PatientDetectorOptions = field(default_factory=PatientDetectorOptions)
     name: str = "patient"
     categories: tuple[str, ...] = (PATIENT_IDENTIFIER,)
+    #: the staff names and public figures administrators accepted from reviewers' marks (the inspector's copy)
+    learned: Callable[[], LearnedEntries] = lambda: NO_ENTRIES
 
     def __post_init__(self) -> None:
         self.lexicon: Lexicon | None = None
         self.engine: PresidioEngine | None = None
         self._staff: tuple[list[str], ...] = ()
+        self._base: Lexicon | None = None  # the lexicon as loaded, before learned public figures
+        self._taught: LearnedEntries = NO_ENTRIES
+        self._taught_staff: tuple[list[str], ...] = ()
         self._numbers: list[Recognizer] = []
         self._names: PatientNameRecognizer | None = None
         self._people: PersonHealthRecognizer | None = None
@@ -108,7 +116,7 @@ class PatientDetector:
 
     def load(self) -> None:
         lex = Lexicon.load()
-        self.lexicon = lex
+        self.lexicon = self._base = lex
         self._staff = load_staff_directory(self.options.staff_directory, lex)
         self._numbers = [
             NhsNumberRecognizer(),
@@ -143,11 +151,12 @@ class PatientDetector:
         """
         if self.engine is None or self.lexicon is None or self._names is None or self._people is None:
             raise RuntimeError("PatientDetector.load() was not called")
+        self._teach(self.learned())
         lex = self.lexicon
         msg = MessageContext.build(
             inspection,
             lex,
-            staff_directory=self._staff,
+            staff_directory=(*self._staff, *self._taught_staff),
             own_phones=self.options.own_phone_numbers,
             own_postcodes=self.options.own_postcodes,
         )
@@ -176,6 +185,24 @@ class PatientDetector:
             if not any(c.reported for c in scan.found):
                 scan.found.extend(indirect.find(scan, msg))
         return scans
+
+    def _teach(self, entries: LearnedEntries) -> None:
+        """Take on newly accepted entries: staff names beside the directory's, public figures beside the list's."""
+        if entries is self._taught or entries == self._taught:
+            return
+        assert self._base is not None
+        base = self._base
+        self._taught = entries
+        self._taught_staff = staff_names(entries.staff_names, base)
+        figures = {" ".join(t) for t in staff_names(entries.public_figures, base)}
+        lex = base
+        if figures:
+            known = WordList.of("public_figures", base.public_figures.entries | figures)
+            lex = dataclasses.replace(base, public_figures=known)
+        if lex is not self.lexicon:
+            self.lexicon = lex
+            self._names = PatientNameRecognizer(lex)
+            self._people = PersonHealthRecognizer(self._names)
 
     def triage(self, inspection: Inspection, msg: MessageContext) -> Triage:
         """The signs in the message's scanned text (the clinical ones from this detector's lexicon)."""
