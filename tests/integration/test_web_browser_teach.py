@@ -37,6 +37,7 @@ pytestmark = pytest.mark.integration
 LECTURER = "Ottoline Fairweather"  # invented: the respiratory lecturer, named as if she were a patient
 SENDER, RECIPIENT = "student@example.ac.uk", "friend@mail.example.com"
 OTHER = "Rosalind Pemberton"  # invented too: proposed as staff, then declined
+THIRD = "Philippa Ashdown"  # invented too: accepted, then withdrawn
 
 
 def _message(name: str, n: int) -> bytes:
@@ -136,9 +137,9 @@ def _send(gw: GatewayProcess, raw: bytes) -> None:
         c.sendmail(SENDER, [RECIPIENT], raw)
 
 
-def _outcome(fleet: Fleet, gw: GatewayProcess, n: int) -> str:
-    """Send message `n` naming the lecturer through `gw`: "delivered" or "held"."""
-    _send(gw, _message(LECTURER, n))
+def _outcome(fleet: Fleet, gw: GatewayProcess, n: int, name: str = LECTURER) -> str:
+    """Send message `n` naming `name` (the lecturer) through `gw`: "delivered" or "held"."""
+    _send(gw, _message(name, n))
     subject = f"Clinic notes {n}"
     return str(
         wait_until(
@@ -228,7 +229,7 @@ def test_a_lecturer_marked_as_staff_passes_on_another_gateway(page: Any, fleet: 
 
 
 def test_declined_changes_nothing_and_withdrawn_stops_applying(page: Any, fleet: Fleet) -> None:
-    """A declined proposal leaves its name held; withdrawing the lecturer accepted above holds her name again."""
+    """A declined proposal leaves its name held; withdrawing an accepted name holds it again."""
     _send(fleet.first, _message(OTHER, 100))
     qid = wait_until(lambda: _held(fleet, "Clinic notes 100"), 60, what="the message to be held")
     _review(page, fleet, qid, OTHER, release=False)
@@ -238,10 +239,23 @@ def test_declined_changes_nothing_and_withdrawn_stops_applying(page: Any, fleet:
     assert wait_until(lambda: _held(fleet, "Clinic notes 101"), 30, what="the declined name to be held")
     assert not _delivered(fleet, "Clinic notes 101")
 
-    _decide(page, fleet, LECTURER, "withdraw")
+    # an entry of this test's own, proposed through the page and accepted, applies on the other process
+    _send(fleet.first, _message(THIRD, 150))
+    qid = wait_until(lambda: _held(fleet, "Clinic notes 150"), 60, what="the third name to be held")
+    _review(page, fleet, qid, THIRD, release=False)
+    _decide(page, fleet, THIRD, "accept")
+    accepted = iter(range(151, 190))
+    assert wait_until(
+        lambda: _outcome(fleet, fleet.second, next(accepted), THIRD) == "delivered",
+        30,
+        1.0,
+        what="the accepted name to pass",
+    )
+
+    _decide(page, fleet, THIRD, "withdraw")
     tries = iter(range(200, 260))
     assert wait_until(
-        lambda: _outcome(fleet, fleet.second, next(tries)) == "held",
+        lambda: _outcome(fleet, fleet.second, next(tries), THIRD) == "held",
         30,
         1.0,
         what="the withdrawn entry to stop applying",
