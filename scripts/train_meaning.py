@@ -161,15 +161,25 @@ def predict(
     return np.stack([m.predict_proba(x)[:, 1] for m in models], axis=1)
 
 
-def out_of_fold(entries: list[Entry], feats: list[Featurised], c: float = C) -> np.ndarray:
-    """Per entry and window: (patient, abuse) scores from a model that never saw the entry or its twin."""
+def fold_models(
+    entries: list[Entry], feats: list[Featurised], c: float = C
+) -> list[tuple[list[int], dict[str, int], list[LogisticRegression]]]:
+    """Per fold: the entries held out, and the model fitted without them (twins stay in one fold)."""
     strata = [0 if e.clean else 1 + e.patient + 2 * e.abuse for e in entries]
     folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    scores: list[np.ndarray | None] = [None] * len(entries)
     groups = twin_groups(entries)
+    out = []
     for train_idx, test_idx in folds.split(np.zeros(len(entries)), strata, groups):
         rows, yp, ya = training_rows(entries, feats, list(train_idx))
         vocab, models = fit(rows, yp, ya, c)
+        out.append(([int(i) for i in test_idx], vocab, models))
+    return out
+
+
+def out_of_fold(entries: list[Entry], feats: list[Featurised], c: float = C) -> np.ndarray:
+    """Per entry and window: (patient, abuse) scores from a model that never saw the entry or its twin."""
+    scores: list[np.ndarray | None] = [None] * len(entries)
+    for test_idx, vocab, models in fold_models(entries, feats, c):
         for i in test_idx:
             scores[i] = predict(vocab, models, [fs for fs, _ in feats[i].windows])
     return scores  # type: ignore[return-value]
