@@ -3,7 +3,7 @@
 
 Every entry of the training files (scripts/meaning_data.py) becomes one
 email from a student (student@example.ac.uk) to an outside address
-(friend@gmail.com), subject "Note", the entry's text as the body, and is
+(friend@gmail.com, or --to), subject "Note", the entry's text as the body, and is
 inspected as `gateway scan` would: every detector, the shipped policy.
 The meaning detector's model is swapped, entry by entry, for the fold
 model of scripts/train_meaning.py that was fitted without that entry and
@@ -53,10 +53,10 @@ RECIPIENT = "friend@gmail.com"
 HOLDS = frozenset({"hold", "reject"})
 
 
-def message(text: str) -> bytes:
+def message(text: str, to: str = RECIPIENT) -> bytes:
     msg = EmailMessage()
     msg["From"] = f"A Student <{SENDER}>"
-    msg["To"] = RECIPIENT
+    msg["To"] = to
     msg["Subject"] = "Note"
     msg.set_content(text)
     return bytes(msg)
@@ -70,6 +70,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", help="write one JSON line per entry here")
     ap.add_argument("--limit", type=int, default=0, help="only the first N entries (a quick look)")
+    ap.add_argument(
+        "--to", default=RECIPIENT, help=f"the recipient (default {RECIPIENT}; try tutor@example.ac.uk)"
+    )
     ap.add_argument(
         "--shipped", action="store_true", help="score with the shipped model (not cross-validated)"
     )
@@ -101,13 +104,13 @@ def main() -> int:
     inspector.load()
     meaning = next(d for d in inspector.detectors if isinstance(d, MeaningDetector))
     shipped = meaning.model
-    env = Envelope(SENDER, (RECIPIENT,))
+    env = Envelope(SENDER, (a.to,))
     rows = []
     order = range(len(entries)) if not a.limit else range(min(a.limit, len(entries)))
     for i in order:
         e = entries[i]
         meaning.model = shipped if a.shipped else fold_of[i]
-        out = inspector.inspect(env, message(e.text))
+        out = inspector.inspect(env, message(e.text, a.to))
         verdict = out.decision.verdict.value
         held = verdict in HOLDS
         types = sorted({f.type for f in out.decision.findings}) if held else []
