@@ -8,6 +8,14 @@ letter-and-digits code, a date). Without one, an anonymised case ("a
 67-year-old man presented with...") or the writer's own health ("I've
 had tonsillitis all week") is not reported unless the model is very sure.
 
+An identifier shape is not an anchor when its label says what else it
+is: a reference, ticket, order, booking, phone or queue number (the
+patient rules' list of labels that are not a patient's), unless a
+hospital-number label ("patient id") or a third person's possessive
+("his mobile") stands there too. A date is an
+anchor only as a date of birth ("dob", "born"): a case with the date it
+was seen is still anonymised.
+
 A mention is not a candidate when it names someone the message shows is
 not the patient:
 
@@ -32,10 +40,16 @@ from gateway.detect.patient.context import name_tokens
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.detect.patient.mentions import Mention, mentions
 
-#: identifier shapes: six or more digits (any separators), letters then five or more digits, a date
+#: identifier shapes: a date (group "date"), six or more digits (any separators), letters then five or more digits
 _IDENTIFIER = re.compile(
-    r"\d(?:[ \-./,]?\d){5,}|\b[A-Za-z]{1,4}[- ]?\d{5,}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+    r"(?P<date>\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b)|\d(?:[ \-./,]?\d){5,}|\b[A-Za-z]{1,4}[- ]?\d{5,}\b"
 )
+#: how far before an identifier its label is looked for
+_LABEL_REACH = 30
+#: a number that is someone's own ("his mobile", "her ref"): still an anchor
+_THIRD_PERSON = re.compile(r"\b(?:his|her|their)\b")
+#: a date is a date of birth after one of these
+_BIRTH = re.compile(r"(?i)(?:\bd\.?o\.?b\b|\bborn\b|\bbirth|\bb\.)[^\n]{0,12}$")
 #: a greeting's name is the reader's, not a patient's ("Hi Priya,")
 _GREETING = re.compile(r"(?i)\b(?:hi|hiya|hello|hey|dear|morning|thanks|thank you|cheers)[ ,]+$")
 #: the writer introducing themselves ("it's Lucy", "this is Tom", "I'm Kemi", "my name is ...")
@@ -65,7 +79,7 @@ class Gate:
     def reasons(self, text: str, start: int, end: int, correspondents: Iterable[str] = ()) -> list[str]:
         """Why text[start:end] could identify someone (empty: it could not)."""
         out: list[str] = []
-        if _IDENTIFIER.search(text, start, end):
+        if any(self._anchor(text, m, start) for m in _IDENTIFIER.finditer(text, start, end)):
             out.append("identifier-shaped token")
         known = set(correspondents)
         for m in mentions(text, start, end, [], self.lexicon):
@@ -76,6 +90,17 @@ class Gate:
             out.append(f"person mention ({m.kind.replace('_', ' ')})")
             break
         return out
+
+    def _anchor(self, text: str, m: re.Match[str], start: int) -> bool:
+        """An identifier shape that could be a patient's: a date of birth, or a number no label explains away."""
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[max(start, line_start, m.start() - _LABEL_REACH) : m.start()]
+        if m.group("date"):
+            return bool(_BIRTH.search(before))
+        low = before.lower()
+        if any(k in low for k in self.lexicon.hospital_number_keywords) or _THIRD_PERSON.search(low):
+            return True  # "patient id ...", "his mobile is ...": someone's own number
+        return not self.lexicon.number_labels_not_patient.pattern.search(before)
 
     def not_a_patient(self, text: str, m: Mention) -> bool:
         """The reader, the writer, a doctor or a place: a mention the message shows is not a patient."""
