@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from meaning_data import load_entries  # noqa: E402
-from train_meaning import choose_thresholds, featurise, fold_models, predict, rounded  # noqa: E402
+from train_meaning import choose_thresholds, featurise, fold_models, rounded, window_scores  # noqa: E402
 
 from gateway.config import Settings  # noqa: E402
 from gateway.config.sections import DomainSettings, NotifySettings  # noqa: E402
@@ -76,6 +76,9 @@ def main() -> int:
     ap.add_argument(
         "--shipped", action="store_true", help="score with the shipped model (not cross-validated)"
     )
+    ap.add_argument(
+        "--only", help="only entries of training files whose name contains one of these (comma-separated)"
+    )
     a = ap.parse_args()
 
     entries, _ = load_entries()
@@ -84,7 +87,7 @@ def main() -> int:
     oof: list[Any] = [None] * len(entries)
     for test_idx, vocab, models in folds:
         for i in test_idx:
-            oof[i] = predict(vocab, models, [fs for fs, _ in feats[i].windows])
+            oof[i] = window_scores(vocab, models, feats[i])
     thresholds = choose_thresholds(entries, feats, oof)
     fold_of: dict[int, MeaningModel] = {}
     for test_idx, vocab, models in folds:
@@ -109,6 +112,8 @@ def main() -> int:
     order = range(len(entries)) if not a.limit else range(min(a.limit, len(entries)))
     for i in order:
         e = entries[i]
+        if a.only and not any(o in e.source for o in a.only.split(",")):
+            continue
         meaning.model = shipped if a.shipped else fold_of[i]
         out = inspector.inspect(env, message(e.text, a.to))
         verdict = out.decision.verdict.value
