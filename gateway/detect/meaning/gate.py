@@ -62,6 +62,8 @@ _CLOSING_END = re.compile(r"[ ,.!x]*$")
 _SIGNATURE_LINE = re.compile(
     r"^[ \-–—~]*(?P<name>[A-Za-z][\w'’.-]*(?:[ ][A-Za-z][\w'’.-]*){0,2})[ ,.!x]*(?:\(.*\))?[ ]*$"
 )
+#: a signature line, and the closing before it, are at most this long
+_SHORT_LINE = 60
 #: the last word of a place's name (not words that are also surnames: Hall, Hill, Lane, Park, Court)
 _PLACE_WORDS = frozenset(
     """playhouse theatre theater cinema arena stadium centre center museum gallery library church chapel
@@ -93,8 +95,7 @@ class Gate:
 
     def _anchor(self, text: str, m: re.Match[str], start: int) -> bool:
         """An identifier shape that could be a patient's: a date of birth, or a number no label explains away."""
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[max(start, line_start, m.start() - _LABEL_REACH) : m.start()]
+        before = on_line_before(text, m.start(), max(start, m.start() - _LABEL_REACH))
         if m.group("date"):
             return bool(_BIRTH.search(before))
         low = before.lower()
@@ -104,18 +105,26 @@ class Gate:
 
     def not_a_patient(self, text: str, m: Mention) -> bool:
         """The reader, the writer, a doctor or a place: a mention the message shows is not a patient."""
-        line_start = text.rfind("\n", 0, m.start) + 1
-        before = text[max(line_start, m.start - 20) : m.start]
+        before = on_line_before(text, m.start, max(0, m.start - 20))
         if _GREETING.search(before) or _SELF.search(before) or _DOCTOR_BEFORE.search(before):
             return True
         words = text[m.start : m.end].split()
         if len(words) >= 2 and words[-1].lower() in _PLACE_WORDS:
             return True
-        return self._signs_off(text, m, line_start)
+        return self._signs_off(text, m)
 
-    def _signs_off(self, text: str, m: Mention, line_start: int) -> bool:
-        """The name closes the message: alone on its line after a closing line, or after a closing on its line."""
-        line_end = text.find("\n", m.end)
+    def _signs_off(self, text: str, m: Mention) -> bool:
+        """The name closes the message: alone on its line after a closing line, or after a closing on its line.
+
+        Sign-off lines are short: every look here stays within `_SHORT_LINE`
+        characters of the mention, so a long text costs no more per mention.
+        """
+        line_start = text.rfind("\n", max(0, m.start - _SHORT_LINE), m.start) + 1
+        if line_start == 0 and m.start > _SHORT_LINE:
+            return False  # the line began long before the name: prose, not a signature
+        line_end = text.find("\n", m.end, m.end + _SHORT_LINE + 1)
+        if line_end < 0 and len(text) - m.end > _SHORT_LINE:
+            return False
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         head = text[line_start : m.start].strip(" ,-–—~").lower()
         if head and self._closing(head):
@@ -123,17 +132,24 @@ class Gate:
         if head or not _SIGNATURE_LINE.match(line):
             return False
         prev_end = line_start - 1
-        while prev_end > 0:
-            prev_start = text.rfind("\n", 0, prev_end) + 1
+        floor = max(0, prev_end - 4 * _SHORT_LINE)  # blank lines between, then one short closing line
+        while prev_end > floor:
+            prev_start = text.rfind("\n", floor, prev_end) + 1
             prev = text[prev_start:prev_end].strip()
             if prev:
-                return self._closing(prev.lower())
+                return prev_start > floor and self._closing(prev.lower())
             prev_end = prev_start - 1
         return False
 
     def _closing(self, line: str) -> bool:
         bare = _CLOSING_END.sub("", line).strip()
         return bool(bare) and bare in self.lexicon.signoffs
+
+
+def on_line_before(text: str, pos: int, lo: int) -> str:
+    """text[lo:pos], from the last line break in it if there is one."""
+    brk = text.rfind("\n", lo, pos)
+    return text[(brk + 1 if brk >= 0 else lo) : pos]
 
 
 def correspondent_tokens(pairs: Iterable[tuple[str, str]]) -> set[str]:
