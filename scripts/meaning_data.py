@@ -25,6 +25,8 @@ TRAINING_FILES = (
     "tests/corpus/train/abuse_a.yaml",
     "tests/corpus/train/abuse_b.yaml",
     "tests/corpus/train/mixed_c.yaml",
+    "tests/corpus/train/clean_d.yaml",
+    "tests/corpus/train/flag_e.yaml",
 )
 #: entries whose word sets overlap this much (Jaccard) are twins ("fyi Dr X is off sick, chemo" / "fyi Dr X is off
 #: for her daughter's graduation"): cross-validation keeps them in one fold
@@ -57,24 +59,25 @@ class Entry:
     abuse: int
     clean: bool
     source: str
+    kind: str = ""
 
 
 def labels(entry: dict[str, Any], source: str) -> Entry:
     """An example's two labels: from its expect, and its file or its kind's family."""
     text = str(entry["text"])
-    if str(entry.get("expect", "")).strip().lower() != "flag":
-        return Entry(text, 0, 0, True, source)
     kind = str(entry.get("kind", "")).strip().lower()
+    if str(entry.get("expect", "")).strip().lower() != "flag":
+        return Entry(text, 0, 0, True, source, kind)
     name = Path(source).name
     if source.startswith("tests/corpus/train/") and name.startswith(("abuse", "patient")):
         # these training files hold one output's examples: the file's name says which
         if name.startswith("abuse"):
-            return Entry(text, int(bool(_ALSO_PATIENT.search(kind))), 1, False, source)
-        return Entry(text, 1, int(bool(_ALSO_ABUSE.search(kind))), False, source)
+            return Entry(text, int(bool(_ALSO_PATIENT.search(kind))), 1, False, source, kind)
+        return Entry(text, 1, int(bool(_ALSO_ABUSE.search(kind))), False, source, kind)
     # the development sets and the mixed file hold both: the kind's family says which
     if kind.split("-", 1)[0] in ABUSE_FAMILIES:
-        return Entry(text, int(bool(_ALSO_PATIENT.search(kind))), 1, False, source)
-    return Entry(text, 1, int(bool(_ALSO_ABUSE.search(kind))), False, source)
+        return Entry(text, int(bool(_ALSO_PATIENT.search(kind))), 1, False, source, kind)
+    return Entry(text, 1, int(bool(_ALSO_ABUSE.search(kind))), False, source, kind)
 
 
 def load_entries(root: Path = ROOT) -> tuple[list[Entry], dict[str, str]]:

@@ -35,9 +35,10 @@ from sklearn.model_selection import StratifiedGroupKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from gateway.detect.meaning.detector import without_reported  # noqa: E402
 from gateway.detect.meaning.features import Featurizer  # noqa: E402
 from gateway.detect.meaning.gate import Gate  # noqa: E402
-from gateway.detect.meaning.model import ABUSE, OUTPUTS, PATIENT, featurizer  # noqa: E402
+from gateway.detect.meaning.model import ABUSE, OUTPUTS, PATIENT, featurizer, text_features  # noqa: E402
 from gateway.detect.meaning.windows import sentences, windows  # noqa: E402
 from gateway.detect.patient.lexicon import Lexicon  # noqa: E402
 
@@ -51,8 +52,10 @@ FOLDS = 5
 C = 16.0  # inverse regularisation strength (the --sweep option compares others)
 MIN_DF = 3  # a feature seen in fewer training texts is not kept (2 and 3 cross-validate alike; 3 is smaller)
 DECIMALS = 5  # weights are stored rounded; the probes are scored by the rounded model
-#: a clean entry held by the model on cross-validation: at most this share per output
-FALSE_FLAG_TARGET = 0.0075
+#: a clean entry held by the model (either output) on cross-validation: at most this share
+MESSAGE_TARGET = 0.0075
+#: the highest clean scores per output tried as thresholds
+CANDIDATES = 60
 #: a patient disclosure with no person mention or identifier: at most this share of clean entries
 ALONE_TARGET = 0.0025
 
@@ -70,6 +73,8 @@ PROBES = (
 class Featurised:
     whole: frozenset[str]  # the entry as one text: what the model is fitted on
     windows: list[tuple[frozenset[str], bool]]  # each window's features, and whether the gate passes
+    #: per window, the features of the writer's own words (reported speech blanked); None: it reports none
+    own: list[frozenset[str] | None]
 
 
 def featurise(entries: list[Entry], feat: Featurizer, gate: Gate) -> list[Featurised]:
@@ -78,11 +83,13 @@ def featurise(entries: list[Entry], feat: Featurizer, gate: Gate) -> list[Featur
         spans = sentences(e.text)
         per = [feat.features(e.text[s:t]) for s, t in spans]
         whole = frozenset().union(*per) if per else frozenset()
-        wins = []
+        wins, own = [], []
         for w in windows(spans):
             fs = frozenset().union(*per[w.first : w.last + 1])
             wins.append((fs, bool(gate.reasons(e.text, w.start, w.end))))
-        out.append(Featurised(whole, wins or [(whole, False)]))
+            rest = without_reported(e.text[w.start : w.end])
+            own.append(None if rest is None else text_features(feat, rest))
+        out.append(Featurised(whole, wins or [(whole, False)], own or [None]))
     return out
 
 
@@ -161,18 +168,41 @@ def predict(
     return np.stack([m.predict_proba(x)[:, 1] for m in models], axis=1)
 
 
-def out_of_fold(entries: list[Entry], feats: list[Featurised], c: float = C) -> np.ndarray:
-    """Per entry and window: (patient, abuse) scores from a model that never saw the entry or its twin."""
+def fold_models(
+    entries: list[Entry], feats: list[Featurised], c: float = C
+) -> list[tuple[list[int], dict[str, int], list[LogisticRegression]]]:
+    """Per fold: the entries held out, and the model fitted without them (twins stay in one fold)."""
     strata = [0 if e.clean else 1 + e.patient + 2 * e.abuse for e in entries]
     folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    scores: list[np.ndarray | None] = [None] * len(entries)
     groups = twin_groups(entries)
+    out = []
     for train_idx, test_idx in folds.split(np.zeros(len(entries)), strata, groups):
         rows, yp, ya = training_rows(entries, feats, list(train_idx))
         vocab, models = fit(rows, yp, ya, c)
+        out.append(([int(i) for i in test_idx], vocab, models))
+    return out
+
+
+def out_of_fold(entries: list[Entry], feats: list[Featurised], c: float = C) -> np.ndarray:
+    """Per entry and window: (patient, abuse) scores from a model that never saw the entry or its twin."""
+    scores: list[np.ndarray | None] = [None] * len(entries)
+    for test_idx, vocab, models in fold_models(entries, feats, c):
         for i in test_idx:
-            scores[i] = predict(vocab, models, [fs for fs, _ in feats[i].windows])
+            scores[i] = window_scores(vocab, models, feats[i])
     return scores  # type: ignore[return-value]
+
+
+def window_scores(vocab: dict[str, int], models: list[LogisticRegression], f: Featurised) -> np.ndarray:
+    """Per window: (patient, abuse) as the detector counts them. An abuse window counts only as far as
+    the writer's own words reach (the detector drops one that is under the threshold without the
+    reported speech), so its abuse score is the lower of the two."""
+    scores = predict(vocab, models, [fs for fs, _ in f.windows])
+    rest = [(k, fs) for k, fs in enumerate(f.own) if fs is not None]
+    if rest:
+        own = predict(vocab, models, [fs for _, fs in rest])
+        for (k, _), (_, sa) in zip(rest, own, strict=True):
+            scores[k, 1] = min(scores[k, 1], sa)
+    return scores
 
 
 def entry_scores(
@@ -236,11 +266,35 @@ def choose_thresholds(
     )
     t_alone = max(0.9, threshold(alone, ALONE_TARGET))
     p, a = entry_scores(feats, oof, t_alone)
-    return {
-        PATIENT: threshold(p[clean], FALSE_FLAG_TARGET),
-        PATIENT + "_alone": t_alone,
-        ABUSE: threshold(a[clean], FALSE_FLAG_TARGET),
-    }
+    flagged = np.array([not e.clean for e in entries])
+    tp, ta = joint_thresholds(p[clean], a[clean], p[flagged], a[flagged], MESSAGE_TARGET)
+    return {PATIENT: tp, PATIENT + "_alone": t_alone, ABUSE: ta}
+
+
+def joint_thresholds(
+    clean_p: np.ndarray, clean_a: np.ndarray, flag_p: np.ndarray, flag_a: np.ndarray, share: float
+) -> tuple[float, float]:
+    """The pair of thresholds that holds the most flagged entries while at most `share` of the clean
+    entries reach either (ties: the higher thresholds). Candidates are just above each clean score."""
+    allowed = math.floor(share * len(clean_p))
+    top = CANDIDATES
+
+    def candidates(scores: np.ndarray) -> list[float]:
+        ranked = sorted({float(v) for v in scores if v >= 0.5}, reverse=True)[:top]
+        return sorted({max(0.5, math.nextafter(v, 1.0)) for v in ranked} | {1.0})
+
+    best: tuple[int, float, float, float] | None = None
+    for tp in candidates(clean_p):
+        for ta in candidates(clean_a):
+            false = int(((clean_p >= tp) | (clean_a >= ta)).sum())
+            if false > allowed:
+                continue
+            held = int(((flag_p >= tp) | (flag_a >= ta)).sum())
+            key = (held, tp + ta, tp, ta)
+            if best is None or key > best:
+                best = key
+    assert best is not None  # (1.0, 1.0) flags nothing
+    return best[2], best[3]
 
 
 def final_model(

@@ -142,7 +142,7 @@ class MeaningDetector:
     def _in_reported_speech(self, window: str) -> bool:
         """Is the abuse someone else's words: without them, would the window stay under the threshold?"""
         assert self.model is not None and self._feat is not None
-        rest = _without_reported(window)
+        rest = without_reported(window)
         if rest is None:
             return False
         feats = text_features(self._feat, rest)
@@ -184,7 +184,7 @@ class MeaningDetector:
         return False
 
 
-def _without_reported(text: str) -> str | None:
+def without_reported(text: str) -> str | None:
     """The text with words in quotation marks and reported insults blanked (None: there are none)."""
     cleaned = clean(text)
     view = cleaned.lower()

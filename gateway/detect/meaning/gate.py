@@ -2,11 +2,33 @@
 
 A window the model calls a patient disclosure is reported only when it
 also holds a person mention (the patient rules' own candidate stage,
-`gateway.detect.patient.mentions`, without spaCy) that is not one of the
-message's correspondents, or an identifier-shaped token (a long digit
-run, a letter-and-digits code, a date). Without one, an anonymised case
-("a 67-year-old man presented with...") or the writer's own health ("I've
+`gateway.detect.patient.mentions`, without spaCy) that could be the
+patient, or an identifier-shaped token (a long digit run, a
+letter-and-digits code, a date). Without one, an anonymised case ("a
+67-year-old man presented with...") or the writer's own health ("I've
 had tonsillitis all week") is not reported unless the model is very sure.
+
+An identifier shape is not an anchor when its label says what else it
+is: a reference, ticket, order, booking, phone or queue number (the
+patient rules' list of labels that are not a patient's), unless a
+hospital-number label ("patient id") or a third person's possessive
+("his mobile") stands there too. A date is an
+anchor only as a date of birth ("dob", "born"): a case with the date it
+was seen is still anonymised.
+
+A mention is not a candidate when it names someone the message shows is
+not the patient:
+
+- one of the message's correspondents (display names, address words);
+- the reader in a greeting ("Hi Priya,");
+- the writer: a name in a sign-off (a line that is only the name after a
+  closing such as "Best wishes,", or "Love, Cerys x"), or introduced by
+  the writer ("it's Lucy from Ward 7", "I'm Kemi, the FY1");
+- a doctor or professor ("Dr Evans diagnosed her", "Prof Okoro"): staff
+  by their title (the patient rules decide the rare "Dr Pike is a
+  patient" themselves);
+- a place: two capitalised words whose last one is a venue or a street
+  ("Brackenholme Playhouse", "Tudor Road").
 """
 
 from __future__ import annotations
@@ -16,18 +38,42 @@ from collections.abc import Iterable
 
 from gateway.detect.patient.context import name_tokens
 from gateway.detect.patient.lexicon import Lexicon
-from gateway.detect.patient.mentions import mentions
+from gateway.detect.patient.mentions import Mention, mentions
 
-#: identifier shapes: six or more digits (any separators), letters then five or more digits, a date
+#: identifier shapes: a date (group "date"), six or more digits (any separators), letters then five or more digits
 _IDENTIFIER = re.compile(
-    r"\d(?:[ \-./,]?\d){5,}|\b[A-Za-z]{1,4}[- ]?\d{5,}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+    r"(?P<date>\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b)|\d(?:[ \-./,]?\d){5,}|\b[A-Za-z]{1,4}[- ]?\d{5,}\b"
 )
+#: how far before an identifier its label is looked for
+_LABEL_REACH = 30
+#: a number that is someone's own ("his mobile", "her ref"): still an anchor
+_THIRD_PERSON = re.compile(r"\b(?:his|her|their)\b")
+#: a date is a date of birth after one of these
+_BIRTH = re.compile(r"(?i)(?:\bd\.?o\.?b\b|\bborn\b|\bbirth|\bb\.)[^\n]{0,12}$")
 #: a greeting's name is the reader's, not a patient's ("Hi Priya,")
 _GREETING = re.compile(r"(?i)\b(?:hi|hiya|hello|hey|dear|morning|thanks|thank you|cheers)[ ,]+$")
+#: the writer introducing themselves ("it's Lucy", "this is Tom", "I'm Kemi", "my name is ...")
+_SELF = re.compile(r"(?i)\b(?:it'?s|it’s|this is|i'?m|i’m|i am|my name is)[ ]+$")
+#: a doctor's or professor's title just before the name: staff
+_DOCTOR_BEFORE = re.compile(r"(?:\b(?:Dr|Prof|Professor|Doctor)\.?[ ]{1,3}(?:[A-Z]\.?[ ]{1,3})?)$")
+#: a closing line ("Best wishes,", "Love", "Thanks!"), to be followed by the writer's name
+_CLOSING_END = re.compile(r"[ ,.!x]*$")
+#: what may stand beside the name on a sign-off line ("Cerys x", "- Tom", "Dami (Treasurer)")
+_SIGNATURE_LINE = re.compile(
+    r"^[ \-–—~]*(?P<name>[A-Za-z][\w'’.-]*(?:[ ][A-Za-z][\w'’.-]*){0,2})[ ,.!x]*(?:\(.*\))?[ ]*$"
+)
+#: a signature line, and the closing before it, are at most this long
+_SHORT_LINE = 60
+#: the last word of a place's name (not words that are also surnames: Hall, Hill, Lane, Park, Court)
+_PLACE_WORDS = frozenset(
+    """playhouse theatre theater cinema arena stadium centre center museum gallery library church chapel
+    cathedral gardens road street avenue drive crescent square terrace station airport hotel pub cafe café
+    restaurant club shop market tower village""".split()  # noqa: SIM905
+)
 
 
 class Gate:
-    """Finds person mentions and identifier shapes in a span of text."""
+    """Finds person mentions that could be a patient, and identifier shapes, in a span of text."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
@@ -35,18 +81,75 @@ class Gate:
     def reasons(self, text: str, start: int, end: int, correspondents: Iterable[str] = ()) -> list[str]:
         """Why text[start:end] could identify someone (empty: it could not)."""
         out: list[str] = []
-        if _IDENTIFIER.search(text, start, end):
+        if any(self._anchor(text, m, start) for m in _IDENTIFIER.finditer(text, start, end)):
             out.append("identifier-shaped token")
         known = set(correspondents)
         for m in mentions(text, start, end, [], self.lexicon):
             if known and set(m.tokens) <= known:
                 continue
-            line_start = text.rfind("\n", 0, m.start) + 1
-            if _GREETING.search(text[max(line_start, m.start - 20) : m.start]):
+            if self.not_a_patient(text, m):
                 continue
             out.append(f"person mention ({m.kind.replace('_', ' ')})")
             break
         return out
+
+    def _anchor(self, text: str, m: re.Match[str], start: int) -> bool:
+        """An identifier shape that could be a patient's: a date of birth, or a number no label explains away."""
+        before = on_line_before(text, m.start(), max(start, m.start() - _LABEL_REACH))
+        if m.group("date"):
+            return bool(_BIRTH.search(before))
+        low = before.lower()
+        if any(k in low for k in self.lexicon.hospital_number_keywords) or _THIRD_PERSON.search(low):
+            return True  # "patient id ...", "his mobile is ...": someone's own number
+        return not self.lexicon.number_labels_not_patient.pattern.search(before)
+
+    def not_a_patient(self, text: str, m: Mention) -> bool:
+        """The reader, the writer, a doctor or a place: a mention the message shows is not a patient."""
+        before = on_line_before(text, m.start, max(0, m.start - 20))
+        if _GREETING.search(before) or _SELF.search(before) or _DOCTOR_BEFORE.search(before):
+            return True
+        words = text[m.start : m.end].split()
+        if len(words) >= 2 and words[-1].lower() in _PLACE_WORDS:
+            return True
+        return self._signs_off(text, m)
+
+    def _signs_off(self, text: str, m: Mention) -> bool:
+        """The name closes the message: alone on its line after a closing line, or after a closing on its line.
+
+        Sign-off lines are short: every look here stays within `_SHORT_LINE`
+        characters of the mention, so a long text costs no more per mention.
+        """
+        line_start = text.rfind("\n", max(0, m.start - _SHORT_LINE), m.start) + 1
+        if line_start == 0 and m.start > _SHORT_LINE:
+            return False  # the line began long before the name: prose, not a signature
+        line_end = text.find("\n", m.end, m.end + _SHORT_LINE + 1)
+        if line_end < 0 and len(text) - m.end > _SHORT_LINE:
+            return False
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        head = text[line_start : m.start].strip(" ,-–—~").lower()
+        if head and self._closing(head):
+            return True  # "Love, Cerys x", "Thanks - Tom"
+        if head or not _SIGNATURE_LINE.match(line):
+            return False
+        prev_end = line_start - 1
+        floor = max(0, prev_end - 4 * _SHORT_LINE)  # blank lines between, then one short closing line
+        while prev_end > floor:
+            prev_start = text.rfind("\n", floor, prev_end) + 1
+            prev = text[prev_start:prev_end].strip()
+            if prev:
+                return prev_start > floor and self._closing(prev.lower())
+            prev_end = prev_start - 1
+        return False
+
+    def _closing(self, line: str) -> bool:
+        bare = _CLOSING_END.sub("", line).strip()
+        return bool(bare) and bare in self.lexicon.signoffs
+
+
+def on_line_before(text: str, pos: int, lo: int) -> str:
+    """text[lo:pos], from the last line break in it if there is one."""
+    brk = text.rfind("\n", lo, pos)
+    return text[(brk + 1 if brk >= 0 else lo) : pos]
 
 
 def correspondent_tokens(pairs: Iterable[tuple[str, str]]) -> set[str]:

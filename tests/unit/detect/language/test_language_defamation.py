@@ -30,6 +30,17 @@ ALLEGATIONS = [
 ]
 
 
+# cheating passed on as gossip, misconduct towards people who cannot consent, dealing and spiking
+ALLEGATIONS += [
+    ("Apparently Dr Moreau paid someone to sit her membership exams for her.", "named"),
+    ("Heard Ollie Barnes was copying off Priya in the anatomy exam, phone under the desk.", "named"),
+    ("Dr Falk got caught taking photos of sedated women in recovery.", "named"),
+    ("Our tutor Mr Lyle touched two of the students inappropriately at the ball.", "named"),
+    ("So apparently Gethin Rowe was the one who spiked those girls at the social.", "named"),
+    ("The porter on nights, Dale Huws, is dealing ketamine to the freshers.", "named"),
+]
+
+
 @pytest.mark.parametrize(("text", "target"), ALLEGATIONS)
 def test_allegation_about_an_identifiable_person(judge, text: str, target: str) -> None:
     """A stated allegation about a named person or a role is severe DEFAMATION with that target."""
@@ -59,6 +70,16 @@ NOT_ALLEGATIONS = [
     "My bike was stolen from outside the library.",
     "Tom messed up the case presentation but the consultant was kind about it.",
     "Mr Jones came in drunk again and is a known alcoholic.",
+]
+
+
+NOT_ALLEGATIONS += [
+    "Mo is cheating on Kat at the pub quiz, he keeps looking at his phone.",
+    "I was so nervous I thought people would think I cheated in the exam.",
+    "Dr Rahman examined the patient and touched her abdomen gently.",
+    "The lecture covered how to spot students who cheat in exams.",
+    "We took photos of the sleeping puppies at Priya's house.",
+    "The pharmacy is dealing with a shortage of ketamine this month.",
 ]
 
 

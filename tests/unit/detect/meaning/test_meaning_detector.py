@@ -75,6 +75,53 @@ def test_correspondents_and_greetings_are_not_the_patient() -> None:
     assert PATIENT_TYPE in judge.types("Priya Shah had a biopsy today")
 
 
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        # the writer signing off or introducing themselves
+        ("The biopsy was normal, so no follow-up.\n\nBest wishes,\nChloe", False),
+        ("The biopsy was normal, so no follow-up.\nLove, Cerys x", False),
+        ("Hi, it's Lucy from the ward: the man in bed 4 asked about his biopsy", False),
+        ("I'm Kemi, the FY1 - the biopsy list is in the office", False),
+        # a doctor by title is staff
+        ("Dr Evans took the biopsy himself, small world", False),
+        ("Prof Okoro wants the biopsy slides back", False),
+        # a place is not a person
+        ("Meet at the Brackenholme Playhouse, the biopsy talk is there", False),
+        # a third person stays a candidate, wherever the sign-off is
+        ("Tom Ridley had a biopsy today.\nThanks,\nAmy", True),
+        ("Thanks,\nTom Ridley had a biopsy today", True),
+        ("Mrs Okafor's biopsy came back", True),
+        ("Gareth from my street had a biopsy", True),
+    ],
+)
+def test_the_writer_a_doctor_or_a_place_is_not_the_patient(text: str, reported: bool) -> None:
+    """The gate does not take the writer's own signature, a titled doctor or a venue for the patient."""
+    judge = detector(patient=0.5, alone=0.999999)
+    assert (PATIENT_TYPE in judge.types(text)) is reported
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("the biopsy for hosp no 7734102 is back", True),  # a hospital number
+        ("biopsy list: 9960308243 in bay 4", True),  # a bare ten-digit run
+        ("patient id 7734102, biopsy pending", True),  # a patient's label beside a generic one
+        ("his mobile is 07700 900123, the biopsy is back", True),  # someone's own number
+        ("dob 09/11/1947, biopsy booked", True),  # a date of birth
+        ("the biopsy form is ticket ref INC0012345", False),  # a ticket
+        ("order number 123456789: biopsy needles", False),  # an order
+        ("Datix done (ref W-88417) after the biopsy", False),  # an incident reference
+        ("queued as 4F2A1 1234567, the biopsy mail bounced", False),  # a mail queue id
+        ("seen on 12/03/2025 for a biopsy, a 54 year old", False),  # a date that is not a birth date
+    ],
+)
+def test_an_identifier_anchor_is_not_a_reference_or_a_visit_date(text: str, reported: bool) -> None:
+    """A number labelled as a reference, order or queue id, or a date that is not a birth date, is no anchor."""
+    judge = detector(patient=0.5, alone=0.999999)
+    assert (PATIENT_TYPE in judge.types(text)) is reported
+
+
 def test_the_finding_carries_a_label_and_a_span_never_the_text() -> None:
     """Evidence is a label and details hold offsets, scores and reasons: no word of the message."""
     body = "Morning all.\nKaren Mbatha had a biopsy today and you will regret this."

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import pytest
 
 from gateway.detect.meaning import PATIENT_TYPE, MeaningDetector
+from gateway.detect.meaning.gate import on_line_before
 from gateway.detect.meaning.model import MeaningModel
 from gateway.model import Envelope, Inspection, Segment
 from tests.unit.detect.meaning.conftest import toy_model
@@ -79,3 +80,16 @@ def test_work_grows_linearly(runs: dict[int, tuple[int, list]]) -> None:
     w1, w2, w4 = (runs[s][0] for s in (250_000, 500_000, 1_000_000))
     assert w2 <= 2.3 * w1
     assert w4 <= 2.3 * w2
+
+
+@pytest.mark.parametrize(
+    ("text", "pos", "lo", "want"),
+    [
+        ("x" * 100_000 + "ref 1234567", 100_004, 99_980, "x" * 20 + "ref "),  # no line break: from lo only
+        ("line one\nref 1234567", 13, 0, "ref "),  # from the line break
+        ("ab\ncd\nef 1234567", 9, 4, "ef "),  # the last break in reach
+    ],
+)
+def test_the_gate_looks_back_a_bounded_stretch(text: str, pos: int, lo: int, want: str) -> None:
+    """The text before a candidate the gate reads starts at the line or at the reach, never at the text's start."""
+    assert on_line_before(text, pos, lo) == want

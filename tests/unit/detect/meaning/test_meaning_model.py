@@ -81,9 +81,10 @@ def test_a_model_whose_arithmetic_disagrees_is_refused(change: str) -> None:
 
 
 def test_thresholds_were_chosen_on_cross_validation() -> None:
-    """Each output's threshold keeps the clean entries it flagged on cross-validation to about 1%."""
+    """The thresholds keep the clean entries flagged by either output on cross-validation to 0.75% at most."""
     model = shipped()
+    assert model["cv"]["message"]["clean_flagged"] <= 0.0075
     for output in ("patient_disclosure", "abuse"):
-        assert model["cv"][output]["clean_flagged"] <= 0.012
+        assert model["cv"][output]["clean_flagged"] <= 0.0075
         assert 0.5 <= model["thresholds"][output] < 1.0
     assert model["thresholds"]["patient_disclosure_alone"] >= model["thresholds"]["patient_disclosure"]

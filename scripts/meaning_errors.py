@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Whole-gateway error analysis on the blind training text, the meaning model cross-validated.
+
+Every entry of the training files (scripts/meaning_data.py) becomes one
+email from a student (student@example.ac.uk) to an outside address
+(friend@gmail.com, or --to), subject "Note", the entry's text as the body, and is
+inspected as `gateway scan` would: every detector, the shipped policy.
+The meaning detector's model is swapped, entry by entry, for the fold
+model of scripts/train_meaning.py that was fitted without that entry and
+its twins, at the thresholds cross-validation chose: no entry is judged
+by a model that learned it. (The rules were written by people who read
+some of these files, so their figures are a development signal, not an
+estimate of unseen mail.)
+
+Prints, per training file and over all: flagged entries held (recall),
+clean entries held (false holds), the finding types that held the clean
+ones, and the kinds of the missed flagged ones.
+
+Usage:
+    PYTHONPATH=. .venv/bin/python scripts/meaning_errors.py [--out results.jsonl] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import replace
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from meaning_data import load_entries  # noqa: E402
+from train_meaning import choose_thresholds, featurise, fold_models, rounded, window_scores  # noqa: E402
+
+from gateway.config import Settings  # noqa: E402
+from gateway.config.sections import DomainSettings, NotifySettings  # noqa: E402
+from gateway.detect.meaning import MeaningDetector  # noqa: E402
+from gateway.detect.meaning.gate import Gate  # noqa: E402
+from gateway.detect.meaning.model import OUTPUTS, MeaningModel, featurizer  # noqa: E402
+from gateway.detect.patient.lexicon import Lexicon  # noqa: E402
+from gateway.inspector import build_inspector  # noqa: E402
+from gateway.model import Envelope  # noqa: E402
+
+SENDER = "student@example.ac.uk"
+RECIPIENT = "friend@gmail.com"
+#: what the policy holds
+HOLDS = frozenset({"hold", "reject"})
+
+
+def message(text: str, to: str = RECIPIENT) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"A Student <{SENDER}>"
+    msg["To"] = to
+    msg["Subject"] = "Note"
+    msg.set_content(text)
+    return bytes(msg)
+
+
+def family(kind: str) -> str:
+    return kind.split("-", 1)[0] if kind else "?"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", help="write one JSON line per entry here")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N entries (a quick look)")
+    ap.add_argument(
+        "--to", default=RECIPIENT, help=f"the recipient (default {RECIPIENT}; try tutor@example.ac.uk)"
+    )
+    ap.add_argument(
+        "--shipped", action="store_true", help="score with the shipped model (not cross-validated)"
+    )
+    ap.add_argument(
+        "--only", help="only entries of training files whose name contains one of these (comma-separated)"
+    )
+    a = ap.parse_args()
+
+    entries, _ = load_entries()
+    feats = featurise(entries, featurizer(), Gate(Lexicon.load()))
+    folds = fold_models(entries, feats)
+    oof: list[Any] = [None] * len(entries)
+    for test_idx, vocab, models in folds:
+        for i in test_idx:
+            oof[i] = window_scores(vocab, models, feats[i])
+    thresholds = choose_thresholds(entries, feats, oof)
+    fold_of: dict[int, MeaningModel] = {}
+    for test_idx, vocab, models in folds:
+        weights, intercepts = rounded(vocab, models)
+        m = MeaningModel(
+            {"outputs": list(OUTPUTS), "weights": weights, "intercepts": intercepts, "thresholds": thresholds}
+        )
+        for i in test_idx:
+            fold_of[i] = m
+    print("cross-validated thresholds:", json.dumps({k: round(v, 4) for k, v in thresholds.items()}))
+
+    settings = Settings(
+        domains=DomainSettings(internal=("example.ac.uk",), secure=("nhs.net",)),
+        notify=replace(NotifySettings(), enabled=False),
+    )
+    inspector = build_inspector(settings)
+    inspector.load()
+    meaning = next(d for d in inspector.detectors if isinstance(d, MeaningDetector))
+    shipped = meaning.model
+    env = Envelope(SENDER, (a.to,))
+    rows = []
+    order = range(len(entries)) if not a.limit else range(min(a.limit, len(entries)))
+    for i in order:
+        e = entries[i]
+        if a.only and not any(o in e.source for o in a.only.split(",")):
+            continue
+        meaning.model = shipped if a.shipped else fold_of[i]
+        out = inspector.inspect(env, message(e.text, a.to))
+        verdict = out.decision.verdict.value
+        held = verdict in HOLDS
+        types = sorted({f.type for f in out.decision.findings}) if held else []
+        rows.append(
+            {
+                "i": i,
+                "source": Path(e.source).name,
+                "kind": e.kind,
+                "expect": "clean" if e.clean else "flag",
+                "patient": e.patient,
+                "abuse": e.abuse,
+                "verdict": verdict,
+                "rule": out.decision.rule,
+                "held_by": types,
+                "found": sorted({f.type for f in out.findings}),
+            }
+        )
+    if a.out:
+        with open(a.out, "w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps(r) + "\n")
+    report(rows)
+    return 0
+
+
+def report(rows: list[dict[str, Any]]) -> None:
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_file.setdefault(r["source"], []).append(r)
+    print(f"{'file':28} {'flag':>5} {'held':>5} {'recall':>7} {'clean':>6} {'held':>5} {'false':>6}")
+    for name, rs in [*sorted(by_file.items()), ("ALL", rows)]:
+        flag = [r for r in rs if r["expect"] == "flag"]
+        clean = [r for r in rs if r["expect"] == "clean"]
+        fh = sum(r["verdict"] in HOLDS for r in flag)
+        ch = sum(r["verdict"] in HOLDS for r in clean)
+        print(
+            f"{name:28} {len(flag):5} {fh:5} {fh / max(1, len(flag)):7.3f} "
+            f"{len(clean):6} {ch:5} {ch / max(1, len(clean)):6.3f}"
+        )
+    for label, want in (("patient", "patient"), ("abuse", "abuse")):
+        pos = [r for r in rows if r[want]]
+        hit = sum(r["verdict"] in HOLDS for r in pos)
+        print(f"recall {label}: {hit}/{len(pos)} = {hit / max(1, len(pos)):.3f}")
+    held_clean = [r for r in rows if r["expect"] == "clean" and r["verdict"] in HOLDS]
+    print("\nclean entries held, by finding type (an entry counts once per type):")
+    for t, n in Counter(t for r in held_clean for t in r["held_by"]).most_common():
+        print(f"  {n:4}  {t}")
+    print("clean entries held, by kind family:")
+    for k, n in Counter(family(r["kind"]) for r in held_clean).most_common(20):
+        print(f"  {n:4}  {k}")
+    missed = [r for r in rows if r["expect"] == "flag" and r["verdict"] not in HOLDS]
+    print("\nflagged entries missed, by kind family (output):")
+    for k, n in Counter(
+        (family(r["kind"]), "patient" if r["patient"] else "abuse") for r in missed
+    ).most_common(30):
+        print(f"  {n:4}  {k[0]} ({k[1]})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
