@@ -51,7 +51,8 @@ class Deidentifier:
     def load(self) -> None:
         with self._lock:
             if not self._loaded:
-                self.detector.load()
+                if self.detector.engine is None:  # a worker's detector is loaded already: never twice
+                    self.detector.load()
                 self._loaded = True
 
     def spans(

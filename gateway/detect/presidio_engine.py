@@ -214,6 +214,14 @@ class PresidioEngine:
                 self.ner_model,
                 exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"],
             )
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """One pass over an invented line at load: each pattern is compiled (Presidio compiles on
+        first use) and the model runs once, so the first message a worker takes does not pay for it."""
+        line = "Mr Alfred Example, NHS no 000 000 0000, seen on Ward 1 on 1 Jan 2000 with chest pain."
+        self.analyze(line)
+        self.persons([line])
 
     def _artifacts(self, text: str) -> Any:
         tokens: list[str] = []

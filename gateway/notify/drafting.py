@@ -10,9 +10,14 @@ guidance offers a draft, and each place a finding was seen, de-identified
 (an attachment may be named after a patient). The main process only
 renders these: it never parses the message again nor runs a model.
 
-The de-identification is the patient detector's own recognition
-(`gateway.detect.deidentify`); in a worker it reuses the patient detector
-the inspector already loaded.
+The de-identification starts from what the inspection already found
+(`gateway.notify.deidentified`: the patient findings' spans, the display's
+pattern net, a patient's name wherever it recurs); the patient detector
+runs again only over the subject, judged on its own with the message as
+context, as it was before (a subject holds a name the body's findings may
+not place). Short texts of messages inspected earlier (`deidentify`) still
+go through the detector's own recognition (`gateway.detect.deidentify`);
+in a worker it reuses the patient detector the inspector already loaded.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Protocol
 from gateway.config import Settings
 from gateway.detect.base import Detector
 from gateway.model import Decision, Envelope, Finding, Inspection, NoticeDraft
+from gateway.notify.deidentified import deidentified
 from gateway.notify.describe import describe
 from gateway.notify.explain import check_findings, findings_shown, subject_has_other_findings
 from gateway.notify.guidance import Guidance
@@ -42,6 +48,10 @@ class Deidentifies(Protocol):
     """What drafting needs from `gateway.detect.deidentify.Deidentifier`."""
 
     def load(self) -> None: ...
+
+    def spans(
+        self, texts: Sequence[str], context: Inspection | None = None
+    ) -> list[list[tuple[int, int, str]]]: ...
 
     def deidentify_many(
         self,
@@ -114,14 +124,21 @@ class Drafter:
         offer = any(it.advice.draft == "offer" for it in items) and not any(
             it.advice.draft == "never" for it in items
         )
-        body = own_text(inspection) if offer else ""
         places = sorted({p for it in items for p in it.places})
-        clean = self._deidentify([inspection.subject, body, *places], inspection)
+        hidden = subject_has_other_findings(about)  # no subject is shown at all
+        alone = (
+            self.deidentifier.spans([inspection.subject], inspection)[0]
+            if inspection.subject.strip() and not hidden
+            else []
+        )
+        subject, text, masked_places = deidentified(
+            inspection, findings, places, Placeholders(self.guidance), body=offer, subject=alone
+        )
         return NoticeDraft(
             kind,
-            subject="" if subject_has_other_findings(about) else clean[0],
-            text=trim(clean[1]) if clean[1].strip() else "",
-            places=tuple(zip(places, clean[2:], strict=True)),
+            subject="" if hidden else subject,
+            text=trim(text) if text.strip() else "",
+            places=tuple(zip(places, masked_places, strict=True)),
         )
 
     def deidentify(self, texts: Sequence[str]) -> list[str]:
@@ -166,15 +183,6 @@ class Placeholders(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self.guidance.known_types("patient_identifier"))
-
-
-def own_text(insp: Inspection) -> str:
-    """What the sender wrote: the plain-text body, or the HTML body's text when there is none."""
-    for where in ("body", "html"):
-        parts = [s.text for s in insp.segments if s.where == where and not s.quoted and s.kind == "body"]
-        if parts:
-            return "\n\n".join(parts).strip()
-    return ""
 
 
 def trim(text: str) -> str:

@@ -11,7 +11,8 @@ plus the partials they include (`_*.j2`). `notify.templates_dir` names a
 folder searched first, so a school can replace one file and keep the
 shipped rest. Undefined variables are errors (StrictUndefined), and every
 template is compiled when the notifier starts, so a typo stops `serve`
-instead of a notification. The only module in gateway.notify that imports
+instead of a notification; edits to the files take effect at the next
+start (templates are not re-read while it runs). The only module in gateway.notify that imports
 Jinja2.
 """
 
@@ -57,6 +58,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # compiled once (`check`): no stat of every file on every render
         )
         self.env.filters["indent_lines"] = _indent_lines
         self.env.filters["first_upper"] = _first_upper

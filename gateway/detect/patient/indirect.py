@@ -144,6 +144,8 @@ class IndirectRecognizer:
             if view.in_signature(start) or view.table_at(start):
                 continue
             passage = view.text[start:end]
+            if not _may_score(passage, msg.lexicon):
+                continue  # none of the details any combination starts from: no need to read the rest
             real_case = _REAL_CASE.search(passage) and msg.lexicon.encounter_cues.search(passage)
             if msg.lexicon.fictional_context.search(passage) and not real_case:
                 continue  # a role-play script or a scenario: invented details point at nobody
@@ -204,6 +206,17 @@ def _score(d: Details) -> float:
     if d.rare and d.age and d.place:
         return 0.7 + (0.1 if d.when or d.hospital else 0.0)
     return 0.0
+
+
+def _may_score(passage: str, lex: Lexicon) -> bool:
+    """Whether `_score` can be above 0: every branch of it needs a bed, news, a known person or a rare
+    condition. A pre-check only (it decides nothing `_details` would not): keep it in step with `_score`."""
+    return bool(
+        BED.search(passage)
+        or lex.rare_conditions.search(passage)
+        or lex.news_cues.distinct(passage)
+        or _known(passage, lex)
+    )
 
 
 def _care_in_sight(passage: str, lex: Lexicon) -> bool:

@@ -6,6 +6,7 @@ import pytest
 
 from gateway.config import Settings
 from gateway.detect.deidentify import Deidentifier, deidentify
+from gateway.detect.patient import PatientDetector, PatientDetectorOptions
 from gateway.model import Envelope, Inspection
 
 NHS = "401 023 2137"  # valid check digit, invented
@@ -106,3 +107,12 @@ def test_a_subject_alone_keeps_an_unconnected_name(deid: Deidentifier) -> None:
         "About Mr Desmond Quillfeather",
         "Lunch on Friday?",
     ]
+
+
+def test_a_loaded_detector_is_not_loaded_again() -> None:
+    """A worker's patient detector, loaded for inspection, is reused as it is by the first draft: no second load."""
+    detector = PatientDetector(PatientDetectorOptions(ner=False))
+    detector.load()
+    engine = detector.engine
+    Deidentifier(detector).load()
+    assert detector.engine is engine

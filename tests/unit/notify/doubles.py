@@ -26,6 +26,8 @@ NHS_DIGITS = NHS_NUMBER.replace(" ", "")
 PATIENT = "Mr Desmond Quillfeather"  # invented
 SENDER = "student@example.ac.uk"
 OUTSIDE = "pal@gmail.com"
+BODY = f"Hi Sam,\n\nThe man in bed 6, {PATIENT}, NHS number {NHS_NUMBER}, is ready for the ward round.\n\nThanks\n"
+PATIENT_NAME = PATIENT.removeprefix("Mr ")  # what the detector locates: the name without the title
 INSULT_WORD = "gormless"  # stands in for the abusive words a real finding would mask
 
 
@@ -58,7 +60,7 @@ def settings(tmp_path: Path, **notify: Any) -> Settings:
 
 
 def message(
-    body: str = f"Hi Sam,\n\nThe man in bed 6, {PATIENT}, NHS number {NHS_NUMBER}, is ready for the ward round.\n\nThanks\n",
+    body: str = BODY,
     *,
     subject: str = "Ward round tomorrow",
     sender: str = SENDER,
@@ -93,7 +95,14 @@ def envelope(sender: str = SENDER, *rcpts: str) -> Envelope:
     return Envelope(mail_from=sender, rcpt_tos=tuple(rcpts) or (OUTSIDE,))
 
 
-def nhs_finding(where: str = "body") -> Finding:
+def located(text: str, value: str) -> dict[str, Any]:
+    """The details of a finding that located `value` in `text`, as the patient detector writes them."""
+    at = text.find(value) if text else -1
+    return {"spans": [[at, at + len(value)]]} if at >= 0 else {}
+
+
+def nhs_finding(where: str = "body", *, text: str = "") -> Finding:
+    """An NHS number found at `where`; located in `text` (that place's text) when it is given."""
     return Finding(
         "patient_identifier",
         "NHS_NUMBER",
@@ -101,10 +110,12 @@ def nhs_finding(where: str = "body") -> Finding:
         0.95,
         evidence="…[PATIENT_NAME], NHS number [NHS_NUMBER], is ready…",
         detector="patient",
+        details=located(text, NHS_NUMBER),
     )
 
 
-def name_finding(where: str = "body") -> Finding:
+def name_finding(where: str = "body", *, text: str = "") -> Finding:
+    """A patient's name found at `where`; located in `text` when it is given."""
     return Finding(
         "patient_identifier",
         "PATIENT_NAME",
@@ -112,6 +123,7 @@ def name_finding(where: str = "body") -> Finding:
         0.9,
         evidence="bed 6, [PATIENT_NAME], NHS",
         detector="patient",
+        details=located(text, PATIENT_NAME),
     )
 
 
@@ -154,6 +166,16 @@ class FakeDeidentifier:
 
     def load(self) -> None:
         self.loaded = True
+
+    def spans(
+        self, texts: Sequence[str], context: Inspection | None = None
+    ) -> list[list[tuple[int, int, str]]]:
+        self.calls.append(list(texts))
+        return [
+            [(m.start(), m.end(), "PATIENT_NAME") for m in re.finditer(re.escape(PATIENT), t)]
+            + [(m.start(), m.end(), "NHS_NUMBER") for m in re.finditer(r"\d[\d ]{6,}\d", t)]
+            for t in texts
+        ]
 
     def deidentify_many(
         self,

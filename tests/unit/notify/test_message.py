@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from gateway.notify.message import MARKER, AddressError, address, build_message
-from gateway.notify.render import Rendered
+from gateway.notify.render import Rendered, one_line
 from tests.unit.notify.doubles import bodies, parse
 
 WHEN = datetime(2025, 6, 2, 9, 30, tzinfo=UTC)
@@ -90,3 +90,34 @@ def test_refers_to_the_original_only_by_a_plain_message_id() -> None:
 def test_kind_in_the_marker_is_a_token() -> None:
     """The marker header holds a plain token whatever kind is passed."""
     assert parse(build(kind="digest; x=\r\ny"))[MARKER] == "digest--x---y"
+
+
+ROUND_TRIP = [
+    # subject, text, html, sender's display name
+    ("Held for review: Ward round", "Plain text\n", "<p>HTML</p>\n", "Email compliance check"),
+    ("Überprüfung: naïve café — “quotes” " * 4, "ünïcode = sign =3D\n\nend", "<p>é</p>", "Conformité"),
+    ("word " * 60, "x" * 300 + "\n  trailing spaces  \n", "<p>" + "é" * 200 + "</p>", 'The "check"; <team>'),
+    ("😀 subject", "😀 body\n", "", "😀"),
+]
+
+
+@pytest.mark.parametrize(("subject", "text", "html", "name"), ROUND_TRIP)
+def test_what_is_written_reads_back_the_same(subject: str, text: str, html: str, name: str) -> None:
+    """Subject, display name and both bodies decode to what was rendered; no line passes RFC 5322's limit."""
+    raw = build(
+        sender=address("compliance@example.ac.uk", name),
+        rendered=Rendered(subject.strip(), text, html),
+    )
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n")) and raw.isascii()
+    msg = parse(raw)
+    assert str(msg["Subject"]) == one_line(subject)  # one line, capped
+    assert msg["From"].addresses[0].display_name == name
+    plain, markup = bodies(raw)
+    assert plain.replace("\r\n", "\n") == (text if text.endswith("\n") else text + "\n")
+    assert markup.replace("\r\n", "\n").rstrip("\n") == html.rstrip("\n")
+
+
+def test_a_non_ascii_address_is_still_written() -> None:
+    """An address the header registry can only encode is written as it writes it: the notice is not lost."""
+    raw = build(to=address("stüdent@example.ac.uk"))
+    assert b"\r\nTo: =?utf-8?q?st=C3=BCdent?=@example.ac.uk\r\n" in raw

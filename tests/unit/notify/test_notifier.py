@@ -33,6 +33,7 @@ from gateway.store.db import Database
 from gateway.store.held import HeldMessage, ReviewDecision
 from gateway.store.outbox import Outbox
 from tests.unit.notify.doubles import (
+    BODY,
     INSULT_WORD,
     NHS_DIGITS,
     NHS_NUMBER,
@@ -143,7 +144,7 @@ def kit(tmp_path: Path) -> Iterator[Kit]:
 async def test_hold_notice_explains_and_offers_a_clean_draft(kit: Kit) -> None:
     """A held message's sender learns what was found, where, why, what to do, what happens next, with a draft."""
     oid = await kit.notify_sender(
-        envelope(), message(), decision(Verdict.HOLD, nhs_finding(), name_finding()), "q7"
+        envelope(), message(), decision(Verdict.HOLD, nhs_finding(text=BODY), name_finding(text=BODY)), "q7"
     )
     assert oid is not None and kit.woken == 1
     raw = kit.one("sender")
@@ -167,15 +168,19 @@ async def test_hold_notice_explains_and_offers_a_clean_draft(kit: Kit) -> None:
 
 
 async def test_draft_comes_from_the_senders_own_text_only(kit: Kit) -> None:
-    """Quoted text from an earlier message is left out of the draft; the subject and places are de-identified too."""
+    """Quoted text from an earlier message is left out of the draft; the subject and places are de-identified too.
+
+    Only the subject goes to the patient detector again; the draft and the places are masked
+    from the findings' spans and the pattern net.
+    """
     body = f"Notes on {PATIENT} below.\n\nOn Mon, A Friend wrote:\n> an older message about lunch\n"
     await kit.notify_sender(
         envelope(), message(body, subject=f"About {PATIENT}"), decision(Verdict.HOLD, nhs_finding())
     )
     text, _ = bodies(kit.one())
     assert "older message about lunch" not in text
-    (texts,) = kit.deid.calls
-    assert texts[0] == f"About {PATIENT}" and "Notes on" in texts[1] and texts[2:] == ["in the message text"]
+    assert kit.deid.calls == [[f"About {PATIENT}"]]
+    assert "Notes on Mr [the patient] below." in text and "Quillfeather" not in everything(kit.one())
     assert parse(kit.one())["Subject"] == "Held for review: About [the patient]"
 
 
@@ -187,7 +192,7 @@ async def test_html_only_message_gets_a_draft_from_its_text(kit: Kit) -> None:
     ).encode()
     await kit.notify_sender(envelope(), raw, decision(Verdict.HOLD, nhs_finding()))
     text = flat(bodies(kit.one())[0])
-    assert "Seen [the patient] today." in text
+    assert "Seen Mr [the patient] today." in text
 
 
 async def test_reject_for_abuse_never_repeats_the_words(kit: Kit) -> None:
@@ -205,7 +210,7 @@ async def test_reject_for_abuse_never_repeats_the_words(kit: Kit) -> None:
     everything_ = everything(raw)
     assert INSULT_WORD not in everything_ and "waste of space" not in everything_
     assert "g*******" not in everything_  # not even the masked evidence
-    assert kit.deid.calls == [["about yesterday", "", "in the message text"]]  # no body given for a draft
+    assert kit.deid.calls == [["about yesterday"]]  # only the subject is judged again: no draft is made
     assert parse(raw)["Subject"] == "Not sent: about yesterday"
 
 
@@ -344,7 +349,9 @@ class Checked:
 
 async def test_check_answer_gives_the_same_advice_and_what_would_happen(kit: Kit) -> None:
     """The check address answers with the findings, the advice, the draft, and the verdict inside and outside."""
-    oid = await kit.answer_check(envelope(SENDER, "check@example.ac.uk"), message(), Checked(nhs_finding()))
+    oid = await kit.answer_check(
+        envelope(SENDER, "check@example.ac.uk"), message(), Checked(nhs_finding(text=BODY))
+    )
     assert oid is not None
     raw = kit.one("check")
     msg = parse(raw)

@@ -71,6 +71,16 @@ def test_school_override_replaces_one_file(tmp_path: Path) -> None:
     assert "held a message you sent" in r.text
 
 
+def test_templates_are_read_once_at_start(tmp_path: Path) -> None:
+    """A template edited while the notifier runs takes effect at the next start, not mid-run."""
+    (tmp_path / "sender.subject.j2").write_text("First ({{ kind }})")
+    t = Templates(tmp_path)
+    t.check()
+    (tmp_path / "sender.subject.j2").write_text("Second ({{ kind }})")
+    assert t.render("sender", context()).subject == "First (hold)"
+    assert Templates(tmp_path).render("sender", context()).subject == "Second (hold)"
+
+
 def test_syntax_error_stops_start_up(tmp_path: Path) -> None:
     """A template that does not compile is a configuration error naming the file."""
     (tmp_path / "check.txt.j2").write_text("{% if %}")
