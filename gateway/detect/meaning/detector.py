@@ -30,6 +30,7 @@ offsets are in `details["spans"]`. Evidence is a label, never the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,13 +40,14 @@ from gateway.detect.language.lexicon import compile_regexes, load_macros, load_p
 from gateway.detect.language.sentences import clean
 from gateway.detect.language.text import reported_spans
 from gateway.detect.meaning.features import Featurizer
-from gateway.detect.meaning.gate import Gate, correspondent_tokens
+from gateway.detect.meaning.gate import Gate, correspondent_tokens, learned_names
 from gateway.detect.meaning.model import MeaningModel, featurizer, text_features
 from gateway.detect.meaning.windows import Window, sentences, windows
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.envelope import RecipientClass, classify
 from gateway.model.finding import ABUSIVE_LANGUAGE, PATIENT_IDENTIFIER
+from gateway.model.learned import NO_ENTRIES, LearnedEntries
 
 PATIENT_TYPE = "PATIENT_DISCLOSURE_MODEL"
 ABUSE_TYPE = "ABUSE_MODEL"
@@ -82,10 +84,14 @@ class MeaningDetector:
         internal: tuple[str, ...] = (),
         secure: tuple[str, ...] = (),
         model: MeaningModel | None = None,
+        learned: Callable[[], LearnedEntries] = lambda: NO_ENTRIES,
     ) -> None:
         self.internal = internal
         self.secure = secure
         self.model = model  # None: the shipped model, read in load()
+        self.learned = learned  # staff names and public figures accepted from reviewers' marks
+        self._learned_version = -1
+        self._learned_names: list[frozenset[str]] = []
         self._feat: Featurizer | None = None
         self._gate: Gate | None = None
         self._reports: list[re.Pattern[str]] = []
@@ -106,12 +112,16 @@ class MeaningDetector:
     def detect(self, inspection: Inspection) -> list[Finding]:
         self.load()
         known = correspondent_tokens(inspection.correspondents)
+        entries = self.learned()
+        if entries.version != self._learned_version:
+            self._learned_names = learned_names(entries.staff_names + entries.public_figures)
+            self._learned_version = entries.version
         report = self._privileged(inspection) and self._raises_concern(inspection)
         best: dict[tuple[str, str, bool], _Hit] = {}
         for seg in inspection.segments:
             if seg.kind in _SKIP_KINDS or not seg.text.strip():
                 continue
-            for hit in self.scan(seg, known):
+            for hit in self.scan(seg, known, self._learned_names):
                 if hit.type == ABUSE_TYPE and report:
                     continue
                 key = (hit.type, seg.where, hit.quoted)
@@ -119,7 +129,12 @@ class MeaningDetector:
                     best[key] = hit
         return [self._finding(h) for h in best.values()]
 
-    def scan(self, seg: Segment, correspondents: set[str] | frozenset[str] = frozenset()) -> list[_Hit]:
+    def scan(
+        self,
+        seg: Segment,
+        correspondents: set[str] | frozenset[str] = frozenset(),
+        learned: list[frozenset[str]] | None = None,
+    ) -> list[_Hit]:
         """Every window of one segment that reaches a threshold (before one-per-place)."""
         assert self.model is not None and self._feat is not None and self._gate is not None
         text = seg.text[:MAX_SEGMENT_CHARS]
@@ -131,7 +146,7 @@ class MeaningDetector:
             fs = feats[w.first] if w.first == w.last else frozenset().union(*feats[w.first : w.last + 1])
             sp, sa = self.model.scores(fs)
             if sp >= t.patient:
-                reasons = self._gate.reasons(text, w.start, w.end, correspondents)
+                reasons = self._gate.reasons(text, w.start, w.end, correspondents, learned or ())
                 if reasons or sp >= t.patient_alone:
                     why = reasons or ["very high score, no person mention or identifier"]
                     out.append(_Hit(PATIENT_TYPE, seg, seg.quoted, sp, t.patient, w, why))
@@ -201,4 +216,7 @@ def without_reported(text: str) -> str | None:
 def build(settings: Settings | None, resources: Resources | None = None) -> MeaningDetector:
     """Registry factory: recipients' domains from settings; the model loads in `load()`."""
     domains = (settings or Settings()).domains
-    return MeaningDetector(internal=tuple(domains.internal), secure=tuple(domains.secure))
+    detector = MeaningDetector(internal=tuple(domains.internal), secure=tuple(domains.secure))
+    if resources is not None and resources.learned is not None:
+        detector.learned = resources.learned
+    return detector

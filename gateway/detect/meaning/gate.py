@@ -20,6 +20,10 @@ A mention is not a candidate when it names someone the message shows is
 not the patient:
 
 - one of the message's correspondents (display names, address words);
+- a member of staff or a public figure an administrator accepted from a
+  reviewer's mark (`gateway.model.learned`): a mention all of whose name
+  words belong to one such name ("Mrs Fairweather" for "Ottoline
+  Fairweather");
 - the reader in a greeting ("Hi Priya,");
 - the writer: a name in a sign-off (a line that is only the name after a
   closing such as "Best wishes,", or "Love, Cerys x"), or introduced by
@@ -78,14 +82,25 @@ class Gate:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
 
-    def reasons(self, text: str, start: int, end: int, correspondents: Iterable[str] = ()) -> list[str]:
-        """Why text[start:end] could identify someone (empty: it could not)."""
+    def reasons(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        correspondents: Iterable[str] = (),
+        learned: Iterable[frozenset[str]] = (),
+    ) -> list[str]:
+        """Why text[start:end] could identify someone (empty: it could not). `learned`: the name words of
+        each accepted staff name and public figure."""
         out: list[str] = []
         if any(self._anchor(text, m, start) for m in _IDENTIFIER.finditer(text, start, end)):
             out.append("identifier-shaped token")
         known = set(correspondents)
+        names = [n for n in learned if n]
         for m in mentions(text, start, end, [], self.lexicon):
             if known and set(m.tokens) <= known:
+                continue
+            if any(set(m.tokens) <= n for n in names):
                 continue
             if self.not_a_patient(text, m):
                 continue
@@ -150,6 +165,11 @@ def on_line_before(text: str, pos: int, lo: int) -> str:
     """text[lo:pos], from the last line break in it if there is one."""
     brk = text.rfind("\n", lo, pos)
     return text[(brk + 1 if brk >= 0 else lo) : pos]
+
+
+def learned_names(names: Iterable[str]) -> list[frozenset[str]]:
+    """The name words of each accepted staff name or public figure."""
+    return [frozenset(name_tokens(n)) for n in names]
 
 
 def correspondent_tokens(pairs: Iterable[tuple[str, str]]) -> set[str]:

@@ -9,6 +9,7 @@ import pytest
 from gateway.detect.meaning import ABUSE_TYPE, PATIENT_TYPE, MeaningDetector
 from gateway.detect.meaning.model import featurizer, text_features
 from gateway.model.finding import ABUSIVE_LANGUAGE, PATIENT_IDENTIFIER
+from gateway.model.learned import LearnedEntries
 from tests.unit.detect.meaning.conftest import INTERNAL, OUTSIDE, SECURE, STAFF, Judge, toy_model
 
 # "biopsy" pushes the patient output, "regret" the abuse output; other words weigh nothing
@@ -73,6 +74,35 @@ def test_correspondents_and_greetings_are_not_the_patient() -> None:
     assert PATIENT_TYPE not in judge.types("Hi Priya, I had a biopsy today")
     assert PATIENT_TYPE not in judge.types("Priya Shah, I had a biopsy today", names=["Priya Shah"])
     assert PATIENT_TYPE in judge.types("Priya Shah had a biopsy today")
+
+
+@pytest.mark.parametrize(
+    ("text", "staff", "public", "reported"),
+    [
+        ("Mrs Fairweather had a biopsy today", ("Ottoline Fairweather",), (), False),
+        ("Ottoline Fairweather had a biopsy today", ("Ottoline Fairweather",), (), False),
+        ("Joseph Merrick had a biopsy", (), ("Joseph Merrick",), False),
+        # only the accepted name: another person in the window, or a namesake with more names, stays
+        ("Mrs Fairweather and Tom Ridley had a biopsy today", ("Ottoline Fairweather",), (), True),
+        ("Harriet Fairweather had a biopsy today", ("Ottoline Fairweather",), (), True),
+        ("Mrs Fairweather had a biopsy today", (), (), True),
+    ],
+)
+def test_accepted_staff_and_public_figures_are_not_the_patient(
+    text: str, staff: tuple[str, ...], public: tuple[str, ...], reported: bool
+) -> None:
+    """A name an administrator accepted (as staff or a public figure) from a reviewer's mark is no patient
+    candidate for the model either; a new version of the entries is picked up at the next message."""
+    d = MeaningDetector(
+        internal=INTERNAL, secure=SECURE, model=toy_model(WEIGHTS, patient=0.5, alone=0.999999)
+    )
+    current = [LearnedEntries()]
+    d.learned = lambda: current[0]
+    d.load()
+    judge = Judge(d)
+    assert PATIENT_TYPE in judge.types(text)  # nothing accepted yet
+    current[0] = LearnedEntries(version=1, staff_names=staff, public_figures=public)
+    assert (PATIENT_TYPE in judge.types(text)) is reported
 
 
 @pytest.mark.parametrize(
