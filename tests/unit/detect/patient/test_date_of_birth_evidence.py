@@ -36,6 +36,10 @@ LABELS = [
     "Born on",
     "born on the",
     "DOB was",
+    "Born On",
+    "BORN ON THE",
+    "DOB IS",
+    "DOB Was",
 ]
 
 
@@ -68,6 +72,10 @@ WRITTEN = [
     ("9 Nov '47", dt.date(1947, 11, 9)),
     ("9 Nov ’47", dt.date(1947, 11, 9)),
     ("14th Nov 1949", dt.date(1949, 11, 14)),
+    ("3RD Nov 1949", dt.date(1949, 11, 3)),
+    ("21St May 1958", dt.date(1958, 5, 21)),
+    ("2ND of May 1958", dt.date(1958, 5, 2)),
+    ("4TH May 58", dt.date(1958, 5, 4)),
     ("twenty-first of May 1958", dt.date(1958, 5, 21)),
     ("thirtieth of June 1950", dt.date(1950, 6, 30)),
     ("first of May 58", dt.date(1958, 5, 1)),
@@ -132,6 +140,9 @@ def test_every_month_name(detector: Any, month: str, number: int) -> None:
         "1949-13-03",
         "19491303",
         "03/11/1849",
+        "03/11/1949/2",
+        "03/11/49/2",
+        "1949-11-03/2",
     ],
 )
 def test_no_such_date_after_a_label(detector: Any, written: str) -> None:
