@@ -48,6 +48,7 @@ def _part(headers: str) -> Message:
         ("=?utf-8?Q?=C3?= =?UTF-8?Q?=A9?=", "é"),
         ("=?utf-8?B?w6k=?= =?iso-8859-1?Q?=E9?=", "éé"),
         ("=?utf-8*en?Q?caf=C3=A9?=", "café"),
+        ("=?koi8-r*ru?Q?=C1?=", "а"),
         ("=?iso-8859-15?Q?=A4uro?=", "€uro"),
         ("=?koi8-r?Q?=C1?=", "а"),
         ("=?x-unknown?Q?caf=C3=A9?=", "café"),
@@ -76,6 +77,7 @@ def _part(headers: str) -> Message:
         "utf8-split-across-words",
         "charset-change-between-words",
         "rfc2231-language",
+        "rfc2231-language-koi8-r",
         "latin9",
         "koi8-r",
         "unknown-charset",
@@ -145,6 +147,7 @@ def test_header_values_fall_back_to_the_raw_text() -> None:
     msg = _Unparsable()
     msg["Subject"] = "=?utf-8?Q?caf=C3=A9?="
     msg["To"] = "a@b.example"
+    msg["Comments"] = "not the subject"
     msg["SUBJECT"] = "again"
     assert header_values(msg, "subject") == ["café", "again"]
 
@@ -373,6 +376,7 @@ def test_extension_table(name: str, ext: str) -> None:
         ),
         ("CONTENT-DISPOSITION: attachment; filename=a.pdf", ["a.pdf"], "a.pdf"),
         ("Content-Description: x; filename=d.exe\r\nContent-Type: text/plain", [], ""),
+        ("X-Attach: y; filename=x.exe; name=y.exe\r\nContent-Type: text/plain", [], ""),
         ('Content-Disposition: attachment; filename="a\tb.pdf"', ["a\tb.pdf"], "a b.pdf"),
         ("Content-Disposition: attachment; filename=../etc/passwd", ["../etc/passwd"], ".._etc_passwd"),
         ("Content-Disposition: attachment; filename=a\\b.pdf", ["a\\b.pdf"], "a_b.pdf"),
@@ -391,6 +395,7 @@ def test_extension_table(name: str, ext: str) -> None:
         "two-dispositions",
         "header-name-case",
         "other-headers-ignored",
+        "later-headers-ignored",
         "control-character",
         "slashes",
         "backslash",
