@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import binascii
 import dataclasses
 import quopri
@@ -397,6 +398,24 @@ def test_every_base64_reading_of_a_file_is_a_part() -> None:
             "base64 with '=', '-' or '_' inside reads more than one way",
         )
     ]
+
+
+def test_large_bodies_are_read_whole() -> None:
+    """Bodies large enough to be kept out of the line parser are still read whole: the text and the file exactly."""
+    text = "Ward round notes.\r\n" * 2000
+    pdf = b"%PDF" + b"x" * 40_000
+    insp = read(
+        f"{MIXED}--b\r\nContent-Type: text/plain\r\n\r\n{text}--b\r\n"
+        "Content-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + base64.encodebytes(pdf).decode()
+        + "--b--\r\n"
+    )
+    assert segments(insp) == [
+        ("body", text.replace("\r\n", "\n").strip(), False, "body"),
+        ("attachment:a.pdf#filename", "a.pdf", False, "filename"),
+    ]
+    assert [(p.where, p.data) for p in insp.parts] == [("attachment:a.pdf", pdf)]
+    assert findings(insp) == []
 
 
 def test_the_same_finding_at_the_same_place_is_made_once() -> None:
