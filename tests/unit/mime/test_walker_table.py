@@ -517,6 +517,12 @@ TWO_DEEP = (
     "--i\r\n\r\ninner\r\n--i--\r\n--o--\r\n"
 )
 FORWARD_IN_FORWARD = "Content-Type: message/rfc822\r\n\r\nSubject: s\r\nContent-Type: message/rfc822\r\n\r\nSubject: t\r\n\r\ndeep\r\n"
+#: folded Content-Type headers the pre-scan does not see: the walker's own depth count cuts these
+FOLDED_FORWARDS = "Content-Type: message/rfc822\r\n\r\nSubject: s\r\nContent-Type:\r\n message/rfc822\r\n\r\nSubject: t\r\n\r\ndeep\r\n"
+FOLDED_FORWARD_OF_MULTIPART = (
+    "Content-Type:\r\n message/rfc822\r\n\r\nContent-Type: multipart/mixed; boundary=i\r\n\r\n--i\r\n\r\ninner\r\n"
+    "--i--\r\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -561,6 +567,32 @@ FORWARD_IN_FORWARD = "Content-Type: message/rfc822\r\n\r\nSubject: s\r\nContent-
             [],
             [("MIME_NESTING", "message", "", "multipart nesting deeper than 1")],
         ),
+        (
+            FOLDED_FORWARDS,
+            {"max_mime_depth": 2},
+            [
+                ("forwarded/header:Subject", "s", True, "header"),
+                ("forwarded/forwarded/header:Subject", "t", True, "header"),
+                ("forwarded/forwarded/body", "deep", True, "body"),
+            ],
+            [],
+        ),
+        (
+            FOLDED_FORWARDS,
+            {"max_mime_depth": 1},
+            [
+                ("forwarded/header:Subject", "s", True, "header"),
+                ("forwarded/forwarded/header:Subject", "t", True, "header"),
+            ],
+            [("MIME_NESTING", "forwarded/forwarded", "", "multipart nesting deeper than 1")],
+        ),
+        (FOLDED_FORWARD_OF_MULTIPART, {"max_mime_depth": 2}, [("forwarded/body", "inner", True, "body")], []),
+        (
+            FOLDED_FORWARD_OF_MULTIPART,
+            {"max_mime_depth": 1},
+            [],
+            [("MIME_NESTING", "forwarded", "", "multipart nesting deeper than 1")],
+        ),
         (nested(100), {"max_mime_depth": 1000}, [("body", "deep text", False, "body")], []),
         (
             nested(101),
@@ -584,6 +616,18 @@ FORWARD_IN_FORWARD = "Content-Type: message/rfc822\r\n\r\nSubject: s\r\nContent-
             ],
         ),
         (
+            "Content-Type: multipart/mixed; "
+            + "boundary=a; " * 500
+            + "\r\nSubject: last header\r\n\r\nbody\r\n",
+            {},
+            [("header:Subject", "last header", False, "header")],
+            [
+                ("MIME_NESTING", "message", "", "multipart nesting deeper than 20"),
+                ("AMBIGUOUS_MIME", "message", "duplicate_boundary", "boundary parameter given twice"),
+                ("AMBIGUOUS_MIME", "message", "missing_boundary", "multipart without its boundary"),
+            ],
+        ),
+        (
             MIXED
             + "".join(f"--b\r\nContent-Type: text/csv; name=f{i}.csv\r\n\r\nx\r\n" for i in range(5))
             + "--b--\r\n",
@@ -600,9 +644,14 @@ FORWARD_IN_FORWARD = "Content-Type: message/rfc822\r\n\r\nSubject: s\r\nContent-
         "depth-cut",
         "forward-depth-within",
         "forward-depth-cut",
+        "folded-forwards-within",
+        "folded-forwards-cut-by-the-walker",
+        "folded-forward-of-multipart-within",
+        "folded-forward-of-multipart-cut-by-the-walker",
         "hard-depth-within",
         "hard-depth-cut",
         "bomb-in-top-header-keeps-headers-only",
+        "bomb-in-top-header-keeps-the-last-header",
         "pre-scan-cut",
     ],
 )
@@ -648,6 +697,16 @@ def test_text_budget_table(body: str, limit: int, read_segments: list[Seg], cut:
     assert findings(insp) == (
         [("TEXT_LIMIT", "message", "", f"more than {limit} characters of text")] if cut else []
     )
+
+
+def test_the_subject_is_only_the_subject_header() -> None:
+    """A message without a Subject has no subject, whatever other text headers it has."""
+    insp = read("Thread-Topic: tt\r\nKeywords: kk\r\n\r\nbody\r\n")
+    assert insp.subject == ""
+    assert segments(insp)[:2] == [
+        ("header:Thread-Topic", "tt", False, "header"),
+        ("header:Keywords", "kk", False, "header"),
+    ]
 
 
 def test_text_cut_down_to_blanks_is_not_a_segment() -> None:
