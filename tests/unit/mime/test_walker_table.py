@@ -840,3 +840,13 @@ def test_files_written_into_a_text_body_table(block: str, name: str, found: list
     assert segments(insp)[0] == (f"attachment:{name}#filename", name, False, "filename")
     assert segments(insp)[1][1].startswith("see below\nbegin 644 ")
     assert findings(insp) == found
+
+
+def test_nesting_the_pre_scan_misses_still_ends_in_a_finding() -> None:
+    """1000 forwards behind folded Content-Type headers overflow the parser: MIME_NESTING, the top part kept, no crash."""
+    insp = read("Content-Type:\r\n message/rfc822\r\n\r\n" * 1000 + "Subject: x\r\n\r\nend\r\n")
+    assert findings(insp) == [("MIME_NESTING", "message", "", "nesting too deep to parse")]
+    assert [(p.where, p.content_type, p.data) for p in insp.parts] == [
+        ("attachment:unnamed.rfc822", "message/rfc822", b"")
+    ]
+    assert segments(insp) == []
