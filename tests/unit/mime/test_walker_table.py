@@ -266,6 +266,13 @@ def test_boundaries_table(raw: str, read_segments: list[Seg], found: list[Found]
         ),
         ("Content-Type: text/plain; format=flowed", "ab \r\ncd", [("body", "ab cd", False, "body")], []),
         ("Content-Type: text/plain", "ab \r\ncd", [("body", "ab \ncd", False, "body")], []),
+        ("Content-Type: text/plain; format=x-flowed", "ab \r\ncd", [("body", "ab \ncd", False, "body")], []),
+        (
+            "Content-Type: text/plain\r\nContent-Disposition: inline",
+            "inline text",
+            [("body", "inline text", False, "body")],
+            [],
+        ),
         ("Content-Type: text/html; format=flowed", "ab \r\ncd", [("html", "ab\ncd", False, "body")], []),
         (
             "Content-Type: text/plain",
@@ -302,6 +309,8 @@ def test_boundaries_table(raw: str, read_segments: list[Seg], found: list[Found]
         "flowed-delsp",
         "flowed",
         "not-flowed",
+        "unknown-format-is-fixed",
+        "inline-text-is-body",
         "html-never-unflowed",
         "plain-quoted",
         "html-quoted-both-ways",
