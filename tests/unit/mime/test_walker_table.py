@@ -163,6 +163,11 @@ def test_headers_are_read_as_text_names_and_correspondents() -> None:
             [("AMBIGUOUS_MIME", "message", "missing_boundary", "multipart boundary not found")],
         ),
         (
+            "Content-Type: multipart/mixed; format=flowed\r\n\r\nab \r\ncd\r\n",
+            [("body", "ab \ncd", False, "body")],
+            [("AMBIGUOUS_MIME", "message", "missing_boundary", "multipart boundary not found")],
+        ),
+        (
             "Content-Type: multipart/mixed\r\n\r\nno boundary parameter\r\n",
             [("body", "no boundary parameter", False, "body")],
             [("AMBIGUOUS_MIME", "message", "missing_boundary", "multipart boundary not found")],
@@ -180,6 +185,7 @@ def test_headers_are_read_as_text_names_and_correspondents() -> None:
         "nested",
         "inner-left-open",
         "boundary-never-appears",
+        "not-flowed-without-a-boundary",
         "no-boundary-parameter",
     ],
 )
@@ -265,6 +271,12 @@ def test_boundaries_table(raw: str, read_segments: list[Seg], found: list[Found]
             [],
         ),
         ("Content-Type: text/plain; format=flowed", "ab \r\ncd", [("body", "ab cd", False, "body")], []),
+        (
+            "Content-Type: text/plain; format=flowed; delsp=yesno",
+            "ab \r\ncd",
+            [("body", "ab cd", False, "body")],
+            [],
+        ),
         ("Content-Type: text/plain", "ab \r\ncd", [("body", "ab \ncd", False, "body")], []),
         ("Content-Type: text/plain; format=x-flowed", "ab \r\ncd", [("body", "ab \ncd", False, "body")], []),
         (
@@ -308,6 +320,7 @@ def test_boundaries_table(raw: str, read_segments: list[Seg], found: list[Found]
         "unusual-charset-both-ways",
         "flowed-delsp",
         "flowed",
+        "flowed-unknown-delsp",
         "not-flowed",
         "unknown-format-is-fixed",
         "inline-text-is-body",
@@ -377,8 +390,23 @@ def test_text_encodings_table(headers: str, body: str, read_segments: list[Seg],
             [("attachment:a.pdf#filename", "a.pdf", False, "filename")],
             [],
         ),
+        (
+            "Content-Type: application/octet-stream\r\nContent-Disposition: x-foo; filename=a.bin",
+            "zz",
+            ("attachment:a.bin", "application/octet-stream", "a.bin", b"zz", False, False),
+            [("attachment:a.bin#filename", "a.bin", False, "filename")],
+            [],
+        ),
     ],
-    ids=["named-text", "text-attachment", "inline-named", "other-text-type", "unknown-encoding", "base64"],
+    ids=[
+        "named-text",
+        "text-attachment",
+        "inline-named",
+        "other-text-type",
+        "unknown-encoding",
+        "base64",
+        "unknown-disposition-not-inline",
+    ],
 )
 def test_leaves_that_are_files_table(
     headers: str, body: str, part: tuple[object, ...], read_segments: list[Seg], found: list[Found]
@@ -602,6 +630,13 @@ FOLDED_FORWARD_OF_MULTIPART = (
             [],
             [("MIME_NESTING", "forwarded", "", "multipart nesting deeper than 1")],
         ),
+        (
+            MIXED + "--b\r\nContent-Type:\r\n message/rfc822\r\n\r\nSubject: in\r\n\r\ninner\r\n"
+            "--b\r\n\r\nafter\r\n--b--\r\n",
+            {"max_mime_depth": 1},
+            [("forwarded/header:Subject", "in", True, "header"), ("body", "after", False, "body")],
+            [("MIME_NESTING", "forwarded", "", "multipart nesting deeper than 1")],
+        ),
         (nested(100), {"max_mime_depth": 1000}, [("body", "deep text", False, "body")], []),
         (
             nested(101),
@@ -618,6 +653,16 @@ FOLDED_FORWARD_OF_MULTIPART = (
             + "\r\n\r\nbody\r\n",
             {},
             [("header:Subject", "still read", False, "header")],
+            [
+                ("MIME_NESTING", "message", "", "multipart nesting deeper than 20"),
+                ("AMBIGUOUS_MIME", "message", "duplicate_boundary", "boundary parameter given twice"),
+                ("AMBIGUOUS_MIME", "message", "missing_boundary", "multipart without its boundary"),
+            ],
+        ),
+        (
+            "Content-Type: multipart/mixed; " + "boundary=a; " * 500 + "\r\nSubject: no body",
+            {},
+            [("header:Subject", "no body", False, "header")],
             [
                 ("MIME_NESTING", "message", "", "multipart nesting deeper than 20"),
                 ("AMBIGUOUS_MIME", "message", "duplicate_boundary", "boundary parameter given twice"),
@@ -657,9 +702,11 @@ FOLDED_FORWARD_OF_MULTIPART = (
         "folded-forwards-cut-by-the-walker",
         "folded-forward-of-multipart-within",
         "folded-forward-of-multipart-cut-by-the-walker",
+        "cut-by-the-walker-then-a-sibling",
         "hard-depth-within",
         "hard-depth-cut",
         "bomb-in-top-header-keeps-headers-only",
+        "bomb-in-top-header-without-a-body",
         "bomb-in-top-header-keeps-the-last-header",
         "pre-scan-cut",
     ],
@@ -802,6 +849,8 @@ def test_line_endings_table(raw: bytes, normalised: bytes) -> None:
         ("abcdefghij\nklm", 10, 20, ["abcdefghij", "bcdefghij\n", "cdefghij\n", "defghij\n", "efghij\nklm"]),
         ("abcde\nfghijklmnopqrst", 10, 0, ["abcde\n", "fghijklmno", "pqrst"]),
         ("\nbcdefghijklm", 10, 0, ["\nbcdefghij", "klm"]),
+        ("aaaa\n" + "b" * 15, 12, 0, ["aaaa\nbbbbbbb", "bbbbbbbb"]),
+        ("a\nbcdef", 3, 0, ["a\n", "bcd", "ef"]),
     ],
     ids=[
         "short",
@@ -812,6 +861,8 @@ def test_line_endings_table(raw: bytes, normalised: bytes) -> None:
         "overlap-longer-than-pieces",
         "no-overlap",
         "line-end-at-the-start",
+        "line-end-in-the-first-half",
+        "line-end-in-a-tiny-piece",
     ],
 )
 def test_pieces_table(text: str, size: int, overlap: int, cut: list[str]) -> None:
@@ -859,3 +910,20 @@ def test_nesting_the_pre_scan_misses_still_ends_in_a_finding() -> None:
         ("attachment:unnamed.rfc822", "message/rfc822", b"")
     ]
     assert segments(insp) == []
+
+
+def test_a_file_after_an_undecodable_one_is_still_read() -> None:
+    """A uuencoded block that cannot be decoded is reported, and the next block in the body is still a part."""
+    bad = "begin 644 bad.txt\r\nbroken\r\nend\r\n"
+    insp = read(leaf("Content-Type: text/plain", bad + f"begin 644 ok.txt\r\n{UU_LINE}`\r\nend\r\n"))
+    assert [(p.where, p.data) for p in insp.parts] == [("attachment:ok.txt", b"ward list")]
+    assert findings(insp) == [
+        ("PARSE_ERROR", "attachment:bad.txt", "", "uuencode block in the text could not be decoded")
+    ]
+
+
+def test_an_address_header_is_read_without_the_others() -> None:
+    """A display name in To is read when the message has no From."""
+    insp = read("To: Bob <b@x.example>\r\n\r\nbody\r\n")
+    assert segments(insp) == [("header:To", "Bob", False, "name"), ("body", "body", False, "body")]
+    assert insp.correspondents == [("Bob", "b@x.example")]
