@@ -140,6 +140,11 @@ def test_headers_are_read_as_text_names_and_correspondents() -> None:
         ),
         (MIXED + "--b\r\n\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n   \r\n--b--\r\n", [], []),
         (
+            MIXED + " This is a multipart message in MIME format \r\n--b\r\n\r\nfirst\r\n--b--\r\n",
+            [("body", "first", False, "body")],
+            [],
+        ),
+        (
             MIXED + '--b\r\nContent-Type: multipart/alternative; boundary="c"\r\n\r\n--c\r\n\r\nplain\r\n'
             "--c\r\nContent-Type: text/html\r\n\r\n<b>rich</b>\r\n--c--\r\n"
             '--b\r\nContent-Type: application/pdf; name="x.pdf"\r\n\r\nPDF\r\n--b--\r\n',
@@ -182,6 +187,7 @@ def test_headers_are_read_as_text_names_and_correspondents() -> None:
         "duplicate-boundary",
         "delimiter-trailing-blanks",
         "blank-parts",
+        "boilerplate-preamble-unhyphenated-no-stop",
         "nested",
         "inner-left-open",
         "boundary-never-appears",
@@ -528,8 +534,28 @@ INNER = "Subject: in\r\nFrom: Zed <z@x.example>\r\n\r\nsecret words\r\n"
                 )
             ],
         ),
+        (
+            "Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64",
+            "!" * 20 + "U3ViamVjdDogdQ==",
+            [],
+            [("attachment:forwarded.eml", "forwarded.eml", b"Subject: u")],
+            [
+                (
+                    "AMBIGUOUS_MIME",
+                    "attachment:forwarded.eml",
+                    "encoded_message",
+                    "forwarded message sent base64",
+                ),
+                (
+                    "PARSE_ERROR",
+                    "attachment:forwarded.eml",
+                    "damaged_base64",
+                    "base64 body is mostly not base64",
+                ),
+            ],
+        ),
     ],
-    ids=["unnamed", "named", "quoted-printable", "uuencode"],
+    ids=["unnamed", "named", "quoted-printable", "uuencode", "damaged-base64"],
 )
 def test_forwards_table(
     headers: str,
