@@ -260,6 +260,7 @@ def test_dob_column(detector: Any, header: str, row: str, body: str, score: floa
         ("DOB", "1\t31/02/1941\ttbc"),
         ("Newborn", "1\t04/05/1941\ttbc"),
         ("Dobson", "1\t04/05/1941\ttbc"),
+        ("DOB", "1\tx04 May 1941\ttbc"),
     ],
 )
 def test_not_a_dob_column(detector: Any, header: str, row: str) -> None:
@@ -280,6 +281,8 @@ def test_not_a_dob_column(detector: Any, header: str, row: str) -> None:
         ("Rang JK - 07/09/1944 about the warfarin.", 0.55),
         ("Rang JK, DOB 07/09/1944, about the warfarin.", None),
         ("Rang JK, d.o.b 07/09/1944, about the warfarin.", None),
+        ("Rang JK, dob:: 07/09/1944 about the warfarin.", 0.55),
+        ("Rang JK, d.o.b:: 07/09/1944 about the warfarin.", 0.55),
         ("The patient JK 07/09/1944 about the warfarin after the ward round on the stroke unit.", 0.95),
     ],
 )
@@ -304,6 +307,8 @@ def test_initials_and_date(detector: Any, body: str, score: float | None) -> Non
         "Rang JK 07/09/1944/2 about the warfarin.",
         "Rang JK 1/07/09/1944 about the warfarin.",
         "Rang JK 3.07/09/1944 about the warfarin.",
+        "Rang xJ.K. 07/09/1944 about the warfarin.",
+        "Rang JK at 07/09/1944 about the warfarin.",
     ],
 )
 def test_not_initials_and_date(detector: Any, body: str) -> None:
