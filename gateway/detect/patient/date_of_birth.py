@@ -26,10 +26,6 @@ DATE_ENTITY = "DATE"
 TYPE = "DATE_OF_BIRTH"
 INITIALS_TYPE = "INITIALS_AND_DOB"
 
-_MONTHS = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
 MONTH_NUMBER = {
     m: i
     for i, m in enumerate(
@@ -38,7 +34,7 @@ MONTH_NUMBER = {
 }
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MON = r"(?:0?[1-9]|1[0-2])"
-_ORD = r"(?:st|nd|rd|th)?"
+_ORD = "(?:" + "|".join(anycase(s) for s in ("st", "nd", "rd", "th")) + ")?"
 _MONTH = (
     "(?:"
     + "|".join(
@@ -112,16 +108,17 @@ DATE_WORDS = (
 DATE = rf"(?:{DATE_NUMERIC}|{DATE_ISO}|{DATE_DAY_MONTH}|{DATE_MONTH_DAY})"
 _LABEL = (
     rf"(?:\b[dD]\.?[ \t]?[oO]\.?[ \t]?[bB]\b\.?|\b{anycase('date')}[ \t]+{anycase('of')}[ \t]+{anycase('birth')}\b"
-    rf"|\b{anycase('birth')}[ \t]?{anycase('date')}\b|\b{anycase('born')}\b(?:[ \t]+on)?)"
-    r"[ \t]*[:=\-–]?[ \t]*(?:(?:is|was)[ \t]+)?(?:the[ \t]+)?"
+    rf"|\b{anycase('birth')}[ \t]?{anycase('date')}\b|\b{anycase('born')}\b(?:[ \t]+{anycase('on')})?)"
+    rf"[ \t]*[:=\-–]?[ \t]*(?:(?:{anycase('is')}|{anycase('was')})[ \t]+)?(?:{anycase('the')}[ \t]+)?"
 )
-PATTERNS_DOB = (
-    PatternSpec(
-        "labelled", rf"{_LABEL}(?:{DATE}|{DATE_COMPACT}|{DATE_DAY_MONTH_SHORT}|{DATE_WORDS})(?!\d)", 0.4
-    ),
-)
+#: a date ends where no digit or "/" follows ("03/11/1949/2" is a reference, not a date)
 _END = r"(?![\d/])"
 _START = r"(?<![\d/.-])"
+PATTERNS_DOB = (
+    PatternSpec(
+        "labelled", rf"{_LABEL}(?:{DATE}|{DATE_COMPACT}|{DATE_DAY_MONTH_SHORT}|{DATE_WORDS}){_END}", 0.4
+    ),
+)
 PATTERNS_DATE = (
     PatternSpec("date", rf"(?=\d){_START}(?:{DATE_NUMERIC}|{DATE_ISO}|\b{DATE_DAY_MONTH}){_END}", 0.1),
 )

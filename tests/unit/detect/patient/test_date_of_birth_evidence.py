@@ -36,6 +36,10 @@ LABELS = [
     "Born on",
     "born on the",
     "DOB was",
+    "Born On",
+    "BORN ON THE",
+    "DOB IS",
+    "DOB Was",
 ]
 
 
@@ -68,6 +72,26 @@ WRITTEN = [
     ("9 Nov '47", dt.date(1947, 11, 9)),
     ("9 Nov ’47", dt.date(1947, 11, 9)),
     ("14th Nov 1949", dt.date(1949, 11, 14)),
+    ("3RD Nov 1949", dt.date(1949, 11, 3)),
+    ("21St May 1958", dt.date(1958, 5, 21)),
+    ("2ND of May 1958", dt.date(1958, 5, 2)),
+    ("4TH May 58", dt.date(1958, 5, 4)),
+    ("3 Nov 2001", dt.date(2001, 11, 3)),
+    ("3  Nov  1949", dt.date(1949, 11, 3)),
+    ("1st of  November 1949", dt.date(1949, 11, 1)),
+    ("Nov 3, 2001", dt.date(2001, 11, 3)),
+    ("Nov  3,  1949", dt.date(1949, 11, 3)),
+    ("November 2nd, 1949", dt.date(1949, 11, 2)),
+    ("Nov 4th 1949", dt.date(1949, 11, 4)),
+    ("19491115", dt.date(1949, 11, 15)),
+    ("19490315", dt.date(1949, 3, 15)),
+    ("9  Nov 47", dt.date(1947, 11, 9)),
+    ("9 Nov  47", dt.date(1947, 11, 9)),
+    ("9 of Nov 47", dt.date(1947, 11, 9)),
+    ("9 of  Nov 47", dt.date(1947, 11, 9)),
+    ("first of May 2001", dt.date(2001, 5, 1)),
+    ("first of May  1958", dt.date(1958, 5, 1)),
+    ("twentyfirst of May 1958", dt.date(1958, 5, 21)),
     ("twenty-first of May 1958", dt.date(1958, 5, 21)),
     ("thirtieth of June 1950", dt.date(1950, 6, 30)),
     ("first of May 58", dt.date(1958, 5, 1)),
@@ -132,6 +156,9 @@ def test_every_month_name(detector: Any, month: str, number: int) -> None:
         "1949-13-03",
         "19491303",
         "03/11/1849",
+        "03/11/1949/2",
+        "03/11/49/2",
+        "1949-11-03/2",
     ],
 )
 def test_no_such_date_after_a_label(detector: Any, written: str) -> None:
@@ -155,6 +182,27 @@ def test_no_such_date_after_a_label(detector: Any, written: str) -> None:
             0.99,
             ["label", "clinical context", "patient cue", "full name"],
         ),
+        ("Jo Li, DOB 12.8.1955, for the form.", 0.6, ["label", "full name"]),
+        ("Kenneth Ardley, d.o.b. 12.8.1955, for the form.", 0.6, ["label", "full name"]),
+        ("Kenneth Ardley, d.o.b 12.8.1955, for the form.", 0.6, ["label", "full name"]),
+        ("Kenneth Ardley, date of birth 12.8.1955, for the form.", 0.6, ["label", "full name"]),
+        ("Kenneth Ardley born 12.8.1955, for the form.", 0.6, ["label", "full name"]),
+        ("Kenneth  Ardley, DOB 12.8.1955, for the form.", 0.6, ["label", "full name"]),
+        ("Kenneth Ardley DOB: 12.8.1955, for the form.", 0.95, ["label", "patient cue", "full name"]),
+        (CUED.format("Date  of  birth 03/11/1949"), 0.9, ["label", "clinical context", "patient cue"]),
+        ("Kenneth Ardley,DOB 12.8.1955, for the form.", 0.6, ["label", "full name"]),
+        ("Kenneth Ardley (DOB 12.8.1955) for the form.", 0.6, ["label", "full name"]),
+        ("For the form: Kenneth Ardley, DOB 12.8.1955.", 0.6, ["label", "full name"]),
+        (
+            "Seen in clinic; I was reborn, his DOB 03/03/1950, on warfarin.",
+            0.9,
+            ["label", "clinical context", "patient cue"],
+        ),
+        (
+            "Seen in clinic; I was borne along, DOB 03/03/1950, on warfarin.",
+            0.9,
+            ["label", "clinical context", "patient cue"],
+        ),
         (
             "Mr Ives was born on 03/03/1950, seen in clinic on warfarin.",
             0.9,
@@ -173,6 +221,8 @@ def test_labelled_score_and_reasons(detector: Any, body: str, score: float, reas
     [
         "DOB 03/11/1949 for the form.",
         "Seen in clinic; I was born 03/03/1950 myself, on warfarin.",
+        "Seen in clinic, stubborn 03/11/1949, on warfarin.",
+        "Seen in clinic, rebirth date 03/11/1949, on warfarin.",
     ],
 )
 def test_labelled_dates_that_are_not_a_patients(detector: Any, body: str) -> None:
@@ -204,7 +254,14 @@ def test_dob_column(detector: Any, header: str, row: str, body: str, score: floa
 
 @pytest.mark.parametrize(
     ("header", "row"),
-    [("Seen", "1\t04/05/1941\ttbc"), ("DOB", "1\t04/05/2941\ttbc"), ("DOB", "1\t31/02/1941\ttbc")],
+    [
+        ("Seen", "1\t04/05/1941\ttbc"),
+        ("DOB", "1\t04/05/2941\ttbc"),
+        ("DOB", "1\t31/02/1941\ttbc"),
+        ("Newborn", "1\t04/05/1941\ttbc"),
+        ("Dobson", "1\t04/05/1941\ttbc"),
+        ("DOB", "1\tx04 May 1941\ttbc"),
+    ],
 )
 def test_not_a_dob_column(detector: Any, header: str, row: str) -> None:
     """A date under another column, or no possible date of birth under a DOB column, is not reported."""
@@ -224,6 +281,8 @@ def test_not_a_dob_column(detector: Any, header: str, row: str) -> None:
         ("Rang JK - 07/09/1944 about the warfarin.", 0.55),
         ("Rang JK, DOB 07/09/1944, about the warfarin.", None),
         ("Rang JK, d.o.b 07/09/1944, about the warfarin.", None),
+        ("Rang JK, dob:: 07/09/1944 about the warfarin.", 0.55),
+        ("Rang JK, d.o.b:: 07/09/1944 about the warfarin.", 0.55),
         ("The patient JK 07/09/1944 about the warfarin after the ward round on the stroke unit.", 0.95),
     ],
 )
@@ -248,6 +307,8 @@ def test_initials_and_date(detector: Any, body: str, score: float | None) -> Non
         "Rang JK 07/09/1944/2 about the warfarin.",
         "Rang JK 1/07/09/1944 about the warfarin.",
         "Rang JK 3.07/09/1944 about the warfarin.",
+        "Rang xJ.K. 07/09/1944 about the warfarin.",
+        "Rang JK at 07/09/1944 about the warfarin.",
     ],
 )
 def test_not_initials_and_date(detector: Any, body: str) -> None:

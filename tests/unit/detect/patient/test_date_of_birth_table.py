@@ -36,6 +36,8 @@ YY = TODAY.year % 100
         ("03/11/196", None),
         ("03/11/19490", None),
         ("tomorrow", None),
+        ("the  twenty-first of May 1958", dt.date(1958, 5, 21)),
+        ("first the May 1958", None),
     ],
 )
 def test_parse_table(text: str, expected: dt.date | None) -> None:
