@@ -52,3 +52,39 @@ def test_an_allowed_value_suppresses_exactly_that_finding(
     [kept] = out
     assert [tuple(s) for s in kept.details["spans"]] == left
     assert kept.details["count"] == max(1, len(left))
+
+
+def test_every_finding_of_a_message_is_judged_on_its_own() -> None:
+    """One finding without spans, one dropped and one cut down, in one list: each gets its own answer,
+    in order (a finding kept or dropped early does not end the pass)."""
+    entries = _allowed(("HOSPITAL_NUMBER", "ward-0042"))
+    findings = [
+        _finding("HOSPITAL_NUMBER"),
+        _finding("HOSPITAL_NUMBER", CODE),
+        _finding("HOSPITAL_NUMBER", CODE_AGAIN, HOSP),
+        _finding("NHS_NUMBER", CODE),
+    ]
+    out = without_allowed(findings, inspection(BODY), entries)
+    assert [(f.type, [tuple(s) for s in f.details["spans"]]) for f in out] == [
+        ("HOSPITAL_NUMBER", []),
+        ("HOSPITAL_NUMBER", [HOSP]),
+        ("NHS_NUMBER", [CODE]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("count", "spans", "left_count"),
+    [
+        (5, (CODE, HOSP, CODE_AGAIN), 3),  # two of five occurrences were the allowed code
+        (4, (CODE, HOSP), 3),  # one of four
+        (1, (CODE, HOSP, CODE_AGAIN), 1),  # a count below the spans never falls under one
+    ],
+)
+def test_the_count_falls_by_the_spans_taken_out(
+    count: int, spans: tuple[tuple[int, int], ...], left_count: int
+) -> None:
+    """A finding's occurrence count loses one per allowed span taken out, and stays at least one."""
+    finding = _finding("HOSPITAL_NUMBER", *spans)
+    finding.details["count"] = count
+    [kept] = without_allowed([finding], inspection(BODY), _allowed(("HOSPITAL_NUMBER", "ward-0042")))
+    assert kept.details["count"] == left_count
