@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 
 from gateway.config import Settings
 from gateway.detect.patient import PatientDetector, PatientDetectorOptions
+from gateway.detect.patient.merging import disjoint
 from gateway.model import Envelope, Inspection, Segment
 
 #: types masked in a draft whatever their score
@@ -76,7 +77,7 @@ class Deidentifier:
             index = next((i for i, s in enumerate(segments) if s is scan.view.segment), None)
             if index is None:
                 continue
-            by_segment[index] = _disjoint(
+            by_segment[index] = disjoint(
                 [(c.start, c.end, c.type) for c in scan.found if c.reported or c.type in ALWAYS_MASKED]
             )
         found = [by_segment.get(i, []) for i in range(len(texts))]
@@ -148,19 +149,5 @@ def _names_everywhere(
                 extra[-1] = (extra[-1][0], m.end(), NAME_TYPE)  # "Desmond Quillfeather": one mask
             else:
                 extra.append((m.start(), m.end(), NAME_TYPE))
-        out.append(_disjoint([*spans, *extra]) if extra else spans)
-    return out
-
-
-def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Overlapping spans merged (the first one's type kept), so each character is masked once."""
-    out: list[tuple[int, int, str]] = []
-    for s, e, t in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
-        if e <= s:
-            continue
-        if out and s < out[-1][1]:
-            ps, pe, pt = out[-1]
-            out[-1] = (ps, max(pe, e), pt)
-            continue
-        out.append((s, e, t))
+        out.append(disjoint([*spans, *extra]) if extra else spans)
     return out

