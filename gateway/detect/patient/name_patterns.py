@@ -126,3 +126,20 @@ def dedupe(cands: list[NameCandidate]) -> list[NameCandidate]:
         if c is not None:
             cluster, reach = [c], c.end
     return out
+
+
+def end_of_tokens(rest: str, tokens: list[str]) -> int:
+    """Where the last kept name word ends in `rest`."""
+    pos = 0
+    low = rest.lower()
+    for t in tokens:
+        i = low.find(t, pos)
+        if i < 0:
+            break
+        pos = i + len(t)
+    return pos or len(rest)
+
+
+def sentence_initial(text: str, sentence_start: int, pos: int) -> bool:
+    """Nothing but punctuation and space stands between the sentence's start and `pos`."""
+    return not re.search(r"\w", text[sentence_start:pos])

@@ -39,8 +39,10 @@ from gateway.detect.patient.name_patterns import (
     TITLED,
     NameCandidate,
     dedupe,
+    end_of_tokens,
     name_specs,
     names_by_bed,
+    sentence_initial,
 )
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.staff import CAP_PAIR, MAX_HITS, StaffCues, in_schedule
@@ -147,7 +149,7 @@ class PatientNameRecognizer:
             tokens = self._trim(rest)
             if not tokens:
                 continue
-            end = h.start + len(span) - len(rest) + _end_of_tokens(rest, tokens)
+            end = h.start + len(span) - len(rest) + end_of_tokens(rest, tokens)
             kind = "titled_full" if len(tokens) >= 2 else "titled_surname"
             if len(tokens) == 1 and _FICTIONAL_INITIAL.match(tokens[0].upper()):
                 continue  # "Mr X", "Mrs A": an anonymised or invented patient
@@ -163,7 +165,7 @@ class PatientNameRecognizer:
                 self._all_common([surname])
                 or given in self.lex.not_names
                 or not re.search(r"[aeiouy]", surname)
-                or _in_table_header(view, h.start)
+                or view.in_table_header(h.start)
             ):
                 continue  # "Initials NHS", "Our CBL", "Ward AMU": an acronym, or a table's header row
             cands.append(NameCandidate("caps", h.start, h.end, tuple(tokens)))
@@ -266,7 +268,7 @@ class PatientNameRecognizer:
             if (
                 c.kind == "bed"
                 and not view.persons_overlap(c.start, c.end)
-                and _sentence_initial(text, view.sentence_at(c.start)[0], c.start)
+                and sentence_initial(text, view.sentence_at(c.start)[0], c.start)
             ):
                 return 0.0, ()  # "Remember bed 4": a capitalised word, not a name
         if strong:
@@ -392,27 +394,3 @@ class PatientNameRecognizer:
             t in lex.staff_roles or t in lex.not_names or t in lex.clinical_terms or t in lex.teaching_cues
             for t in tokens
         )
-
-
-def _end_of_tokens(rest: str, tokens: list[str]) -> int:
-    """Where the last kept name word ends in `rest`."""
-    pos = 0
-    low = rest.lower()
-    for t in tokens:
-        i = low.find(t, pos)
-        if i < 0:
-            break
-        pos = i + len(t)
-    return pos or len(rest)
-
-
-def _in_table_header(view: SegmentView, pos: int) -> bool:
-    """`pos` is in the first line of a table with a header row."""
-    table = view.table_at(pos)
-    if table is None or not table.header:
-        return False
-    return view.line_at(pos) == view.line_at(table.start)
-
-
-def _sentence_initial(text: str, sentence_start: int, pos: int) -> bool:
-    return not re.search(r"\w", text[sentence_start:pos])

@@ -169,6 +169,13 @@ class SegmentView:
                 return t
         return None
 
+    def in_table_header(self, pos: int) -> bool:
+        """`pos` is in the first line of a table with a header row."""
+        table = self.table_at(pos)
+        if table is None or not table.header:
+            return False
+        return self.line_at(pos) == self.line_at(table.start)
+
     def in_greeting(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.greetings)
 
