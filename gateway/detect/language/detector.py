@@ -31,11 +31,12 @@ from gateway.detect.language.insults import InsultRecogniser
 from gateway.detect.language.lexicon import DATA_DIR, load_list, load_macros
 from gateway.detect.language.menace import continuum, escalate, grievance_recogniser
 from gateway.detect.language.model import ProfanityModel
+from gateway.detect.language.names import NameFinder
 from gateway.detect.language.obscenity import obscenity_recogniser
 from gateway.detect.language.profanity import PROFANITY, ProfanityRecogniser
 from gateway.detect.language.sentences import clean, sentence_spans, split_sentences
 from gateway.detect.language.signals import THRESHOLD, Context, Document, PatternRecogniser, Signal, mask
-from gateway.detect.language.targets import NONE, NameFinder, TargetResolver
+from gateway.detect.language.targets import NONE, TargetResolver
 from gateway.detect.language.text import Sentence, ViewBuilder, ends_in_quote
 from gateway.detect.language.threats import THREAT, threat_recogniser
 from gateway.detect.spans import Spans, span_details

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from gateway.detect.language import allow, detector, sentences, targets
+from gateway.detect.language import allow, detector, names, sentences
 from gateway.detect.language.lexicon import Pattern
 from gateway.detect.language.sentences import clean, split_sentences
 from gateway.model import Envelope, Inspection, Segment
@@ -37,7 +37,7 @@ WHOLE_TEXT = {
     "sentence end": sentences._SENTENCE_END,
     "paragraph": sentences._PARAGRAPH,
     "quote marker": sentences._QUOTE_MARKER,
-    "greeting": targets._GREETING,
+    "greeting": names._GREETING,
     "kisses": allow._KISSES,
 }
 
@@ -189,7 +189,17 @@ def _every_pattern(language: detector.LanguageDetector) -> list[re.Pattern[str]]
             for item in vars(value).values():
                 add(item, depth + 1)
 
-    for name in ("text", "targets", "allow", "detector", "insults", "discrimination", "lexicon", "profanity"):
+    for name in (
+        "text",
+        "targets",
+        "names",
+        "allow",
+        "detector",
+        "insults",
+        "discrimination",
+        "lexicon",
+        "profanity",
+    ):
         module = importlib.import_module(f"gateway.detect.language.{name}")
         for value in vars(module).values():
             add(value)
