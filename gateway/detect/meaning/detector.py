@@ -40,9 +40,10 @@ from gateway.detect.language.lexicon import compile_regexes, load_macros, load_p
 from gateway.detect.language.sentences import clean
 from gateway.detect.language.text import reported_spans
 from gateway.detect.meaning.features import Featurizer
-from gateway.detect.meaning.gate import Gate, correspondent_tokens, learned_names
+from gateway.detect.meaning.gate import Gate, correspondent_tokens
 from gateway.detect.meaning.model import MeaningModel, featurizer, text_features
 from gateway.detect.meaning.windows import Window, sentences, windows
+from gateway.detect.patient.context import staff_names
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.envelope import RecipientClass, classify
@@ -114,7 +115,9 @@ class MeaningDetector:
         known = correspondent_tokens(inspection.correspondents)
         entries = self.learned()
         if entries.version != self._learned_version:
-            self._learned_names = learned_names(entries.staff_names + entries.public_figures)
+            assert self._gate is not None
+            names = staff_names(entries.staff_names + entries.public_figures, self._gate.lexicon)
+            self._learned_names = [frozenset(tokens) for tokens in names]
             self._learned_version = entries.version
         report = self._privileged(inspection) and self._raises_concern(inspection)
         best: dict[tuple[str, str, bool], _Hit] = {}

@@ -167,11 +167,6 @@ def on_line_before(text: str, pos: int, lo: int) -> str:
     return text[(brk + 1 if brk >= 0 else lo) : pos]
 
 
-def learned_names(names: Iterable[str]) -> list[frozenset[str]]:
-    """The name words of each accepted staff name or public figure."""
-    return [frozenset(name_tokens(n)) for n in names]
-
-
 def correspondent_tokens(pairs: Iterable[tuple[str, str]]) -> set[str]:
     """Lower-case name words of the correspondents (display names and address local parts)."""
     out: set[str] = set()
