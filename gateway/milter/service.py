@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import os
 import stat
@@ -28,6 +27,7 @@ from gateway.milter.address import parse_listen
 from gateway.milter.check import enforce as enforce_mta_check
 from gateway.milter.connection import Connection, Timing
 from gateway.milter.session import Session
+from gateway.model.clients import networks, peer_allowed
 from gateway.model.passmark import PassMark
 from gateway.notify.base import Notifies
 from gateway.store.base import Quarantine
@@ -70,7 +70,7 @@ class MilterService:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.socket_path: Path | None = None
-        self.networks = [ipaddress.ip_network(c, strict=False) for c in m.allowed_clients]
+        self.networks = networks(m.allowed_clients)
 
     @property
     def address(self) -> tuple[str, int] | str:
@@ -96,15 +96,7 @@ class MilterService:
 
     def allowed(self, writer: asyncio.StreamWriter) -> bool:
         """A unix-socket peer always (the socket's mode decides); a TCP peer inside `allowed_clients`."""
-        if self.socket_path is not None:
-            return True
-        peer = writer.get_extra_info("peername")
-        if not peer:
-            return False
-        address = ipaddress.ip_address(str(peer[0]).split("%", 1)[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
-        return any(address in network for network in self.networks)
+        return self.socket_path is not None or peer_allowed(writer.get_extra_info("peername"), self.networks)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if not self.allowed(writer):

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import ipaddress
 from typing import Any, Protocol
 
 from aiosmtpd.smtp import Session
 
+from gateway.model.clients import networks, peer_allowed
 from gateway.relay.reply import (
     CLIENT_NOT_ALLOWED,
     SHUTTING_DOWN,
@@ -77,7 +77,7 @@ class Sessions:
         limits: SessionLimits | None = None,
     ) -> None:
         self.links = links  # a nexthop.LinkCache for sessions whose transaction is over, or None
-        self.networks = [ipaddress.ip_network(c, strict=False) for c in allowed_clients]
+        self.networks = networks(allowed_clients)
         self.max_sessions = max_sessions
         self.limits = limits or SessionLimits()
         self.metrics = metrics
@@ -86,14 +86,7 @@ class Sessions:
         self.tasks: set[asyncio.Task[Any]] = set()  # link closes still running
 
     def allows(self, peer: Any) -> bool:
-        host = peer[0] if isinstance(peer, tuple) and peer else ""
-        try:
-            ip = ipaddress.ip_address(str(host).split("%")[0])
-        except ValueError:
-            return False
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        return any(ip in net for net in self.networks)
+        return peer_allowed(peer, self.networks)
 
     def refusal(self, proto: Client) -> tuple[str, Reply] | None:
         """Why this new session must be turned away, if it must."""
