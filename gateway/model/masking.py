@@ -170,6 +170,14 @@ _FILENAME = "#filename"
 _ATTACHMENT = "attachment:"
 
 
+def file_name_in(where: str) -> str:
+    """The attachment's file name when `where` is the place of a file name ("...attachment:NAME#filename"),
+    else ""."""
+    if not where.endswith(_FILENAME) or _ATTACHMENT not in where:
+        return ""
+    return where[: -len(_FILENAME)].rsplit(_ATTACHMENT, 1)[1]
+
+
 def mask_place(where: str, findings: Iterable[Any]) -> str:
     """A location as shown (`attachment:NAME/...`), with each file name in it masked.
 
@@ -182,9 +190,7 @@ def mask_place(where: str, findings: Iterable[Any]) -> str:
     names: dict[str, str] = {}
     for f in findings:
         place = str(getattr(f, "where", ""))
-        if not place.endswith(_FILENAME) or _ATTACHMENT not in place:
-            continue
-        name = place[: -len(_FILENAME)].rsplit(_ATTACHMENT, 1)[1]
+        name = file_name_in(place)
         if not name or name in names:
             continue
         spans = located_spans(findings, place)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.finding import PATIENT_IDENTIFIER
-from gateway.model.masking import find_spans
+from gateway.model.masking import file_name_in, find_spans
 
 NAME_TYPE = "PATIENT_NAME"
 #: whose spans are masked: the patient detector locates identifiers; the meaning detector's spans are
@@ -34,8 +34,6 @@ PATTERN_TYPES = {"name": NAME_TYPE, "postcode": "PATIENT_ADDRESS"}
 _NAME_WORD = re.compile(r"[A-Z][A-Za-z'\u2019-]{2,}")
 #: words of a name that say nothing on their own (titles)
 _TITLES = frozenset({"Mr", "Mrs", "Miss", "Ms", "Mx", "Dr", "Prof", "Sir", "Dame", "Lady", "Lord"})
-_FILENAME = "#filename"
-_ATTACHMENT = "attachment:"
 
 Span3 = tuple[int, int, str]
 Spans = list[Span3]
@@ -105,9 +103,9 @@ def place_spans(place: str, inspection: Inspection, findings: Sequence[Finding])
     """A place as a notice names it, with the spans found in any file name it contains."""
     spans: Spans = []
     for seg in inspection.segments:
-        if not seg.where.endswith(_FILENAME) or _ATTACHMENT not in seg.where:
+        name = file_name_in(seg.where)
+        if not name:
             continue
-        name = seg.where[: -len(_FILENAME)].rsplit(_ATTACHMENT, 1)[1]
         found = segment_spans(seg, findings)
         if not found or not name:
             continue
