@@ -10,7 +10,8 @@ Usage: .venv/bin/python benchmarks/quality/run.py [--corpus DIR] [--scorer PATH]
 Rebuild the corpus first with `.venv/bin/python tests/corpus/make_heldout.py` if you edited
 tests/corpus/heldout_cases.yaml. The second held-out corpus is scored with
 `--corpus tests/corpus/heldout2`, the third with `--corpus tests/corpus/heldout3`,
-the fourth with `--corpus tests/corpus/heldout4`, the fifth with `--corpus tests/corpus/heldout5`.
+the fourth with `--corpus tests/corpus/heldout4`, the fifth with `--corpus tests/corpus/heldout5`,
+the sixth with `--corpus tests/corpus/heldout6`.
 Recorded scores (aggregate figures only) are in benchmarks/quality/RESULTS.md.
 """
 
