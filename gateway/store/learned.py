@@ -12,7 +12,9 @@ Two tables and a counter:
   who decided. The value is patient-adjacent, so it is sealed with the
   quarantine's key ring (AES-GCM, bound to the entry id) like the messages;
   an HMAC of it (a key derived from the ring) lets the same value be
-  proposed once rather than once per message.
+  proposed once rather than once per message: a unique index holds at
+  most one live (proposed or accepted) entry per HMAC, so reviewers on
+  several nodes proposing one value at the same instant make one entry.
 - `learned_registry`: a counter bumped in the same transaction as every
   acceptance and withdrawal; the parent process reloads the accepted
   entries when it moves (`gateway.learned_feed`).
@@ -30,9 +32,10 @@ import hmac
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from gateway.config import Settings
-from gateway.errors import ConfigError
+from gateway.errors import ConfigError, StoreError
 from gateway.model import Finding
 from gateway.model.learned import (
     ALLOWED_VALUE,
@@ -52,8 +55,54 @@ from gateway.store.held import ActionRefused, Clock, iso_time, utc_now
 from gateway.store.precision import Precision, precision
 
 COMPONENT = "learned"
+#: who the migration's audit rows name
+MIGRATION_ACTOR = "system:migration"
 
-MIGRATIONS: tuple[str, ...] = (
+PROPOSED, ACCEPTED, DECLINED, WITHDRAWN = "proposed", "accepted", "declined", "withdrawn"
+#: admin action -> (the status it applies to, the status it leaves, the audit action)
+TRANSITIONS = {
+    "accept": (PROPOSED, ACCEPTED, "learn-accept"),
+    "decline": (PROPOSED, DECLINED, "learn-decline"),
+    "withdraw": (ACCEPTED, WITHDRAWN, "learn-withdraw"),
+}
+#: entries that hold a value still worth comparing against (a new proposal of it is not made)
+_LIVE = (PROPOSED, ACCEPTED)
+
+
+def _one_live_entry_per_value(audit: AuditLog, tx: Tx) -> None:
+    """Migration 2: at most one live entry per value, held by a unique index.
+
+    Before the index, reviewers proposing one value at the same instant on
+    PostgreSQL could each make an entry. Of each such set the accepted entry
+    (else the oldest proposal) stays; the others' marks move to it and they
+    are removed, each with an audit row naming both ids, never the value.
+    """
+    rows = tx.execute(
+        "SELECT id, value_mac, kind, status, message_id FROM learned_entries WHERE status IN (?, ?)"
+        " ORDER BY value_mac, CASE WHEN status = ? THEN 0 ELSE 1 END, proposed_at, id",
+        (*_LIVE, ACCEPTED),
+    )
+    kept: dict[str, str] = {}
+    for r in rows:
+        mac, entry_id = str(r["value_mac"]), str(r["id"])
+        into = kept.setdefault(mac, entry_id)
+        if into == entry_id:
+            continue
+        tx.execute("UPDATE finding_marks SET entry_id = ? WHERE entry_id = ?", (into, entry_id))
+        tx.execute("DELETE FROM learned_entries WHERE id = ?", (entry_id,))
+        if r["status"] == ACCEPTED:  # the workers' copy held it twice: have them reload
+            tx.execute("UPDATE learned_registry SET version = version + 1 WHERE name = 'learned'")
+        detail = f"entry={entry_id} into={into} kind={r['kind']}"
+        audit.append_in(
+            tx, AuditEvent(MIGRATION_ACTOR, "learn-merge", "ok", str(r["message_id"]), "system", detail)
+        )
+    tx.execute(
+        "CREATE UNIQUE INDEX learned_entries_live ON learned_entries (value_mac)"
+        f" WHERE status IN ('{PROPOSED}', '{ACCEPTED}')"
+    )
+
+
+MIGRATIONS: tuple[str | Callable[[AuditLog, Tx], None], ...] = (
     """
     CREATE TABLE finding_marks (
         id {id},
@@ -90,17 +139,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE learned_registry (name TEXT PRIMARY KEY, version {bigint} NOT NULL);
     INSERT INTO learned_registry (name, version) VALUES ('learned', 0)
     """,
+    _one_live_entry_per_value,
 )
 
-PROPOSED, ACCEPTED, DECLINED, WITHDRAWN = "proposed", "accepted", "declined", "withdrawn"
-#: admin action -> (the status it applies to, the status it leaves, the audit action)
-TRANSITIONS = {
-    "accept": (PROPOSED, ACCEPTED, "learn-accept"),
-    "decline": (PROPOSED, DECLINED, "learn-decline"),
-    "withdraw": (ACCEPTED, WITHDRAWN, "learn-withdraw"),
-}
-#: entries that hold a value still worth comparing against (a new proposal of it is not made)
-_LIVE = (PROPOSED, ACCEPTED)
 
 _ENTRY_COLUMNS = "id, kind, value, finding_type, rule, status, proposed_by, proposed_at, message_id, decided_by, decided_at"
 
@@ -145,7 +186,7 @@ class LearnedStore:
 
     def migrate(self) -> None:
         self.audit.migrate()
-        self.db.migrate(COMPONENT, MIGRATIONS)
+        self.db.migrate(COMPONENT, [partial(s, self.audit) if callable(s) else s for s in MIGRATIONS])
 
     # -- marks and proposals -----------------------------------------------------------------
 
@@ -212,21 +253,42 @@ class LearnedStore:
     def _propose(
         self, tx: Tx, kind: str, value: str, f: Finding, rule: str, qid: str, actor: str, now: str
     ) -> tuple[str, bool]:
-        """The id of a live entry of this kind, type and value, or of a new proposal (True)."""
+        """The id of a live entry of this kind, type and value, or of a new proposal (True).
+
+        The unique index decides between proposers racing on one value: the
+        loser's insert does nothing (on PostgreSQL it waits for the winner's
+        commit first), and it joins the winner's entry.
+        """
         mac = self._mac(kind, f.type, value)
-        live = tx.execute(
-            "SELECT id FROM learned_entries WHERE value_mac = ? AND status IN (?, ?)", (mac, *_LIVE)
-        )
-        if live:
-            return str(live[0]["id"]), False
-        entry_id = secrets.token_hex(8)
-        sealed = self.keyring.encrypt(value.strip().encode("utf-8"), _context(entry_id))
-        tx.execute(
-            "INSERT INTO learned_entries (id, kind, value, value_mac, key_id, finding_type, rule, status,"
-            " proposed_by, proposed_at, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry_id, kind, sealed, mac, self.keyring.current_id, f.type, rule, PROPOSED, actor, now, qid),
-        )
-        return entry_id, True
+        for _ in range(3):  # a live entry can vanish between the insert and the look (declined at once)
+            live = tx.execute(
+                "SELECT id FROM learned_entries WHERE value_mac = ? AND status IN (?, ?)", (mac, *_LIVE)
+            )
+            if live:
+                return str(live[0]["id"]), False
+            entry_id = secrets.token_hex(8)
+            sealed = self.keyring.encrypt(value.strip().encode("utf-8"), _context(entry_id))
+            inserted = tx.execute(
+                "INSERT INTO learned_entries (id, kind, value, value_mac, key_id, finding_type, rule, status,"
+                " proposed_by, proposed_at, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING RETURNING id",
+                (
+                    entry_id,
+                    kind,
+                    sealed,
+                    mac,
+                    self.keyring.current_id,
+                    f.type,
+                    rule,
+                    PROPOSED,
+                    actor,
+                    now,
+                    qid,
+                ),
+            )
+            if inserted:
+                return entry_id, True
+        raise StoreError("the entry could not be proposed: its value kept changing hands")
 
     def _mac(self, kind: str, finding_type: str, value: str) -> str:
         key = self.keyring.derive("learned-entry-values")[0]
