@@ -22,6 +22,9 @@ Two tables and a counter:
 Every mark, proposal, acceptance, decline and withdrawal writes its audit
 row in the same transaction; audit rows name the entry id and kind, never
 the value.
+
+The tables, the statuses and the migrations are in
+`gateway.store.learned_schema`.
 """
 
 from __future__ import annotations
@@ -52,96 +55,10 @@ from gateway.store.audit import AuditEvent, AuditLog
 from gateway.store.crypto import Keyring, load_keyring
 from gateway.store.db import Database, Row, Tx, open_database
 from gateway.store.held import ActionRefused, Clock, iso_time, utc_now
+from gateway.store.learned_schema import ACCEPTED, COMPONENT, LIVE, MIGRATIONS, PROPOSED, TRANSITIONS
+from gateway.store.learned_schema import DECLINED as DECLINED  # the pages import every status from here
+from gateway.store.learned_schema import WITHDRAWN as WITHDRAWN
 from gateway.store.precision import Precision, precision
-
-COMPONENT = "learned"
-#: who the migration's audit rows name
-MIGRATION_ACTOR = "system:migration"
-
-PROPOSED, ACCEPTED, DECLINED, WITHDRAWN = "proposed", "accepted", "declined", "withdrawn"
-#: admin action -> (the status it applies to, the status it leaves, the audit action)
-TRANSITIONS = {
-    "accept": (PROPOSED, ACCEPTED, "learn-accept"),
-    "decline": (PROPOSED, DECLINED, "learn-decline"),
-    "withdraw": (ACCEPTED, WITHDRAWN, "learn-withdraw"),
-}
-#: entries that hold a value still worth comparing against (a new proposal of it is not made)
-_LIVE = (PROPOSED, ACCEPTED)
-
-
-def _one_live_entry_per_value(audit: AuditLog, tx: Tx) -> None:
-    """Migration 2: at most one live entry per value, held by a unique index.
-
-    Before the index, reviewers proposing one value at the same instant on
-    PostgreSQL could each make an entry. Of each such set the accepted entry
-    (else the oldest proposal) stays; the others' marks move to it and they
-    are removed, each with an audit row naming both ids, never the value.
-    """
-    rows = tx.execute(
-        "SELECT id, value_mac, kind, status, message_id FROM learned_entries WHERE status IN (?, ?)"
-        " ORDER BY value_mac, CASE WHEN status = ? THEN 0 ELSE 1 END, proposed_at, id",
-        (*_LIVE, ACCEPTED),
-    )
-    kept: dict[str, str] = {}
-    for r in rows:
-        mac, entry_id = str(r["value_mac"]), str(r["id"])
-        into = kept.setdefault(mac, entry_id)
-        if into == entry_id:
-            continue
-        tx.execute("UPDATE finding_marks SET entry_id = ? WHERE entry_id = ?", (into, entry_id))
-        tx.execute("DELETE FROM learned_entries WHERE id = ?", (entry_id,))
-        if r["status"] == ACCEPTED:  # the workers' copy held it twice: have them reload
-            tx.execute("UPDATE learned_registry SET version = version + 1 WHERE name = 'learned'")
-        detail = f"entry={entry_id} into={into} kind={r['kind']}"
-        audit.append_in(
-            tx, AuditEvent(MIGRATION_ACTOR, "learn-merge", "ok", str(r["message_id"]), "system", detail)
-        )
-    tx.execute(
-        "CREATE UNIQUE INDEX learned_entries_live ON learned_entries (value_mac)"
-        f" WHERE status IN ('{PROPOSED}', '{ACCEPTED}')"
-    )
-
-
-MIGRATIONS: tuple[str | Callable[[AuditLog, Tx], None], ...] = (
-    """
-    CREATE TABLE finding_marks (
-        id {id},
-        message_id TEXT NOT NULL,
-        finding INTEGER NOT NULL,
-        rule TEXT NOT NULL,
-        finding_type TEXT NOT NULL,
-        category TEXT NOT NULL,
-        verdict TEXT NOT NULL,
-        reason TEXT NOT NULL DEFAULT '',
-        sender_domain TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        at TEXT NOT NULL,
-        entry_id TEXT NOT NULL DEFAULT ''
-    );
-    CREATE UNIQUE INDEX finding_marks_one ON finding_marks (message_id, finding);
-    CREATE INDEX finding_marks_at ON finding_marks (at);
-    CREATE TABLE learned_entries (
-        id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        value {blob} NOT NULL,
-        value_mac TEXT NOT NULL,
-        key_id TEXT NOT NULL,
-        finding_type TEXT NOT NULL,
-        rule TEXT NOT NULL,
-        status TEXT NOT NULL,
-        proposed_by TEXT NOT NULL,
-        proposed_at TEXT NOT NULL,
-        message_id TEXT NOT NULL,
-        decided_by TEXT NOT NULL DEFAULT '',
-        decided_at TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX learned_entries_status ON learned_entries (status, proposed_at);
-    CREATE TABLE learned_registry (name TEXT PRIMARY KEY, version {bigint} NOT NULL);
-    INSERT INTO learned_registry (name, version) VALUES ('learned', 0)
-    """,
-    _one_live_entry_per_value,
-)
-
 
 _ENTRY_COLUMNS = "id, kind, value, finding_type, rule, status, proposed_by, proposed_at, message_id, decided_by, decided_at"
 
@@ -262,7 +179,7 @@ class LearnedStore:
         mac = self._mac(kind, f.type, value)
         for _ in range(3):  # a live entry can vanish between the insert and the look (declined at once)
             live = tx.execute(
-                "SELECT id FROM learned_entries WHERE value_mac = ? AND status IN (?, ?)", (mac, *_LIVE)
+                "SELECT id FROM learned_entries WHERE value_mac = ? AND status IN (?, ?)", (mac, *LIVE)
             )
             if live:
                 return str(live[0]["id"]), False

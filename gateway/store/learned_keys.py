@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from gateway.store.crypto import Keyring
 from gateway.store.db import Database
-from gateway.store.learned import COMPONENT, LearnedStore
+from gateway.store.learned import LearnedStore
+from gateway.store.learned_schema import COMPONENT
 
 
 def _has_learned(db: Database) -> bool:

@@ -15,7 +15,8 @@ from gateway.errors import StoreError
 from gateway.model.learned import STAFF_NAME
 from gateway.store.crypto import Keyring
 from gateway.store.db import Database
-from gateway.store.learned import COMPONENT, MIGRATIONS, LearnedStore, Mark
+from gateway.store.learned import LearnedStore, Mark
+from gateway.store.learned_schema import COMPONENT, MIGRATIONS
 from tests.quarantine_fixtures import KEY_A, ManualClock
 from tests.unit.store.test_learned import FINDINGS, NAME
 
