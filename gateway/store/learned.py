@@ -1,30 +1,10 @@
 """What reviews teach the detectors: reviewers' marks on findings, and the entries they propose.
 
-Two tables and a counter:
-
-- `finding_marks`: one row per finding a reviewer marked right or wrong
-  (message id, the finding's number on the page, rule, finding type, the
-  sender's domain for scoping, the reason of a wrong mark, who and when).
-  No value: the statistics page's precision is counted from these.
-- `learned_entries`: a proposed, accepted, declined or withdrawn entry
-  (staff name, public figure, allowed code or word) with the rule and
-  finding type it came from, who proposed it and when, the message id, and
-  who decided. The value is patient-adjacent, so it is sealed with the
-  quarantine's key ring (AES-GCM, bound to the entry id) like the messages;
-  an HMAC of it (a key derived from the ring) lets the same value be
-  proposed once rather than once per message: a unique index holds at
-  most one live (proposed or accepted) entry per HMAC, so reviewers on
-  several nodes proposing one value at the same instant make one entry.
-- `learned_registry`: a counter bumped in the same transaction as every
-  acceptance and withdrawal; the parent process reloads the accepted
-  entries when it moves (`gateway.learned_feed`).
-
-Every mark, proposal, acceptance, decline and withdrawal writes its audit
-row in the same transaction; audit rows name the entry id and kind, never
-the value.
-
-The tables, the statuses and the migrations are in
-`gateway.store.learned_schema`.
+The tables (marks, entries with their values sealed and an HMAC of each,
+a counter the workers watch), the statuses and the migrations are in
+`gateway.store.learned_schema`. Every mark, proposal, acceptance, decline
+and withdrawal writes its audit row in the same transaction; audit rows
+name the entry id and kind, never the value.
 """
 
 from __future__ import annotations
@@ -55,12 +35,23 @@ from gateway.store.audit import AuditEvent, AuditLog
 from gateway.store.crypto import Keyring, load_keyring
 from gateway.store.db import Database, Row, Tx, open_database
 from gateway.store.held import ActionRefused, Clock, iso_time, utc_now
-from gateway.store.learned_schema import ACCEPTED, COMPONENT, LIVE, MIGRATIONS, PROPOSED, TRANSITIONS
+from gateway.store.learned_schema import (
+    ACCEPTED,
+    COMPONENT,
+    LIVE,
+    MAX_REASON,
+    MIGRATIONS,
+    PROPOSED,
+    TRANSITIONS,
+    WITHDRAWN,
+)
 from gateway.store.learned_schema import DECLINED as DECLINED  # the pages import every status from here
-from gateway.store.learned_schema import WITHDRAWN as WITHDRAWN
 from gateway.store.precision import Precision, precision
 
-_ENTRY_COLUMNS = "id, kind, value, finding_type, rule, status, proposed_by, proposed_at, message_id, decided_by, decided_at"
+_ENTRY_COLUMNS = (
+    "id, kind, value, finding_type, rule, status, proposed_by, proposed_at, message_id, decided_by, decided_at,"
+    " reason"
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +79,7 @@ class Entry:
     message_id: str
     decided_by: str
     decided_at: str
+    reason: str = ""  # the administrator's, for the latest decision
 
 
 class LearnedStore:
@@ -226,17 +218,23 @@ class LearnedStore:
         rows = self.db.execute(f"SELECT {_ENTRY_COLUMNS} FROM learned_entries WHERE id = ?", (entry_id,))
         return self._entry(rows[0]) if rows else None
 
-    def decide(self, entry_id: str, action: str, *, actor: str, source: str) -> Entry:
-        """Accept or decline a proposal, or withdraw an accepted entry; ActionRefused otherwise."""
+    def decide(self, entry_id: str, action: str, *, actor: str, source: str, reason: str = "") -> Entry:
+        """Accept or decline a proposal, or withdraw an accepted entry; ActionRefused otherwise.
+
+        `reason`: the administrator's, kept with the entry (in clear, like a
+        reviewer's comment on a held message); its audit row gives only its length.
+        """
         if action not in TRANSITIONS:
             raise ActionRefused(f"unknown action {action!r}")
+        if len(reason) > MAX_REASON:
+            raise ActionRefused(f"the reason is too long (at most {MAX_REASON} characters)")
         before, after, audit_action = TRANSITIONS[action]
         now = iso_time(self.clock())
         with self.db.transaction() as tx:
             rows = tx.execute(
-                f"UPDATE learned_entries SET status = ?, decided_by = ?, decided_at = ?"
+                f"UPDATE learned_entries SET status = ?, decided_by = ?, decided_at = ?, reason = ?"
                 f" WHERE id = ? AND status = ? RETURNING {_ENTRY_COLUMNS}",
-                (after, actor, now, entry_id, before),
+                (after, actor, now, reason, entry_id, before),
             )
             if not rows:
                 known = tx.execute("SELECT status FROM learned_entries WHERE id = ?", (entry_id,))
@@ -246,15 +244,22 @@ class LearnedStore:
             if after in (ACCEPTED, WITHDRAWN):
                 tx.execute("UPDATE learned_registry SET version = version + 1 WHERE name = 'learned'")
             self._audit(
-                tx, actor, source, audit_action, str(rows[0]["message_id"]), entry_id, str(rows[0]["kind"])
+                tx,
+                actor,
+                source,
+                audit_action,
+                str(rows[0]["message_id"]),
+                entry_id,
+                str(rows[0]["kind"]),
+                f" reason={len(reason)} chars" if reason else "",
             )
         return self._entry(rows[0])
 
     def _audit(
-        self, tx: Tx, actor: str, source: str, action: str, qid: str, entry_id: str, kind: str
+        self, tx: Tx, actor: str, source: str, action: str, qid: str, entry_id: str, kind: str, more: str = ""
     ) -> None:
         self.audit.append_in(
-            tx, AuditEvent(actor, action, "ok", qid, source, f"entry={entry_id} kind={kind}")
+            tx, AuditEvent(actor, action, "ok", qid, source, f"entry={entry_id} kind={kind}{more}")
         )
 
     # -- what the workers get ------------------------------------------------------------------
@@ -316,6 +321,7 @@ class LearnedStore:
             message_id=str(r["message_id"]),
             decided_by=str(r["decided_by"]),
             decided_at=str(r["decided_at"]),
+            reason=str(r["reason"]),
         )
 
 

@@ -1,5 +1,25 @@
 """The tables of what reviews teach (finding_marks, learned_entries, learned_registry) and their migrations.
 
+Two tables and a counter:
+
+- `finding_marks`: one row per finding a reviewer marked right or wrong
+  (message id, the finding's number on the page, rule, finding type, the
+  sender's domain for scoping, the reason of a wrong mark, who and when).
+  No value: the statistics page's precision is counted from these.
+- `learned_entries`: a proposed, accepted, declined or withdrawn entry
+  (staff name, public figure, allowed code or word) with the rule and
+  finding type it came from, who proposed it and when, the message id, and
+  who decided, when and (optionally) why. The value is patient-adjacent,
+  so it is sealed with the quarantine's key ring (AES-GCM, bound to the
+  entry id) like the messages; an HMAC of it (a key derived from the
+  ring) lets the same value be proposed once rather than once per
+  message: a unique index holds at most one live (proposed or accepted)
+  entry per HMAC, so reviewers on several nodes proposing one value at
+  the same instant make one entry.
+- `learned_registry`: a counter bumped in the same transaction as every
+  acceptance and withdrawal; the parent process reloads the accepted
+  entries when it moves (`gateway.learned_feed`).
+
 Steps are applied in order by gateway/store/db.py and recorded by number:
 never edit a released step, append a new one to MIGRATIONS. The statuses an
 entry moves through live here too, since a migration has to know which
@@ -18,12 +38,15 @@ COMPONENT = "learned"
 MIGRATION_ACTOR = "system:migration"
 
 PROPOSED, ACCEPTED, DECLINED, WITHDRAWN = "proposed", "accepted", "declined", "withdrawn"
+STATUSES = (PROPOSED, ACCEPTED, DECLINED, WITHDRAWN)
 #: admin action -> (the status it applies to, the status it leaves, the audit action)
 TRANSITIONS = {
     "accept": (PROPOSED, ACCEPTED, "learn-accept"),
     "decline": (PROPOSED, DECLINED, "learn-decline"),
     "withdraw": (ACCEPTED, WITHDRAWN, "learn-withdraw"),
 }
+#: longest reason a decision may carry (a sentence, not a case note)
+MAX_REASON = 500
 #: entries that hold a value still worth comparing against (a new proposal of it is not made)
 LIVE = (PROPOSED, ACCEPTED)
 
@@ -103,4 +126,6 @@ MIGRATIONS: tuple[Step, ...] = (
     INSERT INTO learned_registry (name, version) VALUES ('learned', 0)
     """,
     _one_live_entry_per_value,
+    # the reason an administrator gave for the latest decision (optional; the command line takes one)
+    "ALTER TABLE learned_entries ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
 )

@@ -1,4 +1,4 @@
-"""Learned entries on a real PostgreSQL server: the migration tests, and proposers racing on one value."""
+"""Learned entries on a real PostgreSQL server: the migration and command-line tests, and proposers racing on one value."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from gateway.store.crypto import Keyring
 from gateway.store.db import Database
 from gateway.store.learned import LearnedStore, Mark
 from tests.quarantine_fixtures import KEY_A
+from tests.unit.commands.test_learned_cli import *  # noqa: F403  (the same tests, on PostgreSQL)
 from tests.unit.store.test_learned import FINDINGS, NAME
-from tests.unit.store.test_learned_migration import *  # noqa: F403  (the same tests, on PostgreSQL)
+from tests.unit.store.test_learned_migration import *  # noqa: F403
 
 pytestmark = pytest.mark.integration
 
@@ -36,6 +37,11 @@ def database(postgres_url: str) -> Iterator[Database]:  # overrides the SQLite f
     db = Database(postgres_url)
     yield db
     db.close()
+
+
+@pytest.fixture()
+def database_url(postgres_url: str) -> str:  # overrides the command-line tests' SQLite store
+    return postgres_url
 
 
 @pytest.fixture()
