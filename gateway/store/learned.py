@@ -168,15 +168,17 @@ class LearnedStore:
         loser's insert does nothing (on PostgreSQL it waits for the winner's
         commit first), and it joins the winner's entry.
         """
-        mac = self._mac(kind, f.type, value)
+        macs = self.macs(kind, f.type, value)  # the current key's first; older ones until re-sealed
+        marks = ", ".join("?" for _ in macs)
         for _ in range(3):  # a live entry can vanish between the insert and the look (declined at once)
             live = tx.execute(
-                "SELECT id FROM learned_entries WHERE value_mac = ? AND status IN (?, ?)", (mac, *LIVE)
+                f"SELECT id FROM learned_entries WHERE value_mac IN ({marks}) AND status IN (?, ?)",
+                (*macs, *LIVE),
             )
             if live:
                 return str(live[0]["id"]), False
             entry_id = secrets.token_hex(8)
-            sealed = self.keyring.encrypt(value.strip().encode("utf-8"), _context(entry_id))
+            sealed = self.keyring.encrypt(value.strip().encode("utf-8"), value_context(entry_id))
             inserted = tx.execute(
                 "INSERT INTO learned_entries (id, kind, value, value_mac, key_id, finding_type, rule, status,"
                 " proposed_by, proposed_at, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -185,7 +187,7 @@ class LearnedStore:
                     entry_id,
                     kind,
                     sealed,
-                    mac,
+                    macs[0],
                     self.keyring.current_id,
                     f.type,
                     rule,
@@ -199,10 +201,14 @@ class LearnedStore:
                 return entry_id, True
         raise StoreError("the entry could not be proposed: its value kept changing hands")
 
-    def _mac(self, kind: str, finding_type: str, value: str) -> str:
-        key = self.keyring.derive("learned-entry-values")[0]
+    def macs(self, kind: str, finding_type: str, value: str) -> list[str]:
+        """The value's HMAC under each key of the ring, newest first (an entry's is under the key that
+        was newest when it was proposed or last re-sealed)."""
         text = f"{kind}\0{finding_type if kind == ALLOWED_VALUE else ''}\0{normal(value)}"
-        return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+        return [
+            hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+            for key in self.keyring.derive("learned-entry-values")
+        ]
 
     # -- the administrators' decisions ---------------------------------------------------------
 
@@ -291,28 +297,11 @@ class LearnedStore:
         gateway.store.precision). `scope`: only marks on messages from these sender domains."""
         return precision(self.db, scope)
 
-    # -- key rotation --------------------------------------------------------------------------
-
-    def reseal(self) -> int:
-        """Seal every entry still under an older key with the current one; returns how many were."""
-        current = self.keyring.current_id
-        done = 0
-        for r in self.db.execute("SELECT id FROM learned_entries WHERE key_id <> ?", (current,)):
-            with self.db.transaction() as tx:
-                cur = tx.execute("SELECT value FROM learned_entries WHERE id = ?", (r["id"],))
-                value = self.keyring.decrypt(bytes(cur[0]["value"]), _context(str(r["id"])))
-                tx.execute(
-                    "UPDATE learned_entries SET value = ?, key_id = ? WHERE id = ?",
-                    (self.keyring.encrypt(value, _context(str(r["id"]))), current, r["id"]),
-                )
-            done += 1
-        return done
-
     def _entry(self, r: Row) -> Entry:
         return Entry(
             id=str(r["id"]),
             kind=str(r["kind"]),
-            value=self.keyring.decrypt(bytes(r["value"]), _context(str(r["id"]))).decode("utf-8"),
+            value=self.keyring.decrypt(bytes(r["value"]), value_context(str(r["id"]))).decode("utf-8"),
             finding_type=str(r["finding_type"]),
             rule=str(r["rule"]),
             status=str(r["status"]),
@@ -339,7 +328,8 @@ def _check(m: Mark, findings: Sequence[Finding]) -> None:
             raise ActionRefused("the value is too long for an entry")
 
 
-def _context(entry_id: str) -> str:
+def value_context(entry_id: str) -> str:
+    """What an entry's sealed value is bound to: its id (a value copied to another row does not open)."""
     return f"learned:{entry_id}"
 
 

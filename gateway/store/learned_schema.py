@@ -31,11 +31,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gateway.store.audit import AuditEvent, AuditLog
-from gateway.store.db import Tx
+from gateway.store.db import Row, Tx
 
 COMPONENT = "learned"
-#: who the migration's audit rows name
+#: who the audit rows of merges name: the migration, or the key rotation's re-sealing
 MIGRATION_ACTOR = "system:migration"
+RESEAL_ACTOR = "system:reencrypt"
 
 PROPOSED, ACCEPTED, DECLINED, WITHDRAWN = "proposed", "accepted", "declined", "withdrawn"
 STATUSES = (PROPOSED, ACCEPTED, DECLINED, WITHDRAWN)
@@ -49,6 +50,22 @@ TRANSITIONS = {
 MAX_REASON = 500
 #: entries that hold a value still worth comparing against (a new proposal of it is not made)
 LIVE = (PROPOSED, ACCEPTED)
+
+
+def merge_entry(audit: AuditLog, tx: Tx, entry: Row, into: str, *, actor: str) -> None:
+    """Fold a live entry into another live entry of the same value: its marks point there, it goes.
+
+    `entry`: its id, kind, status and message id. One audit row (`learn-merge`)
+    names both ids, never the value; when the entry was accepted the counter
+    moves, so that the workers drop the copy they held twice.
+    """
+    entry_id = str(entry["id"])
+    tx.execute("UPDATE finding_marks SET entry_id = ? WHERE entry_id = ?", (into, entry_id))
+    tx.execute("DELETE FROM learned_entries WHERE id = ?", (entry_id,))
+    if entry["status"] == ACCEPTED:
+        tx.execute("UPDATE learned_registry SET version = version + 1 WHERE name = 'learned'")
+    detail = f"entry={entry_id} into={into} kind={entry['kind']}"
+    audit.append_in(tx, AuditEvent(actor, "learn-merge", "ok", str(entry["message_id"]), "system", detail))
 
 
 def _one_live_entry_per_value(audit: AuditLog, tx: Tx) -> None:
@@ -68,16 +85,8 @@ def _one_live_entry_per_value(audit: AuditLog, tx: Tx) -> None:
     for r in rows:
         mac, entry_id = str(r["value_mac"]), str(r["id"])
         into = kept.setdefault(mac, entry_id)
-        if into == entry_id:
-            continue
-        tx.execute("UPDATE finding_marks SET entry_id = ? WHERE entry_id = ?", (into, entry_id))
-        tx.execute("DELETE FROM learned_entries WHERE id = ?", (entry_id,))
-        if r["status"] == ACCEPTED:  # the workers' copy held it twice: have them reload
-            tx.execute("UPDATE learned_registry SET version = version + 1 WHERE name = 'learned'")
-        detail = f"entry={entry_id} into={into} kind={r['kind']}"
-        audit.append_in(
-            tx, AuditEvent(MIGRATION_ACTOR, "learn-merge", "ok", str(r["message_id"]), "system", detail)
-        )
+        if into != entry_id:
+            merge_entry(audit, tx, r, into, actor=MIGRATION_ACTOR)
     tx.execute(
         "CREATE UNIQUE INDEX learned_entries_live ON learned_entries (value_mac)"
         f" WHERE status IN ('{PROPOSED}', '{ACCEPTED}')"

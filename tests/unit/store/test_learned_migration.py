@@ -50,7 +50,7 @@ def _entry(store: LearnedStore, entry_id: str, status: str, at: str, value: str 
                 entry_id,
                 STAFF_NAME,
                 sealed,
-                store._mac(STAFF_NAME, "PATIENT_NAME", value),
+                store.macs(STAFF_NAME, "PATIENT_NAME", value)[0],
                 store.keyring.current_id,
                 "PATIENT_NAME",
                 "patient-identifier",
