@@ -79,7 +79,7 @@ class Entry:
     message_id: str
     decided_by: str
     decided_at: str
-    reason: str = ""  # the administrator's, for the latest decision
+    reason: str  # the administrator's, for the latest decision ("" when none was given)
 
 
 class LearnedStore:

@@ -173,6 +173,15 @@ def test_only_the_listed_transitions_are_allowed(
         store.decide(entry_id, then, actor="web:ada", source="")
 
 
+def test_an_unknown_action_is_refused(database: Database) -> None:
+    """Only accept, decline and withdraw are decisions; anything else is refused and changes nothing."""
+    store = _store(database)
+    [entry_id] = _mark(store, Mark(0, "wrong", "staff", NAME))
+    with pytest.raises(ActionRefused, match="unknown action 'approve'"):
+        store.decide(entry_id, "approve", actor="web:ada", source="")
+    assert store.get(entry_id).status == "proposed"  # type: ignore[union-attr]
+
+
 def test_an_unknown_entry_is_not_found(database: Database) -> None:
     """Deciding an entry that does not exist says so (the page answers 404)."""
     store = _store(database)

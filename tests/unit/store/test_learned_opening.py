@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gateway.config import QuarantineSettings, Settings
+from gateway.model.learned import LearnedEntries
 from gateway.store.learned import Entry, LearnedStore, Mark, open_learned
 from gateway.store.opening import open_quarantine
 from tests.quarantine_fixtures import KEY_A
@@ -31,6 +32,7 @@ def test_the_entries_open_only_from_an_existing_store_with_its_key(
     store = open_learned(_settings(tmp_path, key))
     assert isinstance(store, LearnedStore) == opened and (store is None) == (not opened)
     if store is not None:
+        assert store.load() == LearnedEntries()  # its tables made: the feed can read at once
         store.db.close()
     assert "quarantine.key" not in before
     assert sorted(p.name for p in tmp_path.rglob("*") if not p.name.endswith(("-wal", "-shm"))) == [
@@ -40,7 +42,7 @@ def test_the_entries_open_only_from_an_existing_store_with_its_key(
 
 def test_marks_and_entries_cannot_change_once_made() -> None:
     """A mark and an entry are values: what the store returned cannot be altered by the page that shows it."""
-    entry = Entry("e1", "staff_name", "x", "PATIENT_NAME", "r", "proposed", "web:rita", "t", "m1", "", "")
+    entry = Entry("e1", "staff_name", "x", "PATIENT_NAME", "r", "proposed", "web:rita", "t", "m1", "", "", "")
     with pytest.raises(dataclasses.FrozenInstanceError):
         entry.status = "accepted"  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
