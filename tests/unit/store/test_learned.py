@@ -130,6 +130,7 @@ def test_accepted_entries_are_loaded_and_move_the_version(database: Database) ->
     assert loaded.version == store.version() == 3
     assert loaded.staff_names == (NAME,) and loaded.public_figures == ("Florence Nightingale",)
     assert loaded.allows("HOSPITAL_NUMBER", "ward-0042") and not loaded.allows("NHS_NUMBER", "WARD-0042")
+    assert loaded.allowed == {("HOSPITAL_NUMBER", "ward-0042")}  # names are never allowed values
 
 
 def test_declined_proposals_change_nothing(database: Database) -> None:
