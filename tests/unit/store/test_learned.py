@@ -380,3 +380,11 @@ def test_reencrypt_merges_an_entry_a_node_with_only_the_new_key_proposed(databas
         f"entry={twin} into={accepted} kind={STAFF_NAME}",
     )
     assert new_only.audit.verify().ok
+
+
+def test_a_value_first_proposed_mid_rotation_is_found_once_the_old_key_is_gone(database: Database) -> None:
+    """A proposal made under the new ring is keyed by the new key, so dropping the old key loses no match."""
+    [first] = _mark(_store(database, None, KEY_B, KEY_A), Mark(1, "wrong", "code", "WARD-0042"), qid="m1")
+    assert _rotated(database).reencrypt() == 0  # already under the new key: nothing to move
+    assert _mark(_store(database, None, KEY_B), Mark(1, "wrong", "code", "ward-0042"), qid="m2") == []
+    assert [e.id for e in _store(database, None, KEY_B).entries()] == [first]
