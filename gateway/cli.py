@@ -69,13 +69,14 @@ def _extra_commands() -> tuple[Callable[[Any], None], ...]:
     Imported here, not at the top, so that a missing dependency of any part is
     reported by `main` as one clear error (exit 2) instead of a traceback.
     """
-    from gateway.commands import audit, docs, health, quarantine, users
+    from gateway.commands import audit, docs, health, learned, quarantine, users
     from gateway.milter import check
 
     return (
         docs.register,
         quarantine.register,
         users.register,
+        learned.register,
         audit.register,
         health.register,
         check.register,

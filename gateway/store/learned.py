@@ -1,25 +1,10 @@
 """What reviews teach the detectors: reviewers' marks on findings, and the entries they propose.
 
-Two tables and a counter:
-
-- `finding_marks`: one row per finding a reviewer marked right or wrong
-  (message id, the finding's number on the page, rule, finding type, the
-  sender's domain for scoping, the reason of a wrong mark, who and when).
-  No value: the statistics page's precision is counted from these.
-- `learned_entries`: a proposed, accepted, declined or withdrawn entry
-  (staff name, public figure, allowed code or word) with the rule and
-  finding type it came from, who proposed it and when, the message id, and
-  who decided. The value is patient-adjacent, so it is sealed with the
-  quarantine's key ring (AES-GCM, bound to the entry id) like the messages;
-  an HMAC of it (a key derived from the ring) lets the same value be
-  proposed once rather than once per message.
-- `learned_registry`: a counter bumped in the same transaction as every
-  acceptance and withdrawal; the parent process reloads the accepted
-  entries when it moves (`gateway.learned_feed`).
-
-Every mark, proposal, acceptance, decline and withdrawal writes its audit
-row in the same transaction; audit rows name the entry id and kind, never
-the value.
+The tables (marks, entries with their values sealed and an HMAC of each,
+a counter the workers watch), the statuses and the migrations are in
+`gateway.store.learned_schema`. Every mark, proposal, acceptance, decline
+and withdrawal writes its audit row in the same transaction; audit rows
+name the entry id and kind, never the value.
 """
 
 from __future__ import annotations
@@ -30,9 +15,10 @@ import hmac
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from gateway.config import Settings
-from gateway.errors import ConfigError
+from gateway.errors import ConfigError, StoreError
 from gateway.model import Finding
 from gateway.model.learned import (
     ALLOWED_VALUE,
@@ -49,60 +35,23 @@ from gateway.store.audit import AuditEvent, AuditLog
 from gateway.store.crypto import Keyring, load_keyring
 from gateway.store.db import Database, Row, Tx, open_database
 from gateway.store.held import ActionRefused, Clock, iso_time, utc_now
+from gateway.store.learned_schema import (
+    ACCEPTED,
+    COMPONENT,
+    LIVE,
+    MAX_REASON,
+    MIGRATIONS,
+    PROPOSED,
+    TRANSITIONS,
+    WITHDRAWN,
+)
+from gateway.store.learned_schema import DECLINED as DECLINED  # the pages import every status from here
 from gateway.store.precision import Precision, precision
 
-COMPONENT = "learned"
-
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE finding_marks (
-        id {id},
-        message_id TEXT NOT NULL,
-        finding INTEGER NOT NULL,
-        rule TEXT NOT NULL,
-        finding_type TEXT NOT NULL,
-        category TEXT NOT NULL,
-        verdict TEXT NOT NULL,
-        reason TEXT NOT NULL DEFAULT '',
-        sender_domain TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        at TEXT NOT NULL,
-        entry_id TEXT NOT NULL DEFAULT ''
-    );
-    CREATE UNIQUE INDEX finding_marks_one ON finding_marks (message_id, finding);
-    CREATE INDEX finding_marks_at ON finding_marks (at);
-    CREATE TABLE learned_entries (
-        id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        value {blob} NOT NULL,
-        value_mac TEXT NOT NULL,
-        key_id TEXT NOT NULL,
-        finding_type TEXT NOT NULL,
-        rule TEXT NOT NULL,
-        status TEXT NOT NULL,
-        proposed_by TEXT NOT NULL,
-        proposed_at TEXT NOT NULL,
-        message_id TEXT NOT NULL,
-        decided_by TEXT NOT NULL DEFAULT '',
-        decided_at TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX learned_entries_status ON learned_entries (status, proposed_at);
-    CREATE TABLE learned_registry (name TEXT PRIMARY KEY, version {bigint} NOT NULL);
-    INSERT INTO learned_registry (name, version) VALUES ('learned', 0)
-    """,
+_ENTRY_COLUMNS = (
+    "id, kind, value, finding_type, rule, status, proposed_by, proposed_at, message_id, decided_by, decided_at,"
+    " reason"
 )
-
-PROPOSED, ACCEPTED, DECLINED, WITHDRAWN = "proposed", "accepted", "declined", "withdrawn"
-#: admin action -> (the status it applies to, the status it leaves, the audit action)
-TRANSITIONS = {
-    "accept": (PROPOSED, ACCEPTED, "learn-accept"),
-    "decline": (PROPOSED, DECLINED, "learn-decline"),
-    "withdraw": (ACCEPTED, WITHDRAWN, "learn-withdraw"),
-}
-#: entries that hold a value still worth comparing against (a new proposal of it is not made)
-_LIVE = (PROPOSED, ACCEPTED)
-
-_ENTRY_COLUMNS = "id, kind, value, finding_type, rule, status, proposed_by, proposed_at, message_id, decided_by, decided_at"
 
 
 @dataclass(frozen=True)
@@ -130,6 +79,7 @@ class Entry:
     message_id: str
     decided_by: str
     decided_at: str
+    reason: str  # the administrator's, for the latest decision ("" when none was given)
 
 
 class LearnedStore:
@@ -145,7 +95,7 @@ class LearnedStore:
 
     def migrate(self) -> None:
         self.audit.migrate()
-        self.db.migrate(COMPONENT, MIGRATIONS)
+        self.db.migrate(COMPONENT, [partial(s, self.audit) if callable(s) else s for s in MIGRATIONS])
 
     # -- marks and proposals -----------------------------------------------------------------
 
@@ -212,26 +162,53 @@ class LearnedStore:
     def _propose(
         self, tx: Tx, kind: str, value: str, f: Finding, rule: str, qid: str, actor: str, now: str
     ) -> tuple[str, bool]:
-        """The id of a live entry of this kind, type and value, or of a new proposal (True)."""
-        mac = self._mac(kind, f.type, value)
-        live = tx.execute(
-            "SELECT id FROM learned_entries WHERE value_mac = ? AND status IN (?, ?)", (mac, *_LIVE)
-        )
-        if live:
-            return str(live[0]["id"]), False
-        entry_id = secrets.token_hex(8)
-        sealed = self.keyring.encrypt(value.strip().encode("utf-8"), _context(entry_id))
-        tx.execute(
-            "INSERT INTO learned_entries (id, kind, value, value_mac, key_id, finding_type, rule, status,"
-            " proposed_by, proposed_at, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry_id, kind, sealed, mac, self.keyring.current_id, f.type, rule, PROPOSED, actor, now, qid),
-        )
-        return entry_id, True
+        """The id of a live entry of this kind, type and value, or of a new proposal (True).
 
-    def _mac(self, kind: str, finding_type: str, value: str) -> str:
-        key = self.keyring.derive("learned-entry-values")[0]
+        The unique index decides between proposers racing on one value: the
+        loser's insert does nothing (on PostgreSQL it waits for the winner's
+        commit first), and it joins the winner's entry.
+        """
+        macs = self.macs(kind, f.type, value)  # the current key's first; older ones until re-sealed
+        marks = ", ".join("?" for _ in macs)
+        for _ in range(3):  # a live entry can vanish between the insert and the look (declined at once)
+            live = tx.execute(
+                f"SELECT id FROM learned_entries WHERE value_mac IN ({marks}) AND status IN (?, ?)",
+                (*macs, *LIVE),
+            )
+            if live:
+                return str(live[0]["id"]), False
+            entry_id = secrets.token_hex(8)
+            sealed = self.keyring.encrypt(value.strip().encode("utf-8"), value_context(entry_id))
+            inserted = tx.execute(
+                "INSERT INTO learned_entries (id, kind, value, value_mac, key_id, finding_type, rule, status,"
+                " proposed_by, proposed_at, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING RETURNING id",
+                (
+                    entry_id,
+                    kind,
+                    sealed,
+                    macs[0],
+                    self.keyring.current_id,
+                    f.type,
+                    rule,
+                    PROPOSED,
+                    actor,
+                    now,
+                    qid,
+                ),
+            )
+            if inserted:
+                return entry_id, True
+        raise StoreError("the entry could not be proposed: its value kept changing hands")
+
+    def macs(self, kind: str, finding_type: str, value: str) -> list[str]:
+        """The value's HMAC under each key of the ring, newest first (an entry's is under the key that
+        was newest when it was proposed or last re-sealed)."""
         text = f"{kind}\0{finding_type if kind == ALLOWED_VALUE else ''}\0{normal(value)}"
-        return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+        return [
+            hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+            for key in self.keyring.derive("learned-entry-values")
+        ]
 
     # -- the administrators' decisions ---------------------------------------------------------
 
@@ -247,17 +224,23 @@ class LearnedStore:
         rows = self.db.execute(f"SELECT {_ENTRY_COLUMNS} FROM learned_entries WHERE id = ?", (entry_id,))
         return self._entry(rows[0]) if rows else None
 
-    def decide(self, entry_id: str, action: str, *, actor: str, source: str) -> Entry:
-        """Accept or decline a proposal, or withdraw an accepted entry; ActionRefused otherwise."""
+    def decide(self, entry_id: str, action: str, *, actor: str, source: str, reason: str = "") -> Entry:
+        """Accept or decline a proposal, or withdraw an accepted entry; ActionRefused otherwise.
+
+        `reason`: the administrator's, kept with the entry (in clear, like a
+        reviewer's comment on a held message); its audit row gives only its length.
+        """
         if action not in TRANSITIONS:
             raise ActionRefused(f"unknown action {action!r}")
+        if len(reason) > MAX_REASON:
+            raise ActionRefused(f"the reason is too long (at most {MAX_REASON} characters)")
         before, after, audit_action = TRANSITIONS[action]
         now = iso_time(self.clock())
         with self.db.transaction() as tx:
             rows = tx.execute(
-                f"UPDATE learned_entries SET status = ?, decided_by = ?, decided_at = ?"
+                f"UPDATE learned_entries SET status = ?, decided_by = ?, decided_at = ?, reason = ?"
                 f" WHERE id = ? AND status = ? RETURNING {_ENTRY_COLUMNS}",
-                (after, actor, now, entry_id, before),
+                (after, actor, now, reason, entry_id, before),
             )
             if not rows:
                 known = tx.execute("SELECT status FROM learned_entries WHERE id = ?", (entry_id,))
@@ -267,15 +250,22 @@ class LearnedStore:
             if after in (ACCEPTED, WITHDRAWN):
                 tx.execute("UPDATE learned_registry SET version = version + 1 WHERE name = 'learned'")
             self._audit(
-                tx, actor, source, audit_action, str(rows[0]["message_id"]), entry_id, str(rows[0]["kind"])
+                tx,
+                actor,
+                source,
+                audit_action,
+                str(rows[0]["message_id"]),
+                entry_id,
+                str(rows[0]["kind"]),
+                f" reason={len(reason)} chars" if reason else "",
             )
         return self._entry(rows[0])
 
     def _audit(
-        self, tx: Tx, actor: str, source: str, action: str, qid: str, entry_id: str, kind: str
+        self, tx: Tx, actor: str, source: str, action: str, qid: str, entry_id: str, kind: str, more: str = ""
     ) -> None:
         self.audit.append_in(
-            tx, AuditEvent(actor, action, "ok", qid, source, f"entry={entry_id} kind={kind}")
+            tx, AuditEvent(actor, action, "ok", qid, source, f"entry={entry_id} kind={kind}{more}")
         )
 
     # -- what the workers get ------------------------------------------------------------------
@@ -307,28 +297,11 @@ class LearnedStore:
         gateway.store.precision). `scope`: only marks on messages from these sender domains."""
         return precision(self.db, scope)
 
-    # -- key rotation --------------------------------------------------------------------------
-
-    def reseal(self) -> int:
-        """Seal every entry still under an older key with the current one; returns how many were."""
-        current = self.keyring.current_id
-        done = 0
-        for r in self.db.execute("SELECT id FROM learned_entries WHERE key_id <> ?", (current,)):
-            with self.db.transaction() as tx:
-                cur = tx.execute("SELECT value FROM learned_entries WHERE id = ?", (r["id"],))
-                value = self.keyring.decrypt(bytes(cur[0]["value"]), _context(str(r["id"])))
-                tx.execute(
-                    "UPDATE learned_entries SET value = ?, key_id = ? WHERE id = ?",
-                    (self.keyring.encrypt(value, _context(str(r["id"]))), current, r["id"]),
-                )
-            done += 1
-        return done
-
     def _entry(self, r: Row) -> Entry:
         return Entry(
             id=str(r["id"]),
             kind=str(r["kind"]),
-            value=self.keyring.decrypt(bytes(r["value"]), _context(str(r["id"]))).decode("utf-8"),
+            value=self.keyring.decrypt(bytes(r["value"]), value_context(str(r["id"]))).decode("utf-8"),
             finding_type=str(r["finding_type"]),
             rule=str(r["rule"]),
             status=str(r["status"]),
@@ -337,6 +310,7 @@ class LearnedStore:
             message_id=str(r["message_id"]),
             decided_by=str(r["decided_by"]),
             decided_at=str(r["decided_at"]),
+            reason=str(r["reason"]),
         )
 
 
@@ -354,7 +328,8 @@ def _check(m: Mark, findings: Sequence[Finding]) -> None:
             raise ActionRefused("the value is too long for an entry")
 
 
-def _context(entry_id: str) -> str:
+def value_context(entry_id: str) -> str:
+    """What an entry's sealed value is bound to: its id (a value copied to another row does not open)."""
     return f"learned:{entry_id}"
 
 

@@ -44,42 +44,12 @@ from gateway.config import Settings
 from gateway.errors import StoreError
 from gateway.store.crypto import Keyring
 from gateway.store.db import Database, Row, Tx
+from gateway.store.outbox_schema import MIGRATIONS
 
 Clock = Callable[[], datetime]
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 RATE_WINDOW = timedelta(hours=1)
-
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE notify_outbox (
-        id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        mail_from TEXT NOT NULL,
-        rcpt TEXT NOT NULL,
-        rate_key TEXT NOT NULL,
-        content {blob} NOT NULL,
-        encrypted INTEGER NOT NULL,
-        status TEXT NOT NULL,
-        attempts INTEGER NOT NULL,
-        next_attempt_at TEXT NOT NULL,
-        last_error TEXT NOT NULL,
-        done_at TEXT NOT NULL
-    );
-    CREATE INDEX notify_outbox_due ON notify_outbox (status, next_attempt_at);
-    CREATE INDEX notify_outbox_rate ON notify_outbox (rate_key, created_at);
-    CREATE TABLE notify_alerts (
-        id {id},
-        created_at TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        summary TEXT NOT NULL,
-        digest_id TEXT NOT NULL
-    );
-    CREATE INDEX notify_alerts_pending ON notify_alerts (digest_id, created_at)
-    """,
-]
 
 
 def _now() -> datetime:

@@ -130,6 +130,7 @@ def test_accepted_entries_are_loaded_and_move_the_version(database: Database) ->
     assert loaded.version == store.version() == 3
     assert loaded.staff_names == (NAME,) and loaded.public_figures == ("Florence Nightingale",)
     assert loaded.allows("HOSPITAL_NUMBER", "ward-0042") and not loaded.allows("NHS_NUMBER", "WARD-0042")
+    assert loaded.allowed == {("HOSPITAL_NUMBER", "ward-0042")}  # names are never allowed values
 
 
 def test_declined_proposals_change_nothing(database: Database) -> None:
@@ -173,6 +174,15 @@ def test_only_the_listed_transitions_are_allowed(
         store.decide(entry_id, then, actor="web:ada", source="")
 
 
+def test_an_unknown_action_is_refused(database: Database) -> None:
+    """Only accept, decline and withdraw are decisions; anything else is refused and changes nothing."""
+    store = _store(database)
+    [entry_id] = _mark(store, Mark(0, "wrong", "staff", NAME))
+    with pytest.raises(ActionRefused, match="unknown action 'approve'"):
+        store.decide(entry_id, "approve", actor="web:ada", source="")
+    assert store.get(entry_id).status == "proposed"  # type: ignore[union-attr]
+
+
 def test_an_unknown_entry_is_not_found(database: Database) -> None:
     """Deciding an entry that does not exist says so (the page answers 404)."""
     store = _store(database)
@@ -196,9 +206,32 @@ def test_a_live_value_is_proposed_once(database: Database) -> None:
 
 
 @pytest.mark.parametrize(
+    ("reason", "value", "entries"),
+    [("staff", NAME, 1), ("public", NAME, 1), ("code", "WARD-0042", 2)],
+)
+def test_names_join_across_finding_types_codes_do_not(
+    database: Database, reason: str, value: str, entries: int
+) -> None:
+    """A name is one entry whichever type of finding it came from; an allowed code is allowed per type."""
+    store = _store(database)
+    _mark(store, Mark(0, "wrong", reason, value), qid="m1")
+    _mark(store, Mark(1, "wrong", reason, value), qid="m2")
+    assert len(store.entries()) == entries
+
+
+def test_entry_ids_are_sixteen_hex_digits(database: Database) -> None:
+    """An entry's id is 16 lower-case hex digits: what the pages link and the command line takes."""
+    store = _store(database)
+    [entry_id] = _mark(store, Mark(0, "wrong", "staff", NAME))
+    assert len(entry_id) == 16 and set(entry_id) <= set("0123456789abcdef")
+
+
+@pytest.mark.parametrize(
     ("mark", "refused"),
     [
         (Mark(5, "right"), "no finding 5"),
+        (Mark(-1, "right"), "no finding -1"),
+        (Mark(3, "right"), "no finding 3"),
         (Mark(0, "maybe"), "right or wrong"),
         (Mark(0, "wrong"), "needs one of the listed reasons"),
         (Mark(0, "wrong", "staff"), "needs the value"),
@@ -211,6 +244,22 @@ def test_bad_marks_are_refused_and_nothing_is_written(database: Database, mark: 
     with pytest.raises(ActionRefused, match=refused):
         _mark(store, Mark(1, "right"), mark)
     assert store.marks("a1b2c3") == {} and store.audit.records() == []
+
+
+@pytest.mark.parametrize(("length", "proposed"), [(119, True), (120, True), (121, False)])
+def test_the_longest_value_an_entry_holds_is_120_characters(
+    database: Database, length: int, proposed: bool
+) -> None:
+    """A value of up to 120 characters (a long name or code) is proposed and kept whole; 121 is refused."""
+    store = _store(database)
+    value = ("W" + "0" * length)[:length]
+    if proposed:
+        [entry_id] = _mark(store, Mark(1, "wrong", "code", value))
+        assert store.get(entry_id).value == value  # type: ignore[union-attr]
+    else:
+        with pytest.raises(ActionRefused, match="too long"):
+            _mark(store, Mark(1, "wrong", "code", value))
+        assert store.entries() == []
 
 
 def test_a_later_mark_replaces_the_earlier_one(database: Database) -> None:
@@ -278,3 +327,64 @@ def test_the_loader_reads_the_store_only_when_the_counter_moved(database: Databa
     assert load() is first  # a proposal is not in use
     store.decide(entry_id, "accept", actor="web:ada", source="")
     assert load().staff_names == (NAME,)
+
+
+def test_the_loader_reloads_when_the_counter_goes_back(database: Database) -> None:
+    """A store put back from a backup (its counter lower than the one loaded) is read again, not trusted."""
+    store = _store(database)
+    load = learned_loader(lambda: store)
+    [entry_id] = _mark(store, Mark(0, "wrong", "staff", NAME))
+    store.decide(entry_id, "accept", actor="web:ada", source="")
+    assert load().staff_names == (NAME,)
+    with database.transaction() as tx:  # the backup, taken before the acceptance
+        tx.execute("UPDATE learned_entries SET status = 'proposed', decided_by = '', decided_at = ''")
+        tx.execute("UPDATE learned_registry SET version = 0")
+    assert load() == LearnedEntries(version=0)
+
+
+def _rotated(database: Database) -> QuarantineStore:
+    """The quarantine with a new key first and the old one kept for reading, as `rotate-key` leaves it."""
+    store = QuarantineStore(database, Keyring([base64.b64decode(k) for k in (KEY_B, KEY_A)]))
+    store.migrate()
+    return store
+
+
+def test_a_value_proposed_again_across_a_key_rotation_joins_its_entry(database: Database) -> None:
+    """A value proposed under the old key is found under the new ring, and again once the old key is dropped."""
+    [first] = _mark(_store(database), Mark(0, "wrong", "staff", NAME), qid="m1")
+    assert _mark(_store(database, None, KEY_B, KEY_A), Mark(0, "wrong", "staff", NAME), qid="m2") == []
+    assert _rotated(database).reencrypt() == 1
+    only_new = _store(database, None, KEY_B)
+    assert _mark(only_new, Mark(0, "wrong", "staff", NAME.upper()), qid="m3") == []
+    assert [e.id for e in only_new.entries()] == [first]
+    assert set(only_new.marks("m3").values()) == {("wrong", "staff")}
+
+
+def test_reencrypt_merges_an_entry_a_node_with_only_the_new_key_proposed(database: Database) -> None:
+    """Two live entries of one value under different keys become one when re-sealed: the accepted one stays."""
+    clock = ManualClock()
+    old = _store(database, clock)
+    [accepted] = _mark(old, Mark(0, "wrong", "staff", NAME), qid="m1")
+    old.decide(accepted, "accept", actor="web:ada", source="")
+    clock.advance(minutes=5)
+    new_only = _store(database, clock, KEY_B)  # a node that restarted with the new key alone
+    [twin] = _mark(new_only, Mark(0, "wrong", "staff", NAME), qid="m2")
+    assert _rotated(database).reencrypt() == 1
+    assert [(e.id, e.status, e.value) for e in new_only.entries()] == [(accepted, "accepted", NAME)]
+    marks = database.execute("SELECT message_id, entry_id FROM finding_marks ORDER BY message_id")
+    assert [(r["message_id"], r["entry_id"]) for r in marks] == [("m1", accepted), ("m2", accepted)]
+    [merge] = new_only.audit.records(action="learn-merge")
+    assert (merge.actor, merge.message_id, merge.detail) == (
+        "system:reencrypt",
+        "m2",
+        f"entry={twin} into={accepted} kind={STAFF_NAME}",
+    )
+    assert new_only.audit.verify().ok
+
+
+def test_a_value_first_proposed_mid_rotation_is_found_once_the_old_key_is_gone(database: Database) -> None:
+    """A proposal made under the new ring is keyed by the new key, so dropping the old key loses no match."""
+    [first] = _mark(_store(database, None, KEY_B, KEY_A), Mark(1, "wrong", "code", "WARD-0042"), qid="m1")
+    assert _rotated(database).reencrypt() == 0  # already under the new key: nothing to move
+    assert _mark(_store(database, None, KEY_B), Mark(1, "wrong", "code", "ward-0042"), qid="m2") == []
+    assert [e.id for e in _store(database, None, KEY_B).entries()] == [first]
