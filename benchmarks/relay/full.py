@@ -1,7 +1,7 @@
 """Full inspection at relay speed: a corpus's messages through a bare passthrough and through `gateway serve`.
 
     .venv/bin/python benchmarks/relay/full.py CORPUS_DIR [--passes 2] [--sessions 16] [--workers 2]
-                                              [--processes 1]
+                                              [--processes 1] [--no-notices] [--profile FILE]
 
 CORPUS_DIR is a labelled corpus folder (*.eml, config.toml with [domains], unidocs/), such
 as the development corpus or tests/corpus/heldout. In one run:
@@ -18,7 +18,9 @@ the gateway/bare ratio, what the gateway answered (250 delivered or held, 4xx, 5
 peak resident memory of the gateway's main process and of each worker (sampled from /proc
 every 100 ms). With `--processes N` the gateway runs N front-end processes
 (`gateway serve --processes N`) sharing the port and the `--workers` budget; every process
-is then listed. Numbers, not a test. Needs Postfix's smtp-sink (Debian package postfix).
+is then listed. `--profile FILE` runs the gateway's main process under cProfile with a CPU
+clock (its threads included) and writes the stats to FILE when it stops: for shares, since
+the profiler slows it. Numbers, not a test. Needs Postfix's smtp-sink (Debian package postfix).
 """
 
 from __future__ import annotations
