@@ -21,7 +21,7 @@ from gateway.detect.fingerprint import EMPTY_INDEX, DocumentIndex
 from gateway.detect.learned import without_allowed
 from gateway.detect.registry import Resources, build_detectors
 from gateway.errors import DetectionError
-from gateway.extract import extract_all
+from gateway.extract import extract_all, preload
 from gateway.mime import parse_message
 from gateway.model import Decision, Envelope, Finding, Inspection, NoticeDraft, Verdict
 from gateway.model.learned import NO_ENTRIES, LearnedEntries
@@ -90,6 +90,7 @@ class Inspector:
         if not self._loaded:
             for d in self.detectors:
                 d.load()
+            preload()  # the common attachment readers: no message waits for their import
             self._loaded = True
 
     def inspect(self, envelope: Envelope, raw: bytes) -> Outcome:

@@ -37,7 +37,7 @@ from gateway.index_feed import IndexSnapshot
 from gateway.inspector import InspectorFactory
 from gateway.learned_feed import LearnedSnapshot
 from gateway.model import Envelope, Outcome
-from gateway.worker_main import for_workers, worker_main
+from gateway.worker_main import for_workers, single_threaded_children, worker_main
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ class _Worker:
         self.learned_version = 0  # the version of the learned entries snapshot it was last sent
         self.loop: asyncio.AbstractEventLoop | None = None  # the event loop watching its pipe
         ctx = multiprocessing.get_context("spawn")
+        single_threaded_children()  # before the child starts: it imports numpy before worker_main runs
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
             target=worker_main,

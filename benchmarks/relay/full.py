@@ -1,7 +1,7 @@
 """Full inspection at relay speed: a corpus's messages through a bare passthrough and through `gateway serve`.
 
     .venv/bin/python benchmarks/relay/full.py CORPUS_DIR [--passes 2] [--sessions 16] [--workers 2]
-                                              [--processes 1]
+                                              [--processes 1] [--no-notices] [--profile FILE]
 
 CORPUS_DIR is a labelled corpus folder (*.eml, config.toml with [domains], unidocs/), such
 as the development corpus or tests/corpus/heldout. In one run:
@@ -18,7 +18,9 @@ the gateway/bare ratio, what the gateway answered (250 delivered or held, 4xx, 5
 peak resident memory of the gateway's main process and of each worker (sampled from /proc
 every 100 ms). With `--processes N` the gateway runs N front-end processes
 (`gateway serve --processes N`) sharing the port and the `--workers` budget; every process
-is then listed. Numbers, not a test. Needs Postfix's smtp-sink (Debian package postfix).
+is then listed. `--profile FILE` runs the gateway's main process under cProfile with a CPU
+clock (its threads included) and writes the stats to FILE when it stops: for shares, since
+the profiler slows it. Numbers, not a test. Needs Postfix's smtp-sink (Debian package postfix).
 """
 
 from __future__ import annotations
@@ -67,7 +69,14 @@ def load_corpus(corpus: Path) -> list[Message]:
 
 
 def start_full_gateway(
-    corpus: Path, sink_port: int, workers: int, tmp: Path, processes: int = 1, *, notices: bool = True
+    corpus: Path,
+    sink_port: int,
+    workers: int,
+    tmp: Path,
+    processes: int = 1,
+    *,
+    notices: bool = True,
+    profile: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     domains = tomllib.loads((corpus / "config.toml").read_text()).get("domains", {})
@@ -85,12 +94,32 @@ def start_full_gateway(
     docs = sorted(str(p) for p in (corpus / "unidocs").glob("*") if p.is_file())
     if docs:
         subprocess.run([*gateway, "docs", "add", *docs], check=True, stdout=subprocess.DEVNULL)
-    proc = subprocess.Popen([*gateway, "serve", *(["--processes", str(processes)] if processes > 1 else [])])
+    serve = [*gateway, "serve", *(["--processes", str(processes)] if processes > 1 else [])]
+    if profile is not None:  # the main process under cProfile (CPU time); stats written when it stops
+        serve[1:3] = ["-c", PROFILED.format(out=str(profile))]
+    proc = subprocess.Popen(serve)
     wait_port(port, proc)
     deadline = time.monotonic() + 300
     while listeners(port) < processes and time.monotonic() < deadline:  # every front end is up
         time.sleep(0.2)
     return proc, port
+
+
+#: `gateway serve` under cProfile with a CPU clock (process time: its threads' work is counted too,
+#: and waiting is not), the stats written to {out} when it stops
+PROFILED = """
+import cProfile, sys, time
+from gateway.cli import main
+sys.argv[0] = "gateway"
+prof = cProfile.Profile(time.process_time)
+prof.enable()
+try:
+    status = main(sys.argv[1:])
+finally:
+    prof.disable()
+    prof.dump_stats({out!r})
+sys.exit(status)
+"""
 
 
 def listeners(port: int) -> int:
@@ -224,6 +253,12 @@ def main() -> int:
     p.add_argument("--workers", type=int, default=2, help="gateway inspection workers (in all)")
     p.add_argument("--processes", type=int, default=1, help="gateway front-end processes")
     p.add_argument("--no-notices", action="store_true", help="sender notices off (what they cost)")
+    p.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="run the gateway's main process under cProfile and write its stats to FILE (slower: shares only)",
+    )
     args = p.parse_args()
     messages = load_corpus(args.corpus)
     print(
@@ -244,7 +279,13 @@ def main() -> int:
             sink.stop()
         sink = Sink()
         proc, port = start_full_gateway(
-            args.corpus, sink.port, args.workers, Path(tmp), args.processes, notices=not args.no_notices
+            args.corpus,
+            sink.port,
+            args.workers,
+            Path(tmp),
+            args.processes,
+            notices=not args.no_notices,
+            profile=args.profile,
         )
         memory.sample(proc.pid)
         started = dict(memory.cpu)  # model loading is not the load's cost

@@ -7,6 +7,6 @@ documents with their properties). One module per format; what cannot be
 read becomes an `uninspectable` finding, never a silent pass.
 """
 
-from gateway.extract.dispatch import extract_all
+from gateway.extract.dispatch import extract_all, preload
 
-__all__ = ["extract_all"]
+__all__ = ["extract_all", "preload"]

@@ -3,8 +3,10 @@
 This is the trust boundary between untrusted files and the third-party
 parsers: whatever a reader raises (a library's own exception, a limit, an
 encrypted file) becomes an `uninspectable` finding at that file's location,
-never a crash and never a silent pass. Readers are imported on first use,
-so a message without a PowerPoint never loads python-pptx.
+never a crash and never a silent pass. The readers of common attachments
+(PDF, Office, zip, HTML) are imported when a worker loads (`preload`); the
+rest on first use, so a worker that never sees a DICOM file never loads
+pydicom.
 
 Files the gateway has no reader for (programs, audio, video, fonts...) get
 an `other` artifact and a low-score `UNSUPPORTED_FORMAT` finding: they
@@ -57,6 +59,27 @@ READERS: dict[str, tuple[str, str]] = {
     sniff.SEVEN_ZIP: ("gateway.extract.encrypted", "read_unsupported_archive"),
     sniff.RAR: ("gateway.extract.encrypted", "read_unsupported_archive"),
 }
+
+
+#: the readers of what most mail carries, imported when a worker loads (`preload`) rather than while
+#: its first such message waits; the rest (DICOM, OpenDocument, ...) still load on first use
+COMMON = (
+    sniff.PDF,
+    sniff.DOCX,
+    sniff.XLSX,
+    sniff.PPTX,
+    sniff.OOXML,
+    sniff.ZIP,
+    sniff.HTML,
+    sniff.EML,
+    sniff.TEXT,
+)
+
+
+def preload(formats: tuple[str, ...] = COMMON) -> None:
+    """Import the readers of `formats` now (a worker's load), so no message pays for the import."""
+    for fmt in formats:
+        importlib.import_module(READERS[fmt][0])
 
 
 def extract_all(inspection: Inspection, limits: Any, *, ocr: bool = False) -> None:

@@ -340,6 +340,7 @@ def _day(text: str, *, plus_days: int = 0) -> str:
 
 def _subject_and_id(raw: bytes) -> tuple[str, str]:
     """The subject exactly as the MIME walker reads it (the detectors' spans point into that text)."""
+    raw = header_block(raw)  # the body is never read: parsing it cost more than the rest of a hold
     try:
         head = BytesHeaderParser(policy=default_policy).parsebytes(raw, headersonly=True)
         mid = str(head.get("Message-ID", "") or "")
@@ -349,3 +350,18 @@ def _subject_and_id(raw: bytes) -> tuple[str, str]:
     except Exception:  # malformed headers: the reviewer still sees the message itself
         return "", ""
     return (subjects[0] if subjects else "")[:500], mid.strip()[:300]
+
+
+def header_block(raw: bytes) -> bytes:
+    """`raw` up to and including its first empty line: every header a parser of the whole would read.
+
+    An empty line always ends the header section (a parser may end it sooner, at a line that is
+    not a header, which lies inside this prefix too); without one the whole message is returned.
+    """
+    if raw.startswith((b"\n", b"\r\n")):
+        return raw[: raw.index(b"\n") + 1]
+    ends = [at for at in (raw.find(b"\n\n"), raw.find(b"\n\r\n")) if at >= 0]
+    if not ends:
+        return raw
+    at = min(ends)
+    return raw[: raw.index(b"\n", at + 1) + 1]

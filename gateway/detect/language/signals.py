@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from gateway.detect.language.lexicon import Pattern
 from gateway.detect.language.targets import NONE, SECOND_PERSON, SELF, Target, TargetResolver
 from gateway.detect.language.text import Sentence
-from gateway.detect.language.triggers import passes, trigger_keys
+from gateway.detect.language.triggers import KeyIndex, trigger_keys
 
 THRESHOLD = 1.0  # the weights of distinct rules that make a finding
 
@@ -79,29 +79,16 @@ class PatternRecogniser:
         self.patterns = list(patterns)
         self.resolver = resolver
         self.mode = mode
-        # which patterns a sentence can possibly match, decided from its words (see trigger_keys):
-        # an index from the first key set of each alternative, then the full check
+        # which patterns a sentence can possibly match, decided from its words (see trigger_keys)
         self._keys = [trigger_keys(p.regex.pattern) for p in self.patterns]
-        self._always = [i for i, alts in enumerate(self._keys) if any(not sets for sets in alts)]
-        self._index: dict[str, set[int]] = {}
-        for i, alts in enumerate(self._keys):
-            for sets in alts:
-                for key in sets[0] if sets else ():
-                    self._index.setdefault(key, set()).add(i)
-        self._index_keys = frozenset(self._index)
+        self._passing = KeyIndex(self._keys)
 
     def scan(self, doc: Document) -> list[Signal]:
         out: list[Signal] = []
         sentences = doc.sentences
         for k, s in enumerate(sentences):
-            words = s.keys
-            candidates = set(self._always)
-            for key in self._index_keys.intersection(words):
-                candidates.update(self._index[key])
-            for i in sorted(candidates):
+            for i in self._passing.passing(s.keys):
                 p = self.patterns[i]
-                if not passes(self._keys[i], words):
-                    continue
                 m = p.regex.search(s.view)
                 if m is None or (p.unless is not None and p.unless.search(s.view)):
                     continue

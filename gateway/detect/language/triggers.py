@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 # --- cheap pre-checks for patterns ---------------------------------------------------------------
@@ -54,6 +55,53 @@ def passes(requirements: list[list[frozenset[str]]], words: frozenset[str]) -> b
         else:
             return True
     return False
+
+
+class KeyIndex:
+    """`passes` for every pattern of a file at once: which patterns a sentence's keys let through.
+
+    Checking each candidate pattern's alternatives one key set at a time cost more than the
+    regular expressions it spared. Here each key set of each alternative is one bit; a sentence's
+    keys switch on the bits of every set they meet, and an alternative passes when all of its
+    bits are on. Only alternatives whose first (most selective) set the sentence meets are
+    looked at, since no other can pass. The answer is exactly `passes`, pattern by pattern.
+    """
+
+    def __init__(self, requirements: Sequence[list[list[frozenset[str]]]]) -> None:
+        self._always = [i for i, alts in enumerate(requirements) if any(not sets for sets in alts)]
+        always = set(self._always)
+        self._bits: dict[str, int] = {}  # key -> the bits of every key set holding it
+        self._first: dict[str, list[tuple[int, int]]] = {}  # key -> (pattern, bits its alternative needs)
+        bit = 1
+        for i, alts in enumerate(requirements):
+            if i in always:
+                continue
+            for sets in alts:
+                need = 0
+                for keys in sets:
+                    for key in keys:
+                        self._bits[key] = self._bits.get(key, 0) | bit
+                    need |= bit
+                    bit <<= 1
+                for key in sets[0]:
+                    self._first.setdefault(key, []).append((i, need))
+        self._known = frozenset(self._bits)
+        self._firsts = frozenset(self._first)
+
+    def passing(self, words: frozenset[str]) -> list[int]:
+        """The indexes of the patterns whose requirements `words` meet, in ascending order."""
+        present = self._known.intersection(words)
+        if not present:
+            return list(self._always)
+        have = 0
+        for key in present:
+            have |= self._bits[key]
+        found = set(self._always)
+        for key in self._firsts.intersection(present):
+            for i, need in self._first[key]:
+                if have & need == need:
+                    found.add(i)
+        return sorted(found)
 
 
 # keys of the commonest English words: a key set made only of these rules out few sentences
