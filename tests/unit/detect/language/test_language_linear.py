@@ -215,6 +215,8 @@ def test_every_pattern_on_a_megabyte_of_hostile_text(language: detector.Language
     yaml_patterns = [
         p.regex for r in [*language.patterns, language.defamation._allegations] for p in r.patterns
     ]
+    yaml_patterns += [p for k in language.defamation.described.kinds for p in k.patterns]
+    yaml_patterns += language.defamation.described.describers
     assert {id(p) for p in yaml_patterns} <= {id(p) for p in patterns}  # the YAML patterns too
     views = set()
     for sample in ADVERSARIAL.values():
