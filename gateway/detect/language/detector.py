@@ -28,8 +28,9 @@ from gateway.detect.language.discrimination import SlurRecogniser, hostility_rec
 from gateway.detect.language.framing import Framer
 from gateway.detect.language.harassment import HARASSMENT, harassment_recogniser
 from gateway.detect.language.insults import InsultRecogniser
+from gateway.detect.language.intent import IntentReader
 from gateway.detect.language.lexicon import DATA_DIR, load_list, load_macros
-from gateway.detect.language.menace import continuum, escalate, grievance_recogniser
+from gateway.detect.language.menace import continuum, escalate, grievance_recogniser, weight
 from gateway.detect.language.model import ProfanityModel
 from gateway.detect.language.names import NameFinder
 from gateway.detect.language.obscenity import obscenity_recogniser
@@ -123,6 +124,7 @@ class LanguageDetector:
             hostility_recogniser(macros, self.resolver),
         ]
         self.grievance = grievance_recogniser(macros, self.resolver)
+        self.intent = IntentReader(macros, self.resolver)
         self.defamation = DefamationRecogniser(macros, self.resolver)
         if self.use_model:
             self.model.load()
@@ -167,6 +169,8 @@ class LanguageDetector:
         doc.context.group_named = bool(slurs) or any(s.find(self.groups) for s in doc.sentences)
         for recogniser in self.patterns:
             signals.extend(recogniser.scan(doc))
+        if weight([s for s in signals if s.type in (THREAT, HARASSMENT)]) < THRESHOLD:
+            signals.extend(self.intent.scan(doc))  # the parts of a threat, when no rule reads one already
         if any(s.type == THREAT and s.weight < THRESHOLD for s in signals):
             signals.extend(self.grievance.scan(doc))  # hostility only matters to a hint of menace
         signals.extend(self.defamation.scan(doc))

@@ -217,6 +217,7 @@ def test_every_pattern_on_a_megabyte_of_hostile_text(language: detector.Language
     ]
     yaml_patterns += [p for k in language.defamation.described.kinds for p in k.patterns]
     yaml_patterns += language.defamation.described.describers
+    yaml_patterns += [p for ps in language.intent.parts.values() for p in ps]
     assert {id(p) for p in yaml_patterns} <= {id(p) for p in patterns}  # the YAML patterns too
     views = set()
     for sample in ADVERSARIAL.values():
