@@ -34,6 +34,7 @@ from gateway.detect.language.lexicon import DATA_DIR, MacroSet, compile_regexes,
 from gateway.detect.language.signals import Document, Signal
 from gateway.detect.language.targets import NAMED, ROLE, Mention, TargetResolver
 from gateway.detect.language.text import Sentence
+from gateway.detect.language.triggers import Keyed, KeyedSet
 
 SOURCE = "allegations.yaml"
 #: first names that are not everyday words, kept by the patient detector's data: the curated list for
@@ -55,7 +56,7 @@ class Kind:
 
     name: str
     label: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Keyed, ...]
     duty: bool = False
 
 
@@ -93,11 +94,14 @@ class AllegationReader:
             Kind(
                 name,
                 str(spec["label"]),
-                tuple(compile_regexes(spec["match"], macros, f"{SOURCE}:{name}")),
+                tuple(Keyed(r) for r in compile_regexes(spec["match"], macros, f"{SOURCE}:{name}")),
                 bool(spec.get("duty", False)),
             )
             for name, spec in (raw.get("wrongdoing") or {}).items()
         ]
+        pairs = [(kind, p) for kind in self.kinds for p in kind.patterns]
+        self._all = KeyedSet([p for _, p in pairs])  # every phrasing, found from a sentence's words
+        self._kind_of = [kind for kind, _ in pairs]
         self.first_names = _read_names(FIRST_NAMES)
         self.given_names = _read_names(GIVEN_NAMES) - self.first_names
         self._name_word = re.compile(r"\b[a-z]{3,}\b")
@@ -106,19 +110,20 @@ class AllegationReader:
         out: list[Signal] = []
         sentences = doc.sentences
         for k, s in enumerate(sentences):
-            view = s.view
+            view, words = s.view, s.keys
             if view.rstrip().endswith("?"):
                 continue  # asked, not asserted
-            for kind in self.kinds:
-                for pattern in kind.patterns:
-                    for m in pattern.finditer(view):
-                        sig = self._signal(sentences, k, kind, m, type_)
-                        if sig is not None:
-                            out.append(sig)
-                            break  # one signal per kind and sentence
-                    else:
-                        continue
-                    break
+            done: set[str] = set()  # one signal per kind and sentence
+            for i in self._all.candidates(words):
+                kind = self._kind_of[i]
+                if kind.name in done:
+                    continue
+                for m in self._all.patterns[i].regex.finditer(view):
+                    sig = self._signal(sentences, k, kind, m, type_)
+                    if sig is not None:
+                        out.append(sig)
+                        done.add(kind.name)
+                        break
         return out
 
     def _signal(

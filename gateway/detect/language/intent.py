@@ -27,7 +27,6 @@ parts that met ("threat by intent: harm + leverage"), never the words.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from gateway.detect.language.lexicon import DATA_DIR, MacroSet, compile_regexes,
 from gateway.detect.language.signals import Document, Signal
 from gateway.detect.language.targets import NAMED, ROLE, SECOND_PERSON, TargetResolver
 from gateway.detect.language.text import Sentence
+from gateway.detect.language.triggers import Keyed, KeyedSet
 
 SOURCE = "intent.yaml"
 THREAT = "THREAT"
@@ -52,20 +52,24 @@ class IntentReader:
         self.resolver = resolver
         self.window = int(raw.get("window", 3))
         self.innocent = compile_regexes([raw.get("innocent", "(?!)")], macros, SOURCE)[0]
-        self.parts: dict[str, list[re.Pattern[str]]] = {
-            name: compile_regexes(items, macros, f"{SOURCE}:{name}")
+        self.parts: dict[str, list[Keyed]] = {
+            name: [Keyed(r) for r in compile_regexes(items, macros, f"{SOURCE}:{name}")]
             for name, items in (raw.get("parts") or {}).items()
         }
+        pairs = [(name, p) for name, ps in self.parts.items() for p in ps]
+        self._all = KeyedSet([p for _, p in pairs])  # every part's patterns, found from a sentence's words
+        self._part_of = [name for name, _ in pairs]
 
     def parts_of(self, sentence: Sentence) -> dict[str, tuple[int, int]]:
         """The parts a sentence holds in the writer's own words, each at its first match."""
         found: dict[str, tuple[int, int]] = {}
-        for name, patterns in self.parts.items():
-            for pattern in patterns:
-                m = pattern.search(sentence.view)
-                if m is not None and not sentence.is_reported(m.start(), m.end()):
-                    found[name] = (m.start(), m.end())
-                    break
+        for i in self._all.candidates(sentence.keys):
+            name = self._part_of[i]
+            if name in found:
+                continue
+            m = self._all.patterns[i].regex.search(sentence.view)
+            if m is not None and not sentence.is_reported(m.start(), m.end()):
+                found[name] = (m.start(), m.end())
         return found
 
     def scan(self, doc: Document) -> list[Signal]:

@@ -17,12 +17,12 @@ The cues are the `help` and `reported` lists of reports.yaml.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from gateway.detect.language.lexicon import DATA_DIR, MacroSet, compile_regexes, load_pattern_file
 from gateway.detect.language.signals import Document, Signal
+from gateway.detect.language.triggers import Keyed
 
 SOURCE = "reports.yaml"
 
@@ -32,24 +32,25 @@ class ReportFrame:
 
     def __init__(self, macros: MacroSet, data_dir: Path = DATA_DIR) -> None:
         raw = load_pattern_file(SOURCE, macros, data_dir)
-        self.cues: list[re.Pattern[str]] = [
-            *compile_regexes(raw.get("help", []), macros, f"{SOURCE}:help"),
-            *compile_regexes(raw.get("reported", []), macros, f"{SOURCE}:reported"),
+        self.cues = [
+            Keyed(r)
+            for key in ("help", "reported")
+            for r in compile_regexes(raw.get(key, []), macros, f"{SOURCE}:{key}")
         ]
-        self.cited: list[re.Pattern[str]] = compile_regexes(raw.get("cited", []), macros, f"{SOURCE}:cited")
+        self.cited = [Keyed(r) for r in compile_regexes(raw.get("cited", []), macros, f"{SOURCE}:cited")]
 
     def frames(self, doc: Document) -> bool:
         """Do the writer's own words (outside quotation marks) ask for help or say the abuse was reported?"""
         for s in doc.sentences:
             for cue in self.cues:
-                m = cue.search(s.view)
+                m = cue.search(s.view, s.keys)
                 if m is not None and not s.is_reported(m.start(), m.end()):
                     return True
         return False
 
     def cites(self, doc: Document) -> bool:
         """Does the writer say they were sent, told or called something ("he messaged me", "it says")?"""
-        return any(c.search(s.view) for s in doc.sentences for c in self.cited)
+        return any(c.search(s.view, s.keys) for s in doc.sentences for c in self.cited)
 
     def victim_report(self, own: Document | None, own_signals: Sequence[Signal], quoted: bool) -> bool:
         """Is the abuse found in this message only what the writer cites in a real report?
@@ -71,6 +72,8 @@ class ReportFrame:
         `docs` are the parts of one message; the first unquoted one that is not an
         attachment (attachments are documents of their own) is what the sender wrote.
         """
+        if not any(signals):
+            return signals  # nothing found: nothing to cite (the common case, read no further)
         own = next((i for i, d in enumerate(docs) if not d.quoted and not d.attachment), None)
         quoted = [i for i, d in enumerate(docs) if d.quoted]
         if own is None or not self.victim_report(docs[own], signals[own], bool(quoted)):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.detect.language import LanguageDetector
+from gateway.detect.language.triggers import passes
 from tests.unit.detect.language.conftest import STAFF, Judge
 
 # (text, the parts that must meet): none of these is a stock phrase
@@ -87,3 +89,25 @@ def test_a_threat_in_the_subject_line_alone(judge: Judge) -> None:
     """The parts may stand in the subject line and the body together, or in the subject line alone."""
     found = judge("", subject="Drop the appeal or you'll end up in hospital")
     assert [f.type for f in found] == ["THREAT"] and found[0].where == "header:Subject"
+
+
+def test_pre_checks_of_the_meaning_rules_never_skip_a_match(language: LanguageDetector) -> None:
+    """For every allegation, intent and report pattern: a match in a table sentence implies its key check passes."""
+    from tests.unit.detect.language.test_language_allegations import ALLEGED
+    from tests.unit.detect.language.test_language_reports import ATTACKS, REPORTS
+
+    texts = (
+        [t for t, _ in THREATS] + NOT_THREATS + [t for t, _ in ALLEGED] + [o + " " + q for o, q in REPORTS]
+    )
+    texts += [o for o, _, _ in ATTACKS]
+    keyed = [p for k in language.defamation.described.kinds for p in k.patterns]
+    keyed += [p for ps in language.intent.parts.values() for p in ps]
+    keyed += [*language.reports.cues, *language.reports.cited]
+    sentences = [s for text in texts for s in language.sentences(text)]
+    checked = 0
+    for pattern in keyed:
+        for s in sentences:
+            if pattern.regex.search(s.view):
+                checked += 1
+                assert passes(pattern.keys, s.keys), (pattern.regex.pattern[:60], s.view)
+    assert checked >= 40
