@@ -84,7 +84,9 @@ class IntentReader:
                 continue
             if doc.context.friendly and "harm" not in kinds:
                 continue  # knowledge and a framing between friends is care
-            if "harm" not in kinds and any(self.innocent.search(sentences[j].view) for j in window):
+            if not kinds & {"harm", "exposure"} and any(
+                self.innocent.search(sentences[j].view) for j in window
+            ):
                 continue  # an address known to post a card, a seat saved
             target = self._aimed(sentences, window)
             if target is None:

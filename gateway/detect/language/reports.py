@@ -12,7 +12,9 @@ The frame must be real. It is read from the writer's own words only (not
 from the quotation), and a message whose own words abuse anyone (an insult,
 a threat, a slur, an allegation of the writer's own) is not a report,
 however it opens: "I want to report you, you useless cow" is an attack.
-The cues are the `help` and `reported` lists of reports.yaml.
+The cues are the `help`, `reported` and `complaint` lists of reports.yaml: a
+request for help, a report made, or the abuse called out as unacceptable
+("calling him 'our resident r*****' was indefensible").
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class ReportFrame:
         raw = load_pattern_file(SOURCE, macros, data_dir)
         self.cues = [
             Keyed(r)
-            for key in ("help", "reported")
+            for key in ("help", "reported", "complaint")
             for r in compile_regexes(raw.get(key, []), macros, f"{SOURCE}:{key}")
         ]
         self.cited = [Keyed(r) for r in compile_regexes(raw.get("cited", []), macros, f"{SOURCE}:cited")]

@@ -32,6 +32,13 @@ THREATS = [
     ),
     ("One more word from you to the panel and your parents get a very long email.", {"exposure", "leverage"}),
     ("You've had your warning. Next time it won't just be your tyres.", {"harm"}),
+    ("Zac, you better watch yourself on the towpath. It's dark by half four now.", {"harm", "veiled"}),
+    ("Pass my regards to your son at Hollybank Primary, Mrs Orme.", {"knowledge", "veiled"}),
+    (
+        "Say nothing about the ward round and nobody has to find out about your resit.",
+        {"exposure", "leverage"},
+    ),
+    ("Mr Dale, you will be hurt if you mark me down again.", {"harm", "leverage"}),
 ]
 
 
@@ -61,6 +68,8 @@ NOT_THREATS = [
     "he texted me 'I know where you live, drop the complaint or else'. What should I do?",  # reported
     "Abusers often say things like 'I know where your kids go to school, drop the case'.",  # teaching
     "Lovely garden you've got! Just saying, the roses are amazing.",  # a compliment
+    "Nobody has to find out what I got you for Christmas, just so you know.",  # a surprise
+    "Give my regards to your mum, I hope her hip is mending.",  # good wishes
 ]
 
 

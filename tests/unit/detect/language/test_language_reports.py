@@ -20,6 +20,8 @@ REPORTS = [
         "Watch your back, grass.",
     ),
     ("He said I was a 'useless fat slag' in front of the whole team, I've reported it to my tutor.", ""),
+    ("A man at the bus stop called me a 'dirty Paki'. It still hurts, I keep thinking about it.", ""),
+    ("Calling the new lad 'our resident spastic' on the mic at the dinner was indefensible.", ""),
 ]
 
 
