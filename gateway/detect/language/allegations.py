@@ -144,8 +144,10 @@ class AllegationReader:
         if kind.duty:
             if self.clinical.search(view):
                 return None  # a clinical history: the drink is a patient's
-            at_work = self.duty.search(view) is not None
-            if not (at_work or (person.staff and self.habit.search(view))):
+            # the work or the habit may be told in the sentence after ("... is on something. always sweaty")
+            near = view if k + 1 >= len(sentences) else view + " " + sentences[k + 1].view
+            at_work = self.duty.search(near) is not None
+            if not (at_work or (person.staff and self.habit.search(near))):
                 return None  # a night out, not a shift; "Mr X" as a habit may be a patient
         target = NAMED if person.kind == "named" else ROLE
         return Signal(
@@ -191,7 +193,9 @@ class AllegationReader:
         before = [
             p
             for p in self.people(sentences[k])
-            if p.end <= at and not (p.kind == "self" and view[p.begin : p.end] in ("my", "our"))
+            if p.end <= at
+            and not (p.kind == "self" and view[p.begin : p.end] in ("my", "our"))
+            and not (p.kind == "second" and view.startswith("you know", p.begin))  # "- you know the one -"
         ]
         if not before:
             return None

@@ -81,6 +81,8 @@ class DefamationRecogniser:
             return []  # about people in general, or about how to handle misconduct: no one is accused
         if self.described.not_before.search(view, max(0, sig.begin - 100), sig.begin):
             return []  # "nobody thinks the pharmacist is ...", "if the treasurer ...": not asserted
+        if self.described.denied_after.search(view, sig.end):
+            return []  # "... is a thief, which is untrue": denied
         if any(h.search(view) for h in self.hedges):
             sig = dataclasses.replace(sig, weight=sig.weight * self.hedge_factor)
         return [sig]

@@ -30,6 +30,17 @@ ALLEGED = [
     ("Our clinical supervisor examined her without consent while she was sedated", "alleged-violence"),
     ("I know the new lecturer, she marks the international students down on purpose", "alleged-fraud"),
     ("The Year 3 who ran the charity ball is a thief. She kept the float.", "alleged-theft"),
+    ("Dr Pellow signs fit notes for his squash mates without seeing them", "alleged-fraud"),
+    ("the ward manager on Rowan is signing off overtime for her boyfriend", "alleged-fraud"),
+    ("our block lead bullies every SHO on the rota", "alleged-violence"),
+    ("the porter on nights opens patients' post in the lift", "alleged-privacy"),
+    ("that SHO on 12 is on something. always twitchy, never on the ward", "alleged-intoxication"),
+    ("the new cleaner on Ash is here illegally, someone ring the Home Office", "alleged-offence"),
+    (
+        "the only Welsh anaesthetist at the Royal - you know the one - got done for drink driving",
+        "alleged-offence",
+    ),
+    ("Our treasurer has been helping himself to the society account all year", "alleged-theft"),
 ]
 
 
@@ -60,6 +71,9 @@ NOT_ALLEGED = [
     "the woman who runs the skills lab sold me her old stethoscope",  # no wrongdoing
     "the man in bed 6 is a functioning alcoholic, GCS 15, admitted with withdrawal",  # a patient
     "the guy who does our tutorials is a fraud expert, he used to work for the Serious Fraud Office",
+    "the SHO on 12 is on something like her fourth night in a row, poor thing",  # no drink or drug
+    "the rumour that the bursar is a thief is untrue, he was cleared in March",  # denied, stock words too
+    "Sam was on something at the freshers party, he was hilarious",  # a party, not work
 ]
 
 
