@@ -13,6 +13,7 @@ intent.yaml lists the parts:
   "drop the complaint");
 - veiled: a framing that turns the rest into a warning ("just so you know",
   "would be a shame if", "if I were you");
+- hunt: the writer will find out who did it (a part only beside a harm);
 - exposure: telling or showing what the writer holds to the people who matter
   to the person ("everyone sees those photos", "your employer gets an email").
 
@@ -80,6 +81,8 @@ class IntentReader:
                 continue
             window = range(k, min(len(sentences), k + self.window))
             kinds = {name for j in window for name in parts[j]}
+            if "harm" not in kinds:
+                kinds.discard("hunt")  # finding out who did it is a threat only with a harm
             if len(kinds) < 2 or not (kinds & _CORE or {"exposure", "leverage"} <= kinds):
                 continue
             if doc.context.friendly and "harm" not in kinds:

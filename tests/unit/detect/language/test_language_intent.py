@@ -39,6 +39,9 @@ THREATS = [
         {"exposure", "leverage"},
     ),
     ("Mr Dale, you will be hurt if you mark me down again.", {"harm", "leverage"}),
+    ("If your flatmate comes near my sister again he'll go home in an ambulance.", {"harm", "leverage"}),
+    ("Whoever keyed my car: when I find out, I'll break your fingers.", {"harm", "hunt"}),
+    ("Settle the £300 by Monday or your new employer is getting a long email. Last warning.", {"exposure"}),
 ]
 
 
@@ -70,6 +73,8 @@ NOT_THREATS = [
     "Lovely garden you've got! Just saying, the roses are amazing.",  # a compliment
     "Nobody has to find out what I got you for Christmas, just so you know.",  # a surprise
     "Give my regards to your mum, I hope her hip is mending.",  # good wishes
+    "Press reset once more and see what happens to the trace on the monitor.",  # a machine
+    "Whoever keeps eating my yoghurts: when I find out, the whole flat will know.",  # no harm
 ]
 
 
