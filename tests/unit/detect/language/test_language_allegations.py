@@ -101,3 +101,19 @@ def test_a_concern_raised_with_staff_is_privileged(judge: Judge) -> None:
     text = "I would like to raise a concern: the anatomy demonstrator has been fiddling his expenses."
     assert "DEFAMATION" not in judge.types(text, to=STAFF)
     assert "DEFAMATION" in judge.types(text, to=OUTSIDE)
+
+
+# (text, held): who the person is decides, not the words of the wrongdoing
+WHO_IT_IS = [
+    ("the man in flat 4 is a thief and everyone in the block knows", True),  # described, not a patient
+    ("Dr Kemp is always half-cut these days", True),  # a colleague's habit
+    ("Mr Kemp is always half-cut these days", False),  # a courtesy title alone: may be a patient
+    ("Case for Friday: Mr Boyd, 61, brought in after a fall. He was in prison for affray last year.", False),
+    ("The old lady in bed 4 is lovely. She is a thief though, she hides the biscuits.", False),  # a patient
+]
+
+
+@pytest.mark.parametrize(("text", "held"), WHO_IT_IS)
+def test_who_the_person_is_decides(judge: Judge, text: str, held: bool) -> None:
+    """A described person is a target; a patient, or he/she standing for one, is not; drink as a habit needs staff."""
+    assert ("DEFAMATION" in judge.types(text)) is held

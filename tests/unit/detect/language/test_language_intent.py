@@ -125,3 +125,9 @@ def test_pre_checks_of_the_meaning_rules_never_skip_a_match(language: LanguageDe
                 checked += 1
                 assert passes(pattern.keys, s.keys), (pattern.regex.pattern[:60], s.view)
     assert checked >= 40
+
+
+def test_the_parts_may_come_after_innocent_sentences(judge: Judge) -> None:
+    """Sentences without a part before the threat do not stop the reading."""
+    text = "Hi Tom. Hope the rota is OK. Keep reporting me and see what happens to your car."
+    assert "THREAT" in judge.types(text)
