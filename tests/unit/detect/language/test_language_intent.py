@@ -131,3 +131,31 @@ def test_the_parts_may_come_after_innocent_sentences(judge: Judge) -> None:
     """Sentences without a part before the threat do not stop the reading."""
     text = "Hi Tom. Hope the rota is OK. Keep reporting me and see what happens to your car."
     assert "THREAT" in judge.types(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Drop the complaint or you'll end up in A&E.", "second_person"),
+        ("Tell Dr Loach that one more time and she'll go home in an ambulance.", "named"),
+        ("Tell the porter on nights that one more time and he'll go home in an ambulance.", "role"),
+    ],
+)
+def test_the_threat_is_aimed_at_whom_the_sentences_name(judge: Judge, text: str, target: str) -> None:
+    """The reader first, else a person named, else a role: the finding's target says whom."""
+    assert judge.one(text, "THREAT").target == target
+
+
+def test_a_later_threat_is_read_after_an_excused_window(judge: Judge) -> None:
+    """Care between friends early in a message does not stop a harm later in it from being read."""
+    text = (
+        "I know your shifts this week, just so you know lol. Pizza Friday? Film after? "
+        "Stay away from my girlfriend or you'll end up in A&E x"
+    )
+    assert "THREAT" in judge.types(text)
+
+
+def test_finding_out_who_did_it_needs_a_harm(judge: Judge) -> None:
+    """Knowing the person's flat and finding out who did it, with no harm, is no threat."""
+    text = "I know which flat is yours, Jo. When I find out who took the parcel I'll let you know."
+    assert "THREAT" not in judge.types(text)
