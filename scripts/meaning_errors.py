@@ -31,11 +31,13 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from meaning_data import load_entries  # noqa: E402
+from meaning_data import Entry, labels, load_entries  # noqa: E402
 from train_meaning import choose_thresholds, featurise, fold_models, rounded, window_scores  # noqa: E402
 
 from gateway.config import Settings  # noqa: E402
@@ -49,6 +51,8 @@ from gateway.model import Envelope  # noqa: E402
 
 SENDER = "student@example.ac.uk"
 RECIPIENT = "friend@gmail.com"
+#: blind files that arrived after the model was fitted: --with-new reads them too (shipped model)
+NEW_FILES = ("tests/corpus/train/emails_f.yaml", "tests/corpus/train/short_g.yaml")
 #: what the policy holds
 HOLDS = frozenset({"hold", "reject"})
 
@@ -60,6 +64,37 @@ def message(text: str, to: str = RECIPIENT) -> bytes:
     msg["Subject"] = "Note"
     msg.set_content(text)
     return bytes(msg)
+
+
+def new_entries() -> list[Entry]:
+    """The entries of the blind files kept out of the model's training (NEW_FILES)."""
+    out: list[Entry] = []
+    for rel in NEW_FILES:
+        for item in yaml.safe_load((ROOT / rel).read_bytes()) or []:
+            if isinstance(item, dict) and str(item.get("text", "")).strip():
+                out.append(labels(item, rel))
+    return out
+
+
+def cross_validated(entries: list[Entry]) -> dict[int, MeaningModel]:
+    """Each training entry's fold model: fitted without it and its twins, at the thresholds CV chose."""
+    feats = featurise(entries, featurizer(), Gate(Lexicon.load()))
+    folds = fold_models(entries, feats)
+    oof: list[Any] = [None] * len(entries)
+    for test_idx, vocab, models in folds:
+        for i in test_idx:
+            oof[i] = window_scores(vocab, models, feats[i])
+    thresholds = choose_thresholds(entries, feats, oof)
+    fold_of: dict[int, MeaningModel] = {}
+    for test_idx, vocab, models in folds:
+        weights, intercepts = rounded(vocab, models)
+        m = MeaningModel(
+            {"outputs": list(OUTPUTS), "weights": weights, "intercepts": intercepts, "thresholds": thresholds}
+        )
+        for i in test_idx:
+            fold_of[i] = m
+    print("cross-validated thresholds:", json.dumps({k: round(v, 4) for k, v in thresholds.items()}))
+    return fold_of
 
 
 def family(kind: str) -> str:
@@ -79,25 +114,21 @@ def main() -> int:
     ap.add_argument(
         "--only", help="only entries of training files whose name contains one of these (comma-separated)"
     )
+    ap.add_argument(
+        "--with-new",
+        action="store_true",
+        help=f"also read the blind files the model was never fitted on ({', '.join(NEW_FILES)}); "
+        "they are scored with the shipped model",
+    )
     a = ap.parse_args()
 
     entries, _ = load_entries()
-    feats = featurise(entries, featurizer(), Gate(Lexicon.load()))
-    folds = fold_models(entries, feats)
-    oof: list[Any] = [None] * len(entries)
-    for test_idx, vocab, models in folds:
-        for i in test_idx:
-            oof[i] = window_scores(vocab, models, feats[i])
-    thresholds = choose_thresholds(entries, feats, oof)
+    fitted = len(entries)
+    if a.with_new:
+        entries += new_entries()
     fold_of: dict[int, MeaningModel] = {}
-    for test_idx, vocab, models in folds:
-        weights, intercepts = rounded(vocab, models)
-        m = MeaningModel(
-            {"outputs": list(OUTPUTS), "weights": weights, "intercepts": intercepts, "thresholds": thresholds}
-        )
-        for i in test_idx:
-            fold_of[i] = m
-    print("cross-validated thresholds:", json.dumps({k: round(v, 4) for k, v in thresholds.items()}))
+    if not a.shipped:
+        fold_of = cross_validated(entries[:fitted])
 
     settings = Settings(
         domains=DomainSettings(internal=("example.ac.uk",), secure=("nhs.net",)),
@@ -114,7 +145,7 @@ def main() -> int:
         e = entries[i]
         if a.only and not any(o in e.source for o in a.only.split(",")):
             continue
-        meaning.model = shipped if a.shipped else fold_of[i]
+        meaning.model = fold_of.get(i, shipped)  # an entry of no fold was never fitted on
         out = inspector.inspect(env, message(e.text, a.to))
         verdict = out.decision.verdict.value
         held = verdict in HOLDS
@@ -131,6 +162,7 @@ def main() -> int:
                 "rule": out.decision.rule,
                 "held_by": types,
                 "found": sorted({f.type for f in out.findings}),
+                "language": sorted({f.type for f in out.findings if f.detector == "language"}),
             }
         )
     if a.out:
@@ -166,7 +198,15 @@ def report(rows: list[dict[str, Any]]) -> None:
     print("clean entries held, by kind family:")
     for k, n in Counter(family(r["kind"]) for r in held_clean).most_common(20):
         print(f"  {n:4}  {k}")
+    print("clean entries held by a language finding, by type and kind family:")
+    for (t, k), n in Counter(
+        (t, family(r["kind"])) for r in held_clean for t in r.get("language", []) if t in r["held_by"]
+    ).most_common(30):
+        print(f"  {n:4}  {t:16} {k}")
     missed = [r for r in rows if r["expect"] == "flag" and r["verdict"] not in HOLDS]
+    print("\nabuse entries missed, by kind (file):")
+    for (k, src), n in Counter((r["kind"], r["source"]) for r in missed if r["abuse"]).most_common(60):
+        print(f"  {n:4}  {k} ({src})")
     print("\nflagged entries missed, by kind family (output):")
     for k, n in Counter(
         (family(r["kind"]), "patient" if r["patient"] else "abuse") for r in missed

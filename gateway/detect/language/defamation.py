@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from gateway.detect.language.allegations import AllegationReader
 from gateway.detect.language.lexicon import MacroSet, compile_patterns, compile_regexes, load_pattern_file
 from gateway.detect.language.signals import Document, PatternRecogniser, Signal
 from gateway.detect.language.targets import NAMED, ROLE, TargetResolver
@@ -49,6 +50,8 @@ class DefamationRecogniser:
         self._staff_only = {p.id for p in self.allegations if p.staff_only}
         # "the cash was taken by Dr X": the person after "by" did it (target: agent in the YAML)
         self._agent = {p.id for p in self.allegations if p.target == "agent"}
+        # wrongdoing and target read apart, whatever the wording or casing (allegations.yaml)
+        self.described = AllegationReader(macros, resolver)
 
     def scan(self, doc: Document) -> list[Signal]:
         if doc.context.privileged and self.is_report(doc):
@@ -63,16 +66,26 @@ class DefamationRecogniser:
             sig = dataclasses.replace(sig, target=target.kind)
             if sig.rule in self._staff_only and not target.staff:
                 continue
-            view = doc.sentences[sig.sentence].view
-            if any(g.search(view) for g in self.generic):
-                continue  # about people in general, or about how to handle misconduct: no one is accused
-            if any(h.search(view) for h in self.hedges):
-                sig = dataclasses.replace(sig, weight=sig.weight * self.hedge_factor)
-            out.append(sig)
+            out.extend(self._weighed(doc, sig))
+        for sig in self.described.scan(doc, DEFAMATION):
+            out.extend(self._weighed(doc, sig))
         out = _strongest_per_sentence(out)
         if out:
             out.extend(self._support.scan(doc))
         return out
+
+    def _weighed(self, doc: Document, sig: Signal) -> list[Signal]:
+        """An allegation as it counts: none about people in general, less when hedged."""
+        view = doc.sentences[sig.sentence].view
+        if any(g.search(view) for g in self.generic):
+            return []  # about people in general, or about how to handle misconduct: no one is accused
+        if self.described.not_before.search(view, max(0, sig.begin - 100), sig.begin):
+            return []  # "nobody thinks the pharmacist is ...", "if the treasurer ...": not asserted
+        if self.described.denied_after.search(view, sig.end):
+            return []  # "... is a thief, which is untrue": denied
+        if any(h.search(view) for h in self.hedges):
+            sig = dataclasses.replace(sig, weight=sig.weight * self.hedge_factor)
+        return [sig]
 
     def is_report(self, doc: Document) -> bool:
         """Does the message raise a concern through the proper channel?"""

@@ -28,12 +28,14 @@ from gateway.detect.language.discrimination import SlurRecogniser, hostility_rec
 from gateway.detect.language.framing import Framer
 from gateway.detect.language.harassment import HARASSMENT, harassment_recogniser
 from gateway.detect.language.insults import InsultRecogniser
+from gateway.detect.language.intent import IntentReader
 from gateway.detect.language.lexicon import DATA_DIR, load_list, load_macros
-from gateway.detect.language.menace import continuum, escalate, grievance_recogniser
+from gateway.detect.language.menace import continuum, escalate, grievance_recogniser, weight
 from gateway.detect.language.model import ProfanityModel
 from gateway.detect.language.names import NameFinder
 from gateway.detect.language.obscenity import obscenity_recogniser
 from gateway.detect.language.profanity import PROFANITY, ProfanityRecogniser
+from gateway.detect.language.reports import ReportFrame
 from gateway.detect.language.sentences import clean, sentence_spans, split_sentences
 from gateway.detect.language.signals import THRESHOLD, Context, Document, PatternRecogniser, Signal, mask
 from gateway.detect.language.targets import NONE, TargetResolver
@@ -123,6 +125,8 @@ class LanguageDetector:
             hostility_recogniser(macros, self.resolver),
         ]
         self.grievance = grievance_recogniser(macros, self.resolver)
+        self.intent = IntentReader(macros, self.resolver)
+        self.reports = ReportFrame(macros)
         self.defamation = DefamationRecogniser(macros, self.resolver)
         if self.use_model:
             self.model.load()
@@ -138,14 +142,16 @@ class LanguageDetector:
         findings: list[Finding] = []
         pending: list[tuple[_Part, str, bool, list[Signal]]] = []
         for part in parts:
-            doc = part.doc
-            doc.context = Context(
-                friendly=self.allow.friendly(doc.sentences, part.texts),
+            part.doc.context = Context(
+                friendly=self.allow.friendly(part.doc.sentences, part.texts),
                 privileged=privileged,
             )
-            signals = self.scan(doc)
+        docs = [part.doc for part in parts]
+        # a victim's or a witness's report: the abuse it cites is not the writer's
+        scanned = self.reports.without_cited(docs, [self.scan(doc) for doc in docs])
+        for part, signals in zip(parts, scanned, strict=True):
             for (type_, quoted), group in continuum(
-                _by_type(signals, doc.quoted), THREAT, HARASSMENT
+                _by_type(signals, part.doc.quoted), THREAT, HARASSMENT
             ).items():
                 pending.append((part, type_, quoted, group))
         scores = self._model_scores(pending)
@@ -167,6 +173,8 @@ class LanguageDetector:
         doc.context.group_named = bool(slurs) or any(s.find(self.groups) for s in doc.sentences)
         for recogniser in self.patterns:
             signals.extend(recogniser.scan(doc))
+        if weight([s for s in signals if s.type in (THREAT, HARASSMENT)]) < THRESHOLD:
+            signals.extend(self.intent.scan(doc))  # the parts of a threat, when no rule reads one already
         if any(s.type == THREAT and s.weight < THRESHOLD for s in signals):
             signals.extend(self.grievance.scan(doc))  # hostility only matters to a hint of menace
         signals.extend(self.defamation.scan(doc))
@@ -229,7 +237,8 @@ class LanguageDetector:
                 for s in self._views(seg_sentences, known):
                     s.segment, s.index = i, len(views)
                     views.append(s)
-            parts.append(_Part(Document(views, quoted=quoted), segs, [seg.text for seg in segs], split))
+            doc = Document(views, quoted=quoted, attachment=segs[0].kind == "attachment")
+            parts.append(_Part(doc, segs, [seg.text for seg in segs], split))
         return parts
 
     def _privileged(self, inspection: Inspection) -> bool:

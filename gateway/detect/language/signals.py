@@ -54,6 +54,7 @@ class Document:
     sentences: list[Sentence]
     quoted: bool = False
     context: Context = field(default_factory=Context)
+    attachment: bool = False  # an attached document, read apart from the mail
 
 
 def mask(words: str) -> str:

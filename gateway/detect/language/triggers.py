@@ -293,3 +293,39 @@ def _prefixes(items: list[Any], prefix: str, C: Any, count: list[int]) -> list[t
                 return None
         return out
     return [(prefix, True)]
+
+
+class Keyed:
+    """A regular expression with its trigger keys: searched only in sentences that can match it."""
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.keys = trigger_keys(regex.pattern)
+
+    def search(self, view: str, words: frozenset[str]) -> re.Match[str] | None:
+        """The first match in a sentence view whose word keys are `words`, if the keys allow one."""
+        return self.regex.search(view) if passes(self.keys, words) else None
+
+    def finditer(self, view: str, words: frozenset[str]) -> list[re.Match[str]]:
+        return list(self.regex.finditer(view)) if passes(self.keys, words) else []
+
+
+class KeyedSet:
+    """Keyed patterns indexed by their first key sets: which of them a sentence's words can match."""
+
+    def __init__(self, patterns: list[Keyed]) -> None:
+        self.patterns = patterns
+        self._always = frozenset(i for i, p in enumerate(patterns) if any(not sets for sets in p.keys))
+        self._index: dict[str, set[int]] = {}
+        for i, p in enumerate(patterns):
+            for sets in p.keys:
+                for key in sets[0] if sets else ():
+                    self._index.setdefault(key, set()).add(i)
+        self._keys = frozenset(self._index)
+
+    def candidates(self, words: frozenset[str]) -> list[int]:
+        """Indexes of the patterns (in order) whose keys the words meet."""
+        ids = set(self._always)
+        for key in self._keys.intersection(words):
+            ids.update(self._index[key])
+        return [i for i in sorted(ids) if passes(self.patterns[i].keys, words)]

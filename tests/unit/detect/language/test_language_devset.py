@@ -39,7 +39,6 @@ EXPECTED_FAILURES = {
     "defamation-gossip-named": "the name comes after the allegations, in lower case, with typos",
     "discrimination-class-insinuation": "class contempt (chav, council estate) is not on any list",
     "discrimination-race-stereotype": "race only as a description, then 'Typical.' and 'should sack her'",
-    "defamation-broadcast": "a first name after 'that' is not recognised as a name",
     "harassment-impersonation": "a first name after 'for' is not recognised as a name",
     "harassment-sexual-comment-staff": "a lower-case 'dr hollis' is not recognised as a name",
     "harassment-humiliation-image": "mocking a photo with a filter: no rule",

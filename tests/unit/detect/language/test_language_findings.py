@@ -53,7 +53,7 @@ def test_where_names_the_part(judge) -> None:
 def test_quoted_abuse_is_marked_quoted(judge) -> None:
     """Abuse in an earlier message the student forwards is marked quoted; their own words are not."""
     found = judge(
-        "Please see the message below, I don't know what to do.",
+        "FYI, see the message below from the group chat.",
         quoted="You're a pathetic little cow. I know where you park.",
         to=("tutor@uni.ac.uk",),
     )

@@ -174,7 +174,7 @@ def _every_pattern(language: detector.LanguageDetector) -> list[re.Pattern[str]]
     seen: set[int] = set()
 
     def add(value: Any, depth: int = 0) -> None:
-        if id(value) in seen or depth > 6:
+        if id(value) in seen or depth > 8:
             return
         seen.add(id(value))
         if isinstance(value, re.Pattern):
@@ -215,6 +215,10 @@ def test_every_pattern_on_a_megabyte_of_hostile_text(language: detector.Language
     yaml_patterns = [
         p.regex for r in [*language.patterns, language.defamation._allegations] for p in r.patterns
     ]
+    yaml_patterns += [p.regex for k in language.defamation.described.kinds for p in k.patterns]
+    yaml_patterns += language.defamation.described.describers
+    yaml_patterns += [p.regex for ps in language.intent.parts.values() for p in ps]
+    yaml_patterns += [p.regex for p in [*language.reports.cues, *language.reports.cited]]
     assert {id(p) for p in yaml_patterns} <= {id(p) for p in patterns}  # the YAML patterns too
     views = set()
     for sample in ADVERSARIAL.values():

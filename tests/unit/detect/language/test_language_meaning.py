@@ -318,11 +318,18 @@ def test_a_concern_raised_with_staff_is_not_defamation(judge, text: str) -> None
     assert DEFAMATION in judge.types(text, to=("friend@gmail.com",))
 
 
-def test_reporting_a_threat_to_staff_is_marked_quoted(judge) -> None:
-    """A threat the student received and quotes to report it is marked quoted (annotated for staff)."""
-    text = 'He texted me "people who report me have accidents, you walk home alone don\'t you". What do I do?'
+def test_quoting_a_threat_is_marked_quoted(judge) -> None:
+    """A threat the student received and quotes, with no request for help, is marked quoted (annotated for staff)."""
+    text = 'He texted me "people who report me have accidents, you walk home alone don\'t you".'
     found = judge(text, to=STAFF)
     assert found and all(f.quoted for f in found if f.type == THREAT)
+
+
+def test_asking_for_help_with_a_threat_gives_no_finding(judge) -> None:
+    """The same quotation in a request for help is the victim's report: no finding, to staff or to a friend."""
+    text = 'He texted me "people who report me have accidents, you walk home alone don\'t you". What do I do?'
+    assert judge(text, to=STAFF) == []
+    assert judge(text, to=("friend@gmail.com",)) == []
 
 
 # --- through the pipeline and the default policy ------------------------------------------------

@@ -1,0 +1,119 @@
+"""THREAT by intent: parts innocent alone (a harm, knowledge of a life, a condition, a veiled framing) together.
+
+"People who cross me tend to regret it" and "I know where you park" are stock
+phrases threats.yaml knows. Most threats are not: "Your wife's car is the
+blue Fiesta, isn't it? Be a shame if the brakes went." is a knowledge of
+someone's life, a veiled framing and a harm, none of them a threat alone.
+intent.yaml lists the parts:
+
+- harm: something bad that can befall the person or what is theirs;
+- knowledge: the writer knows where they live, park, work, or where their
+  children go to school;
+- leverage: a condition or demand of the writer's own ("if you report me",
+  "drop the complaint");
+- veiled: a framing that turns the rest into a warning ("just so you know",
+  "would be a shame if", "if I were you");
+- hunt: the writer will find out who did it (a part only beside a harm);
+- exposure: telling or showing what the writer holds to the people who matter
+  to the person ("everyone sees those photos", "your employer gets an email").
+
+Parts of two kinds within a few consecutive sentences of the writer's own
+words, one of them a harm or a knowledge (or an exposure with a condition), aimed at someone (the reader, a
+person named or described, their family), are a threat. Between friends
+("lol", kisses) knowledge and a framing alone are care ("I know you walk home
+late, be careful x"): it then takes a harm. Words in quotation marks or
+reported speech are someone else's and are not read. The finding names the
+parts that met ("threat by intent: harm + leverage"), never the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from gateway.detect.language.lexicon import DATA_DIR, MacroSet, compile_regexes, load_pattern_file
+from gateway.detect.language.signals import Document, Signal
+from gateway.detect.language.targets import NAMED, ROLE, SECOND_PERSON, TargetResolver
+from gateway.detect.language.text import Sentence
+from gateway.detect.language.triggers import Keyed, KeyedSet
+
+SOURCE = "intent.yaml"
+THREAT = "THREAT"
+#: parts that carry menace themselves; a threat needs one of them
+_CORE = frozenset(["harm", "knowledge"])
+#: person mentions a threat can be aimed at, and the target each gives
+_AIMED = {"second": SECOND_PERSON, "named": NAMED, "role": ROLE, "third": NAMED}
+
+
+class IntentReader:
+    """Reads intent.yaml; `scan` gives at most one THREAT signal per document."""
+
+    def __init__(self, macros: MacroSet, resolver: TargetResolver, data_dir: Path = DATA_DIR) -> None:
+        raw = load_pattern_file(SOURCE, macros, data_dir)
+        self.resolver = resolver
+        self.window = int(raw.get("window", 3))
+        self.innocent = compile_regexes([raw.get("innocent", "(?!)")], macros, SOURCE)[0]
+        self.parts: dict[str, list[Keyed]] = {
+            name: [Keyed(r) for r in compile_regexes(items, macros, f"{SOURCE}:{name}")]
+            for name, items in (raw.get("parts") or {}).items()
+        }
+        pairs = [(name, p) for name, ps in self.parts.items() for p in ps]
+        self._all = KeyedSet([p for _, p in pairs])  # every part's patterns, found from a sentence's words
+        self._part_of = [name for name, _ in pairs]
+
+    def parts_of(self, sentence: Sentence) -> dict[str, tuple[int, int]]:
+        """The parts a sentence holds in the writer's own words, each at its first match."""
+        found: dict[str, tuple[int, int]] = {}
+        for i in self._all.candidates(sentence.keys):
+            name = self._part_of[i]
+            if name in found:
+                continue
+            m = self._all.patterns[i].regex.search(sentence.view)
+            if m is not None and not sentence.is_reported(m.start(), m.end()):
+                found[name] = (m.start(), m.end())
+        return found
+
+    def scan(self, doc: Document) -> list[Signal]:
+        sentences = doc.sentences
+        parts = [self.parts_of(s) for s in sentences]
+        for k, here in enumerate(parts):
+            if not here:
+                continue
+            window = range(k, min(len(sentences), k + self.window))
+            kinds = {name for j in window for name in parts[j]}
+            if "harm" not in kinds:
+                kinds.discard("hunt")  # finding out who did it is a threat only with a harm
+            if len(kinds) < 2 or not (kinds & _CORE or {"exposure", "leverage"} <= kinds):
+                continue
+            if doc.context.friendly and "harm" not in kinds:
+                continue  # knowledge and a framing between friends is care
+            if not kinds & {"harm", "exposure"} and any(
+                self.innocent.search(sentences[j].view) for j in window
+            ):
+                continue  # an address known to post a card, a seat saved
+            target = self._aimed(sentences, window)
+            if target is None:
+                continue
+            name = min(here)  # where the finding points: the first part of its first sentence
+            begin, end = here[name]
+            return [
+                Signal(
+                    THREAT,
+                    "intent:" + "+".join(sorted(kinds)),
+                    1.0,
+                    target,
+                    "threat by intent: " + " + ".join(sorted(kinds)),
+                    k,
+                    begin=begin,
+                    end=end,
+                )
+            ]
+        return []
+
+    def _aimed(self, sentences: Sequence[Sentence], window: range) -> str | None:
+        """Whom the parts are aimed at: the reader first, else a person named, described or he/she."""
+        kinds = {m.kind for j in window for m in self.resolver.mentions(sentences[j])}
+        for kind in ("second", "named", "role", "third"):
+            if kind in kinds:
+                return _AIMED[kind]
+        return None
