@@ -38,6 +38,7 @@ import re
 from dataclasses import dataclass
 
 from gateway.detect.patient.context import RECENT, MessageContext
+from gateway.detect.patient.indirect import MEDIA
 from gateway.detect.patient.lexicon import HealthFact, Lexicon
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.ties import ORGANISATION_AFTER
@@ -204,7 +205,7 @@ class DescribedPersonRecognizer:
             or lex.teaching_cues.search(fact_sentence.replace(text[desc.start : desc.phrase_end], " "))
         ) and not real:
             return None  # teaching; but "the man from the paper shop": a word inside the description is no lesson
-        if lex.public_sources.search(around) and not first_hand:
+        if (lex.public_sources.search(around) or MEDIA.search(around)) and not first_hand:
             return None  # a news story, an obituary: the source made it public, not this message
         kinds = {f.kind for f in facts}
         if kinds <= _DEATH and not _care_in_sight(around, facts, text, lex):

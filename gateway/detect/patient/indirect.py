@@ -43,10 +43,14 @@ CARE = re.compile(
     r"on\s+the\s+ward|was\s+treated|died|passed\s+away|re-?bled|arrested|intubated)\b",
     re.IGNORECASE,
 )
-#: the person told the public themselves: "on TV talking about his ADHD diagnosis"
-_MEDIA = re.compile(
+#: the person told the public themselves: "on TV talking about his ADHD diagnosis", "has spoken openly about
+#: his bowel cancer", "talked in Parliament about her IVF", "went public with"
+MEDIA = re.compile(
     r"\b(?:on|in)[ \t]+(?:tv|the[ \t]+telly|the[ \t]+radio|a[ \t]+podcast|an[ \t]+interview|instagram|tiktok|youtube)\b"
-    r"|\b(?:opened[ \t]+up|spoke[ \t]+out|talking|talked|speaks|spoke)[ \t]+(?:publicly[ \t]+)?about\b",
+    r"|\b(?:opened[ \t]+up|spoken?[ \t]+out|talking|talked|talks|speaks|spoke|spoken|written|wrote|writes|blogged)[ \t]+"
+    r"(?:(?:publicly|openly|candidly|frankly|movingly|bravely|honestly|in[ \t]+parliament|in[ \t]+the[ \t]+commons|"
+    r"on[ \t]+air|on[ \t]+stage)[ \t]+)?about\b"
+    r"|\bwent[ \t]+public[ \t]+(?:with|about)\b",
     re.IGNORECASE,
 )
 _DEATH = re.compile(r"died|passed\s+away", re.IGNORECASE)
@@ -183,7 +187,7 @@ class IndirectRecognizer:
             told=not lex.encounter_cues.search(passage)
             and (
                 any(r not in lex.known_roles for _s, _e, r in lex.public_sources.find(passage))
-                or bool(_MEDIA.search(passage))
+                or bool(MEDIA.search(passage))
             ),
             episode=(strong_fact or any(not _DEATH.fullmatch(m.group()) for m in CARE.finditer(passage)))
             and (not teaching or bool(RECENT.search(passage))),
