@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 
 from gateway.detect.patient.context import RECENT, MessageContext
-from gateway.detect.patient.indirect import MEDIA
+from gateway.detect.patient.indirect import MEDIA_PUBLIC
 from gateway.detect.patient.lexicon import HealthFact, Lexicon
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.ties import ORGANISATION_AFTER
@@ -77,9 +77,9 @@ _WHERE = re.compile(
     r"^[ \t]*(?:\([^)\n]{0,40}\)[ \t]*)?(?:,[ \t]*)?"
     r"(?:(?:from|at|outside|opposite|behind|by)[ \t]+(?:the[ \t]+|our[ \t]+|my[ \t]+|your[ \t]+|ur[ \t]+)?"
     r"((?:[\w'’&-]+[ \t]+){0,3}[\w'’&-]+)"
-    r"|who[ \t]+(?:\w+[ \t]+){0,2}?(?:works|worked|runs|ran|does|did|sells|sold|owns|owned|plays|played|"
-    r"drives|drove|teaches|taught|lives|lived|fixes|fixed|cleans|cleaned|serves|served|sings|sang|"
-    r"preaches|coaches|coached|manages|managed|used[ \t]+to)(?:[ \t]+[\w'’&-]+){0,4})",
+    r"|who[ \t]+(?:\w+[ \t]+){0,2}?(?:works?|worked|runs?|ran|does|do|did|sells?|sold|owns?|owned|plays?|played|"
+    r"drives?|drove|teach(?:es)?|taught|lives?|lived|fix(?:es)?|fixed|cleans?|cleaned|serves?|served|sings?|sang|"
+    r"preach(?:es)?|coach(?:es)?|coached|manages?|managed|used[ \t]+to)(?:[ \t]+[\w'’&-]+){0,4})",
     re.IGNORECASE,
 )
 _CAPITAL = re.compile(r"\b[A-Z][\w'’&-]+")
@@ -108,14 +108,14 @@ _SYMPATHY = re.compile(
 )
 #: the next sentence makes the person staff: "She's a midwife now on the labour ward"
 _STAFF_PREDICATE = re.compile(
-    r"\b(?:is|was|['’]s)[ \t]+(?:now[ \t]+)?(?:a|an|the|our)[ \t]+(?:[\w-]+[ \t]+){0,2}$", re.IGNORECASE
+    r"\b(?:is|was|['’]s)[ \t]+(?:now[ \t]+)?(?:a|an)[ \t]+(?:[\w-]+[ \t]+){0,2}$", re.IGNORECASE
 )
 #: how far before the described person a fact may stand in its sentence ("query ectopic (that's the ...)")
 _FACT_BEFORE = 80
 _DEATH = frozenset({"death"})
 _BLANK_LINE = re.compile(r"\n[ \t>]*\n")
-#: "the one with the guide dog", "the one who ..."
-_ONE = re.compile(r"\bone\b", re.IGNORECASE)
+#: "the one with the guide dog", "that couple from the farm", "the family in the end house"
+_ONE = re.compile(r"\b(?:one|couple|family)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ class DescribedPersonRecognizer:
             or lex.teaching_cues.search(fact_sentence.replace(text[desc.start : desc.phrase_end], " "))
         ) and not real:
             return None  # teaching; but "the man from the paper shop": a word inside the description is no lesson
-        if (lex.public_sources.search(around) or MEDIA.search(around)) and not first_hand:
+        if (lex.public_sources.search(around) or MEDIA_PUBLIC.search(around)) and not first_hand:
             return None  # a news story, an obituary: the source made it public, not this message
         kinds = {f.kind for f in facts}
         if kinds <= _DEATH and not _care_in_sight(around, facts, text, lex):
@@ -227,7 +227,7 @@ class DescribedPersonRecognizer:
         heads = {*lex.person_nouns.find(text[s:e]), *lex.everyday_roles.find(text[s:e])}
         heads.update(lex.known_roles.find(text[s:e]))
         heads.update(lex.relations.find(text[s:e]))
-        heads.update((m.start(), m.end(), "one") for m in _ONE.finditer(text[s:e]))
+        heads.update((m.start(), m.end(), m.group().lower()) for m in _ONE.finditer(text[s:e]))
         for hs, he, entry in sorted(heads):
             kind, end = self._kind(text, s + hs, s + he, entry.lower(), lex)
             if kind:
@@ -243,9 +243,9 @@ class DescribedPersonRecognizer:
         if _SELF.search(before):
             return "", he  # "I'm the mature student ...": the writer
         possessor = _POSSESSOR.search(before)
-        if possessor and head in lex.relations:
+        if possessor and (head in lex.relations or head in lex.everyday_roles or head in lex.person_nouns):
             whose = possessor.group(1).lower()
-            if whose not in ("my", "i") and (
+            if whose not in ("patient", "pt", "one") and (
                 whose in lex.relations
                 or whose in lex.everyday_roles
                 or whose in lex.known_roles

@@ -36,6 +36,23 @@ FOUND = [
     ("an everyday role", "role", "our cleaner has just started chemo, she asked us not to make a fuss"),
     ("a neighbour", "role", "our next-door neighbour was sectioned last night, the police were there"),
     ("the only one", "rare trait", "the only Sikh lad doing engineering had a seizure on the bus"),
+    ("a neighbour's child", "relation", "my neighbour's little boy has just been diagnosed with leukaemia"),
+    ("a dean's assistant", "relation", "the dean's PA has chlamydia, I saw the clinic letter"),
+    (
+        "named in brackets after the fact",
+        "where seen",
+        "cubicle 3 query appendicitis (that's the barista from the station café), cubicle 5 asthma",
+    ),
+    (
+        "a couple",
+        "where seen",
+        "that couple who run the Red Lion were both admitted with carbon monoxide poisoning",
+    ),
+    (
+        "gossip overheard",
+        "role",
+        "the nurses were talking about how the landlord of the Swan has liver cancer",
+    ),
     ("a nationality", "rare trait", "the Latvian lad in the flat below had a seizure on the stairs"),
     ("a feature", "rare trait", "the bloke with the snake tattoo had his leg amputated on Monday"),
     (

@@ -71,6 +71,7 @@ NEW_PATTERNS = {
     "indirect: role before": indirect._ROLE_BEFORE.pattern,
     "indirect: own role": indirect._OWN_ROLE.pattern,
     "indirect: media": indirect.MEDIA.pattern,
+    "indirect: media, in public": indirect.MEDIA_PUBLIC.pattern,
     "described: definite": described._DEFINITE.pattern,
     "described: possessor": described._POSSESSOR.pattern,
     "described: the writer": described._SELF.pattern,
