@@ -196,7 +196,7 @@ class DescribedPersonRecognizer:
         around = text[lo:hi]
         first_hand = lex.encounter_cues.search(around)
         real = bool(RECENT.search(around)) or first_hand
-        ps, pe = _paragraph(text, s)
+        ps, pe = _paragraph(text, desc.start)
         if lex.fictional_context.search(text[ps:pe]) and not first_hand:
             return None  # a role-play script, a scenario, an exam question: invented people
         told = sentence[: desc.start - s] + " " + sentence[max(0, desc.phrase_end - s) :]

@@ -53,6 +53,11 @@ FOUND = [
         "role",
         "the nurses were talking about how the landlord of the Swan has liver cancer",
     ),
+    (
+        "a teaching word, but real and recent",
+        "where seen",
+        "Not a PBL case, I mean it: the man who runs the chippy was admitted last night with a stroke.",
+    ),
     ("a nationality", "rare trait", "the Latvian lad in the flat below had a seizure on the stairs"),
     ("a feature", "rare trait", "the bloke with the snake tattoo had his leg amputated on Monday"),
     (
@@ -94,6 +99,16 @@ TRAPS = [
     ("a teaching passage", "In the PBL case this week the landlady of the pub has alcoholic liver disease."),
     ("a job, not a stay", "Remember the girl from Year 9? She's a nurse now on the stroke unit."),
     ("no health fact", "The lady from the chip shop on Mill Lane gave us extra scraps for free."),
+    ("one weak health fact", "the lady from the chip shop got her results"),
+    (
+        "a health word in a charity's name",
+        "our neighbour volunteers at the Stroke Association shop on Fridays",
+    ),
+    ("the writer's own treatment", "our neighbour drove me to my chemo on Monday"),
+    (
+        "the patient's relative, clinical register",
+        "the patient's wife has breast cancer too, she told us at visiting",
+    ),
     ("an indefinite person", "I met a man from Swindon on the train who had lots to say about trains."),
 ]
 
@@ -121,3 +136,46 @@ def test_not_added_where_something_is_already_reported(detector) -> None:
     """A segment that already reports an identifier gets no description finding on top."""
     body = f"the man who runs the paper shop, NHS no {pf.nhs_number('485')}, was admitted with pneumonia"
     assert "INDIRECT_IDENTIFICATION" not in pf.types(detector, pf.inspection(body))
+
+
+SCORES = [
+    (
+        "a role, same sentence, a treatment",
+        "our cleaner has just started chemo, she asked us not to make a fuss",
+        0.65,
+    ),
+    (
+        "where seen, next sentence, a diagnosis",
+        "Remember the groundsman at the cricket club? He's had a heart attack.",
+        0.6,
+    ),
+    (
+        "a care place in a clinical message",
+        "the old chap in bay 3 with the new colostomy keeps asking for his daughter",
+        0.7,
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "score"), [(b, sc) for _, b, sc in SCORES], ids=[i for i, _, _ in SCORES])
+def test_score(detector, body: str, score: float) -> None:
+    """A tie in the same sentence weighs more than one carried by a pronoun; a care place or a diagnosis,
+    admission or treatment adds to it, and so does a clinical message."""
+    (f,) = pf.found(detector, pf.inspection(body), "INDIRECT_IDENTIFICATION")
+    assert f.score == pytest.approx(score)
+
+
+def test_a_script_in_another_paragraph_does_not_hide_a_real_person(detector) -> None:
+    """Role-play words make their own paragraph invented, not the next one."""
+    body = (
+        "OSCE practice tonight: you are the FY1, be nice to the actor.\n\n"
+        "Also the man who runs the chippy was admitted with a stroke."
+    )
+    (f,) = pf.found(detector, pf.inspection(body), "INDIRECT_IDENTIFICATION")
+    assert "described by where seen" in f.details["reasons"]
+
+
+def test_a_script_in_the_same_paragraph_does(detector) -> None:
+    """The same words inside the role-play's paragraph point at nobody."""
+    body = "OSCE practice tonight: you are the FY1. The man who runs the chippy was admitted with a stroke."
+    assert not pf.found(detector, pf.inspection(body), "INDIRECT_IDENTIFICATION")
