@@ -75,7 +75,7 @@ _FEATURE = re.compile(
 #: where or what they do, after the head: "from the chip shop", "at the student union", "who runs the ..."
 _WHERE = re.compile(
     r"^[ \t]*(?:\([^)\n]{0,40}\)[ \t]*)?(?:,[ \t]*)?"
-    r"(?:(?:from|at|outside|opposite|behind|by)[ \t]+(?:the[ \t]+|our[ \t]+|my[ \t]+|your[ \t]+|ur[ \t]+)?"
+    r"(?:(?:from|off|at|outside|opposite|behind|by)[ \t]+(?:the[ \t]+|our[ \t]+|my[ \t]+|your[ \t]+|ur[ \t]+)?"
     r"((?:[\w'’&-]+[ \t]+){0,3}[\w'’&-]+)"
     r"|who[ \t]+(?:\w+[ \t]+){0,2}?(?:works?|worked|runs?|ran|does|do|did|sells?|sold|owns?|owned|plays?|played|"
     r"drives?|drove|teach(?:es)?|taught|lives?|lived|fix(?:es)?|fixed|cleans?|cleaned|serves?|served|sings?|sang|"

@@ -44,14 +44,17 @@ CARE = re.compile(
     re.IGNORECASE,
 )
 #: the person told the public themselves, in public: "on TV", "has spoken openly about his bowel cancer",
-#: "talked in Parliament about her IVF", "went public with"
+#: "talked in Parliament about her IVF", "went public with", "has written a book about his vasectomy"
 MEDIA_PUBLIC = re.compile(
     r"\b(?:on|in)[ \t]+(?:tv|the[ \t]+telly|the[ \t]+radio|a[ \t]+podcast|an[ \t]+interview|instagram|tiktok|youtube)\b"
     r"|\b(?:opened[ \t]+up|spoken?[ \t]+out|talking|talked|talks|speaks|spoke|spoken|written|wrote|writes|blogged)[ \t]+"
     r"(?:publicly|openly|candidly|frankly|movingly|bravely|honestly|in[ \t]+parliament|in[ \t]+the[ \t]+commons|"
     r"on[ \t]+air|on[ \t]+stage)[ \t]+about\b"
     r"|\b(?:opened[ \t]+up|spoken?[ \t]+out|blogged)[ \t]+about\b"
-    r"|\bwent[ \t]+public[ \t]+(?:with|about)\b",
+    r"|\bwent[ \t]+public[ \t]+(?:with|about)\b"
+    r"|\b(?:written|wrote|writes|writing|released|releasing|published|made|making|filmed|done)[ \t]+(?:a|an|his|her|their)"
+    r"[ \t]+(?:[\w-]+[ \t]+)?(?:book|memoir|column|documentary|programme|series|song|album|blog|vlog|video|post|article|"
+    r"thread|podcast)[ \t]+(?:about|on)\b",
     re.IGNORECASE,
 )
 #: ... or talking about it at all, when the person is a public figure ("the guy from Love Island ... talking about

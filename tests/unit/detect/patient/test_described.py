@@ -27,6 +27,11 @@ FOUND = [
         "where seen",
         "the woman from the launderette on Quay Street has been diagnosed with lupus",
     ),
+    (
+        "off a show, met in care",
+        "where seen",
+        "the woman off that cooking show came into the fracture clinic today",
+    ),
     ("a local place", "where seen", "that fella from the chippy came in with a perforated appendix"),
     (
         "an activity",

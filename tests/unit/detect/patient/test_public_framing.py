@@ -29,6 +29,7 @@ PUBLIC = [
     ("the news, a role", "Did you watch the news about the Health Secretary being admitted with pneumonia?"),
     ("spoken in Parliament", "The MP for Westford talked in Parliament about her own IVF, so brave."),
     ("went public", "The weather presenter went public with her breast cancer diagnosis on Monday."),
+    ("a book about it", "The guy off that quiz show has written a book about his prostate cancer."),
     (
         "an obituary",
         "It is with great sadness that we share the death of Ivor Penhale, former dean, who died of pancreatic"
