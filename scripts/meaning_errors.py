@@ -16,8 +16,13 @@ Prints, per training file and over all: flagged entries held (recall),
 clean entries held (false holds), the finding types that held the clean
 ones, and the kinds of the missed flagged ones.
 
+Entries of files given with --extra (blind files the model was never fitted on, such
+as tests/corpus/train/emails_f.yaml and short_g.yaml) are read as the training files
+are and judged by the shipped model: no fold model is needed for text none of them saw.
+
 Usage:
     PYTHONPATH=. .venv/bin/python scripts/meaning_errors.py [--out results.jsonl] [--limit N]
+        [--extra tests/corpus/train/emails_f.yaml --extra tests/corpus/train/short_g.yaml]
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from gateway.detect.meaning.model import OUTPUTS, MeaningModel, featurizer  # no
 from gateway.detect.patient.lexicon import Lexicon  # noqa: E402
 from gateway.inspector import build_inspector  # noqa: E402
 from gateway.model import Envelope  # noqa: E402
+from gateway.model.finding import PATIENT_IDENTIFIER  # noqa: E402
 
 SENDER = "student@example.ac.uk"
 RECIPIENT = "friend@gmail.com"
@@ -74,6 +80,14 @@ def new_entries() -> list[Entry]:
             if isinstance(item, dict) and str(item.get("text", "")).strip():
                 out.append(labels(item, rel))
     return out
+
+
+def extra_entries(rel: str) -> list[Entry]:
+    """A labelled file outside the training list, read as the training files are (labels by file and kind)."""
+    items = yaml.safe_load((ROOT / rel).read_text(encoding="utf-8")) or []
+    return [
+        labels(item, rel) for item in items if isinstance(item, dict) and str(item.get("text", "")).strip()
+    ]
 
 
 def cross_validated(entries: list[Entry]) -> dict[int, MeaningModel]:
@@ -120,6 +134,12 @@ def main() -> int:
         help=f"also read the blind files the model was never fitted on ({', '.join(NEW_FILES)}); "
         "they are scored with the shipped model",
     )
+    ap.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        help="a further labelled file (repository path), judged by the shipped model; repeatable",
+    )
     a = ap.parse_args()
 
     entries, _ = load_entries()
@@ -139,6 +159,7 @@ def main() -> int:
     meaning = next(d for d in inspector.detectors if isinstance(d, MeaningDetector))
     shipped = meaning.model
     env = Envelope(SENDER, (a.to,))
+    entries.extend(e for rel in a.extra for e in extra_entries(rel))
     rows = []
     order = range(len(entries)) if not a.limit else range(min(a.limit, len(entries)))
     for i in order:
@@ -150,6 +171,9 @@ def main() -> int:
         verdict = out.decision.verdict.value
         held = verdict in HOLDS
         types = sorted({f.type for f in out.decision.findings}) if held else []
+        patient_types = sorted(
+            {f.type for f in out.decision.findings if f.category == PATIENT_IDENTIFIER} if held else ()
+        )
         rows.append(
             {
                 "i": i,
@@ -161,6 +185,7 @@ def main() -> int:
                 "verdict": verdict,
                 "rule": out.decision.rule,
                 "held_by": types,
+                "held_by_patient": patient_types,
                 "found": sorted({f.type for f in out.findings}),
                 "language": sorted({f.type for f in out.findings if f.detector == "language"}),
             }
@@ -212,6 +237,21 @@ def report(rows: list[dict[str, Any]]) -> None:
         (family(r["kind"]), "patient" if r["patient"] else "abuse") for r in missed
     ).most_common(30):
         print(f"  {n:4}  {k[0]} ({k[1]})")
+    patient_table(rows)
+
+
+def patient_table(rows: list[dict[str, Any]]) -> None:
+    """The patient output's development signal: its misses by kind, the clean entries its types held."""
+    missed = [r for r in rows if r["patient"] and r["verdict"] not in HOLDS]
+    print(f"\npatient entries missed ({len(missed)}), by kind:")
+    for k, n in Counter(r["kind"] or "?" for r in missed).most_common(40):
+        print(f"  {n:4}  {k}")
+    held = [r for r in rows if r["expect"] == "clean" and r.get("held_by_patient")]
+    print(f"clean entries held by a patient finding ({len(held)}), by type and kind family:")
+    for (t, k), n in Counter((t, family(r["kind"])) for r in held for t in r["held_by_patient"]).most_common(
+        40
+    ):
+        print(f"  {n:4}  {t:28} {k}")
 
 
 if __name__ == "__main__":

@@ -71,11 +71,13 @@ _MONTH = (
 #: the date shapes; each starts with a cheap look-ahead (case-insensitive alternations are slow in `regex`)
 DATE_NUMERIC = rf"(?=\d){_DAY}(?P<sep>[/.-]){_MON}(?P=sep)(?:19|20)?\d{{2}}"
 DATE_ISO = rf"(?=[12])(?:19|20)\d{{2}}-{_MON}-{_DAY}"
-DATE_DAY_MONTH = rf"(?=\d){_DAY}{_ORD}[ \t]+(?:of[ \t]+)?{_MONTH},?[ \t]+(?:19|20)\d{{2}}"
+#: "of" in any case: "3rd OF May 1950" is typed with caps lock as often as the rest of a label
+_OF = rf"(?:{anycase('of')}[ \t]+)?"
+DATE_DAY_MONTH = rf"(?=\d){_DAY}{_ORD}[ \t]+{_OF}{_MONTH},?[ \t]+(?:19|20)\d{{2}}"
 DATE_MONTH_DAY = rf"{_MONTH}[ \t]+{_DAY}{_ORD},?[ \t]+(?:19|20)\d{{2}}"
 DATE_COMPACT = r"(?=[12])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 #: after a label only: a two-digit year ("dob 9 Nov 47") and a day in words ("the twenty-first of May 1958")
-DATE_DAY_MONTH_SHORT = rf"(?=\d){_DAY}{_ORD}[ \t]+(?:of[ \t]+)?{_MONTH},?[ \t]+['’]?\d{{2}}(?!\d)"
+DATE_DAY_MONTH_SHORT = rf"(?=\d){_DAY}{_ORD}[ \t]+{_OF}{_MONTH},?[ \t]+['’]?\d{{2}}(?!\d)"
 _ORDINAL_WORDS = [
     "first",
     "second",
@@ -102,7 +104,7 @@ _ORDINAL_WORDS = [
 ORDINALS = {w: i for i, w in enumerate(_ORDINAL_WORDS[:20], 1)} | {"thirtieth": 30}
 _ORDINAL = "(?:" + "|".join(anycase(w) for w in sorted(ORDINALS, key=len, reverse=True)) + ")"
 DATE_WORDS = (
-    rf"(?:(?:{anycase('twenty')}|{anycase('thirty')})[ \t-]?)?{_ORDINAL}[ \t]+(?:{anycase('of')}[ \t]+)?"
+    rf"(?:(?:{anycase('twenty')}|{anycase('thirty')})[ \t-]?)?{_ORDINAL}[ \t]+{_OF}"
     rf"{_MONTH},?[ \t]+(?:19|20)?\d{{2}}(?!\d)"
 )
 DATE = rf"(?:{DATE_NUMERIC}|{DATE_ISO}|{DATE_DAY_MONTH}|{DATE_MONTH_DAY})"

@@ -26,6 +26,7 @@ from gateway.detect.patient.address import AddressRecognizer
 from gateway.detect.patient.chi_number import ChiNumberRecognizer
 from gateway.detect.patient.context import MessageContext, load_staff_directory, staff_names
 from gateway.detect.patient.date_of_birth import DateOfBirthRecognizer
+from gateway.detect.patient.described import DescribedPersonRecognizer
 from gateway.detect.patient.dicom_tags import DicomTagRecognizer, metadata_identifiers
 from gateway.detect.patient.hc_number import HcNumberRecognizer
 from gateway.detect.patient.hospital_number import HospitalNumberRecognizer
@@ -179,10 +180,12 @@ class PatientDetector:
             scan.found.extend(self._people.find(scan, msg))
             for rec in self._later:
                 scan.found.extend(rec.find(scan, msg))
-        indirect = IndirectRecognizer()
+        indirect, described = IndirectRecognizer(), DescribedPersonRecognizer()
         for scan in scans:
             if not any(c.reported for c in scan.found):
                 scan.found.extend(indirect.find(scan, msg))
+            if not any(c.reported for c in scan.found):
+                scan.found.extend(described.find(scan, msg))  # only where a health fact is (see its find)
         return scans
 
     def _teach(self, entries: LearnedEntries) -> None:

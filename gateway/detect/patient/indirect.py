@@ -43,11 +43,24 @@ CARE = re.compile(
     r"on\s+the\s+ward|was\s+treated|died|passed\s+away|re-?bled|arrested|intubated)\b",
     re.IGNORECASE,
 )
-#: the person told the public themselves: "on TV talking about his ADHD diagnosis"
-_MEDIA = re.compile(
+#: the person told the public themselves, in public: "on TV", "has spoken openly about his bowel cancer",
+#: "talked in Parliament about her IVF", "went public with", "has written a book about his vasectomy"
+MEDIA_PUBLIC = re.compile(
     r"\b(?:on|in)[ \t]+(?:tv|the[ \t]+telly|the[ \t]+radio|a[ \t]+podcast|an[ \t]+interview|instagram|tiktok|youtube)\b"
-    r"|\b(?:opened[ \t]+up|spoke[ \t]+out|talking|talked|speaks|spoke)[ \t]+(?:publicly[ \t]+)?about\b",
+    r"|\b(?:opened[ \t]+up|spoken?[ \t]+out|talking|talked|talks|speaks|spoke|spoken|written|wrote|writes|blogged)[ \t]+"
+    r"(?:publicly|openly|candidly|frankly|movingly|bravely|honestly|in[ \t]+parliament|in[ \t]+the[ \t]+commons|"
+    r"on[ \t]+air|on[ \t]+stage)[ \t]+about\b"
+    r"|\b(?:opened[ \t]+up|spoken?[ \t]+out|blogged)[ \t]+about\b"
+    r"|\bwent[ \t]+public[ \t]+(?:with|about)\b"
+    r"|\b(?:written|wrote|writes|writing|released|releasing|published|made|making|filmed|done)[ \t]+(?:a|an|his|her|their)"
+    r"[ \t]+(?:[\w-]+[ \t]+)?(?:book|memoir|column|documentary|programme|series|song|album|blog|vlog|video|post|article|"
+    r"thread|podcast)[ \t]+(?:about|on)\b",
     re.IGNORECASE,
+)
+#: ... or talking about it at all, when the person is a public figure ("the guy from Love Island ... talking about
+#: his ADHD diagnosis"); for anyone else "talking about" is gossip, not publication
+MEDIA = re.compile(
+    MEDIA_PUBLIC.pattern + r"|\b(?:talking|talked|talks|speaks|spoke|spoken)[ \t]+about\b", re.IGNORECASE
 )
 _DEATH = re.compile(r"died|passed\s+away", re.IGNORECASE)
 #: a relation of a named person: "Councillor Bettany's mum", "Ffion Bowen's nan"
@@ -183,7 +196,7 @@ class IndirectRecognizer:
             told=not lex.encounter_cues.search(passage)
             and (
                 any(r not in lex.known_roles for _s, _e, r in lex.public_sources.find(passage))
-                or bool(_MEDIA.search(passage))
+                or bool(MEDIA.search(passage))
             ),
             episode=(strong_fact or any(not _DEATH.fullmatch(m.group()) for m in CARE.finditer(passage)))
             and (not teaching or bool(RECENT.search(passage))),

@@ -283,6 +283,9 @@ class Lexicon:
     public_sources: WordList
     encounter_cues: WordList
     schedule_cues: WordList
+    everyday_roles: WordList
+    relations: WordList
+    local_places: WordList
     health_facts: HealthFacts
 
     @classmethod

@@ -112,3 +112,20 @@ def test_dob_column_finding_names_the_column(detector: Any) -> None:
     seg = Segment("Bed\tDOB\tIssue\n1\t04/05/1941\tfall", "attachment:list.xlsx/Sheet1", kind="attachment")
     (f,) = pf.found(detector, pf.inspection("ward round handover", segments=[seg]), "DATE_OF_BIRTH")
     assert f.details["reasons"] == ["table column"] and f.where == "attachment:list.xlsx/Sheet1"
+
+
+OF_ANY_CASE = [
+    ("capital OF", "DOB 3rd OF May 1950"),
+    ("title case Of", "date of birth 3rd Of May 1950"),
+    ("all capitals", "born on the 3RD OF MAY 1950"),
+    ("capital OF, two-digit year", "dob 3rd OF May 50"),
+    ("capital OF, day in words", "born on the THIRD OF MAY 1950"),
+]
+
+
+@pytest.mark.parametrize("dob", [d for _, d in OF_ANY_CASE], ids=[i for i, _ in OF_ANY_CASE])
+def test_of_in_any_case(detector, dob: str) -> None:
+    """A labelled date of birth whose "of" is typed in capitals reads as one, like its lower-case twin."""
+    body = f"Admitted overnight with chest pain, {dob}, on the cardiology ward."
+    (f,) = pf.found(detector, pf.inspection(body), "DATE_OF_BIRTH")
+    assert f.score >= 0.5 and "[DATE_OF_BIRTH]" in f.evidence and "1950" not in f.evidence

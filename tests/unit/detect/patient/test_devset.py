@@ -33,7 +33,6 @@ MISSED: set[str] = {
     "3fe7291407",  # indirect-identification
     "d03bbe4753",  # indirect-identification
     "8406971bec",  # indirect-identification
-    "60e62f8070",  # indirect-identification
     "fea49c634b",  # discrimination-age-patient
     "fee88bb83e",  # indirect-identification-long
 }

@@ -11,6 +11,7 @@ import pytest
 
 from gateway.detect.patient import (
     date_of_birth,
+    described,
     hospital_number,
     indirect,
     mentions,
@@ -69,7 +70,22 @@ NEW_PATTERNS = {
     "indirect: one of a kind": indirect.UNIQUE.pattern,
     "indirect: role before": indirect._ROLE_BEFORE.pattern,
     "indirect: own role": indirect._OWN_ROLE.pattern,
-    "indirect: media": indirect._MEDIA.pattern,
+    "indirect: media": indirect.MEDIA.pattern,
+    "indirect: media, in public": indirect.MEDIA_PUBLIC.pattern,
+    "described: definite": described._DEFINITE.pattern,
+    "described: possessor": described._POSSESSOR.pattern,
+    "described: the writer": described._SELF.pattern,
+    "described: only": described._ONLY.pattern,
+    "described: nationality": described._NATIONALITY.pattern,
+    "described: care place": described._CARE_PLACE.pattern,
+    "described: feature": described._FEATURE.pattern,
+    "described: where seen": described._WHERE.pattern,
+    "described: hypothetical": described._HYPOTHETICAL.pattern,
+    "described: own fact": described._OWN_FACT.pattern,
+    "described: reporting": described._REPORTING.pattern,
+    "described: pronoun opens": described._PRONOUN_OPENS.pattern,
+    "described: sympathy": described._SYMPATHY.pattern,
+    "described: staff predicate": described._STAFF_PREDICATE.pattern,
     "indirect: affiliation after": indirect._AFFILIATION_AFTER.pattern,
     "context: made staff": person_health._IS_A_ROLE.pattern,
     "context: reference line": person_health._REFERENCE.pattern,
@@ -116,3 +132,12 @@ def test_a_megabyte_of_hostile_text(detector) -> None:
     found = pf.found(detector, pf.inspection(text), "PATIENT_NAME")
     assert found
     assert re.search(r"\[PATIENT_NAME\]", " ".join(f.evidence for f in found))
+
+
+def test_hostile_descriptions(detector) -> None:
+    """Half a megabyte of descriptions and health facts with no stop is scanned to its end: the last one is found."""
+    text = "the man in bay 4 with the stoma the lady from the chip shop my flatmate's dad's cancer " * 5_000
+    text += "\n\nthe bloke from the kebab shop on Dock Street was admitted with a stab wound"
+    (found,) = pf.found(detector, pf.inspection(text), "INDIRECT_IDENTIFICATION")
+    last = text.rindex("bloke")
+    assert any(start == last for start, _end in found.details["spans"])
