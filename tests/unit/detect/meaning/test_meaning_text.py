@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from gateway.detect.meaning.features import CAP, NAME
+from gateway.detect.meaning.features import CAP, HELP, NAME
 from gateway.detect.meaning.model import featurizer
 from gateway.detect.meaning.windows import MAX_SENTENCE, WINDOW_CHARS, sentences, windows
 
@@ -102,3 +102,73 @@ def test_a_short_message_is_one_window() -> None:
     text = "Hi. Did you hear about Bethany? She's in ICU."
     (w,) = windows(sentences(text))
     assert (w.start, w.end) == (0, len(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "voices"),
+    [
+        # quotation marks: double, curly, single around words; an apostrophe is not a quotation
+        ('she wrote "you are useless" on it', {"wrote": "", "you": "q:", "useless": "q:", "it": ""}),
+        ("he typed “go home” twice", {"go": "q:", "home": "q:", "twice": ""}),
+        ("the word 'stupid' is banned", {"stupid": "q:", "is": "", "banned": ""}),
+        ("I don't think it's Sam's", {"don't": "", "think": "", "it": ""}),
+        ("the students' books, don't 'worry'", {"books": "", "worry": "q:"}),
+        ("an 'unclosed mark here", {"unclosed": "", "mark": "", "here": ""}),
+        ('"an unclosed double mark', {"an": "q:", "unclosed": "q:", "mark": "q:"}),
+        # after a reporting verb, to the end of the clause
+        (
+            "he called me a liar; then left",
+            {"he": "", "called": "", "me": "", "liar": "r:", "then": "", "left": ""},
+        ),
+        ("he called me a liar, the creep", {"liar": "r:", "creep": "r:"}),
+        ("she told me I was thick; we cried", {"was": "r:", "thick": "r:", "cried": ""}),
+        ("they keep saying nasty things", {"keep": "", "nasty": "r:", "things": "r:"}),
+        ("Priya messaged me saying sorry", {"sorry": "r:"}),
+        # the writer's own words
+        ("you will regret it", {"you": "", "will": "", "regret": "", "it": ""}),
+        ("I'll call you tomorrow", {"call": "", "you": "", "tomorrow": ""}),
+    ],
+)
+def test_words_in_someone_elses_voice(text: str, voices: dict[str, str]) -> None:
+    """Words inside quotation marks are quoted, words after a reporting verb up to the clause's end are reported,
+    everything else is the writer's own (an apostrophe opens no quotation)."""
+    got = dict(FEAT.voiced(text))
+    assert {tok: got[tok] for tok in voices} == voices
+
+
+@pytest.mark.parametrize(
+    ("text", "features", "absent"),
+    [
+        ('he said "I will hurt you"', {"q:hurt", "q:you", "b:will hurt", "w:he"}, {"w:hurt", "w:you"}),
+        ("I will hurt you", {"w:hurt", "w:you", "b:will hurt"}, {"q:hurt", "r:hurt"}),
+        ("she called me a slag", {"r:slag", "b:a slag"}, {"w:slag"}),
+    ],
+)
+def test_cited_words_have_features_of_their_own(text: str, features: set[str], absent: set[str]) -> None:
+    """A cited word gives q:word or r:word instead of w:word; its pairs and stem stay the writer's."""
+    feats = FEAT.features(text)
+    assert features <= feats
+    assert not absent & feats
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("I want to report something that happened on placement", True),
+        ("Can I make a formal complaint about this?", True),
+        ("What should I do?", True),
+        ("Is it ok to send this to my tutor", True),
+        ("Who should I speak to about it", True),
+        ("I have reported it to the Dean", True),
+        ("I'm writing to raise a concern about my supervisor", True),
+        ("I've screenshotted all of it", True),
+        ("I know what you did and I'll make you pay", False),
+        ("report to theatre 3 at eight", False),
+        ("we should go to the pub after", False),
+        ("I don't know", False),
+    ],
+)
+def test_a_request_for_help_is_marked(text: str, asks: bool) -> None:
+    """A sentence that reports to staff or asks what to do carries the help marker; an attack or an errand does
+    not."""
+    assert (HELP in FEAT.features(text)) is asks
