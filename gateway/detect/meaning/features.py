@@ -164,8 +164,8 @@ def cited_spans(sentence: str) -> list[tuple[int, int, str]]:
     """(start, end, voice) of the parts of a sentence in someone else's words, in order, none overlapping."""
     spans = _quoted(sentence)
     for m in _REPORT.finditer(sentence):
-        e = _CLAUSE_END.search(sentence, m.end(), m.end() + _REPORT_REACH)
-        spans.append((m.end(), e.start() if e else min(len(sentence), m.end() + _REPORT_REACH), REPORTED))
+        stop = _CLAUSE_END.search(sentence, m.end(), m.end() + _REPORT_REACH)
+        spans.append((m.end(), stop.start() if stop else min(len(sentence), m.end() + _REPORT_REACH), REPORTED))
     spans.sort()
     out: list[tuple[int, int, str]] = []
     for s, e, v in spans:
