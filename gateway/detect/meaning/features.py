@@ -165,7 +165,9 @@ def cited_spans(sentence: str) -> list[tuple[int, int, str]]:
     spans = _quoted(sentence)
     for m in _REPORT.finditer(sentence):
         stop = _CLAUSE_END.search(sentence, m.end(), m.end() + _REPORT_REACH)
-        spans.append((m.end(), stop.start() if stop else min(len(sentence), m.end() + _REPORT_REACH), REPORTED))
+        spans.append(
+            (m.end(), stop.start() if stop else min(len(sentence), m.end() + _REPORT_REACH), REPORTED)
+        )
     spans.sort()
     out: list[tuple[int, int, str]] = []
     for s, e, v in spans:
