@@ -99,7 +99,9 @@ def test_neither_output_spends_the_whole_budget() -> None:
     script = train_script()
     clean_p = np.array([0.90, 0.89, 0.88, 0.87] + [0.1] * 96)
     clean_a = np.array([0.95, 0.94, 0.93, 0.92] + [0.1] * 96)
-    flag_p = np.array([0.875] * 50 + [0.1] * 50)  # bought only by spending 3 clean entries on the patient output
+    flag_p = np.array(
+        [0.875] * 50 + [0.1] * 50
+    )  # bought only by spending 3 clean entries on the patient output
     flag_a = np.array([0.1] * 50 + [0.935] * 5 + [0.1] * 45)
     tp, ta = script.joint_thresholds(clean_p, clean_a, flag_p, flag_a, 0.04)  # 4 clean entries in all
     assert int((clean_p >= tp).sum()) <= 2
