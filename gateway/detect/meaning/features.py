@@ -129,7 +129,7 @@ class Featurizer:
                 feats.add("p:" + tok[:STEM])
             before = prev if prev != "<s>" else ""
             prev = tok
-        if _HELP.search(sentence):
+        if _HELP.search(sentence.lower()):
             feats.add(HELP)
         return frozenset(feats)
 
@@ -139,8 +139,8 @@ QUOTED = "q:"
 REPORTED = "r:"
 #: the marker of a sentence that asks for help or reports to staff
 HELP = "m:help"
-_HELP = re.compile(
-    r"(?i)\b(?:(?:want|like|need|wish|writing|write) to (?:report|complain|raise|flag|make a (?:formal )?complaint"
+_HELP = re.compile(  # read in lower case; the look-ahead skips the positions no alternative can start at
+    r"\b(?=[wlnmfprcsiaod])(?:(?:want|like|need|wish|writing|write) to (?:report|complain|raise|flag|make a (?:formal )?complaint"
     r"|let you know)|(?:make|making|file|lodge|put in) a (?:formal )?complaint|raise (?:a|my|this) concern"
     r"|report (?:this|it|him|her|them)|what (?:should|do|can|would) i do"
     r"|(?:should|can|could|do) i (?:report|tell|speak|complain|go)|(?:is|would) (?:this|it|that) (?:be )?ok(?:ay)? to"
@@ -151,7 +151,7 @@ _HELP = re.compile(
 _OPEN = re.compile(r"[\"“”]|(?<![^\W_])['‘](?=[^\W_])")
 #: a reporting verb: what follows, to the end of the clause, is someone else's words
 _REPORT = re.compile(
-    r"(?i)\b(?:call(?:ed|s|ing)? (?:me|us|him|her|them)|sa(?:id|ys|ying)|told (?:me|us|him|her|them)"
+    r"(?i)\b(?=[cstmwpyg])(?:call(?:ed|s|ing)? (?:me|us|him|her|them)|sa(?:id|ys|ying)|told (?:me|us|him|her|them)"
     r"|text(?:ed|s|ing)|messag(?:ed|es|ing)(?: me| us)?|wr(?:ote|ites)|shout(?:ed|s|ing)|yell(?:ed|s|ing)"
     r"|scream(?:ed|s|ing)|post(?:ed|s|ing)|comment(?:ed|s|ing)|(?:went|goes|going) like)\b"
 )
