@@ -147,8 +147,9 @@ _HELP = re.compile(  # read in lower case; the look-ahead skips the positions no
     r"|who (?:should|do|can) i (?:tell|speak|report|contact|go)|i (?:have |'ve )?reported|any advice"
     r"|don'?t know what to do|screenshot)"
 )
-#: an opening quotation mark: a double one, or a single one before a word and after none
-_OPEN = re.compile(r"[\"“”]|(?<![^\W_])['‘](?=[^\W_])")
+#: an opening quotation mark: a double one, or a single one before a word and after none (the look-ahead
+#: lets the scan skip every other character quickly)
+_OPEN = re.compile(r"(?=[\"“”'‘])(?:[\"“”]|(?<![^\W_])['‘](?=[^\W_]))")
 #: a reporting verb: what follows, to the end of the clause, is someone else's words
 _REPORT = re.compile(
     r"(?i)\b(?=[cstmwpyg])(?:call(?:ed|s|ing)? (?:me|us|him|her|them)|sa(?:id|ys|ying)|told (?:me|us|him|her|them)"
