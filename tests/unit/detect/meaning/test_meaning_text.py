@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from gateway.detect.meaning.features import CAP, HELP, NAME
+from gateway.detect.meaning.features import CAP, HELP, NAME, REPORTED
 from gateway.detect.meaning.model import featurizer
 from gateway.detect.meaning.windows import MAX_SENTENCE, WINDOW_CHARS, sentences, windows
 
@@ -172,3 +172,13 @@ def test_a_request_for_help_is_marked(text: str, asks: bool) -> None:
     """A sentence that reports to staff or asks what to do carries the help marker; an attack or an errand does
     not."""
     assert (HELP in FEAT.features(text)) is asks
+
+
+def test_reported_words_reach_a_clause_at_most() -> None:
+    """Reported words stop at the clause's end or after about 80 characters, whichever comes first: a long
+    sentence after "said" goes back to the writer's own words."""
+    text = "she said that " + "blah " * 10 + "and then much later on in the same breath " + "ending here"
+    got = FEAT.voiced(text)
+    assert got[2] == ("that", REPORTED)
+    assert got[-1] == ("here", "")
+    assert all(voice == REPORTED for tok, voice in got[2:12])
