@@ -182,3 +182,44 @@ def test_reported_words_reach_a_clause_at_most() -> None:
     assert got[2] == ("that", REPORTED)
     assert got[-1] == ("here", "")
     assert all(voice == REPORTED for tok, voice in got[2:12])
+
+
+@pytest.mark.parametrize(
+    "title", ["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sister", "Nurse"]
+)
+def test_a_word_after_any_title_is_a_name(title: str) -> None:
+    """Every courtesy or clinical title makes the capitalised word after it a name, and is no capital shape
+    itself."""
+    assert FEAT.tokens(f"saw {title} Quartermaine today") == ["saw", title.lower(), NAME, "today"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("B's grades", ["b", "'s", "grades"]),
+        ("then I went", ["then", "i", "went"]),
+        ("then Abbott came", ["then", "abbott", CAP, "came"]),
+        ("1" * 20, ["#" + "0" * 14]),
+        ("x" * 50, ["x" * 40]),
+    ],
+)
+def test_token_edges(text: str, tokens: list[str]) -> None:
+    """A one-letter possessive still splits; "I" inside a sentence and a capital word before "i" in the alphabet
+    are handled alike (no shape for "I"); digit shapes keep 14 characters and words 40."""
+    assert FEAT.tokens(text) == tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("ring 07700 900123 now", {"b:ring #00000", "b:#00000 #000000", "s:#00000 now"}, set()),
+        ("MRN K7734102 ref 12345abc", {"w:#k0000000", "w:#00000abc"}, {"p:#k000", "p:#0000"}),
+        ("their hello", {"w:their", "w:hello"}, {"p:their", "p:hello"}),
+    ],
+)
+def test_pairs_and_stems_around_shapes(text: str, present: set[str], absent: set[str]) -> None:
+    """Digit shapes take part in word pairs and skip pairs like words; only words longer than five letters that
+    start with a letter give a stem."""
+    feats = FEAT.features(text)
+    assert present <= feats
+    assert not absent & feats
