@@ -223,3 +223,25 @@ def test_pairs_and_stems_around_shapes(text: str, present: set[str], absent: set
     feats = FEAT.features(text)
     assert present <= feats
     assert not absent & feats
+
+
+@pytest.mark.parametrize(
+    ("text", "voices"),
+    [
+        ("the note read 'don't touch it' twice", {"don't": "q:", "touch": "q:", "it": "q:", "twice": ""}),
+        ("the word 'stupid'", {"word": "", "stupid": "q:"}),
+        (
+            'an \'unclosed mark, then "quoted words" here',
+            {"unclosed": "", "quoted": "q:", "words": "q:", "here": ""},
+        ),
+        ('"one""two" three', {"one": "q:", "two": "q:", "three": ""}),
+        ("she said " + "a" * 77 + " zz", {"zz": "r:"}),  # 79 characters after the verb: still reported
+        ("she said " + "a" * 78 + " zz", {"zz": ""}),  # 80: the reach ends before it
+    ],
+)
+def test_quotation_and_reach_edges(text: str, voices: dict[str, str]) -> None:
+    """An apostrophe inside a quoted word does not close the quotation; a closing mark at the sentence's end does;
+    an unclosed single mark does not stop later quotations; back-to-back quotations are both quoted; reported
+    words reach 80 characters after the verb."""
+    got = dict(FEAT.voiced(text))
+    assert {tok: got[tok] for tok in voices} == voices
