@@ -245,3 +245,103 @@ def test_quotation_and_reach_edges(text: str, voices: dict[str, str]) -> None:
     words reach 80 characters after the verb."""
     got = dict(FEAT.voiced(text))
     assert {tok: got[tok] for tok in voices} == voices
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to report it",
+        "I'd like to complain",
+        "I need to raise something",
+        "I wish to flag this",
+        "I'm writing to make a complaint",
+        "I write to make a formal complaint",
+        "I want to let you know what happened",
+        "I'd like to make a complaint",
+        "making a complaint now",
+        "can I file a complaint",
+        "I will lodge a formal complaint",
+        "I'd put in a complaint",
+        "I raise my concern here",
+        "I must raise this concern",
+        "should we report this",
+        "I'll report him",
+        "we could report her",
+        "they will report them",
+        "what do I do now",
+        "what can I do",
+        "what would I do",
+        "should I tell anyone",
+        "could I speak to you",
+        "can I complain",
+        "do I go to the Dean",
+        "would this be okay to send",
+        "is that ok to post",
+        "who do I tell",
+        "who can I report it to",
+        "who should I contact",
+        "who should I go to",
+        "I reported it",
+        "any advice welcome",
+        "I dont know what to do",
+        "here is a screenshot",
+    ],
+)
+def test_every_way_of_asking_for_help_is_marked(text: str) -> None:
+    """Each phrasing the help marker knows, one per row, carries it (in any capitalisation)."""
+    assert HELP in FEAT.features(text)
+    assert HELP in FEAT.features(text.upper())
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        "called me",
+        "calls us",
+        "calling him",
+        "call her",
+        "called them",
+        "said",
+        "says",
+        "saying",
+        "told me",
+        "told us",
+        "told him",
+        "told her",
+        "told them",
+        "texted",
+        "texts",
+        "texting",
+        "messaged",
+        "messages",
+        "messaging",
+        "messaged me",
+        "messaged us",
+        "wrote",
+        "writes",
+        "shouted",
+        "shouts",
+        "shouting",
+        "yelled",
+        "yells",
+        "yelling",
+        "screamed",
+        "screams",
+        "screaming",
+        "posted",
+        "posts",
+        "posting",
+        "commented",
+        "comments",
+        "commenting",
+        "went like",
+        "goes like",
+        "going like",
+        "Said",
+    ],
+)
+def test_every_reporting_verb_reports(verb: str) -> None:
+    """The words after each reporting verb the featuriser knows are reported, and the verb itself is the writer's."""
+    got = FEAT.voiced(f"then she {verb} nasty stuff")
+    assert got[-2:] == [("nasty", REPORTED), ("stuff", REPORTED)]
+    assert got[2] == (verb.split()[0].lower(), "")
