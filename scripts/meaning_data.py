@@ -27,6 +27,8 @@ TRAINING_FILES = (
     "tests/corpus/train/mixed_c.yaml",
     "tests/corpus/train/clean_d.yaml",
     "tests/corpus/train/flag_e.yaml",
+    "tests/corpus/train/emails_f.yaml",
+    "tests/corpus/train/short_g.yaml",
 )
 #: entries whose word sets overlap this much (Jaccard) are twins ("fyi Dr X is off sick, chemo" / "fyi Dr X is off
 #: for her daughter's graduation"): cross-validation keeps them in one fold

@@ -54,6 +54,8 @@ MIN_DF = 3  # a feature seen in fewer training texts is not kept (2 and 3 cross-
 DECIMALS = 5  # weights are stored rounded; the probes are scored by the rounded model
 #: a clean entry held by the model (either output) on cross-validation: at most this share
 MESSAGE_TARGET = 0.0075
+#: of that share, at most this part may be spent by one output (the other keeps the rest)
+OUTPUT_SHARE = 0.5
 #: the highest clean scores per output tried as thresholds
 CANDIDATES = 60
 #: a patient disclosure with no person mention or identifier: at most this share of clean entries
@@ -275,8 +277,15 @@ def joint_thresholds(
     clean_p: np.ndarray, clean_a: np.ndarray, flag_p: np.ndarray, flag_a: np.ndarray, share: float
 ) -> tuple[float, float]:
     """The pair of thresholds that holds the most flagged entries while at most `share` of the clean
-    entries reach either (ties: the higher thresholds). Candidates are just above each clean score."""
+    entries reach either, and at most half of that share reach each output (ties: the higher
+    thresholds). Candidates are just above each clean score.
+
+    The half share per output keeps either output from spending the whole budget: with one joint
+    budget only, the output whose clean entries score lower takes it all and the other collapses
+    (round 4: abuse recall 0.348 -> 0.283 when two harder files came in), and which one wins
+    changes with the split into folds."""
     allowed = math.floor(share * len(clean_p))
+    each = math.floor(share * OUTPUT_SHARE * len(clean_p))
     top = CANDIDATES
 
     def candidates(scores: np.ndarray) -> list[float]:
@@ -287,7 +296,7 @@ def joint_thresholds(
     for tp in candidates(clean_p):
         for ta in candidates(clean_a):
             false = int(((clean_p >= tp) | (clean_a >= ta)).sum())
-            if false > allowed:
+            if false > allowed or int((clean_p >= tp).sum()) > each or int((clean_a >= ta).sum()) > each:
                 continue
             held = int(((flag_p >= tp) | (flag_a >= ta)).sum())
             key = (held, tp + ta, tp, ta)

@@ -81,10 +81,29 @@ def test_a_model_whose_arithmetic_disagrees_is_refused(change: str) -> None:
 
 
 def test_thresholds_were_chosen_on_cross_validation() -> None:
-    """The thresholds keep the clean entries flagged by either output on cross-validation to 0.75% at most."""
+    """The thresholds keep the clean entries flagged by either output on cross-validation to 0.75% at most, and
+    by each output to half of that: neither output spends the other's share."""
     model = shipped()
     assert model["cv"]["message"]["clean_flagged"] <= 0.0075
     for output in ("patient_disclosure", "abuse"):
-        assert model["cv"][output]["clean_flagged"] <= 0.0075
+        assert model["cv"][output]["clean_flagged"] <= 0.0075 / 2
         assert 0.5 <= model["thresholds"][output] < 1.0
     assert model["thresholds"]["patient_disclosure_alone"] >= model["thresholds"]["patient_disclosure"]
+
+
+def test_neither_output_spends_the_whole_budget() -> None:
+    """When the patient output could buy many more flagged entries with the whole false-flag budget, the threshold
+    choice still leaves the abuse output its half: each output flags at most half the allowed clean entries."""
+    import numpy as np
+
+    script = train_script()
+    clean_p = np.array([0.90, 0.89, 0.88, 0.87] + [0.1] * 96)
+    clean_a = np.array([0.95, 0.94, 0.93, 0.92] + [0.1] * 96)
+    flag_p = np.array(
+        [0.875] * 50 + [0.1] * 50
+    )  # bought only by spending 3 clean entries on the patient output
+    flag_a = np.array([0.1] * 50 + [0.935] * 5 + [0.1] * 45)
+    tp, ta = script.joint_thresholds(clean_p, clean_a, flag_p, flag_a, 0.04)  # 4 clean entries in all
+    assert int((clean_p >= tp).sum()) <= 2
+    assert int((clean_a >= ta).sum()) <= 2
+    assert (flag_a >= ta).sum() == 5  # the abuse output keeps its share

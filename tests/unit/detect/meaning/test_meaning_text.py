@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from gateway.detect.meaning.features import CAP, NAME
+from gateway.detect.meaning.features import CAP, HELP, NAME, REPORTED
 from gateway.detect.meaning.model import featurizer
 from gateway.detect.meaning.windows import MAX_SENTENCE, WINDOW_CHARS, sentences, windows
 
@@ -102,3 +102,246 @@ def test_a_short_message_is_one_window() -> None:
     text = "Hi. Did you hear about Bethany? She's in ICU."
     (w,) = windows(sentences(text))
     assert (w.start, w.end) == (0, len(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "voices"),
+    [
+        # quotation marks: double, curly, single around words; an apostrophe is not a quotation
+        ('she wrote "you are useless" on it', {"wrote": "", "you": "q:", "useless": "q:", "it": ""}),
+        ("he typed “go home” twice", {"go": "q:", "home": "q:", "twice": ""}),
+        ("the word 'stupid' is banned", {"stupid": "q:", "is": "", "banned": ""}),
+        ("I don't think it's Sam's", {"don't": "", "think": "", "it": ""}),
+        ("the students' books, don't 'worry'", {"books": "", "worry": "q:"}),
+        ("an 'unclosed mark here", {"unclosed": "", "mark": "", "here": ""}),
+        ('"an unclosed double mark', {"an": "q:", "unclosed": "q:", "mark": "q:"}),
+        # after a reporting verb, to the end of the clause
+        (
+            "he called me a liar; then left",
+            {"he": "", "called": "", "me": "", "liar": "r:", "then": "", "left": ""},
+        ),
+        ("he called me a liar, the creep", {"liar": "r:", "creep": "r:"}),
+        ("she told me I was thick; we cried", {"was": "r:", "thick": "r:", "cried": ""}),
+        ("they keep saying nasty things", {"keep": "", "nasty": "r:", "things": "r:"}),
+        ("Priya messaged me saying sorry", {"sorry": "r:"}),
+        # the writer's own words
+        ("you will regret it", {"you": "", "will": "", "regret": "", "it": ""}),
+        ("I'll call you tomorrow", {"call": "", "you": "", "tomorrow": ""}),
+    ],
+)
+def test_words_in_someone_elses_voice(text: str, voices: dict[str, str]) -> None:
+    """Words inside quotation marks are quoted, words after a reporting verb up to the clause's end are reported,
+    everything else is the writer's own (an apostrophe opens no quotation)."""
+    got = dict(FEAT.voiced(text))
+    assert {tok: got[tok] for tok in voices} == voices
+
+
+@pytest.mark.parametrize(
+    ("text", "features", "absent"),
+    [
+        ('he said "I will hurt you"', {"q:hurt", "q:you", "b:will hurt", "w:he"}, {"w:hurt", "w:you"}),
+        ("I will hurt you", {"w:hurt", "w:you", "b:will hurt"}, {"q:hurt", "r:hurt"}),
+        ("she called me a slag", {"r:slag", "b:a slag"}, {"w:slag"}),
+    ],
+)
+def test_cited_words_have_features_of_their_own(text: str, features: set[str], absent: set[str]) -> None:
+    """A cited word gives q:word or r:word instead of w:word; its pairs and stem stay the writer's."""
+    feats = FEAT.features(text)
+    assert features <= feats
+    assert not absent & feats
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("I want to report something that happened on placement", True),
+        ("Can I make a formal complaint about this?", True),
+        ("What should I do?", True),
+        ("Is it ok to send this to my tutor", True),
+        ("Who should I speak to about it", True),
+        ("I have reported it to the Dean", True),
+        ("I'm writing to raise a concern about my supervisor", True),
+        ("I've screenshotted all of it", True),
+        ("I know what you did and I'll make you pay", False),
+        ("report to theatre 3 at eight", False),
+        ("we should go to the pub after", False),
+        ("I don't know", False),
+    ],
+)
+def test_a_request_for_help_is_marked(text: str, asks: bool) -> None:
+    """A sentence that reports to staff or asks what to do carries the help marker; an attack or an errand does
+    not."""
+    assert (HELP in FEAT.features(text)) is asks
+
+
+def test_reported_words_reach_a_clause_at_most() -> None:
+    """Reported words stop at the clause's end or after about 80 characters, whichever comes first: a long
+    sentence after "said" goes back to the writer's own words."""
+    text = "she said that " + "blah " * 10 + "and then much later on in the same breath " + "ending here"
+    got = FEAT.voiced(text)
+    assert got[2] == ("that", REPORTED)
+    assert got[-1] == ("here", "")
+    assert all(voice == REPORTED for tok, voice in got[2:12])
+
+
+@pytest.mark.parametrize(
+    "title", ["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sister", "Nurse"]
+)
+def test_a_word_after_any_title_is_a_name(title: str) -> None:
+    """Every courtesy or clinical title makes the capitalised word after it a name, and is no capital shape
+    itself."""
+    assert FEAT.tokens(f"saw {title} Quartermaine today") == ["saw", title.lower(), NAME, "today"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("B's grades", ["b", "'s", "grades"]),
+        ("then I went", ["then", "i", "went"]),
+        ("then Abbott came", ["then", "abbott", CAP, "came"]),
+        ("1" * 20, ["#" + "0" * 14]),
+        ("x" * 50, ["x" * 40]),
+    ],
+)
+def test_token_edges(text: str, tokens: list[str]) -> None:
+    """A one-letter possessive still splits; "I" inside a sentence and a capital word before "i" in the alphabet
+    are handled alike (no shape for "I"); digit shapes keep 14 characters and words 40."""
+    assert FEAT.tokens(text) == tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("ring 07700 900123 now", {"b:ring #00000", "b:#00000 #000000", "s:#00000 now"}, set()),
+        ("MRN K7734102 ref 12345abc", {"w:#k0000000", "w:#00000abc"}, {"p:#k000", "p:#0000"}),
+        ("their hello", {"w:their", "w:hello"}, {"p:their", "p:hello"}),
+    ],
+)
+def test_pairs_and_stems_around_shapes(text: str, present: set[str], absent: set[str]) -> None:
+    """Digit shapes take part in word pairs and skip pairs like words; only words longer than five letters that
+    start with a letter give a stem."""
+    feats = FEAT.features(text)
+    assert present <= feats
+    assert not absent & feats
+
+
+@pytest.mark.parametrize(
+    ("text", "voices"),
+    [
+        ("the note read 'don't touch it' twice", {"don't": "q:", "touch": "q:", "it": "q:", "twice": ""}),
+        ("the word 'stupid'", {"word": "", "stupid": "q:"}),
+        (
+            'an \'unclosed mark, then "quoted words" here',
+            {"unclosed": "", "quoted": "q:", "words": "q:", "here": ""},
+        ),
+        ('"one""two" three', {"one": "q:", "two": "q:", "three": ""}),
+        ("she said " + "a" * 77 + " zz", {"zz": "r:"}),  # 79 characters after the verb: still reported
+        ("she said " + "a" * 78 + " zz", {"zz": ""}),  # 80: the reach ends before it
+    ],
+)
+def test_quotation_and_reach_edges(text: str, voices: dict[str, str]) -> None:
+    """An apostrophe inside a quoted word does not close the quotation; a closing mark at the sentence's end does;
+    an unclosed single mark does not stop later quotations; back-to-back quotations are both quoted; reported
+    words reach 80 characters after the verb."""
+    got = dict(FEAT.voiced(text))
+    assert {tok: got[tok] for tok in voices} == voices
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to report it",
+        "I'd like to complain",
+        "I need to raise something",
+        "I wish to flag this",
+        "I'm writing to make a complaint",
+        "I write to make a formal complaint",
+        "I want to let you know what happened",
+        "I'd like to make a complaint",
+        "making a complaint now",
+        "can I file a complaint",
+        "I will lodge a formal complaint",
+        "I'd put in a complaint",
+        "I raise my concern here",
+        "I must raise this concern",
+        "should we report this",
+        "I'll report him",
+        "we could report her",
+        "they will report them",
+        "what do I do now",
+        "what can I do",
+        "what would I do",
+        "should I tell anyone",
+        "could I speak to you",
+        "can I complain",
+        "do I go to the Dean",
+        "would this be okay to send",
+        "is that ok to post",
+        "who do I tell",
+        "who can I report it to",
+        "who should I contact",
+        "who should I go to",
+        "I reported it",
+        "any advice welcome",
+        "I dont know what to do",
+        "here is a screenshot",
+    ],
+)
+def test_every_way_of_asking_for_help_is_marked(text: str) -> None:
+    """Each phrasing the help marker knows, one per row, carries it (in any capitalisation)."""
+    assert HELP in FEAT.features(text)
+    assert HELP in FEAT.features(text.upper())
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        "called me",
+        "calls us",
+        "calling him",
+        "call her",
+        "called them",
+        "said",
+        "says",
+        "saying",
+        "told me",
+        "told us",
+        "told him",
+        "told her",
+        "told them",
+        "texted",
+        "texts",
+        "texting",
+        "messaged",
+        "messages",
+        "messaging",
+        "messaged me",
+        "messaged us",
+        "wrote",
+        "writes",
+        "shouted",
+        "shouts",
+        "shouting",
+        "yelled",
+        "yells",
+        "yelling",
+        "screamed",
+        "screams",
+        "screaming",
+        "posted",
+        "posts",
+        "posting",
+        "commented",
+        "comments",
+        "commenting",
+        "went like",
+        "goes like",
+        "going like",
+        "Said",
+    ],
+)
+def test_every_reporting_verb_reports(verb: str) -> None:
+    """The words after each reporting verb the featuriser knows are reported, and the verb itself is the writer's."""
+    got = FEAT.voiced(f"then she {verb} nasty stuff")
+    assert got[-2:] == [("nasty", REPORTED), ("stuff", REPORTED)]
+    assert got[2] == (verb.split()[0].lower(), "")
