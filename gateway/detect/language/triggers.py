@@ -311,21 +311,12 @@ class Keyed:
 
 
 class KeyedSet:
-    """Keyed patterns indexed by their first key sets: which of them a sentence's words can match."""
+    """Keyed patterns and the `KeyIndex` of their keys: which of them a sentence's words can match."""
 
     def __init__(self, patterns: list[Keyed]) -> None:
         self.patterns = patterns
-        self._always = frozenset(i for i, p in enumerate(patterns) if any(not sets for sets in p.keys))
-        self._index: dict[str, set[int]] = {}
-        for i, p in enumerate(patterns):
-            for sets in p.keys:
-                for key in sets[0] if sets else ():
-                    self._index.setdefault(key, set()).add(i)
-        self._keys = frozenset(self._index)
+        self._passing = KeyIndex([p.keys for p in patterns])
 
     def candidates(self, words: frozenset[str]) -> list[int]:
         """Indexes of the patterns (in order) whose keys the words meet."""
-        ids = set(self._always)
-        for key in self._keys.intersection(words):
-            ids.update(self._index[key])
-        return [i for i in sorted(ids) if passes(self.patterns[i].keys, words)]
+        return self._passing.passing(words)
