@@ -35,12 +35,9 @@ from gateway.detect.language.signals import Document, Signal
 from gateway.detect.language.targets import NAMED, ROLE, Mention, TargetResolver
 from gateway.detect.language.text import Sentence
 from gateway.detect.language.triggers import Keyed, KeyedSet
+from gateway.detect.patient.lexicon import read_list
 
 SOURCE = "allegations.yaml"
-#: first names that are not everyday words, kept by the patient detector's data: the curated list for
-#: lower-case mentions anywhere, and the longer list for a name just before its allegation ("sam cheated")
-FIRST_NAMES = DATA_DIR.parent / "patient" / "first_names.txt"
-GIVEN_NAMES = DATA_DIR.parent / "patient" / "given_names.txt"
 _NEAR = 25  # characters between a name of the longer list and its allegation
 _REACH = 120  # characters between the target and its wrongdoing: one clause, not the next
 _BACK = 3  # sentences he/she may look back for the person it stands for
@@ -102,8 +99,10 @@ class AllegationReader:
         pairs = [(kind, p) for kind in self.kinds for p in kind.patterns]
         self._all = KeyedSet([p for _, p in pairs])  # every phrasing, found from a sentence's words
         self._kind_of = [kind for kind, _ in pairs]
-        self.first_names = _read_names(FIRST_NAMES)
-        self.given_names = _read_names(GIVEN_NAMES) - self.first_names
+        # first names from the patient detector's lists: the curated one for lower-case mentions
+        # anywhere, the longer one for a name just before its allegation ("sam cheated")
+        self.first_names = _one_word(read_list("first_names"))
+        self.given_names = _one_word(read_list("given_names")) - self.first_names
         self._name_word = re.compile(r"\b[a-z]{3,}\b")
 
     def scan(self, doc: Document, type_: str) -> list[Signal]:
@@ -226,8 +225,6 @@ def _person(m: Mention) -> Person:
     return Person(m.begin, m.end, m.kind, m.staff)
 
 
-def _read_names(path: Path) -> frozenset[str]:
-    if not path.is_file():
-        return frozenset()
-    words = (line.split("#", 1)[0].strip().lower() for line in path.read_text(encoding="utf-8").splitlines())
-    return frozenset(w for w in words if w and " " not in w)
+def _one_word(entries: list[str]) -> frozenset[str]:
+    """The single-word entries of a name list, lower-cased."""
+    return frozenset(e.lower() for e in entries if " " not in e)
