@@ -91,8 +91,6 @@ def worker_main(conn: Connection, settings: Settings, factory: InspectorFactory,
     # parent, which finishes the messages in flight and then stops us; we also stop when it dies
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    for name in _THREAD_ENV:
-        os.environ.setdefault(name, "1")
     forbid_store()
     limit_memory(memory_mb)
     try:
