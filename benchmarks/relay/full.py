@@ -325,8 +325,13 @@ def main() -> int:
         "whatever else loads the machine)"
     )
     print(
-        f"CPU seconds under load (warm-up included): main {used.get(proc.pid, 0.0):.1f}, others "
-        + ", ".join(f"{c:.1f}" for p, c in sorted(used.items(), key=lambda x: -x[1]) if p != proc.pid)
+        f"CPU seconds under load (warm-up included): main {used.get(proc.pid, 0.0):.2f}, others "
+        + ", ".join(f"{c:.2f}" for p, c in sorted(used.items(), key=lambda x: -x[1]) if p != proc.pid)
+    )
+    others = sum(c for p, c in used.items() if p != proc.pid)
+    print(
+        f"CPU ms per message: main {used.get(proc.pid, 0.0) / sent * 1e3:.2f}, "
+        f"the other processes {others / sent * 1e3:.2f}"
     )
     return 0
 

@@ -60,9 +60,12 @@ from gateway.detect.markings import (
     derived_names,
     domain_stem,
     flexible,
+    folded,
     head_lines,
     label_pattern,
+    may_contain,
     outermost,
+    phrase_words,
     property_values,
     quote,
 )
@@ -134,6 +137,8 @@ class DocumentDetector:
             (m, re.compile(rf"(?<!\w){flexible(m)}(?!\w)", re.IGNORECASE)) for m in self.markings if m.strip()
         ]
         self._audience = [(m, label_pattern(m)) for m in self.audience_markings if m.strip()]
+        # the words each marking needs, for a substring test before its pattern runs
+        self._words = {m: phrase_words(m) for m, _ in (*self._markings, *self._audience)}
 
     def load(self) -> None:
         """Warm the index once per worker, so the first message does not wait for it.
@@ -195,8 +200,11 @@ class DocumentDetector:
         text = unit.text
         copyright_owner = next((label for label, rx in self._copyrights if rx.search(text)), None)
         copyright_line = copyright_owner is not None
-        audience = outermost([m for m, rx in self._audience if rx.search(text)])
-        restrictive = outermost([*(m for m, rx in self._markings if rx.search(text)), *audience])
+        low = folded(text)
+        audience = outermost([m for m, rx in self._audience if self._found(m, rx, text, low)])
+        restrictive = outermost(
+            [*(m for m, rx in self._markings if self._found(m, rx, text, low)), *audience]
+        )
         if CONFIDENTIAL_LABEL.search(text) and not any("confidential" in m.lower() for m in restrictive):
             restrictive.append("CONFIDENTIAL")
         minutes = self._minutes(text, unit.metadata)
@@ -244,6 +252,10 @@ class DocumentDetector:
             detector=self.name,
             details={"markings": signals, **span_details(self._marked(unit, restrictive), unit.where)},
         )
+
+    def _found(self, marking: str, rx: re.Pattern[str], text: str, low: str) -> bool:
+        """The marking's pattern matches `text` (`low` is its `folded` copy: most texts lack a word of it)."""
+        return may_contain(self._words[marking], low) and rx.search(text) is not None
 
     def _marked(self, unit: _Unit, restrictive: list[str]) -> dict[str, set[tuple[int, int]]]:
         """Where the markings stand in the unit's texts; all of them when only its properties carry them."""

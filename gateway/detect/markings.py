@@ -147,5 +147,30 @@ def flexible(phrase: str) -> str:
     return r"[\s\W_]*".join(re.escape(w) for w in words) if words else r"(?!)"
 
 
+# lower() turns every character a case-blind ASCII letter matches into that letter, except these
+# ("İ" becomes "i" and a combining dot; "ı" and "ſ" stay as they are)
+_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0307": None})
+
+
+def folded(text: str) -> str:
+    """`text` in lower case, such that every word a `flexible` pattern matches in it is a substring.
+
+    The cheap test before the pattern (`may_contain`): most texts carry no marking at all.
+    """
+    low = text.lower()
+    return low if low.isascii() else low.translate(_FOLD)
+
+
+def phrase_words(phrase: str) -> tuple[str, ...] | None:
+    """The lower-case words `flexible(phrase)` matches in order; None when one is not ASCII (no cheap test)."""
+    words = tuple(w.lower() for w in re.findall(r"[^\W_]+", phrase))
+    return words if all(w.isascii() for w in words) else None
+
+
+def may_contain(words: tuple[str, ...] | None, low: str) -> bool:
+    """False only when `flexible`'s pattern for these words cannot match the text `low` was `folded` from."""
+    return words is None or all(w in low for w in words)
+
+
 def quote(text: str) -> str:
     return "'" + text.replace("'", "’")[:120] + "'"

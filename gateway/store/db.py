@@ -54,7 +54,10 @@ class Tx(Protocol):
 class Database:
     """Thread-safe handle: one connection per thread, opened on first use."""
 
-    def __init__(self, url: str, *, state_dir: str | Path = ".") -> None:
+    #: SQLite's busy timeout, and the longest a writer waits for this process's other writers
+    WRITE_WAIT = 30.0
+
+    def __init__(self, url: str, *, state_dir: str | Path = ".", write_wait: float = WRITE_WAIT) -> None:
         if not url or url.startswith("sqlite:"):
             path = url[len("sqlite:") :].lstrip("/") if url.startswith("sqlite:") else ""
             self.kind = "sqlite"
@@ -73,6 +76,14 @@ class Database:
         self._busy: dict[int, int] = {}  # id(connection) -> transactions running on it
         self._doomed: set[int] = set()  # closed by close() while busy: close when the last one ends
         self._lock = threading.Lock()
+        # SQLite lets one transaction write at a time. Left to SQLite, a thread that finds the lock
+        # taken polls for it, sleeping 1, 2, 5, 10... up to 100 ms between tries, so under many
+        # concurrent sessions a commit could wait far longer than the writes before it took. The
+        # writers of this process queue here instead and start the moment the one before commits
+        # (re-entrant: a transaction opened inside another on the same thread is SQLite's error,
+        # not a hang). Other processes still meet SQLite's own lock.
+        self._writer = threading.RLock()
+        self._write_wait = write_wait
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -163,6 +174,18 @@ class Database:
 
         SQLite: `immediate` takes the write lock at once; `exclusive` also keeps readers out.
         """
+        writer = self.kind == "sqlite" and (immediate or exclusive)
+        if writer and not self._writer.acquire(timeout=self._write_wait):
+            raise StoreError("database error: database is locked (no turn to write)")
+        try:
+            with self._transaction(immediate=immediate, exclusive=exclusive) as tx:
+                yield tx
+        finally:
+            if writer:
+                self._writer.release()
+
+    @contextmanager
+    def _transaction(self, *, immediate: bool, exclusive: bool) -> Iterator[Tx]:
         conn = self._checkout()
         try:
             if self.kind == "sqlite":

@@ -161,11 +161,13 @@ class Sentence:
 
     def find(self, words: WordList) -> list[Hit]:
         """The entries of a word list in this sentence (remembered: several recognisers ask)."""
+        # keyed by the list itself (hashed by identity), not id(): id() raises an audit event, and
+        # an audit hook installed by a dependency (filelock's, via Presidio) made it a Python call
         cache = self.__dict__.setdefault("_hits", {})
-        hits = cache.get(id(words))
+        hits = cache.get(words)
         if hits is None:
             hits = words.find(self.view, self.tokens, self.words())
-            cache[id(words)] = hits
+            cache[words] = hits
         return hits
 
     def is_reported(self, begin: int, end: int) -> bool:

@@ -207,7 +207,13 @@ def _spliced(items: list[Any], C: Any) -> list[Any]:
 def _conjunction(items: list[Any], C: Any) -> list[frozenset[str]]:
     """One key set per word this sequence must contain, where a word starts at a known boundary."""
     sets: list[frozenset[str]] = []
-    word_start = bool(items) and items[0] == (C.AT, C.AT_BOUNDARY)
+    # a word starts at a word boundary, and at the start of the view (which holds no line breaks:
+    # "^" is its first character, and a word there is its first token)
+    word_start = bool(items) and items[0] in (
+        (C.AT, C.AT_BOUNDARY),
+        (C.AT, C.AT_BEGINNING),
+        (C.AT, C.AT_BEGINNING_STRING),
+    )
     for i, (op, av) in enumerate(items):
         if op is C.AT:
             continue

@@ -259,9 +259,13 @@ class PatientDetector:
         if len(requests) > MAX_NER_WINDOWS:
             log.info("ner windows capped", extra={"windows": len(requests), "cap": MAX_NER_WINDOWS})
             requests = requests[:MAX_NER_WINDOWS]
-        results = self.engine.persons([scan.view.text[s:e] for scan, s, e in requests])
-        for (scan, s, _e), spans in zip(requests, results, strict=True):
-            scan.view.persons.extend((s + a, s + b) for a, b in spans)
+        # one call for the message; a window whose text was already asked (the plain and HTML
+        # bodies of one message say the same) is not asked again
+        texts = [scan.view.text[s:e] for scan, s, e in requests]
+        unique = list(dict.fromkeys(texts))
+        found = dict(zip(unique, self.engine.persons(unique), strict=True))
+        for (scan, s, _e), text in zip(requests, texts, strict=True):
+            scan.view.persons.extend((s + a, s + b) for a, b in found[text])
 
     # --- findings ----------------------------------------------------------------------------
 

@@ -191,6 +191,17 @@ def test_copyright_line_alone_is_a_weaker_marking() -> None:
     assert f.type == MARKING and 0.5 <= f.score < 0.8
 
 
+@pytest.mark.parametrize(
+    "label", ["FOR INTERNAL USE ONLY", "FOR \u0130NTERNAL USE ONLY", "for \u0131nternal use only"]
+)
+def test_a_restrictive_marking_is_found_whatever_its_case(label: str) -> None:
+    """A restrictive marking counts in any case, a dotted or dotless i included (the pattern ignores case)."""
+    paragraphs = [*fx.ESSAY[2:4], label, "(c) University of Northam 2026"]
+    (f,) = scan(None, fx.message("x", {"handout.docx": fx.docx_bytes(paragraphs)}))
+    assert f.type == MARKING and f.score >= 0.8
+    assert "for internal use only" in f.evidence
+
+
 def test_committee_minutes_naming_the_university() -> None:
     """Minutes of a university committee are a marked document."""
     (f,) = scan(None, fx.message("x", {"tqc.docx": fx.docx_bytes(fx.COMMITTEE_MINUTES)}))

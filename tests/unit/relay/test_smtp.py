@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from aiosmtpd.smtp import SMTP
 
 from gateway.relay.smtp import GatewaySMTP, Sessions
 
@@ -38,5 +39,41 @@ def test_handler_without_handle_data_is_refused() -> None:
     try:
         with pytest.raises(TypeError, match="handle_DATA"):
             GatewaySMTP(NoData(), sessions=Sessions(("127.0.0.0/8",), 1), loop=loop)
+    finally:
+        loop.close()
+
+
+class Relays:
+    async def handle_DATA(self, *args: object) -> str:
+        return "250 OK"
+
+
+ADDRESS_ARGS = [
+    "<student@example.ac.uk>",
+    "<student@example.ac.uk> SIZE=1200 BODY=8BITMIME",
+    "  <a.b+c@example.ac.uk>  NOTIFY=SUCCESS,FAILURE",
+    "student@example.ac.uk",
+    "student@example.ac.uk SIZE=10",
+    "<>",
+    "<@relay.example:student@example.ac.uk>",
+    '<"quoted name"@example.ac.uk>',
+    "<student@example.ac.uk",
+    "<not an address>",
+    "@@@",
+    "",
+    "<" + "x" * 65 + "@example.ac.uk>",
+]
+
+
+@pytest.mark.parametrize("local_part_limit", [0, 64])
+def test_address_parse_answers_as_aiosmtpds_own(local_part_limit: int) -> None:
+    """MAIL/RCPT addresses parse exactly as aiosmtpd parses them, asked once, twice, or in any order."""
+    loop = asyncio.new_event_loop()
+    try:
+        ours = GatewaySMTP(Relays(), sessions=Sessions(("127.0.0.0/8",), 1), loop=loop)
+        theirs = GatewaySMTP(Relays(), sessions=Sessions(("127.0.0.0/8",), 1), loop=loop)
+        ours.local_part_limit = theirs.local_part_limit = local_part_limit
+        for arg in [*ADDRESS_ARGS, *ADDRESS_ARGS[::-1], *(a for a in ADDRESS_ARGS for _ in range(2))]:
+            assert ours._getaddr(arg) == SMTP._getaddr(theirs, arg), arg
     finally:
         loop.close()

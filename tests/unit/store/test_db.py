@@ -87,3 +87,68 @@ def test_close_waits_for_a_transaction_running_on_another_thread(tmp_path: Path)
     again = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert again.execute("SELECT body FROM notes")[0]["body"] == "after close"
     again.close()
+
+
+def test_concurrent_writers_all_commit(tmp_path: Path) -> None:
+    """Writers on many threads take turns: every transaction of every thread commits."""
+    db = Database("", state_dir=tmp_path)
+    db.migrate("notes", STEPS[:1])
+
+    def writer(n: int) -> None:
+        for i in range(20):
+            with db.transaction() as tx:
+                tx.execute("INSERT INTO notes (body) VALUES (?)", (f"{n}-{i}",))
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert db.execute("SELECT COUNT(DISTINCT body) AS n FROM notes")[0]["n"] == 120
+    db.close()
+
+
+def test_a_transaction_inside_another_on_one_thread_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    """Opening a transaction inside another on the same thread fails at once (SQLite's error), never hangs."""
+    db = Database("", state_dir=tmp_path)
+    db.migrate("notes", STEPS[:1])
+    outcome: list[BaseException | None] = []
+
+    def nested() -> None:
+        try:
+            with db.transaction(), db.transaction():
+                pass
+            outcome.append(None)
+        except BaseException as exc:  # reported to the test thread
+            outcome.append(exc)
+
+    t = threading.Thread(target=nested, daemon=True)
+    t.start()
+    t.join(10)
+    assert len(outcome) == 1 and isinstance(outcome[0], StoreError)
+    db.close()
+
+
+def test_a_writer_without_a_turn_gets_a_store_error(tmp_path: Path) -> None:
+    """A writer that another thread's transaction keeps waiting past the wait gets StoreError, not a hang."""
+    db = Database("", state_dir=tmp_path, write_wait=0.05)
+    db.migrate("notes", STEPS[:1])
+    holding, done = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with db.transaction():
+            holding.set()
+            done.wait(10)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    holding.wait(10)
+    try:
+        with pytest.raises(StoreError, match="locked"), db.transaction():
+            pass
+    finally:
+        done.set()
+        t.join(10)
+    with db.transaction() as tx:  # the turn comes back once the holder commits
+        tx.execute("INSERT INTO notes (body) VALUES (?)", ("later",))
+    db.close()
