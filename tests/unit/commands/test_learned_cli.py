@@ -19,10 +19,12 @@ from gateway.commands.quarantine import cli_actor
 from gateway.config import Settings, load_settings
 from gateway.store.learned import LearnedStore, Mark
 from gateway.store.opening import open_quarantine
+from gateway.store.users import UserStore, cheap_hasher
 from tests.quarantine_fixtures import KEY_A
 from tests.unit.store.test_learned import FINDINGS, NAME
 
 CODE = "WARD-0042"  # invented for these tests
+PASSWORD = "a long enough password"
 
 
 @pytest.fixture()
@@ -38,7 +40,21 @@ def config(tmp_path: Path, database_url: str) -> Iterator[tuple[Path, Settings]]
         f'state_dir = "state"\n[database]\nurl = "{database_url}"\n[quarantine]\nkey = "{KEY_A}"\n',
         encoding="utf-8",
     )
-    yield cfg, load_settings(cfg, env={})
+    settings = load_settings(cfg, env={})
+    _accounts(settings)
+    yield cfg, settings
+
+
+def _accounts(settings: Settings) -> None:
+    """The review UI's accounts: ada and olga administrators (olga's disabled), rita a reviewer."""
+    q = open_quarantine(settings)
+    users = UserStore(q.db, keyring=q.keyring, hasher=cheap_hasher())
+    users.migrate()
+    users.add("ada", PASSWORD, "admin")
+    users.add("olga", PASSWORD, "admin")
+    users.set_disabled("olga", True)
+    users.add("rita", PASSWORD, "reviewer", scope=["example.ac.uk"])
+    q.close()
 
 
 def _propose(settings: Settings, *marks: tuple[str, Mark]) -> list[str]:
@@ -316,3 +332,64 @@ def test_the_source_keeps_the_login_behind_by(
         pytest.skip("the test runs as the sudo user it pretends to be")
     monkeypatch.setenv("SUDO_USER", sudo_user)
     assert acting_as(by.format(me=me)) == (f"cli:{by.format(me=me)}", source.format(me=me))
+
+
+@pytest.mark.parametrize(
+    ("by", "why"),
+    [
+        ("rita", "rita is a reviewer, not an administrator"),
+        ("olga", "olga's account is disabled"),
+        ("mallory", "mallory is not an account of the review UI"),
+        ("ADA", "ADA is not an account of the review UI"),  # account names are exact, as at login
+    ],
+)
+@pytest.mark.parametrize("action", ["accept", "decline", "withdraw"])
+def test_by_must_name_an_enabled_administrator(
+    config: tuple[Path, Settings], capsys: pytest.CaptureFixture[str], by: str, why: str, action: str
+) -> None:
+    """`--by` naming a reviewer, a disabled admin or no account is refused (exit 1): nothing is decided."""
+    cfg, settings = config
+    staff, _ = _two(settings)
+    store = _learned(settings)
+    if action == "withdraw":
+        store.decide(staff, "accept", actor="web:ada", source="")
+    before = store.get(staff)
+    capsys.readouterr()
+    assert _run(cfg, action, staff, "--by", by, "--reason", "because") == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"gateway: --by {why}: only an administrator may decide on learned entries\n"
+    assert store.get(staff) == before
+    last = store.audit.records(newest_first=True, limit=1)[0]
+    login_actor, login_source = cli_actor()
+    assert (last.action, last.actor, last.source, last.outcome, last.detail) == (
+        f"learn-{action}",
+        login_actor,
+        login_source,
+        "refused",
+        f"entry={staff} by={by}: not an administrator",
+    )
+
+
+def test_a_store_without_accounts_refuses_every_by(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], database_url: str
+) -> None:
+    """Before any account of the review UI exists, nobody can be named as the deciding administrator."""
+    cfg = tmp_path / "bare.toml"
+    cfg.write_text(
+        f'state_dir = "bare"\n[database]\nurl = "{database_url}"\n[quarantine]\nkey = "{KEY_A}"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(cfg, env={})
+    staff, _ = _two(settings)
+    assert _run(cfg, "accept", staff, "--by", "ada") == 1
+    assert "ada is not an account of the review UI" in capsys.readouterr().err
+    assert {e.status for e in _learned(settings).entries()} == {"proposed"}
+
+
+def test_help_says_by_must_be_an_administrator(capsys: pytest.CaptureFixture[str]) -> None:
+    """`gateway learned decline --help` says --by takes an enabled admin account and that others exit 1."""
+    with pytest.raises(SystemExit):
+        main(["learned", "decline", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "an enabled review-UI account with the admin role" in out
+    assert "1 refused: --by NAME is not an enabled administrator account of the review UI" in out
