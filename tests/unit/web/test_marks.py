@@ -77,6 +77,19 @@ def test_a_wrong_staff_mark_proposes_the_name(ui: Ui) -> None:
         ({"verdict_0": "wrong", "reason_0": "staff"}, "needs the value"),
         ({"verdict_0": "wrong"}, "needs one of the listed reasons"),
         ({}, "no finding was marked"),
+        # a reason that is not one of the list, with a value: refused, not a server error
+        ({"verdict_0": "wrong", "reason_0": "bogus", "value_0": "Quentin Arbuthnot"}, "listed reasons"),
+        # a code is the whole span, not the start of it
+        ({"verdict_1": "wrong", "reason_1": "code", "value_1": "943 476"}, "finding 2 is not what"),
+        # the second finding's value is checked after a first mark without one, and named by its number
+        (
+            {"verdict_0": "right", "verdict_1": "wrong", "reason_1": "code", "value_1": "943 476 5918"},
+            "the value for finding 2 is not what that finding&#39;s span says",
+        ),
+        (
+            {"verdict_0": "wrong", "reason_0": "staff", "value_0": "Arbuthnot Quentin"},
+            "finding 1 is not what",
+        ),
     ],
 )
 def test_marks_that_do_not_hold_are_refused(ui: Ui, fields: dict[str, str], refused: str) -> None:
@@ -171,117 +184,75 @@ def test_stats_show_precision_within_the_reviewers_scope(ui: Ui) -> None:
     assert "NHS_NUMBER" not in scoped
 
 
-def _proposed(ui: Ui) -> tuple[str, str]:
-    """A staff-name proposal and an allowed-code proposal, from rita's wrong marks on two messages."""
-    first, second = _held(ui), _held(ui)
-    _mark(ui, "rita", first, verdict_0="wrong", reason_0="staff", value_0="Mr Quentin Arbuthnot")
-    _mark(ui, "rita", second, verdict_1="wrong", reason_1="code", value_1="943 476 5919")
-    by_kind = {e.kind: e.id for e in _learned(ui).entries()}
-    return by_kind["staff_name"], by_kind["allowed_value"]
-
-
-def test_every_decision_form_has_an_optional_reason_field(ui: Ui) -> None:
-    """Accept, decline and withdraw each offer a reason input capped at 500 characters, not required."""
-    accept, _ = _proposed(ui)
+def _dispose(ui: Ui, qid: str, status: str) -> None:
+    """As adam: release, reject or delete the held message (or leave it held)."""
+    if status == "held":
+        return
     c = ui.login("adam")
-    token = csrf_of(c.get("/admin/learned").text)
-    c.post(f"/admin/learned/{accept}/accept", data={"csrf": token})
-    page = c.get("/admin/learned").text
-    forms = re.findall(r'<form method="post" action="/admin/learned/(\w+)/(\w+)".*?</form>', page, re.S)
-    assert sorted(action for _, action in forms) == ["accept", "decline", "withdraw"]
-    for form in re.findall(r'<form method="post" action="/admin/learned/.*?</form>', page, re.S):
-        [field] = re.findall(r"<input name=\"reason\"[^>]*>", form)
-        assert 'maxlength="500"' in field and "required" not in field
+    token = csrf_of(c.get(f"/messages/{qid}").text)
+    fields = {"reason": "Contains an NHS number"} if status == "rejected" else {}
+    action = {"released": "release", "rejected": "reject", "deleted": "delete"}[status]
+    assert c.post(f"/messages/{qid}/{action}", data={"csrf": token, **fields}).status_code == 303
+    msg = ui.store.get(qid)
+    assert msg is not None and msg.status == status
 
 
 @pytest.mark.parametrize(
-    ("action", "status", "given", "kept"),
-    [
-        ("accept", "accepted", "Dr Arbuthnot teaches anatomy here", "Dr Arbuthnot teaches anatomy here"),
-        (
-            "decline",
-            "declined",
-            "  a patient after all\r\n(see the ward list)  ",
-            "a patient after all (see the ward list)",
-        ),
-        ("accept", "accepted", "   ", ""),
-        ("decline", "declined", "", ""),
-        ("accept", "accepted", "x" * 500, "x" * 500),
-    ],
+    ("status", "saved"), [("held", True), ("released", True), ("rejected", True), ("deleted", False)]
 )
-def test_the_reason_is_kept_with_the_entry_and_only_its_length_audited(
-    ui: Ui, action: str, status: str, given: str, kept: str
+def test_marks_are_taken_on_held_released_and_rejected_messages_only(
+    ui: Ui, status: str, saved: bool
 ) -> None:
-    """A decision's reason is stored with the entry (trimmed, on one line) and shown; the audit row gives its length."""
-    entry, _ = _proposed(ui)
-    c = ui.login("adam")
-    token = csrf_of(c.get("/admin/learned").text)
-    assert (
-        c.post(f"/admin/learned/{entry}/{action}", data={"csrf": token, "reason": given}).status_code == 303
-    )
-    decided = _learned(ui).get(entry)
-    assert decided is not None and (decided.status, decided.reason) == (status, kept)
-    page = c.get("/admin/learned").text
-    row = re.search(rf'<tr id="entry-{entry}">.*?</tr>', page, re.S)
-    assert row is not None
-    if kept:
-        assert f"Reason: <q>{kept}</q>" in row.group(0)
+    """A reviewer may still mark a released or rejected message; a deleted one's findings are gone and refused."""
+    qid = _held(ui)
+    _dispose(ui, qid, status)
+    _, page = _mark(ui, "rita", qid, verdict_0="right", verdict_1="wrong", reason_1="other")
+    if saved:
+        assert "2 mark(s) saved." in page
+        assert _learned(ui).marks(qid) == {0: ("right", ""), 1: ("wrong", "other")}
     else:
-        assert "Reason:" not in row.group(0)
-    [audit] = ui.audit(action=f"learn-{action}")
-    suffix = f" reason={len(kept)} chars" if kept else ""
-    assert (audit.actor, audit.outcome, audit.detail) == (
-        "web:adam",
-        "ok",
-        f"entry={entry} kind=staff_name{suffix}",
+        assert "Marks not saved: a deleted message&#39;s findings cannot be marked." in page
+        assert _learned(ui).marks(qid) == {}
+
+
+def test_a_right_mark_carries_no_reason_or_value(ui: Ui) -> None:
+    """A finding marked right keeps no reason, even when the form sent one with a value: nothing is proposed."""
+    qid = _held(ui)
+    _, page = _mark(ui, "rita", qid, verdict_0="right", reason_0="staff", value_0="Quentin Arbuthnot")
+    assert "1 mark(s) saved." in page
+    assert _learned(ui).marks(qid) == {0: ("right", "")} and _learned(ui).entries() == []
+    assert ui.audit(action="mark")[-1].detail == "finding=0 type=PATIENT_NAME right"
+
+
+def test_two_proposals_at_once_are_counted_in_the_plural(ui: Ui) -> None:
+    """Two wrong marks proposing two entries on one save say "2 entries proposed"."""
+    qid = _held(ui)
+    _, page = _mark(
+        ui,
+        "rita",
+        qid,
+        verdict_0="wrong",
+        reason_0="public",
+        value_0="Quentin Arbuthnot",
+        verdict_1="wrong",
+        reason_1="code",
+        value_1="943 476 5919",
     )
-    assert all("anatomy" not in a.detail and "ward list" not in a.detail for a in ui.audit())
+    assert "2 mark(s) saved; 2 entries proposed to the administrators." in page
 
 
-def test_a_reason_longer_than_500_characters_is_refused_and_nothing_changes(ui: Ui) -> None:
-    """A reason past the cap is refused with a message, the entry stays as it was, and the refusal is audited."""
-    entry, _ = _proposed(ui)
-    c = ui.login("adam")
-    token = csrf_of(c.get("/admin/learned").text)
-    r = c.post(f"/admin/learned/{entry}/accept", data={"csrf": token, "reason": "y" * 501})
-    assert r.status_code == 303
-    assert "Not done: the reason is too long (at most 500 characters)." in c.get("/admin/learned").text
-    after = _learned(ui).get(entry)
-    assert after is not None and (after.status, after.reason, after.decided_by) == ("proposed", "", "")
-    assert _learned(ui).load().staff_names == ()
-    [audit] = ui.audit(action="learn-accept")
-    assert (audit.outcome, audit.detail) == ("refused", f"entry={entry}")
-
-
-def test_the_reason_is_escaped_on_the_page(ui: Ui) -> None:
-    """Markup in a reason is shown as text on the Proposals page, never run as markup."""
-    entry, _ = _proposed(ui)
-    c = ui.login("adam")
-    token = csrf_of(c.get("/admin/learned").text)
-    reason = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    c.post(f"/admin/learned/{entry}/decline", data={"csrf": token, "reason": reason})
-    page = c.get("/admin/learned").text
-    assert "<script>alert" not in page and "<img src=x" not in page
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in page
-
-
-def test_a_withdrawal_keeps_its_own_reason(ui: Ui) -> None:
-    """Withdrawing an accepted entry records the withdrawal's reason in place of the acceptance's, as the CLI does."""
-    entry, _ = _proposed(ui)
-    c = ui.login("adam")
-    token = csrf_of(c.get("/admin/learned").text)
-    c.post(f"/admin/learned/{entry}/accept", data={"csrf": token, "reason": "teaches anatomy"})
-    c.post(f"/admin/learned/{entry}/withdraw", data={"csrf": token, "reason": "left the school in May"})
-    withdrawn = _learned(ui).get(entry)
-    assert withdrawn is not None and (withdrawn.status, withdrawn.reason) == (
-        "withdrawn",
-        "left the school in May",
+def test_a_value_may_come_from_the_findings_span_in_another_place(ui: Ui) -> None:
+    """A finding whose evidence is also in the subject may be marked with the subject's text of it."""
+    finding = Finding(
+        "patient_identifier",
+        "PATIENT_NAME",
+        "body",
+        0.9,
+        "[PATIENT_NAME]",
+        details={"spans": [NAME_SPAN], "spans_elsewhere": {"header:Subject": [[0, 10]]}},  # "Ward round"
     )
-    page = c.get("/admin/learned").text
-    decided = page.split("<h2>Declined and withdrawn</h2>", 1)[1]
-    assert "Reason: <q>left the school in May</q>" in decided and "teaches anatomy" not in page
-    details = [a.detail for a in ui.audit() if a.action in ("learn-accept", "learn-withdraw")]
-    assert details == [
-        f"entry={entry} kind=staff_name reason=15 chars",
-        f"entry={entry} kind=staff_name reason=22 chars",
-    ]
+    held = Decision(Verdict.HOLD, "patient-identifier", ("patient-identifier",), "held", (finding,))
+    qid = ui.store.hold(envelope("student@example.ac.uk"), message(), held)
+    _, page = _mark(ui, "rita", qid, verdict_0="wrong", reason_0="staff", value_0="ward round")
+    assert "1 entry proposed" in page
+    assert [e.value for e in _learned(ui).entries()] == ["ward round"]
