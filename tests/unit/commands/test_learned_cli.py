@@ -310,8 +310,17 @@ def test_help_documents_the_exit_statuses(capsys: pytest.CaptureFixture[str]) ->
         main(["learned", "accept", "--help"])
     out = capsys.readouterr().out
     assert exit_.value.code == 0
+    assert "\nAccept a proposal: it applies on every node within seconds.\n" in out
+    assert "\nexit status:\n  0  done\n  1  refused" in out
     for line in ("0  done", "1  refused", "2  usage or configuration error", "3  no entry has that id"):
         assert line in out
+
+
+def test_an_action_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    """`gateway learned` alone is a usage error (exit 2) naming the actions."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["learned"])
+    assert exit_.value.code == 2 and "ACTION" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -319,6 +328,7 @@ def test_help_documents_the_exit_statuses(capsys: pytest.CaptureFixture[str]) ->
     [
         ("", "{me}", "cli"),
         ("", "ada", "cli (login {me})"),
+        ("", "zz{me}", "cli (login {me})"),  # sorts after the login: still someone else
         ("ops", "ada", "cli (login ops, sudo as {me})"),
         ("ada", "ada", "cli (sudo as {me})"),
     ],
@@ -334,62 +344,56 @@ def test_the_source_keeps_the_login_behind_by(
     assert acting_as(by.format(me=me)) == (f"cli:{by.format(me=me)}", source.format(me=me))
 
 
-@pytest.mark.parametrize(
-    ("by", "why"),
-    [
-        ("rita", "rita is a reviewer, not an administrator"),
-        ("olga", "olga's account is disabled"),
-        ("mallory", "mallory is not an account of the review UI"),
-        ("ADA", "ADA is not an account of the review UI"),  # account names are exact, as at login
-    ],
-)
-@pytest.mark.parametrize("action", ["accept", "decline", "withdraw"])
-def test_by_must_name_an_enabled_administrator(
-    config: tuple[Path, Settings], capsys: pytest.CaptureFixture[str], by: str, why: str, action: str
+def _when(at: str) -> str:
+    return f"{at[:10]} {at[11:19]}"
+
+
+def test_list_lines_say_who_decided_when_and_why_in_full(
+    config: tuple[Path, Settings], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`--by` naming a reviewer, a disabled admin or no account is refused (exit 1): nothing is decided."""
+    """A list line gives the time to the second, who decided only when someone did, and a reason as written."""
     cfg, settings = config
-    staff, _ = _two(settings)
-    store = _learned(settings)
-    if action == "withdraw":
-        store.decide(staff, "accept", actor="web:ada", source="")
-    before = store.get(staff)
+    staff, code = _two(settings)
+    reason = "Dr Siân Œuvre teaches here"  # not escaped to \\u00e2 in the listing
+    assert _run(cfg, "accept", staff, "--by", "ada", "--reason", reason) == 0
     capsys.readouterr()
-    assert _run(cfg, action, staff, "--by", by, "--reason", "because") == 1
-    out, err = capsys.readouterr()
-    assert out == "" and err == f"gateway: --by {why}: only an administrator may decide on learned entries\n"
-    assert store.get(staff) == before
-    last = store.audit.records(newest_first=True, limit=1)[0]
-    login_actor, login_source = cli_actor()
-    assert (last.action, last.actor, last.source, last.outcome, last.detail) == (
-        f"learn-{action}",
-        login_actor,
-        login_source,
-        "refused",
-        f"entry={staff} by={by}: not an administrator",
-    )
+    assert _run(cfg, "list") == 0
+    first, second = _learned(settings).entries()
+    assert capsys.readouterr().out.splitlines() == [
+        f"{staff}  staff_name    accepted   proposed by web:rita {_when(first.proposed_at)};"
+        f' accepted by cli:ada {_when(first.decided_at)}; reason: "{reason}"',
+        f"{code}  allowed_value proposed   proposed by web:rita {_when(second.proposed_at)}",
+    ]
 
 
-def test_a_store_without_accounts_refuses_every_by(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], database_url: str
+def test_revealed_values_are_printed_as_written(
+    config: tuple[Path, Settings], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Before any account of the review UI exists, nobody can be named as the deciding administrator."""
-    cfg = tmp_path / "bare.toml"
-    cfg.write_text(
-        f'state_dir = "bare"\n[database]\nurl = "{database_url}"\n[quarantine]\nkey = "{KEY_A}"\n',
-        encoding="utf-8",
-    )
-    settings = load_settings(cfg, env={})
-    staff, _ = _two(settings)
-    assert _run(cfg, "accept", staff, "--by", "ada") == 1
-    assert "ada is not an account of the review UI" in capsys.readouterr().err
-    assert {e.status for e in _learned(settings).entries()} == {"proposed"}
+    """`--reveal` prints a value with accents and ligatures as it is, not as escapes."""
+    cfg, settings = config
+    [entry_id] = _propose(settings, ("m1", Mark(0, "wrong", "staff", "Siân Œuvre")))
+    assert _run(cfg, "list", "--reveal") == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith(entry_id) and line.endswith('  value: "Siân Œuvre"')
 
 
-def test_help_says_by_must_be_an_administrator(capsys: pytest.CaptureFixture[str]) -> None:
-    """`gateway learned decline --help` says --by takes an enabled admin account and that others exit 1."""
-    with pytest.raises(SystemExit):
-        main(["learned", "decline", "--help"])
-    out = " ".join(capsys.readouterr().out.split())
-    assert "an enabled review-UI account with the admin role" in out
-    assert "1 refused: --by NAME is not an enabled administrator account of the review UI" in out
+def test_list_on_a_store_never_marked_says_no_entries(
+    config: tuple[Path, Settings], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before any reviewer marked anything, `list` makes the learned tables and says there are no entries."""
+    cfg, _ = config
+    assert _run(cfg, "list") == 0
+    assert capsys.readouterr().out == "no entries\n"
+
+
+def test_an_over_long_id_is_cut_to_40_characters(
+    config: tuple[Path, Settings], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An id longer than any entry's is looked up, reported and audited by its first 40 characters."""
+    cfg, settings = config
+    _two(settings)
+    capsys.readouterr()
+    assert _run(cfg, "decline", "f" * 60, "--by", "ada") == 3
+    assert capsys.readouterr().err == f"gateway: no learned entry {'f' * 40}\n"
+    [row] = _learned(settings).audit.records(action="learn-decline")
+    assert row.detail == f"entry={'f' * 40}"
