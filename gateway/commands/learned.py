@@ -9,8 +9,11 @@ The same store calls as the review UI's Proposals page, so the same
 transitions (accept and decline a proposal, withdraw an accepted entry) and
 the same audit rows (`learn-accept`, `learn-decline`, `learn-withdraw`,
 naming the entry and its kind, never the value). `--by` names the
-administrator the decision is recorded for (`cli:NAME`); the audit row's
-source keeps the login that ran the command when it is someone else.
+administrator the decision is recorded for (`cli:NAME`): it must be an
+enabled account of the review UI with the admin role (`gateway users
+list`), as on the page, else the decision is refused (exit 1) and the
+refusal audited under the login that ran the command. The audit row's
+source keeps that login when it is someone else than NAME.
 
 `list` never prints a value unless `--reveal` is given; a list is audited
 as `learn-list`, a revealing one as `learn`, as the Proposals page is (both
@@ -32,14 +35,16 @@ from gateway.store.held import ActionRefused
 from gateway.store.learned import Entry, LearnedStore
 from gateway.store.learned_schema import STATUSES, TRANSITIONS
 from gateway.store.opening import open_quarantine
+from gateway.store.users import UserStore
 
 #: exit statuses of the decisions (list exits 0, or 2 on a usage or configuration error)
 DONE, REFUSED, USAGE, NO_SUCH_ENTRY = 0, 1, 2, 3
 
 EXIT_STATUS = """exit status:
   0  done
-  1  refused: the entry is not in the state the action needs (accept and decline
-     take a proposal, withdraw an accepted entry), or the reason is too long
+  1  refused: --by NAME is not an enabled administrator account of the review UI
+     (`gateway users list`), the entry is not in the state the action needs (accept
+     and decline take a proposal, withdraw an accepted entry), or the reason is too long
   2  usage or configuration error (a missing or malformed --by, an unknown option)
   3  no entry has that id"""
 
@@ -84,7 +89,11 @@ def register(subparsers: Any) -> None:
         )
         s.add_argument("id", metavar="ID", help="the entry's id, as `gateway learned list` prints it")
         s.add_argument(
-            "--by", required=True, metavar="NAME", help="the administrator deciding (recorded as cli:NAME)"
+            "--by",
+            required=True,
+            metavar="NAME",
+            help="the administrator deciding: an enabled review-UI account with the admin role"
+            " (see `gateway users list`); recorded as cli:NAME",
         )
         s.add_argument("--reason", default="", metavar="TEXT", help="why, kept with the entry (optional)")
         s.set_defaults(func=cmd_decide, action=action)
@@ -106,6 +115,21 @@ def acting_as(name: str) -> tuple[str, str]:
     sudo = login_source.removeprefix("cli").strip(" ()")  # "sudo as root", or nothing
     login = login_actor.removeprefix("cli:")
     return actor, f"cli (login {login}" + (f", {sudo})" if sudo else ")")
+
+
+def not_an_admin(quarantine: Any, name: str) -> str:
+    """Why `name` may not decide ("" when it may): it must be an enabled account with the admin role,
+    the accounts that may open the Proposals page."""
+    users = UserStore(quarantine.db, keyring=quarantine.keyring)
+    users.migrate()
+    user = users.get(name)
+    if user is None:
+        return f"{name} is not an account of the review UI"
+    if not user.is_admin:
+        return f"{name} is a {user.role}, not an administrator"
+    if user.disabled:
+        return f"{name}'s account is disabled"
+    return ""
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -170,6 +194,19 @@ def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     entry_id = args.id[:40]
     actor, source = acting_as(args.by)
     quarantine, learned = _open(settings)
+    refusal = not_an_admin(quarantine, args.by)
+    if refusal:
+        # recorded under the login that ran the command: NAME decided nothing
+        login_actor, login_source = cli_actor()
+        detail = f"entry={entry_id} by={args.by}: not an administrator"
+        quarantine.audit.append(
+            AuditEvent(login_actor, TRANSITIONS[args.action][2], "refused", "", login_source, detail)
+        )
+        quarantine.close()
+        print(
+            f"gateway: --by {refusal}: only an administrator may decide on learned entries", file=sys.stderr
+        )
+        return REFUSED
     try:
         entry = learned.decide(entry_id, args.action, actor=actor, source=source, reason=args.reason)
     except ActionRefused as exc:

@@ -8,12 +8,15 @@
   reviewer reads it from the page after revealing it, which is audited as
   every reveal is). Such a mark proposes an entry (gateway.store.learned).
 - `GET /admin/learned`: the proposals, the accepted entries and the ones
-  decided earlier; `POST /admin/learned/{entry}/{accept|decline|withdraw}`.
-  Accepted entries reach every node's workers without a restart
-  (gateway.learned_feed).
+  decided earlier; `POST /admin/learned/{entry}/{accept|decline|withdraw}`
+  with an optional `reason` (the administrator's words, at most
+  MAX_REASON characters), kept with the entry as `gateway learned
+  ... --reason` keeps it and shown on the page. Accepted entries reach
+  every node's workers without a restart (gateway.learned_feed).
 
 Every mark, proposal and decision writes its audit row in the store's own
-transaction, naming the entry id and kind, never the value.
+transaction, naming the entry id and kind, never the value; a decision's
+row gives the length of its reason, not its words.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from gateway.model import Finding
 from gateway.model.learned import ALLOWED_VALUE, KINDS, REASON_BY_KEY, REASONS, RIGHT, WRONG, normal
 from gateway.store.held import ActionRefused
 from gateway.store.learned import ACCEPTED, DECLINED, PROPOSED, TRANSITIONS, WITHDRAWN, LearnedStore, Mark
+from gateway.store.learned_schema import MAX_REASON
 from gateway.web.guard import WebContext, Who, client_ip, endpoint, load_message
 from gateway.web.render import parse_for_review
 
@@ -152,6 +156,7 @@ async def learned_page(request: Request, ctx: WebContext, who: Who) -> Response:
             "accepted": by_status[ACCEPTED],
             "decided": decided[:50],
             "kinds": KINDS,
+            "max_reason": MAX_REASON,
         },
         who=who,
         flash=flash,
@@ -165,9 +170,15 @@ async def learned_decide(request: Request, ctx: WebContext, who: Who) -> Respons
     action = str(request.path_params["action"])
     if action not in TRANSITIONS:
         raise HTTPException(404, "No such action.")
+    reason = decision_reason(await request.form())
     try:
         entry = await asyncio.to_thread(
-            store.decide, entry_id, action, actor=f"web:{who.user.name}", source=client_ip(request)
+            store.decide,
+            entry_id,
+            action,
+            actor=f"web:{who.user.name}",
+            source=client_ip(request),
+            reason=reason,
         )
     except ActionRefused as exc:
         outcome = "not_found" if exc.not_found else "refused"
@@ -184,6 +195,15 @@ async def learned_decide(request: Request, ctx: WebContext, who: Who) -> Respons
         text = f"The {KINDS.get(entry.kind, entry.kind)} entry is {done}."
     await asyncio.to_thread(ctx.users.set_flash, who.token, text)
     return RedirectResponse("/admin/learned", status_code=303)
+
+
+def decision_reason(form: FormData) -> str:
+    """The administrator's reason for a decision, on one line and trimmed ("" when none was given).
+
+    Not cut to MAX_REASON: a longer one is refused by the store, as on the
+    command line, rather than kept shortened without saying so.
+    """
+    return " ".join(str(form.get("reason", "")).split())
 
 
 def reasons() -> list[tuple[str, str, bool]]:

@@ -13,6 +13,7 @@ from gateway.store.db import Database
 from gateway.store.learned import LearnedStore, Mark
 from tests.quarantine_fixtures import KEY_A
 from tests.unit.commands.test_learned_cli import *  # noqa: F403  (the same tests, on PostgreSQL)
+from tests.unit.commands.test_learned_cli_by import *  # noqa: F403
 from tests.unit.store.test_learned import FINDINGS, NAME
 from tests.unit.store.test_learned_migration import *  # noqa: F403
 

@@ -187,12 +187,20 @@ def _review(page: Any, fleet: Fleet, qid: str, name: str, *, release: bool) -> N
     page.click("button:has-text('Log out')")
 
 
-def _decide(page: Any, fleet: Fleet, name: str, action: str) -> None:
-    """As adam: find the entry for `name` on the proposals page and accept, decline or withdraw it."""
+def _decide(page: Any, fleet: Fleet, name: str, action: str, reason: str = "") -> None:
+    """As adam: find the entry for `name` on the proposals page and accept, decline or withdraw it,
+    typing `reason` in that decision's reason field; the page then shows the reason on the entry's row."""
     _login(page, fleet, "adam", "/admin/learned")
     row = page.locator("table.learned tbody tr", has_text=name).first
-    row.locator(f"form[action$='/{action}'] button").click()
+    form = row.locator(f"form[action$='/{action}']")
+    if reason:
+        form.locator("input[name=reason]").fill(reason)
+    form.locator("button").click()
     page.wait_for_selector("p.flash")
+    if reason:
+        row = page.locator("table.learned tbody tr", has_text=name).first
+        shown = row.locator("div.reason").inner_text()
+        assert shown.startswith("Reason:") and reason in shown
     page.click("button:has-text('Log out')")
 
 
@@ -207,9 +215,13 @@ def test_a_lecturer_marked_as_staff_passes_on_another_gateway(page: Any, fleet: 
     # before the admin decides, the other gateway still holds it: a proposal is not in use
     assert _outcome(fleet, fleet.second, 2) == "held"
 
-    _decide(page, fleet, LECTURER, "accept")
+    _decide(page, fleet, LECTURER, "accept", reason="Teaches the respiratory block")
     [entry] = [e for e in fleet.learned.entries() if e.value == LECTURER]
-    assert (entry.status, entry.decided_by) == ("accepted", "web:adam")
+    assert (entry.status, entry.decided_by, entry.reason) == (
+        "accepted",
+        "web:adam",
+        "Teaches the respiratory block",
+    )
 
     # the second gateway reloads the accepted entries on its own (every reload_seconds): no restart
     tries = iter(range(3, 40))
@@ -224,6 +236,7 @@ def test_a_lecturer_marked_as_staff_passes_on_another_gateway(page: Any, fleet: 
     ]
     assert actions == ["reveal", "learn-propose", "mark", "learn-accept"]
     assert all(LECTURER.split()[1] not in r.detail for r in fleet.store.audit.records())
+    assert all("respiratory" not in r.detail for r in fleet.store.audit.records())  # the reason's length only
     for gw in (fleet.first, fleet.second):
         assert "Fairweather" not in gw.log()
 
@@ -252,7 +265,7 @@ def test_declined_changes_nothing_and_withdrawn_stops_applying(page: Any, fleet:
         what="the accepted name to pass",
     )
 
-    _decide(page, fleet, THIRD, "withdraw")
+    _decide(page, fleet, THIRD, "withdraw", reason="Left the school")
     tries = iter(range(200, 260))
     assert wait_until(
         lambda: _outcome(fleet, fleet.second, next(tries), THIRD) == "held",

@@ -19,10 +19,12 @@ from gateway.commands.quarantine import cli_actor
 from gateway.config import Settings, load_settings
 from gateway.store.learned import LearnedStore, Mark
 from gateway.store.opening import open_quarantine
+from gateway.store.users import UserStore, cheap_hasher
 from tests.quarantine_fixtures import KEY_A
 from tests.unit.store.test_learned import FINDINGS, NAME
 
 CODE = "WARD-0042"  # invented for these tests
+PASSWORD = "a long enough password"
 
 
 @pytest.fixture()
@@ -38,7 +40,21 @@ def config(tmp_path: Path, database_url: str) -> Iterator[tuple[Path, Settings]]
         f'state_dir = "state"\n[database]\nurl = "{database_url}"\n[quarantine]\nkey = "{KEY_A}"\n',
         encoding="utf-8",
     )
-    yield cfg, load_settings(cfg, env={})
+    settings = load_settings(cfg, env={})
+    _accounts(settings)
+    yield cfg, settings
+
+
+def _accounts(settings: Settings) -> None:
+    """The review UI's accounts: ada and olga administrators (olga's disabled), rita a reviewer."""
+    q = open_quarantine(settings)
+    users = UserStore(q.db, keyring=q.keyring, hasher=cheap_hasher())
+    users.migrate()
+    users.add("ada", PASSWORD, "admin")
+    users.add("olga", PASSWORD, "admin")
+    users.set_disabled("olga", True)
+    users.add("rita", PASSWORD, "reviewer", scope=["example.ac.uk"])
+    q.close()
 
 
 def _propose(settings: Settings, *marks: tuple[str, Mark]) -> list[str]:
@@ -294,8 +310,17 @@ def test_help_documents_the_exit_statuses(capsys: pytest.CaptureFixture[str]) ->
         main(["learned", "accept", "--help"])
     out = capsys.readouterr().out
     assert exit_.value.code == 0
+    assert "\nAccept a proposal: it applies on every node within seconds.\n" in out
+    assert "\nexit status:\n  0  done\n  1  refused" in out
     for line in ("0  done", "1  refused", "2  usage or configuration error", "3  no entry has that id"):
         assert line in out
+
+
+def test_an_action_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    """`gateway learned` alone is a usage error (exit 2) naming the actions."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["learned"])
+    assert exit_.value.code == 2 and "ACTION" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -303,6 +328,7 @@ def test_help_documents_the_exit_statuses(capsys: pytest.CaptureFixture[str]) ->
     [
         ("", "{me}", "cli"),
         ("", "ada", "cli (login {me})"),
+        ("", "zz{me}", "cli (login {me})"),  # sorts after the login: still someone else
         ("ops", "ada", "cli (login ops, sudo as {me})"),
         ("ada", "ada", "cli (sudo as {me})"),
     ],
@@ -316,3 +342,58 @@ def test_the_source_keeps_the_login_behind_by(
         pytest.skip("the test runs as the sudo user it pretends to be")
     monkeypatch.setenv("SUDO_USER", sudo_user)
     assert acting_as(by.format(me=me)) == (f"cli:{by.format(me=me)}", source.format(me=me))
+
+
+def _when(at: str) -> str:
+    return f"{at[:10]} {at[11:19]}"
+
+
+def test_list_lines_say_who_decided_when_and_why_in_full(
+    config: tuple[Path, Settings], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list line gives the time to the second, who decided only when someone did, and a reason as written."""
+    cfg, settings = config
+    staff, code = _two(settings)
+    reason = "Dr Siân Œuvre teaches here"  # not escaped to \\u00e2 in the listing
+    assert _run(cfg, "accept", staff, "--by", "ada", "--reason", reason) == 0
+    capsys.readouterr()
+    assert _run(cfg, "list") == 0
+    first, second = _learned(settings).entries()
+    assert capsys.readouterr().out.splitlines() == [
+        f"{staff}  staff_name    accepted   proposed by web:rita {_when(first.proposed_at)};"
+        f' accepted by cli:ada {_when(first.decided_at)}; reason: "{reason}"',
+        f"{code}  allowed_value proposed   proposed by web:rita {_when(second.proposed_at)}",
+    ]
+
+
+def test_revealed_values_are_printed_as_written(
+    config: tuple[Path, Settings], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--reveal` prints a value with accents and ligatures as it is, not as escapes."""
+    cfg, settings = config
+    [entry_id] = _propose(settings, ("m1", Mark(0, "wrong", "staff", "Siân Œuvre")))
+    assert _run(cfg, "list", "--reveal") == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith(entry_id) and line.endswith('  value: "Siân Œuvre"')
+
+
+def test_list_on_a_store_never_marked_says_no_entries(
+    config: tuple[Path, Settings], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before any reviewer marked anything, `list` makes the learned tables and says there are no entries."""
+    cfg, _ = config
+    assert _run(cfg, "list") == 0
+    assert capsys.readouterr().out == "no entries\n"
+
+
+def test_an_over_long_id_is_cut_to_40_characters(
+    config: tuple[Path, Settings], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An id longer than any entry's is looked up, reported and audited by its first 40 characters."""
+    cfg, settings = config
+    _two(settings)
+    capsys.readouterr()
+    assert _run(cfg, "decline", "f" * 60, "--by", "ada") == 3
+    assert capsys.readouterr().err == f"gateway: no learned entry {'f' * 40}\n"
+    [row] = _learned(settings).audit.records(action="learn-decline")
+    assert row.detail == f"entry={'f' * 40}"

@@ -77,6 +77,19 @@ def test_a_wrong_staff_mark_proposes_the_name(ui: Ui) -> None:
         ({"verdict_0": "wrong", "reason_0": "staff"}, "needs the value"),
         ({"verdict_0": "wrong"}, "needs one of the listed reasons"),
         ({}, "no finding was marked"),
+        # a reason that is not one of the list, with a value: refused, not a server error
+        ({"verdict_0": "wrong", "reason_0": "bogus", "value_0": "Quentin Arbuthnot"}, "listed reasons"),
+        # a code is the whole span, not the start of it
+        ({"verdict_1": "wrong", "reason_1": "code", "value_1": "943 476"}, "finding 2 is not what"),
+        # the second finding's value is checked after a first mark without one, and named by its number
+        (
+            {"verdict_0": "right", "verdict_1": "wrong", "reason_1": "code", "value_1": "943 476 5918"},
+            "the value for finding 2 is not what that finding&#39;s span says",
+        ),
+        (
+            {"verdict_0": "wrong", "reason_0": "staff", "value_0": "Arbuthnot Quentin"},
+            "finding 1 is not what",
+        ),
     ],
 )
 def test_marks_that_do_not_hold_are_refused(ui: Ui, fields: dict[str, str], refused: str) -> None:
@@ -169,3 +182,77 @@ def test_stats_show_precision_within_the_reviewers_scope(ui: Ui) -> None:
     scoped = ui.login("sam").get("/stats").text
     assert re.search(r"<code>patient-identifier</code></td><td>0</td><td>1</td><td>0%", scoped)
     assert "NHS_NUMBER" not in scoped
+
+
+def _dispose(ui: Ui, qid: str, status: str) -> None:
+    """As adam: release, reject or delete the held message (or leave it held)."""
+    if status == "held":
+        return
+    c = ui.login("adam")
+    token = csrf_of(c.get(f"/messages/{qid}").text)
+    fields = {"reason": "Contains an NHS number"} if status == "rejected" else {}
+    action = {"released": "release", "rejected": "reject", "deleted": "delete"}[status]
+    assert c.post(f"/messages/{qid}/{action}", data={"csrf": token, **fields}).status_code == 303
+    msg = ui.store.get(qid)
+    assert msg is not None and msg.status == status
+
+
+@pytest.mark.parametrize(
+    ("status", "saved"), [("held", True), ("released", True), ("rejected", True), ("deleted", False)]
+)
+def test_marks_are_taken_on_held_released_and_rejected_messages_only(
+    ui: Ui, status: str, saved: bool
+) -> None:
+    """A reviewer may still mark a released or rejected message; a deleted one's findings are gone and refused."""
+    qid = _held(ui)
+    _dispose(ui, qid, status)
+    _, page = _mark(ui, "rita", qid, verdict_0="right", verdict_1="wrong", reason_1="other")
+    if saved:
+        assert "2 mark(s) saved." in page
+        assert _learned(ui).marks(qid) == {0: ("right", ""), 1: ("wrong", "other")}
+    else:
+        assert "Marks not saved: a deleted message&#39;s findings cannot be marked." in page
+        assert _learned(ui).marks(qid) == {}
+
+
+def test_a_right_mark_carries_no_reason_or_value(ui: Ui) -> None:
+    """A finding marked right keeps no reason, even when the form sent one with a value: nothing is proposed."""
+    qid = _held(ui)
+    _, page = _mark(ui, "rita", qid, verdict_0="right", reason_0="staff", value_0="Quentin Arbuthnot")
+    assert "1 mark(s) saved." in page
+    assert _learned(ui).marks(qid) == {0: ("right", "")} and _learned(ui).entries() == []
+    assert ui.audit(action="mark")[-1].detail == "finding=0 type=PATIENT_NAME right"
+
+
+def test_two_proposals_at_once_are_counted_in_the_plural(ui: Ui) -> None:
+    """Two wrong marks proposing two entries on one save say "2 entries proposed"."""
+    qid = _held(ui)
+    _, page = _mark(
+        ui,
+        "rita",
+        qid,
+        verdict_0="wrong",
+        reason_0="public",
+        value_0="Quentin Arbuthnot",
+        verdict_1="wrong",
+        reason_1="code",
+        value_1="943 476 5919",
+    )
+    assert "2 mark(s) saved; 2 entries proposed to the administrators." in page
+
+
+def test_a_value_may_come_from_the_findings_span_in_another_place(ui: Ui) -> None:
+    """A finding whose evidence is also in the subject may be marked with the subject's text of it."""
+    finding = Finding(
+        "patient_identifier",
+        "PATIENT_NAME",
+        "body",
+        0.9,
+        "[PATIENT_NAME]",
+        details={"spans": [NAME_SPAN], "spans_elsewhere": {"header:Subject": [[0, 10]]}},  # "Ward round"
+    )
+    held = Decision(Verdict.HOLD, "patient-identifier", ("patient-identifier",), "held", (finding,))
+    qid = ui.store.hold(envelope("student@example.ac.uk"), message(), held)
+    _, page = _mark(ui, "rita", qid, verdict_0="wrong", reason_0="staff", value_0="ward round")
+    assert "1 entry proposed" in page
+    assert [e.value for e in _learned(ui).entries()] == ["ward round"]
