@@ -41,8 +41,15 @@ SOURCE = "intent.yaml"
 THREAT = "THREAT"
 #: parts that carry menace themselves; a threat needs one of them
 _CORE = frozenset(["harm", "knowledge"])
+#: parts that make a threat only beside a harm: a condition ("if you", "or else"), the writer's own
+#: doing ("I will", "my mates"), finding out who did it
+_WITH_HARM = frozenset(["condition", "agency", "hunt"])
+#: parts that do not count between friends (banter markers): the threats friends joke with
+_FRIENDLY_OFF = frozenset(["condition", "agency", "grievance"])
 #: person mentions a threat can be aimed at, and the target each gives
 _AIMED = {"second": SECOND_PERSON, "named": NAMED, "role": ROLE, "third": NAMED}
+#: parts that, opening a sentence, are a demand made of the reader
+_IMPERATIVE = ("leverage", "condition")
 
 
 class IntentReader:
@@ -82,16 +89,20 @@ class IntentReader:
             window = range(k, min(len(sentences), k + self.window))
             kinds = {name for j in window for name in parts[j]}
             if "harm" not in kinds:
-                kinds.discard("hunt")  # finding out who did it is a threat only with a harm
+                kinds -= _WITH_HARM  # a condition, the writer's doing, a hunt: a threat only with a harm
+            elif "agency" in kinds and not _agency_at_harm(parts, window):
+                kinds.discard("agency")  # "I will" far from the harm is someone's plan, not the harm's author
             if len(kinds) < 2 or not (kinds & _CORE or {"exposure", "leverage"} <= kinds):
                 continue
-            if doc.context.friendly and "harm" not in kinds:
-                continue  # knowledge and a framing between friends is care
+            if doc.context.friendly:
+                kinds -= _FRIENDLY_OFF  # "if you touch my laptop again I'll stab u. love u bro": teasing
+                if "harm" not in kinds or len(kinds) < 2:
+                    continue  # knowledge and a framing between friends is care
             if not kinds & {"harm", "exposure"} and any(
                 self.innocent.search(sentences[j].view) for j in window
             ):
                 continue  # an address known to post a card, a seat saved
-            target = self._aimed(sentences, window)
+            target = self._aimed(sentences, window, parts)
             if target is None:
                 continue
             name = min(here)  # where the finding points: the first part of its first sentence
@@ -110,10 +121,24 @@ class IntentReader:
             ]
         return []
 
-    def _aimed(self, sentences: Sequence[Sentence], window: range) -> str | None:
-        """Whom the parts are aimed at: the reader first, else a person named, described or he/she."""
+    def _aimed(
+        self, sentences: Sequence[Sentence], window: range, parts: Sequence[dict[str, tuple[int, int]]] = ()
+    ) -> str | None:
+        """Whom the parts are aimed at: the reader first, else a person named, described or he/she.
+
+        A demand that opens its sentence ("drop the complaint", "stay away from her") is said to the
+        reader even when no "you" is written.
+        """
+        if any(parts[j].get(name, (1, 1))[0] == 0 for j in window if j < len(parts) for name in _IMPERATIVE):
+            return SECOND_PERSON
         kinds = {m.kind for j in window for m in self.resolver.mentions(sentences[j])}
         for kind in ("second", "named", "role", "third"):
             if kind in kinds:
                 return _AIMED[kind]
         return None
+
+
+def _agency_at_harm(parts: Sequence[dict[str, tuple[int, int]]], window: range) -> bool:
+    """Does the writer's own doing stand in a harm's sentence or the one beside it?"""
+    harm = [j for j in window if "harm" in parts[j]]
+    return any("agency" in parts[j] and any(abs(j - h) <= 1 for h in harm) for j in window)
