@@ -34,6 +34,13 @@ THREATS = [
     ),
     ("You reported me to the block lead. I know which window is yours.", {"knowledge", "grievance"}),
     ("Just so we're clear, Ms Ward: if the grade stands, matters will become unpleasant for you.", {"harm"}),
+    ("Pay back the £200 by Sunday or something bad is coming to your family.", {"harm", "condition"}),
+    (
+        "You think you're so clever reporting me. Your car is parked by the library every day, Imran.",
+        {"knowledge"},
+    ),
+    ("I know your dad's shop on Mill Lane. One spark and the whole place goes up. Keep talking.", {"harm"}),
+    ("Seen your little brother waiting at the bus stop, Ffion. Sleep tight.", {"knowledge", "veiled"}),
 ]
 
 # the same word classes where they stay innocent
@@ -48,6 +55,8 @@ NOT_THREATS = [
     "The lecture covered how stalkers learn which window is yours and when you leave.",  # teaching
     "Our landlord said he will visit the flat to fix the boiler if we are in.",  # a visit with a purpose
     "I'd hate for you to miss the ball, I'll save you a ticket.",  # regret for the reader
+    "after July you won't be coming back to halls, enjoy the summer and sleep tight xx",  # leaving halls
+    "You catch the 8.10 every morning too? Let's sit together tomorrow.",  # a shared routine
 ]
 
 
