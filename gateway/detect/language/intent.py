@@ -91,7 +91,9 @@ class IntentReader:
             if "harm" not in kinds:
                 kinds -= _WITH_HARM  # a condition, the writer's doing, a hunt: a threat only with a harm
             elif "agency" in kinds and not _agency_at_harm(parts, window):
-                kinds.discard("agency")  # "I will" far from the harm is someone's plan, not the harm's author
+                kinds.discard(
+                    "agency"
+                )  # "I will" outside the harm's sentence is a plan, not the harm's author
             if len(kinds) < 2 or not (kinds & _CORE or {"exposure", "leverage"} <= kinds):
                 continue
             if doc.context.friendly:
@@ -139,6 +141,8 @@ class IntentReader:
 
 
 def _agency_at_harm(parts: Sequence[dict[str, tuple[int, int]]], window: range) -> bool:
-    """Does the writer's own doing stand in a harm's sentence or the one beside it?"""
-    harm = [j for j in window if "harm" in parts[j]]
-    return any("agency" in parts[j] and any(abs(j - h) <= 1 for h in harm) for j in window)
+    """Does the writer's own doing stand in a harm's sentence ("I'm going to key his car")?
+
+    A vow in another sentence ("I'll make sure of it") is a veiled part of its own.
+    """
+    return any("agency" in parts[j] and "harm" in parts[j] for j in window)

@@ -77,8 +77,10 @@ def test_the_same_classes_in_innocent_mail_are_no_threat(judge: Judge, text: str
 
 
 def test_the_writers_doing_counts_only_beside_the_harm(judge: Judge) -> None:
-    """'I will' two sentences away from a harm is a plan of the writer's, not the harm's author."""
+    """'I will' outside the harm's sentence is a plan of the writer's, not the harm's author."""
     text = "I will bring the slides tomorrow. The seminar is on Thursday. Accidents happen on that ward."
+    assert "THREAT" not in judge.types(text)
+    text = "You are worried about losing your driving licence. Mark me on the sheet I'll send Saturday."
     assert "THREAT" not in judge.types(text)
     assert "THREAT" in judge.types("Accidents happen on that ward, Dr Moss. I will make sure of it.")
 
