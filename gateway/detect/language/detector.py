@@ -25,6 +25,7 @@ from gateway.detect.base import Resources
 from gateway.detect.language.allow import AllowLists, load_allow_lists
 from gateway.detect.language.defamation import DefamationRecogniser
 from gateway.detect.language.discrimination import SlurRecogniser, hostility_recogniser
+from gateway.detect.language.everyday import everyday_recognisers
 from gateway.detect.language.framing import Framer
 from gateway.detect.language.harassment import HARASSMENT, harassment_recogniser
 from gateway.detect.language.insults import InsultRecogniser
@@ -123,6 +124,7 @@ class LanguageDetector:
             harassment_recogniser(macros, self.resolver),
             obscenity_recogniser(macros, self.resolver),
             hostility_recogniser(macros, self.resolver),
+            *everyday_recognisers(macros, self.resolver, d),
         ]
         self.grievance = grievance_recogniser(macros, self.resolver)
         self.intent = IntentReader(macros, self.resolver)
