@@ -41,6 +41,12 @@ class Aim:
     end: int
 
 
+# a spaced dash or a colon between a topic and what follows ("Re: rota - ...")
+_DASH = re.compile(r"\s[-\u2013\u2014]\s|:\s")
+# the writer's own words: "I left my badge at home - idiot" is said of themselves
+_SELF_WORDS = frozenset(["i", "me", "my", "myself", "we", "us", "our"])
+
+
 def boundaries(s: Sentence) -> list[bool]:
     """For each token: does a hard boundary (. ! ? ; : quotes, dash) stand just before it?"""
     out = [True]
@@ -107,6 +113,8 @@ class Framer:
                 return self._fragment(sentences, k, start, end)
             if noun and j < 0 and (end >= len(words) or hard[end]):
                 return self._called_out(sentences, k, start, end)
+            if noun and self._after_dash(s, words, j, end):
+                return self._called_out(sentences, k, start, end)  # "Re: placement - ...": a subject's tail
             return self._exclamation(sentences, k, start, end, noun=noun, strong=strong)
         w = words[j]
         begin = s.tokens[j][0]
@@ -156,6 +164,13 @@ class Framer:
         if rest[:2] in (["he", "is"], ["she", "is"], ["he", "was"], ["she", "was"]) or rest[:1] == ["_name_"]:
             return Aim(NAMED, s.tokens[start][0], s.tokens[min(end + 1, len(words) - 1)][1])
         return None
+
+    @staticmethod
+    def _after_dash(s: Sentence, words: list[str], j: int, end: int) -> bool:
+        """Does the insult end the sentence after a dash, with no word of the writer's before it?"""
+        if j < 0 or end < len(words) or not _DASH.search(s.view, s.tokens[j][1], s.tokens[j + 1][0]):
+            return False
+        return not _SELF_WORDS.intersection(words[: j + 1])
 
     def _called_out(self, sentences: Sequence[Sentence], k: int, start: int, end: int) -> Aim | None:
         """A sentence that is nothing but the insult ("Useless idiot.", a subject line "Moron"): said to

@@ -81,3 +81,23 @@ def test_pre_checks_never_skip_an_everyday_match(language: LanguageDetector) -> 
                     checked += 1
                     assert passes(keys, s.keys), (p.id, s.view)
     assert checked >= 12
+
+
+# (subject, body): the insult or threat stands in the subject line only
+SUBJECT_ONLY = [
+    ("Re: handover - stupid cow", "Bloods chased, all done."),
+    ("Re: rota swap – pathetic loser", "Tuesday for Thursday is fine."),
+    ("final warning before your flat gets a visit", "Minutes of the meeting attached."),
+]
+
+
+@pytest.mark.parametrize(("subject", "body"), SUBJECT_ONLY)
+def test_abuse_carried_only_in_the_subject_line_is_found_there(judge: Judge, subject: str, body: str) -> None:
+    """An insult after the topic of a subject line, or a threat in it, is a severe finding at header:Subject."""
+    found = [f for f in judge(body, subject=subject, to=STAFF) if f.severity == "severe"]
+    assert found and found[0].where == "header:Subject", subject
+
+
+def test_the_writer_calling_themselves_names_after_a_dash_is_no_insult(judge: Judge) -> None:
+    """'I forgot my badge again - idiot' is said of the writer, not the reader."""
+    assert "INSULT" not in judge.types("See you there.", subject="I forgot my badge again - idiot")
