@@ -77,6 +77,7 @@ class Framer:
         modifiers: set[int] | None = None,
         strong: bool = False,
         thing: bool = False,
+        weak: bool = False,
     ) -> Aim | None:
         """Is the word at tokens [start, end) of sentence k aimed at a person?
 
@@ -85,6 +86,7 @@ class Framer:
         word names a person ("idiot") rather than describing one
         ("useless"). `strong`: strong words aimed by a pointing word alone
         ("that ..."). `thing`: the word can describe a thing too ("a joke").
+        `weak`: a teasing word ("you daft git, ..."), not called out before a comma.
         """
         s = sentences[k]
         words = s.words()
@@ -124,10 +126,14 @@ class Framer:
                 return Aim(SECOND_PERSON, begin, finish)
             if j > 0 and words[j - 1] in ("call", "called", "calling", "calls") and not hard[j]:
                 return Aim(SECOND_PERSON, begin, finish)
-            if noun and self._vocative_end(words, hard, end):
+            said = None if weak else s  # a comma ends the call ("you ..., sort it out"), not for teasing
+            if noun and self._vocative_end(words, hard, end, said):
                 return Aim(SECOND_PERSON, begin, finish)
+            tail = end
+            while tail < len(words) and not hard[tail] and (words[tail] in MODIFIERS or tail in extra):
+                tail += 1  # "you useless fat ...,": the words that go on describing the person
             if not noun and (
-                self._vocative_end(words, hard, end) or self._vocative_end(words, hard, end + 1)
+                self._vocative_end(words, hard, tail, said) or self._vocative_end(words, hard, tail + 1)
             ):
                 return Aim(SECOND_PERSON, begin, finish)  # "you useless ...!": one more word at most
             return None

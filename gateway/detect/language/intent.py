@@ -89,7 +89,9 @@ class IntentReader:
             window = range(k, min(len(sentences), k + self.window))
             kinds = {name for j in window for name in parts[j]}
             if "harm" not in kinds:
-                kinds -= _WITH_HARM  # a condition, the writer's doing, a hunt: a threat only with a harm
+                # a condition, the writer's doing, a hunt: a threat only with a harm; a condition also
+                # with an exposure ("do it or I tell your parents everything": blackmail)
+                kinds -= _WITH_HARM - ({"condition"} if "exposure" in kinds else set())
             elif "agency" in kinds and not _agency_at_harm(parts, window):
                 kinds.discard(
                     "agency"
@@ -105,6 +107,8 @@ class IntentReader:
             ):
                 continue  # an address known to post a card, a seat saved
             target = self._aimed(sentences, window, parts)
+            if target is None and "hunt" in kinds:
+                target = NAMED  # "when I find out who did it": whoever did it is a person
             if target is None:
                 continue
             name = min(here)  # where the finding points: the first part of its first sentence

@@ -27,6 +27,8 @@ ABUSE = [
     ("The prayer group are a bunch of extremists and should be banned.", "DISCRIMINATION"),
     ("u fat ugly cow nobody on the firm can stand u", "INSULT"),
     ("you stupid ginger freak, no wonder you failed", "INSULT"),
+    ("Mandy in the post room, you useless fat cow, sort my parcel out.", "INSULT"),
+    ("I've been timing how long you take in the shower, Holly. I like knowing.", "HARASSMENT"),
 ]
 
 # the same words where they abuse no one

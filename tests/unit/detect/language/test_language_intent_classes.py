@@ -41,6 +41,12 @@ THREATS = [
     ),
     ("I know your dad's shop on Mill Lane. One spark and the whole place goes up. Keep talking.", {"harm"}),
     ("Seen your little brother waiting at the bus stop, Ffion. Sleep tight.", {"knowledge", "veiled"}),
+    ("Sign my logbook by Friday or I will tell your wife everything about the conference.", {"exposure"}),
+    (
+        "Someone reported my parking. When I find out who, they will not last till Easter here.",
+        {"harm", "hunt"},
+    ),
+    ("Refund the deposit or I'll drag you over that desk, Mr Orr.", {"harm", "agency"}),
 ]
 
 # the same word classes where they stay innocent
@@ -57,6 +63,8 @@ NOT_THREATS = [
     "I'd hate for you to miss the ball, I'll save you a ticket.",  # regret for the reader
     "after July you won't be coming back to halls, enjoy the summer and sleep tight xx",  # leaving halls
     "You catch the 8.10 every morning too? Let's sit together tomorrow.",  # a shared routine
+    "If you want, I will tell your mum everything about the open day, she asked.",  # an offer, no demand
+    "He gets low at lunchtime, so have a chat with him if you can.",  # kindness to a patient
 ]
 
 
