@@ -65,6 +65,9 @@ NOT_THREATS = [
     "You catch the 8.10 every morning too? Let's sit together tomorrow.",  # a shared routine
     "If you want, I will tell your mum everything about the open day, she asked.",  # an offer, no demand
     "He gets low at lunchtime, so have a chat with him if you can.",  # kindness to a patient
+    "keep pushing yourself like this and you'll end up in hospital, take a day off",  # care for a friend
+    "If anyone ever threatens you online, 'I know where you live' or similar, screenshot it.",  # advice
+    "In the film the stalker leaves a note: 'I'll stab you where you sleep.' Four stars.",  # fiction
 ]
 
 
