@@ -22,6 +22,10 @@ ALLEGED = [
     "Dr Ferrand shagged the marker to get through her viva.",
     "Tobias Wren has been doctoring the audit figures. Proper fraud.",
     "If Dr Sykes fails me again I will tell the whole year he takes backhanders from the drug reps.",
+    # not hedges: an expense claimed, a name given with an aside, a warning to colleagues
+    "Mrs B in the deanery has been fiddling her expenses, claimed a hotel weekend as a conference.",
+    "The man who runs the OSCE rota, Declan I think, takes backhanders from the locum agency.",
+    "I want to warn colleagues that Wes from the porters has been stealing from the staff raffle.",
 ]
 
 # the same words, not an allegation the writer makes about a colleague
@@ -39,6 +43,8 @@ NOT_ALLEGED = [
     "My supervisor says I fudged the results, which is untrue and I have the raw data.",
     # a lab procedure, not a person
     "The technician showed us how the analyser fudges nothing: every reading is logged.",
+    # still hedged
+    "I think Wes might have taken the raffle money, but I'm not sure.",
 ]
 
 
