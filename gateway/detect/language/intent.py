@@ -44,6 +44,8 @@ _CORE = frozenset(["harm", "knowledge"])
 #: parts that make a threat only beside a harm: a condition ("if you", "or else"), the writer's own
 #: doing ("I will", "my mates"), finding out who did it
 _WITH_HARM = frozenset(["condition", "agency", "hunt"])
+#: parts read only within a window of a harm or an exposure, the only parts they pair with
+_NEAR_HARM = frozenset(["condition", "agency", "hunt"])
 #: parts that do not count between friends (banter markers): the threats friends joke with
 _FRIENDLY_OFF = frozenset(["condition", "agency", "grievance"])
 #: person mentions a threat can be aimed at, and the target each gives
@@ -65,24 +67,26 @@ class IntentReader:
             for name, items in (raw.get("parts") or {}).items()
         }
         pairs = [(name, p) for name, ps in self.parts.items() for p in ps]
-        self._all = KeyedSet([p for _, p in pairs])  # every part's patterns, found from a sentence's words
-        self._part_of = [name for name, _ in pairs]
+        # every part's patterns, found from a sentence's words; the parts that only count beside a
+        # harm or an exposure (a condition, the writer's doing) are common words ("if", "or", "I will")
+        # and are only read near one
+        eager = [(name, p) for name, p in pairs if name not in _NEAR_HARM]
+        near = [(name, p) for name, p in pairs if name in _NEAR_HARM]
+        self._eager = (KeyedSet([p for _, p in eager]), [name for name, _ in eager])
+        self._near = (KeyedSet([p for _, p in near]), [name for name, _ in near])
 
     def parts_of(self, sentence: Sentence) -> dict[str, tuple[int, int]]:
         """The parts a sentence holds in the writer's own words, each at its first match."""
-        found: dict[str, tuple[int, int]] = {}
-        for i in self._all.candidates(sentence.keys):
-            name = self._part_of[i]
-            if name in found:
-                continue
-            m = self._all.patterns[i].regex.search(sentence.view)
-            if m is not None and not sentence.is_reported(m.start(), m.end()):
-                found[name] = (m.start(), m.end())
-        return found
+        found = _search(*self._eager, sentence, {})
+        return _search(*self._near, sentence, found)
 
     def scan(self, doc: Document) -> list[Signal]:
         sentences = doc.sentences
-        parts = [self.parts_of(s) for s in sentences]
+        parts = [_search(*self._eager, s, {}) for s in sentences]
+        anchors = [k for k, here in enumerate(parts) if "harm" in here or "exposure" in here]
+        for k, s in enumerate(sentences):
+            if any(abs(k - a) < self.window for a in anchors):
+                _search(*self._near, s, parts[k])
         for k, here in enumerate(parts):
             if not here:
                 continue
@@ -150,3 +154,17 @@ def _agency_at_harm(parts: Sequence[dict[str, tuple[int, int]]], window: range) 
     A vow in another sentence ("I'll make sure of it") is a veiled part of its own.
     """
     return any("agency" in parts[j] and "harm" in parts[j] for j in window)
+
+
+def _search(
+    keyed: KeyedSet, names: Sequence[str], sentence: Sentence, found: dict[str, tuple[int, int]]
+) -> dict[str, tuple[int, int]]:
+    """Add to `found` the parts of these patterns the sentence holds in the writer's own words."""
+    for i in keyed.candidates(sentence.keys):
+        name = names[i]
+        if name in found:
+            continue
+        m = keyed.patterns[i].regex.search(sentence.view)
+        if m is not None and not sentence.is_reported(m.start(), m.end()):
+            found[name] = (m.start(), m.end())
+    return found
