@@ -120,3 +120,26 @@ def test_pre_checks_never_skip_a_round_six_match(language: LanguageDetector) -> 
                 checked += 1
                 assert passes(pattern.keys, s.keys), (pattern.regex.pattern[:60], s.view)
     assert checked >= 20
+
+
+def test_the_writers_doing_in_another_sentence_does_not_pair_with_a_harm(judge: Judge) -> None:
+    """'I will send the slides' beside 'accidents happen on that ward, Dr Moss' is two sentences, no threat."""
+    text = "I will send you the slides tomorrow. Accidents happen on that ward, Dr Moss."
+    assert "THREAT" not in judge.types(text)
+
+
+# a first window that is excused (banter, an innocent purpose, no one aimed at), then a threat later on
+LATER_THREATS = [
+    "I know your shifts this week, just so you know lol. The rota is on the fridge. Bins go out on "
+    "Monday. Pizza on Friday. Stay away from my girlfriend or you'll end up in A&E lol",
+    "I have your address so I can post the card, just so you know. The rota is on the fridge. Bins go out "
+    "on Monday. Pizza on Friday. Drop the complaint, Dr Moss, or you'll end up in A&E.",
+    "Accidents happen on icy car parks. Just saying. The rota is on the fridge. Bins go out on Monday. "
+    "Pizza on Friday. Drop the complaint, Dr Moss, or you'll end up in A&E.",
+]
+
+
+@pytest.mark.parametrize("text", LATER_THREATS)
+def test_a_threat_after_an_excused_window_is_still_read(judge: Judge, text: str) -> None:
+    """Windows are read one after another: an excused first window does not end the reading."""
+    assert "THREAT" in judge.types(text), text
