@@ -143,3 +143,9 @@ LATER_THREATS = [
 def test_a_threat_after_an_excused_window_is_still_read(judge: Judge, text: str) -> None:
     """Windows are read one after another: an excused first window does not end the reading."""
     assert "THREAT" in judge.types(text), text
+
+
+def test_a_demand_inside_a_sentence_is_aimed_at_whom_it_names(judge: Judge) -> None:
+    """Only a demand that opens its sentence is said to the reader; inside one, the person named is aimed at."""
+    found = judge.one("Tell Dr Moss to drop the complaint before someone gets hurt.", "THREAT")
+    assert found.target == "named"
