@@ -43,6 +43,13 @@ _REACH = 120  # characters between the target and its wrongdoing: one clause, no
 _BACK = 3  # sentences he/she may look back for the person it stands for
 # a first word that can be a participle: "was groped", "got hit" make the person the victim
 _PARTICIPLES = frozenset(["hit", "beat", "put", "felt", "stole", "took", "got", "touched", "abused"])
+# the writer as possessor or object ("my placement", "told me") is never who an allegation is about
+_NOT_SUBJECT = frozenset(["my", "our", "me", "us"])
+# the writer in an aside ("Kai, I think, is ...") or a relative clause ("where I did my placement")
+_ASIDE = re.compile(r"i (?:think|reckon|believe|guess|heard|hear|swear)\b")
+_RELATIVE = re.compile(r"\b(?:where|when) $")
+# a sentence that is only a verdict ("Proper fraud.", "Total junkie.", "Corrupt.")
+_VERDICT_WORDS = 4
 # what each kind of mention is, in a finding's evidence
 _WHO = {"named": "a named person", "role": "a person identified by role", "described": "a person described"}
 
@@ -78,8 +85,19 @@ class AllegationReader:
         self.describers = compile_regexes(raw.get("describers", []), macros, SOURCE)
         one = {
             key: compile_regexes([raw[key]], macros, SOURCE)[0]
-            for key in ("passive", "not_asserted", "not_before", "denied_after", "duty", "habit", "clinical")
+            for key in (
+                "passive",
+                "not_asserted",
+                "not_before",
+                "denied_after",
+                "duty",
+                "habit",
+                "clinical",
+                "history",
+                "news",
+            )
         }
+        self.history, self.news = one["history"], one["news"]
         self.not_before = one["not_before"]  # read by DefamationRecogniser for every allegation
         self.passive, self.not_asserted, self.denied_after = (
             one["passive"],
@@ -130,8 +148,12 @@ class AllegationReader:
     ) -> Signal | None:
         view = sentences[k].view
         person = self.subject(sentences, k, m.start())
+        if person is None and _verdict(view, m):
+            person = self._antecedent(sentences, k, 0)  # "Proper fraud." after the sentence naming them
         if person is None:
             return None
+        if self.framed(sentences, k):
+            return None  # a patient's history or a news report: the writer accuses no one
         between = view[person.begin : m.start()]
         if self.not_asserted.search(between) or self.denied_after.search(view, m.end()):
             return None
@@ -159,6 +181,14 @@ class AllegationReader:
             reported=sentences[k].is_reported(m.start(), m.end()),
             begin=m.start(),
             end=m.end(),
+        )
+
+    def framed(self, sentences: Sequence[Sentence], k: int) -> bool:
+        """Is sentence k inside a patient's history (two sentences back) or beside a news report?"""
+        if any(self.history.search(sentences[j].view) for j in range(max(0, k - 2), k + 1)):
+            return True
+        return any(
+            self.news.search(sentences[j].view) for j in range(max(0, k - 1), min(len(sentences), k + 2))
         )
 
     # --- who it is about ---------------------------------------------------------------------
@@ -193,7 +223,11 @@ class AllegationReader:
             p
             for p in self.people(sentences[k])
             if p.end <= at
-            and not (p.kind == "self" and view[p.begin : p.end] in ("my", "our"))
+            and not (p.kind == "self" and view[p.begin : p.end] in _NOT_SUBJECT)
+            and not (
+                p.kind == "self" and _ASIDE.match(view, p.begin)
+            )  # "_name_ i think, is ...", "where i did"
+            and not (p.kind == "self" and _RELATIVE.search(view, 0, p.begin))
             and not (p.kind == "second" and view.startswith("you know", p.begin))  # "- you know the one -"
         ]
         if not before:
@@ -228,3 +262,9 @@ def _person(m: Mention) -> Person:
 def _one_word(entries: list[str]) -> frozenset[str]:
     """The single-word entries of a name list, lower-cased."""
     return frozenset(e.lower() for e in entries if " " not in e)
+
+
+def _verdict(view: str, m: re.Match[str]) -> bool:
+    """Is the sentence nothing but the allegation, a verdict on someone named just before?"""
+    rest = (view[: m.start()] + view[m.end() :]).strip(" .!,")
+    return len(view.split()) <= _VERDICT_WORDS and len(rest.split()) <= 2

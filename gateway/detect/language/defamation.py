@@ -79,6 +79,8 @@ class DefamationRecogniser:
         view = doc.sentences[sig.sentence].view
         if any(g.search(view) for g in self.generic):
             return []  # about people in general, or about how to handle misconduct: no one is accused
+        if self.described.framed(doc.sentences, sig.sentence):
+            return []  # a patient's history ("he was done for drink driving") or a news report
         if self.described.not_before.search(view, max(0, sig.begin - 100), sig.begin):
             return []  # "nobody thinks the pharmacist is ...", "if the treasurer ...": not asserted
         if self.described.denied_after.search(view, sig.end):

@@ -25,6 +25,7 @@ from gateway.detect.base import Resources
 from gateway.detect.language.allow import AllowLists, load_allow_lists
 from gateway.detect.language.defamation import DefamationRecogniser
 from gateway.detect.language.discrimination import SlurRecogniser, hostility_recogniser
+from gateway.detect.language.everyday import everyday_recognisers
 from gateway.detect.language.framing import Framer
 from gateway.detect.language.harassment import HARASSMENT, harassment_recogniser
 from gateway.detect.language.insults import InsultRecogniser
@@ -123,6 +124,7 @@ class LanguageDetector:
             harassment_recogniser(macros, self.resolver),
             obscenity_recogniser(macros, self.resolver),
             hostility_recogniser(macros, self.resolver),
+            *everyday_recognisers(macros, self.resolver, d),
         ]
         self.grievance = grievance_recogniser(macros, self.resolver)
         self.intent = IntentReader(macros, self.resolver)
@@ -339,7 +341,10 @@ _EXAMPLE_CUE = re.compile(
     r"(?:say|use|write|text|threaten|shout|tell)|"
     r"(?:a |an |the )?(?:typical|common|classic|textbook|veiled|subtle) (?:[\w-]+ )?(?:threats?|examples?|lines?|phrases?|messages?) "
     r"(?:is|are|would be|might be|include|includes)|"
-    r"(?:threats?|messages?|phrases?|lines?|texts?) (?:include|includes|included|such as|like))\b"
+    r"(?:threats?|messages?|phrases?|lines?|texts?) (?:include|includes|included|such as|like)|"
+    # advice on what to do when it happens, and fiction ("in the film the detective finds ...")
+    r"(?:if|when) (?:anyone|someone|somebody|a patient|they|people) (?:ever )?(?:threatens?|threaten|says?|messages?|texts?|sends?) (?:you|u)|"
+    r"(?:in|from) the (?:film|movie|book|novel|play|episode|series|show|game|song|musical))\b"
 )
 # an example given without quotation marks is still teaching when the sentence is about threats or abuse
 _TEACHING = re.compile(

@@ -41,6 +41,12 @@ class Aim:
     end: int
 
 
+# a spaced dash or a colon between a topic and what follows ("Re: rota - ...")
+_DASH = re.compile(r"\s[-\u2013\u2014]\s|:\s")
+# the writer's own words: "I left my badge at home - idiot" is said of themselves
+_SELF_WORDS = frozenset(["i", "me", "my", "myself", "we", "us", "our"])
+
+
 def boundaries(s: Sentence) -> list[bool]:
     """For each token: does a hard boundary (. ! ? ; : quotes, dash) stand just before it?"""
     out = [True]
@@ -71,6 +77,7 @@ class Framer:
         modifiers: set[int] | None = None,
         strong: bool = False,
         thing: bool = False,
+        weak: bool = False,
     ) -> Aim | None:
         """Is the word at tokens [start, end) of sentence k aimed at a person?
 
@@ -79,6 +86,7 @@ class Framer:
         word names a person ("idiot") rather than describing one
         ("useless"). `strong`: strong words aimed by a pointing word alone
         ("that ..."). `thing`: the word can describe a thing too ("a joke").
+        `weak`: a teasing word ("you daft git, ..."), not called out before a comma.
         """
         s = sentences[k]
         words = s.words()
@@ -107,6 +115,8 @@ class Framer:
                 return self._fragment(sentences, k, start, end)
             if noun and j < 0 and (end >= len(words) or hard[end]):
                 return self._called_out(sentences, k, start, end)
+            if noun and self._after_dash(s, words, j, end):
+                return self._called_out(sentences, k, start, end)  # "Re: placement - ...": a subject's tail
             return self._exclamation(sentences, k, start, end, noun=noun, strong=strong)
         w = words[j]
         begin = s.tokens[j][0]
@@ -116,10 +126,14 @@ class Framer:
                 return Aim(SECOND_PERSON, begin, finish)
             if j > 0 and words[j - 1] in ("call", "called", "calling", "calls") and not hard[j]:
                 return Aim(SECOND_PERSON, begin, finish)
-            if noun and self._vocative_end(words, hard, end):
+            said = None if weak else s  # a comma ends the call ("you ..., sort it out"), not for teasing
+            if noun and self._vocative_end(words, hard, end, said):
                 return Aim(SECOND_PERSON, begin, finish)
+            tail = end
+            while tail < len(words) and not hard[tail] and (words[tail] in MODIFIERS or tail in extra):
+                tail += 1  # "you useless fat ...,": the words that go on describing the person
             if not noun and (
-                self._vocative_end(words, hard, end) or self._vocative_end(words, hard, end + 1)
+                self._vocative_end(words, hard, tail, said) or self._vocative_end(words, hard, tail + 1)
             ):
                 return Aim(SECOND_PERSON, begin, finish)  # "you useless ...!": one more word at most
             return None
@@ -156,6 +170,13 @@ class Framer:
         if rest[:2] in (["he", "is"], ["she", "is"], ["he", "was"], ["she", "was"]) or rest[:1] == ["_name_"]:
             return Aim(NAMED, s.tokens[start][0], s.tokens[min(end + 1, len(words) - 1)][1])
         return None
+
+    @staticmethod
+    def _after_dash(s: Sentence, words: list[str], j: int, end: int) -> bool:
+        """Does the insult end the sentence after a dash, with no word of the writer's before it?"""
+        if j < 0 or end < len(words) or not _DASH.search(s.view, s.tokens[j][1], s.tokens[j + 1][0]):
+            return False
+        return not _SELF_WORDS.intersection(words[: j + 1])
 
     def _called_out(self, sentences: Sequence[Sentence], k: int, start: int, end: int) -> Aim | None:
         """A sentence that is nothing but the insult ("Useless idiot.", a subject line "Moron"): said to

@@ -109,12 +109,21 @@ class InsultRecogniser:
         if kind == "adj":
             # an adjective counts when said of a person, or as part of an insulting noun that is aimed
             nouns_after = [h for h in insults if h.start >= hit.end and h.entry.get("kind") == "noun"]
-            aim = self.framer.aimed_at(doc.sentences, k, hit.start, hit.end, noun=False, modifiers=modifiers)
+            weak = strength == "weak"
+            aim = self.framer.aimed_at(
+                doc.sentences, k, hit.start, hit.end, noun=False, modifiers=modifiers, weak=weak
+            )
             if aim is None and nouns_after:
                 noun = nouns_after[0]
                 if all(i in modifiers or s.words()[i] in MODIFIERS for i in range(hit.end, noun.start)):
                     aim = self.framer.aimed_at(
-                        doc.sentences, k, noun.start, noun.end, noun=True, modifiers=modifiers
+                        doc.sentences,
+                        k,
+                        noun.start,
+                        noun.end,
+                        noun=True,
+                        modifiers=modifiers,
+                        weak=noun.entry.get("weight", "medium") == "weak",
                     )
             return aim
         return self.framer.aimed_at(
@@ -126,6 +135,7 @@ class InsultRecogniser:
             modifiers=modifiers,
             strong=strength == "strong",
             thing=thing,
+            weak=strength == "weak",
         )
 
     def _phrase(self, s: Sentence, hit: Hit) -> Aim | None:

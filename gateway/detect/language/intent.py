@@ -41,8 +41,17 @@ SOURCE = "intent.yaml"
 THREAT = "THREAT"
 #: parts that carry menace themselves; a threat needs one of them
 _CORE = frozenset(["harm", "knowledge"])
+#: parts that make a threat only beside a harm: a condition ("if you", "or else"), the writer's own
+#: doing ("I will", "my mates"), finding out who did it
+_WITH_HARM = frozenset(["condition", "agency", "hunt"])
+#: parts read only within a window of a harm or an exposure, the only parts they pair with
+_NEAR_HARM = frozenset(["condition", "agency", "hunt"])
+#: parts that do not count between friends (banter markers): the threats friends joke with
+_FRIENDLY_OFF = frozenset(["condition", "agency", "grievance"])
 #: person mentions a threat can be aimed at, and the target each gives
 _AIMED = {"second": SECOND_PERSON, "named": NAMED, "role": ROLE, "third": NAMED}
+#: parts that, opening a sentence, are a demand made of the reader
+_IMPERATIVE = ("leverage", "condition")
 
 
 class IntentReader:
@@ -58,40 +67,52 @@ class IntentReader:
             for name, items in (raw.get("parts") or {}).items()
         }
         pairs = [(name, p) for name, ps in self.parts.items() for p in ps]
-        self._all = KeyedSet([p for _, p in pairs])  # every part's patterns, found from a sentence's words
-        self._part_of = [name for name, _ in pairs]
+        # every part's patterns, found from a sentence's words; the parts that only count beside a
+        # harm or an exposure (a condition, the writer's doing) are common words ("if", "or", "I will")
+        # and are only read near one
+        eager = [(name, p) for name, p in pairs if name not in _NEAR_HARM]
+        near = [(name, p) for name, p in pairs if name in _NEAR_HARM]
+        self._eager = (KeyedSet([p for _, p in eager]), [name for name, _ in eager])
+        self._near = (KeyedSet([p for _, p in near]), [name for name, _ in near])
 
     def parts_of(self, sentence: Sentence) -> dict[str, tuple[int, int]]:
         """The parts a sentence holds in the writer's own words, each at its first match."""
-        found: dict[str, tuple[int, int]] = {}
-        for i in self._all.candidates(sentence.keys):
-            name = self._part_of[i]
-            if name in found:
-                continue
-            m = self._all.patterns[i].regex.search(sentence.view)
-            if m is not None and not sentence.is_reported(m.start(), m.end()):
-                found[name] = (m.start(), m.end())
-        return found
+        found = _search(*self._eager, sentence, {})
+        return _search(*self._near, sentence, found)
 
     def scan(self, doc: Document) -> list[Signal]:
         sentences = doc.sentences
-        parts = [self.parts_of(s) for s in sentences]
+        parts = [_search(*self._eager, s, {}) for s in sentences]
+        anchors = [k for k, here in enumerate(parts) if "harm" in here or "exposure" in here]
+        for k, s in enumerate(sentences):
+            if any(abs(k - a) < self.window for a in anchors):
+                _search(*self._near, s, parts[k])
         for k, here in enumerate(parts):
             if not here:
                 continue
             window = range(k, min(len(sentences), k + self.window))
             kinds = {name for j in window for name in parts[j]}
             if "harm" not in kinds:
-                kinds.discard("hunt")  # finding out who did it is a threat only with a harm
+                # a condition, the writer's doing, a hunt: a threat only with a harm; a condition also
+                # with an exposure ("do it or I tell your parents everything": blackmail)
+                kinds -= _WITH_HARM - ({"condition"} if "exposure" in kinds else set())
+            elif "agency" in kinds and not _agency_at_harm(parts, window):
+                kinds.discard(
+                    "agency"
+                )  # "I will" outside the harm's sentence is a plan, not the harm's author
             if len(kinds) < 2 or not (kinds & _CORE or {"exposure", "leverage"} <= kinds):
                 continue
-            if doc.context.friendly and "harm" not in kinds:
-                continue  # knowledge and a framing between friends is care
+            if doc.context.friendly:
+                kinds -= _FRIENDLY_OFF  # "if you touch my laptop again I'll stab u. love u bro": teasing
+                if "harm" not in kinds or len(kinds) < 2:
+                    continue  # knowledge and a framing between friends is care
             if not kinds & {"harm", "exposure"} and any(
                 self.innocent.search(sentences[j].view) for j in window
             ):
                 continue  # an address known to post a card, a seat saved
-            target = self._aimed(sentences, window)
+            target = self._aimed(sentences, window, parts)
+            if target is None and "hunt" in kinds:
+                target = NAMED  # "when I find out who did it": whoever did it is a person
             if target is None:
                 continue
             name = min(here)  # where the finding points: the first part of its first sentence
@@ -110,10 +131,40 @@ class IntentReader:
             ]
         return []
 
-    def _aimed(self, sentences: Sequence[Sentence], window: range) -> str | None:
-        """Whom the parts are aimed at: the reader first, else a person named, described or he/she."""
+    def _aimed(
+        self, sentences: Sequence[Sentence], window: range, parts: Sequence[dict[str, tuple[int, int]]] = ()
+    ) -> str | None:
+        """Whom the parts are aimed at: the reader first, else a person named, described or he/she.
+
+        A demand that opens its sentence ("drop the complaint", "stay away from her") is said to the
+        reader even when no "you" is written.
+        """
+        if any(parts[j].get(name, (1, 1))[0] == 0 for j in window if j < len(parts) for name in _IMPERATIVE):
+            return SECOND_PERSON
         kinds = {m.kind for j in window for m in self.resolver.mentions(sentences[j])}
         for kind in ("second", "named", "role", "third"):
             if kind in kinds:
                 return _AIMED[kind]
         return None
+
+
+def _agency_at_harm(parts: Sequence[dict[str, tuple[int, int]]], window: range) -> bool:
+    """Does the writer's own doing stand in a harm's sentence ("I'm going to key his car")?
+
+    A vow in another sentence ("I'll make sure of it") is a veiled part of its own.
+    """
+    return any("agency" in parts[j] and "harm" in parts[j] for j in window)
+
+
+def _search(
+    keyed: KeyedSet, names: Sequence[str], sentence: Sentence, found: dict[str, tuple[int, int]]
+) -> dict[str, tuple[int, int]]:
+    """Add to `found` the parts of these patterns the sentence holds in the writer's own words."""
+    for i in keyed.candidates(sentence.keys):
+        name = names[i]
+        if name in found:
+            continue
+        m = keyed.patterns[i].regex.search(sentence.view)
+        if m is not None and not sentence.is_reported(m.start(), m.end()):
+            found[name] = (m.start(), m.end())
+    return found

@@ -37,7 +37,6 @@ ABUSE_FAMILIES = ("threat", "harassment", "insult", "discrimination", "defamatio
 # kind -> why the detector still gets it wrong (misses unless marked "false hold")
 EXPECTED_FAILURES = {
     "defamation-gossip-named": "the name comes after the allegations, in lower case, with typos",
-    "discrimination-class-insinuation": "class contempt (chav, council estate) is not on any list",
     "discrimination-race-stereotype": "race only as a description, then 'Typical.' and 'should sack her'",
     "harassment-impersonation": "a first name after 'for' is not recognised as a name",
     "harassment-sexual-comment-staff": "a lower-case 'dr hollis' is not recognised as a name",

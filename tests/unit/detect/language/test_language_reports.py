@@ -59,3 +59,22 @@ def test_the_report_frame_must_be_the_writers_own(judge: Judge) -> None:
     """A help cue inside the quotation ("what should I do") is not the writer's request for help."""
     found = judge("he wrote 'what should I do with you, you filthy little cow'")
     assert found and all(f.quoted for f in found)
+
+
+def test_a_report_with_abuse_of_the_writers_own_keeps_the_cited_abuse(judge: Judge) -> None:
+    """A help cue beside the writer's own insult is no report: the cited words stay a quoted finding too."""
+    found = judge(
+        "What should I do? You are a pathetic excuse for a tutor.",
+        quoted="I know where you live and you will regret this.",
+    )
+    assert any(f.quoted for f in found)  # the cited threat is not dropped
+    assert any(f.type == "INSULT" and not f.quoted for f in found)
+
+
+def test_profanity_of_the_writers_own_does_not_undo_a_report(judge: Judge) -> None:
+    """A victim who swears in their own words ('this is shit') is still reporting: the cited abuse goes."""
+    found = judge(
+        "He sent me this last night, this is shit and I feel unsafe. What should I do?",
+        quoted="I know where you live and you will regret this.",
+    )
+    assert not [f for f in found if f.severity == "severe"]
