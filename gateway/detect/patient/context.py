@@ -5,7 +5,7 @@
 itself ("Dr Lee", "Ann Lee (consultant)"), the university's own phone
 numbers and postcodes, and how clinical the message is overall. The cue
 functions below answer the local questions: is there a patient cue in
-this sentence, an age, a bed, a sign that the passage is historical or a
+this sentence, an age, a bed, a sign that the passage is a
 role-play.
 """
 
@@ -195,12 +195,6 @@ def writers_own(text: str, start: int, msg: MessageContext, *, cue: bool) -> boo
     if re.search(r"curriculum vitae|\bcv\b|\bresum[eé]\b", above, re.IGNORECASE):
         return True
     return msg.names_correspondent(above)
-
-
-def historical(text: str, today: _dt.date) -> bool:
-    """A year a generation or more ago, and nothing that puts the passage in the present."""
-    years = [int(y) for y in YEAR.findall(text)]
-    return any(y <= today.year - 30 for y in years) and not RECENT.search(text)
 
 
 #: where a forwarded or quoted block starts

@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import re
 
-from gateway.detect.patient.context import BED, RECENT, MessageContext, historical, in_public_forward
-from gateway.detect.patient.lexicon import HealthFact
+from gateway.detect.patient.context import BED, RECENT, MessageContext, in_public_forward
+from gateway.detect.patient.framing import achievement_after, past_frame
+from gateway.detect.patient.lexicon import HealthFact, Lexicon
 from gateway.detect.patient.mentions import Mention, given_name, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
 from gateway.detect.patient.name_patterns import NameCandidate
 from gateway.detect.patient.patient_name import PatientNameRecognizer, in_schedule
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.patient.schedule import in_schedule_layout, patient_row, teaching_schedule
 from gateway.detect.patient.ties import ORGANISATION_AFTER, PATIENT_STATUS, PRONOUN, carry_by_pronoun, tied_to
 from gateway.detect.presidio_engine import RecognizerSpec
 
@@ -53,6 +55,7 @@ _BASE = {
     "full_name": 0.45,
     "capitalised": 0.3,
     "first_name": 0.4,
+    "unknown_name": 0.35,
     "lower_case": 0.35,
     "initials": 0.35,
 }
@@ -80,8 +83,10 @@ _IS_A_ROLE = re.compile(
     re.IGNORECASE,
 )
 _STAFF_DOING = re.compile(
-    r"\b(?:he|she|they|who)[ ]+(?:runs|ran|leads|led|teaches|taught|supervises|manages|chairs|convenes|"
-    r"organises|organizes|coordinates|heads)\b",
+    r"\b(?:he|she|they|who)[ ]+(?:teaches|taught|supervises|chairs|convenes|organises|organizes|coordinates"
+    r"|(?:runs|ran|leads|led|manages|managed|heads|headed)[ ]+(?:the[ ]+|our[ ]+|a[ ]+)?(?:[\w-]+[ ]+)?"
+    r"(?:clinic|ward|unit|service|team|department|firm|list|session|teaching|course|module|lab|practice|"
+    r"programme|block|rotation|mdt|audit|project|tutorials?|seminars?|lectures?))\b",
     re.IGNORECASE,
 )
 #: a list of three or more given names ("Aisha, Ben, Chloe and Dan"): a group of students or staff
@@ -92,9 +97,20 @@ _NAME_LIST = re.compile(
 _REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)
 #: a place the model took for a person: "from Little Brampton", "in Upper Wick"
 _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
-#: a teaching word naming the group someone belongs to: "in our PBL", "from my anatomy class"
+_THE_BEFORE = re.compile(r"\bthe[ ]+$", re.IGNORECASE)
+#: a teaching word naming the group someone belongs to ("in our PBL", "from my anatomy class"), what they miss
+#: ("missing lectures", "won't be at the tutorial") or do outside class ("who does the quiz at the Crown")
 _GROUP_OF = re.compile(
-    r"\b(?:in|from|on|of)[ ]+(?:our|my|your|ur|his|her|their|the[ ]+same)[ ]+(?:[\w-]+[ ]+)?$", re.IGNORECASE
+    r"\b(?:in|from|on|of)[ ]+(?:our|my|your|ur|his|her|their|the[ ]+same)[ ]+(?:[\w-]+[ ]+)?$"
+    r"|\b(?:miss|misses|missing|missed|skip|skipping|skipped|off|absent[ ]+from|late[ ]+for|be[ ]+at|been[ ]+at|"
+    r"be[ ]+in|come[ ]+to|coming[ ]+to|get[ ]+to|make[ ]+it[ ]+to|defer|deferring|sit|sitting)[ ]+"
+    r"(?:the[ ]+|my[ ]+|our[ ]+|his[ ]+|her[ ]+|their[ ]+|any[ ]+|all[ ]+)?(?:[\w-]+[ ]+)?$"
+    r"|\bwho[ ]+(?:does|did|runs|ran|hosts|hosted|organises|organized|organizes|organised)[ ]+(?:the[ ]+|a[ ]+)?$",
+    re.IGNORECASE,
+)
+#: a death fact that is itself care: "end-of-life care", "in the hospice", "palliative"
+_CARE_WORD = re.compile(
+    r"\b(?:care|hospice|palliative|end[ -]of[ -]life|ward|icu|itu|resus|hospital)\b", re.IGNORECASE
 )
 #: the writer's own health fact: "my biopsy", "booked me an x-ray"
 _OWN_FACT = re.compile(r"\b(?:my|me)[ \t]+(?:(?:an?|the|first|new|own)[ \t]+)?$", re.IGNORECASE)
@@ -251,10 +267,20 @@ class PersonHealthRecognizer:
             return None  # "Thanks Michael for covering my clinic": the person spoken to, not about
         if names._role_attached(text, m.start, m.end) and not (famous_role or as_patient or in_bed):
             return None  # staff; but "we had the weather presenter X in resus" is a patient
-        if (len(tokens) == 1 or tokens[-1] in lex.eponyms) and names._eponym(text, m.end, tokens):
+        if (
+            (len(tokens) == 1 or tokens[-1] in lex.eponyms)
+            and (tokens[-1] in lex.eponyms or not (given_name(tokens[-1], lex) or m.kind == "unknown_name"))
+            and names._eponym(text, m.end, tokens)
+        ):
             return None  # "Parkinson's", "Bell's palsy"; not "Zainab Hussein's pregnancy test"
-        if m.kind in ("ner", "capitalised") and _PLACE_BEFORE.search(text[max(0, m.start - 12) : m.start]):
+        if m.kind in ("ner", "capitalised", "unknown_name") and _PLACE_BEFORE.search(
+            text[max(0, m.start - 12) : m.start]
+        ):
             return None
+        if m.kind == "unknown_name" and _THE_BEFORE.search(text[max(0, m.start - 8) : m.start]):
+            return None  # "the Beatson's", "at the Jubilee": a place or an organisation
+        if m.kind == "unknown_name" and _role_word_before(text, m.start, lex):
+            return None  # "the doctor Ansell", "our tutor Okafor": staff by the word before the name
         if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
             return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
         real = bool(RECENT.search(around) and _REAL.search(around))
@@ -264,8 +290,8 @@ class PersonHealthRecognizer:
             return (
                 None  # teaching, unless a real person is plainly meant ("the real ward list from last week")
             )
-        if historical(sentence, msg.today):
-            return None
+        if not first_hand and (past_frame(sentence, msg.today) or achievement_after(text, m.end)):
+            return None  # history: "in 1848", "the Victorian ...", "X first described the ..."
         if (self._made_staff(text, m) and not (as_patient or in_bed)) or _in_name_list(text, m.start):
             return None
         strong = [f for f in facts if not f.weak]
@@ -275,7 +301,9 @@ class PersonHealthRecognizer:
             rest = around
             for f in facts:
                 rest = rest.replace(text[f.start : f.end], " ")
-            if not lex.clinical_terms.search(rest):
+            if not lex.clinical_terms.search(rest) and not any(
+                _CARE_WORD.search(text, f.start, f.end + 12) for f in strong
+            ):
                 return None  # "Mrs Jones next door died last week": a death, but no care in sight
         public = self._public_figure(tokens)
         if public and not first_hand:
@@ -286,10 +314,16 @@ class PersonHealthRecognizer:
             line = view.line_text(m.start)
             if lex.public_sources.search(around) or in_public_forward(text, m.start, lex):
                 return None
-            if lex.schedule_cues.search(line) or _REFERENCE.search(line) or in_schedule(text, m.start):
+            if _REFERENCE.search(line):
                 return None
+            if in_schedule_layout(text, m.start) and (
+                not patient_row(text, m.start, facts) or teaching_schedule(text, m.start, lex)
+            ):
+                return None  # a row of a rota, a timetable, an allocation, a bleep list: staff and students
         tied = as_patient or tied_to(view, m, facts)
-        if m.kind in ("capitalised", "titled") and not tied:
+        if not first_hand and not tied and (lex.schedule_cues.search(line) or in_schedule(text, m.start)):
+            return None  # a rota or timetable named in the line, and nothing ties the fact to the person
+        if m.kind in ("capitalised", "titled", "unknown_name") and not tied:
             # two capitalised words are a person only when the sentence says what befell them; a titled
             # name without that was judged by the names recognizer already ("Mrs Lee, for the review")
             return None
@@ -354,6 +388,15 @@ def _name_like(text: str, m: re.Match[str], sentence_start: int) -> bool:
     before = text[max(sentence_start, m.start() - 4) : m.start()]
     opens = m.start() == sentence_start or not before.strip(" \t>*-•") or "\n" in before
     return not opens or bool(_CAPITALISED_WORD.match(text, m.end() + 1) and text[m.end()] == " ")
+
+
+def _role_word_before(text: str, pos: int, lex: Lexicon) -> bool:
+    """The word just before `pos` is a staff title or role, in any case ("the doctor Ansell")."""
+    words = text[max(0, pos - 24) : pos].split()
+    if not words:
+        return False
+    last = words[-1].lower().strip(".,")
+    return last in lex.staff_titles or last in lex.staff_roles
 
 
 def _in_name_list(text: str, pos: int) -> bool:

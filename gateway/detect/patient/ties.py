@@ -19,12 +19,16 @@ from gateway.detect.patient.text import SegmentView
 
 #: the person and the fact are tied: a possessive, a pronoun that refers back, a verb of being told/admitted
 _TIE_AFTER = re.compile(
-    r"^(?:['’]s?\b|[ ]+(?:\w+[ ]+){0,3}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
+    r"^(?:['’]s?\b|(?:[ ]*\([^()\n]{1,60}\)|[ ]*,[ ]*(?:who|the|a|an|our|my|your)[ ][^,.!?\n]{1,60},"
+    r"|[ ]+who[ ][^,.!?\n]{1,50}?(?=[ ]))?"
+    r"[ ]+(?:[\w'’]+[ ]+){0,4}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
     r"needs|needed|been|tested|collapsed|underwent|developed))",
     re.IGNORECASE,
 )
 #: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
 _TIE_LABEL = re.compile(r"[ \t]{0,3}[-–—:(][ \t]{0,3}")
+#: characters after a name read for a verb that ties it (an aside in brackets or commas may come first)
+_TIE_REACH = 120
 PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
 #: how far after a health fact's sentence a pronoun may carry it to a name (characters)
 CARRY_REACH = 160
@@ -86,7 +90,7 @@ def tied_to(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
     text = view.text
     sentence_start, sentence_end = view.sentence_at(m.start)
     return (
-        bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
+        bool(_TIE_AFTER.match(text[m.end : m.end + _TIE_REACH]))
         or all(f.start >= sentence_end for f in facts)  # carried back by a pronoun ("She's in ICU")
         or all(f.end <= sentence_start for f in facts)  # carried forward to a pronoun ("Her name's X")
         or _tied_before(text, m.start, sentence_start, facts)
@@ -95,7 +99,26 @@ def tied_to(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
         or _after_details(
             text, m.end, facts
         )  # "Rashid Karim 1/5/88 diabetic foot", "jeffries bed 11 ... has"
+        or _pronoun_after(text, m.end, sentence_end, facts)  # "X in our group told me she's been ..."
     )
+
+
+#: a third-person pronoun that takes the person up again: "X in our PBL group told me she's been self-harming"
+_PRONOUN_AGAIN = re.compile(r"\b(?:he|she|his|her|they|their)\b", re.IGNORECASE)
+#: another person between the name and the pronoun: the pronoun may be theirs
+_OTHER_PERSON = re.compile(
+    r"\b(?:[A-Z][a-z]{2,}|(?:mum|dad|mother|father|brother|sister|wife|husband|partner|son|daughter|friend|"
+    r"boyfriend|girlfriend)\b)"
+)
+
+
+def _pronoun_after(text: str, end: int, sentence_end: int, facts: list[HealthFact]) -> bool:
+    """Within the sentence, the first pronoun after the name takes it up again and the fact follows it, with
+    no other person in between ("Ifeoma in our PBL group told me she's been self-harming")."""
+    p = _PRONOUN_AGAIN.search(text, end, min(sentence_end, end + 100))
+    if p is None or _OTHER_PERSON.search(text, end, p.start()):
+        return False
+    return any(p.start() <= f.start <= p.end() + 60 for f in facts)
 
 
 def _tied_before(text: str, pos: int, sentence_start: int, facts: list[HealthFact]) -> bool:
