@@ -113,6 +113,7 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
             if (
                 len(words) == 2
                 and not any(common_word(w.lower().rstrip("'’s"), lex) for w in words)
+                and not all(w.lower().rstrip("'’s") in english_words() for w in words)  # "Blue Badge"
                 and not any(w.lower() in lex.institution_words for w in words)
                 and "." not in words[1]
             ):

@@ -38,7 +38,15 @@ from gateway.detect.patient.name_patterns import NameCandidate
 from gateway.detect.patient.patient_name import PatientNameRecognizer, in_schedule
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.schedule import in_schedule_layout, patient_row, teaching_schedule
-from gateway.detect.patient.ties import ORGANISATION_AFTER, PATIENT_STATUS, PRONOUN, carry_by_pronoun, tied_to
+from gateway.detect.patient.ties import (
+    OBJECT_AFTER,
+    OBJECT_PRONOUN,
+    ORGANISATION_AFTER,
+    PATIENT_STATUS,
+    PRONOUN,
+    carry_by_pronoun,
+    tied_to,
+)
 from gateway.detect.presidio_engine import RecognizerSpec
 
 TYPE = "PATIENT_NAME"
@@ -69,14 +77,8 @@ _ADDRESSED = re.compile(
     r"\b(?:thanks|thank\s+you|cheers|hi|hello|hey|dear|congrats|congratulations|well\s+done|sorry)[ \t,!]*$",
     re.IGNORECASE,
 )
-#: a health word naming a thing to learn or use: "ECG book", "diabetes lecture", "ECG machine"
-_OBJECT_AFTER = re.compile(
-    r"[ ](?:books?|notes|slides|lectures?|teaching|workshops?|sessions?|machines?|course|exams?|quiz|"
-    r"textbooks?|app|tutorials?|practicals?|stations?|module|revision|posters?|leaflets?|guidelines?|audit|"
-    r"project|sim|simulation|skills|training|interpretation|society|week|prize|placement|block|rotation|"
-    r"firm|team|nurse|consultant|department|unit|service|ward\s+round|rounds?)\b",
-    re.IGNORECASE,
-)
+#: the words between a staff role and the place it works: "the nurse on", "porter from the"
+_WORK_PREPOSITION = re.compile(r"[ ](?:on|from|at|in|of)[ ](?:the[ ]|our[ ]|my[ ]|this[ ])?$", re.IGNORECASE)
 #: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
 _IS_A_ROLE = re.compile(
     r"(?:\b(?:is|was|as|became|becomes)|['’]s)[ ]+(?:a|an|the|our|my|their|his|her)[ ]+(?:[\w-]{1,30}[ ]+){0,3}$",
@@ -153,7 +155,9 @@ class PersonHealthRecognizer:
                 f
                 for f in facts
                 if not ORGANISATION_AFTER.match(view.text, f.end)
-                and not _OBJECT_AFTER.match(view.text, f.end)
+                and not OBJECT_AFTER.match(view.text, f.end)
+                and not self._workplace(view.text, f)
+                and not (f.weak and f.kind == "result" and OBJECT_PRONOUN.match(view.text, f.end))
             ]
             if not facts:
                 continue
@@ -163,6 +167,13 @@ class PersonHealthRecognizer:
             carry_by_pronoun(view.text, view.sentences, by_sentence, out)
         scan.notes["health_facts"] = out
         return out
+
+    def _workplace(self, text: str, f: HealthFact) -> bool:
+        """A place of care named as where staff work: "the consultant on our ward", "that porter from A&E"."""
+        if f.kind not in ("admission", "clinic"):
+            return False
+        words = _WORK_PREPOSITION.sub("", text[max(0, f.start - 40) : f.start]).split()[-2:]
+        return bool(words) and self.lex.staff_roles.search(" ".join(words))
 
     def _weak_enough(
         self, text: str, facts: list[HealthFact], sentences: list[tuple[int, int]], i: int
@@ -369,6 +380,7 @@ class PersonHealthRecognizer:
         return False
 
     def _public_figure(self, tokens: list[str]) -> bool:
+        tokens = [re.sub(r"['’]s$", "", t) for t in tokens]  # "Fanny Burney's account"
         full = " ".join(tokens)
         lex = self.lex
         return (

@@ -48,8 +48,21 @@ ORGANISATION_AFTER = re.compile(
     r"['’]?s?[ ](?:Research|Society|Foundation|Support|Trust|UK|Association|Charity|Awareness|Week|Month|Day|"
     r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
     r"|['’]?s?[ ](?i:charity|charities|appeal|fundraiser|fundraising|awareness|research|campaign|foundation|"
-    r"walk|run|marathon|bake[ ]sale)\b"
+    r"walk|run|marathon|bake[ ]sale|association|society|helpline|trust)\b"
 )
+#: a health word naming a thing to learn or use: "ECG book", "diabetes lecture", "ECG machine"
+OBJECT_AFTER = re.compile(
+    r"[ ](?:books?|notes|slides|lectures?|teaching|workshops?|sessions?|machines?|course|exams?|quiz|helplines?|"
+    r"textbooks?|app|tutorials?|practicals?|stations?|module|revision|posters?|leaflets?|guidelines?|audit|"
+    r"project|sim|simulation|skills|training|interpretation|society|week|prize|placement|block|rotation|"
+    r"firm|team|nurse|consultant|department|unit|service|ward\s+round|rounds?)\b"
+    # one subject word between: "thyroid physiology book", "stroke association helpline"
+    r"|[ ](?!(?:last|next|this|that|every|each|the|and|for|was|is|has|had|on|in|at)[ ])[a-z]{3,20}[ ]"
+    r"(?:books?|notes|slides|textbooks?|helplines?|lectures?|revision|exams?|quiz|posters?|leaflets?|training)\b",
+    re.IGNORECASE,
+)
+#: "showed me how to scrub": a person shown something, not a result
+OBJECT_PRONOUN = re.compile(r"[ ]+(?:me|us|you|him|her|them)\b", re.IGNORECASE)
 #: what is said of a person makes them a patient, whatever their job: "(the GP) is a patient on our ward"
 PATIENT_STATUS = re.compile(
     r"[^.!?\n]{0,40}?\b(?:is|was)[ ]+(?:now[ ]+)?(?:a[ ]+patient|an[ ]+inpatient|admitted|being[ ]+treated)\b",
@@ -75,14 +88,27 @@ def carry_by_pronoun(
     name's sentence refers to the person the facts were about)."""
     for i, facts in list(out.items()):
         s, e = sentences[i]
-        if i > 0 and i - 1 not in by_sentence and PRONOUN.search(text, s, min(e, s + 300)):
+        if (
+            i > 0
+            and i - 1 not in by_sentence
+            and PRONOUN.search(text, s, min(e, s + 300))
+            and not _paragraph_break(text, sentences[i - 1][1], s, e)
+        ):
             out.setdefault(i - 1, facts)
         for j in range(i + 1, min(i + 5, len(sentences))):
             js, je = sentences[j]
-            if j in by_sentence or js - e > CARRY_REACH:
-                break
+            if j in by_sentence or js - e > CARRY_REACH or _paragraph_break(text, e, js, je):
+                break  # a paragraph break ends what a pronoun can carry
             if PRONOUN.search(text, js, min(je, js + 300)):
                 out.setdefault(j, facts)
+
+
+def _paragraph_break(text: str, end: int, start: int, stop: int) -> bool:
+    """A blank line between one sentence's `end` and the next one's first word (at or after `start`)."""
+    k = start
+    while k < stop and text[k].isspace():
+        k += 1
+    return text.count("\n", end, k) >= 2
 
 
 def tied_to(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
