@@ -65,12 +65,14 @@ OBJECT_AFTER = re.compile(
 OBJECT_PRONOUN = re.compile(r"[ ]+(?:me|us|you|him|her|them)\b", re.IGNORECASE)
 #: what is said of a person makes them a patient, whatever their job: "(the GP) is a patient on our ward"
 PATIENT_STATUS = re.compile(
-    r"[^.!?\n]{0,40}?\b(?:is|was)[ ]+(?:now[ ]+)?(?:a[ ]+patient|an[ ]+inpatient|admitted|being[ ]+treated)\b",
+    r"[^.!?\n]{0,40}?\b(?:(?:is|was)[ ]+(?:now[ ]+)?(?:a[ ]+patient|an[ ]+inpatient|admitted|being[ ]+treated)"
+    r"|(?:has|have)[ ]+been[ ]+(?:admitted|taken[ ]+in|rushed[ ]+in|diagnosed|hospitali[sz]ed))\b",
     re.IGNORECASE,
 )
 #: details a list puts between a name and its health fact: a date, an age, a bed ("Ann Lee 4/4/52 AF")
 _DETAILS = re.compile(
-    r"[ \t,(]{1,3}(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,3}[ ]?(?:yo|y/o|[MF])|(?:bed|bay)[ ]?\d{1,3}[a-z]?)"
+    r"[ \t,(]{1,3}(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,3}[ ]?(?:yo|y/o|[MF])|(?:bed|bay)[ ]?\d{1,3}[a-z]?"
+    r"|\d{1,3}(?=[ \t]*[,;]))"  # a bare age between commas in a list row: "Len Okoro, 79, chest sepsis"
     r"[ \t,)]{0,3}(?:(?:\w+[ \t]+){0,2}(?:ward|unit)[ \t,]+)?(?:(?:has|had|with|w/)[ \t]+(?:an?[ \t]+)?)?",
     re.IGNORECASE,
 )

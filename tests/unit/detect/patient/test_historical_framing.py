@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from gateway.detect.patient.framing import achievement_after, past_frame
 from tests.unit.detect import patientfixtures as pf
-
-TODAY = dt.date(2026, 12, 7)
 
 # invented figures, on no list: only the framing tells
 HISTORY = [
@@ -52,37 +47,3 @@ PRESENT = [
 def test_present_frame(detector, kind: str, body: str) -> None:
     """A birth year, a first-hand encounter or a present-day marker keeps the person a patient."""
     assert pf.found(detector, pf.inspection(body), "PATIENT_NAME"), kind
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("nineteenth-century surgeons", True),
-        ("in the Edwardian era", True),
-        ("in 1848", True),
-        ("born 1948 and admitted", False),
-        ("DOB 12/03/1948", False),
-        ("in 1848, and he was admitted today", False),
-        ("in 2019", False),
-        ("during WW2", True),
-    ],
-)
-def test_past_frame(text: str, expected: bool) -> None:
-    """Centuries, eras, wars and years a generation ago set a passage in the past; birth years and today do not."""
-    assert past_frame(text, TODAY) is expected
-
-
-@pytest.mark.parametrize(
-    ("after", "expected"),
-    [
-        (" discovered that the pump spread cholera", True),
-        (" first described the syndrome", True),
-        (" was the first woman to perform the operation", True),
-        (" won the Nobel prize", True),
-        (" discovered a lump", False),
-        (" was the first to arrive", False),
-    ],
-)
-def test_achievement_after(after: str, expected: bool) -> None:
-    """What history says of a person follows the name; what happens to a patient does not count."""
-    assert achievement_after("Xanthe Oduya" + after, len("Xanthe Oduya")) is expected

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.detect.patient.lexicon import Lexicon
-from gateway.detect.patient.schedule import in_schedule_layout, patient_row
 from tests.unit.detect import patientfixtures as pf
 
 SCHEDULES = [
@@ -63,37 +61,3 @@ def test_rows_about_health_are_patients(detector, kind: str, body: str) -> None:
     """A schedule whose rows carry a bed, an age or a condition lists patients."""
     found = [f for f in detector.detect(pf.inspection(body)) if f.category == "patient_identifier"]
     assert found, kind
-
-
-@pytest.mark.parametrize(
-    ("text", "name", "expected"),
-    [
-        ("Mon 9am Oskar\nTue 9am Bethan", "Oskar", True),
-        ("Mon Oskar, Tue Bethan, Wed Tariq", "Bethan", True),
-        ("Can Oskar swap his Tuesday long day? He has a scan at 9am.", "Oskar", False),
-        (
-            "The lady I saw on Tues (Mrs Oskar, Group 4 home), has a UTI and is confused today.",
-            "Oskar",
-            False,
-        ),
-        ("Mon 9am Oskar", "Oskar", False),  # one row alone is no schedule
-    ],
-)
-def test_layout(text: str, name: str, expected: bool) -> None:
-    """Two rows with slots, or one line of short items with slots, make a schedule; prose does not."""
-    assert in_schedule_layout(text, text.index(name)) is expected
-
-
-@pytest.mark.parametrize(
-    ("row", "expected"),
-    [
-        ("Mon 9am Oskar Lindahl (diabetes clinic)", False),
-        ("Mon 9am Oskar Lindahl (stroke unit)", False),
-        ("Mon 9am Oskar Lindahl bed 4", True),
-        ("Mon 9am Oskar Lindahl - pneumonia", True),
-    ],
-)
-def test_patient_row(row: str, expected: bool) -> None:
-    """A service's name in a row is where someone works; a bed or a condition is about a patient."""
-    facts = Lexicon.load().health_facts.find(row)
-    assert patient_row(row, row.index("Oskar"), facts) is expected

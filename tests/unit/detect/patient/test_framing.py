@@ -1,0 +1,64 @@
+"""The historical frame on its own: which words set a passage in the past, which follow a historical figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gateway.detect.patient.framing import achievement_after, past_frame
+
+TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nineteenth-century surgeons", True),
+        ("in the Edwardian era", True),
+        ("in 1848", True),
+        ("born 1948 and admitted", False),
+        ("DOB 12/03/1948", False),
+        ("in 1848, and he was admitted today", False),
+        ("in 2019", False),
+        ("during WW2", True),
+    ],
+)
+def test_past_frame(text: str, expected: bool) -> None:
+    """Centuries, eras, wars and years a generation ago set a passage in the past; birth years and today do not."""
+    assert past_frame(text, TODAY) is expected
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        (" discovered that the pump spread cholera", True),
+        (" first described the syndrome", True),
+        (" was the first woman to perform the operation", True),
+        (" won the Nobel prize", True),
+        (" discovered a lump", False),
+        (" was the first to arrive", False),
+    ],
+)
+def test_achievement_after(after: str, expected: bool) -> None:
+    """What history says of a person follows the name; what happens to a patient does not count."""
+    assert achievement_after("Xanthe Oduya" + after, len("Xanthe Oduya")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in the 1890s", True),
+        ("Lister (1827-1912) and antisepsis", True),
+        ("centuries ago people bled patients", True),
+        ("in ancient Greece", True),
+        ("in 1996", True),  # thirty years ago
+        ("in 1998", False),  # not yet a generation
+        ("she was born in 1940 and is on our ward", False),
+        ("date of birth 1/2/1940", False),
+        ("the Victorian ward at the General, currently closed", False),
+    ],
+)
+def test_past_frame_edges(text: str, expected: bool) -> None:
+    """Decades, life dates and eras count; a year only a generation ago or more; birth years and the present do not."""
+    assert past_frame(text, TODAY) is expected
