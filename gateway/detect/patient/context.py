@@ -173,14 +173,24 @@ def clinical_count(text: str, lex: Lexicon) -> int:
 
 
 _ROUND_AFTER = re.compile(r"[ \t]+rounds?\b", re.IGNORECASE)
+#: "patient" as an adjective: "been very patient with him", "so patient"
+_ADJECTIVE_PATIENT = re.compile(
+    r"\b(?:very|so|too|really|been|be|being|more|most|extremely|incredibly|remarkably|quite|ever)[ ]+patient\b"
+    r"|\bpatient[ ]+(?:with|towards|about)\b",
+    re.IGNORECASE,
+)
 
 
 def patient_cue(text: str, lex: Lexicon) -> bool:
     """Words, ages or beds that tie someone in `text` to a care episode."""
     if AGE.search(text) or BED.search(text):
         return True
-    # "on the ward round" is teaching and work, not a stay on the ward
-    return any(not _ROUND_AFTER.match(text, e) for _s, e, _c in lex.patient_cues.find(text))
+    # "on the ward round" is teaching and work, not a stay on the ward; "very patient with him" is a virtue
+    return any(
+        not _ROUND_AFTER.match(text, e)
+        and not (c == "patient" and _ADJECTIVE_PATIENT.search(text, max(0, s - 14), e + 6))
+        for s, e, c in lex.patient_cues.find(text)
+    )
 
 
 def writers_own(text: str, start: int, msg: MessageContext, *, cue: bool) -> bool:

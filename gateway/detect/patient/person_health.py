@@ -277,7 +277,10 @@ class PersonHealthRecognizer:
         if _ADDRESSED.search(text[max(0, m.start - 24) : m.start]):
             return None  # "Thanks Michael for covering my clinic": the person spoken to, not about
         if names._role_attached(text, m.start, m.end) and not (
-            famous_role or as_patient or in_bed or (first_hand and m.kind in ("ner", "full_name", "capitalised"))
+            famous_role
+            or as_patient
+            or in_bed
+            or (first_hand and m.kind in ("ner", "full_name", "capitalised"))
         ):
             return None  # staff; but "we had the weather presenter X in resus" is a patient
         if (
