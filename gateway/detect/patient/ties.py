@@ -90,13 +90,16 @@ def carry_by_pronoun(
     name's sentence refers to the person the facts were about)."""
     for i, facts in list(out.items()):
         s, e = sentences[i]
+        p = i - 1
+        while p > 0 and i - p < 3 and not text[sentences[p][0] : sentences[p][1]].strip():
+            p -= 1  # a line break the sentence splitter kept as a sentence of its own
         if (
-            i > 0
-            and i - 1 not in by_sentence
+            p >= 0
+            and p not in by_sentence
             and PRONOUN.search(text, s, min(e, s + 300))
-            and not _paragraph_break(text, sentences[i - 1][1], s, e)
+            and not _paragraph_break(text, sentences[p][1], s, e)
         ):
-            out.setdefault(i - 1, facts)
+            out.setdefault(p, facts)
         for j in range(i + 1, min(i + 5, len(sentences))):
             js, je = sentences[j]
             if j in by_sentence or js - e > CARRY_REACH or _paragraph_break(text, e, js, je):

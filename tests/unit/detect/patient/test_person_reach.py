@@ -33,6 +33,11 @@ POSITIVES = [
     ("a given name before a condition", "Efua's sickle cell crisis means she's missing the trip to Whitby."),
     ("a passive verb", "Gwilym has been diagnosed with coeliac disease after months of tests."),
     (
+        "a reply to a quoted question",
+        "> Is Dominic coming to the ball?\nNo, he is in with a collapsed lung and has a chest drain.",
+    ),
+    ("a given name after a capitalised opener", "Has Norah had her hip replacement yet?"),
+    (
         "a list of people with their conditions",
         "Update: Bryony - chickenpox, Lorcan - tonsillitis, both off.",
     ),
