@@ -38,7 +38,7 @@ _PAST = re.compile(
 _BIRTH_BEFORE = re.compile(r"\b(?:born|dob|d\.o\.b\.?|date[ ]of[ ]birth|b\.)[^.!?\n]{0,14}$", re.IGNORECASE)
 #: what history says of a person, straight after their name: "discovered that", "first described the"
 _ACHIEVED = re.compile(
-    r"^['’]?s?[ ,]+(?:\w+[ ]+){0,2}?(?:(?:first[ ]+)?(?:discovered|described|pioneered|invented|isolated|coined|"
+    r"^['’]?s?[ ,]+(?:(?!(?:has|have|had|just|recently|finally|only|then)[ ])\w+[ ]+){0,2}?(?:(?:first[ ]+)?(?:discovered|described|pioneered|invented|isolated|coined|"
     r"founded|proved|proposed|published|postulated|theorised|theorized|identified)[ ]+(?:that|how|what|why"
     r"|(?:the|a|an|his|her)[ ]+(?:[\w-]+[ ]+)?(?:cure|cause|vaccine|bacteri\w*|virus|gene|structure|role|link|"
     r"method|technique|syndrome|disease|condition|sign|operation|procedure|circulation|theory|rash|reflex|"

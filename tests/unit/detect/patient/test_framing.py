@@ -53,7 +53,8 @@ def test_achievement_after(after: str, expected: bool) -> None:
         ("centuries ago people bled patients", True),
         ("in ancient Greece", True),
         ("in 1996", True),  # thirty years ago
-        ("in 1998", False),  # not yet a generation
+        ("in 1997", False),  # not yet a generation
+        ("in 1998", False),
         ("she was born in 1940 and is on our ward", False),
         ("date of birth 1/2/1940", False),
         ("the Victorian ward at the General, currently closed", False),
@@ -62,3 +63,66 @@ def test_achievement_after(after: str, expected: bool) -> None:
 def test_past_frame_edges(text: str, expected: bool) -> None:
     """Decades, life dates and eras count; a year only a generation ago or more; birth years and the present do not."""
     assert past_frame(text, TODAY) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "an 18th-century physician",
+        "the twentieth century saw",
+        "in the 1860s the hospital",
+        "an Edwardian nurse",
+        "a Tudor barber-surgeon",
+        "in the Second World War",
+        "after WW1 he",
+        "World War Two veterans",
+        "Hunter (c. 1728 - 1793)",
+        "in ancient Rome",
+        "two centuries ago",
+    ],
+)
+def test_each_kind_of_past(text: str) -> None:
+    """Every kind of past marker sets the passage in the past on its own."""
+    assert past_frame(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the 18th centurion", "sww1 lab", "mid-Victorianism", "in the 2020s", "Tudorville"],
+)
+def test_near_past_words(text: str) -> None:
+    """Words that only look like past markers do not count."""
+    assert not past_frame(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        " isolated the bacterium that causes cholera",
+        " pioneered a technique for skin grafts",
+        " proposed that germs spread disease",
+        " first identified the organism",
+        " first performed the operation",
+        " became the first woman to be given the vaccine",
+        " won a Nobel prize",
+        "'s work first described the sign",
+    ],
+)
+def test_each_achievement(after: str) -> None:
+    """Each way history credits a person is read as an achievement."""
+    assert achievement_after("Xanthe Oduya" + after, len("Xanthe Oduya"))
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        " has discovered that she is pregnant",  # a verb form history does not use
+        " just discovered that the lump is back",
+        " said he was the first to be seen",
+        " described her pain as the worst ever",
+        "\n\nfirst described the rash",
+    ],
+)
+def test_not_an_achievement(after: str) -> None:
+    """What a patient does or says is no achievement."""
+    assert not achievement_after("Xanthe Oduya" + after, len("Xanthe Oduya"))
