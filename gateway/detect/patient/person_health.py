@@ -77,6 +77,18 @@ _ADDRESSED = re.compile(
     r"\b(?:thanks|thank\s+you|cheers|hi|hello|hey|dear|congrats|congratulations|well\s+done|sorry)[ \t,!]*$",
     re.IGNORECASE,
 )
+#: what follows a name when the person's own health is told: "has cancer", "is having a", "was diagnosed with"
+_OWN_HEALTH_AFTER = re.compile(
+    r"[ ]+(?:on[ ]+the[ ]+[\w-]+(?:[ ][\w-]+)?[ ]+team[ ]+)?(?:(?P<off>(?:is|was|['’]s|has[ ]+been)[ ]+off\b)"
+    r"|(?:has|had|['’]s[ ]+got|has[ ]+got|is[ ]+having|was[ ]+having|has[ ]+been[ ]+having|(?:was|has[ ]+been)[ ]+"
+    r"diagnosed[ ]+with|(?:is|was)[ ]+on|started)[ ]+(?:(?:an?|her|his|their|the)[ ]+)?"
+    r"|(?P<fell>(?=collapsed|died|passed[ ]+away)))",
+    re.IGNORECASE,
+)
+#: the kinds of fact that are a person's own health when told of staff (not "clinic", "admission": work places)
+_OWN_KINDS = frozenset({"diagnosis", "treatment", "death", "result"})
+#: a fact done to someone else: "diagnosed her", "treated him"
+_DONE_TO = re.compile(r"[ ]+(?:her|him|them|the[ ]+patient|patients|a[ ]+patient)\b", re.IGNORECASE)
 #: the words between a staff role and the place it works: "the nurse on", "porter from the"
 _WORK_PREPOSITION = re.compile(r"[ ](?:on|from|at|in|of)[ ](?:the[ ]|our[ ]|my[ ]|this[ ])?$", re.IGNORECASE)
 #: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
@@ -263,7 +275,7 @@ class PersonHealthRecognizer:
         famous_role = first_hand and bool(lex.public_sources.search(text[max(0, m.start - 40) : m.start]))
         if msg.is_correspondent(tokens) or names._all_common(tokens):
             return None
-        as_patient = bool(PATIENT_STATUS.match(text, m.end, m.end + 80))
+        as_patient = bool(PATIENT_STATUS.match(text, m.end, m.end + 80)) or _own_health(text, m.end, facts)
         in_bed = bool(
             BED.search(text, max(lo, m.start - 30), m.start) or BED.match(text, m.end + 1, m.end + 12)
         )
@@ -286,6 +298,7 @@ class PersonHealthRecognizer:
         if (
             (len(tokens) == 1 or tokens[-1] in lex.eponyms)
             and (tokens[-1] in lex.eponyms or not (given_name(tokens[-1], lex) or m.kind == "unknown_name"))
+            and not as_patient
             and names._eponym(text, m.end, tokens)
         ):
             return None  # "Parkinson's", "Bell's palsy"; not "Zainab Hussein's pregnancy test"
@@ -295,14 +308,14 @@ class PersonHealthRecognizer:
             return None
         if m.kind == "unknown_name" and _THE_BEFORE.search(text[max(0, m.start - 8) : m.start]):
             return None  # "the Beatson's", "at the Jubilee": a place or an organisation
-        if m.kind == "unknown_name" and _role_word_before(text, m.start, lex):
+        if m.kind == "unknown_name" and _role_word_before(text, m.start, lex) and not as_patient:
             return None  # "the doctor Ansell", "our tutor Okafor": staff by the word before the name
         if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
             return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
         real = bool(RECENT.search(around) and _REAL.search(around))
         fact_sentence = text[slice(*view.sentence_at(facts[0].start))]  # a pronoun may have carried it here
         teaching = self._teaching(sentence) or (fact_sentence != sentence and self._teaching(fact_sentence))
-        if not first_hand and teaching and not (real and tied_to(view, m, facts)):
+        if not (first_hand or as_patient) and teaching and not (real and tied_to(view, m, facts)):
             return (
                 None  # teaching, unless a real person is plainly meant ("the real ward list from last week")
             )
@@ -405,6 +418,32 @@ def _name_like(text: str, m: re.Match[str], sentence_start: int) -> bool:
     before = text[max(sentence_start, m.start() - 4) : m.start()]
     opens = m.start() == sentence_start or not before.strip(" \t>*-•") or "\n" in before
     return not opens or bool(_CAPITALISED_WORD.match(text, m.end() + 1) and text[m.end()] == " ")
+
+
+def _own_health(text: str, end: int, facts: list[HealthFact]) -> bool:
+    """What follows the name is the person's own health, whatever their job: "(Dr X) has cancer", "is having
+    a hysterectomy", "collapsed during the lecture", "is off sick ..., chemo started Monday"; not what they
+    do as staff ("has diagnosed her", "is having a clinic")."""
+    m = _OWN_HEALTH_AFTER.match(text, end, end + 60)
+    if m is None:
+        return False
+    if m.group("off"):
+        stop = re.search(r"[.!?\n]", text[m.end() : m.end() + 120])
+        limit = m.end() + (stop.start() if stop else 120)
+        return any(
+            m.end() <= f.start < limit
+            and not f.weak
+            and f.kind in _OWN_KINDS
+            and not _DONE_TO.match(text, f.end)
+            for f in facts
+        )
+    return any(
+        m.start() < f.start <= m.end()
+        and f.kind in _OWN_KINDS
+        and not _DONE_TO.match(text, f.end)
+        and (not f.weak or m.group("fell") is not None)
+        for f in facts
+    )
 
 
 def _role_word_before(text: str, pos: int, lex: Lexicon) -> bool:

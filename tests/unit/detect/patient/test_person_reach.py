@@ -33,6 +33,16 @@ POSITIVES = [
     ("a given name before a condition", "Efua's sickle cell crisis means she's missing the trip to Whitby."),
     ("a passive verb", "Gwilym has been diagnosed with coeliac disease after months of tests."),
     (
+        "staff, their own diagnosis",
+        "Just so you know, our tutor Dr Ingleby has cancer and starts chemo soon.",
+    ),
+    ("staff, off sick with treatment", "Dr Abara on the renal team is off sick, radiotherapy started today."),
+    (
+        "staff who collapsed at work",
+        "Prof Quennell collapsed during the anatomy lecture, he's in the cath lab.",
+    ),
+    ("staff having a procedure", "Sister Oduya is having a hysterectomy next week, don't tell the students."),
+    (
         "a reply to a quoted question",
         "> Is Dominic coming to the ball?\nNo, he is in with a collapsed lung and has a chest drain.",
     ),
@@ -64,6 +74,13 @@ TRAPS = [
     ("a pronoun for someone else", "Kalani told me her mum has been diagnosed with diabetes, so sad."),
     ("a label, not initials", "Seen in clinic, D.O.B. 03/11/1950, on warfarin."),
     ("a name and a fact, untied", "Tobenna is doing his project on MRI safety with the physics department."),
+    ("staff diagnosing someone", "Dr Ingleby diagnosed her with cancer and referred her to oncology."),
+    (
+        "staff with a diagnosis to make",
+        "Dr Ingleby has diagnosed him with diabetes, so book the education class.",
+    ),
+    ("staff running a clinic", "Dr Abara is having a clinic on Friday for the diabetes patients."),
+    ("staff at work on the ward", "Dr Abara is on the ward today if you need your cannula signed off."),
     ("a chat opener", "Tbh everyone's been drinking too much, hangovers all round lol."),
 ]
 
