@@ -36,6 +36,8 @@ _PAST = re.compile(
 )
 #: a year that is someone's birth, not the passage's time: "born 1950", "DOB 3/4/1951"
 _BIRTH_BEFORE = re.compile(r"\b(?:born|dob|d\.o\.b\.?|date[ ]of[ ]birth|b\.)[^.!?\n]{0,14}$", re.IGNORECASE)
+#: a year inside a written date ("09/08/1960"): a date of birth or of a visit, not an era
+_DATE_BEFORE = re.compile(r"\d[/.-]$")
 #: what history says of a person, straight after their name: "discovered that", "first described the"
 _ACHIEVED = re.compile(
     r"^['’]?s?[ ,]+(?:(?!(?:has|have|had|just|recently|finally|only|then)[ ])\w+[ ]+){0,2}?(?:(?:first[ ]+)?(?:discovered|described|pioneered|invented|isolated|coined|"
@@ -51,6 +53,28 @@ _ACHIEVED = re.compile(
 )
 
 
+#: where a clause ends: a line break, a semicolon or colon, a conjunction that starts another thought
+_CLAUSE_BREAK = re.compile(
+    r"\n|[;:]|\b(?:because|but|so|although|though|while|whereas|since)\b", re.IGNORECASE
+)
+#: characters read before and after a name for its clause
+_CLAUSE_BEFORE = 100
+_CLAUSE_AFTER = 120
+
+
+def clause_around(text: str, start: int, end: int, lo: int, hi: int) -> str:
+    """The clause of the name at [start, end), inside the sentence [lo, hi): "my essay on the Victorians is
+    late because Karen's biopsy ..." gives "Karen's biopsy ...", so one clause's past does not reach the next."""
+    a, b = max(lo, start - _CLAUSE_BEFORE), min(hi, end + _CLAUSE_AFTER)
+    breaks = list(_CLAUSE_BREAK.finditer(text, a, start))
+    if breaks:
+        a = breaks[-1].end()
+    after = _CLAUSE_BREAK.search(text, end, b)
+    if after:
+        b = after.start()
+    return text[a:b]
+
+
 def past_frame(text: str, today: _dt.date) -> bool:
     """`text` sets its people in the past: a century, an era, a war, life dates, or a year a generation
     ago; and nothing puts it in the present."""
@@ -61,6 +85,7 @@ def past_frame(text: str, today: _dt.date) -> bool:
     return any(
         int(m.group(1)) <= today.year - 30
         and not _BIRTH_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        and not _DATE_BEFORE.search(text, max(0, m.start() - 6), m.start())
         for m in YEAR.finditer(text)
     )
 

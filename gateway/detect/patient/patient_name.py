@@ -28,7 +28,7 @@ from gateway.detect.patient.context import (
     name_tokens,
     patient_cue,
 )
-from gateway.detect.patient.framing import achievement_after, past_frame
+from gateway.detect.patient.framing import achievement_after, clause_around, past_frame
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.detect.patient.name_patterns import (
     _LABEL_PREFIX,
@@ -273,7 +273,8 @@ class PatientNameRecognizer:
                 return 0.0, ()
             if self.lex.teaching_cues.search(sentence) and not ids:
                 return 0.0, ()
-            if (past_frame(sentence, msg.today) or achievement_after(text, c.end)) and not ids:
+            clause = clause_around(text, c.start, c.end, *view.sentence_at(c.start))
+            if (past_frame(clause, msg.today) or achievement_after(text, c.end)) and not ids:
                 return 0.0, ()
             if (
                 c.kind == "bed"

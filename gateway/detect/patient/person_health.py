@@ -30,12 +30,13 @@ from __future__ import annotations
 import re
 
 from gateway.detect.patient.context import BED, RECENT, MessageContext, in_public_forward
-from gateway.detect.patient.framing import achievement_after, past_frame
-from gateway.detect.patient.lexicon import HealthFact, Lexicon
+from gateway.detect.patient.framing import achievement_after, clause_around, past_frame
+from gateway.detect.patient.lexicon import HealthFact
 from gateway.detect.patient.mentions import Mention, given_name, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
 from gateway.detect.patient.name_patterns import NameCandidate
 from gateway.detect.patient.patient_name import PatientNameRecognizer, in_schedule
+from gateway.detect.patient.person_roles import made_staff, own_health, role_word_before, workplace
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.schedule import in_schedule_layout, patient_row, teaching_schedule
 from gateway.detect.patient.ties import (
@@ -75,32 +76,6 @@ _CARE_PLACE = re.compile(
 )
 _ADDRESSED = re.compile(
     r"\b(?:thanks|thank\s+you|cheers|hi|hello|hey|dear|congrats|congratulations|well\s+done|sorry)[ \t,!]*$",
-    re.IGNORECASE,
-)
-#: what follows a name when the person's own health is told: "has cancer", "is having a", "was diagnosed with"
-_OWN_HEALTH_AFTER = re.compile(
-    r"[ ]+(?:on[ ]+the[ ]+[\w-]+(?:[ ][\w-]+)?[ ]+team[ ]+)?(?:(?P<off>(?:is|was|['’]s|has[ ]+been)[ ]+off\b)"
-    r"|(?:has|had|['’]s[ ]+got|has[ ]+got|is[ ]+having|was[ ]+having|has[ ]+been[ ]+having|(?:was|has[ ]+been)[ ]+"
-    r"diagnosed[ ]+with|(?:is|was)[ ]+on|started)[ ]+(?:(?:an?|her|his|their|the)[ ]+)?"
-    r"|(?P<fell>(?=collapsed|died|passed[ ]+away)))",
-    re.IGNORECASE,
-)
-#: the kinds of fact that are a person's own health when told of staff (not "clinic", "admission": work places)
-_OWN_KINDS = frozenset({"diagnosis", "treatment", "death", "result"})
-#: a fact done to someone else: "diagnosed her", "treated him"
-_DONE_TO = re.compile(r"[ ]+(?:her|him|them|the[ ]+patient|patients|a[ ]+patient)\b", re.IGNORECASE)
-#: the words between a staff role and the place it works: "the nurse on", "porter from the"
-_WORK_PREPOSITION = re.compile(r"[ ](?:on|from|at|in|of)[ ](?:the[ ]|our[ ]|my[ ]|this[ ])?$", re.IGNORECASE)
-#: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
-_IS_A_ROLE = re.compile(
-    r"(?:\b(?:is|was|as|became|becomes)|['’]s)[ ]+(?:a|an|the|our|my|their|his|her)[ ]+(?:[\w-]{1,30}[ ]+){0,3}$",
-    re.IGNORECASE,
-)
-_STAFF_DOING = re.compile(
-    r"\b(?:he|she|they|who)[ ]+(?:teaches|taught|supervises|chairs|convenes|organises|organizes|coordinates"
-    r"|(?:runs|ran|leads|led|manages|managed|heads|headed)[ ]+(?:the[ ]+|our[ ]+|a[ ]+)?(?:[\w-]+[ ]+)?"
-    r"(?:clinic|ward|unit|service|team|department|firm|list|session|teaching|course|module|lab|practice|"
-    r"programme|block|rotation|mdt|audit|project|tutorials?|seminars?|lectures?))\b",
     re.IGNORECASE,
 )
 #: a list of three or more given names ("Aisha, Ben, Chloe and Dan"): a group of students or staff
@@ -168,7 +143,7 @@ class PersonHealthRecognizer:
                 for f in facts
                 if not ORGANISATION_AFTER.match(view.text, f.end)
                 and not OBJECT_AFTER.match(view.text, f.end)
-                and not self._workplace(view.text, f)
+                and not workplace(view.text, f, self.lex)
                 and not (f.weak and f.kind == "result" and OBJECT_PRONOUN.match(view.text, f.end))
             ]
             if not facts:
@@ -179,13 +154,6 @@ class PersonHealthRecognizer:
             carry_by_pronoun(view.text, view.sentences, by_sentence, out)
         scan.notes["health_facts"] = out
         return out
-
-    def _workplace(self, text: str, f: HealthFact) -> bool:
-        """A place of care named as where staff work: "the consultant on our ward", "that porter from A&E"."""
-        if f.kind not in ("admission", "clinic"):
-            return False
-        words = _WORK_PREPOSITION.sub("", text[max(0, f.start - 40) : f.start]).split()[-2:]
-        return bool(words) and self.lex.staff_roles.search(" ".join(words))
 
     def _weak_enough(
         self, text: str, facts: list[HealthFact], sentences: list[tuple[int, int]], i: int
@@ -275,7 +243,7 @@ class PersonHealthRecognizer:
         famous_role = first_hand and bool(lex.public_sources.search(text[max(0, m.start - 40) : m.start]))
         if msg.is_correspondent(tokens) or names._all_common(tokens):
             return None
-        as_patient = bool(PATIENT_STATUS.match(text, m.end, m.end + 80)) or _own_health(text, m.end, facts)
+        as_patient = bool(PATIENT_STATUS.match(text, m.end, m.end + 80)) or own_health(text, m.end, facts)
         in_bed = bool(
             BED.search(text, max(lo, m.start - 30), m.start) or BED.match(text, m.end + 1, m.end + 12)
         )
@@ -308,7 +276,7 @@ class PersonHealthRecognizer:
             return None
         if m.kind == "unknown_name" and _THE_BEFORE.search(text[max(0, m.start - 8) : m.start]):
             return None  # "the Beatson's", "at the Jubilee": a place or an organisation
-        if m.kind == "unknown_name" and _role_word_before(text, m.start, lex) and not as_patient:
+        if m.kind == "unknown_name" and role_word_before(text, m.start, lex) and not as_patient:
             return None  # "the doctor Ansell", "our tutor Okafor": staff by the word before the name
         if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
             return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
@@ -319,9 +287,10 @@ class PersonHealthRecognizer:
             return (
                 None  # teaching, unless a real person is plainly meant ("the real ward list from last week")
             )
-        if not first_hand and (past_frame(sentence, msg.today) or achievement_after(text, m.end)):
+        clause = clause_around(text, m.start, m.end, *view.sentence_at(m.start))
+        if not first_hand and (past_frame(clause, msg.today) or achievement_after(text, m.end)):
             return None  # history: "in 1848", "the Victorian ...", "X first described the ..."
-        if (self._made_staff(text, m) and not (as_patient or in_bed)) or _in_name_list(text, m.start):
+        if (made_staff(text, m, lex) and not (as_patient or in_bed)) or _in_name_list(text, m.start):
             return None
         strong = [f for f in facts if not f.weak]
         if strong and all(_OWN_FACT.search(text, max(0, f.start - 16), f.start) for f in strong):
@@ -384,19 +353,6 @@ class PersonHealthRecognizer:
             for s, _e, _w in self.lex.teaching_cues.find(sentence)
         )
 
-    def _made_staff(self, text: str, m: Mention) -> bool:
-        """What follows the person gives them a staff role or a staff activity ("X is the new clinical
-        lead", "X ..., she's a consultant in", "X ..., he runs the unit")."""
-        after = text[m.end : m.end + 120]
-        cut = re.search(r"[.!?;\n]|\b(?:but|because|although|while)\b", after)
-        after = after[: cut.start()] if cut else after
-        if _STAFF_DOING.search(after):
-            return True
-        for s, _e, _role in self.lex.staff_roles.find(after):
-            if _IS_A_ROLE.search(after[max(0, s - 60) : s]):
-                return True
-        return False
-
     def _public_figure(self, tokens: list[str]) -> bool:
         tokens = [re.sub(r"['’]s$", "", t) for t in tokens]  # "Fanny Burney's account"
         full = " ".join(tokens)
@@ -418,41 +374,6 @@ def _name_like(text: str, m: re.Match[str], sentence_start: int) -> bool:
     before = text[max(sentence_start, m.start() - 4) : m.start()]
     opens = m.start() == sentence_start or not before.strip(" \t>*-•") or "\n" in before
     return not opens or bool(_CAPITALISED_WORD.match(text, m.end() + 1) and text[m.end()] == " ")
-
-
-def _own_health(text: str, end: int, facts: list[HealthFact]) -> bool:
-    """What follows the name is the person's own health, whatever their job: "(Dr X) has cancer", "is having
-    a hysterectomy", "collapsed during the lecture", "is off sick ..., chemo started Monday"; not what they
-    do as staff ("has diagnosed her", "is having a clinic")."""
-    m = _OWN_HEALTH_AFTER.match(text, end, end + 60)
-    if m is None:
-        return False
-    if m.group("off"):
-        stop = re.search(r"[.!?\n]", text[m.end() : m.end() + 120])
-        limit = m.end() + (stop.start() if stop else 120)
-        return any(
-            m.end() <= f.start < limit
-            and not f.weak
-            and f.kind in _OWN_KINDS
-            and not _DONE_TO.match(text, f.end)
-            for f in facts
-        )
-    return any(
-        m.start() < f.start <= m.end()
-        and f.kind in _OWN_KINDS
-        and not _DONE_TO.match(text, f.end)
-        and (not f.weak or m.group("fell") is not None)
-        for f in facts
-    )
-
-
-def _role_word_before(text: str, pos: int, lex: Lexicon) -> bool:
-    """The word just before `pos` is a staff title or role, in any case ("the doctor Ansell")."""
-    words = text[max(0, pos - 24) : pos].split()
-    if not words:
-        return False
-    last = words[-1].lower().strip(".,")
-    return last in lex.staff_titles or last in lex.staff_roles
 
 
 def _in_name_list(text: str, pos: int) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from gateway.detect.patient.framing import achievement_after, past_frame
+from gateway.detect.patient.framing import achievement_after, clause_around, past_frame
 
 TODAY = dt.date(2026, 12, 7)
 
@@ -57,6 +57,7 @@ def test_achievement_after(after: str, expected: bool) -> None:
         ("in 1998", False),
         ("she was born in 1940 and is on our ward", False),
         ("date of birth 1/2/1940", False),
+        ("1) Pearce, Lionel 09/08/1960 - R TKR", False),
         ("the Victorian ward at the General, currently closed", False),
     ],
 )
@@ -126,3 +127,18 @@ def test_each_achievement(after: str) -> None:
 def test_not_an_achievement(after: str) -> None:
     """What a patient does or says is no achievement."""
     assert not achievement_after("Xanthe Oduya" + after, len("Xanthe Oduya"))
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        ("My essay on the Victorians is late because Ann's biopsy came back", "Ann's biopsy came back"),
+        ("In 1848 Ann described the first case", "In 1848 Ann described the first case"),
+        ("the 1890s\nAnn was admitted today", "Ann was admitted today"),
+        ("Ann was admitted; in 1848 it was a workhouse", "Ann was admitted"),
+    ],
+)
+def test_clause_around(text: str, clause: str) -> None:
+    """A name's clause stops at line breaks, semicolons and conjunctions that start another thought."""
+    start = text.index("Ann")
+    assert clause_around(text, start, start + 3, 0, len(text)).strip() == clause

@@ -39,6 +39,10 @@ PRESENT = [
     ("a birth year is no history", "Gwendolyn Price, born 1950, was admitted with pneumonia last night."),
     ("met first-hand", "We saw Obadiah Thrale in clinic this morning, he has been diagnosed with scurvy."),
     ("a discovery of one's own", "Karen discovered a lump in her breast and is having a biopsy on Friday."),
+    (
+        "another clause's past",
+        "Our Victorian terrace is being gutted by the builders, but Ottilie Brandt's biopsy came back abnormal.",
+    ),
     ("today beats a year", "Ebenezer Holt, who fought in 1982, was admitted today with a heart attack."),
 ]
 
