@@ -32,7 +32,7 @@ import re
 from gateway.detect.patient.context import BED, RECENT, MessageContext, in_public_forward
 from gateway.detect.patient.framing import achievement_after, clause_around, past_frame
 from gateway.detect.patient.lexicon import HealthFact
-from gateway.detect.patient.mentions import Mention, given_name, mentions
+from gateway.detect.patient.mentions import Mention, english_words, given_name, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
 from gateway.detect.patient.name_patterns import NameCandidate
 from gateway.detect.patient.patient_name import PatientNameRecognizer, in_schedule
@@ -117,6 +117,7 @@ class PersonHealthRecognizer:
     def __init__(self, names: PatientNameRecognizer) -> None:
         self.names = names
         self.lex = names.lex
+        english_words()  # read once while the detector loads, not on the first message that needs it
 
     def specs(self) -> list[RecognizerSpec]:
         return []
