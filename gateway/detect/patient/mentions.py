@@ -104,7 +104,12 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         first = words[0].lower()
         s = start + m.start()
         if not given_name(first, lex) and (
-            len(words) == 3 or (len(words) == 2 and given_name(re.sub(r"['’]s$", "", words[1].lower()), lex))
+            len(words) == 3
+            or (
+                len(words) == 2
+                and first in _FUNCTION_WORDS  # "Is Dominic", "Has Norah"; not "Queen Adelaide"
+                and given_name(re.sub(r"['’]s$", "", words[1].lower()), lex)
+            )
         ):
             # "Sadly Edna Fairweather", "Today Karen Mbatha", "Is Dominic": the first word may open the sentence
             s += m.group().index(words[1], len(words[0]))

@@ -81,6 +81,10 @@ TRAPS = [
     ),
     ("staff running a clinic", "Dr Abara is having a clinic on Friday for the diabetes patients."),
     ("staff at work on the ward", "Dr Abara is on the ward today if you need your cannula signed off."),
+    (
+        "a hospital named after a queen",
+        "I'm on placement at the Queen Adelaide now.\nDo come to the hospice open day, I'm doing the teas.",
+    ),
     ("a chat opener", "Tbh everyone's been drinking too much, hangovers all round lol."),
 ]
 
