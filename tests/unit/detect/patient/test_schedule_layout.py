@@ -52,6 +52,13 @@ def test_patient_row(row: str, expected: bool) -> None:
         ("Mon 9am Oskar\nTue 9am Bethan\nWed 9am Tariq", "Tariq", True),
         ("Week 3 Oskar Lindahl\nWeek 4 Bethan Rees", "Oskar", True),
         ("a week is long for Oskar\nand the week after for Bethan", "Oskar", False),  # "week is" is no slot
+        ("x" * 500 + "\nMon 9am Oskar\nTue 9am Bethan", "Oskar", True),  # a long line above the block
+        (
+            "Mon 9am Oskar " + "and more words " * 40 + "\nTue 9am Bethan",
+            "Oskar",
+            False,
+        ),  # a long row is prose
+        ("Mon 9am Oskar\nnotes\nTue 9am Bethan", "Oskar", True),  # a note between rows stays in the block
     ],
 )
 def test_layout_edges(text: str, name: str, expected: bool) -> None:
