@@ -5,7 +5,7 @@
 itself ("Dr Lee", "Ann Lee (consultant)"), the university's own phone
 numbers and postcodes, and how clinical the message is overall. The cue
 functions below answer the local questions: is there a patient cue in
-this sentence, an age, a bed, a sign that the passage is historical or a
+this sentence, an age, a bed, a sign that the passage is a
 role-play.
 """
 
@@ -173,14 +173,24 @@ def clinical_count(text: str, lex: Lexicon) -> int:
 
 
 _ROUND_AFTER = re.compile(r"[ \t]+rounds?\b", re.IGNORECASE)
+#: "patient" as an adjective: "been very patient with him", "so patient"
+_ADJECTIVE_PATIENT = re.compile(
+    r"\b(?:very|so|too|really|been|be|being|more|most|extremely|incredibly|remarkably|quite|ever)[ ]+patient\b"
+    r"|\bpatient[ ]+(?:with|towards|about)\b",
+    re.IGNORECASE,
+)
 
 
 def patient_cue(text: str, lex: Lexicon) -> bool:
     """Words, ages or beds that tie someone in `text` to a care episode."""
     if AGE.search(text) or BED.search(text):
         return True
-    # "on the ward round" is teaching and work, not a stay on the ward
-    return any(not _ROUND_AFTER.match(text, e) for _s, e, _c in lex.patient_cues.find(text))
+    # "on the ward round" is teaching and work, not a stay on the ward; "very patient with him" is a virtue
+    return any(
+        not _ROUND_AFTER.match(text, e)
+        and not (c == "patient" and _ADJECTIVE_PATIENT.search(text, max(0, s - 14), e + 6))
+        for s, e, c in lex.patient_cues.find(text)
+    )
 
 
 def writers_own(text: str, start: int, msg: MessageContext, *, cue: bool) -> bool:
@@ -195,12 +205,6 @@ def writers_own(text: str, start: int, msg: MessageContext, *, cue: bool) -> boo
     if re.search(r"curriculum vitae|\bcv\b|\bresum[eé]\b", above, re.IGNORECASE):
         return True
     return msg.names_correspondent(above)
-
-
-def historical(text: str, today: _dt.date) -> bool:
-    """A year a generation or more ago, and nothing that puts the passage in the present."""
-    years = [int(y) for y in YEAR.findall(text)]
-    return any(y <= today.year - 30 for y in years) and not RECENT.search(text)
 
 
 #: where a forwarded or quoted block starts

@@ -41,7 +41,7 @@ from gateway.detect.patient.context import RECENT, MessageContext
 from gateway.detect.patient.indirect import MEDIA_PUBLIC
 from gateway.detect.patient.lexicon import HealthFact, Lexicon
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
-from gateway.detect.patient.ties import ORGANISATION_AFTER
+from gateway.detect.patient.ties import OBJECT_AFTER, OBJECT_PRONOUN, ORGANISATION_AFTER
 
 TYPE = "INDIRECT_IDENTIFICATION"
 #: sentences with a health fact judged per segment (the rest of a huge segment relies on the other recognizers)
@@ -167,6 +167,10 @@ class DescribedPersonRecognizer:
         """A health fact that can be someone's: not part of an organisation's name, not the writer's."""
         if ORGANISATION_AFTER.match(text, f.end) or lex.institution_words.pattern.match(text, f.end + 1):
             return False
+        if OBJECT_AFTER.match(text, f.end) or (
+            f.weak and f.kind == "result" and OBJECT_PRONOUN.match(text, f.end)
+        ):
+            return False  # "the surgery training scheme", "showed me how to scrub"
         return not _OWN_FACT.search(text, max(0, f.start - 24), f.start)
 
     def _judge(

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from itertools import islice
 
 from gateway.detect.patient.context import name_tokens
-from gateway.detect.patient.lexicon import Lexicon
+from gateway.detect.patient.lexicon import Lexicon, read_list
 
 #: mentions looked at per sentence (a sentence that is nothing but names is a list, not prose)
 MAX_PER_SENTENCE = 40
@@ -50,6 +51,19 @@ _KNOWN_AS = re.compile(
     r"(?<![\w'’])(?:friend|mate|pal|neighbour|neighbor|cousin|flatmate|housemate|classmate|boyfriend|girlfriend|"
     r"colleague|called|named)[ ]{1,3}([A-Z][a-z]{2,20})(?![\w'’])"
 )
+#: a lone capitalised word that no list knows, standing where a person stands: "Kemi's scan", "Paddy from the
+#: rugby team is in with ...", "Ifeoma in our PBL group", "Olu was in Ward 21", "Alina (the Romanian one)"
+_LONE = re.compile(
+    r"(?<![\w'’.&-])([A-Z][a-z]{2,14}|(?:Mc|Mac)[A-Z][a-z]{2,12})"
+    r"(?=['’]s[ ]|[ ]+(?:from|in)[ ]+(?:the|my|our|ur|your|his|her|school|uni|year|halls|work)\b"
+    r"|[ ]+(?:is|was|has|had|got|went|came|needs|needed|started|fainted|collapsed|died|tested|ended)\b"
+    r"|[ ]?[(,][ ]?(?:the|our|my|who)[ ]|[ ]?[-–:][ ][a-z])"
+)
+_SAINT_BEFORE = re.compile(r"\b(?:St|ST|Saint)\.?[ ]$")
+#: chat abbreviations that open a sentence capitalised
+_NOT_LONE = frozenset(
+    ["omg", "lol", "tbh", "fyi", "btw", "ngl", "idk", "imo", "tho", "pls", "plz", "thx", "lmao", "smh"]
+)
 #: a lower-case word and the word after it ("karen mbatha's")
 _LOWER = re.compile(r"(?<![\w'’])([a-z]{3,15})(?![a-z])(?=([ ]{1,3}[a-z][a-z'’-]{1,24})?)")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{3,15}(?![a-z])")
@@ -57,7 +71,7 @@ _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{3,15}(?![a-z])")
 _INITIALS = re.compile(r"(?<![\w.])[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?(?![\w])")
 #: one word of a name as spaCy found it: "Lee", "McAteer", "O'Brien", "Adebayo-Price", "Lee's"
 _NAME_WORD = re.compile(r"[A-Z][a-zA-Z'’-]{0,30}[a-z][a-z'’]{0,2}")
-_NOT_INITIALS = frozenset({"uk", "us", "eg", "ie", "nb", "ps", "am", "pm", "gp", "ok", "dr"})
+_NOT_INITIALS = frozenset({"uk", "us", "eg", "ie", "nb", "ps", "am", "pm", "gp", "ok", "dr", "dob", "rip"})
 #: words that follow a lower-case given name without being a surname
 _FUNCTION_WORDS = frozenset(
     """a an the and or but nor from in on at to of for with by about into onto over under after before
@@ -74,7 +88,7 @@ class Mention:
 
     start: int
     end: int
-    kind: str  # ner, titled, full_name, capitalised, first_name, lower_case, initials
+    kind: str  # ner, titled, full_name, capitalised, first_name, unknown_name, lower_case, initials
     tokens: tuple[str, ...]
 
 
@@ -89,8 +103,15 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         words = m.group().split()
         first = words[0].lower()
         s = start + m.start()
-        if not given_name(first, lex) and len(words) == 3:
-            # "Sadly Edna Fairweather", "Today Karen Mbatha": the first of three may open the sentence
+        if not given_name(first, lex) and (
+            len(words) == 3
+            or (
+                len(words) == 2
+                and first in _FUNCTION_WORDS  # "Is Dominic", "Has Norah"; not "Queen Adelaide"
+                and given_name(re.sub(r"['’]s$", "", words[1].lower()), lex)
+            )
+        ):
+            # "Sadly Edna Fairweather", "Today Karen Mbatha", "Is Dominic": the first word may open the sentence
             s += m.group().index(words[1], len(words[0]))
             words = words[1:]
             first = words[0].lower()
@@ -99,6 +120,7 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
             if (
                 len(words) == 2
                 and not any(common_word(w.lower().rstrip("'’s"), lex) for w in words)
+                and not all(w.lower().rstrip("'’s") in english_words() for w in words)  # "Blue Badge"
                 and not any(w.lower() in lex.institution_words for w in words)
                 and "." not in words[1]
             ):
@@ -133,6 +155,11 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
     for m in islice(_KNOWN_AS.finditer(window), MAX_PER_SENTENCE):
         if not common_word(m.group(1).lower(), lex):
             out.append(Mention(start + m.start(1), start + m.end(1), "first_name", (m.group(1).lower(),)))
+    for m in islice(_LONE.finditer(window), MAX_PER_SENTENCE):
+        if _SAINT_BEFORE.search(window, max(0, m.start() - 7), m.start()):
+            continue  # "St Aldric's Hospital", "St Enda's": a hospital, a church, a school
+        if unknown_name(m.group(1), lex):
+            out.append(Mention(start + m.start(1), start + m.end(1), "unknown_name", (m.group(1).lower(),)))
     lower_names = not lex.first_names.entries.isdisjoint(_LOWER_WORD.findall(window))
     for m in islice(_LOWER.finditer(window) if lower_names else (), 8 * MAX_PER_SENTENCE):
         first = m.group(1)
@@ -150,6 +177,26 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         if letters not in _NOT_INITIALS:
             out.append(Mention(start + m.start(), start + m.end(), "initials", (letters,)))
     return _one_per_place(out)
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Words that are not a name on their own (`english_words.txt`, made by scripts/make_english_words.py)."""
+    return frozenset(read_list("english_words"))
+
+
+def unknown_name(word: str, lex: Lexicon) -> bool:
+    """A capitalised word that can only be a name no list knows: not an English word, a place, a brand or a
+    nationality the word list knows, not a given name (found as such), a clinical or common word."""
+    low = word.lower()
+    return not (
+        low in english_words()
+        or low in _NOT_LONE
+        or given_name(low, lex)
+        or common_word(low, lex)
+        or low in lex.institution_words
+        or low in lex.eponyms
+    )
 
 
 def _name_shaped(span: str, lex: Lexicon) -> bool:
@@ -192,8 +239,9 @@ def _one_per_place(found: list[Mention]) -> list[Mention]:
         "full_name": 1,
         "capitalised": 2,
         "first_name": 3,
-        "lower_case": 4,
-        "initials": 5,
+        "unknown_name": 4,
+        "lower_case": 5,
+        "initials": 6,
     }
     out: list[Mention] = []
     for m in sorted(found, key=lambda m: (-(m.end - m.start), rank[m.kind], m.start)):

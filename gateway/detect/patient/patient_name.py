@@ -24,11 +24,11 @@ import re
 from gateway.detect.patient.context import (
     AGE,
     MessageContext,
-    historical,
     in_public_forward,
     name_tokens,
     patient_cue,
 )
+from gateway.detect.patient.framing import achievement_after, clause_around, past_frame
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.detect.patient.name_patterns import (
     _LABEL_PREFIX,
@@ -45,6 +45,7 @@ from gateway.detect.patient.name_patterns import (
     sentence_initial,
 )
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
+from gateway.detect.patient.schedule import in_schedule_layout, patient_row, teaching_schedule
 from gateway.detect.patient.staff import CAP_PAIR, MAX_HITS, StaffCues, in_schedule
 from gateway.detect.patient.text import SegmentView
 from gateway.detect.presidio_engine import RecognizerSpec
@@ -235,6 +236,15 @@ class PatientNameRecognizer:
             and not self._identifiers_near(scan, c.start, c.end)
         ):
             return 0.0, ()  # a rota, a timetable, an allocation: staff and students
+        if (
+            in_schedule_layout(text, c.start)
+            and (
+                not patient_row(text, c.start, scan.health_facts(self.lex))
+                or teaching_schedule(text, c.start, self.lex)
+            )
+            and not self._identifiers_near(scan, c.start, c.end)
+        ):
+            return 0.0, ()  # a row of a rota, a timetable, an allocation, a bleep list
         if c.kind == "name_label" and not (
             self._identifiers_near(scan, c.start, c.end)
             or _PATIENT_FIELDS.search(text[max(0, c.start - 300) : c.end + 300])
@@ -263,7 +273,8 @@ class PatientNameRecognizer:
                 return 0.0, ()
             if self.lex.teaching_cues.search(sentence) and not ids:
                 return 0.0, ()
-            if historical(sentence, msg.today) and not ids:
+            clause = clause_around(text, c.start, c.end, *view.sentence_at(c.start))
+            if (past_frame(clause, msg.today) or achievement_after(text, c.end)) and not ids:
                 return 0.0, ()
             if (
                 c.kind == "bed"

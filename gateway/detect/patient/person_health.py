@@ -29,14 +29,25 @@ from __future__ import annotations
 
 import re
 
-from gateway.detect.patient.context import BED, RECENT, MessageContext, historical, in_public_forward
+from gateway.detect.patient.context import BED, RECENT, MessageContext, in_public_forward
+from gateway.detect.patient.framing import achievement_after, clause_around, past_frame
 from gateway.detect.patient.lexicon import HealthFact
-from gateway.detect.patient.mentions import Mention, given_name, mentions
+from gateway.detect.patient.mentions import Mention, english_words, given_name, mentions
 from gateway.detect.patient.mentions import common_word as _common_word
 from gateway.detect.patient.name_patterns import NameCandidate
 from gateway.detect.patient.patient_name import PatientNameRecognizer, in_schedule
+from gateway.detect.patient.person_roles import made_staff, own_health, role_word_before, workplace
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
-from gateway.detect.patient.ties import ORGANISATION_AFTER, PATIENT_STATUS, PRONOUN, carry_by_pronoun, tied_to
+from gateway.detect.patient.schedule import in_schedule_layout, patient_row, teaching_schedule
+from gateway.detect.patient.ties import (
+    OBJECT_AFTER,
+    OBJECT_PRONOUN,
+    ORGANISATION_AFTER,
+    PATIENT_STATUS,
+    PRONOUN,
+    carry_by_pronoun,
+    tied_to,
+)
 from gateway.detect.presidio_engine import RecognizerSpec
 
 TYPE = "PATIENT_NAME"
@@ -53,6 +64,7 @@ _BASE = {
     "full_name": 0.45,
     "capitalised": 0.3,
     "first_name": 0.4,
+    "unknown_name": 0.35,
     "lower_case": 0.35,
     "initials": 0.35,
 }
@@ -66,24 +78,6 @@ _ADDRESSED = re.compile(
     r"\b(?:thanks|thank\s+you|cheers|hi|hello|hey|dear|congrats|congratulations|well\s+done|sorry)[ \t,!]*$",
     re.IGNORECASE,
 )
-#: a health word naming a thing to learn or use: "ECG book", "diabetes lecture", "ECG machine"
-_OBJECT_AFTER = re.compile(
-    r"[ ](?:books?|notes|slides|lectures?|teaching|workshops?|sessions?|machines?|course|exams?|quiz|"
-    r"textbooks?|app|tutorials?|practicals?|stations?|module|revision|posters?|leaflets?|guidelines?|audit|"
-    r"project|sim|simulation|skills|training|interpretation|society|week|prize|placement|block|rotation|"
-    r"firm|team|nurse|consultant|department|unit|service|ward\s+round|rounds?)\b",
-    re.IGNORECASE,
-)
-#: the sentence makes someone staff: "X is the new clinical lead", "she's a consultant in", "he runs the unit"
-_IS_A_ROLE = re.compile(
-    r"(?:\b(?:is|was|as|became|becomes)|['’]s)[ ]+(?:a|an|the|our|my|their|his|her)[ ]+(?:[\w-]{1,30}[ ]+){0,3}$",
-    re.IGNORECASE,
-)
-_STAFF_DOING = re.compile(
-    r"\b(?:he|she|they|who)[ ]+(?:runs|ran|leads|led|teaches|taught|supervises|manages|chairs|convenes|"
-    r"organises|organizes|coordinates|heads)\b",
-    re.IGNORECASE,
-)
 #: a list of three or more given names ("Aisha, Ben, Chloe and Dan"): a group of students or staff
 _NAME_LIST = re.compile(
     r"(?:[A-Z][a-z]{1,20}(?:[ ][A-Z][a-z'’-]{1,30})?[ ]?,[ ]?){2,}(?:and[ ]+|&[ ]+)?[A-Z][a-z]{1,20}"
@@ -92,9 +86,20 @@ _NAME_LIST = re.compile(
 _REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)
 #: a place the model took for a person: "from Little Brampton", "in Upper Wick"
 _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
-#: a teaching word naming the group someone belongs to: "in our PBL", "from my anatomy class"
+_THE_BEFORE = re.compile(r"\bthe[ ]+$", re.IGNORECASE)
+#: a teaching word naming the group someone belongs to ("in our PBL", "from my anatomy class"), what they miss
+#: ("missing lectures", "won't be at the tutorial") or do outside class ("who does the quiz at the Crown")
 _GROUP_OF = re.compile(
-    r"\b(?:in|from|on|of)[ ]+(?:our|my|your|ur|his|her|their|the[ ]+same)[ ]+(?:[\w-]+[ ]+)?$", re.IGNORECASE
+    r"\b(?:in|from|on|of)[ ]+(?:our|my|your|ur|his|her|their|the[ ]+same)[ ]+(?:[\w-]+[ ]+)?$"
+    r"|\b(?:miss|misses|missing|missed|skip|skipping|skipped|off|absent[ ]+from|late[ ]+for|be[ ]+at|been[ ]+at|"
+    r"be[ ]+in|come[ ]+to|coming[ ]+to|get[ ]+to|make[ ]+it[ ]+to|defer|deferring|sit|sitting)[ ]+"
+    r"(?:the[ ]+|my[ ]+|our[ ]+|his[ ]+|her[ ]+|their[ ]+|any[ ]+|all[ ]+)?(?:[\w-]+[ ]+)?$"
+    r"|\bwho[ ]+(?:does|did|runs|ran|hosts|hosted|organises|organized|organizes|organised)[ ]+(?:the[ ]+|a[ ]+)?$",
+    re.IGNORECASE,
+)
+#: a death fact that is itself care: "end-of-life care", "in the hospice", "palliative"
+_CARE_WORD = re.compile(
+    r"\b(?:care|hospice|palliative|end[ -]of[ -]life|ward|icu|itu|resus|hospital)\b", re.IGNORECASE
 )
 #: the writer's own health fact: "my biopsy", "booked me an x-ray"
 _OWN_FACT = re.compile(r"\b(?:my|me)[ \t]+(?:(?:an?|the|first|new|own)[ \t]+)?$", re.IGNORECASE)
@@ -112,6 +117,7 @@ class PersonHealthRecognizer:
     def __init__(self, names: PatientNameRecognizer) -> None:
         self.names = names
         self.lex = names.lex
+        english_words()  # read once while the detector loads, not on the first message that needs it
 
     def specs(self) -> list[RecognizerSpec]:
         return []
@@ -137,7 +143,9 @@ class PersonHealthRecognizer:
                 f
                 for f in facts
                 if not ORGANISATION_AFTER.match(view.text, f.end)
-                and not _OBJECT_AFTER.match(view.text, f.end)
+                and not OBJECT_AFTER.match(view.text, f.end)
+                and not workplace(view.text, f, self.lex)
+                and not (f.weak and f.kind == "result" and OBJECT_PRONOUN.match(view.text, f.end))
             ]
             if not facts:
                 continue
@@ -236,7 +244,7 @@ class PersonHealthRecognizer:
         famous_role = first_hand and bool(lex.public_sources.search(text[max(0, m.start - 40) : m.start]))
         if msg.is_correspondent(tokens) or names._all_common(tokens):
             return None
-        as_patient = bool(PATIENT_STATUS.match(text, m.end, m.end + 80))
+        as_patient = bool(PATIENT_STATUS.match(text, m.end, m.end + 80)) or own_health(text, m.end, facts)
         in_bed = bool(
             BED.search(text, max(lo, m.start - 30), m.start) or BED.match(text, m.end + 1, m.end + 12)
         )
@@ -249,24 +257,41 @@ class PersonHealthRecognizer:
             return None  # staff; but "Dr Pike (the GP in Alderbrook) is a patient on our ward" is a patient
         if _ADDRESSED.search(text[max(0, m.start - 24) : m.start]):
             return None  # "Thanks Michael for covering my clinic": the person spoken to, not about
-        if names._role_attached(text, m.start, m.end) and not (famous_role or as_patient or in_bed):
+        if names._role_attached(text, m.start, m.end) and not (
+            famous_role
+            or as_patient
+            or in_bed
+            or (first_hand and m.kind in ("ner", "full_name", "capitalised"))
+        ):
             return None  # staff; but "we had the weather presenter X in resus" is a patient
-        if (len(tokens) == 1 or tokens[-1] in lex.eponyms) and names._eponym(text, m.end, tokens):
+        if (
+            (len(tokens) == 1 or tokens[-1] in lex.eponyms)
+            and (tokens[-1] in lex.eponyms or not (given_name(tokens[-1], lex) or m.kind == "unknown_name"))
+            and not as_patient
+            and names._eponym(text, m.end, tokens)
+        ):
             return None  # "Parkinson's", "Bell's palsy"; not "Zainab Hussein's pregnancy test"
-        if m.kind in ("ner", "capitalised") and _PLACE_BEFORE.search(text[max(0, m.start - 12) : m.start]):
+        if m.kind in ("ner", "capitalised", "unknown_name") and _PLACE_BEFORE.search(
+            text[max(0, m.start - 12) : m.start]
+        ):
             return None
+        if m.kind == "unknown_name" and _THE_BEFORE.search(text[max(0, m.start - 8) : m.start]):
+            return None  # "the Beatson's", "at the Jubilee": a place or an organisation
+        if m.kind == "unknown_name" and role_word_before(text, m.start, lex) and not as_patient:
+            return None  # "the doctor Ansell", "our tutor Okafor": staff by the word before the name
         if lex.institution_words.pattern.match(text, m.end + 1) and text[m.end : m.end + 1] == " ":
             return None  # "Brigid Lacey Hospice", "Ann Lee Centre": a place named after someone
         real = bool(RECENT.search(around) and _REAL.search(around))
         fact_sentence = text[slice(*view.sentence_at(facts[0].start))]  # a pronoun may have carried it here
         teaching = self._teaching(sentence) or (fact_sentence != sentence and self._teaching(fact_sentence))
-        if not first_hand and teaching and not (real and tied_to(view, m, facts)):
+        if not (first_hand or as_patient) and teaching and not (real and tied_to(view, m, facts)):
             return (
                 None  # teaching, unless a real person is plainly meant ("the real ward list from last week")
             )
-        if historical(sentence, msg.today):
-            return None
-        if (self._made_staff(text, m) and not (as_patient or in_bed)) or _in_name_list(text, m.start):
+        clause = clause_around(text, m.start, m.end, *view.sentence_at(m.start))
+        if not first_hand and (past_frame(clause, msg.today) or achievement_after(text, m.end)):
+            return None  # history: "in 1848", "the Victorian ...", "X first described the ..."
+        if (made_staff(text, m, lex) and not (as_patient or in_bed)) or _in_name_list(text, m.start):
             return None
         strong = [f for f in facts if not f.weak]
         if strong and all(_OWN_FACT.search(text, max(0, f.start - 16), f.start) for f in strong):
@@ -275,7 +300,9 @@ class PersonHealthRecognizer:
             rest = around
             for f in facts:
                 rest = rest.replace(text[f.start : f.end], " ")
-            if not lex.clinical_terms.search(rest):
+            if not lex.clinical_terms.search(rest) and not any(
+                _CARE_WORD.search(text, f.start, f.end + 12) for f in strong
+            ):
                 return None  # "Mrs Jones next door died last week": a death, but no care in sight
         public = self._public_figure(tokens)
         if public and not first_hand:
@@ -286,10 +313,16 @@ class PersonHealthRecognizer:
             line = view.line_text(m.start)
             if lex.public_sources.search(around) or in_public_forward(text, m.start, lex):
                 return None
-            if lex.schedule_cues.search(line) or _REFERENCE.search(line) or in_schedule(text, m.start):
+            if _REFERENCE.search(line):
                 return None
+            if in_schedule_layout(text, m.start) and (
+                not patient_row(text, m.start, facts) or teaching_schedule(text, m.start, lex)
+            ):
+                return None  # a row of a rota, a timetable, an allocation, a bleep list: staff and students
         tied = as_patient or tied_to(view, m, facts)
-        if m.kind in ("capitalised", "titled") and not tied:
+        if not first_hand and not tied and (lex.schedule_cues.search(line) or in_schedule(text, m.start)):
+            return None  # a rota or timetable named in the line, and nothing ties the fact to the person
+        if m.kind in ("capitalised", "titled", "unknown_name") and not tied:
             # two capitalised words are a person only when the sentence says what befell them; a titled
             # name without that was judged by the names recognizer already ("Mrs Lee, for the review")
             return None
@@ -321,20 +354,8 @@ class PersonHealthRecognizer:
             for s, _e, _w in self.lex.teaching_cues.find(sentence)
         )
 
-    def _made_staff(self, text: str, m: Mention) -> bool:
-        """What follows the person gives them a staff role or a staff activity ("X is the new clinical
-        lead", "X ..., she's a consultant in", "X ..., he runs the unit")."""
-        after = text[m.end : m.end + 120]
-        cut = re.search(r"[.!?;\n]|\b(?:but|because|although|while)\b", after)
-        after = after[: cut.start()] if cut else after
-        if _STAFF_DOING.search(after):
-            return True
-        for s, _e, _role in self.lex.staff_roles.find(after):
-            if _IS_A_ROLE.search(after[max(0, s - 60) : s]):
-                return True
-        return False
-
     def _public_figure(self, tokens: list[str]) -> bool:
+        tokens = [re.sub(r"['’]s$", "", t) for t in tokens]  # "Fanny Burney's account"
         full = " ".join(tokens)
         lex = self.lex
         return (

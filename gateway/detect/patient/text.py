@@ -314,7 +314,7 @@ def _greetings_and_signatures(
             # "Dear Ms Blackwood, I'd like to...": the greeting runs to the first comma on a long line
             s0, e0 = content[0]
             comma = text.find(",", s0, min(e0, s0 + 60))
-            if comma > 0:
+            if comma > 0 and len(_WORDS.findall(text[s0:comma])) <= 5:
                 greetings.append((s0, comma))
         tail = content[-12:]
         for i, (s, _e) in enumerate(tail):

@@ -19,12 +19,16 @@ from gateway.detect.patient.text import SegmentView
 
 #: the person and the fact are tied: a possessive, a pronoun that refers back, a verb of being told/admitted
 _TIE_AFTER = re.compile(
-    r"^(?:['’]s?\b|[ ]+(?:\w+[ ]+){0,3}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
+    r"^(?:['’]s?\b|(?:[ ]*\([^()\n]{1,60}\)|[ ]*,[ ]*(?:who|the|a|an|our|my|your)[ ][^,.!?\n]{1,60},"
+    r"|[ ]+who[ ][^,.!?\n]{1,50}?(?=[ ]))?"
+    r"[ ]+(?:[\w'’]+[ ]+){0,4}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
     r"needs|needed|been|tested|collapsed|underwent|developed))",
     re.IGNORECASE,
 )
 #: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
 _TIE_LABEL = re.compile(r"[ \t]{0,3}[-–—:(][ \t]{0,3}")
+#: characters after a name read for a verb that ties it (an aside in brackets or commas may come first)
+_TIE_REACH = 120
 PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
 #: how far after a health fact's sentence a pronoun may carry it to a name (characters)
 CARRY_REACH = 160
@@ -44,16 +48,31 @@ ORGANISATION_AFTER = re.compile(
     r"['’]?s?[ ](?:Research|Society|Foundation|Support|Trust|UK|Association|Charity|Awareness|Week|Month|Day|"
     r"Appeal|Fund|Institute|Network|Campaign|Alliance|Action|Care|Now|Matters|Connect)\b"
     r"|['’]?s?[ ](?i:charity|charities|appeal|fundraiser|fundraising|awareness|research|campaign|foundation|"
-    r"walk|run|marathon|bake[ ]sale)\b"
+    r"walk|run|marathon|bake[ ]sale|association|society|helpline|trust)\b"
 )
+#: a health word naming a thing to learn or use: "ECG book", "diabetes lecture", "ECG machine"
+OBJECT_AFTER = re.compile(
+    r"[ ](?:books?|notes|slides|lectures?|teaching|workshops?|sessions?|machines?|course|exams?|quiz|helplines?|"
+    r"textbooks?|app|tutorials?|practicals?|stations?|module|revision|posters?|leaflets?|guidelines?|audit|"
+    r"project|sim|simulation|skills|training|interpretation|society|week|prize|placement|block|rotation|"
+    r"firm|team|nurse|consultant|department|unit|service|ward\s+round|rounds?)\b"
+    # one subject word between: "thyroid physiology book", "stroke association helpline"
+    r"|[ ](?!(?:last|next|this|that|every|each|the|and|for|was|is|has|had|on|in|at)[ ])[a-z]{3,20}[ ]"
+    r"(?:books?|notes|slides|textbooks?|helplines?|lectures?|revision|exams?|quiz|posters?|leaflets?|training)\b",
+    re.IGNORECASE,
+)
+#: "showed me how to scrub": a person shown something, not a result
+OBJECT_PRONOUN = re.compile(r"[ ]+(?:me|us|you|him|her|them)\b", re.IGNORECASE)
 #: what is said of a person makes them a patient, whatever their job: "(the GP) is a patient on our ward"
 PATIENT_STATUS = re.compile(
-    r"[^.!?\n]{0,40}?\b(?:is|was)[ ]+(?:now[ ]+)?(?:a[ ]+patient|an[ ]+inpatient|admitted|being[ ]+treated)\b",
+    r"[^.!?\n]{0,40}?\b(?:(?:is|was)[ ]+(?:now[ ]+)?(?:a[ ]+patient|an[ ]+inpatient|admitted|being[ ]+treated)"
+    r"|(?:has|have)[ ]+been[ ]+(?:admitted|taken[ ]+in|rushed[ ]+in|diagnosed|hospitali[sz]ed))\b",
     re.IGNORECASE,
 )
 #: details a list puts between a name and its health fact: a date, an age, a bed ("Ann Lee 4/4/52 AF")
 _DETAILS = re.compile(
-    r"[ \t,(]{1,3}(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,3}[ ]?(?:yo|y/o|[MF])|(?:bed|bay)[ ]?\d{1,3}[a-z]?)"
+    r"[ \t,(]{1,3}(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,3}[ ]?(?:yo|y/o|[MF])|(?:bed|bay)[ ]?\d{1,3}[a-z]?"
+    r"|\d{1,3}(?=[ \t]*[,;]))"  # a bare age between commas in a list row: "Len Okoro, 79, chest sepsis"
     r"[ \t,)]{0,3}(?:(?:\w+[ \t]+){0,2}(?:ward|unit)[ \t,]+)?(?:(?:has|had|with|w/)[ \t]+(?:an?[ \t]+)?)?",
     re.IGNORECASE,
 )
@@ -71,14 +90,30 @@ def carry_by_pronoun(
     name's sentence refers to the person the facts were about)."""
     for i, facts in list(out.items()):
         s, e = sentences[i]
-        if i > 0 and i - 1 not in by_sentence and PRONOUN.search(text, s, min(e, s + 300)):
-            out.setdefault(i - 1, facts)
+        p = i - 1
+        while p > 0 and i - p < 3 and not text[sentences[p][0] : sentences[p][1]].strip():
+            p -= 1  # a line break the sentence splitter kept as a sentence of its own
+        if (
+            p >= 0
+            and p not in by_sentence
+            and PRONOUN.search(text, s, min(e, s + 300))
+            and not _paragraph_break(text, sentences[p][1], s, e)
+        ):
+            out.setdefault(p, facts)
         for j in range(i + 1, min(i + 5, len(sentences))):
             js, je = sentences[j]
-            if j in by_sentence or js - e > CARRY_REACH:
-                break
+            if j in by_sentence or js - e > CARRY_REACH or _paragraph_break(text, e, js, je):
+                break  # a paragraph break ends what a pronoun can carry
             if PRONOUN.search(text, js, min(je, js + 300)):
                 out.setdefault(j, facts)
+
+
+def _paragraph_break(text: str, end: int, start: int, stop: int) -> bool:
+    """A blank line between one sentence's `end` and the next one's first word (at or after `start`)."""
+    k = start
+    while k < stop and text[k].isspace():
+        k += 1
+    return text.count("\n", end, k) >= 2
 
 
 def tied_to(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
@@ -86,7 +121,7 @@ def tied_to(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
     text = view.text
     sentence_start, sentence_end = view.sentence_at(m.start)
     return (
-        bool(_TIE_AFTER.match(text[m.end : m.end + 40]))
+        bool(_TIE_AFTER.match(text[m.end : m.end + _TIE_REACH]))
         or all(f.start >= sentence_end for f in facts)  # carried back by a pronoun ("She's in ICU")
         or all(f.end <= sentence_start for f in facts)  # carried forward to a pronoun ("Her name's X")
         or _tied_before(text, m.start, sentence_start, facts)
@@ -95,7 +130,26 @@ def tied_to(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
         or _after_details(
             text, m.end, facts
         )  # "Rashid Karim 1/5/88 diabetic foot", "jeffries bed 11 ... has"
+        or _pronoun_after(text, m.end, sentence_end, facts)  # "X in our group told me she's been ..."
     )
+
+
+#: a third-person pronoun that takes the person up again: "X in our PBL group told me she's been self-harming"
+_PRONOUN_AGAIN = re.compile(r"\b(?:he|she|his|her|they|their)\b", re.IGNORECASE)
+#: another person between the name and the pronoun: the pronoun may be theirs
+_OTHER_PERSON = re.compile(
+    r"\b(?:[A-Z][a-z]{2,}|(?:mum|dad|mother|father|brother|sister|wife|husband|partner|son|daughter|friend|"
+    r"boyfriend|girlfriend)\b)"
+)
+
+
+def _pronoun_after(text: str, end: int, sentence_end: int, facts: list[HealthFact]) -> bool:
+    """Within the sentence, the first pronoun after the name takes it up again and the fact follows it, with
+    no other person in between ("Ifeoma in our PBL group told me she's been self-harming")."""
+    p = _PRONOUN_AGAIN.search(text, end, min(sentence_end, end + 100))
+    if p is None or _OTHER_PERSON.search(text, end, p.start()):
+        return False
+    return any(p.start() <= f.start <= p.end() + 60 for f in facts)
 
 
 def _tied_before(text: str, pos: int, sentence_start: int, facts: list[HealthFact]) -> bool:

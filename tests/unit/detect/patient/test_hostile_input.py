@@ -12,11 +12,14 @@ import pytest
 from gateway.detect.patient import (
     date_of_birth,
     described,
+    framing,
     hospital_number,
     indirect,
     mentions,
     nhs_number,
     person_health,
+    person_roles,
+    schedule,
     ties,
 )
 from tests.unit.detect import patientfixtures as pf
@@ -87,7 +90,18 @@ NEW_PATTERNS = {
     "described: sympathy": described._SYMPATHY.pattern,
     "described: staff predicate": described._STAFF_PREDICATE.pattern,
     "indirect: affiliation after": indirect._AFFILIATION_AFTER.pattern,
-    "context: made staff": person_health._IS_A_ROLE.pattern,
+    "context: made staff": person_roles._IS_A_ROLE.pattern,
+    "context: staff doing": person_roles._STAFF_DOING.pattern,
+    "context: own health after a name": person_roles._OWN_HEALTH_AFTER.pattern,
+    "context: teaching as a group or absence": person_health._GROUP_OF.pattern,
+    "mention: a name no list knows": mentions._LONE.pattern,
+    "ties: after the name": ties._TIE_AFTER.pattern,
+    "ties: list details": ties._DETAILS.pattern,
+    "ties: objects after a fact": ties.OBJECT_AFTER.pattern,
+    "framing: the past": framing._PAST.pattern,
+    "framing: an achievement": framing._ACHIEVED.pattern,
+    "schedule: a slot": schedule.SLOT.pattern,
+    "schedule: a service after a fact": schedule._SERVICE_AFTER.pattern,
     "context: reference line": person_health._REFERENCE.pattern,
     "NHS number groups": nhs_number.PATTERNS[0].regex,
     "hospital number, grouped": hospital_number.GROUPED,
@@ -120,6 +134,9 @@ def hostile_text() -> str:
         "dob 9 Nov 47 born on the twenty-first of May 1958 " * 500,
         "WGH-552-0193 NRI 552 0193 4F3A21C0B9 " * 800,
         "J.K. A.B. Mr A Mrs B " * 1_000,
+        "Mon 08:00 Tue 09:00 Group A bleep 4411, " * 1_000,  # schedule slots with nothing else
+        "Zdenka (the one who (does the) quiz, who ran, " * 1_000,  # asides and unknown names
+        "in the 18th century (1801-1867) Victorian discovered that " * 500,  # historical framing
         "Karen Mbatha's biopsy came back abnormal and she was admitted. ",
     ]
     return "\n".join(parts)
