@@ -38,7 +38,16 @@ sys.path.insert(0, str(ROOT))
 from gateway.detect.meaning.detector import without_reported  # noqa: E402
 from gateway.detect.meaning.features import Featurizer  # noqa: E402
 from gateway.detect.meaning.gate import Gate  # noqa: E402
-from gateway.detect.meaning.model import ABUSE, OUTPUTS, PATIENT, featurizer, text_features  # noqa: E402
+from gateway.detect.meaning.model import (  # noqa: E402
+    ABUSE,
+    OUTPUTS,
+    PATIENT,
+    SCALE,
+    Weights,
+    featurizer,
+    pack,
+    text_features,
+)
 from gateway.detect.meaning.windows import sentences, windows  # noqa: E402
 from gateway.detect.patient.lexicon import Lexicon  # noqa: E402
 
@@ -51,7 +60,8 @@ SEED = 20261207
 FOLDS = 5
 C = 16.0  # inverse regularisation strength (the --sweep option compares others)
 MIN_DF = 3  # a feature seen in fewer training texts is not kept (2 and 3 cross-validate alike; 3 is smaller)
-DECIMALS = 5  # weights are stored rounded; the probes are scored by the rounded model
+DECIMALS = 5  # weights are stored rounded (as integers times model.SCALE); the probes are scored by the rounded model
+assert SCALE == 10**DECIMALS
 #: a clean entry held by the model (either output) on cross-validation: at most this share
 MESSAGE_TARGET = 0.0075
 #: of that share, at most this part may be spent by one output (the other keeps the rest)
@@ -148,17 +158,16 @@ def fit(
     return vocab, models
 
 
-def rounded(
-    vocab: dict[str, int], models: list[LogisticRegression]
-) -> tuple[dict[str, list[float]], list[float]]:
-    """Weights per feature (both outputs), rounded; the models' own coefficients set to the same values."""
+def rounded(vocab: dict[str, int], models: list[LogisticRegression]) -> tuple[Weights, list[float]]:
+    """Weights per feature (both outputs), rounded; the models' own coefficients set to the same values. A
+    feature whose weights round to zero in both outputs is left out (it adds nothing to a score)."""
     for lr in models:
         lr.coef_ = np.round(lr.coef_, DECIMALS)
         lr.intercept_ = np.round(lr.intercept_, DECIMALS)
-    weights = {}
+    weights: Weights = {}
     for f, i in vocab.items():
-        pair = [float(models[0].coef_[0, i]), float(models[1].coef_[0, i])]
-        if pair != [0.0, 0.0]:
+        pair = (float(models[0].coef_[0, i]), float(models[1].coef_[0, i]))
+        if pair != (0.0, 0.0):
             weights[f] = pair
     return weights, [float(models[0].intercept_[0]), float(models[1].intercept_[0])]
 
@@ -313,7 +322,7 @@ def final_model(
     rows, yp, ya = training_rows(entries, feats, list(range(len(entries))))
     vocab, models = fit(rows, yp, ya)
     weights, intercepts = rounded(vocab, models)
-    return {"weights": weights, "intercepts": intercepts}, vocab, models
+    return {"weights": pack(weights), "intercepts": intercepts}, vocab, models
 
 
 def build(root: Path = ROOT, *, cross_validate: bool = True) -> dict[str, Any]:
@@ -360,14 +369,23 @@ def build(root: Path = ROOT, *, cross_validate: bool = True) -> dict[str, Any]:
 
 
 def dump(model: dict[str, Any]) -> str:
-    """The file's text: stable key order, one weight per line (diffs stay readable)."""
+    """The file's text: stable key order, the head indented, the packed weights one list per line (per kind of
+    feature: the names, the patient weights, the abuse weights)."""
     head = {k: v for k, v in model.items() if k != "weights"}
-    lines = [json.dumps(head, indent=1, sort_keys=True)[:-2] + ',\n "weights": {']
-    items = sorted(model["weights"].items())
-    for n, (f, w) in enumerate(items):
-        sep = "," if n < len(items) - 1 else ""
-        lines.append(f"  {json.dumps(f)}: [{w[0]!r}, {w[1]!r}]{sep}")
-    lines.append(" }\n}\n")
+    packed = model["weights"]
+    lines = [
+        json.dumps(head, indent=1, sort_keys=True)[:-2] + ',\n "weights": {',
+        f'  "scale": {int(packed["scale"])},',
+        '  "kinds": {',
+    ]
+    kinds = sorted(packed["kinds"].items())
+    for n, (kind, cols) in enumerate(kinds):
+        lines.append(f"   {json.dumps(kind)}: {{")
+        for m, key in enumerate(("names", *OUTPUTS)):
+            text = json.dumps(cols[key], ensure_ascii=False, separators=(",", ":"))
+            lines.append(f"    {json.dumps(key)}: {text}{',' if m < len(OUTPUTS) else ''}")
+        lines.append("   }" + ("," if n < len(kinds) - 1 else ""))
+    lines.append("  }\n }\n}\n")
     return "\n".join(lines)
 
 
@@ -390,7 +408,7 @@ def main() -> int:
             {"training": model["training"], "thresholds": model["thresholds"], "cv": model["cv"]}, indent=1
         )
     )
-    print(f"features kept: {len(model['weights'])}")
+    print(f"features kept: {sum(len(c['names']) for c in model['weights']['kinds'].values())}")
     if not a.no_write:
         MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
         MODEL_PATH.write_text(dump(model), encoding="utf-8")

@@ -10,6 +10,13 @@ the score of a feature set F is
 
     sigmoid(intercept + sum(weight[f] for f in F if f is known) / sqrt(len(F)))
 
+The weights are stored packed (`pack`, `unpack`): per kind of feature (the
+prefix before the colon: `w`, `b`, `s`, `p`, ...), the sorted feature names
+without their prefix and two parallel lists of integers, each weight times
+SCALE. The training script rounds every weight to five decimals first, so
+the integers are exact and unpacking gives back the very floats that were
+fitted; the packed file is about two thirds of one name-and-pair per line.
+
 `load()` recomputes the scores of the probe texts stored beside the weights
 (scored by scikit-learn when the file was written) and refuses a file whose
 arithmetic disagrees, so the plain-Python scorer cannot drift from the
@@ -36,6 +43,40 @@ ABUSE = "abuse"
 OUTPUTS = (PATIENT, ABUSE)
 #: a probe's score must match the stored one this closely
 _TOLERANCE = 1e-6
+#: weights are stored as integers: the weight times this (the training script rounds to five decimals)
+SCALE = 100_000
+
+Weights = dict[str, tuple[float, float]]
+
+
+def pack(weights: Weights) -> dict[str, Any]:
+    """The weights as the model file stores them: per feature kind, names and two parallel integer lists."""
+    kinds: dict[str, dict[str, list[Any]]] = {}
+    for f in sorted(weights):
+        kind, sep, name = f.partition(":")
+        if not sep:
+            raise ValueError(f"meaning model: a feature without a kind: {f!r}")
+        cols = kinds.setdefault(kind, {"names": [], PATIENT: [], ABUSE: []})
+        cols["names"].append(name)
+        for out, w in zip(OUTPUTS, weights[f], strict=True):
+            n = round(w * SCALE)
+            if abs(n - w * SCALE) > 1e-6:
+                raise ValueError(f"meaning model: weight {w!r} is not a multiple of 1/{SCALE}")
+            cols[out].append(n)
+    return {"scale": SCALE, "kinds": kinds}
+
+
+def unpack(packed: dict[str, Any]) -> Weights:
+    """Feature -> (patient, abuse) weights, from the model file's packed layout."""
+    scale = int(packed["scale"])
+    out: Weights = {}
+    for kind, cols in packed["kinds"].items():
+        names, wp, wa = cols["names"], cols[PATIENT], cols[ABUSE]
+        if not len(names) == len(wp) == len(wa):
+            raise ValueError("meaning model: the weight lists of a kind differ in length")
+        for name, p, a in zip(names, wp, wa, strict=True):
+            out[kind + ":" + name] = (int(p) / scale, int(a) / scale)
+    return out
 
 
 def featurizer() -> Featurizer:
@@ -68,9 +109,7 @@ class MeaningModel:
             raise ValueError("meaning model: unexpected outputs")
         self.data = data
         self.intercepts: tuple[float, float] = (float(data["intercepts"][0]), float(data["intercepts"][1]))
-        self.weights: dict[str, tuple[float, float]] = {
-            f: (float(w[0]), float(w[1])) for f, w in data["weights"].items()
-        }
+        self.weights: Weights = unpack(data["weights"])
         t = data["thresholds"]
         self.thresholds = Thresholds(
             patient=float(t[PATIENT]), patient_alone=float(t[PATIENT + "_alone"]), abuse=float(t[ABUSE])

@@ -14,7 +14,17 @@ from typing import Any
 
 import pytest
 
-from gateway.detect.meaning.model import DATA_PACKAGE, MODEL_FILE, MeaningModel, featurizer, text_features
+from gateway.detect.meaning.model import (
+    DATA_PACKAGE,
+    MODEL_FILE,
+    PATIENT,
+    SCALE,
+    MeaningModel,
+    featurizer,
+    pack,
+    text_features,
+    unpack,
+)
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -55,9 +65,54 @@ def test_every_training_file_is_in_the_repository() -> None:
 
 
 def test_the_model_file_is_small() -> None:
-    """The weights stay well under 2 MB."""
+    """The packed model file stays under 1.5 MB."""
     size = len(resources.files(DATA_PACKAGE).joinpath(MODEL_FILE).read_bytes())
-    assert size < 2_000_000
+    assert size < 1_500_000
+
+
+def test_packed_weights_unpack_to_the_very_floats_fitted() -> None:
+    """Weights rounded to five decimals survive packing as integers bit for bit, grouped by feature kind."""
+    weights = {
+        "w:karen": (0.12345, -1.5),
+        "b:<s> i": (-0.00001, 0.0),
+        "s:know you": (3.0, 2.71828),
+        "m:help": (0.0, -0.3),
+    }
+    packed = pack(weights)
+    assert packed["scale"] == SCALE
+    assert packed["kinds"]["w"] == {"names": ["karen"], "patient_disclosure": [12345], "abuse": [-150000]}
+    assert sorted(packed["kinds"]) == ["b", "m", "s", "w"]
+    assert unpack(json.loads(json.dumps(packed))) == weights
+
+
+def test_the_shipped_weights_are_packed_exactly() -> None:
+    """Packing the shipped weights again gives the shipped layout: no weight was truncated by the integer form."""
+    data = shipped()
+    assert pack(unpack(data["weights"])) == data["weights"]
+    assert len(unpack(data["weights"])) == sum(len(c["names"]) for c in data["weights"]["kinds"].values())
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ({"karen": (0.1, 0.2)}, "without a kind"),
+        ({"w:karen": (0.123456, 0.2)}, "not a multiple"),
+    ],
+)
+def test_weights_that_cannot_be_packed_are_refused(
+    weights: dict[str, tuple[float, float]], message: str
+) -> None:
+    """A feature without its kind prefix, or a weight finer than the scale, is refused instead of stored wrongly."""
+    with pytest.raises(ValueError, match=message):
+        pack(weights)
+
+
+def test_weight_lists_of_unequal_length_are_refused() -> None:
+    """A packed kind whose name and weight lists differ in length is refused at load."""
+    packed = pack({"w:karen": (0.1, 0.2), "w:tom": (0.3, 0.4)})
+    packed["kinds"]["w"]["abuse"].pop()
+    with pytest.raises(ValueError, match="differ in length"):
+        unpack(packed)
 
 
 def test_the_shipped_probes_score_as_fitted() -> None:
@@ -72,8 +127,11 @@ def test_a_model_whose_arithmetic_disagrees_is_refused(change: str) -> None:
     data = copy.deepcopy(shipped())
     if change == "weight":
         probe = text_features(featurizer(), data["probes"][0]["text"])
-        feature = max(probe & data["weights"].keys(), key=lambda f: abs(data["weights"][f][0]))
-        data["weights"][feature][0] += 1.0
+        weights = unpack(data["weights"])
+        feature = max(probe & weights.keys(), key=lambda f: abs(weights[f][0]))
+        kind, _, name = feature.partition(":")
+        cols = data["weights"]["kinds"][kind]
+        cols[PATIENT][cols["names"].index(name)] += SCALE
     else:
         data["intercepts"][1] -= 0.5
     with pytest.raises(ValueError, match="disagree"):
