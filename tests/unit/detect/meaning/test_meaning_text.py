@@ -162,7 +162,24 @@ def test_cited_words_have_features_of_their_own(text: str, features: set[str], a
         ("I have reported it to the Dean", True),
         ("I'm writing to raise a concern about my supervisor", True),
         ("I've screenshotted all of it", True),
+        ("I've reported it", True),
+        ("I\u2019ve reported it", True),
+        ("I reported him to the deanery", True),
+        ("I have told my supervisor", True),
+        ("should I go to the police", True),
+        ("We went to the police on Friday", True),
+        ("I'm going to speak to my educational supervisor", True),
+        ("I emailed the student support team", True),
+        ("Do I need to report this?", True),
+        ("Is it worth flagging?", True),
+        ("How do I raise it", True),
+        ("Am I overreacting", True),
         ("I know what you did and I'll make you pay", False),
+        ("I'll tell your supervisor you're a liar", False),
+        ("I told him the team hates him", False),
+        ("I called him a liar in front of everyone", False),
+        ("I went to uni with her", False),
+        ("shall we go for lunch", False),
         ("report to theatre 3 at eight", False),
         ("we should go to the pub after", False),
         ("I don't know", False),
@@ -285,12 +302,172 @@ def test_quotation_and_reach_edges(text: str, voices: dict[str, str]) -> None:
         "any advice welcome",
         "I dont know what to do",
         "here is a screenshot",
+        "we made a formal report",
+        "I filed a complaint",
+        "she lodged a complaint",
+        "I submitted a report",
+        "shall I tell someone",
+        "must we escalate",
+        "can we involve HR",
+        "should I inform them",
+        "could we contact security",
+        "do I have to go",
+        "would we need to flag it",
+        "will I need to tell them",
+        "is it worth telling",
+        "is it worth raising",
+        "is it worth mentioning",
+        "is it worth reporting",
+        "how can I complain",
+        "how should we deal with this",
+        "how would I handle it",
+        "how do I escalate",
+        "what are my options",
+        "where do I stand",
+        "we've flagged it",
+        "I had escalated it",
+        "I'd logged it",
+        "I have documented everything",
+        "I complained",
+        "I have just reported it",
+        "we finally reported it",
+        "I'll tell my tutor",
+        "I will tell the police",
+        "I'm gonna tell my mentor",
+        "I did tell my GP",
+        "I then told the Dean",
+        "I eventually told the deanery",
+        "I also told the registrar",
+        "I've already informed my consultant",
+        "I contacted the union",
+        "I e-mailed the welfare officer",
+        "I email the wellbeing service",
+        "I messaged my personal tutor",
+        "I rang the helpline",
+        "I ring the police",
+        "I phoned security",
+        "I alerted the ward manager",
+        "I notified the safeguarding lead",
+        "we asked the course director",
+        "I involved the placement lead",
+        "I spoke to the matron",
+        "I've spoken to the chaplain",
+        "I talked to a counsellor",
+        "I went to the GMC",
+        "I've been to the pastoral team",
+        "I reached out to the guardian",
+        "I turned to my academic advisor",
+        "I need some advice",
+        "I'd appreciate any help",
+        "I want support",
+        "some help please",
     ],
 )
 def test_every_way_of_asking_for_help_is_marked(text: str) -> None:
     """Each phrasing the help marker knows, one per row, carries it (in any capitalisation)."""
     assert HELP in FEAT.features(text)
     assert HELP in FEAT.features(text.upper())
+
+
+AUTHORITIES = [
+    "supervisor",
+    "tutor",
+    "mentor",
+    "lead",
+    "dean",
+    "deanery",
+    "police",
+    "hr",
+    "union",
+    "welfare",
+    "wellbeing",
+    "support",
+    "counsellor",
+    "counselor",
+    "counselling",
+    "security",
+    "manager",
+    "registrar",
+    "consultant",
+    "director",
+    "guardian",
+    "ombudsman",
+    "gp",
+    "adviser",
+    "advisor",
+    "officer",
+    "office",
+    "staff",
+    "head",
+    "department",
+    "faculty",
+    "university",
+    "helpline",
+    "matron",
+    "chaplain",
+    "gmc",
+    "nmc",
+    "bma",
+    "safeguarding",
+    "pastoral",
+    "someone",
+    "somebody",
+]
+WHICH = [
+    "the",
+    "my",
+    "our",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "uni",
+    "university",
+    "medical",
+    "med",
+    "school",
+    "student",
+    "clinical",
+    "educational",
+    "personal",
+    "academic",
+    "course",
+    "module",
+    "year",
+    "site",
+    "placement",
+    "ward",
+    "practice",
+    "senior",
+    "local",
+    "hospital",
+    "trust",
+    "foundation",
+]
+
+
+@pytest.mark.parametrize("whom", AUTHORITIES)
+def test_telling_each_kind_of_authority_is_marked(whom: str) -> None:
+    """Telling any of the people or bodies a report goes to ("I've told the deanery") carries the help marker."""
+    assert HELP in FEAT.features(f"I've told the {whom}")
+    assert HELP not in FEAT.features(f"I've told the {whom}s' cat")  # a longer word is not the authority
+
+
+@pytest.mark.parametrize("which", WHICH)
+def test_words_that_only_say_which_authority_are_skipped(which: str) -> None:
+    """Up to three words that only say which one ("my clinical educational supervisor") stand between the verb and
+    whom it was told; any other word does not."""
+    assert HELP in FEAT.features(f"I told {which} tutor")
+    assert HELP in FEAT.features(f"I told my {which} clinical tutor")
+    if which not in AUTHORITIES:  # "university" is both
+        assert HELP not in FEAT.features(f"I told {which} friend tutor")
+
+
+def test_at_most_three_words_stand_before_the_authority() -> None:
+    """Three words saying which one are skipped, a fourth is not: the marker reads a bounded stretch."""
+    assert HELP in FEAT.features("I told my senior clinical tutor")
+    assert HELP not in FEAT.features("I told my senior clinical site tutor")
 
 
 @pytest.mark.parametrize(
