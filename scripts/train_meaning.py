@@ -64,8 +64,9 @@ DECIMALS = 5  # weights are stored rounded (as integers times model.SCALE); the 
 assert SCALE == 10**DECIMALS
 #: a clean entry held by the model (either output) on cross-validation: at most this share
 MESSAGE_TARGET = 0.0075
-#: of that share, at most this part may be spent by one output (the other keeps the rest)
-OUTPUT_SHARE = 0.5
+#: the abuse output's recall may not fall below this (its cross-validated recall when it last shipped with the
+#: message budget, round 4); above it, the budget goes where it holds the most patients (round 6)
+ABUSE_FLOOR = 0.348
 #: the highest clean scores per output tried as thresholds
 CANDIDATES = 60
 #: a patient disclosure with no person mention or identifier: at most this share of clean entries
@@ -277,42 +278,55 @@ def choose_thresholds(
     )
     t_alone = max(0.9, threshold(alone, ALONE_TARGET))
     p, a = entry_scores(feats, oof, t_alone)
-    flagged = np.array([not e.clean for e in entries])
-    tp, ta = joint_thresholds(p[clean], a[clean], p[flagged], a[flagged], MESSAGE_TARGET)
+    patient = [i for i, e in enumerate(entries) if e.patient]
+    abuse = [i for i, e in enumerate(entries) if e.abuse]
+    tp, ta = split_thresholds(p[clean], a[clean], p[patient], a[abuse], MESSAGE_TARGET, ABUSE_FLOOR)
     return {PATIENT: tp, PATIENT + "_alone": t_alone, ABUSE: ta}
 
 
-def joint_thresholds(
-    clean_p: np.ndarray, clean_a: np.ndarray, flag_p: np.ndarray, flag_a: np.ndarray, share: float
+def split_thresholds(
+    clean_p: np.ndarray,
+    clean_a: np.ndarray,
+    patient_p: np.ndarray,
+    abuse_a: np.ndarray,
+    share: float,
+    floor: float,
 ) -> tuple[float, float]:
-    """The pair of thresholds that holds the most flagged entries while at most `share` of the clean
-    entries reach either, and at most half of that share reach each output (ties: the higher
-    thresholds). Candidates are just above each clean score.
+    """The pair of thresholds with the highest patient recall among those that flag at most `share` of the clean
+    entries by either output and keep the abuse recall at `floor` or above (ties: the higher abuse recall, then the
+    higher thresholds). When no pair reaches the floor, the one with the highest abuse recall. Candidates are just
+    above each clean score.
 
-    The half share per output keeps either output from spending the whole budget: with one joint
-    budget only, the output whose clean entries score lower takes it all and the other collapses
-    (round 4: abuse recall 0.348 -> 0.283 when two harder files came in), and which one wins
-    changes with the split into folds."""
+    `patient_p` are the patient scores of the patient entries, `abuse_a` the abuse scores of the abuse entries.
+    The criterion was stated before the options were compared (docs/meaning-model.md, round 6): a missed patient
+    is the worst failure, and the floor keeps the abuse output from collapsing when the patient output could buy
+    more with the whole budget (round 4: abuse recall 0.348 -> 0.283 when two harder files came in)."""
     allowed = math.floor(share * len(clean_p))
-    each = math.floor(share * OUTPUT_SHARE * len(clean_p))
+    need = math.ceil(floor * len(abuse_a) - 1e-9)
     top = CANDIDATES
 
     def candidates(scores: np.ndarray) -> list[float]:
         ranked = sorted({float(v) for v in scores if v >= 0.5}, reverse=True)[:top]
         return sorted({max(0.5, math.nextafter(v, 1.0)) for v in ranked} | {1.0})
 
-    best: tuple[int, float, float, float] | None = None
+    best: tuple[bool, int, int, float, float, float] | None = None
     for tp in candidates(clean_p):
+        false_p = clean_p >= tp
+        held_p = int((patient_p >= tp).sum())
         for ta in candidates(clean_a):
-            false = int(((clean_p >= tp) | (clean_a >= ta)).sum())
-            if false > allowed or int((clean_p >= tp).sum()) > each or int((clean_a >= ta).sum()) > each:
+            if int((false_p | (clean_a >= ta)).sum()) > allowed:
                 continue
-            held = int(((flag_p >= tp) | (flag_a >= ta)).sum())
-            key = (held, tp + ta, tp, ta)
+            held_a = int((abuse_a >= ta).sum())
+            meets = held_a >= need
+            key = (
+                (meets, held_p, held_a, tp + ta, tp, ta)
+                if meets
+                else (meets, held_a, held_p, tp + ta, tp, ta)
+            )
             if best is None or key > best:
                 best = key
     assert best is not None  # (1.0, 1.0) flags nothing
-    return best[2], best[3]
+    return best[4], best[5]
 
 
 def final_model(

@@ -139,29 +139,38 @@ def test_a_model_whose_arithmetic_disagrees_is_refused(change: str) -> None:
 
 
 def test_thresholds_were_chosen_on_cross_validation() -> None:
-    """The thresholds keep the clean entries flagged by either output on cross-validation to 0.75% at most, and
-    by each output to half of that: neither output spends the other's share."""
+    """The thresholds keep the clean entries flagged by either output on cross-validation to 0.75% at most, and the
+    abuse output's cross-validated recall at its round-4 floor (0.348) or above."""
     model = shipped()
     assert model["cv"]["message"]["clean_flagged"] <= 0.0075
+    assert model["cv"]["abuse"]["recall"] >= train_script().ABUSE_FLOOR == 0.348
     for output in ("patient_disclosure", "abuse"):
-        assert model["cv"][output]["clean_flagged"] <= 0.0075 / 2
         assert 0.5 <= model["thresholds"][output] < 1.0
     assert model["thresholds"]["patient_disclosure_alone"] >= model["thresholds"]["patient_disclosure"]
 
 
-def test_neither_output_spends_the_whole_budget() -> None:
-    """When the patient output could buy many more flagged entries with the whole false-flag budget, the threshold
-    choice still leaves the abuse output its half: each output flags at most half the allowed clean entries."""
+@pytest.mark.parametrize(
+    ("floor", "patients", "abuses"),
+    [
+        (0.2, 50, 2),  # abuse meets its floor with no clean entry: the patient output takes 3 of the 4
+        (0.5, 0, 7),  # the floor needs 2 clean entries on abuse: the patient output cannot buy its 50
+        (0.9, 0, 7),  # no pair reaches the floor: the most abuse recall there is
+    ],
+)
+def test_the_budget_goes_to_patients_above_the_abuse_floor(floor: float, patients: int, abuses: int) -> None:
+    """Of the pairs within the message budget, the threshold choice takes the one with the most patient entries held
+    among those that keep abuse recall at the floor; the abuse output gets only what its floor needs."""
     import numpy as np
 
     script = train_script()
     clean_p = np.array([0.90, 0.89, 0.88, 0.87] + [0.1] * 96)
-    clean_a = np.array([0.95, 0.94, 0.93, 0.92] + [0.1] * 96)
-    flag_p = np.array(
+    clean_a = np.array([0.1] * 4 + [0.95, 0.94, 0.93, 0.92] + [0.1] * 92)  # other clean entries than the patient's
+    patient_p = np.array(
         [0.875] * 50 + [0.1] * 50
-    )  # bought only by spending 3 clean entries on the patient output
-    flag_a = np.array([0.1] * 50 + [0.935] * 5 + [0.1] * 45)
-    tp, ta = script.joint_thresholds(clean_p, clean_a, flag_p, flag_a, 0.04)  # 4 clean entries in all
-    assert int((clean_p >= tp).sum()) <= 2
-    assert int((clean_a >= ta).sum()) <= 2
-    assert (flag_a >= ta).sum() == 5  # the abuse output keeps its share
+    )  # bought by spending 3 clean entries on the patient output
+    abuse_a = np.array([0.96] * 2 + [0.935] * 5 + [0.1] * 3)  # 2 for free, 5 more for 2 clean entries
+    tp, ta = script.split_thresholds(
+        clean_p, clean_a, patient_p, abuse_a, 0.04, floor
+    )  # 4 clean entries in all
+    assert int(((clean_p >= tp) | (clean_a >= ta)).sum()) <= 4
+    assert (int((patient_p >= tp).sum()), int((abuse_a >= ta).sum())) == (patients, abuses)
