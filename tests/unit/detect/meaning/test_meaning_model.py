@@ -164,7 +164,8 @@ def test_the_budget_goes_to_patients_above_the_abuse_floor(floor: float, patient
 
     script = train_script()
     clean_p = np.array([0.90, 0.89, 0.88, 0.87] + [0.1] * 96)
-    clean_a = np.array([0.1] * 4 + [0.95, 0.94, 0.93, 0.92] + [0.1] * 92)  # other clean entries than the patient's
+    # other clean entries than the patient's
+    clean_a = np.array([0.1] * 4 + [0.95, 0.94, 0.93, 0.92] + [0.1] * 92)
     patient_p = np.array(
         [0.875] * 50 + [0.1] * 50
     )  # bought by spending 3 clean entries on the patient output
