@@ -42,12 +42,12 @@ from gateway.detect.meaning.model import (  # noqa: E402
     ABUSE,
     OUTPUTS,
     PATIENT,
-    SCALE,
     Weights,
     featurizer,
     pack,
     text_features,
 )
+from gateway.detect.meaning.packing import SCALE  # noqa: E402
 from gateway.detect.meaning.windows import sentences, windows  # noqa: E402
 from gateway.detect.patient.lexicon import Lexicon  # noqa: E402
 
@@ -383,8 +383,8 @@ def build(root: Path = ROOT, *, cross_validate: bool = True) -> dict[str, Any]:
 
 
 def dump(model: dict[str, Any]) -> str:
-    """The file's text: stable key order, the head indented, the packed weights one list per line (per kind of
-    feature: the names, the patient weights, the abuse weights)."""
+    """The file's text: stable key order, the head indented, the packed weights one string per line (per kind of
+    feature: the names, the patient weights, the abuse weights; gateway/detect/meaning/packing.py)."""
     head = {k: v for k, v in model.items() if k != "weights"}
     packed = model["weights"]
     lines = [
@@ -422,7 +422,7 @@ def main() -> int:
             {"training": model["training"], "thresholds": model["thresholds"], "cv": model["cv"]}, indent=1
         )
     )
-    print(f"features kept: {sum(len(c['names']) for c in model['weights']['kinds'].values())}")
+    print(f"features kept: {sum(len(c['names'].split('|')) for c in model['weights']['kinds'].values())}")
     if not a.no_write:
         MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
         MODEL_PATH.write_text(dump(model), encoding="utf-8")

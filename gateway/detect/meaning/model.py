@@ -10,12 +10,7 @@ the score of a feature set F is
 
     sigmoid(intercept + sum(weight[f] for f in F if f is known) / sqrt(len(F)))
 
-The weights are stored packed (`pack`, `unpack`): per kind of feature (the
-prefix before the colon: `w`, `b`, `s`, `p`, ...), the sorted feature names
-without their prefix and two parallel lists of integers, each weight times
-SCALE. The training script rounds every weight to five decimals first, so
-the integers are exact and unpacking gives back the very floats that were
-fitted; the packed file is about two thirds of one name-and-pair per line.
+The weights are stored packed, exactly (`pack`, `unpack`: packing.py).
 
 `load()` recomputes the scores of the probe texts stored beside the weights
 (scored by scikit-learn when the file was written) and refuses a file whose
@@ -32,7 +27,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from gateway.detect.meaning import packing
 from gateway.detect.meaning.features import Featurizer
+from gateway.detect.meaning.packing import Weights
 from gateway.detect.meaning.windows import sentences
 from gateway.detect.patient.lexicon import read_list
 
@@ -43,40 +40,16 @@ ABUSE = "abuse"
 OUTPUTS = (PATIENT, ABUSE)
 #: a probe's score must match the stored one this closely
 _TOLERANCE = 1e-6
-#: weights are stored as integers: the weight times this (the training script rounds to five decimals)
-SCALE = 100_000
-
-Weights = dict[str, tuple[float, float]]
 
 
 def pack(weights: Weights) -> dict[str, Any]:
-    """The weights as the model file stores them: per feature kind, names and two parallel integer lists."""
-    kinds: dict[str, dict[str, list[Any]]] = {}
-    for f in sorted(weights):
-        kind, sep, name = f.partition(":")
-        if not sep:
-            raise ValueError(f"meaning model: a feature without a kind: {f!r}")
-        cols = kinds.setdefault(kind, {"names": [], PATIENT: [], ABUSE: []})
-        cols["names"].append(name)
-        for out, w in zip(OUTPUTS, weights[f], strict=True):
-            n = round(w * SCALE)
-            if abs(n - w * SCALE) > 1e-6:
-                raise ValueError(f"meaning model: weight {w!r} is not a multiple of 1/{SCALE}")
-            cols[out].append(n)
-    return {"scale": SCALE, "kinds": kinds}
+    """The weights as the model file stores them (packing.py)."""
+    return packing.pack(weights, OUTPUTS)
 
 
 def unpack(packed: dict[str, Any]) -> Weights:
-    """Feature -> (patient, abuse) weights, from the model file's packed layout."""
-    scale = int(packed["scale"])
-    out: Weights = {}
-    for kind, cols in packed["kinds"].items():
-        names, wp, wa = cols["names"], cols[PATIENT], cols[ABUSE]
-        if not len(names) == len(wp) == len(wa):
-            raise ValueError("meaning model: the weight lists of a kind differ in length")
-        for name, p, a in zip(names, wp, wa, strict=True):
-            out[kind + ":" + name] = (int(p) / scale, int(a) / scale)
-    return out
+    """Feature -> (patient, abuse) weights, from the model file's packed layout (packing.py)."""
+    return packing.unpack(packed, OUTPUTS)
 
 
 def featurizer() -> Featurizer:
