@@ -132,6 +132,12 @@ def test_a_damaged_packed_kind_is_refused(column: str, value: str, message: str)
         unpack(packed)
 
 
+def test_the_shipped_probes_score_as_fitted() -> None:
+    """Loading checks the plain-Python scores of the stored probes against scikit-learn's: they agree."""
+    model = MeaningModel.load()
+    assert len(model.data["probes"]) >= 3
+
+
 @pytest.mark.parametrize("change", ["weight", "intercept"])
 def test_a_model_whose_arithmetic_disagrees_is_refused(change: str) -> None:
     """A model file edited by hand (or read by changed code) fails its probe check at load."""
