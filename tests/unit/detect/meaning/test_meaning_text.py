@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from gateway.detect.meaning.features import CAP, HELP, NAME, REPORTED
+from gateway.detect.meaning.features import CAP, HELP, NAME, REPORTED, cited_spans
 from gateway.detect.meaning.model import featurizer
 from gateway.detect.meaning.windows import MAX_SENTENCE, WINDOW_CHARS, sentences, windows
 
@@ -262,6 +262,24 @@ def test_quotation_and_reach_edges(text: str, voices: dict[str, str]) -> None:
     words reach 80 characters after the verb."""
     got = dict(FEAT.voiced(text))
     assert {tok: got[tok] for tok in voices} == voices
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the note 'you called me names' made my friends laugh",
+        "the note 'hi' and the card 'you called me names' made my friends laugh",
+    ],
+)
+def test_a_reporting_verb_inside_a_quotation_reports_nothing_after_it(text: str) -> None:
+    """A reporting verb inside quotation marks is part of the quotation: the words after the closing mark are the
+    writer's own again, however many quotations came before (overlapping cited parts are dropped, not kept)."""
+    voices = dict(FEAT.voiced(text))
+    assert (voices["called"], voices["names"]) == ("q:", "q:")
+    assert {voices[w] for w in ("made", "my", "friends", "laugh")} == {""}
+    assert all(
+        s >= e0 for (_, e0, _), (s, _, _) in zip(cited_spans(text), cited_spans(text)[1:], strict=False)
+    )
 
 
 @pytest.mark.parametrize(
