@@ -23,6 +23,7 @@ wrongly.
 from __future__ import annotations
 
 import base64
+import binascii
 from typing import Any
 
 #: weights are stored as integers: the weight times this (the training script rounds to five decimals)
@@ -85,7 +86,10 @@ def _encode(values: list[int]) -> str:
 
 
 def _decode(text: str) -> list[int]:
-    raw = base64.b64decode(text, validate=True)
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except binascii.Error as exc:
+        raise ValueError("meaning model: a weight string that is not base64") from exc
     if len(raw) % WIDTH:
         raise ValueError("meaning model: a weight string of the wrong length")
     return [int.from_bytes(raw[i : i + WIDTH], "little", signed=True) for i in range(0, len(raw), WIDTH)]

@@ -105,6 +105,7 @@ def test_the_shipped_weights_are_packed_exactly() -> None:
         ({"w:karen": (0.123456, 0.2)}, "not a multiple"),
         ({"w:karen": (0.1, 83.88608)}, "out of the stored range"),
         ({"w:karen": (-83.88609, 0.1)}, "out of the stored range"),
+        ({"w:karen": (100.0, 0.1)}, "out of the stored range"),
     ],
 )
 def test_weights_that_cannot_be_packed_are_refused(
@@ -122,10 +123,14 @@ def test_weights_that_cannot_be_packed_are_refused(
         ("names", "karen", "differ in length"),
         ("abuse", "AAAAAAA=", "wrong length"),
         ("abuse", "AAAA", "differ in length"),
+        ("names", "karen|tom|zoe", "differ in length"),  # more names than weights
+        ("abuse", "AAAAAAAAAAAA", "differ in length"),  # more abuse weights than patient weights
+        ("abuse", "AAAA!AAAA", "not base64"),
     ],
 )
 def test_a_damaged_packed_kind_is_refused(column: str, value: str, message: str) -> None:
-    """A packed kind whose names and weights differ in number, or whose weight string is cut, is refused at load."""
+    """A packed kind whose names and weights differ in number, or whose weight string is cut or not base64, is
+    refused at load."""
     packed = pack({"w:karen": (0.1, 0.2), "w:tom": (0.3, 0.4)})
     packed["kinds"]["w"][column] = value
     with pytest.raises(ValueError, match=message):
