@@ -252,7 +252,10 @@ def test_pairs_and_stems_around_shapes(text: str, present: set[str], absent: set
             {"unclosed": "", "quoted": "q:", "words": "q:", "here": ""},
         ),
         ('"one""two" three', {"one": "q:", "two": "q:", "three": ""}),
-        ("the sign 'don't", {"sign": "", "don't": ""}),  # an apostrophe one letter from the end closes nothing
+        (
+            "the sign 'don't",
+            {"sign": "", "don't": ""},
+        ),  # an apostrophe one letter from the end closes nothing
         ("she said " + "a" * 77 + " zz", {"zz": "r:"}),  # 79 characters after the verb: still reported
         ("she said " + "a" * 78 + " zz", {"zz": ""}),  # 80: the reach ends before it
     ],
