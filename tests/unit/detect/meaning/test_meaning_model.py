@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import math
 import sys
 from importlib import resources
 from pathlib import Path
@@ -196,3 +197,71 @@ def test_the_budget_goes_to_patients_above_the_abuse_floor(floor: float, patient
     )  # 4 clean entries in all
     assert int(((clean_p >= tp) | (clean_a >= ta)).sum()) <= 4
     assert (int((patient_p >= tp).sum()), int((abuse_a >= ta).sum())) == (patients, abuses)
+
+
+def _model(
+    weights: dict[str, tuple[float, float]], intercepts: tuple[float, float] = (-1.0, 0.5)
+) -> MeaningModel:
+    return MeaningModel(
+        {
+            "outputs": ["patient_disclosure", "abuse"],
+            "intercepts": list(intercepts),
+            "weights": pack(weights),
+            "thresholds": {"patient_disclosure": 0.6, "patient_disclosure_alone": 0.9, "abuse": 0.6},
+        }
+    )
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def test_an_empty_text_scores_each_output_its_own_intercept() -> None:
+    """With no features, each output's score is the sigmoid of its own intercept (the two are not swapped)."""
+    assert _model({"w:a": (1.0, 1.0)}).scores(frozenset()) == pytest.approx((_sigmoid(-1.0), _sigmoid(0.5)))
+
+
+def test_a_feature_counts_once_however_often_it_is_given() -> None:
+    """Features are binary: a list with a repeated feature scores as the set of its features."""
+    model = _model({"w:a": (1.0, -1.0), "w:b": (0.5, 0.25)})
+    assert model.scores(["w:a", "w:a", "w:b"]) == model.scores({"w:a", "w:b"})
+    assert model.scores({"w:a", "w:b"}) == pytest.approx(
+        (_sigmoid(-1.0 + 1.5 / math.sqrt(2)), _sigmoid(0.5 - 0.75 / math.sqrt(2)))
+    )
+
+
+@pytest.mark.parametrize(("weight", "expected"), [(80.0, 1.0), (-80.0, 0.0), (0.0, None)])
+def test_extreme_scores_saturate_without_overflow(weight: float, expected: float | None) -> None:
+    """A sum far beyond the range of exp() gives 1.0 or 0.0, not an overflow; a zero sum gives one half."""
+    model = _model({f"w:x{i}": (weight, -weight) for i in range(400)}, intercepts=(0.0, 0.0))
+    got = model.scores({f"w:x{i}" for i in range(400)})
+    if expected is None:
+        assert got == (0.5, 0.5)
+    else:
+        assert got == pytest.approx((expected, 1.0 - expected))
+
+
+@pytest.mark.parametrize("outputs", [["abuse", "patient_disclosure"], ["patient_disclosure"], None])
+def test_a_model_of_other_outputs_is_refused(outputs: list[str] | None) -> None:
+    """A model file whose outputs are not (patient_disclosure, abuse), in that order, is refused."""
+    data: dict[str, Any] = {"intercepts": [0.0, 0.0], "weights": pack({}), "thresholds": {}}
+    if outputs is not None:
+        data["outputs"] = outputs
+    with pytest.raises(ValueError, match="unexpected outputs"):
+        MeaningModel(data)
+
+
+def test_loading_checks_the_probes() -> None:
+    """Load runs the probe check: read with a featuriser that knows no names, the shipped probes disagree."""
+    from gateway.detect.meaning.features import Featurizer
+
+    with pytest.raises(ValueError, match="disagree"):
+        MeaningModel.load(Featurizer((), ()))
+
+
+def test_thresholds_cannot_be_changed_after_loading() -> None:
+    """The loaded thresholds are frozen: no code path can lower them at run time."""
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        MeaningModel.load().thresholds.patient = 0.0  # type: ignore[misc]
