@@ -544,3 +544,84 @@ def test_every_reporting_verb_reports(verb: str) -> None:
     got = FEAT.voiced(f"then she {verb} nasty stuff")
     assert got[-2:] == [("nasty", REPORTED), ("stuff", REPORTED)]
     assert got[2] == (verb.split()[0].lower(), "")
+
+
+TELLING = [
+    "tell",
+    "told",
+    "telling",
+    "inform",
+    "informed",
+    "informing",
+    "contact",
+    "contacted",
+    "contacting",
+    "email",
+    "emailed",
+    "emailing",
+    "e-mail",
+    "message",
+    "messaged",
+    "messaging",
+    "call",
+    "called",
+    "calling",
+    "rang",
+    "ring",
+    "phone",
+    "phoned",
+    "phoning",
+    "alert",
+    "alerted",
+    "notify",
+    "notified",
+    "ask",
+    "asked",
+    "involve",
+    "involved",
+]
+GOING_TO = [
+    "speak",
+    "spoke",
+    "spoken",
+    "speaking",
+    "talk",
+    "talked",
+    "talking",
+    "go",
+    "went",
+    "gone",
+    "been",
+    "going",
+    "reach",
+    "reached",
+    "turn",
+    "turned",
+]
+
+
+@pytest.mark.parametrize("verb", [*TELLING, *(f"{v} to" for v in GOING_TO)])
+def test_every_form_of_telling_someone_is_marked(verb: str) -> None:
+    """Each tense of each verb of telling or going to someone, before whom a report goes to, carries the marker."""
+    text = f"I {verb} the police".replace("reach to", "reach out to").replace("reached to", "reached out to")
+    assert HELP in FEAT.features(text)
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [
+        *(f"I{aux}" for aux in ("'ve", " have", "'d", " had", "'m", " am", "'ll", " will", " did")),
+        *(f"we {adverb}" for adverb in ("just", "already", "now", "finally", "also", "then", "eventually")),
+        "I'm going to",
+        "we gonna",
+    ],
+)
+def test_every_form_of_the_writer_is_read(writer: str) -> None:
+    """The writer with each auxiliary, adverb or future form, then a telling, carries the marker."""
+    assert HELP in FEAT.features(f"{writer} tell the deanery")
+
+
+def test_a_report_verb_must_end_its_word() -> None:
+    """ "we reportedly won" is no report: the reporting verb must be a whole word."""
+    assert HELP not in FEAT.features("we reportedly won the cup")
+    assert HELP in FEAT.features("we reported it")
