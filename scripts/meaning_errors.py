@@ -49,7 +49,7 @@ from gateway.config import Settings  # noqa: E402
 from gateway.config.sections import DomainSettings, NotifySettings  # noqa: E402
 from gateway.detect.meaning import MeaningDetector  # noqa: E402
 from gateway.detect.meaning.gate import Gate  # noqa: E402
-from gateway.detect.meaning.model import OUTPUTS, MeaningModel, featurizer  # noqa: E402
+from gateway.detect.meaning.model import OUTPUTS, MeaningModel, featurizer, pack  # noqa: E402
 from gateway.detect.patient.lexicon import Lexicon  # noqa: E402
 from gateway.inspector import build_inspector  # noqa: E402
 from gateway.model import Envelope  # noqa: E402
@@ -108,7 +108,12 @@ def cross_validated(entries: list[Entry]) -> dict[int, MeaningModel]:
     for test_idx, vocab, models in folds:
         weights, intercepts = rounded(vocab, models)
         m = MeaningModel(
-            {"outputs": list(OUTPUTS), "weights": weights, "intercepts": intercepts, "thresholds": thresholds}
+            {
+                "outputs": list(OUTPUTS),
+                "weights": pack(weights),
+                "intercepts": intercepts,
+                "thresholds": thresholds,
+            }
         )
         for i in test_idx:
             fold_of[i] = m

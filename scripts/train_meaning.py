@@ -38,7 +38,16 @@ sys.path.insert(0, str(ROOT))
 from gateway.detect.meaning.detector import without_reported  # noqa: E402
 from gateway.detect.meaning.features import Featurizer  # noqa: E402
 from gateway.detect.meaning.gate import Gate  # noqa: E402
-from gateway.detect.meaning.model import ABUSE, OUTPUTS, PATIENT, featurizer, text_features  # noqa: E402
+from gateway.detect.meaning.model import (  # noqa: E402
+    ABUSE,
+    OUTPUTS,
+    PATIENT,
+    Weights,
+    featurizer,
+    pack,
+    text_features,
+)
+from gateway.detect.meaning.packing import SCALE  # noqa: E402
 from gateway.detect.meaning.windows import sentences, windows  # noqa: E402
 from gateway.detect.patient.lexicon import Lexicon  # noqa: E402
 
@@ -51,11 +60,13 @@ SEED = 20261207
 FOLDS = 5
 C = 16.0  # inverse regularisation strength (the --sweep option compares others)
 MIN_DF = 3  # a feature seen in fewer training texts is not kept (2 and 3 cross-validate alike; 3 is smaller)
-DECIMALS = 5  # weights are stored rounded; the probes are scored by the rounded model
+DECIMALS = 5  # weights are stored rounded (as integers times model.SCALE); the probes are scored by the rounded model
+assert SCALE == 10**DECIMALS
 #: a clean entry held by the model (either output) on cross-validation: at most this share
 MESSAGE_TARGET = 0.0075
-#: of that share, at most this part may be spent by one output (the other keeps the rest)
-OUTPUT_SHARE = 0.5
+#: the abuse output's recall may not fall below this (its cross-validated recall when it last shipped with the
+#: message budget, round 4); above it, the budget goes where it holds the most patients (round 6)
+ABUSE_FLOOR = 0.348
 #: the highest clean scores per output tried as thresholds
 CANDIDATES = 60
 #: a patient disclosure with no person mention or identifier: at most this share of clean entries
@@ -148,17 +159,16 @@ def fit(
     return vocab, models
 
 
-def rounded(
-    vocab: dict[str, int], models: list[LogisticRegression]
-) -> tuple[dict[str, list[float]], list[float]]:
-    """Weights per feature (both outputs), rounded; the models' own coefficients set to the same values."""
+def rounded(vocab: dict[str, int], models: list[LogisticRegression]) -> tuple[Weights, list[float]]:
+    """Weights per feature (both outputs), rounded; the models' own coefficients set to the same values. A
+    feature whose weights round to zero in both outputs is left out (it adds nothing to a score)."""
     for lr in models:
         lr.coef_ = np.round(lr.coef_, DECIMALS)
         lr.intercept_ = np.round(lr.intercept_, DECIMALS)
-    weights = {}
+    weights: Weights = {}
     for f, i in vocab.items():
-        pair = [float(models[0].coef_[0, i]), float(models[1].coef_[0, i])]
-        if pair != [0.0, 0.0]:
+        pair = (float(models[0].coef_[0, i]), float(models[1].coef_[0, i]))
+        if pair != (0.0, 0.0):
             weights[f] = pair
     return weights, [float(models[0].intercept_[0]), float(models[1].intercept_[0])]
 
@@ -268,42 +278,55 @@ def choose_thresholds(
     )
     t_alone = max(0.9, threshold(alone, ALONE_TARGET))
     p, a = entry_scores(feats, oof, t_alone)
-    flagged = np.array([not e.clean for e in entries])
-    tp, ta = joint_thresholds(p[clean], a[clean], p[flagged], a[flagged], MESSAGE_TARGET)
+    patient = [i for i, e in enumerate(entries) if e.patient]
+    abuse = [i for i, e in enumerate(entries) if e.abuse]
+    tp, ta = split_thresholds(p[clean], a[clean], p[patient], a[abuse], MESSAGE_TARGET, ABUSE_FLOOR)
     return {PATIENT: tp, PATIENT + "_alone": t_alone, ABUSE: ta}
 
 
-def joint_thresholds(
-    clean_p: np.ndarray, clean_a: np.ndarray, flag_p: np.ndarray, flag_a: np.ndarray, share: float
+def split_thresholds(
+    clean_p: np.ndarray,
+    clean_a: np.ndarray,
+    patient_p: np.ndarray,
+    abuse_a: np.ndarray,
+    share: float,
+    floor: float,
 ) -> tuple[float, float]:
-    """The pair of thresholds that holds the most flagged entries while at most `share` of the clean
-    entries reach either, and at most half of that share reach each output (ties: the higher
-    thresholds). Candidates are just above each clean score.
+    """The pair of thresholds with the highest patient recall among those that flag at most `share` of the clean
+    entries by either output and keep the abuse recall at `floor` or above (ties: the higher abuse recall, then the
+    higher thresholds). When no pair reaches the floor, the one with the highest abuse recall. Candidates are just
+    above each clean score.
 
-    The half share per output keeps either output from spending the whole budget: with one joint
-    budget only, the output whose clean entries score lower takes it all and the other collapses
-    (round 4: abuse recall 0.348 -> 0.283 when two harder files came in), and which one wins
-    changes with the split into folds."""
+    `patient_p` are the patient scores of the patient entries, `abuse_a` the abuse scores of the abuse entries.
+    The criterion was stated before the options were compared (docs/meaning-model.md, round 6): a missed patient
+    is the worst failure, and the floor keeps the abuse output from collapsing when the patient output could buy
+    more with the whole budget (round 4: abuse recall 0.348 -> 0.283 when two harder files came in)."""
     allowed = math.floor(share * len(clean_p))
-    each = math.floor(share * OUTPUT_SHARE * len(clean_p))
+    need = math.ceil(floor * len(abuse_a) - 1e-9)
     top = CANDIDATES
 
     def candidates(scores: np.ndarray) -> list[float]:
         ranked = sorted({float(v) for v in scores if v >= 0.5}, reverse=True)[:top]
         return sorted({max(0.5, math.nextafter(v, 1.0)) for v in ranked} | {1.0})
 
-    best: tuple[int, float, float, float] | None = None
+    best: tuple[bool, int, int, float, float, float] | None = None
     for tp in candidates(clean_p):
+        false_p = clean_p >= tp
+        held_p = int((patient_p >= tp).sum())
         for ta in candidates(clean_a):
-            false = int(((clean_p >= tp) | (clean_a >= ta)).sum())
-            if false > allowed or int((clean_p >= tp).sum()) > each or int((clean_a >= ta).sum()) > each:
+            if int((false_p | (clean_a >= ta)).sum()) > allowed:
                 continue
-            held = int(((flag_p >= tp) | (flag_a >= ta)).sum())
-            key = (held, tp + ta, tp, ta)
+            held_a = int((abuse_a >= ta).sum())
+            meets = held_a >= need
+            key = (
+                (meets, held_p, held_a, tp + ta, tp, ta)
+                if meets
+                else (meets, held_a, held_p, tp + ta, tp, ta)
+            )
             if best is None or key > best:
                 best = key
     assert best is not None  # (1.0, 1.0) flags nothing
-    return best[2], best[3]
+    return best[4], best[5]
 
 
 def final_model(
@@ -313,7 +336,7 @@ def final_model(
     rows, yp, ya = training_rows(entries, feats, list(range(len(entries))))
     vocab, models = fit(rows, yp, ya)
     weights, intercepts = rounded(vocab, models)
-    return {"weights": weights, "intercepts": intercepts}, vocab, models
+    return {"weights": pack(weights), "intercepts": intercepts}, vocab, models
 
 
 def build(root: Path = ROOT, *, cross_validate: bool = True) -> dict[str, Any]:
@@ -360,14 +383,23 @@ def build(root: Path = ROOT, *, cross_validate: bool = True) -> dict[str, Any]:
 
 
 def dump(model: dict[str, Any]) -> str:
-    """The file's text: stable key order, one weight per line (diffs stay readable)."""
+    """The file's text: stable key order, the head indented, the packed weights one string per line (per kind of
+    feature: the names, the patient weights, the abuse weights; gateway/detect/meaning/packing.py)."""
     head = {k: v for k, v in model.items() if k != "weights"}
-    lines = [json.dumps(head, indent=1, sort_keys=True)[:-2] + ',\n "weights": {']
-    items = sorted(model["weights"].items())
-    for n, (f, w) in enumerate(items):
-        sep = "," if n < len(items) - 1 else ""
-        lines.append(f"  {json.dumps(f)}: [{w[0]!r}, {w[1]!r}]{sep}")
-    lines.append(" }\n}\n")
+    packed = model["weights"]
+    lines = [
+        json.dumps(head, indent=1, sort_keys=True)[:-2] + ',\n "weights": {',
+        f'  "scale": {int(packed["scale"])},',
+        '  "kinds": {',
+    ]
+    kinds = sorted(packed["kinds"].items())
+    for n, (kind, cols) in enumerate(kinds):
+        lines.append(f"   {json.dumps(kind)}: {{")
+        for m, key in enumerate(("names", *OUTPUTS)):
+            text = json.dumps(cols[key], ensure_ascii=False, separators=(",", ":"))
+            lines.append(f"    {json.dumps(key)}: {text}{',' if m < len(OUTPUTS) else ''}")
+        lines.append("   }" + ("," if n < len(kinds) - 1 else ""))
+    lines.append("  }\n }\n}\n")
     return "\n".join(lines)
 
 
@@ -390,7 +422,7 @@ def main() -> int:
             {"training": model["training"], "thresholds": model["thresholds"], "cv": model["cv"]}, indent=1
         )
     )
-    print(f"features kept: {len(model['weights'])}")
+    print(f"features kept: {sum(len(c['names'].split('|')) for c in model['weights']['kinds'].values())}")
     if not a.no_write:
         MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
         MODEL_PATH.write_text(dump(model), encoding="utf-8")

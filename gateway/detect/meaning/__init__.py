@@ -3,6 +3,7 @@
 - features.py: a sentence as feature strings (the same code trains and runs)
 - windows.py: sentences and the windows of them that are scored, with offsets
 - model.py: the fitted weights (gateway/detect/data/meaning/model.json) and their arithmetic
+- packing.py: how the model file stores the weights (compact, exact)
 - gate.py: the person mention or identifier a patient finding needs beside it
 - detector.py: `MeaningDetector`; `build` is the registry factory
 

@@ -40,8 +40,10 @@ cross-validation on all eleven training files supported it):
   quoting an insult does not use the insult's word feature;
 - `m:help` when the sentence asks for help or addresses staff about
   something ("I want to report", "can I make a complaint", "what should
-  I do", "is it ok to send"): a report to staff, not the attack it
-  reports.
+  I do", "is it ok to send"), or the writer reports or tells someone
+  whose job is to act ("I've reported it", "I reported him to the
+  deanery", "I have told my supervisor", "should I go to the police";
+  round 6): a report to staff, not the attack it reports.
 
 Every step is a single pass over the text with bounded per-token work, so
 the cost grows linearly with the text (a quotation's closing mark is
@@ -129,7 +131,7 @@ class Featurizer:
                 feats.add("p:" + tok[:STEM])
             before = prev if prev != "<s>" else ""
             prev = tok
-        if _HELP.search(sentence.lower()):
+        if _HELP.search(sentence.lower().replace("’", "'")):
             feats.add(HELP)
         return frozenset(feats)
 
@@ -139,12 +141,39 @@ QUOTED = "q:"
 REPORTED = "r:"
 #: the marker of a sentence that asks for help or reports to staff
 HELP = "m:help"
+#: the writer, with an auxiliary and an adverb: "i", "we've", "i have just", "i'd already", "i'm going to"
+_FIRST = (
+    r"(?:i|we)(?:'ve| have|'d| had|'m| am|'ll| will| did)?(?: just| already| now| finally| also| then| eventually)?"
+    r"(?: going to| gonna)?"
+)
+#: telling or going to someone, in any tense ("told", "have spoken to", "went to", "rang")
+_TELL = (
+    r"(?:tell|told|telling|inform(?:ed|ing)?|contact(?:ed|ing)?|e-?mail(?:ed|ing)?|messag(?:e|ed|ing)|call(?:ed|ing)?"
+    r"|r[ai]ng|phon(?:e|ed|ing)|alert(?:ed)?|notif(?:y|ied)|ask(?:ed)?|involv(?:e|ed)"
+    r"|(?:speak|spoke|spoken|speaking|talk|talked|talking|go|went|gone|been|going|reach(?:ed)? out|turn(?:ed)?) to)"
+)
+#: whom a report goes to, after at most three words that only say which one ("my educational supervisor")
+_AUTHORITY = (
+    r"(?:(?:the|my|our|a|an|his|her|their|uni|university|medical|med|school|student|clinical|educational|personal"
+    r"|academic|course|module|year|site|placement|ward|practice|senior|local|hospital|trust|foundation) ){0,3}"
+    r"(?:supervisor|tutor|mentor|lead|dean|deanery|police|hr|union|welfare|wellbeing|support|counsell?or|counselling"
+    r"|security|manager|registrar|consultant|director|guardian|ombudsman|gp|advis[eo]r|officer|office|staff|head"
+    r"|department|faculty|university|helpline|matron|chaplain|gmc|nmc|bma|safeguarding|pastoral|someone|somebody)\b"
+)
 _HELP = re.compile(  # read in lower case; the look-ahead skips the positions no alternative can start at
-    r"\b(?=[wlnmfprcsiaod])(?:(?:want|like|need|wish|writing|write) to (?:report|complain|raise|flag|make a (?:formal )?complaint"
-    r"|let you know)|(?:make|making|file|lodge|put in) a (?:formal )?complaint|raise (?:a|my|this) concern"
-    r"|report (?:this|it|him|her|them)|what (?:should|do|can|would) i do"
-    r"|(?:should|can|could|do) i (?:report|tell|speak|complain|go)|(?:is|would) (?:this|it|that) (?:be )?ok(?:ay)? to"
-    r"|who (?:should|do|can) i (?:tell|speak|report|contact|go)|i (?:have |'ve )?reported|any advice"
+    r"\b(?=[wlnmfprcsiaodh])(?:(?:want|like|need|wish|writing|write) to (?:report|complain|raise|flag"
+    r"|make a (?:formal )?complaint|let you know)"
+    r"|(?:make|made|making|file|filed|lodge|lodged|put in|submit|submitted) a (?:formal )?(?:complaint|report)"
+    r"|raise (?:a|my|this) concern|report (?:this|it|him|her|them)|what (?:should|do|can|would) i do"
+    r"|(?:should|shall|can|could|do) i (?:report|tell|speak|complain|go)"
+    r"|(?:should|shall|can|could|do|must) (?:i|we) (?:report|flag|escalate|raise|involve|inform|contact|complain)"
+    r"|(?:do|would|will) (?:i|we) (?:need|have) to (?:report|tell|flag|escalate|raise|inform|contact|go)"
+    r"|(?:is|would) (?:this|it|that) (?:be )?ok(?:ay)? to|is it worth (?:reporting|telling|flagging|raising|mentioning)"
+    r"|how (?:do|can|should|would) (?:i|we) (?:report|complain|raise|flag|escalate|deal with|handle)"
+    r"|who (?:should|do|can) i (?:tell|speak|report|contact|go)|what are my options|where do i stand"
+    rf"|am i overreacting|{_FIRST} (?:reported|flagged|escalated|logged|screenshotted|documented|complained)\b"
+    rf"|{_FIRST} {_TELL} {_AUTHORITY}"
+    r"|(?:any|some) (?:advice|help)|(?:need|want|appreciate) (?:some |any )?(?:advice|help|support)"
     r"|don'?t know what to do|screenshot)"
 )
 #: an opening quotation mark: a double one, or a single one before a word and after none (the look-ahead

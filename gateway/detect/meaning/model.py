@@ -10,6 +10,8 @@ the score of a feature set F is
 
     sigmoid(intercept + sum(weight[f] for f in F if f is known) / sqrt(len(F)))
 
+The weights are stored packed, exactly (`pack`, `unpack`: packing.py).
+
 `load()` recomputes the scores of the probe texts stored beside the weights
 (scored by scikit-learn when the file was written) and refuses a file whose
 arithmetic disagrees, so the plain-Python scorer cannot drift from the
@@ -25,7 +27,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from gateway.detect.meaning import packing
 from gateway.detect.meaning.features import Featurizer
+from gateway.detect.meaning.packing import Weights
 from gateway.detect.meaning.windows import sentences
 from gateway.detect.patient.lexicon import read_list
 
@@ -36,6 +40,16 @@ ABUSE = "abuse"
 OUTPUTS = (PATIENT, ABUSE)
 #: a probe's score must match the stored one this closely
 _TOLERANCE = 1e-6
+
+
+def pack(weights: Weights) -> dict[str, Any]:
+    """The weights as the model file stores them (packing.py)."""
+    return packing.pack(weights, OUTPUTS)
+
+
+def unpack(packed: dict[str, Any]) -> Weights:
+    """Feature -> (patient, abuse) weights, from the model file's packed layout (packing.py)."""
+    return packing.unpack(packed, OUTPUTS)
 
 
 def featurizer() -> Featurizer:
@@ -68,9 +82,7 @@ class MeaningModel:
             raise ValueError("meaning model: unexpected outputs")
         self.data = data
         self.intercepts: tuple[float, float] = (float(data["intercepts"][0]), float(data["intercepts"][1]))
-        self.weights: dict[str, tuple[float, float]] = {
-            f: (float(w[0]), float(w[1])) for f, w in data["weights"].items()
-        }
+        self.weights: Weights = unpack(data["weights"])
         t = data["thresholds"]
         self.thresholds = Thresholds(
             patient=float(t[PATIENT]), patient_alone=float(t[PATIENT + "_alone"]), abuse=float(t[ABUSE])

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from gateway.detect.meaning import MeaningDetector
-from gateway.detect.meaning.model import ABUSE, OUTPUTS, PATIENT, MeaningModel
+from gateway.detect.meaning.model import ABUSE, OUTPUTS, PATIENT, MeaningModel, pack
 from tests.unit.detect.judging import INTERNAL, OUTSIDE, SECURE, STAFF, Judge
 
 __all__ = ["INTERNAL", "OUTSIDE", "SECURE", "STAFF", "Judge"]
@@ -28,7 +28,7 @@ def toy_model(
     data: dict[str, Any] = {
         "outputs": list(OUTPUTS),
         "intercepts": [-2.0, -2.0],
-        "weights": {f: list(w) for f, w in weights.items()},
+        "weights": pack(weights),
         "thresholds": {PATIENT: patient, PATIENT + "_alone": alone, ABUSE: abuse},
     }
     return MeaningModel(data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import math
 import sys
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,17 @@ from typing import Any
 
 import pytest
 
-from gateway.detect.meaning.model import DATA_PACKAGE, MODEL_FILE, MeaningModel, featurizer, text_features
+from gateway.detect.meaning.model import (
+    DATA_PACKAGE,
+    MODEL_FILE,
+    PATIENT,
+    MeaningModel,
+    featurizer,
+    pack,
+    text_features,
+    unpack,
+)
+from gateway.detect.meaning.packing import SCALE
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -55,9 +66,76 @@ def test_every_training_file_is_in_the_repository() -> None:
 
 
 def test_the_model_file_is_small() -> None:
-    """The weights stay well under 2 MB."""
+    """The packed model file stays under 1.5 MB."""
     size = len(resources.files(DATA_PACKAGE).joinpath(MODEL_FILE).read_bytes())
-    assert size < 2_000_000
+    assert size < 1_500_000
+
+
+def test_packed_weights_unpack_to_the_very_floats_fitted() -> None:
+    """Weights rounded to five decimals survive packing bit for bit, grouped by feature kind, names sorted."""
+    weights = {
+        "w:karen": (0.12345, -1.5),
+        "w:abby": (83.88607, -83.88608),  # the ends of the stored range
+        "b:<s> i": (-0.00001, 0.0),
+        "s:know you": (3.0, 2.71828),
+        "m:help": (0.0, -0.3),
+    }
+    packed = pack(weights)
+    assert packed["scale"] == SCALE
+    assert sorted(packed["kinds"]) == ["b", "m", "s", "w"]
+    assert packed["kinds"]["w"]["names"] == "abby|karen"
+    assert len(packed["kinds"]["w"][PATIENT]) == 8  # four base64 characters a weight
+    assert unpack(json.loads(json.dumps(packed))) == weights
+
+
+def test_the_shipped_weights_are_packed_exactly() -> None:
+    """Packing the shipped weights again gives the shipped layout: no weight was truncated by the integer form."""
+    data = shipped()
+    weights = unpack(data["weights"])
+    assert pack(weights) == data["weights"]
+    assert len(weights) > 10_000
+    assert all(len(f) > 2 and f[1] == ":" for f in weights)
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ({"karen": (0.1, 0.2)}, "cannot be stored"),
+        ({"w:": (0.1, 0.2)}, "cannot be stored"),
+        ({"w:a|b": (0.1, 0.2)}, "cannot be stored"),
+        ({"w:karen": (0.123456, 0.2)}, "not a multiple"),
+        ({"w:karen": (0.1, 83.88608)}, "out of the stored range"),
+        ({"w:karen": (-83.88609, 0.1)}, "out of the stored range"),
+        ({"w:karen": (100.0, 0.1)}, "out of the stored range"),
+    ],
+)
+def test_weights_that_cannot_be_packed_are_refused(
+    weights: dict[str, tuple[float, float]], message: str
+) -> None:
+    """A feature without its kind or name or with the separator in it, a weight finer than the scale or outside the
+    stored range, is refused instead of stored wrongly."""
+    with pytest.raises(ValueError, match=message):
+        pack(weights)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("names", "karen", "differ in length"),
+        ("abuse", "AAAAAAA=", "wrong length"),
+        ("abuse", "AAAA", "differ in length"),
+        ("names", "karen|tom|zoe", "differ in length"),  # more names than weights
+        ("abuse", "AAAAAAAAAAAA", "differ in length"),  # more abuse weights than patient weights
+        ("abuse", "AAAA!AAAA", "not base64"),
+    ],
+)
+def test_a_damaged_packed_kind_is_refused(column: str, value: str, message: str) -> None:
+    """A packed kind whose names and weights differ in number, or whose weight string is cut or not base64, is
+    refused at load."""
+    packed = pack({"w:karen": (0.1, 0.2), "w:tom": (0.3, 0.4)})
+    packed["kinds"]["w"][column] = value
+    with pytest.raises(ValueError, match=message):
+        unpack(packed)
 
 
 def test_the_shipped_probes_score_as_fitted() -> None:
@@ -72,8 +150,10 @@ def test_a_model_whose_arithmetic_disagrees_is_refused(change: str) -> None:
     data = copy.deepcopy(shipped())
     if change == "weight":
         probe = text_features(featurizer(), data["probes"][0]["text"])
-        feature = max(probe & data["weights"].keys(), key=lambda f: abs(data["weights"][f][0]))
-        data["weights"][feature][0] += 1.0
+        weights = unpack(data["weights"])
+        feature = max(probe & weights.keys(), key=lambda f: abs(weights[f][0]))
+        weights[feature] = (weights[feature][0] + 1.0, weights[feature][1])
+        data["weights"] = pack(weights)
     else:
         data["intercepts"][1] -= 0.5
     with pytest.raises(ValueError, match="disagree"):
@@ -81,29 +161,107 @@ def test_a_model_whose_arithmetic_disagrees_is_refused(change: str) -> None:
 
 
 def test_thresholds_were_chosen_on_cross_validation() -> None:
-    """The thresholds keep the clean entries flagged by either output on cross-validation to 0.75% at most, and
-    by each output to half of that: neither output spends the other's share."""
+    """The thresholds keep the clean entries flagged by either output on cross-validation to 0.75% at most, and the
+    abuse output's cross-validated recall at its round-4 floor (0.348) or above."""
     model = shipped()
     assert model["cv"]["message"]["clean_flagged"] <= 0.0075
+    assert model["cv"]["abuse"]["recall"] >= train_script().ABUSE_FLOOR == 0.348
     for output in ("patient_disclosure", "abuse"):
-        assert model["cv"][output]["clean_flagged"] <= 0.0075 / 2
         assert 0.5 <= model["thresholds"][output] < 1.0
     assert model["thresholds"]["patient_disclosure_alone"] >= model["thresholds"]["patient_disclosure"]
 
 
-def test_neither_output_spends_the_whole_budget() -> None:
-    """When the patient output could buy many more flagged entries with the whole false-flag budget, the threshold
-    choice still leaves the abuse output its half: each output flags at most half the allowed clean entries."""
+@pytest.mark.parametrize(
+    ("floor", "patients", "abuses"),
+    [
+        (0.2, 50, 2),  # abuse meets its floor with no clean entry: the patient output takes 3 of the 4
+        (0.5, 0, 7),  # the floor needs 2 clean entries on abuse: the patient output cannot buy its 50
+        (0.9, 0, 7),  # no pair reaches the floor: the most abuse recall there is
+    ],
+)
+def test_the_budget_goes_to_patients_above_the_abuse_floor(floor: float, patients: int, abuses: int) -> None:
+    """Of the pairs within the message budget, the threshold choice takes the one with the most patient entries held
+    among those that keep abuse recall at the floor; the abuse output gets only what its floor needs."""
     import numpy as np
 
     script = train_script()
     clean_p = np.array([0.90, 0.89, 0.88, 0.87] + [0.1] * 96)
-    clean_a = np.array([0.95, 0.94, 0.93, 0.92] + [0.1] * 96)
-    flag_p = np.array(
+    # other clean entries than the patient's
+    clean_a = np.array([0.1] * 4 + [0.95, 0.94, 0.93, 0.92] + [0.1] * 92)
+    patient_p = np.array(
         [0.875] * 50 + [0.1] * 50
-    )  # bought only by spending 3 clean entries on the patient output
-    flag_a = np.array([0.1] * 50 + [0.935] * 5 + [0.1] * 45)
-    tp, ta = script.joint_thresholds(clean_p, clean_a, flag_p, flag_a, 0.04)  # 4 clean entries in all
-    assert int((clean_p >= tp).sum()) <= 2
-    assert int((clean_a >= ta).sum()) <= 2
-    assert (flag_a >= ta).sum() == 5  # the abuse output keeps its share
+    )  # bought by spending 3 clean entries on the patient output
+    abuse_a = np.array([0.96] * 2 + [0.935] * 5 + [0.1] * 3)  # 2 for free, 5 more for 2 clean entries
+    tp, ta = script.split_thresholds(
+        clean_p, clean_a, patient_p, abuse_a, 0.04, floor
+    )  # 4 clean entries in all
+    assert int(((clean_p >= tp) | (clean_a >= ta)).sum()) <= 4
+    assert (int((patient_p >= tp).sum()), int((abuse_a >= ta).sum())) == (patients, abuses)
+
+
+def _model(
+    weights: dict[str, tuple[float, float]], intercepts: tuple[float, float] = (-1.0, 0.5)
+) -> MeaningModel:
+    return MeaningModel(
+        {
+            "outputs": ["patient_disclosure", "abuse"],
+            "intercepts": list(intercepts),
+            "weights": pack(weights),
+            "thresholds": {"patient_disclosure": 0.6, "patient_disclosure_alone": 0.9, "abuse": 0.6},
+        }
+    )
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def test_an_empty_text_scores_each_output_its_own_intercept() -> None:
+    """With no features, each output's score is the sigmoid of its own intercept (the two are not swapped)."""
+    assert _model({"w:a": (1.0, 1.0)}).scores(frozenset()) == pytest.approx((_sigmoid(-1.0), _sigmoid(0.5)))
+
+
+def test_a_feature_counts_once_however_often_it_is_given() -> None:
+    """Features are binary: a list with a repeated feature scores as the set of its features."""
+    model = _model({"w:a": (1.0, -1.0), "w:b": (0.5, 0.25)})
+    assert model.scores(["w:a", "w:a", "w:b"]) == model.scores({"w:a", "w:b"})
+    assert model.scores({"w:a", "w:b"}) == pytest.approx(
+        (_sigmoid(-1.0 + 1.5 / math.sqrt(2)), _sigmoid(0.5 - 0.75 / math.sqrt(2)))
+    )
+
+
+@pytest.mark.parametrize(("weight", "expected"), [(80.0, 1.0), (-80.0, 0.0), (0.0, None)])
+def test_extreme_scores_saturate_without_overflow(weight: float, expected: float | None) -> None:
+    """A sum far beyond the range of exp() gives 1.0 or 0.0, not an overflow; a zero sum gives one half."""
+    model = _model({f"w:x{i}": (weight, -weight) for i in range(400)}, intercepts=(0.0, 0.0))
+    got = model.scores({f"w:x{i}" for i in range(400)})
+    if expected is None:
+        assert got == (0.5, 0.5)
+    else:
+        assert got == pytest.approx((expected, 1.0 - expected))
+
+
+@pytest.mark.parametrize("outputs", [["abuse", "patient_disclosure"], ["patient_disclosure"], None])
+def test_a_model_of_other_outputs_is_refused(outputs: list[str] | None) -> None:
+    """A model file whose outputs are not (patient_disclosure, abuse), in that order, is refused."""
+    data: dict[str, Any] = {"intercepts": [0.0, 0.0], "weights": pack({}), "thresholds": {}}
+    if outputs is not None:
+        data["outputs"] = outputs
+    with pytest.raises(ValueError, match="unexpected outputs"):
+        MeaningModel(data)
+
+
+def test_loading_checks_the_probes() -> None:
+    """Load runs the probe check: read with a featuriser that knows no names, the shipped probes disagree."""
+    from gateway.detect.meaning.features import Featurizer
+
+    with pytest.raises(ValueError, match="disagree"):
+        MeaningModel.load(Featurizer((), ()))
+
+
+def test_thresholds_cannot_be_changed_after_loading() -> None:
+    """The loaded thresholds are frozen: no code path can lower them at run time."""
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        MeaningModel.load().thresholds.patient = 0.0  # type: ignore[misc]

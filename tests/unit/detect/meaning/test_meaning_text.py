@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from gateway.detect.meaning.features import CAP, HELP, NAME, REPORTED
+from gateway.detect.meaning.features import CAP, HELP, NAME, REPORTED, cited_spans
 from gateway.detect.meaning.model import featurizer
 from gateway.detect.meaning.windows import MAX_SENTENCE, WINDOW_CHARS, sentences, windows
 
@@ -162,7 +162,24 @@ def test_cited_words_have_features_of_their_own(text: str, features: set[str], a
         ("I have reported it to the Dean", True),
         ("I'm writing to raise a concern about my supervisor", True),
         ("I've screenshotted all of it", True),
+        ("I've reported it", True),
+        ("I\u2019ve reported it", True),
+        ("I reported him to the deanery", True),
+        ("I have told my supervisor", True),
+        ("should I go to the police", True),
+        ("We went to the police on Friday", True),
+        ("I'm going to speak to my educational supervisor", True),
+        ("I emailed the student support team", True),
+        ("Do I need to report this?", True),
+        ("Is it worth flagging?", True),
+        ("How do I raise it", True),
+        ("Am I overreacting", True),
         ("I know what you did and I'll make you pay", False),
+        ("I'll tell your supervisor you're a liar", False),
+        ("I told him the team hates him", False),
+        ("I called him a liar in front of everyone", False),
+        ("I went to uni with her", False),
+        ("shall we go for lunch", False),
         ("report to theatre 3 at eight", False),
         ("we should go to the pub after", False),
         ("I don't know", False),
@@ -235,6 +252,10 @@ def test_pairs_and_stems_around_shapes(text: str, present: set[str], absent: set
             {"unclosed": "", "quoted": "q:", "words": "q:", "here": ""},
         ),
         ('"one""two" three', {"one": "q:", "two": "q:", "three": ""}),
+        (
+            "the sign 'don't",
+            {"sign": "", "don't": ""},
+        ),  # an apostrophe one letter from the end closes nothing
         ("she said " + "a" * 77 + " zz", {"zz": "r:"}),  # 79 characters after the verb: still reported
         ("she said " + "a" * 78 + " zz", {"zz": ""}),  # 80: the reach ends before it
     ],
@@ -245,6 +266,24 @@ def test_quotation_and_reach_edges(text: str, voices: dict[str, str]) -> None:
     words reach 80 characters after the verb."""
     got = dict(FEAT.voiced(text))
     assert {tok: got[tok] for tok in voices} == voices
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the note 'you called me names' made my friends laugh",
+        "the note 'hi' and the card 'you called me names' made my friends laugh",
+    ],
+)
+def test_a_reporting_verb_inside_a_quotation_reports_nothing_after_it(text: str) -> None:
+    """A reporting verb inside quotation marks is part of the quotation: the words after the closing mark are the
+    writer's own again, however many quotations came before (overlapping cited parts are dropped, not kept)."""
+    voices = dict(FEAT.voiced(text))
+    assert (voices["called"], voices["names"]) == ("q:", "q:")
+    assert {voices[w] for w in ("made", "my", "friends", "laugh")} == {""}
+    assert all(
+        s >= e0 for (_, e0, _), (s, _, _) in zip(cited_spans(text), cited_spans(text)[1:], strict=False)
+    )
 
 
 @pytest.mark.parametrize(
@@ -285,12 +324,172 @@ def test_quotation_and_reach_edges(text: str, voices: dict[str, str]) -> None:
         "any advice welcome",
         "I dont know what to do",
         "here is a screenshot",
+        "we made a formal report",
+        "I filed a complaint",
+        "she lodged a complaint",
+        "I submitted a report",
+        "shall I tell someone",
+        "must we escalate",
+        "can we involve HR",
+        "should I inform them",
+        "could we contact security",
+        "do I have to go",
+        "would we need to flag it",
+        "will I need to tell them",
+        "is it worth telling",
+        "is it worth raising",
+        "is it worth mentioning",
+        "is it worth reporting",
+        "how can I complain",
+        "how should we deal with this",
+        "how would I handle it",
+        "how do I escalate",
+        "what are my options",
+        "where do I stand",
+        "we've flagged it",
+        "I had escalated it",
+        "I'd logged it",
+        "I have documented everything",
+        "I complained",
+        "I have just reported it",
+        "we finally reported it",
+        "I'll tell my tutor",
+        "I will tell the police",
+        "I'm gonna tell my mentor",
+        "I did tell my GP",
+        "I then told the Dean",
+        "I eventually told the deanery",
+        "I also told the registrar",
+        "I've already informed my consultant",
+        "I contacted the union",
+        "I e-mailed the welfare officer",
+        "I email the wellbeing service",
+        "I messaged my personal tutor",
+        "I rang the helpline",
+        "I ring the police",
+        "I phoned security",
+        "I alerted the ward manager",
+        "I notified the safeguarding lead",
+        "we asked the course director",
+        "I involved the placement lead",
+        "I spoke to the matron",
+        "I've spoken to the chaplain",
+        "I talked to a counsellor",
+        "I went to the GMC",
+        "I've been to the pastoral team",
+        "I reached out to the guardian",
+        "I turned to my academic advisor",
+        "I need some advice",
+        "I'd appreciate any help",
+        "I want support",
+        "some help please",
     ],
 )
 def test_every_way_of_asking_for_help_is_marked(text: str) -> None:
     """Each phrasing the help marker knows, one per row, carries it (in any capitalisation)."""
     assert HELP in FEAT.features(text)
     assert HELP in FEAT.features(text.upper())
+
+
+AUTHORITIES = [
+    "supervisor",
+    "tutor",
+    "mentor",
+    "lead",
+    "dean",
+    "deanery",
+    "police",
+    "hr",
+    "union",
+    "welfare",
+    "wellbeing",
+    "support",
+    "counsellor",
+    "counselor",
+    "counselling",
+    "security",
+    "manager",
+    "registrar",
+    "consultant",
+    "director",
+    "guardian",
+    "ombudsman",
+    "gp",
+    "adviser",
+    "advisor",
+    "officer",
+    "office",
+    "staff",
+    "head",
+    "department",
+    "faculty",
+    "university",
+    "helpline",
+    "matron",
+    "chaplain",
+    "gmc",
+    "nmc",
+    "bma",
+    "safeguarding",
+    "pastoral",
+    "someone",
+    "somebody",
+]
+WHICH = [
+    "the",
+    "my",
+    "our",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "uni",
+    "university",
+    "medical",
+    "med",
+    "school",
+    "student",
+    "clinical",
+    "educational",
+    "personal",
+    "academic",
+    "course",
+    "module",
+    "year",
+    "site",
+    "placement",
+    "ward",
+    "practice",
+    "senior",
+    "local",
+    "hospital",
+    "trust",
+    "foundation",
+]
+
+
+@pytest.mark.parametrize("whom", AUTHORITIES)
+def test_telling_each_kind_of_authority_is_marked(whom: str) -> None:
+    """Telling any of the people or bodies a report goes to ("I've told the deanery") carries the help marker."""
+    assert HELP in FEAT.features(f"I've told the {whom}")
+    assert HELP not in FEAT.features(f"I've told the {whom}s' cat")  # a longer word is not the authority
+
+
+@pytest.mark.parametrize("which", WHICH)
+def test_words_that_only_say_which_authority_are_skipped(which: str) -> None:
+    """Up to three words that only say which one ("my clinical educational supervisor") stand between the verb and
+    whom it was told; any other word does not."""
+    assert HELP in FEAT.features(f"I told {which} tutor")
+    assert HELP in FEAT.features(f"I told my {which} clinical tutor")
+    if which not in AUTHORITIES:  # "university" is both
+        assert HELP not in FEAT.features(f"I told {which} friend tutor")
+
+
+def test_at_most_three_words_stand_before_the_authority() -> None:
+    """Three words saying which one are skipped, a fourth is not: the marker reads a bounded stretch."""
+    assert HELP in FEAT.features("I told my senior clinical tutor")
+    assert HELP not in FEAT.features("I told my senior clinical site tutor")
 
 
 @pytest.mark.parametrize(
@@ -345,3 +544,84 @@ def test_every_reporting_verb_reports(verb: str) -> None:
     got = FEAT.voiced(f"then she {verb} nasty stuff")
     assert got[-2:] == [("nasty", REPORTED), ("stuff", REPORTED)]
     assert got[2] == (verb.split()[0].lower(), "")
+
+
+TELLING = [
+    "tell",
+    "told",
+    "telling",
+    "inform",
+    "informed",
+    "informing",
+    "contact",
+    "contacted",
+    "contacting",
+    "email",
+    "emailed",
+    "emailing",
+    "e-mail",
+    "message",
+    "messaged",
+    "messaging",
+    "call",
+    "called",
+    "calling",
+    "rang",
+    "ring",
+    "phone",
+    "phoned",
+    "phoning",
+    "alert",
+    "alerted",
+    "notify",
+    "notified",
+    "ask",
+    "asked",
+    "involve",
+    "involved",
+]
+GOING_TO = [
+    "speak",
+    "spoke",
+    "spoken",
+    "speaking",
+    "talk",
+    "talked",
+    "talking",
+    "go",
+    "went",
+    "gone",
+    "been",
+    "going",
+    "reach",
+    "reached",
+    "turn",
+    "turned",
+]
+
+
+@pytest.mark.parametrize("verb", [*TELLING, *(f"{v} to" for v in GOING_TO)])
+def test_every_form_of_telling_someone_is_marked(verb: str) -> None:
+    """Each tense of each verb of telling or going to someone, before whom a report goes to, carries the marker."""
+    text = f"I {verb} the police".replace("reach to", "reach out to").replace("reached to", "reached out to")
+    assert HELP in FEAT.features(text)
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [
+        *(f"I{aux}" for aux in ("'ve", " have", "'d", " had", "'m", " am", "'ll", " will", " did")),
+        *(f"we {adverb}" for adverb in ("just", "already", "now", "finally", "also", "then", "eventually")),
+        "I'm going to",
+        "we gonna",
+    ],
+)
+def test_every_form_of_the_writer_is_read(writer: str) -> None:
+    """The writer with each auxiliary, adverb or future form, then a telling, carries the marker."""
+    assert HELP in FEAT.features(f"{writer} tell the deanery")
+
+
+def test_a_report_verb_must_end_its_word() -> None:
+    """ "we reportedly won" is no report: the reporting verb must be a whole word."""
+    assert HELP not in FEAT.features("we reportedly won the cup")
+    assert HELP in FEAT.features("we reported it")
