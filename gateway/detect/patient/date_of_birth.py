@@ -111,7 +111,7 @@ DATE_WORDS = (
 )
 DATE = rf"(?:{DATE_NUMERIC}|{DATE_ISO}|{DATE_DAY_MONTH}|{DATE_MONTH_DAY}|{DATE_DAY_MON_NUMERIC})"
 _LABEL = (
-    rf"(?:\b[dD]\.?[ \t]?[oO]\.?[ \t]?[bB]\b\.?|\b{anycase('date')}[ \t]+{anycase('of')}[ \t]+{anycase('birth')}\b"
+    rf"(?:\b[dD]\.?[ \t]?[oO]\.?[ \t]?[bB]\b\.?|\b{anycase('date')}[ \t-]+{anycase('of')}[ \t-]+{anycase('birth')}\b"
     rf"|\b{anycase('birth')}[ \t]?{anycase('date')}\b|\b{anycase('born')}\b(?:[ \t]+{anycase('on')})?)"
     rf"[ \t]*[:=\-–]?[ \t]*(?:(?:{anycase('is')}|{anycase('was')})[ \t]+)?(?:{anycase('the')}[ \t]+)?"
 )
@@ -136,7 +136,7 @@ _LABEL_PREFIX = re.compile(_LABEL)
 INITIALS_BEFORE = re.compile(
     r"(?:\b[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?|\b[A-Z]{2,3}\b)[ \t]*[,:(\-–]?[ \t]*(?:DOB|dob|d\.o\.b\.?)?[ \t:]*$"
 )
-_DOB_LABEL_IN_HEADER = re.compile(r"\b(?:d\.?o\.?b|date of birth|birth ?date|born)\b", re.IGNORECASE)
+_DOB_LABEL_IN_HEADER = re.compile(r"\b(?:d\.?o\.?b|date[ -]of[ -]birth|birth ?date|born)\b", re.IGNORECASE)
 
 
 def parse_date(text: str) -> _dt.date | None:

@@ -9,6 +9,8 @@ from gateway.model import Segment
 from tests.unit.detect import patientfixtures as pf
 
 FOUND = [
+    ("NHS_NUMBER", f"NHS: {' '.join(pf.nhs_number('485', ''))} - admitted last night with chest pain."),
+    ("DATE_OF_BIRTH", "Her date-of-birth is 09/11/1947 and she was admitted last night."),
     ("HOSPITAL_NUMBER", "MRN#: 00293847 - admitted overnight with pneumonia."),
     ("HOSPITAL_NUMBER", "Hosp no SG/0082715, she was admitted with chest pain."),
     ("HOSPITAL_NUMBER", "Unit no. RJ1 448812 for the man admitted with sepsis."),
@@ -34,6 +36,9 @@ def test_found(detector, type_: str, body: str) -> None:
 
 
 CLEAN = [
+    ("NHS_NUMBER", f"Reference number {pf.nhs_number('485')} for the conference booking."),
+    ("NHS_NUMBER", f"Confirmation no. {pf.nhs_number('485')} for the OSCE revision course."),
+    ("NHS_NUMBER", "Scores for the admitted-patients quiz: 1 2 3 4 5 6 7 8 9 0 - count them up."),
     ("HOSPITAL_NUMBER", "Tracking: SG/0082715 for the stethoscope delivery, the one for the ward."),
     ("HOSPITAL_NUMBER", "Invoice SG/0082715 for the clinical skills kit used in the sepsis teaching."),
     ("HOSPITAL_NUMBER", "The 2019/2024 audit of admitted patients found 12/2034 bloods repeated."),
