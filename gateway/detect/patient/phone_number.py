@@ -50,6 +50,8 @@ _THEIRS = re.compile(
     # "NOK: daughter 07700 ...", "contact number for her husband:", "the family can be reached on"
     r"|\b(?:next\s+of\s+kin|nok)\b"
     rf"|\b(?:his|her|their|the\s+patient'?s)\s+(?:{_RELATIVE})\s+(?:is|'s)\s+on\b"
+    # a list entry: "family at bedside, son on 07700 ...", "daughter's on ..."
+    rf"|\b(?:{_RELATIVE})(?:'s)?[ \t]+(?:is[ \t]+)?on[ \t:]*$"
     r"|\b(?:number|mobile|phone|contact|tel)\s+(?:for|of)\s+(?:his|her|their|the)\s+(?:patient|"
     rf"{_RELATIVE})\b"
     rf"|\b(?:patient|{_RELATIVE})\s+(?:can|could|may|will)\s+be\s+(?:reached|contacted|called|rung)\b"
@@ -63,6 +65,12 @@ _THEIRS_AFTER = re.compile(
     rf"|^[ \t]*\([ \t]*(?:{_RELATIVE}|patient|nok|next of kin)[ \t]*\)",
     re.IGNORECASE,
 )
+#: a possessive or object pronoun and the phone word it owns, with no patient or relative named
+_PRONOUN_ONLY = re.compile(
+    r"(?:his|her|their)\s+(?:\w+\s+){0,2}(?:mobile|number|phone|landline|tel|telephone|contact|no\.?|call[- ]?back)"
+    r"|(?:ring|call|phone|text|contact|reach)\s+(?:him|her|them)",
+    re.IGNORECASE,
+)
 _MINE = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+)?(?:mobile|number|phone|landline|no\.?)\b|\b(?:call|ring|text|reach|contact)\s+me\b",
     re.IGNORECASE,
@@ -73,6 +81,11 @@ _SIGNATURE_LINE = re.compile(
 )
 #: a table column of patients' or their families' numbers ("Patient mobile", "NOK tel", "Daughter's phone")
 _PATIENT_COLUMN = re.compile(r"\b(?:patient'?s?|pt'?s?|nok|next of kin)\b", re.IGNORECASE)
+_RELATIVE_WORD = re.compile(rf"\b(?:{_RELATIVE})\b", re.IGNORECASE)
+#: a sister on the ward is staff, not anyone's relative
+_WARD_SISTER = re.compile(
+    r"\b(?:ward|junior|senior|night|day)\s+sister\b|\bsister\s+(?-i:(?=[A-Z]))", re.IGNORECASE
+)
 _RELATIVE_COLUMN = re.compile(rf"\b(?:{_RELATIVE})(?:'?s)?\b", re.IGNORECASE)
 _FIELD_LABEL = re.compile(
     r"(?:^|[.;]\s*)(?:tel|telephone|phone|mobile|mob|contact(?:\s+number)?)\s*(?:no\.?)?\s*[:\-]\s*$",
@@ -119,7 +132,10 @@ class PhoneNumberRecognizer:
             if _MINE.search(before):
                 continue
             after = view.text[hit.end : hit.end + 40]
-            if _THEIRS.search(before) or _THEIRS_AFTER.search(after):
+            theirs = _THEIRS.search(before)
+            if theirs and _PRONOUN_ONLY.fullmatch(theirs.group()) and _staff_owner(scan, msg, hit.start):
+                continue  # "Sister Okafor is on leave... her mobile is": a colleague's number
+            if theirs or _THEIRS_AFTER.search(after):
                 score, reasons = 0.75, ("possessive", "clinical context")
             elif _FIELD_LABEL.search(before) and _patient_details_above(scan, msg, hit.start, hit.end):
                 score, reasons = 0.65, ("patient details", "clinical context")
@@ -133,6 +149,20 @@ class PhoneNumberRecognizer:
                 )
             )
         return out
+
+
+def _staff_owner(scan: SegmentScan, msg: MessageContext, pos: int) -> bool:
+    """The pronoun before the number points back at a member of staff: the passage before it names one
+    ("the ward sister", "Dr Siddiqui", "the interpreter") and no patient or relative."""
+    view = scan.view
+    lo = view.neighbours(pos, 1)[0]
+    passage = view.text[max(lo, pos - 300) : pos]
+    if not (msg.lexicon.staff_titles.search(passage) or msg.lexicon.staff_roles.search(passage)):
+        return False
+    if any(not f.weak for f in scan.health_facts_in(msg.lexicon, max(lo, pos - 300), pos)):
+        return False  # "Mrs Dunn's CT showed a bleed, Dr Patel saw her. Ring her on ...": the patient
+    passage = _WARD_SISTER.sub(" ", passage)
+    return not (patient_cue(passage, msg.lexicon) or _RELATIVE_WORD.search(passage))
 
 
 def _column_owner(scan: SegmentScan, pos: int) -> str:

@@ -25,6 +25,11 @@ FOUND = [
     ("PATIENT_PHONE", "Contact number for her husband: 07700-900-123 about the biopsy."),
     ("PATIENT_PHONE", "The family can be reached on +44 (0)7700 900123 about his cancer diagnosis."),
     ("PATIENT_PHONE", "Her son is on 07700 900123, please update him about her biopsy result."),
+    ("PATIENT_PHONE", "Bay 2: Iris Penhale, 88, end of life, family at bedside, son on 07700 900812."),
+    (
+        "PATIENT_PHONE",
+        "Mrs Dunn's CT showed a bleed, Dr Patel saw her. Ring her on 07700 900417 with the plan.",
+    ),
 ]
 
 
@@ -48,13 +53,23 @@ CLEAN = [
     ("PATIENT_PHONE", "Call me back on 07700 900123 (my mobile) about the biopsy teaching session."),
     ("PATIENT_PHONE", "Ring the ward on 0161 496 0733 if the bloods come back abnormal."),
     ("PATIENT_PHONE", "His wife can be reached on 07700 900123 about the five-a-side fixtures."),
+    (
+        "PATIENT_PHONE",
+        "Rota news: the ward sister is on leave from Monday, go gently on the new HCAs. "
+        "Her mobile is 07700 900417 for anything urgent.",
+    ),
+    (
+        "PATIENT_PHONE",
+        "Is the interpreter booked for the ward teaching? Dr Siddiqui asked. Her number is 07700 900634.",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("type_", "body"), CLEAN, ids=[b[:40] for _, b in CLEAN])
 def test_not_found(detector, type_: str, body: str) -> None:
-    """Reference numbers, teaching dates, the writer's own and a ward's number, and a family's number with
-    no health fact, are not reported."""
+    """Reference numbers, teaching dates, the writer's own and a ward's number, a colleague's number ("her
+    mobile" after the ward sister or a doctor is named, and no patient), and a family's number with no
+    health fact, are not reported."""
     assert not pf.found(detector, pf.inspection(body), type_)
 
 
