@@ -191,9 +191,12 @@ class ImageDetector:
         elif ctx.strong:
             if camera or screenshot:
                 score = 0.9
-            elif not _looks_decorative(art, meta) and (not embedded or ctx.photo_words):
-                # a picture in a document without camera data counts when the text says it is a photograph
-                # (slides and handouts carry published figures)
+            elif not _looks_decorative(art, meta) and (
+                not embedded or ctx.photo_words or (ctx.linked and ctx.care_setting)
+            ):
+                # a picture in a document without camera data counts when the text says it is a photograph,
+                # or ties the clinical subject to a patient in a care setting (a case write-up, "wound on
+                # his shin, bed 4, ward 7"); slides and handouts carry published figures
                 score = 0.7
             reasons = ["clinical subject in the message", "clinical setting"]
         elif (camera or screenshot) and ctx.subjects and (ctx.linked or ctx.care_setting):

@@ -191,6 +191,6 @@ def zip_with(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def with_attachment(text: str, name: str, data: bytes, mime: str, subject_line: str = "pics") -> bytes:
+def with_attachment(text: str, name: str, data: bytes, mime: str, subject_line: str = "from today") -> bytes:
     """A message with `text` as its body and one attachment."""
     return _attach(_message(subject_line, text), name, data, mime)

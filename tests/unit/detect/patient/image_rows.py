@@ -113,6 +113,31 @@ def rows() -> list[tuple[str, str, bytes]]:
             ),
         ),
         (
+            "no-exif photo in a docx, no photo word",
+            "hold",
+            att("My case write-up.", "case.docx", c.docx_of(WOUND, (plain,)), DOCX),
+        ),
+        (
+            "figure in lecture slides",
+            "pass",
+            att(
+                "Slides from today.",
+                "lecture.pptx",
+                _pptx("Lecture 4: venous leg ulcers, classification and management", plain),
+                PPTX,
+            ),
+        ),
+        (
+            "figure in a handout",
+            "pass",
+            att(
+                "Handout for the tutorial.",
+                "handout.docx",
+                c.docx_of("Pressure ulcer staging, figure 2: stage 3 ulcer. Source: textbook.", (plain,)),
+                DOCX,
+            ),
+        ),
+        (
             "photo in a pptx",
             "hold",
             att("Slides for the case presentation.", "case.pptx", _pptx("Photo: " + WOUND, cam), PPTX),
