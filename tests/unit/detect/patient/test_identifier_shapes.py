@@ -81,6 +81,7 @@ TABLES = [
     ("DATE_OF_BIRTH", "Date of birth\tWard\n21 May '58\t7\n"),
     ("PATIENT_PHONE", "Patient mobile\tSeen\n07700 900456\tyes\n"),
     ("PATIENT_PHONE", "NOK tel\tSeen\n0161 496 0733\tyes\n"),
+    ("PATIENT_PHONE", "Daughter's mobile\tDiagnosis\n07700 900456\tstroke\n"),
 ]
 
 
@@ -91,6 +92,20 @@ def test_table_columns(detector, type_: str, table: str) -> None:
     seg = Segment(table, "attachment:list.xlsx", kind="attachment")
     (f,) = pf.found(detector, pf.inspection("List attached.", segments=[seg]), type_)
     assert f.score >= 0.5
+
+
+def test_the_patients_number_after_numbers_that_are_not(detector) -> None:
+    """A colleague's, the writer's own and a ward's number earlier in the message do not stop the patient's
+    relative's number after them from being found."""
+    body = (
+        "Is the interpreter booked? Dr Siddiqui asked. Her number is 07700 900634.\n"
+        "Call me on 07700 900321 tonight, or the ward on 0161 496 0733.\n"
+        "His daughter's number is 07700 900123, she wants the biopsy result."
+    )
+    found = pf.found(detector, pf.inspection(body), "PATIENT_PHONE")
+    assert len(found) == 1 and found[0].details["spans"] == [
+        [body.index("07700 900123"), body.index("07700 900123") + 12]
+    ]
 
 
 def test_quoted_csv_cell(detector) -> None:
