@@ -56,6 +56,7 @@ class ImageContext:
     care_setting: bool = False  # a place where patients are (ward, resus, clinic...) is named
     record: bool = False  # the text names a patient record system or screen (EPR, results screen...)
     says_screenshot: bool = False  # the text calls what it sends a screenshot
+    own_body: bool = False  # the writer shows their own body ("the cut on my hand")
 
     @property
     def strong(self) -> bool:
@@ -155,14 +156,17 @@ class ImageDetector:
             cue = patient_cue(sentence, lex)
             if lex.teaching_cues.search(sentence) and not (cue or _CARE_SETTING.search(sentence)):
                 continue  # "lecture slides on wound healing": a subject of teaching, not of a photograph
+            if _PRACTICE.search(sentence) and not cue:
+                continue  # "the wound dressing kit for clinical skills practice": no patient in it
             if sub and (lex.photo_words.search(sentence) or cue or _DEICTIC.search(sentence)):
                 linked = True
                 break
         care = bool(_CARE_SETTING.search(text))
         record = bool(_RECORD_SYSTEM.search(text))
         says = bool(_SAYS_SCREENSHOT.search(text))
+        own = bool(_OWN_BODY.search(text))
         return ImageContext(
-            frozenset(strong_subjects), frozenset(settings), photo, linked, care, record, says
+            frozenset(strong_subjects), frozenset(settings), photo, linked, care, record, says, own
         )
 
     def _picture(
@@ -187,14 +191,28 @@ class ImageDetector:
         elif ctx.strong:
             if camera or screenshot:
                 score = 0.9
-            elif not _looks_decorative(art, meta) and (not embedded or ctx.photo_words):
-                # a picture in a document without camera data counts when the text says it is a photograph
-                # (slides and handouts carry published figures)
+            elif not _looks_decorative(art, meta) and (
+                not embedded or ctx.photo_words or (ctx.linked and ctx.care_setting)
+            ):
+                # a picture in a document without camera data counts when the text says it is a photograph,
+                # or ties the clinical subject to a patient in a care setting (a case write-up, "wound on
+                # his shin, bed 4, ward 7"); slides and handouts carry published figures
                 score = 0.7
             reasons = ["clinical subject in the message", "clinical setting"]
         elif (camera or screenshot) and ctx.subjects and (ctx.linked or ctx.care_setting):
             # a photo taken of a clinical subject where patients are, even if the text never says "photo"
             score, reasons = 0.6, ["clinical subject in the message"]
+        elif (
+            not embedded
+            and ctx.subjects
+            and ctx.linked
+            and ctx.care_setting
+            and not ctx.own_body
+            and not _looks_decorative(art, meta)
+        ):
+            # a photo-sized picture attached beside "this is the wound I dressed on placement": phones and
+            # messaging apps strip the camera data, the words still say what it shows and where
+            score, reasons = 0.6, ["clinical subject in the message", "care setting"]
         elif camera and ctx.care_setting and ctx.photo_words and len(ctx.settings) >= 3:
             # a phone photo taken where patients are, in a message about their care: the guidance says
             # a camera is not used in a healthcare workplace at all
@@ -275,19 +293,42 @@ _SAYS_SCREENSHOT = re.compile(
     r"\b(?:screen ?shots?|screen[- ]?grabs?|screen ?caps?|snip(?:ped|pet)?|print ?screen|screenshotted)\b",
     re.IGNORECASE,
 )
+#: practice on models, kits and simulators: a clinical subject with no patient
+_PRACTICE = re.compile(
+    r"\b(?:clinical skills|skills lab|sim(?:ulation)? (?:lab|suite)|simulat(?:ed|ion|or)|mannequins?|manikins?"
+    r"|moulage|dummy|(?:practice|training|teaching) (?:kit|session|model|pad|arm)|for practice|to practi[cs]e)\b",
+    re.IGNORECASE,
+)
+#: the writer's own body: "the cut on my hand", "my rash", "my stitches"
+_OWN_BODY = re.compile(
+    r"\bmy\s+(?:own\s+|left\s+|right\s+)?(?:arm|leg|hand|foot|face|skin|back|knee|finger|toe|rash|wound|cut"
+    r"|stitches|scar|mole|burn|bruise|ankle|wrist|eye|lip|neck|chest|tummy|stomach)\b",
+    re.IGNORECASE,
+)
 _DEICTIC = re.compile(
     r"\b(?:this is|here's|here is|see the|look at|check out|you can see|pictured)\b", re.IGNORECASE
 )
 
 
+#: where a picture sits inside an Office or OpenDocument package
+_PACKAGE_PICTURE = re.compile(r"/(?:(?:word|ppt|xl)/(?:media|embeddings)|Pictures)/[^/]+$")
+
+
 def _container_text(inspection: Inspection, art: Artifact) -> str:
-    """Text of the documents the image sits in ("attachment:case.docx" for ".../case.docx/word/media/x.png")."""
+    """Text of the documents the image sits in ("attachment:case.docx" for ".../case.docx/word/media/x.png"),
+    and of the document's own parts when its text is kept per slide or sheet ("attachment:case.pptx/slide 1"
+    for ".../case.pptx/ppt/media/x.png")."""
+    m = _PACKAGE_PICTURE.search(art.where)
+    document = art.where[: m.start()] if m else None
     return "\n".join(
         s.text
         for s in inspection.segments
         if s.kind == "attachment"
-        and art.where.startswith(s.where + "/")
         and not s.where.startswith(art.where)
+        and (
+            art.where.startswith(s.where + "/")
+            or (document is not None and (s.where == document or s.where.startswith(document + "/")))
+        )
     )[:100_000]
 
 

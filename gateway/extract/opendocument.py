@@ -6,7 +6,7 @@ pages ("/headers"). Spreadsheets: one segment per sheet
 ("attachment:X.ods/Sheet1"); repeated rows and columns are expanded only
 when they hold something, and only so far, so a sheet that declares a
 million blank rows costs nothing. Presentations: "/slide N" and "/slide N
-notes". Encrypted packages (manifest with encryption data) are
+notes". Pictures ("Pictures/...") are read as images of their own. Encrypted packages (manifest with encryption data) are
 `ENCRYPTED_OFFICE`.
 """
 
@@ -80,6 +80,18 @@ def read(data: bytes, ctx: Context) -> None:
         _lines(doc.masterstyles, headers, ctx)
     kept.append(ctx.text("\n".join(dict.fromkeys(headers)), where=f"{ctx.where}/headers"))
     ooxml.document_artifact(ctx, {"format": kind, **_meta(doc)}, kept)
+    _pictures(zf, ctx)
+
+
+def _pictures(zf: Any, ctx: Context) -> None:
+    """Pictures in the package ("Pictures/..."), each read as an image of its own: a photograph in a
+    case write-up is judged like an attached one. The page thumbnail is a rendering, not a picture."""
+    for info in zf.infolist():
+        if info.is_dir() or not info.filename.startswith("Pictures/"):
+            continue
+        ctx.check_time()
+        ctx.budget.take_entry()
+        ctx.child(zf.read(info), info.filename)
 
 
 def _children(element: Any, ns: str | None, local: str) -> list[Any]:

@@ -9,6 +9,7 @@ and the writer's own address ("my flat", a CV under their name) are not.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
@@ -69,16 +70,18 @@ class AddressRecognizer:
         streets = scan.hits_of(STREET_ENTITY)
         groups: list[tuple[int, int, bool, bool]] = []  # start, end, has postcode, has street
         used: set[int] = set()
+        # streets by where they end, so that each postcode looks only at those ending just before it
+        by_end = sorted(range(len(streets)), key=lambda i: streets[i].end)
+        ends = [streets[i].end for i in by_end]
         for pc in postcodes:
             if postcode_key(view.text[pc.start : pc.end]) in msg.own_postcodes:
                 continue
             start, has_street = pc.start, False
-            for i, st in enumerate(streets):
-                if (
-                    st.end <= pc.start
-                    and pc.start - st.end <= 60
-                    and "\n\n" not in view.text[st.end : pc.start]
-                ):
+            lo = bisect.bisect_left(ends, pc.start - 60)
+            hi = bisect.bisect_right(ends, pc.start)
+            for i in by_end[lo:hi]:
+                st = streets[i]
+                if "\n\n" not in view.text[st.end : pc.start]:
                     start, has_street = min(start, st.start), True
                     used.add(i)
             groups.append((start, pc.end, True, has_street))
@@ -97,13 +100,15 @@ class AddressRecognizer:
         view = scan.view
         if view.in_signature(start) or view.in_attribution(start) or view.in_greeting(start):
             return None
+        lo, hi = view.neighbours(start, 1)
+        near = bool(scan.found_near(start, end, 300))
+        if not near and (
+            not _cue_around(scan, _HOME_CUE, lo, start, end, hi)
+            or _cue_around(scan, _HOUSING, lo, start, end, hi)
+        ):
+            return None  # nobody's home is being talked about, or it is a flat to rent, a parcel...
         if _organisation_line(scan, start, end, msg):
             return None
-        lo, hi = view.neighbours(start, 1)
-        passage = view.text[lo:start] + " " + view.text[end:hi]
-        near = bool(scan.found_near(start, end, 300))
-        if not near and (not _HOME_CUE.search(passage) or _HOUSING.search(passage)):
-            return None  # nobody's home is being talked about, or it is a flat to rent, a parcel...
         if writers_own(view.text, start, msg, cue=near):
             return None  # "my flat at 9 Elm Road", or under the writer's own name (a CV)
         score = (
@@ -129,6 +134,28 @@ _HOUSING = re.compile(
     r"moving\s+in|move\s+in|estate\s+agent|parcel|delivery|deliver|post\s+it|send\s+it|party|bbq)\b",
     re.IGNORECASE,
 )
+
+
+def _cue_around(scan: SegmentScan, cue: re.Pattern[str], lo: int, start: int, end: int, hi: int) -> bool:
+    """`cue` matches in [lo, start) or in [end, hi): the passage around an address, without it.
+
+    The cue's matches are found once per segment and looked up by bisection, so a segment with
+    thousands of addresses costs one pass of each cue, not one per address.
+    """
+    key = f"address cue {cue.pattern[:40]}"
+    found = scan.notes.get(key)
+    if found is None:
+        found = [(m.start(), m.end()) for m in cue.finditer(scan.view.text)]
+        scan.notes[key] = found
+        scan.notes[key + " starts"] = [s for s, _ in found]
+    starts = scan.notes[key + " starts"]
+    for a, b in ((lo, start), (end, hi)):
+        i = bisect.bisect_left(starts, a)
+        if i < len(found) and found[i][1] <= b:
+            return True
+    return False
+
+
 _FLAT_BEFORE = re.compile(r"(?:Flat|Apartment|Apt|Unit)[ \t]+\d{1,4}[A-Za-z]?,?[ \t]*$")
 
 

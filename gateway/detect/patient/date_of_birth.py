@@ -75,6 +75,8 @@ DATE_ISO = rf"(?=[12])(?:19|20)\d{{2}}-{_MON}-{_DAY}"
 _OF = rf"(?:{anycase('of')}[ \t]+)?"
 DATE_DAY_MONTH = rf"(?=\d){_DAY}{_ORD}[ \t]+{_OF}{_MONTH},?[ \t]+(?:19|20)\d{{2}}"
 DATE_MONTH_DAY = rf"{_MONTH}[ \t]+{_DAY}{_ORD},?[ \t]+(?:19|20)\d{{2}}"
+#: the way records print it: "09-Nov-1947", "9/Nov/47", "09.NOV.1947"
+DATE_DAY_MON_NUMERIC = rf"(?=\d){_DAY}(?P<sep2>[-/.]){_MONTH}(?P=sep2)(?:19|20)?\d{{2}}(?!\d)"
 DATE_COMPACT = r"(?=[12])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 #: after a label only: a two-digit year ("dob 9 Nov 47") and a day in words ("the twenty-first of May 1958")
 DATE_DAY_MONTH_SHORT = rf"(?=\d){_DAY}{_ORD}[ \t]+{_OF}{_MONTH},?[ \t]+['’]?\d{{2}}(?!\d)"
@@ -107,9 +109,9 @@ DATE_WORDS = (
     rf"(?:(?:{anycase('twenty')}|{anycase('thirty')})[ \t-]?)?{_ORDINAL}[ \t]+{_OF}"
     rf"{_MONTH},?[ \t]+(?:19|20)?\d{{2}}(?!\d)"
 )
-DATE = rf"(?:{DATE_NUMERIC}|{DATE_ISO}|{DATE_DAY_MONTH}|{DATE_MONTH_DAY})"
+DATE = rf"(?:{DATE_NUMERIC}|{DATE_ISO}|{DATE_DAY_MONTH}|{DATE_MONTH_DAY}|{DATE_DAY_MON_NUMERIC})"
 _LABEL = (
-    rf"(?:\b[dD]\.?[ \t]?[oO]\.?[ \t]?[bB]\b\.?|\b{anycase('date')}[ \t]+{anycase('of')}[ \t]+{anycase('birth')}\b"
+    rf"(?:\b[dD]\.?[ \t]?[oO]\.?[ \t]?[bB]\b\.?|\b{anycase('date')}[ \t-]+{anycase('of')}[ \t-]+{anycase('birth')}\b"
     rf"|\b{anycase('birth')}[ \t]?{anycase('date')}\b|\b{anycase('born')}\b(?:[ \t]+{anycase('on')})?)"
     rf"[ \t]*[:=\-–]?[ \t]*(?:(?:{anycase('is')}|{anycase('was')})[ \t]+)?(?:{anycase('the')}[ \t]+)?"
 )
@@ -122,7 +124,11 @@ PATTERNS_DOB = (
     ),
 )
 PATTERNS_DATE = (
-    PatternSpec("date", rf"(?=\d){_START}(?:{DATE_NUMERIC}|{DATE_ISO}|\b{DATE_DAY_MONTH}){_END}", 0.1),
+    PatternSpec(
+        "date",
+        rf"(?=\d){_START}(?:{DATE_NUMERIC}|{DATE_ISO}|\b{DATE_DAY_MONTH}|\b{DATE_DAY_MON_NUMERIC}){_END}",
+        0.1,
+    ),
 )
 _LABEL_PREFIX = re.compile(_LABEL)
 
@@ -130,7 +136,7 @@ _LABEL_PREFIX = re.compile(_LABEL)
 INITIALS_BEFORE = re.compile(
     r"(?:\b[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?|\b[A-Z]{2,3}\b)[ \t]*[,:(\-–]?[ \t]*(?:DOB|dob|d\.o\.b\.?)?[ \t:]*$"
 )
-_DOB_LABEL_IN_HEADER = re.compile(r"\b(?:d\.?o\.?b|date of birth|birth ?date|born)\b", re.IGNORECASE)
+_DOB_LABEL_IN_HEADER = re.compile(r"\b(?:d\.?o\.?b|date[ -]of[ -]birth|birth ?date|born)\b", re.IGNORECASE)
 
 
 def parse_date(text: str) -> _dt.date | None:
@@ -146,6 +152,10 @@ def parse_date(text: str) -> _dt.date | None:
     m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", t)
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = re.fullmatch(r"(\d{1,2})[-/.]([a-z]+)\.?[-/.](\d{4}|\d{2})", t)
+    if m:
+        month = MONTH_NUMBER.get(m.group(2)[:3])
+        return _make(int(m.group(3)), month, int(m.group(1))) if month else None
     m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4}|\d{2})", t)
     if m:
         month = MONTH_NUMBER.get(m.group(2)[:3])
@@ -228,6 +238,7 @@ class DateOfBirthRecognizer:
             cand = self._bare(scan, msg, hit.start, hit.end)
             if cand:
                 out.append(cand)
+        out.extend(_dob_column_cells(scan, msg, {(c.start, c.end) for c in out}))
         return out
 
     def _labelled(self, scan: SegmentScan, msg: MessageContext, start: int, end: int) -> Candidate | None:
@@ -268,6 +279,27 @@ class DateOfBirthRecognizer:
             score = 0.55 + (0.3 if cue else 0.0) + (0.1 if msg.clinical > 1 else 0.0)
             return Candidate(INITIALS_TYPE, start, end, clamp(score), ("initials", "clinical context"))
         return None
+
+
+def _dob_column_cells(scan: SegmentScan, msg: MessageContext, seen: set[tuple[int, int]]) -> list[Candidate]:
+    """Cells under a DOB heading in any date form a person writes ("9 Nov 47", "May 21st, 1958",
+    "21 May '58"), which the bare-date pattern leaves to a label."""
+    out: list[Candidate] = []
+    text = scan.view.text
+    for table in scan.view.tables:
+        cols = [i for i, label in enumerate(table.header) if _DOB_LABEL_IN_HEADER.search(label)]
+        for row in table.rows[:MAX_LABELLED]:
+            for i in cols:
+                if i >= len(row):
+                    continue
+                s, e = row[i]
+                cell = text[s:e].strip().strip('"')
+                if not cell or len(cell) > 24 or any(a < e and s < b for a, b in seen):
+                    continue
+                if birth_date_ok(cell):
+                    score = 0.6 + (0.3 if msg.clinical else 0.0)
+                    out.append(Candidate(TYPE, s, e, clamp(score), ("table column",)))
+    return out
 
 
 def _i_was_born(view: SegmentView, start: int) -> bool:

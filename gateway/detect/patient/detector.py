@@ -316,10 +316,13 @@ class PatientDetector:
         for other in scan.found:
             if other is not c and other.start < hi and other.end > lo:
                 spans.append((max(other.start, lo) - lo, min(other.end, hi) - lo, other.type))
-        judged = [(o.start, o.end) for o in scan.found]
-        for h in scan.hits:
-            if h.entity in _NOT_MASKED:
-                continue  # ward-list / bed shapes that were judged not to be names ("Their NHS")
+        # only the hits in the excerpt, and the candidates they touch (not every pair in the segment)
+        shown = [h for h in scan.hits if h.start < hi and h.end > lo and h.entity not in _NOT_MASKED]
+        reach_lo = min((h.start for h in shown), default=lo)
+        reach_hi = max((h.end for h in shown), default=hi)
+        judged = [(o.start, o.end) for o in scan.found if o.start < reach_hi and o.end > reach_lo]
+        for h in shown:
+            # (ward-list / bed shapes that were judged not to be names, "Their NHS", are left out above)
             if any(s < h.end and h.start < e for s, e in judged):
                 continue  # a labelled hit ("DOB 1/2/34") whose value is masked as what it was found to be
             if h.start < hi and h.end > lo:

@@ -29,8 +29,11 @@ KEYED_ENTITY = "HOSPITAL_NUMBER_KEYED"
 TYPE = "HOSPITAL_NUMBER"
 
 #: the Presidio pattern is the digits alone (fast to scan for); the letters before them are added back
-DIGITS = r"(?<![\da-z/.,])\d{4,10}[A-Z]?(?![\w/])"
+#: (a slash before the digits only after capitals: "SG/0082715" is an ID, "12/2024" and "and/or" are not)
+DIGITS = r"(?<![\da-z.,])(?<![\da-z]/)\d{4,10}[A-Z]?(?![\w/])"
 _PREFIX = re.compile(r"[A-Z]{1,4}[ \t]?[-/]?[ \t]?$")
+#: after a label the letters may end in a digit, as trust codes do ("unit no. RJ1 448812")
+_LABELLED_PREFIX = re.compile(r"[A-Z]{1,4}\d?[ \t]?[-/]?[ \t]?$")
 #: IDs an anonymiser or a test system writes
 #: words that make an unlabelled ID a patient's: the patient, their notes, their bed, their admission
 _PATIENT_RECORD = re.compile(
@@ -52,7 +55,11 @@ _CODE_LABEL = re.compile(
 )
 #: a reference string of a mail system or a booking system: hexadecimal, ten to twelve characters
 _HEX_TOKEN = re.compile(r"[0-9A-F]{10,12}")
-_ID_IN_CELL = re.compile(r"^(?:[A-Z]{1,4}[ \t]?[-/]?[ \t]?)?\d{4,10}[A-Z]?$")
+_ID_IN_CELL = re.compile(
+    r"^(?:(?:[A-Z]{1,4}\d?[ \t]?[-/]?[ \t]?)?\d{4,10}[A-Z]?"
+    # letters and grouped digits: "ABC-552-0193", "XYZ 552 0193", "552/0193"
+    r"|(?:[A-Z]{1,4}[ \t]?[-/ ][ \t]?)?\d{3,4}[ \t]?[-/ ][ \t]?\d{3,4}(?:[ \t]?[-/ ][ \t]?\d{2,4})?)$"
+)
 
 
 def keyword_regex(phrases: Sequence[str]) -> str:
@@ -81,7 +88,9 @@ class HospitalNumberRecognizer:
         self.keywords = tuple(keywords)
         self._label = re.compile(keyword_regex(self.keywords) + r"(?!\w)", re.IGNORECASE)
         self._label_before = re.compile(
-            keyword_regex(self.keywords) + r"(?:[ \t]+(?:is|was|of))?[ \t]*[:#.=(-]?[ \t]*(?:\r?\n[ \t>]*)?$",
+            # ("MRN#: 00293847": a hash and a colon both)
+            keyword_regex(self.keywords)
+            + r"(?:[ \t]+(?:is|was|of))?[ \t]*[:#.=(-]{0,2}[ \t]*(?:\r?\n[ \t>]*)?$",
             re.IGNORECASE,
         )
 
@@ -189,7 +198,7 @@ class HospitalNumberRecognizer:
         if self._label_before.search(text[max(0, digits_start - 40) : digits_start]):
             return digits_start
         before = text[max(0, digits_start - 8) : digits_start]
-        prefix = _PREFIX.search(before)
+        prefix = _LABELLED_PREFIX.search(before)
         if prefix:
             start = digits_start - len(before) + prefix.start()
             if self._label_before.search(text[max(0, start - 40) : start]):

@@ -1,7 +1,8 @@
 """NHS numbers (England, Wales, Isle of Man): ten digits whose last is a modulus-11 check digit.
 
 Written as 3-3-4 with spaces (non-breaking and thin ones too), dashes,
-dots, slashes or commas, or as ten plain digits,
+dots, slashes or commas, as ten plain digits, or one digit at a time
+("4 8 5 0 ...", as a form's boxes come out of a PDF),
 possibly split over a line break or sitting in a table cell. The check
 digit is the evidence: about one random ten-digit number in eleven
 passes it. Numbers in the ranges England actually allocates (400-499,
@@ -41,7 +42,9 @@ PATTERNS = (
         # the usual 3-3-4 and CHI's 6-4, other groupings of at least three digits, or ten plain digits
         rf"{_BEFORE}(?:\d{{3}}{SEP}\d{{3}}{SEP}\d{{4}}|\d{{6}}{SEP}\d{{4}}|\d{{10}}"
         rf"|\d{{4}}{_GAP}\d{{3}}{_GAP}\d{{3}}|\d{{3}}{_GAP}\d{{4}}{_GAP}\d{{3}}|\d{{5}}{_GAP}\d{{5}}"
-        rf"|\d{{4}}{_GAP}\d{{6}}|\d{{3}}{_GAP}\d{{7}}|\d{{7}}{_GAP}\d{{3}}){_AFTER}",
+        rf"|\d{{4}}{_GAP}\d{{6}}|\d{{3}}{_GAP}\d{{7}}|\d{{7}}{_GAP}\d{{3}}"
+        # each digit in a box of a form, or spaced out by a PDF's text layer: "4 8 5 0 0 0 0 0 0 2"
+        rf"|\d(?:{_SP}\d){{9}}(?!{_SP}\d)){_AFTER}",
         0.4,
     ),
 )
@@ -76,6 +79,8 @@ def not_patient_label(scan: SegmentScan, start: int, msg: MessageContext) -> boo
     before = label_before(scan, start)
     # the last 24 characters, so that the label's end is measured against the text it was found in
     tail = re.sub(r"[\s:#.\-–(]+$", "", before)[-24:]
+    # "reference number", "confirmation no": the label's word is what the list names
+    tail = re.sub(r"(?<=\w)[ \t]+(?:no|number|num|nr)$", "", tail)
     hits = msg.lexicon.number_labels_not_patient.find(tail)
     return any(end >= len(tail) - 3 for _, end, _ in hits)
 

@@ -32,14 +32,43 @@ PATTERNS = (
         0.3,
     ),
 )
+#: the people whose number a patient's family gives
+_RELATIVE = (
+    r"mum|mother|dad|father|wife|husband|son|daughter|partner|carer|sister|brother|nok|next\s+of\s+kin"
+    r"|niece|nephew|grand(?:son|daughter)|aunt|uncle|neighbou?r|family"
+)
 #: the number belongs to someone else: "his mobile", "the patient's number", "her daughter's phone"
 _THEIRS = re.compile(
     r"\b(?:his|her|their|the\s+patient'?s?|patient'?s|pt'?s|(?:her|his|their|the)\s+(?:\w+'s)"
     r"|(?:mum|dad|mother|father|wife|husband|son|daughter|partner|carer|sister|brother|nok)'s)"
     r"\s+(?:\w+\s+){0,2}(?:mobile|number|phone|landline|tel|telephone|contact|no\.?|call[- ]?back)\b"
     r"|\b(?:ring|call|phone|text|contact|reach)\s+(?:him|her|them|the\s+(?:patient|family|daughter|son|wife|husband))\b"
+    # "call his daughter back on", "ring the patient's wife on", "phone Mrs Lee's son on"
+    r"|\b(?:ring|call|phone|text|contact|reach)\s+(?:his|her|their|the\s+patient'?s|\w+'s)\s+"
+    rf"(?:{_RELATIVE})\b"
     r"|\b(?:patient|pt|next\s+of\s+kin|nok)\b[^.\n]{0,20}\b(?:tel|phone|mobile|number)\b"
+    # "NOK: daughter 07700 ...", "contact number for her husband:", "the family can be reached on"
+    r"|\b(?:next\s+of\s+kin|nok)\b"
+    rf"|\b(?:his|her|their|the\s+patient'?s)\s+(?:{_RELATIVE})\s+(?:is|'s)\s+on\b"
+    # a list entry: "family at bedside, son on 07700 ...", "daughter's on ..."
+    rf"|\b(?:{_RELATIVE})(?:'s)?[ \t]+(?:is[ \t]+)?on[ \t:]*$"
+    r"|\b(?:number|mobile|phone|contact|tel)\s+(?:for|of)\s+(?:his|her|their|the)\s+(?:patient|"
+    rf"{_RELATIVE})\b"
+    rf"|\b(?:patient|{_RELATIVE})\s+(?:can|could|may|will)\s+be\s+(?:reached|contacted|called|rung)\b"
     r"|\b(?:he|she|they)\s+(?:wants|would\s+like|asked\s+for|needs|is\s+waiting\s+for)\s+a\s+call[- ]?back\b",
+    re.IGNORECASE,
+)
+#: whose the number is, said after it: "07700 900123 (patient's husband)", "07700 900123 - his wife"
+_THEIRS_AFTER = re.compile(
+    r"^[ \t]*[(,\-–][ \t]*(?:(?:the[ \t]+)?patient'?s?|pt'?s?|his|her|their)[ \t]+"
+    rf"(?:{_RELATIVE}|mobile|home|landline|number)\b"
+    rf"|^[ \t]*\([ \t]*(?:{_RELATIVE}|patient|nok|next of kin)[ \t]*\)",
+    re.IGNORECASE,
+)
+#: a possessive or object pronoun and the phone word it owns, with no patient or relative named
+_PRONOUN_ONLY = re.compile(
+    r"(?:his|her|their)\s+(?:\w+\s+){0,2}(?:mobile|number|phone|landline|tel|telephone|contact|no\.?|call[- ]?back)"
+    r"|(?:ring|call|phone|text|contact|reach)\s+(?:him|her|them)",
     re.IGNORECASE,
 )
 _MINE = re.compile(
@@ -50,6 +79,14 @@ _SIGNATURE_LINE = re.compile(
     r"\b(?:switchboard|bleep|pager|fax|ext|extension|office|secretary|reception|direct line|enquiries|helpline)\b",
     re.IGNORECASE,
 )
+#: a table column of patients' or their families' numbers ("Patient mobile", "NOK tel", "Daughter's phone")
+_PATIENT_COLUMN = re.compile(r"\b(?:patient'?s?|pt'?s?|nok|next of kin)\b", re.IGNORECASE)
+_RELATIVE_WORD = re.compile(rf"\b(?:{_RELATIVE})\b", re.IGNORECASE)
+#: a sister on the ward is staff, not anyone's relative
+_WARD_SISTER = re.compile(
+    r"\b(?:ward|junior|senior|night|day)\s+sister\b|\bsister\s+(?-i:(?=[A-Z]))", re.IGNORECASE
+)
+_RELATIVE_COLUMN = re.compile(rf"\b(?:{_RELATIVE})(?:'?s)?\b", re.IGNORECASE)
 _FIELD_LABEL = re.compile(
     r"(?:^|[.;]\s*)(?:tel|telephone|phone|mobile|mob|contact(?:\s+number)?)\s*(?:no\.?)?\s*[:\-]\s*$",
     re.IGNORECASE,
@@ -75,7 +112,14 @@ class PhoneNumberRecognizer:
         view = scan.view
         for hit in scan.hits_of(ENTITY):
             number = view.text[hit.start : hit.end]
-            if phone_key(number) in msg.own_phones or not self._health_context(scan, msg, hit.start):
+            if phone_key(number) in msg.own_phones:
+                continue
+            column = _column_owner(scan, hit.start)
+            if column == "patient" or (column and self._health_context(scan, msg, hit.start)):
+                # a list of patients' (or their families') numbers: the heading says whose they are
+                out.append(Candidate(TYPE, hit.start, hit.end, 0.7, ("table column",)))
+                continue
+            if not self._health_context(scan, msg, hit.start):
                 continue
             if view.in_signature(hit.start) or view.in_attribution(hit.start):
                 continue
@@ -87,7 +131,11 @@ class PhoneNumberRecognizer:
             before = view.text[max(sentence_start, hit.start - 80) : hit.start]
             if _MINE.search(before):
                 continue
-            if _THEIRS.search(before):
+            after = view.text[hit.end : hit.end + 40]
+            theirs = _THEIRS.search(before)
+            if theirs and _PRONOUN_ONLY.fullmatch(theirs.group()) and _staff_owner(scan, msg, hit.start):
+                continue  # "Sister Okafor is on leave... her mobile is": a colleague's number
+            if theirs or _THEIRS_AFTER.search(after):
                 score, reasons = 0.75, ("possessive", "clinical context")
             elif _FIELD_LABEL.search(before) and _patient_details_above(scan, msg, hit.start, hit.end):
                 score, reasons = 0.65, ("patient details", "clinical context")
@@ -101,6 +149,32 @@ class PhoneNumberRecognizer:
                 )
             )
         return out
+
+
+def _staff_owner(scan: SegmentScan, msg: MessageContext, pos: int) -> bool:
+    """The pronoun before the number points back at a member of staff: the passage before it names one
+    ("the ward sister", "Dr Siddiqui", "the interpreter") and no patient or relative."""
+    view = scan.view
+    lo = view.neighbours(pos, 1)[0]
+    passage = view.text[max(lo, pos - 300) : pos]
+    if not (msg.lexicon.staff_titles.search(passage) or msg.lexicon.staff_roles.search(passage)):
+        return False
+    if any(not f.weak for f in scan.health_facts_in(msg.lexicon, max(lo, pos - 300), pos)):
+        return False  # "Mrs Dunn's CT showed a bleed, Dr Patel saw her. Ring her on ...": the patient
+    passage = _WARD_SISTER.sub(" ", passage)
+    return not (patient_cue(passage, msg.lexicon) or _RELATIVE_WORD.search(passage))
+
+
+def _column_owner(scan: SegmentScan, pos: int) -> str:
+    """ "patient" or "relative" when `pos` is in a table column headed with a patient's or a relative's
+    number ("Patient mobile", "Daughter's phone"); "" otherwise."""
+    table = scan.view.table_at(pos)
+    label = table.label_at(pos) if table else ""
+    if not label:
+        return ""
+    if _PATIENT_COLUMN.search(label):
+        return "patient"
+    return "relative" if _RELATIVE_COLUMN.search(label) else ""
 
 
 def _health_fact_near(scan: SegmentScan, msg: MessageContext, pos: int) -> bool:

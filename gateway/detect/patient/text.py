@@ -233,7 +233,7 @@ def _split_cells(text: str, start: int, end: int, sep: str) -> list[tuple[int, i
     cells = []
     pos = start
     line = text[start:end]
-    parts = line.split(sep)
+    parts = _csv_parts(line, sep) if sep in ",;" and '"' in line else line.split(sep)
     for part in parts:
         s = pos + (len(part) - len(part.lstrip()))
         e = pos + len(part.rstrip())
@@ -245,6 +245,22 @@ def _split_cells(text: str, start: int, end: int, sep: str) -> list[tuple[int, i
     while cells and cells[-1][0] == cells[-1][1]:
         cells.pop()
     return cells
+
+
+def _csv_parts(line: str, sep: str) -> list[str]:
+    """`line` split at `sep` outside double quotes, as a CSV writer quotes a cell holding the separator
+    ("May 21st, 1958"); the parts keep their quotes, so that their lengths add up to the line's."""
+    parts = []
+    quoted = False
+    begin = 0
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == sep and not quoted:
+            parts.append(line[begin:i])
+            begin = i + 1
+    parts.append(line[begin:])
+    return parts
 
 
 def _tables(text: str, lines: list[tuple[int, int]], *, csv: bool) -> list[Table]:
