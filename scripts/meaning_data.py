@@ -31,6 +31,8 @@ TRAINING_FILES = (
     "tests/corpus/train/short_g.yaml",
     "tests/corpus/train/train_h.yaml",
     "tests/corpus/train/train_i.yaml",
+    "tests/corpus/train/train_j.yaml",
+    "tests/corpus/train/train_k.yaml",
 )
 #: entries whose word sets overlap this much (Jaccard) are twins ("fyi Dr X is off sick, chemo" / "fyi Dr X is off
 #: for her daughter's graduation"): cross-validation keeps them in one fold
