@@ -53,6 +53,7 @@ from gateway.detect.patient.lexicon import Lexicon  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meaning_data import Entry, load_entries, twin_groups  # noqa: E402
+from meaning_thresholds import figures, split_thresholds, threshold  # noqa: E402
 
 MODEL_PATH = ROOT / "gateway" / "detect" / "data" / "meaning" / "model.json"
 
@@ -67,8 +68,6 @@ MESSAGE_TARGET = 0.0075
 #: the abuse output's recall may not fall below this (its cross-validated recall when it last shipped with the
 #: message budget, round 4); above it, the budget goes where it holds the most patients (round 6)
 ABUSE_FLOOR = 0.348
-#: the highest clean scores per output tried as thresholds
-CANDIDATES = 60
 #: a patient disclosure with no person mention or identifier: at most this share of clean entries
 ALONE_TARGET = 0.0025
 
@@ -232,42 +231,6 @@ def entry_scores(
     return np.array(p), np.array(a)
 
 
-def threshold(clean_scores: np.ndarray, share: float) -> float:
-    """The lowest threshold at which at most `share` of the clean entries score at or above it."""
-    allowed = math.floor(share * len(clean_scores))
-    ranked = np.sort(clean_scores)[::-1]
-    if allowed >= len(ranked):
-        return 0.5
-    return float(max(0.5, math.nextafter(float(ranked[allowed]), 1.0)))
-
-
-def figures(entries: list[Entry], p: np.ndarray, a: np.ndarray, tp: float, ta: float) -> dict[str, Any]:
-    clean = np.array([e.clean for e in entries])
-    out: dict[str, Any] = {}
-    for name, y, s, t in (
-        (PATIENT, np.array([e.patient for e in entries]), p, tp),
-        (ABUSE, np.array([e.abuse for e in entries]), a, ta),
-    ):
-        flagged = s >= t
-        hits = int((flagged & (y == 1)).sum())
-        out[name] = {
-            "threshold": round(t, 4),
-            "positives": int(y.sum()),
-            "recall": round(hits / max(1, int(y.sum())), 3),
-            "precision": round(hits / max(1, int(flagged.sum())), 3),
-            "clean_flagged": round(float((flagged & clean).sum() / max(1, clean.sum())), 4),
-        }
-    either = (p >= tp) | (a >= ta)
-    flag = ~clean
-    out["message"] = {
-        "flag_entries": int(flag.sum()),
-        "clean_entries": int(clean.sum()),
-        "recall": round(float((either & flag).sum() / max(1, flag.sum())), 3),
-        "clean_flagged": round(float((either & clean).sum() / max(1, clean.sum())), 4),
-    }
-    return out
-
-
 def choose_thresholds(
     entries: list[Entry], feats: list[Featurised], oof: list[np.ndarray]
 ) -> dict[str, float]:
@@ -282,51 +245,6 @@ def choose_thresholds(
     abuse = [i for i, e in enumerate(entries) if e.abuse]
     tp, ta = split_thresholds(p[clean], a[clean], p[patient], a[abuse], MESSAGE_TARGET, ABUSE_FLOOR)
     return {PATIENT: tp, PATIENT + "_alone": t_alone, ABUSE: ta}
-
-
-def split_thresholds(
-    clean_p: np.ndarray,
-    clean_a: np.ndarray,
-    patient_p: np.ndarray,
-    abuse_a: np.ndarray,
-    share: float,
-    floor: float,
-) -> tuple[float, float]:
-    """The pair of thresholds with the highest patient recall among those that flag at most `share` of the clean
-    entries by either output and keep the abuse recall at `floor` or above (ties: the higher abuse recall, then the
-    higher thresholds). When no pair reaches the floor, the one with the highest abuse recall. Candidates are just
-    above each clean score.
-
-    `patient_p` are the patient scores of the patient entries, `abuse_a` the abuse scores of the abuse entries.
-    The criterion was stated before the options were compared (docs/meaning-model.md, round 6): a missed patient
-    is the worst failure, and the floor keeps the abuse output from collapsing when the patient output could buy
-    more with the whole budget (round 4: abuse recall 0.348 -> 0.283 when two harder files came in)."""
-    allowed = math.floor(share * len(clean_p))
-    need = math.ceil(floor * len(abuse_a) - 1e-9)
-    top = CANDIDATES
-
-    def candidates(scores: np.ndarray) -> list[float]:
-        ranked = sorted({float(v) for v in scores if v >= 0.5}, reverse=True)[:top]
-        return sorted({max(0.5, math.nextafter(v, 1.0)) for v in ranked} | {1.0})
-
-    best: tuple[bool, int, int, float, float, float] | None = None
-    for tp in candidates(clean_p):
-        false_p = clean_p >= tp
-        held_p = int((patient_p >= tp).sum())
-        for ta in candidates(clean_a):
-            if int((false_p | (clean_a >= ta)).sum()) > allowed:
-                continue
-            held_a = int((abuse_a >= ta).sum())
-            meets = held_a >= need
-            key = (
-                (meets, held_p, held_a, tp + ta, tp, ta)
-                if meets
-                else (meets, held_a, held_p, tp + ta, tp, ta)
-            )
-            if best is None or key > best:
-                best = key
-    assert best is not None  # (1.0, 1.0) flags nothing
-    return best[4], best[5]
 
 
 def final_model(
