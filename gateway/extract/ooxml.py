@@ -180,10 +180,10 @@ def document_artifact(ctx: Context, metadata: dict[str, Any], kept: list[str]) -
     ctx.artifact("document", metadata=metadata, text="\n".join(k for k in kept if k))
 
 
-def embedded(zf: zipfile.ZipFile, ctx: Context) -> None:
-    """Objects and pictures embedded in the package, each read as a file of its own."""
+def embedded(zf: zipfile.ZipFile, ctx: Context, dirs: tuple[str, ...] = _EMBEDDED_DIRS) -> None:
+    """Objects and pictures embedded in the package (the entries under `dirs`), each read as a file of its own."""
     for info in zf.infolist():
-        if info.is_dir() or not info.filename.startswith(_EMBEDDED_DIRS):
+        if info.is_dir() or not info.filename.startswith(dirs):
             continue
         ctx.check_time()
         ctx.budget.take_entry()

@@ -80,18 +80,9 @@ def read(data: bytes, ctx: Context) -> None:
         _lines(doc.masterstyles, headers, ctx)
     kept.append(ctx.text("\n".join(dict.fromkeys(headers)), where=f"{ctx.where}/headers"))
     ooxml.document_artifact(ctx, {"format": kind, **_meta(doc)}, kept)
-    _pictures(zf, ctx)
-
-
-def _pictures(zf: Any, ctx: Context) -> None:
-    """Pictures in the package ("Pictures/..."), each read as an image of its own: a photograph in a
-    case write-up is judged like an attached one. The page thumbnail is a rendering, not a picture."""
-    for info in zf.infolist():
-        if info.is_dir() or not info.filename.startswith("Pictures/"):
-            continue
-        ctx.check_time()
-        ctx.budget.take_entry()
-        ctx.child(zf.read(info), info.filename)
+    # pictures, each read as an image of its own: a photograph in a case write-up is judged like an
+    # attached one (the page thumbnail, "Thumbnails/", is a rendering, not a picture)
+    ooxml.embedded(zf, ctx, ("Pictures/",))
 
 
 def _children(element: Any, ns: str | None, local: str) -> list[Any]:
