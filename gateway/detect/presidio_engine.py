@@ -236,6 +236,14 @@ class PresidioEngine:
                 self.ner_model,
                 exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"],
             )
+            from thinc.api import NumpyOps
+
+            # thinc multiplies with BLIS by default, which repacks each weight matrix on every
+            # call: for the few short windows a message asks about, that repacking was most of
+            # the model's time. numpy's BLAS (one thread in a worker) needs no packing.
+            ops = NumpyOps(use_blis=False)
+            for node in self._nlp.get_pipe("ner").model.walk():
+                node.ops = ops
         self._warm_up()
 
     def _warm_up(self) -> None:
