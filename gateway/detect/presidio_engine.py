@@ -124,7 +124,7 @@ class _Pass:
                         continue  # a failing checksum drops the match (Presidio: score 0, left out)
                     out.append(_Raw(self.spec, start, end, score, name))
             except TimeoutError:  # Presidio's rule: the pattern's remaining matches are skipped
-                log.warning("pattern timed out", extra={"entity": self.spec.entity, "pattern": name})
+                log.warning("pattern timed out", extra={"kind": f"{self.spec.entity}/{name}"})
         return out
 
 
