@@ -2,9 +2,8 @@
 
 Detectors declare their recognizers as plain data (`RecognizerSpec`: an
 entity, regular expressions with base scores, context words, a checksum)
-and never import Presidio or spaCy themselves. `PresidioEngine` turns the
-specs into Presidio `PatternRecognizer`s behind one `AnalyzerEngine`, and
-offers three operations:
+and never import Presidio or spaCy themselves. `PresidioEngine` offers
+three operations:
 
 - `analyze(text)`: every pattern hit with its score after Presidio's
   context enhancement (a context word among the few words before a hit
@@ -14,22 +13,28 @@ offers three operations:
 - `mask(text, spans)`: presidio-anonymizer replaces each span by its
   entity name, for evidence that never shows the value.
 
-Stock Presidio runs the full spaCy pipeline over the whole text before it
-looks at a single pattern; most of its time goes there. Here the analyzer
-gets pre-computed NLP artifacts built by a regular-expression tokenizer
-(context words need tokens, not a parser), the context enhancer finds a
-hit's token by bisection instead of a linear scan, and spaCy runs with
-only its NER component, on the windows the caller asks about. Models load
-in `load()`, never in the constructor.
+`analyze` answers what Presidio's `AnalyzerEngine` with one
+`PatternRecognizer` per spec answered (the same `regex` module, flags and
+timeout, the same de-duplication and context rule), computed directly:
+the engine's own bookkeeping (an explanation object, a clock reading and
+a log call per match, a deep copy per context check) cost more than the
+regular expressions. Context words need tokens, not a parser: a hit's
+window is tokenised by a regular expression and its token found by
+bisection. Stock Presidio runs the full spaCy pipeline over the whole
+text first; here spaCy runs with only its NER component, on the windows
+the caller asks about. Models load in `load()`, never in the constructor.
 """
 
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 #: tokens for context words: words (with inner apostrophes, dots, dashes, hashes) and single symbols
 _TOKEN = re.compile(r"[\w'.#&-]*\w|[^\w\s]")
@@ -83,6 +88,98 @@ class Hit:
     context_word: str = ""  # the context word that raised the score, if any
 
 
+def _flags(spec: RecognizerSpec) -> int:
+    """The flags Presidio's PatternRecognizer compiled these patterns with."""
+    return re.DOTALL | re.MULTILINE | (0 if spec.case_sensitive else re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """A match before context: what Presidio's RecognizerResult held that the gateway reads."""
+
+    spec: RecognizerSpec
+    start: int
+    end: int
+    score: float
+    pattern: str
+
+
+class _Pass:
+    """One recognizer: its compiled patterns run in order over a text, as Presidio's PatternRecognizer does."""
+
+    def __init__(self, spec: RecognizerSpec, patterns: list[tuple[str, float, Any]]) -> None:
+        self.spec = spec
+        self.patterns = patterns
+
+    def matches(self, text: str, timeout: float) -> list[_Raw]:
+        out: list[_Raw] = []
+        check = self.spec.validate
+        for name, score, rx in self.patterns:
+            try:
+                for m in rx.finditer(text, timeout=timeout):
+                    start, end = m.span()
+                    if start == end or score <= 0:
+                        continue
+                    if check is not None and not check(text[start:end]):
+                        continue  # a failing checksum drops the match (Presidio: score 0, left out)
+                    out.append(_Raw(self.spec, start, end, score, name))
+            except TimeoutError:  # Presidio's rule: the pattern's remaining matches are skipped
+                log.warning("pattern timed out", extra={"kind": f"{self.spec.entity}/{name}"})
+        return out
+
+
+def _deduplicated(results: list[_Raw]) -> list[_Raw]:
+    """Presidio's `EntityRecognizer.remove_duplicates`, step for step.
+
+    Equal results (type, span, score) count once (the first is kept); a result inside
+    another of its type with an equal or higher score is dropped; the rest come back by
+    score (highest first), then start, then longest, ties in the order of the type names.
+    """
+    first: dict[tuple[str, int, int, float], _Raw] = {}
+    for r in results:
+        first.setdefault((r.spec.entity, r.start, r.end, r.score), r)
+    ordered = sorted(first.values(), key=lambda x: (x.spec.entity, x.start, -(x.end - x.start), -x.score))
+    kept: list[_Raw] = []
+    active: list[_Raw] = []
+    entity = None
+    for r in ordered:
+        if r.spec.entity != entity:
+            entity, active = r.spec.entity, []
+        active = [a for a in active if a.end >= r.start]
+        if any(a.start <= r.start and r.end <= a.end and r.score <= a.score for a in active):
+            continue
+        kept.append(r)
+        active.append(r)
+    return sorted(kept, key=lambda x: (-x.score, x.start, -(x.end - x.start)))
+
+
+def _context_word(window: str, at: int, context: tuple[str, ...], before: int, after: int) -> str:
+    """The first of `context` among the words around the token at `at` in `window`, or "".
+
+    Presidio's lemma context enhancer with our tokens: words are the tokens that start with
+    a letter or digit, lower-cased; the token holding `at` and the `before` words before it
+    (`after` after it) are looked at.
+    """
+    starts: list[int] = []
+    lemmas: list[str] = []
+    for m in _TOKEN.finditer(window):
+        starts.append(m.start())
+        lemmas.append(m.group().lower())
+    if not lemmas:
+        return ""
+    keywords = {lem for lem in lemmas if lem[0].isalnum()}
+    i = max(bisect.bisect_right(starts, at) - 1, 0)
+    near: set[str] = set()
+    for step, count in ((-1, before + 1), (1, after + 1)):
+        j = i
+        while 0 <= j < len(lemmas) and count > 0:
+            if lemmas[j] in keywords:
+                near.add(lemmas[j])
+                count -= 1
+            j += step
+    return next((w for w in context if w.lower() in near), "")
+
+
 class PresidioEngine:
     """Presidio pattern recognizers plus optional spaCy NER, loaded once per worker."""
 
@@ -97,112 +194,37 @@ class PresidioEngine:
     def __init__(self, specs: Sequence[RecognizerSpec], *, ner_model: str | None = None) -> None:
         self.specs = tuple(specs)
         self.ner_model = ner_model
-        self._analyzer: Any = None
+        self._passes: list[_Pass] | None = None
+        self._timeout = 0
         self._anonymizer: Any = None
         self._nlp: Any = None
-        self._artifacts_cls: Any = None
         self._operator_cls: Any = None
         self._result_cls: Any = None
-        self._explanation_cls: Any = None
-        self._analyzer_result_cls: Any = None
-        self._enhancer: Any = None
-        self._by_id: dict[str, Any] = {}
-        self._empty: Any = None
 
     @property
     def loaded(self) -> bool:
-        return self._analyzer is not None
+        return self._passes is not None
 
     @property
     def has_ner(self) -> bool:
         return self._nlp is not None
 
     def load(self) -> None:
-        """Build the analyzer and anonymizer, and load the NER model if one is named."""
-        from presidio_analyzer import (
-            AnalysisExplanation,
-            AnalyzerEngine,
-            Pattern,
-            PatternRecognizer,
-            RecognizerRegistry,
-        )
-        from presidio_analyzer import RecognizerResult as AnalyzerResult
-        from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
-        from presidio_analyzer.nlp_engine import NlpArtifacts
-        from presidio_analyzer.nlp_engine.no_op_nlp_engine import NoOpNlpEngine
+        """Compile the patterns, build the anonymizer, and load the NER model if one is named."""
+        import regex
+        from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
         from presidio_anonymizer import AnonymizerEngine
         from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
-        class _SpecRecognizer(PatternRecognizer):  # type: ignore[misc]
-            """A PatternRecognizer whose checksum drops a match but never raises its score."""
-
-            def __init__(self, spec: RecognizerSpec) -> None:
-                flags = re.DOTALL | re.MULTILINE | (0 if spec.case_sensitive else re.IGNORECASE)
-                super().__init__(
-                    supported_entity=spec.entity,
-                    name=f"{spec.entity}_recognizer",
-                    patterns=[Pattern(p.name, p.regex, p.score) for p in spec.patterns],
-                    context=list(spec.context),
-                    supported_language="en",
-                    global_regex_flags=flags,
-                )
-                self._check = spec.validate
-
-            def validate_result(self, pattern_text: str) -> bool | None:
-                return None
-
-            def invalidate_result(self, pattern_text: str) -> bool | None:
-                return None if self._check is None else not self._check(pattern_text)
-
-        class _NoEnhancer(LemmaContextAwareEnhancer):  # type: ignore[misc]
-            """The analyzer's own pass: hits are enhanced afterwards, each on its own small window."""
-
-            def enhance_using_context(self, text: str, raw_results: Any, *args: Any, **kwargs: Any) -> Any:
-                return raw_results
-
-        class _BisectEnhancer(LemmaContextAwareEnhancer):  # type: ignore[misc]
-            """Presidio's lemma context enhancer, finding a hit's token by bisection (O(log n))."""
-
-            @staticmethod
-            def _find_index_of_match_token(
-                word: str, start: int, tokens: Any, tokens_indices: list[int]
-            ) -> int:
-                i = bisect.bisect_right(tokens_indices, start) - 1
-                return max(i, 0)
-
-        registry = RecognizerRegistry(supported_languages=["en"])
-        for spec in self.specs:
-            if spec.patterns:
-                rec = _SpecRecognizer(spec)
-                registry.add_recognizer(rec)
-                self._by_id[rec.id] = rec
-        self._enhancer = _BisectEnhancer(
-            context_similarity_factor=self.CONTEXT_BOOST,
-            min_score_with_context_similarity=0.0,
-            context_prefix_count=self.CONTEXT_BEFORE,
-            context_suffix_count=self.CONTEXT_AFTER,
-            context_matching_mode="whole_word",
-        )
-        nlp_engine = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}])
-        nlp_engine.load()
-        import warnings
-
-        with warnings.catch_warnings():  # it warns that a no-op engine gives no context; we bring our own
-            warnings.simplefilter("ignore")
-            self._analyzer = AnalyzerEngine(
-                registry=registry,
-                nlp_engine=nlp_engine,
-                supported_languages=["en"],
-                context_aware_enhancer=_NoEnhancer(),
+        self._timeout = REGEX_TIMEOUT_SECONDS
+        self._passes = [
+            _Pass(
+                spec,
+                [(p.name, p.score, regex.compile(p.regex, flags=_flags(spec))) for p in spec.patterns],
             )
-        self._artifacts_cls = NlpArtifacts
-        self._explanation_cls = AnalysisExplanation
-        self._analyzer_result_cls = AnalyzerResult
-        # no tokens: the analyzer does not need any, the windows get their own
-        no_tokens: Any = []  # Presidio types tokens as a spaCy Doc; it only needs len() and indexing
-        self._empty = NlpArtifacts(
-            entities=[], tokens=no_tokens, tokens_indices=[], lemmas=[], nlp_engine=None, language="en"
-        )
+            for spec in self.specs
+            if spec.patterns
+        ]
         self._anonymizer = AnonymizerEngine()
         self._operator_cls = OperatorConfig
         self._result_cls = RecognizerResult
@@ -214,70 +236,57 @@ class PresidioEngine:
                 self.ner_model,
                 exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"],
             )
+            from thinc.api import NumpyOps
+
+            # thinc multiplies with BLIS by default, which repacks each weight matrix on every
+            # call: for the few short windows a message asks about, that repacking was most of
+            # the model's time. numpy's BLAS (one thread in a worker) needs no packing.
+            ops = NumpyOps(use_blis=False)
+            for node in self._nlp.get_pipe("ner").model.walk():
+                node.ops = ops
         self._warm_up()
 
     def _warm_up(self) -> None:
-        """One pass over an invented line at load: each pattern is compiled (Presidio compiles on
-        first use) and the model runs once, so the first message a worker takes does not pay for it."""
+        """One pass over an invented line at load: the model runs once, so the first message
+        a worker takes does not pay for it."""
         line = "Mr Alfred Example, NHS no 000 000 0000, seen on Ward 1 on 1 Jan 2000 with chest pain."
         self.analyze(line)
         self.persons([line])
 
-    def _artifacts(self, text: str) -> Any:
-        tokens: list[str] = []
-        starts: list[int] = []
-        for m in _TOKEN.finditer(text):
-            tokens.append(m.group())
-            starts.append(m.start())
-        lemmas = [t.lower() for t in tokens]
-        art = self._artifacts_cls(
-            entities=[], tokens=tokens, tokens_indices=starts, lemmas=lemmas, nlp_engine=None, language="en"
-        )
-        # context words are counted among words only, and looked up in a set
-        art.keywords = {lem for lem in lemmas if lem[0].isalnum()}
-        return art
-
     def analyze(self, text: str, entities: Sequence[str] | None = None) -> list[Hit]:
-        """Every pattern hit in `text`, scored by pattern and context words."""
-        if self._analyzer is None:
+        """Every pattern hit in `text`, scored by pattern and context words.
+
+        What Presidio's `AnalyzerEngine.analyze` answered for these recognizers, computed
+        directly: each recognizer's matches (a failing check drops one), Presidio's
+        de-duplication within each recognizer and then over all of them, and its context
+        rule applied afterwards to a small window around each hit.
+        """
+        if self._passes is None:
             raise RuntimeError("PresidioEngine.load() was not called")
         if not text.strip():
             return []
-        # patterns over the whole text with empty NLP artifacts (no tokenising the whole text) ...
-        results = self._analyzer.analyze(
-            text=text,
-            language="en",
-            entities=list(entities) if entities else None,
-            nlp_artifacts=self._empty,
-            score_threshold=0.0,
-            return_decision_process=True,  # keeps each hit's explanation: its pattern name
-        )
-        # ... then Presidio's context enhancement on a small window around each hit that has context words
-        hits = [self._enhanced(text, r) for r in results]
+        found: list[_Raw] = []
+        for rec in self._passes:
+            if entities and rec.spec.entity not in entities:
+                continue
+            found.extend(_deduplicated(rec.matches(text, self._timeout)))
+        hits = [self._enhanced(text, r) for r in _deduplicated(found)]
         hits.sort(key=lambda h: (h.start, -h.end))
         return hits
 
-    def _enhanced(self, text: str, r: Any) -> Hit:
-        expl = r.analysis_explanation
-        recognizer = self._by_id.get((r.recognition_metadata or {}).get("recognizer_identifier", ""))
-        pattern = getattr(expl, "pattern_name", "") or ""
-        if recognizer is None or not recognizer.context:
-            return Hit(r.entity_type, r.start, r.end, float(r.score), pattern)
+    def _enhanced(self, text: str, r: _Raw) -> Hit:
+        """Presidio's context rule on a window around the hit: a context word among the
+        CONTEXT_BEFORE words before it (or CONTEXT_AFTER after) adds CONTEXT_BOOST."""
+        spec = r.spec
+        if not spec.context:
+            return Hit(spec.entity, r.start, r.end, r.score, r.pattern)
         lo = max(0, r.start - self.WINDOW_BEFORE)
         hi = min(len(text), r.end + self.WINDOW_AFTER)
-        window = text[lo:hi]
-        # a light copy in window offsets: the enhancer deep-copies what it is given
-        light = self._analyzer_result_cls(
-            entity_type=r.entity_type,
-            start=r.start - lo,
-            end=r.end - lo,
-            score=r.score,
-            analysis_explanation=self._explanation_cls(recognizer=recognizer.name, original_score=r.score),
-            recognition_metadata={"recognizer_identifier": recognizer.id},
-        )
-        (e,) = self._enhancer.enhance_using_context(window, [light], self._artifacts(window), [recognizer])
-        word = e.analysis_explanation.supportive_context_word or ""
-        return Hit(r.entity_type, r.start, r.end, float(e.score), pattern, word)
+        word = _context_word(text[lo:hi], r.start - lo, spec.context, self.CONTEXT_BEFORE, self.CONTEXT_AFTER)
+        if not word:
+            return Hit(spec.entity, r.start, r.end, r.score, r.pattern)
+        score = min(max(r.score + self.CONTEXT_BOOST, 0.0), 1.0)
+        return Hit(spec.entity, r.start, r.end, score, r.pattern, word)
 
     def persons(self, windows: Sequence[str]) -> list[list[tuple[int, int]]]:
         """Character spans of PERSON entities in each window (empty lists without a model)."""
