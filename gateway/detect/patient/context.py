@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from gateway.detect.letters import CAP, LETTER, LOW, LOWER, UPPER
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.model import Inspection
 
@@ -29,7 +30,7 @@ AGE = re.compile(
 #: beds and rooms: "bed 14", "bay 2 bed 3", "side room 4", "SR2", "cubicle 7"
 BED = re.compile(r"\b(?:bed|bay|cubicle|side[ \t]?room|SR)[ \t]*[A-Z]?\d{1,3}[A-Z]?\b", re.IGNORECASE)
 #: wards: "Ward 22", "ward 9", "Ward B", "Rowan Ward"
-WARD = re.compile(r"(?i:\bward)[ \t]+(?:\d{1,3}[A-Za-z]?|[A-Z]\d?)\b|\b[A-Z][a-z]+[ \t]Ward\b")
+WARD = re.compile(rf"(?i:\bward)[ \t]+(?:\d{{1,3}}[A-Za-z]?|[A-Z]\d?)\b|\b{CAP}{LOW}+[ \t]Ward\b")
 #: words that put a passage in the present, not in history
 RECENT = re.compile(
     r"\b(?:today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening|week)|last (?:night|week)"
@@ -44,7 +45,7 @@ OWN = re.compile(
 )
 #: distinct clinical terms that make a message clearly about clinical care
 CLINICAL_ENOUGH = 3
-_NAME_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+_NAME_TOKEN = re.compile(rf"{LETTER}[{UPPER}{LOWER}'’-]+")
 
 
 def digits(text: str) -> str:

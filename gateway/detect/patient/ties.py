@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from gateway.detect.letters import CAP, LOW
 from gateway.detect.patient.lexicon import HealthFact
 from gateway.detect.patient.mentions import Mention
 from gateway.detect.patient.text import SegmentView
@@ -138,7 +139,7 @@ def tied_to(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
 _PRONOUN_AGAIN = re.compile(r"\b(?:he|she|his|her|they|their)\b", re.IGNORECASE)
 #: another person between the name and the pronoun: the pronoun may be theirs
 _OTHER_PERSON = re.compile(
-    r"\b(?:[A-Z][a-z]{2,}|(?:mum|dad|mother|father|brother|sister|wife|husband|partner|son|daughter|friend|"
+    rf"\b(?:{CAP}{LOW}{{2,}}|(?:mum|dad|mother|father|brother|sister|wife|husband|partner|son|daughter|friend|"
     r"boyfriend|girlfriend)\b)"
 )
 
