@@ -12,6 +12,12 @@ character: no slower than `[A-Z]`.
 they can be combined with other characters (`f"[{LOWER}'’-]"`); `CAP` and
 `LOW` are the classes themselves. Patterns receive text in NFC (composed:
 "é" is one character), which `gateway.model.message.Segment` guarantees.
+
+Presidio matches with the third-party `regex` module, which reads a long
+class of single letters one by one (about twenty times slower than `[A-Z]`
+on a clinical email) but has Unicode properties; `for_regex_module`
+rewrites a pattern's classes as `\\p{Lu}` / `\\p{Ll}` for it (any script's
+capitals and small letters: a superset, as fast as `[A-Z]`).
 """
 
 from __future__ import annotations
@@ -53,3 +59,8 @@ CAP = f"[{UPPER}]"
 LOW = f"[{LOWER}]"
 #: one letter, either case
 LETTER = f"[{UPPER}{LOWER}]"
+
+
+def for_regex_module(pattern: str) -> str:
+    """`pattern` for the `regex` module: the letter classes as Unicode properties (see the module's notes)."""
+    return pattern.replace(UPPER, r"\p{Lu}\p{Lt}").replace(LOWER, r"\p{Ll}")

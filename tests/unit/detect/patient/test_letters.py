@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from gateway.detect.letters import CAP, LETTER, LOW, LOWER, UPPER
+from gateway.detect.letters import CAP, LETTER, LOW, LOWER, UPPER, for_regex_module
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.detect.patient.mentions import mentions
 from gateway.model import Segment
@@ -117,3 +117,25 @@ def test_decomposed_name_is_reported(detector) -> None:
     got = pf.found(detector, pf.inspection(decomposed), "PATIENT_NAME")
     want = pf.found(detector, pf.inspection(composed), "PATIENT_NAME")
     assert [(f.type, f.evidence) for f in got] == [(f.type, f.evidence) for f in want] != []
+
+
+REGEX_MODULE = [
+    ("an accented name", "Zoë Wójcik", True),
+    ("a plain name", "Karen Mbatha", True),
+    ("lower case", "karen mbatha", False),
+    ("digits", "K4ren Mbatha", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"), [(t, m) for _, t, m in REGEX_MODULE], ids=[n for n, *_ in REGEX_MODULE]
+)
+def test_patterns_for_presidio_match_alike(text: str, matches: bool) -> None:
+    """A pattern rewritten for Presidio's `regex` module matches what the `re` pattern matches."""
+    import regex
+
+    pattern = f"{CAP}[{LOWER}'’]+ {CAP}{LOW}+"
+    rewritten = for_regex_module(pattern)
+    assert UPPER not in rewritten and LOWER not in rewritten
+    assert bool(re.fullmatch(pattern, text)) is matches
+    assert bool(regex.fullmatch(rewritten, text)) is matches
