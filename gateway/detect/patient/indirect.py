@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from gateway.detect.letters import CAP, LOW, LOWER
-from gateway.detect.patient.context import AGE, BED, RECENT, WARD, MessageContext, patient_cue
+from gateway.detect.patient.context import AGE, RECENT, MessageContext, care_bed, care_ward, patient_cue
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.ties import ORGANISATION_AFTER
@@ -181,8 +181,8 @@ class IndirectRecognizer:
         real_case = bool(_REAL_CASE.search(passage) and lex.encounter_cues.search(passage))
         teaching = lex.teaching_cues.search(passage) and not real_case
         return Details(
-            bed=bool(BED.search(passage)),
-            ward=bool(WARD.search(passage)),
+            bed=care_bed(passage, lex),
+            ward=care_ward(passage),
             hospital=bool(HOSPITAL.search(passage)),
             when=bool(WHEN.search(passage)),
             age=bool(AGE.search(passage)),
@@ -226,7 +226,7 @@ def _may_score(passage: str, lex: Lexicon) -> bool:
     """Whether `_score` can be above 0: every branch of it needs a bed, news, a known person or a rare
     condition. A pre-check only (it decides nothing `_details` would not): keep it in step with `_score`."""
     return bool(
-        BED.search(passage)
+        care_bed(passage, lex)
         or lex.rare_conditions.search(passage)
         or lex.news_cues.distinct(passage)
         or _known(passage, lex)

@@ -25,6 +25,7 @@ from gateway.detect.letters import CAP
 from gateway.detect.patient.context import (
     AGE,
     MessageContext,
+    care_beds,
     in_public_forward,
     name_tokens,
     patient_cue,
@@ -126,6 +127,8 @@ class PatientNameRecognizer:
                 continue
             starts.add(view.sentence_index(m.start()))
         for h in scan.hits_of(BED)[:MAX_HITS]:
+            if not care_beds(text, self.lex, h.start, h.end):
+                continue  # "Dave in bay 14 of the car park"
             for n in names_by_bed(text, h.start, h.end):
                 if not inside_titled(n[0]):
                     starts.add(view.sentence_index(n[0]))
@@ -184,6 +187,8 @@ class PatientNameRecognizer:
                 kind = "name_label" if h.pattern == "name_label" else "labelled"
                 cands.append(NameCandidate(kind, start, h.end, tuple(tokens)))
         for h in scan.hits_of(BED)[:MAX_HITS]:
+            if not care_beds(view.text, self.lex, h.start, h.end):
+                continue
             for start, end in names_by_bed(view.text, h.start, h.end):
                 cands.append(NameCandidate("bed", start, end, tuple(self._tokens(view.text[start:end]))))
         for s, e in view.persons:
