@@ -63,6 +63,42 @@ _LONE = re.compile(
     r"|[ ]+(?:is|was|has|had|got|went|came|needs|needed|started|fainted|collapsed|died|tested|ended)\b"
     r"|[ ]?[(,][ ]?(?:the|our|my|who)[ ]|[ ]?[-–:][ ][a-z])"
 )
+#: a name after a word of kinship or affection: "Aunty Folasade", "auntie Mei", "Uncle Dev", "big Tomasz",
+#: "old Fergus" (group 1: the word before, group 2: the name)
+_KIN_NAMED = re.compile(
+    r"(?<![\w'’])((?i:aunty|auntie|aunt|uncle|nan|nana|nanna|nanny|gran|granny|grandma|grandad|grandpa|nonna|"
+    r"nonno|babcia|dziadek|abuela|abuelo|big|little|old|young|wee))"
+    rf"[ ]{{1,3}}({CAP}{LOW}{{1,20}})(?![\w])"
+)
+#: words of kinship before a name; the others ("big", "old") are adjectives, before a word only a name can be
+_KIN = frozenset(
+    [
+        "aunty",
+        "auntie",
+        "aunt",
+        "uncle",
+        "nan",
+        "nana",
+        "nanna",
+        "nanny",
+        "gran",
+        "granny",
+        "grandma",
+        "grandad",
+        "grandpa",
+        "nonna",
+        "nonno",
+        "babcia",
+        "dziadek",
+        "abuela",
+        "abuelo",
+    ]
+)
+#: a family by its surname: "the Oyelowo family", "the Delacroix sisters", "the Nowaks' baby"
+_FAMILY = re.compile(
+    rf"(?<![\w'’])[Tt]he[ ]{{1,3}}({CAP}{LOW}{{2,20}})(?:s['’][ ]{{1,3}}[a-z]+|[ ]{{1,3}}(?:family|sisters|brothers|"
+    r"twins|lad|boy|girl|kids|children|baby|household|couple))(?![\w])"
+)
 _SAINT_BEFORE = re.compile(r"\b(?:St|ST|Saint)\.?[ ]$")
 #: chat abbreviations that open a sentence capitalised
 _NOT_LONE = frozenset(
@@ -160,6 +196,22 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
     for m in islice(_KNOWN_AS.finditer(window), MAX_PER_SENTENCE):
         if not common_word(m.group(1).lower(), lex):
             out.append(Mention(start + m.start(1), start + m.end(1), "first_name", (m.group(1).lower(),)))
+    for m in islice(_KIN_NAMED.finditer(window), MAX_PER_SENTENCE):
+        low = m.group(2).lower()
+        if common_word(low, lex) or low in lex.institution_words:
+            continue
+        # "old Fergus", "big Davie": a capital after a small adjective is a name; "Old Trafford" need not be
+        if (
+            m.group(1).lower() in _KIN
+            or m.group(1).islower()
+            or given_name(low, lex)
+            or low not in english_words()
+        ):
+            out.append(Mention(start + m.start(2), start + m.end(2), "first_name", (low,)))
+    for m in islice(_FAMILY.finditer(window), MAX_PER_SENTENCE):
+        low = m.group(1).lower()
+        if not (common_word(low, lex) or low in lex.institution_words or low in ("royal", "crown")):
+            out.append(Mention(start + m.start(1), start + m.end(), "capitalised", (low,)))
     for m in islice(_LONE.finditer(window), MAX_PER_SENTENCE):
         if _SAINT_BEFORE.search(window, max(0, m.start() - 7), m.start()):
             continue  # "St Aldric's Hospital", "St Enda's": a hospital, a church, a school
