@@ -8,6 +8,7 @@ included, on word boundaries in a text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -220,7 +221,8 @@ class HealthFact:
 #: "in the mother and baby unit"; a unit needs a word of care before it ("the storage unit" is none)
 _CARE_UNIT = re.compile(
     r"\b(?:on|in|onto|into|to|at)[ \t]+(?:the[ \t]+|a[ \t]+)?"
-    r"(?:(?:[\w&'’-]+[ \t]+){0,3}?wards?(?![ \t]+rounds?\b)(?![\w-])"
+    r"(?:(?:[\w&'’-]+[ \t]+){0,3}?wards?(?![\w-])(?![ \t]+(?:rounds?|party|parties|manager|clerk|sister|staff|meeting|"
+    r"team|christmas|social|night[ \t]out|do|drinks|collection|fundraiser)\b)"
     r"|(?:[\w&'’-]+[ \t]+){0,3}?(?:renal|spinal|stroke|burns|day|dialysis|chemo|oncology|cancer|cardiac|coronary"
     r"|heart|intensive|high[ \t]dependency|neonatal|baby|maternity|labour|birth|birthing|psych|psychiatric"
     r"|mental[ \t]health|eating[ \t]disorders?|detox|rehab|rehabilitation|medical|surgical|assessment|acute"
@@ -234,6 +236,13 @@ _UNIT = "\x00unit"  # the entry of a `_CARE_UNIT` match (no list entry has a NUL
 _PRODUCT_AFTER = re.compile(
     r"[ \t]+(?:Teams|Word|Excel|Office|Outlook|Forms|PowerPoint|OneDrive|Paint|Access)\b"
 )
+
+
+def _overlaps(found: list[tuple[int, int, str]], starts: list[int], start: int, end: int) -> bool:
+    """A span of `found` (sorted, no longer than a phrase) overlaps [start, end)."""
+    i = bisect.bisect_left(starts, start - 200)
+    j = bisect.bisect_left(starts, end)
+    return any(start < e and s < end for s, e, _x in found[i:j])
 
 
 @dataclass(frozen=True)
@@ -276,7 +285,13 @@ class HealthFacts:
         kinds = {phrase: (kind, weak) for phrase, kind, weak in self.kinds}
         out: list[HealthFact] = []
         found = [x for x in self.words.spans(text, _MEDICAL_SUFFIXES) if x[2] or x[1] - x[0] > 6]
-        found += [(m.start(), m.end(), _UNIT) for m in _CARE_UNIT.finditer(text)]
+        # a unit is a fact of its own only where no listed fact is inside it ("on the stroke rehab unit": the
+        # stroke is the fact, and says more)
+        units = [(m.start(), m.end(), _UNIT) for m in _CARE_UNIT.finditer(text)]
+        if units:
+            found.sort()
+            starts = [f[0] for f in found]
+            found += [u for u in units if not _overlaps(found, starts, u[0], u[1])]
         for s, e, entry in sorted(found, key=lambda x: (x[0], -x[1])):
             if out and s < out[-1].end:
                 continue

@@ -96,8 +96,8 @@ _KIN = frozenset(
 )
 #: a family by its surname: "the Oyelowo family", "the Delacroix sisters", "the Nowaks' baby"
 _FAMILY = re.compile(
-    rf"(?<![\w'’])[Tt]he[ ]{{1,3}}({CAP}{LOW}{{2,20}})(?:s['’][ ]{{1,3}}[a-z]+|[ ]{{1,3}}(?:family|sisters|brothers|"
-    r"twins|lad|boy|girl|kids|children|baby|household|couple))(?![\w])"
+    rf"(?<![\w'’])[Tt]he[ ]{{1,3}}({CAP}{LOW}{{2,20}})(?:s['’][ ]{{1,3}}[a-z]+|[ ]{{1,3}}(?:(family|sisters|brothers|"
+    r"twins|household)|lad|boy|girl|kids|children|baby|couple))(?![\w])"
 )
 _SAINT_BEFORE = re.compile(r"\b(?:St|ST|Saint)\.?[ ]$")
 #: chat abbreviations that open a sentence capitalised
@@ -210,7 +210,10 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
             out.append(Mention(start + m.start(2), start + m.end(2), "first_name", (low,)))
     for m in islice(_FAMILY.finditer(window), MAX_PER_SENTENCE):
         low = m.group(1).lower()
-        if not (common_word(low, lex) or low in lex.institution_words or low in ("royal", "crown")):
+        if common_word(low, lex) or low in lex.institution_words or low in ("royal", "crown"):
+            continue
+        # "the Smith family" is a surname even when it is a word; "the Latvian lad" is a description
+        if m.group(2) or low not in english_words():
             out.append(Mention(start + m.start(1), start + m.end(), "capitalised", (low,)))
     for m in islice(_LONE.finditer(window), MAX_PER_SENTENCE):
         if _SAINT_BEFORE.search(window, max(0, m.start() - 7), m.start()):
