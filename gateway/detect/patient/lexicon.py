@@ -218,12 +218,14 @@ class HealthFact:
 
 
 #: a stay on a ward or a unit of care: "on the gastro ward", "in the spinal unit", "onto Heron ward",
-#: "in the mother and baby unit"; a unit needs a word of care before it ("the storage unit" is none)
+#: "at the Lotus day unit"; not a visit ("came to the children's ward") or where staff are ("everyone at
+#: Heron ward", "the ward reception"); a unit needs a word of care before it ("the storage unit" is none)
 _CARE_UNIT = re.compile(
-    r"\b(?:on|in|onto|into|to|at)[ \t]+(?:the[ \t]+|a[ \t]+)?"
-    r"(?:(?:[\w&'’-]+[ \t]+){0,3}?wards?(?![\w-])(?![ \t]+(?:rounds?|party|parties|manager|clerk|sister|staff|meeting|"
-    r"team|christmas|social|night[ \t]out|do|drinks|collection|fundraiser)\b)"
-    r"|(?:[\w&'’-]+[ \t]+){0,3}?(?:renal|spinal|stroke|burns|day|dialysis|chemo|oncology|cancer|cardiac|coronary"
+    r"\b(?:(?:on|in|onto|into)[ \t]+(?:the[ \t]+|a[ \t]+)?(?:[\w&'’-]+[ \t]+){0,3}?wards?(?![\w-])"
+    r"(?![ \t]+(?:rounds?|party|parties|manager|clerk|sister|staff|meeting|team|christmas|social|night[ \t]out|do|"
+    r"drinks|collection|fundraiser|reception|desk|fund|office|kitchen|phone|door|entrance|rota|handbook|induction)\b)"
+    r"|(?:on|in|onto|into|at)[ \t]+(?:the[ \t]+|a[ \t]+)?"
+    r"(?:[\w&'’-]+[ \t]+){0,3}?(?:renal|spinal|stroke|burns|day|dialysis|chemo|oncology|cancer|cardiac|coronary"
     r"|heart|intensive|high[ \t]dependency|neonatal|baby|maternity|labour|birth|birthing|psych|psychiatric"
     r"|mental[ \t]health|eating[ \t]disorders?|detox|rehab|rehabilitation|medical|surgical|assessment|acute"
     r"|trauma|ortho|orthopaedic|neuro|neurology|neurosurgical|liver|transplant|respiratory|gastro|elderly[ \t]care"
