@@ -240,6 +240,29 @@ _PRODUCT_AFTER = re.compile(
 )
 
 
+#: the words a stay ends with; `_CARE_UNIT` is tried only just before one (a pass of it, or of any
+#: case-insensitive pattern, over every word of a long text costs more than the rest of the fact search)
+_UNIT_WORDS = ("ward", "unit", "suite", "centre")
+
+
+def _care_units(text: str) -> list[tuple[int, int, str]]:
+    """The `_CARE_UNIT` matches of `text`, each ending at a ward, unit, suite or centre."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters grow when lower-cased ("İ"): keep offsets exact
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    out: dict[int, tuple[int, int, str]] = {}
+    for word in _UNIT_WORDS:
+        k = low.find(word)
+        while k != -1:
+            end = k + len(word) + (low.startswith("s", k + len(word)))
+            if (k == 0 or not low[k - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+                for m in _CARE_UNIT.finditer(text, max(0, k - 90), min(len(text), end + 40)):
+                    if m.end() == end:
+                        out.setdefault(m.start(), (m.start(), m.end(), _UNIT))
+            k = low.find(word, k + 1)
+    return sorted(out.values())
+
+
 def _overlaps(found: list[tuple[int, int, str]], starts: list[int], start: int, end: int) -> bool:
     """A span of `found` (sorted, no longer than a phrase) overlaps [start, end)."""
     i = bisect.bisect_left(starts, start - 200)
@@ -289,7 +312,7 @@ class HealthFacts:
         found = [x for x in self.words.spans(text, _MEDICAL_SUFFIXES) if x[2] or x[1] - x[0] > 6]
         # a unit is a fact of its own only where no listed fact is inside it ("on the stroke rehab unit": the
         # stroke is the fact, and says more)
-        units = [(m.start(), m.end(), _UNIT) for m in _CARE_UNIT.finditer(text)]
+        units = _care_units(text)
         if units:
             found.sort()
             starts = [f[0] for f in found]
