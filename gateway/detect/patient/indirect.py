@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gateway.detect.patient.context import AGE, BED, RECENT, WARD, MessageContext, patient_cue
+from gateway.detect.letters import CAP, LOW, LOWER
+from gateway.detect.patient.context import AGE, RECENT, MessageContext, care_bed, care_ward, patient_cue
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.ties import ORGANISATION_AFTER
@@ -24,7 +25,7 @@ from gateway.detect.presidio_engine import RecognizerSpec
 TYPE = "INDIRECT_IDENTIFICATION"
 
 HOSPITAL = re.compile(
-    r"\b(?:[A-Z][a-z'’]+[ \t]+){1,3}(?:Hospital|Infirmary|Hospice|Medical[ \t]Centre|Health[ \t]Centre|Surgery)\b"
+    rf"\b(?:{CAP}[{LOWER}'’]+[ \t]+){{1,3}}(?:Hospital|Infirmary|Hospice|Medical[ \t]Centre|Health[ \t]Centre|Surgery)\b"
     r"|\b(?:the|at|in)[ \t]+(?:[A-Z]{2,5})\b(?=[^.\n]{0,40}\b(?:ward|bed|theatre|ED|A&E|ICU)\b)"
 )
 WHEN = re.compile(
@@ -65,13 +66,13 @@ MEDIA = re.compile(
 _DEATH = re.compile(r"died|passed\s+away", re.IGNORECASE)
 #: a relation of a named person: "Councillor Bettany's mum", "Ffion Bowen's nan"
 RELATION = re.compile(
-    r"\b[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+)?['’]s[ \t]+(?:mum|mother|dad|father|nan|nana|nanna|gran|granny|"
+    rf"\b{CAP}[{LOWER}'’-]+(?:[ \t]+{CAP}[{LOWER}'’-]+)?['’]s[ \t]+(?:mum|mother|dad|father|nan|nana|nanna|gran|granny|"
     r"grandma|grandad|grandpa|grandfather|grandmother|husband|wife|partner|boyfriend|girlfriend|fianc[ée]e?|son|"
     r"daughter|sister|brother|aunt|auntie|uncle|cousin|baby|kid|child|twins?)\b"
 )
 #: a named school, club or team the person belongs to: "from Farleigh Academy", "plays for Brackenholme Town"
 NAMED_GROUP = re.compile(
-    r"\b(?:from|at|attends|attending|for|of|in)[ \t]+(?:the[ \t]+)?(?:[A-Z][a-z'’]+[ \t]+){1,3}"
+    rf"\b(?:from|at|attends|attending|for|of|in)[ \t]+(?:the[ \t]+)?(?:{CAP}[{LOWER}'’]+[ \t]+){{1,3}}"
     r"(?:Academy|Primary|School|College|Sixth[ \t]Form|Grammar|Infants|Juniors|High|Town|United|FC|City|Rovers|"
     r"Athletic|Wanderers|Albion)\b"
 )
@@ -97,12 +98,12 @@ _OWN_ROLE = re.compile(
     re.IGNORECASE,
 )
 #: where someone works or plays, after the role: "a teacher at Pemberley Infants", "a pilot for Skyline Air"
-_AFFILIATION_AFTER = re.compile(r"[ \t]+(?:at|for|of|in)[ \t]+(?:the[ \t]+)?[A-Z]")
+_AFFILIATION_AFTER = re.compile(rf"[ \t]+(?:at|for|of|in)[ \t]+(?:the[ \t]+)?{CAP}")
 #: the writer says the cases are real ("let's use real cases: the woman I clerked...")
 _REAL_CASE = re.compile(r"\breal[ \t]+(?:cases?|patients?|people|person)\b", re.IGNORECASE)
 #: a place named after "from / outside / in / near": a town, a street, a school, a ground
 PLACE = re.compile(
-    r"\b(?:from|outside|in|near|at)[ \t]+(?:the[ \t]+)?[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,3}\b"
+    rf"\b(?:from|outside|in|near|at)[ \t]+(?:the[ \t]+)?{CAP}{LOW}+(?:[ \t]+{CAP}{LOW}+){{0,3}}\b"
 )
 
 
@@ -180,8 +181,8 @@ class IndirectRecognizer:
         real_case = bool(_REAL_CASE.search(passage) and lex.encounter_cues.search(passage))
         teaching = lex.teaching_cues.search(passage) and not real_case
         return Details(
-            bed=bool(BED.search(passage)),
-            ward=bool(WARD.search(passage)),
+            bed=care_bed(passage, lex),
+            ward=care_ward(passage),
             hospital=bool(HOSPITAL.search(passage)),
             when=bool(WHEN.search(passage)),
             age=bool(AGE.search(passage)),
@@ -225,7 +226,7 @@ def _may_score(passage: str, lex: Lexicon) -> bool:
     """Whether `_score` can be above 0: every branch of it needs a bed, news, a known person or a rare
     condition. A pre-check only (it decides nothing `_details` would not): keep it in step with `_score`."""
     return bool(
-        BED.search(passage)
+        care_bed(passage, lex)
         or lex.rare_conditions.search(passage)
         or lex.news_cues.distinct(passage)
         or _known(passage, lex)

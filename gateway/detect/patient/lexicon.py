@@ -8,8 +8,9 @@ included, on word boundaries in a text.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
@@ -216,31 +217,115 @@ class HealthFact:
     weak: bool
 
 
+#: a stay on a ward or a unit of care: "on the gastro ward", "in the spinal unit", "onto Heron ward",
+#: "at the Lotus day unit"; not a visit ("came to the children's ward") or where staff are ("everyone at
+#: Heron ward", "the ward reception"); a unit needs a word of care before it ("the storage unit" is none)
+_CARE_UNIT = re.compile(
+    r"\b(?:(?:on|in|onto|into)[ \t]+(?:the[ \t]+|a[ \t]+)?(?:[\w&'’-]+[ \t]+){0,3}?wards?(?![\w-])"
+    r"(?![ \t]+(?:rounds?|party|parties|manager|clerk|sister|staff|meeting|team|christmas|social|night[ \t]out|do|"
+    r"drinks|collection|fundraiser|reception|desk|fund|office|kitchen|phone|door|entrance|rota|handbook|induction)\b)"
+    r"|(?:on|in|onto|into|at)[ \t]+(?:the[ \t]+|a[ \t]+)?"
+    r"(?:[\w&'’-]+[ \t]+){0,3}?(?:renal|spinal|stroke|burns|day|dialysis|chemo|oncology|cancer|cardiac|coronary"
+    r"|heart|intensive|high[ \t]dependency|neonatal|baby|maternity|labour|birth|birthing|psych|psychiatric"
+    r"|mental[ \t]health|eating[ \t]disorders?|detox|rehab|rehabilitation|medical|surgical|assessment|acute"
+    r"|trauma|ortho|orthopaedic|neuro|neurology|neurosurgical|liver|transplant|respiratory|gastro|elderly[ \t]care"
+    r"|frailty|hospice|palliative|isolation|infectious[ \t]diseases|brain[ \t]injury|secure|mother[ \t]and[ \t]baby"
+    r"|decision|observation|short[ \t]stay|admissions?)[ \t]+(?:units?|suites?|centre)\b)",
+    re.IGNORECASE,
+)
+_UNIT = "\x00unit"  # the entry of a `_CARE_UNIT` match (no list entry has a NUL)
+#: a product after an abbreviation in capitals: "MS Teams" is no diagnosis
+_PRODUCT_AFTER = re.compile(
+    r"[ \t]+(?:Teams|Word|Excel|Office|Outlook|Forms|PowerPoint|OneDrive|Paint|Access)\b"
+)
+
+
+#: the words a stay ends with; `_CARE_UNIT` is tried only just before one (a pass of it, or of any
+#: case-insensitive pattern, over every word of a long text costs more than the rest of the fact search)
+_UNIT_WORDS = ("ward", "unit", "suite", "centre")
+
+
+def _care_units(text: str) -> list[tuple[int, int, str]]:
+    """The `_CARE_UNIT` matches of `text`, each ending at a ward, unit, suite or centre."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters grow when lower-cased ("İ"): keep offsets exact
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    out: dict[int, tuple[int, int, str]] = {}
+    for word in _UNIT_WORDS:
+        k = low.find(word)
+        while k != -1:
+            end = k + len(word) + (low.startswith("s", k + len(word)))
+            if (k == 0 or not low[k - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+                for m in _CARE_UNIT.finditer(text, max(0, k - 90), min(len(text), end + 40)):
+                    if m.end() == end:
+                        out.setdefault(m.start(), (m.start(), m.end(), _UNIT))
+            k = low.find(word, k + 1)
+    return sorted(out.values())
+
+
+def _overlaps(found: list[tuple[int, int, str]], starts: list[int], start: int, end: int) -> bool:
+    """A span of `found` (sorted, no longer than a phrase) overlaps [start, end)."""
+    i = bisect.bisect_left(starts, start - 200)
+    j = bisect.bisect_left(starts, end)
+    return any(start < e and s < end for s, e, _x in found[i:j])
+
+
 @dataclass(frozen=True)
 class HealthFacts:
-    """The health-fact list (`health_facts.txt`: "phrase ; kind [; weak]") with each entry's kind."""
+    """The health-fact list (`health_facts.txt`: "phrase ; kind [; weak] [; caps]") with each entry's kind.
+
+    Besides the list: every rare condition (`rare_conditions.txt`) is a diagnosis, and so is every eponym
+    (`eponyms.txt`) named with "disease" or "syndrome" ("Crohn's disease", "Marfan syndrome"); a stay on a
+    ward or a unit of care is an admission. An entry marked "caps" counts only written in capitals: "MS",
+    "CAP" and "AKI" are diagnoses, "ms" and "cap" are not.
+    """
 
     words: WordList
     kinds: tuple[tuple[str, str, bool], ...]  # (normalised phrase, kind, weak)
+    capitals: frozenset[str] = frozenset()  # entries that count only written in capitals
 
     @classmethod
-    def load(cls) -> HealthFacts:
+    def load(cls, conditions: Iterable[str] = (), eponyms: Iterable[str] = ()) -> HealthFacts:
         rows = []
+        capitals = set()
         for line in read_list("health_facts"):
             parts = [p.strip() for p in line.split(";")]
             if len(parts) >= 2 and parts[0]:
-                rows.append((" ".join(_norm(parts[0])), parts[1].lower(), "weak" in parts[2:]))
-        return cls(WordList.of("health_facts", [r[0] for r in rows]), tuple(rows))
+                phrase = " ".join(_norm(parts[0]))
+                rows.append((phrase, parts[1].lower(), "weak" in parts[2:]))
+                if "caps" in parts[2:]:
+                    capitals.add(phrase)
+        listed = {r[0] for r in rows}
+        extra = [" ".join(_norm(c)) for c in conditions]
+        for e in eponyms:
+            extra += [
+                " ".join(_norm(f"{e}{tail}"))
+                for tail in ("'s disease", " disease", "'s syndrome", " syndrome")
+            ]
+        rows += [(x, "diagnosis", False) for x in dict.fromkeys(extra) if x and x not in listed]
+        return cls(WordList.of("health_facts", [r[0] for r in rows]), tuple(rows), frozenset(capitals))
 
     def find(self, text: str) -> list[HealthFact]:
         """Every health fact in `text`; where entries overlap ("diagnosed", "diagnosed with"), the longest."""
         kinds = {phrase: (kind, weak) for phrase, kind, weak in self.kinds}
         out: list[HealthFact] = []
         found = [x for x in self.words.spans(text, _MEDICAL_SUFFIXES) if x[2] or x[1] - x[0] > 6]
+        # a unit is a fact of its own only where no listed fact is inside it ("on the stroke rehab unit": the
+        # stroke is the fact, and says more)
+        units = _care_units(text)
+        if units:
+            found.sort()
+            starts = [f[0] for f in found]
+            found += [u for u in units if not _overlaps(found, starts, u[0], u[1])]
         for s, e, entry in sorted(found, key=lambda x: (x[0], -x[1])):
             if out and s < out[-1].end:
                 continue
             if not entry and text[s:e].lower() in _NOT_MEDICAL:
+                continue
+            if entry in self.capitals and (not text[s:e].isupper() or _PRODUCT_AFTER.match(text, e)):
+                continue  # "ms", "cap", "MS Teams": not the abbreviation
+            if entry == _UNIT:
+                out.append(HealthFact(s, e, "admission", False))
                 continue
             kind, weak = kinds.get(entry, ("", True)) if entry else (_suffix_kind(text[s:e]), False)
             if kind:
@@ -298,6 +383,6 @@ class Lexicon:
         return cls(
             hospital_number_keywords=tuple(read_list("hospital_number_keywords")),
             street_suffixes=tuple(read_list("street_suffixes")),
-            health_facts=HealthFacts.load(),
+            health_facts=HealthFacts.load(lists["rare_conditions"].entries, lists["eponyms"].entries),
             **lists,
         )

@@ -17,47 +17,87 @@ text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 
+from gateway.detect.letters import CAP, LOW, LOWER, UPPER
 from gateway.detect.patient.context import name_tokens
 from gateway.detect.patient.lexicon import Lexicon, read_list
 
 #: mentions looked at per sentence (a sentence that is nothing but names is a list, not prose)
 MAX_PER_SENTENCE = 40
 
-#: a capitalised word, then up to two more capitalised words or initials ("Karen Mbatha", "Tom J. Ridley")
-_CAPITALISED = re.compile(
-    r"(?<![\w'’])[A-Z][a-z]{1,20}(?:[ ]{1,3}(?:[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?|[A-Z]\.)){0,2}"
+#: a surname: "Mbatha", "Wójcik", "O'Neill", "D’Souza", "Smith-Jones", and after a Gaelic particle
+#: ("Ó Briain", "Ní Bhriain", "Mac Giolla"); the letters are the Latin scripts' (`gateway.detect.letters`)
+_SURNAME = (
+    rf"(?:(?:Ó|Ní|Nic|Mac|Mhic|Ua|Uí)[ ](?={CAP}))?(?:{CAP}['’](?={CAP}))?"
+    rf"{CAP}[{LOWER}'’]{{0,30}}{LOW}(?:-{CAP}{LOW}{{1,30}})?"
 )
+#: a capitalised word, then up to two more capitalised words or initials ("Karen Mbatha", "Tom J. Ridley")
+_CAPITALISED = re.compile(rf"(?<![\w'’]){CAP}{LOW}{{1,20}}(?:[ ]{{1,3}}(?:{_SURNAME}|{CAP}\.)){{0,2}}")
 #: a courtesy title and a surname ("Mrs Okafor", "Mr. J Lee")
 _TITLED = re.compile(
-    r"(?<![\w'’])(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ ]{1,3}(?:[A-Z]\.?[ ]{1,3})?[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?"
+    rf"(?<![\w'’])(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ ]{{1,3}}(?:{CAP}\.?[ ]{{1,3}})?{_SURNAME}"
 )
 #: a doctor's title and a surname: staff, unless the sentence makes them a patient ("Dr Pike is a patient")
-_DOCTOR = re.compile(
-    r"(?<![\w'’])(?:Dr|Prof|Doctor)\.?[ ]{1,3}([A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?)"
-)
+_DOCTOR = re.compile(rf"(?<![\w'’])(?:Dr|Prof|Doctor)\.?[ ]{{1,3}}({_SURNAME})")
 #: a courtesy title and a surname typed in lower case ("mrs jeffries bed 11")
-_TITLED_LOWER = re.compile(r"(?<![\w'’])(?:mr|mrs|ms|miss)\.?[ ]{1,3}([a-z][a-z'’-]{2,30})(?![\w])")
+_TITLED_LOWER = re.compile(rf"(?<![\w'’])(?:mr|mrs|ms|miss)\.?[ ]{{1,3}}({LOW}[{LOWER}'’-]{{2,30}})(?![\w])")
 #: a name set after a word for a person, as its apposition: "a 34yo man, Dean Halloran, admitted with..."
 _APPOSED = re.compile(
     r"(?<![\w'’])(?:man|woman|lady|gentleman|guy|lad|girl|boy|chap|patient|pt)[ ]?,[ ]{1,3}"
-    r"([A-Z][a-z]{1,20}[ ]{1,3}[A-Z][a-z'’]{0,30}[a-z](?:-[A-Z][a-z]{1,30})?)(?=[ ]?,)"
+    rf"({CAP}{LOW}{{1,20}}[ ]{{1,3}}{_SURNAME})(?=[ ]?,)"
 )
 #: a capitalised word after a word for someone the writer knows: "ur friend Matty", "my neighbour Pat"
 _KNOWN_AS = re.compile(
     r"(?<![\w'’])(?:friend|mate|pal|neighbour|neighbor|cousin|flatmate|housemate|classmate|boyfriend|girlfriend|"
-    r"colleague|called|named)[ ]{1,3}([A-Z][a-z]{2,20})(?![\w'’])"
+    rf"colleague|called|named)[ ]{{1,3}}({CAP}{LOW}{{2,20}})(?![\w'’])"
 )
 #: a lone capitalised word that no list knows, standing where a person stands: "Kemi's scan", "Paddy from the
 #: rugby team is in with ...", "Ifeoma in our PBL group", "Olu was in Ward 21", "Alina (the Romanian one)"
 _LONE = re.compile(
-    r"(?<![\w'’.&-])([A-Z][a-z]{2,14}|(?:Mc|Mac)[A-Z][a-z]{2,12})"
+    rf"(?<![\w'’.&-])({CAP}{LOW}{{2,14}}|(?:Mc|Mac|{CAP}['’]){CAP}{LOW}{{2,12}})"
     r"(?=['’]s[ ]|[ ]+(?:from|in)[ ]+(?:the|my|our|ur|your|his|her|school|uni|year|halls|work)\b"
     r"|[ ]+(?:is|was|has|had|got|went|came|needs|needed|started|fainted|collapsed|died|tested|ended)\b"
     r"|[ ]?[(,][ ]?(?:the|our|my|who)[ ]|[ ]?[-–:][ ][a-z])"
+)
+#: a name after a word of kinship or affection: "Aunty Folasade", "auntie Mei", "Uncle Dev", "big Tomasz",
+#: "old Fergus" (group 1: the word before, group 2: the name)
+_KIN_NAMED = re.compile(
+    r"(?<![\w'’])((?i:aunty|auntie|aunt|uncle|nan|nana|nanna|nanny|gran|granny|grandma|grandad|grandpa|nonna|"
+    r"nonno|babcia|dziadek|abuela|abuelo|big|little|old|young|wee))"
+    rf"[ ]{{1,3}}({CAP}{LOW}{{1,20}})(?![\w])"
+)
+#: words of kinship before a name; the others ("big", "old") are adjectives, before a word only a name can be
+_KIN = frozenset(
+    [
+        "aunty",
+        "auntie",
+        "aunt",
+        "uncle",
+        "nan",
+        "nana",
+        "nanna",
+        "nanny",
+        "gran",
+        "granny",
+        "grandma",
+        "grandad",
+        "grandpa",
+        "nonna",
+        "nonno",
+        "babcia",
+        "dziadek",
+        "abuela",
+        "abuelo",
+    ]
+)
+#: a family by its surname: "the Oyelowo family", "the Delacroix sisters", "the Nowaks' baby"
+_FAMILY = re.compile(
+    rf"(?<![\w'’])[Tt]he[ ]{{1,3}}({CAP}{LOW}{{2,20}})(?:s['’][ ]{{1,3}}[a-z]+|[ ]{{1,3}}(?:(family|sisters|brothers|"
+    r"twins|household)|lad|boy|girl|kids|children|baby|couple))(?![\w])"
 )
 _SAINT_BEFORE = re.compile(r"\b(?:St|ST|Saint)\.?[ ]$")
 #: chat abbreviations that open a sentence capitalised
@@ -65,12 +105,12 @@ _NOT_LONE = frozenset(
     ["omg", "lol", "tbh", "fyi", "btw", "ngl", "idk", "imo", "tho", "pls", "plz", "thx", "lmao", "smh"]
 )
 #: a lower-case word and the word after it ("karen mbatha's")
-_LOWER = re.compile(r"(?<![\w'’])([a-z]{3,15})(?![a-z])(?=([ ]{1,3}[a-z][a-z'’-]{1,24})?)")
-_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{3,15}(?![a-z])")
-#: dotted initials: "J.K.", "A.B.C."
-_INITIALS = re.compile(r"(?<![\w.])[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?(?![\w])")
-#: one word of a name as spaCy found it: "Lee", "McAteer", "O'Brien", "Adebayo-Price", "Lee's"
-_NAME_WORD = re.compile(r"[A-Z][a-zA-Z'’-]{0,30}[a-z][a-z'’]{0,2}")
+_LOWER = re.compile(rf"(?<![\w'’])({LOW}{{3,15}})(?!{LOW})(?=([ ]{{1,3}}{LOW}[{LOWER}'’-]{{1,24}})?)")
+_LOWER_WORD = re.compile(rf"(?<![\w'’]){LOW}{{3,15}}(?!{LOW})")
+#: dotted initials: "J.K.", "A.B.C.", "Ł.W."
+_INITIALS = re.compile(rf"(?<![\w.]){CAP}\.[ ]?{CAP}\.(?:[ ]?{CAP}\.)?(?![\w])")
+#: one word of a name as spaCy found it: "Lee", "McAteer", "O'Brien", "Adebayo-Price", "Lee's", "Wójcik"
+_NAME_WORD = re.compile(rf"{CAP}[{UPPER}{LOWER}'’-]{{0,30}}{LOW}[{LOWER}'’]{{0,2}}")
 _NOT_INITIALS = frozenset({"uk", "us", "eg", "ie", "nb", "ps", "am", "pm", "gp", "ok", "dr", "dob", "rip"})
 #: words that follow a lower-case given name without being a surname
 _FUNCTION_WORDS = frozenset(
@@ -104,7 +144,8 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         first = words[0].lower()
         s = start + m.start()
         if not given_name(first, lex) and (
-            len(words) == 3
+            # "Sadly Edna Fairweather": an everyday word opening the sentence; not "Nguyễn Thị Hoa"
+            (len(words) == 3 and (first in english_words() or common_word(first, lex)))
             or (
                 len(words) == 2
                 and first in _FUNCTION_WORDS  # "Is Dominic", "Has Norah"; not "Queen Adelaide"
@@ -116,13 +157,13 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
             words = words[1:]
             first = words[0].lower()
         if not given_name(first, lex):
-            # two capitalised words, none of them a common word: a name the lists do not know
+            # two or three capitalised words, none of them a common word: a name the lists do not know
             if (
-                len(words) == 2
+                len(words) in (2, 3)
                 and not any(common_word(w.lower().rstrip("'’s"), lex) for w in words)
                 and not all(w.lower().rstrip("'’s") in english_words() for w in words)  # "Blue Badge"
                 and not any(w.lower() in lex.institution_words for w in words)
-                and "." not in words[1]
+                and not any("." in w for w in words[1:])
             ):
                 out.append(Mention(s, start + m.end(), "capitalised", tuple(name_tokens(" ".join(words)))))
             continue
@@ -155,6 +196,25 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
     for m in islice(_KNOWN_AS.finditer(window), MAX_PER_SENTENCE):
         if not common_word(m.group(1).lower(), lex):
             out.append(Mention(start + m.start(1), start + m.end(1), "first_name", (m.group(1).lower(),)))
+    for m in islice(_KIN_NAMED.finditer(window), MAX_PER_SENTENCE):
+        low = m.group(2).lower()
+        if common_word(low, lex) or low in lex.institution_words:
+            continue
+        # "old Fergus", "big Davie": a capital after a small adjective is a name; "Old Trafford" need not be
+        if (
+            m.group(1).lower() in _KIN
+            or m.group(1).islower()
+            or given_name(low, lex)
+            or low not in english_words()
+        ):
+            out.append(Mention(start + m.start(2), start + m.end(2), "first_name", (low,)))
+    for m in islice(_FAMILY.finditer(window), MAX_PER_SENTENCE):
+        low = m.group(1).lower()
+        if common_word(low, lex) or low in lex.institution_words or low in ("royal", "crown"):
+            continue
+        # "the Smith family" is a surname even when it is a word; "the Latvian lad" is a description
+        if m.group(2) or low not in english_words():
+            out.append(Mention(start + m.start(1), start + m.end(), "capitalised", (low,)))
     for m in islice(_LONE.finditer(window), MAX_PER_SENTENCE):
         if _SAINT_BEFORE.search(window, max(0, m.start() - 7), m.start()):
             continue  # "St Aldric's Hospital", "St Enda's": a hospital, a church, a school
@@ -173,7 +233,7 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
         else:
             out.append(Mention(s, s + len(first), "lower_case", (first,)))
     for m in islice(_INITIALS.finditer(window), MAX_PER_SENTENCE):
-        letters = re.sub(r"[^A-Z]", "", m.group()).lower()
+        letters = "".join(c for c in m.group() if c.isupper()).lower()
         if letters not in _NOT_INITIALS:
             out.append(Mention(start + m.start(), start + m.end(), "initials", (letters,)))
     return _one_per_place(out)
@@ -214,8 +274,19 @@ def _name_shaped(span: str, lex: Lexicon) -> bool:
 
 
 def given_name(word: str, lex: Lexicon) -> bool:
-    """A capitalised word that is a given name: the curated list, or the census list of given names."""
-    return word in lex.first_names or word in lex.given_names
+    """A capitalised word that is a given name: the curated list, or the census list of given names; the lists
+    are written without accents, so "siân", "zoë" and "renée" are looked up as "sian", "zoe", "renee"."""
+    if word in lex.first_names or word in lex.given_names:
+        return True
+    if word.isascii():
+        return False
+    bare = unaccented(word)
+    return bare in lex.first_names or bare in lex.given_names
+
+
+def unaccented(word: str) -> str:
+    """The word without its accents ("zoë" -> "zoe"); letters with no base letter ("ł", "ß") stay."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def common_word(word: str, lex: Lexicon) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gateway.detect.letters import CAP, LOW
 from gateway.detect.patient.staff import NAME_WORD
 from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec, anycase
 
@@ -29,8 +30,8 @@ _PATIENT_FIELDS = re.compile(
     r"discharged|reason)\s*:"
 )
 #: "Lee in bed 4" (before the bed hit) and "bed 4 - Lee" (after it)
-_NAME_BEFORE_BED = re.compile(r"(?<!\w)([A-Z][a-z]{2,})[ ]+(?:(?:in|on)[ ]+)?$")
-_NAME_AFTER_BED = re.compile(r"^[ \t]*[-:–,(][ \t]*([A-Z][a-z]{2,})\b")
+_NAME_BEFORE_BED = re.compile(rf"(?<!\w)({CAP}{LOW}{{2,}})[ ]+(?:(?:in|on)[ ]+)?$")
+_NAME_AFTER_BED = re.compile(rf"^[ \t]*[-:–,(][ \t]*({CAP}{LOW}{{2,}})\b")
 _LABEL_PREFIX = re.compile(
     r"(?i:name)[ \t]*:[ \t]*|(?i:patient|pt)(?:['’]s)?(?:[ \t]+(?i:(?:sur|first[ \t]|given[ \t]|family[ \t])?name))?[ \t]*:[ \t]*|[ \t]*(?i:patient|pt)[ \t]*[–-][ \t]*"
 )
@@ -55,10 +56,12 @@ def name_specs(titled_regex: str) -> list[RecognizerSpec]:
                 # "Ann LEE" and "LEE, Ann" ("(?<!\w)" before the first capital keeps `regex` fast)
                 PatternSpec(
                     "given_SURNAME",
-                    r"(?<!\w)[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ ]+[A-Z]{3,}(?:[-'’][A-Z]{2,})?\b(?![a-z])",
+                    rf"(?<!\w){CAP}{LOW}+(?:-{CAP}{LOW}+)?[ ]+{CAP}{{3,}}(?:[-'’]{CAP}{{2,}})?\b(?!{LOW})",
                     0.3,
                 ),
-                PatternSpec("SURNAME_given", r"(?<!\w)[A-Z]{3,}(?:[-'’][A-Z]{2,})?,[ ]*[A-Z][a-z]+\b", 0.3),
+                PatternSpec(
+                    "SURNAME_given", rf"(?<!\w){CAP}{{3,}}(?:[-'’]{CAP}{{2,}})?,[ ]*{CAP}{LOW}+\b", 0.3
+                ),
             ),
             case_sensitive=True,
         ),

@@ -21,9 +21,11 @@ from __future__ import annotations
 import bisect
 import re
 
+from gateway.detect.letters import CAP
 from gateway.detect.patient.context import (
     AGE,
     MessageContext,
+    care_beds,
     in_public_forward,
     name_tokens,
     patient_cue,
@@ -63,7 +65,7 @@ _TABLE_CLINICAL_HEADER = re.compile(
     r"\b(?:name|patient|pt|bed|bay|nhs|hosp|mrn|dob|d\.o\.b|age|diagnosis|dx|issue|problem|jobs|plan|ward|consultant)\b",
     re.IGNORECASE,
 )
-_FICTIONAL_INITIAL = re.compile(r"^[A-Z]\.?$")
+_FICTIONAL_INITIAL = re.compile(rf"^{CAP}\.?$")
 _PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|outside|to|towards|via|of)[ ]+(?:the[ ]+)?$", re.IGNORECASE)
 
 _AGE_AFTER = re.compile(
@@ -125,6 +127,8 @@ class PatientNameRecognizer:
                 continue
             starts.add(view.sentence_index(m.start()))
         for h in scan.hits_of(BED)[:MAX_HITS]:
+            if not care_beds(text, self.lex, h.start, h.end):
+                continue  # "Dave in bay 14 of the car park"
             for n in names_by_bed(text, h.start, h.end):
                 if not inside_titled(n[0]):
                     starts.add(view.sentence_index(n[0]))
@@ -183,6 +187,8 @@ class PatientNameRecognizer:
                 kind = "name_label" if h.pattern == "name_label" else "labelled"
                 cands.append(NameCandidate(kind, start, h.end, tuple(tokens)))
         for h in scan.hits_of(BED)[:MAX_HITS]:
+            if not care_beds(view.text, self.lex, h.start, h.end):
+                continue
             for start, end in names_by_bed(view.text, h.start, h.end):
                 cands.append(NameCandidate("bed", start, end, tuple(self._tokens(view.text[start:end]))))
         for s, e in view.persons:

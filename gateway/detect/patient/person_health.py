@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from gateway.detect.letters import CAP, LOW, LOWER
 from gateway.detect.patient.context import BED, RECENT, MessageContext, in_public_forward
 from gateway.detect.patient.framing import achievement_after, clause_around, past_frame
 from gateway.detect.patient.lexicon import HealthFact
@@ -56,7 +57,7 @@ MAX_SENTENCES = 300
 #: windows per segment given to spaCy's NER, and how far each reaches around an unexplained word
 MAX_NER_WINDOWS = 8
 NER_REACH = 80
-_CAPITALISED_WORD = re.compile(r"(?<![\w'’])[A-Z][a-z'’]{1,30}(?![\w])")
+_CAPITALISED_WORD = re.compile(rf"(?<![\w'’]){CAP}[{LOWER}'’]{{1,30}}(?![\w])")
 #: what a mention is worth before its context speaks
 _BASE = {
     "ner": 0.45,
@@ -80,7 +81,7 @@ _ADDRESSED = re.compile(
 )
 #: a list of three or more given names ("Aisha, Ben, Chloe and Dan"): a group of students or staff
 _NAME_LIST = re.compile(
-    r"(?:[A-Z][a-z]{1,20}(?:[ ][A-Z][a-z'’-]{1,30})?[ ]?,[ ]?){2,}(?:and[ ]+|&[ ]+)?[A-Z][a-z]{1,20}"
+    rf"(?:{CAP}{LOW}{{1,20}}(?:[ ]{CAP}[{LOWER}'’-]{{1,30}})?[ ]?,[ ]?){{2,}}(?:and[ ]+|&[ ]+)?{CAP}{LOW}{{1,20}}"
 )
 #: a line of a reference list: "Lee A, Khan B (2019)", "et al.", a DOI
 _REFERENCE = re.compile(r"\bet al\b|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bdoi\b|\bvol\.?\s*\d", re.IGNORECASE)

@@ -26,6 +26,14 @@ _OWN_HEALTH_AFTER = re.compile(
     r"|(?P<fell>(?=collapsed|died|passed[ ]+away)))",
     re.IGNORECASE,
 )
+#: a possessive before a fact: "(Prof X)'s MRI", "(Dr X)'s latest bloods"
+_OWN_POSSESSIVE = re.compile(r"(['’]s?)?[ ]+(?:(?:new|latest|recent|last|first|own)[ ]+)?")
+#: what a doctor's fact names when it is their work: "Dr Patel's biopsy list", "Dr Lee's MRI teaching"
+_WORK_AFTER = re.compile(
+    r"[ ]+(?:lists?|clinics?|sessions?|teaching|rounds?|slots?|theatre|training|lectures?|tutorials?|audit|"
+    r"service|course|meeting|research|study|paper|project)\b",
+    re.IGNORECASE,
+)
 #: the kinds of fact that are a person's own health when told of staff (not "clinic", "admission": work places)
 _OWN_KINDS = frozenset({"diagnosis", "treatment", "death", "result"})
 #: a fact done to someone else: "diagnosed her", "treated him"
@@ -67,8 +75,18 @@ def made_staff(text: str, m: Mention, lex: Lexicon) -> bool:
 
 def own_health(text: str, end: int, facts: list[HealthFact]) -> bool:
     """What follows the name is the person's own health, whatever their job: "(Dr X) has cancer", "is having
-    a hysterectomy", "collapsed during the lecture", "is off sick ..., chemo started Monday"; not what they
-    do as staff ("has diagnosed her", "is having a clinic")."""
+    a hysterectomy", "collapsed during the lecture", "is off sick ..., chemo started Monday", "(Prof X)'s MRI
+    showed"; not what they do as staff ("has diagnosed her", "is having a clinic")."""
+    own = _OWN_POSSESSIVE.match(text, end, end + 30)
+    if (
+        own is not None
+        and (own.group(1) or text[max(0, end - 2) : end] in ("'s", "’s"))
+        and any(
+            f.start == own.end() and f.kind in _OWN_KINDS | {"test"} and not _WORK_AFTER.match(text, f.end)
+            for f in facts
+        )
+    ):
+        return True
     m = _OWN_HEALTH_AFTER.match(text, end, end + 60)
     if m is None:
         return False

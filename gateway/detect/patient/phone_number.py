@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from gateway.detect.letters import CAP
 from gateway.detect.patient.context import MessageContext, patient_cue, phone_key, writers_own
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.presidio_engine import PatternSpec, RecognizerSpec
@@ -84,7 +85,7 @@ _PATIENT_COLUMN = re.compile(r"\b(?:patient'?s?|pt'?s?|nok|next of kin)\b", re.I
 _RELATIVE_WORD = re.compile(rf"\b(?:{_RELATIVE})\b", re.IGNORECASE)
 #: a sister on the ward is staff, not anyone's relative
 _WARD_SISTER = re.compile(
-    r"\b(?:ward|junior|senior|night|day)\s+sister\b|\bsister\s+(?-i:(?=[A-Z]))", re.IGNORECASE
+    rf"\b(?:ward|junior|senior|night|day)\s+sister\b|\bsister\s+(?-i:(?={CAP}))", re.IGNORECASE
 )
 _RELATIVE_COLUMN = re.compile(rf"\b(?:{_RELATIVE})(?:'?s)?\b", re.IGNORECASE)
 _FIELD_LABEL = re.compile(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from gateway.detect.letters import CAP, LOW
 from gateway.detect.patient.context import AGE, BED
 from gateway.detect.patient.lexicon import HealthFact, Lexicon
 
@@ -53,7 +54,7 @@ _SERVICE_AFTER = re.compile(
 _ITEM_WORDS = 9
 #: words in a row of a schedule at most
 _ROW_WORDS = 16
-_PROSE = re.compile(r"[a-z][.!?][ ]+[A-Z]")
+_PROSE = re.compile(rf"{LOW}[.!?][ ]+{CAP}")
 #: a finite verb makes a line a sentence, not a list of slots
 _VERB = re.compile(r"\b(?:is|was|has|had|have|are|were|saw|said|told|got|been|came|went)\b", re.IGNORECASE)
 #: rows looked at on each side of the name's line

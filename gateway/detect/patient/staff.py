@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from itertools import islice
 
+from gateway.detect.letters import CAP, LOW
 from gateway.detect.patient.context import MessageContext, name_tokens
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.detect.patient.recognizer import SegmentScan
@@ -23,10 +24,12 @@ from gateway.detect.patient.recognizer import SegmentScan
 MAX_HITS = 2000
 
 #: one word of a name: "Lee", "McAteer", "O'Brien", "Adebayo-Price", "LEE"
-NAME_WORD = r"(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z][a-z]*['’]?[A-Z]?[a-z]+)*|[A-Z]{2,}(?:[-'’][A-Z]{2,})*)"
+NAME_WORD = (
+    rf"(?:{CAP}{LOW}*['’]?{CAP}?{LOW}+(?:-{CAP}{LOW}*['’]?{CAP}?{LOW}+)*|{CAP}{{2,}}(?:[-'’]{CAP}{{2,}})*)"
+)
 #: two capitalised words ("[A-Z]" first, then the boundary check: the fast form for `re`)
 CAP_PAIR = re.compile(
-    r"[A-Z](?<!\w[A-Z])[a-z]+(?:-[A-Z][a-z]+)?[ ]+(?:[A-Z][a-z]*['’]?[A-Z]?[a-z]+(?:-[A-Z][a-z]+)?)\b"
+    rf"{CAP}(?<!\w{CAP}){LOW}+(?:-{CAP}{LOW}+)?[ ]+(?:{CAP}{LOW}*['’]?{CAP}?{LOW}+(?:-{CAP}{LOW}+)?)\b"
 )
 _STAFF_VERB_AFTER = re.compile(
     r"^['’]?[ \t]+(?:let|lets|taught|teaches|teaching|showed|supervised|supervises|signed|operated|lectured|"
@@ -56,7 +59,7 @@ _SCHEDULE_HEAD = re.compile(
 )
 #: the second of two authors or organisers: "written by Ruth Evans and ..."
 _AUTHORS_BEFORE = re.compile(
-    r"\b(?:written|authored|edited|compiled|designed|organised|organized|presented|run)[ ]by[ ](?:[A-Z][\w'’-]{0,30}[ ]){1,3}(?:and|&)[ ]$"
+    rf"\b(?:written|authored|edited|compiled|designed|organised|organized|presented|run)[ ]by[ ](?:{CAP}[\w'’-]{{0,30}}[ ]){{1,3}}(?:and|&)[ ]$"
 )
 _ROLE_OPENER = re.compile(r"^[ \t]*(?:\(|,[ \t]*(?:the|a|an|our|my|their)?[ \t]*|[-–][ \t]*)")
 
@@ -92,13 +95,13 @@ class StaffCues:
         staff = _titles(lexicon.staff_titles.entries)
         # "Mrs Ann Lee", "Mrs A. Danjuma", "Mr X"
         self.titled_regex = (
-            rf"\b(?:{titles})\.?[ ]+(?:(?:[A-Z]\.?[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}|[A-Z]\b\.?)"
+            rf"\b(?:{titles})\.?[ ]+(?:(?:{CAP}\.?[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}}|{CAP}\b\.?)"
         )
         self.staff_titled = re.compile(
-            rf"{_titles_first(lexicon.staff_titles.entries)}\.?[ ]+((?:[A-Z]\.?[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}})"
+            rf"{_titles_first(lexicon.staff_titles.entries)}\.?[ ]+((?:{CAP}\.?[ ]+)?{NAME_WORD}(?:[ ]+{NAME_WORD}){{0,2}})"
         )
         self.patient_titled = re.compile(self.titled_regex)
-        self.staff_title_before = re.compile(rf"\b(?:{staff})\.?[ \t]+(?:[A-Z]\.?[ \t]+)?$")
+        self.staff_title_before = re.compile(rf"\b(?:{staff})\.?[ \t]+(?:{CAP}\.?[ \t]+)?$")
         self.patient_title_prefix = re.compile(rf"^(?:{titles})\.?[ \t]+")
 
     def learn(self, scan: SegmentScan, msg: MessageContext) -> None:

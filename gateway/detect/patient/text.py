@@ -15,6 +15,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from gateway.detect.letters import CAP, LETTER, LOWER
 from gateway.detect.patient.lexicon import Lexicon
 from gateway.model import Segment
 
@@ -46,7 +47,8 @@ _ABBREVIATIONS = frozenset(
 )
 #: how far a "sentence" reaches either side of a position (text without punctuation is one long sentence)
 SENTENCE_REACH = 400
-_WORDS = re.compile(r"[A-Za-z][\w'’-]*")
+_WORDS = re.compile(rf"{LETTER}[\w'’-]*")
+_TWO_LETTERS = re.compile(f"{LETTER}{{2}}")
 _LINE = re.compile(r"[^\n]*")
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _ATTRIBUTION = re.compile(
@@ -274,7 +276,7 @@ def _tables(text: str, lines: list[tuple[int, int]], *, csv: bool) -> list[Table
             first = current[0]
             first_text = [text[s:e] for s, e in first[2]]
             digits = sum(bool(re.search(r"\d{3}", c)) for c in first_text)
-            alpha = sum(bool(re.search(r"[A-Za-z]{2}", c)) for c in first_text)
+            alpha = sum(bool(_TWO_LETTERS.search(c)) for c in first_text)
             has_header = digits == 0 and alpha * 2 >= len(first_text)
             header = [c.strip().lower() for c in first_text] if has_header else []
             rows = [r[2] for r in (current[1:] if has_header else current)]
@@ -348,7 +350,7 @@ def _greetings_and_signatures(
 
 
 _NAME_LINE = re.compile(
-    r"^(?:[A-Z][a-z'’-]+|[A-Z]{1,3}|[A-Z]\.)(?:[ ]+(?:[A-Z][a-z'’-]+|[A-Z]\.?)){0,2}[.,!]?$"
+    rf"^(?:{CAP}[{LOWER}'’-]+|{CAP}{{1,3}}|{CAP}\.)(?:[ ]+(?:{CAP}[{LOWER}'’-]+|{CAP}\.?)){{0,2}}[.,!]?$"
 )
 
 

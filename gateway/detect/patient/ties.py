@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from gateway.detect.letters import CAP, LOW
 from gateway.detect.patient.lexicon import HealthFact
 from gateway.detect.patient.mentions import Mention
 from gateway.detect.patient.text import SegmentView
@@ -20,7 +21,9 @@ from gateway.detect.patient.text import SegmentView
 #: the person and the fact are tied: a possessive, a pronoun that refers back, a verb of being told/admitted
 _TIE_AFTER = re.compile(
     r"^(?:['’]s?\b|(?:[ ]*\([^()\n]{1,60}\)|[ ]*,[ ]*(?:who|the|a|an|our|my|your)[ ][^,.!?\n]{1,60},"
-    r"|[ ]+who[ ][^,.!?\n]{1,50}?(?=[ ]))?"
+    r"|[ ]+who[ ][^,.!?\n]{1,50}?(?=[ ])"
+    # where they are from: "Kasia from the deli on Weaver Street has", "Kacper from the first-year halls died"
+    r"|[ ]+(?:from|at|off|in)[ ][^,.!?\n]{1,50}?(?=[ ]))?"
     r"[ ]+(?:[\w'’]+[ ]+){0,4}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
     r"needs|needed|been|tested|collapsed|underwent|developed))",
     re.IGNORECASE,
@@ -66,7 +69,8 @@ OBJECT_PRONOUN = re.compile(r"[ ]+(?:me|us|you|him|her|them)\b", re.IGNORECASE)
 #: what is said of a person makes them a patient, whatever their job: "(the GP) is a patient on our ward"
 PATIENT_STATUS = re.compile(
     r"[^.!?\n]{0,40}?\b(?:(?:is|was)[ ]+(?:now[ ]+)?(?:a[ ]+patient|an[ ]+inpatient|admitted|being[ ]+treated)"
-    r"|(?:has|have)[ ]+been[ ]+(?:admitted|taken[ ]+in|rushed[ ]+in|diagnosed|hospitali[sz]ed))\b",
+    r"|(?:has|have)[ ]+been[ ]+(?:admitted|taken[ ]+in|rushed[ ]+in|diagnosed|hospitali[sz]ed)"
+    r"|(?:is|was|has[ ]+been|got)[ ]+(?:brought|taken|rushed|blue[ -]?lighted)[ ]+(?:in|into)\b)\b",
     re.IGNORECASE,
 )
 #: details a list puts between a name and its health fact: a date, an age, a bed ("Ann Lee 4/4/52 AF")
@@ -138,7 +142,7 @@ def tied_to(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
 _PRONOUN_AGAIN = re.compile(r"\b(?:he|she|his|her|they|their)\b", re.IGNORECASE)
 #: another person between the name and the pronoun: the pronoun may be theirs
 _OTHER_PERSON = re.compile(
-    r"\b(?:[A-Z][a-z]{2,}|(?:mum|dad|mother|father|brother|sister|wife|husband|partner|son|daughter|friend|"
+    rf"\b(?:{CAP}{LOW}{{2,}}|(?:mum|dad|mother|father|brother|sister|wife|husband|partner|son|daughter|friend|"
     r"boyfriend|girlfriend)\b)"
 )
 
