@@ -25,6 +25,7 @@ import dataclasses
 import re
 
 from gateway.detect.language.allegations import AllegationReader
+from gateway.detect.language.insinuation import InsinuationReader
 from gateway.detect.language.lexicon import MacroSet, compile_patterns, compile_regexes, load_pattern_file
 from gateway.detect.language.signals import Document, PatternRecogniser, Signal
 from gateway.detect.language.targets import NAMED, ROLE, TargetResolver
@@ -52,6 +53,8 @@ class DefamationRecogniser:
         self._agent = {p.id for p in self.allegations if p.target == "agent"}
         # wrongdoing and target read apart, whatever the wording or casing (allegations.yaml)
         self.described = AllegationReader(macros, resolver)
+        # a person set beside a loss or a gain with the writer's nudge (insinuation.yaml)
+        self.insinuation = InsinuationReader(macros, self.described)
 
     def scan(self, doc: Document) -> list[Signal]:
         if doc.context.privileged and self.is_report(doc):
@@ -68,6 +71,8 @@ class DefamationRecogniser:
                 continue
             out.extend(self._weighed(doc, sig))
         for sig in self.described.scan(doc, DEFAMATION):
+            out.extend(self._weighed(doc, sig))
+        for sig in self.insinuation.scan(doc, DEFAMATION):
             out.extend(self._weighed(doc, sig))
         out = _strongest_per_sentence(out)
         if out:
