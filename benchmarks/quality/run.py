@@ -11,7 +11,8 @@ Rebuild the corpus first with `.venv/bin/python tests/corpus/make_heldout.py` if
 tests/corpus/heldout_cases.yaml. The second held-out corpus is scored with
 `--corpus tests/corpus/heldout2`, the third with `--corpus tests/corpus/heldout3`,
 the fourth with `--corpus tests/corpus/heldout4`, the fifth with `--corpus tests/corpus/heldout5`,
-the sixth with `--corpus tests/corpus/heldout6`, the seventh with `--corpus tests/corpus/heldout7`.
+the sixth with `--corpus tests/corpus/heldout6`, the seventh with `--corpus tests/corpus/heldout7`,
+the eighth with `--corpus tests/corpus/heldout8`.
 Recorded scores (aggregate figures only) are in benchmarks/quality/RESULTS.md.
 
 The scorer: `--scorer PATH`; else the file the environment variable
