@@ -24,12 +24,14 @@ from pathlib import Path
 from gateway.detect.language.allegations import AllegationReader
 from gateway.detect.language.lexicon import DATA_DIR, MacroSet, compile_regexes, load_pattern_file
 from gateway.detect.language.signals import Document, Signal
-from gateway.detect.language.targets import NAMED, ROLE
+from gateway.detect.language.targets import NAMED, ROLE, SECOND_PERSON
 from gateway.detect.language.text import Sentence
 from gateway.detect.language.triggers import Keyed
 
 SOURCE = "insinuation.yaml"
-_PARTS = ("suggestion", "nudge", "loss", "gain", "timing", "knowing", "deed")
+_PARTS = ("suggestion", "nudge", "loss", "gain", "timing", "knowing", "cause", "deed")
+#: the parts that are the act an insinuation points at
+_ACTS = frozenset(["loss", "gain", "timing", "knowing", "cause", "deed"])
 #: kinds of person an insinuation can be about, as AllegationReader.people names them
 _PEOPLE = frozenset(["named", "role", "described"])
 
@@ -72,23 +74,28 @@ class InsinuationReader:
         sentences = doc.sentences
         parts = [self.parts_of(s) for s in sentences]
         for k, here in enumerate(parts):
-            if not {"suggestion", "nudge", "knowing"} & here.keys():
+            if not {"suggestion", "nudge", "knowing", "cause"} & here.keys():
                 continue
             window = range(max(0, k - self.window + 1), min(len(sentences), k + self.window))
             kinds = {name for j in window for name in parts[j]}
             act = _act(kinds, here)
             if act is None:
                 continue
-            person = self._person(sentences, window, placed="timing" in kinds)
+            # the person stands in a sentence of the act itself, not in a remark beside it ("Priya has
+            # already asked them to recount" after a float that came up short is not about Priya)
+            acting = [j for j in window if parts[j].keys() & _ACTS]
+            person = self._person(
+                sentences, acting, placed="timing" in kinds, reader=not doc.context.friendly
+            )
             if person is None or any(self.allegations.framed(sentences, j) for j in window):
                 continue
-            begin, end = here.get("suggestion") or here.get("nudge") or here["knowing"]
+            begin, end = here.get("suggestion") or here.get("nudge") or here.get("knowing") or here["cause"]
             return [
                 Signal(
                     type_,
                     "insinuation:" + act,
                     1.0,
-                    NAMED if person == "named" else ROLE,
+                    _TARGET[person],
                     f"insinuates wrongdoing ({act}) about {_WHO[person]}",
                     k,
                     begin=begin,
@@ -97,11 +104,14 @@ class InsinuationReader:
             ]
         return []
 
-    def _person(self, sentences: Sequence[Sentence], window: range, *, placed: bool) -> str | None:
+    def _person(
+        self, sentences: Sequence[Sentence], window: Sequence[int], *, placed: bool, reader: bool
+    ) -> str | None:
         """The kind of the first person the window identifies.
 
         He/she counts after one of them, or alone when a timing places the person ("the week she
-        started on the desk" identifies her to anyone who works there).
+        started on the desk" identifies her to anyone who works there); the reader counts when no
+        one else is named and the writer is not among friends.
         """
         for j in window:
             for p in self.allegations.people(sentences[j]):
@@ -113,16 +123,26 @@ class InsinuationReader:
                         return found.kind
                     if placed:
                         return "described"
+        if reader and any(p.kind == "second" for j in window for p in self.allegations.people(sentences[j])):
+            return "second"  # said to the person's face: "I wonder why the counts go wrong on your nights"
         return None
 
 
-_WHO = {"named": "a named person", "role": "a person identified by role", "described": "a person described"}
+_WHO = {
+    "named": "a named person",
+    "role": "a person identified by role",
+    "described": "a person described",
+    "second": "the reader",
+}
+_TARGET = {"named": NAMED, "role": ROLE, "described": ROLE, "second": SECOND_PERSON}
 
 
 def _act(kinds: set[str], here: dict[str, tuple[int, int]]) -> str | None:
     """Which act the window's parts make with the suggestion, if any."""
     if "knowing" in here:
         return "knowing"
+    if "cause" in here:
+        return "cause"
     if "deed" in here:
         return "denial + deed"
     if "loss" in kinds:
