@@ -112,9 +112,11 @@ class AllegationReader:
                 "clinical",
                 "history",
                 "news",
+                "denied_next",
             )
         }
         self.history, self.news = one["history"], one["news"]
+        self.denied_next = one["denied_next"]  # read by DefamationRecogniser: a rumour corrected after it
         self.not_before = one["not_before"]  # read by DefamationRecogniser for every allegation
         self.passive, self.not_asserted, self.denied_after = (
             one["passive"],

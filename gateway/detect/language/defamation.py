@@ -90,6 +90,9 @@ class DefamationRecogniser:
             return []  # "nobody thinks the pharmacist is ...", "if the treasurer ...": not asserted
         if self.described.denied_after.search(view, sig.end):
             return []  # "... is a thief, which is untrue": denied
+        after = sig.sentence + 1
+        if after < len(doc.sentences) and self.described.denied_next.search(doc.sentences[after].view):
+            return []  # "... saying Ruairi was arrested. He wasn't": a rumour corrected
         if any(h.search(view) for h in self.hedges):
             sig = dataclasses.replace(sig, weight=sig.weight * self.hedge_factor)
         return [sig]

@@ -82,3 +82,20 @@ def test_pre_checks_never_skip_a_round_seven_class_match(language: LanguageDetec
                 checked += 1
                 assert passes(pattern.keys, s.keys), (pattern.regex.pattern[:60], s.view)
     assert checked >= 20
+
+
+# a victim's or a witness's report in words round 6 did not know, a rumour corrected, a bill to settle
+REPORTS_AND_CORRECTIONS = [
+    'Dear Mr Kerr, I have raised a formal grievance about Dr Lowe, who called me "a stupid little girl" on the ward round.',
+    'Dear Dr Amis, a visitor on Ward 9 shouted at me today, calling me "a useless foreign cow". I wanted it on record.',
+    'Dear Mrs Hale, your daughter keeps calling our Sam a "dirty gyppo" at football. If it carries on I will speak to the school.',
+    'I just want you to know Lee has been calling me a "freak" in the group chat. I\'ve saved screenshots. What should I do?',
+    "People have been saying Dr Osei was arrested for drink driving. He wasn't, he doesn't even drive.",
+    "Whoever broke the blender again, I'll make them pay for every single part, with interest.",
+]
+
+
+@pytest.mark.parametrize("text", REPORTS_AND_CORRECTIONS)
+def test_reports_corrections_and_bills_give_no_finding(judge: Judge, text: str) -> None:
+    """A grievance raised, abuse put on record, a rumour corrected or a bill settled gives no finding of the writer's."""
+    assert not judge.types(text) - {"PROFANITY"}, text

@@ -163,3 +163,39 @@ def test_pre_checks_never_skip_a_round_seven_match(language: LanguageDetector) -
                 checked += 1
                 assert passes(pattern.keys, s.keys), (pattern.regex.pattern[:60], s.view)
     assert checked >= 20
+
+
+# from the survivors of scripts/mutate.py on allegations.py (round 7)
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the reader is not straight before the wrongdoing: the writer is its subject
+        "You told everyone I stole the raffle money.",
+        # the sentence opens by denying it
+        "Nobody thinks you fiddled your logbook.",
+        # the writer, not the colleague named first, is who the wrongdoing is about
+        "Dr Rowe keeps telling people I fiddled the audit figures.",
+    ],
+)
+def test_the_subject_must_be_the_person_straight_before_the_wrongdoing(judge: Judge, text: str) -> None:
+    """An allegation counts about the reader or a named person only as its subject, and not when denied."""
+    assert "DEFAMATION" not in judge.types(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Dr Pike has been fiddling the timesheets for months.", "named"),
+        ("The ward clerk on Ward 4 has been fiddling the timesheets for months.", "role"),
+        ("You have been fiddling the timesheets for months.", "second_person"),
+    ],
+)
+def test_an_allegation_names_the_kind_of_person_it_is_about(judge: Judge, text: str, target: str) -> None:
+    """A name gives target 'named', a role 'role', the reader 'second_person'."""
+    assert judge.one(text, "DEFAMATION").target == target
+
+
+def test_he_finds_a_person_named_three_sentences_back(judge: Judge) -> None:
+    """He/she looks back up to three sentences for the person it stands for."""
+    text = "Dr Pike runs the audit. It is due in May. The template changed. He fiddled the figures."
+    assert "DEFAMATION" in judge.types(text)
