@@ -196,6 +196,9 @@ def test_an_allegation_names_the_kind_of_person_it_is_about(judge: Judge, text: 
 
 
 def test_he_finds_a_person_named_three_sentences_back(judge: Judge) -> None:
-    """He/she looks back up to three sentences for the person it stands for."""
-    text = "Dr Pike runs the audit. It is due in May. The template changed. He fiddled the figures."
+    """He/she looks back up to three sentences for a person described (only the meaning reader knows them)."""
+    text = (
+        "The guy who runs the OSCE rota sent the list. It is due in May. The template changed. "
+        "He takes backhanders from the agency."
+    )
     assert "DEFAMATION" in judge.types(text)
