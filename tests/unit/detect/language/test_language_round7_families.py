@@ -188,6 +188,7 @@ def test_the_subject_must_be_the_person_straight_before_the_wrongdoing(judge: Ju
         ("Dr Pike has been fiddling the timesheets for months.", "named"),
         ("The ward clerk on Ward 4 has been fiddling the timesheets for months.", "role"),
         ("You have been fiddling the timesheets for months.", "second_person"),
+        ("The guy who runs the OSCE rota takes backhanders from the agency.", "role"),
     ],
 )
 def test_an_allegation_names_the_kind_of_person_it_is_about(judge: Judge, text: str, target: str) -> None:

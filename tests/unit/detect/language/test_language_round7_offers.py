@@ -51,3 +51,9 @@ def test_exposure_with_shame_or_a_demand_is_a_threat(judge: Judge, text: str, sa
 def test_a_benefit_word_does_not_excuse_a_shaming_object_in_the_stock_rules(judge: Judge) -> None:
     """'If you like' beside nudes is no offer: the stock release rule still reads it."""
     assert "THREAT" in judge.types("If you like I'll send your nudes to your dad, your choice.")
+
+
+def test_a_happy_occasion_does_not_excuse_a_demand(judge: Judge) -> None:
+    """Photos from a party sent on as the price of a dropped complaint are a threat, not an offer."""
+    found = judge.one("Drop the complaint or I'll send your photos from the party to your parents.", "THREAT")
+    assert "exposure + leverage" in found.evidence, found.evidence
