@@ -203,3 +203,20 @@ def test_he_finds_a_person_named_three_sentences_back(judge: Judge) -> None:
         "He takes backhanders from the agency."
     )
     assert "DEFAMATION" in judge.types(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "alleged"),
+    [
+        # the reader suffered it: a passive form is not an allegation to their face
+        ("You were groped on the night bus, I saw it happen.", False),
+        # he/she looks past the writer's own sentence to the person described before it
+        (
+            "The guy who runs the OSCE rota sent the list. I asked him about it. He takes backhanders from the agency.",
+            True,
+        ),
+    ],
+)
+def test_victims_and_antecedents(judge: Judge, text: str, alleged: bool) -> None:
+    """Passive forms and the search back for he/she (from mutation survivors)."""
+    assert ("DEFAMATION" in judge.types(text)) is alleged, text
