@@ -40,7 +40,7 @@ FOUND = [
 NOT_FOUND = [
     (
         "Funny how the quiz float came up twenty quid short the week the bank changed its machine. "
-        "Hamid has asked them to recount.",
+        "Luckily our treasurer has asked them to recount.",
         "DEFAMATION",
     ),
     ("Interesting that Dr Moran's registrars all passed their exams this year.", "DEFAMATION"),
