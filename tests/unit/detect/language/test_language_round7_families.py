@@ -220,3 +220,23 @@ def test_he_finds_a_person_named_three_sentences_back(judge: Judge) -> None:
 def test_victims_and_antecedents(judge: Judge, text: str, alleged: bool) -> None:
     """Passive forms and the search back for he/she (from mutation survivors)."""
     assert ("DEFAMATION" in judge.types(text)) is alleged, text
+
+
+@pytest.mark.parametrize(
+    ("text", "alleged"),
+    [
+        ("Funny how the tin always comes up short on your shifts.", True),
+        ("Funny how the tin always comes up short on your shifts lol x", False),
+    ],
+)
+def test_an_insinuation_to_the_reader_is_teasing_between_friends(
+    judge: Judge, text: str, alleged: bool
+) -> None:
+    """The reader is the person of an insinuation only outside banter."""
+    assert ("DEFAMATION" in judge.types(text)) is alleged, text
+
+
+def test_kind_checking_adds_nothing_to_another_hint(judge: Judge) -> None:
+    """Checking with a kind purpose weighs nothing, so it does not lift a weak hint to a finding."""
+    text = "Send me a pic of where you are so I can find you in the crowd. I can see you're online now."
+    assert "HARASSMENT" not in judge.types(text)
