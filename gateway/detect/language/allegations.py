@@ -32,7 +32,7 @@ from pathlib import Path
 
 from gateway.detect.language.lexicon import DATA_DIR, MacroSet, compile_regexes, load_pattern_file
 from gateway.detect.language.signals import Document, Signal
-from gateway.detect.language.targets import NAMED, ROLE, Mention, TargetResolver
+from gateway.detect.language.targets import NAMED, ROLE, SECOND_PERSON, Mention, TargetResolver
 from gateway.detect.language.text import Sentence
 from gateway.detect.language.triggers import Keyed, KeyedSet
 from gateway.detect.patient.lexicon import read_list
@@ -50,6 +50,23 @@ _ASIDE = re.compile(r"i (?:think|reckon|believe|guess|heard|hear|swear)\b")
 _RELATIVE = re.compile(r"\b(?:where|when) $")
 # a sentence that is only a verdict ("Proper fraud.", "Total junkie.", "Corrupt.")
 _VERDICT_WORDS = 4
+# the reader written as a third person, so that every wrongdoing class reads an allegation made to
+# their face: "you were" -> "he was", "your" -> "his"
+_THIRD = re.compile(r"\b(?:you are|you were|you have|you do|you|u|yourself|urself|your|ur)\b")
+_THIRD_OF = {"you are": "he is", "you were": "he was", "you have": "he has", "you do": "he does"}
+_THIRD_OF |= {"yourself": "himself", "urself": "himself", "your": "his", "ur": "his"}
+_WORD = re.compile(r"[\w'&-]+")
+# the reader straight before the wrongdoing, with at most a few small words between
+_FACE = re.compile(
+    r"\bhe (?:(?:is|was|has|had|does|did|been|just|literally|clearly|obviously|basically|always|actually|"
+    r"totally|blatantly|openly|still|even|also|then|really|deliberately|knowingly|constantly|secretly|"
+    r"quietly|regularly|a|an|such a|total|complete|proper|known|bloody|fucking|utter) ){0,4}"
+)
+# a rule for anyone, not an allegation about the reader: "if you copy ...", "you can be struck off for ..."
+_GENERIC_YOU = re.compile(
+    r"\b(?:if|when|whenever|unless|before|once|in case|anyone|anybody|whoever|people who|students who|"
+    r"can|could|would|should|might|may|must|will|never|do not|did not|not)\b[^,;:]*$"
+)
 # what each kind of mention is, in a finding's evidence
 _WHO = {"named": "a named person", "role": "a person identified by role", "described": "a person described"}
 
@@ -95,9 +112,11 @@ class AllegationReader:
                 "clinical",
                 "history",
                 "news",
+                "denied_next",
             )
         }
         self.history, self.news = one["history"], one["news"]
+        self.denied_next = one["denied_next"]  # read by DefamationRecogniser: a rumour corrected after it
         self.not_before = one["not_before"]  # read by DefamationRecogniser for every allegation
         self.passive, self.not_asserted, self.denied_after = (
             one["passive"],
@@ -141,7 +160,56 @@ class AllegationReader:
                         out.append(sig)
                         done.add(kind.name)
                         break
+            if not done and "you" in words and not doc.context.friendly:
+                sig = self._to_face(sentences, k, type_)
+                if sig is not None:
+                    out.append(sig)
         return out
+
+    def _to_face(self, sentences: Sequence[Sentence], k: int, type_: str) -> Signal | None:
+        """An allegation made to the person's face ("you fiddled your logbook", "everyone knows you are a thief").
+
+        The sentence is read in the third person ("he fiddled his logbook"), so every wrongdoing
+        class serves; it counts when the reader is its subject, close before it, and it is asserted:
+        not a rule for anyone ("if you", "you can be struck off for ..."), not suffered ("you were
+        groped"), not between friends (the caller checks), not in a history or a news report.
+        """
+        view = sentences[k].view
+        third = _THIRD.sub(_third, view)
+        if third == view:
+            return None
+        words = frozenset(w[:3] for w in _WORD.findall(third))
+        for i in self._all.candidates(words):
+            kind = self._kind_of[i]
+            for m in self._all.patterns[i].regex.finditer(third):
+                he = _FACE.search(third, 0, m.start())
+                if he is None or he.end() != m.start():
+                    continue
+                before = third[: he.start()]
+                if _GENERIC_YOU.search(before) or self.not_before.search(before[-100:]):
+                    continue  # "if you copy in the exam ...", "nobody thinks you ..."
+                if self.not_asserted.search(he.group()) or self.denied_after.search(third, m.end()):
+                    continue
+                first = m.group().split(" ", 1)[0]
+                if (first.endswith("ed") or first in _PARTICIPLES) and self.passive.search(he.group()):
+                    continue  # "you were groped": the reader suffered it
+                if kind.duty and not self.duty.search(third):
+                    continue  # drink or drugs to the reader's face count only about work
+                if self.framed(sentences, k):
+                    return None
+                begin = view.find("you")
+                return Signal(
+                    type_,
+                    f"alleged-{kind.name}",
+                    1.0,
+                    SECOND_PERSON,
+                    f"{kind.label} to the person's face",
+                    k,
+                    reported=sentences[k].is_reported(max(0, begin), max(0, begin) + 3),
+                    begin=max(0, begin),
+                    end=len(view),
+                )
+        return None
 
     def _signal(
         self, sentences: Sequence[Sentence], k: int, kind: Kind, m: re.Match[str], type_: str
@@ -257,6 +325,10 @@ class AllegationReader:
 
 def _person(m: Mention) -> Person:
     return Person(m.begin, m.end, m.kind, m.staff)
+
+
+def _third(m: re.Match[str]) -> str:
+    return _THIRD_OF.get(m.group(), "he")
 
 
 def _one_word(entries: list[str]) -> frozenset[str]:

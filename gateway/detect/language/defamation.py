@@ -25,6 +25,7 @@ import dataclasses
 import re
 
 from gateway.detect.language.allegations import AllegationReader
+from gateway.detect.language.insinuation import InsinuationReader
 from gateway.detect.language.lexicon import MacroSet, compile_patterns, compile_regexes, load_pattern_file
 from gateway.detect.language.signals import Document, PatternRecogniser, Signal
 from gateway.detect.language.targets import NAMED, ROLE, TargetResolver
@@ -52,6 +53,8 @@ class DefamationRecogniser:
         self._agent = {p.id for p in self.allegations if p.target == "agent"}
         # wrongdoing and target read apart, whatever the wording or casing (allegations.yaml)
         self.described = AllegationReader(macros, resolver)
+        # a person set beside a loss or a gain with the writer's nudge (insinuation.yaml)
+        self.insinuation = InsinuationReader(macros, self.described)
 
     def scan(self, doc: Document) -> list[Signal]:
         if doc.context.privileged and self.is_report(doc):
@@ -69,6 +72,8 @@ class DefamationRecogniser:
             out.extend(self._weighed(doc, sig))
         for sig in self.described.scan(doc, DEFAMATION):
             out.extend(self._weighed(doc, sig))
+        for sig in self.insinuation.scan(doc, DEFAMATION):
+            out.extend(self._weighed(doc, sig))
         out = _strongest_per_sentence(out)
         if out:
             out.extend(self._support.scan(doc))
@@ -85,6 +90,9 @@ class DefamationRecogniser:
             return []  # "nobody thinks the pharmacist is ...", "if the treasurer ...": not asserted
         if self.described.denied_after.search(view, sig.end):
             return []  # "... is a thief, which is untrue": denied
+        after = sig.sentence + 1
+        if after < len(doc.sentences) and self.described.denied_next.search(doc.sentences[after].view):
+            return []  # "... saying Ruairi was arrested. He wasn't": a rumour corrected
         if any(h.search(view) for h in self.hedges):
             sig = dataclasses.replace(sig, weight=sig.weight * self.hedge_factor)
         return [sig]

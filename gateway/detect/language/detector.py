@@ -23,6 +23,7 @@ from pathlib import Path
 from gateway.config import Settings
 from gateway.detect.base import Resources
 from gateway.detect.language.allow import AllowLists, load_allow_lists
+from gateway.detect.language.coercion import CoercionReader
 from gateway.detect.language.defamation import DefamationRecogniser
 from gateway.detect.language.discrimination import SlurRecogniser, hostility_recogniser
 from gateway.detect.language.everyday import everyday_recognisers
@@ -128,6 +129,7 @@ class LanguageDetector:
         ]
         self.grievance = grievance_recogniser(macros, self.resolver)
         self.intent = IntentReader(macros, self.resolver)
+        self.coercion = CoercionReader(macros)
         self.reports = ReportFrame(macros)
         self.defamation = DefamationRecogniser(macros, self.resolver)
         if self.use_model:
@@ -175,6 +177,7 @@ class LanguageDetector:
         doc.context.group_named = bool(slurs) or any(s.find(self.groups) for s in doc.sentences)
         for recogniser in self.patterns:
             signals.extend(recogniser.scan(doc))
+        signals.extend(self.coercion.scan(doc))  # checking, isolating, ruling: a partner's control
         if weight([s for s in signals if s.type in (THREAT, HARASSMENT)]) < THRESHOLD:
             signals.extend(self.intent.scan(doc))  # the parts of a threat, when no rule reads one already
         if any(s.type == THREAT and s.weight < THRESHOLD for s in signals):

@@ -50,6 +50,11 @@ _NEAR_HARM = frozenset(["condition", "agency", "hunt"])
 _FRIENDLY_OFF = frozenset(["condition", "agency", "grievance"])
 #: person mentions a threat can be aimed at, and the target each gives
 _AIMED = {"second": SECOND_PERSON, "named": NAMED, "role": ROLE, "third": NAMED}
+#: parts that keep an exposure unkind whatever else the sentence says: a shaming object, a condition
+_UNKIND = frozenset(["shaming", "condition", "leverage", "harm"])
+#: an exposure is a threat beside a demand of the writer's or a shaming object ("the pics of you drunk"); a
+#: plain condition ("if you win, I'll tell everyone") is not enough
+_EXPOSED = frozenset(["exposure", "leverage", "shaming"])
 #: parts that, opening a sentence, are a demand made of the reader
 _IMPERATIVE = ("leverage", "condition")
 
@@ -62,6 +67,8 @@ class IntentReader:
         self.resolver = resolver
         self.window = int(raw.get("window", 3))
         self.innocent = compile_regexes([raw.get("innocent", "(?!)")], macros, SOURCE)[0]
+        self.benefit = compile_regexes([raw.get("benefit", "(?!)")], macros, SOURCE)[0]
+        self.praise = compile_regexes([raw.get("praise", "(?!)")], macros, SOURCE)[0]
         self.parts: dict[str, list[Keyed]] = {
             name: [Keyed(r) for r in compile_regexes(items, macros, f"{SOURCE}:{name}")]
             for name, items in (raw.get("parts") or {}).items()
@@ -87,11 +94,15 @@ class IntentReader:
         for k, s in enumerate(sentences):
             if any(abs(k - a) < self.window for a in anchors):
                 _search(*self._near, s, parts[k])
+            if "exposure" in parts[k] and self._kind_telling(s.view, parts[k]):
+                del parts[k]["exposure"]  # an offer or a benefit: "I'll tell everyone how brilliant you were"
         for k, here in enumerate(parts):
             if not here:
                 continue
             window = range(k, min(len(sentences), k + self.window))
             kinds = {name for j in window for name in parts[j]}
+            if not any("exposure" in parts[j] and "shaming" in parts[j] for j in window):
+                kinds.discard("shaming")  # a shaming object counts only as what an exposure tells
             if "harm" not in kinds:
                 # a condition, the writer's doing, a hunt: a threat only with a harm; a condition also
                 # with an exposure ("do it or I tell your parents everything": blackmail)
@@ -100,7 +111,7 @@ class IntentReader:
                 kinds.discard(
                     "agency"
                 )  # "I will" outside the harm's sentence is a plan, not the harm's author
-            if len(kinds) < 2 or not (kinds & _CORE or {"exposure", "leverage"} <= kinds):
+            if len(kinds) < 2 or not (kinds & _CORE or {"exposure"} < kinds & _EXPOSED):
                 continue
             if doc.context.friendly:
                 kinds -= _FRIENDLY_OFF  # "if you touch my laptop again I'll stab u. love u bro": teasing
@@ -130,6 +141,12 @@ class IntentReader:
                 )
             ]
         return []
+
+    def _kind_telling(self, view: str, here: dict[str, tuple[int, int]]) -> bool:
+        """Is what the sentence tells others praise, or an offer or a happy occasion with no shame or demand?"""
+        if self.praise.search(view):
+            return True
+        return not here.keys() & _UNKIND and self.benefit.search(view) is not None
 
     def _aimed(
         self, sentences: Sequence[Sentence], window: range, parts: Sequence[dict[str, tuple[int, int]]] = ()

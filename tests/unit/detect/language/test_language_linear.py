@@ -199,6 +199,9 @@ def _every_pattern(language: detector.LanguageDetector) -> list[re.Pattern[str]]
         "discrimination",
         "lexicon",
         "profanity",
+        "allegations",
+        "insinuation",
+        "coercion",
     ):
         module = importlib.import_module(f"gateway.detect.language.{name}")
         for value in vars(module).values():
@@ -219,6 +222,8 @@ def test_every_pattern_on_a_megabyte_of_hostile_text(language: detector.Language
     yaml_patterns += language.defamation.described.describers
     yaml_patterns += [p.regex for ps in language.intent.parts.values() for p in ps]
     yaml_patterns += [p.regex for p in [*language.reports.cues, *language.reports.cited]]
+    yaml_patterns += [p.regex for ps in language.defamation.insinuation.parts.values() for p in ps]
+    yaml_patterns += [p.regex for p in language.coercion.patterns]
     assert {id(p) for p in yaml_patterns} <= {id(p) for p in patterns}  # the YAML patterns too
     views = set()
     for sample in ADVERSARIAL.values():
