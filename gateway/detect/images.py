@@ -57,6 +57,9 @@ class ImageContext:
     record: bool = False  # the text names a patient record system or screen (EPR, results screen...)
     says_screenshot: bool = False  # the text calls what it sends a screenshot
     own_body: bool = False  # the writer shows their own body ("the cut on my hand")
+    patient: bool = (
+        False  # a patient cue (a bed, an age, "the lady in bay 3"), in no teaching or practice text
+    )
 
     @property
     def strong(self) -> bool:
@@ -166,7 +169,15 @@ class ImageDetector:
         says = bool(_SAYS_SCREENSHOT.search(text))
         own = bool(_OWN_BODY.search(text))
         return ImageContext(
-            frozenset(strong_subjects), frozenset(settings), photo, linked, care, record, says, own
+            frozenset(strong_subjects),
+            frozenset(settings),
+            photo,
+            linked,
+            care,
+            record,
+            says,
+            own,
+            patient_cue(text, lex) and not (lex.teaching_cues.search(text) or _PRACTICE.search(text)),
         )
 
     def _picture(
@@ -181,8 +192,16 @@ class ImageDetector:
         own_text = self._image_text(inspection, art)
         reasons: list[str] = []
         score = 0.0
-        if not screenshot and ctx.says_screenshot and ctx.record and not _looks_decorative(art, meta):
-            screenshot = True  # "a screenshot of her EPR" sent as image.png
+        if not screenshot and ctx.record and not _looks_decorative(art, meta):
+            # "a screenshot of her EPR" sent as image.png; or a screen-sized PNG without camera data sent with
+            # "her bloods from this morning" where patients are (phones save screenshots as IMG_1234.PNG)
+            screen = (
+                not camera
+                and _screen_shaped(meta)
+                and ctx.patient
+                and (ctx.care_setting or len(ctx.settings) >= 2)
+            )
+            screenshot = ctx.says_screenshot or screen
         if own_text and _RECORD_TEXT.search(own_text):
             score, reasons = 0.85, ["clinical text in the image"]
         elif screenshot and ctx.record and (ctx.settings or ctx.care_setting):
@@ -340,14 +359,32 @@ def is_dicom(art: Artifact) -> bool:
     )
 
 
+#: what screen-capture tools write (cameras write JPEG or HEIC), and the smallest screen they capture
+_SCREEN_FORMATS = frozenset({"png", "bmp"})
+_SCREEN_LONG, _SCREEN_SHORT = 1000, 600
+
+
+def _screen_shaped(meta: dict[str, Any]) -> bool:
+    """A lossless picture the size of a screen: a laptop's 1366x768 or 1920x1080, a phone's 1170x2532."""
+    try:
+        width, height = int(meta.get("width", 0)), int(meta.get("height", 0))
+    except (TypeError, ValueError):
+        return False
+    fmt = str(meta.get("format", "")).lower()
+    return (
+        fmt in _SCREEN_FORMATS and max(width, height) >= _SCREEN_LONG and min(width, height) >= _SCREEN_SHORT
+    )
+
+
 def _looks_decorative(art: Artifact, meta: dict[str, Any]) -> bool:
     """Small inline pictures: logos, signature images, emoji."""
     try:
         width, height = int(meta.get("width", 0)), int(meta.get("height", 0))
     except (TypeError, ValueError):
         width = height = 0
-    if width and height and min(width, height) < _SMALL_SIDE:
-        return True
+    if width and height:
+        # the size on screen decides when it is known: a flat-coloured record screen compresses to a few KB
+        return min(width, height) < _SMALL_SIDE
     return 0 < art.size < _SMALL_BYTES
 
 

@@ -81,6 +81,9 @@ DATE_DAY_MON_NUMERIC = rf"(?=\d){_DAY}(?P<sep2>[-/.]){_MONTH}(?P=sep2)(?:19|20)?
 DATE_COMPACT = r"(?=[12])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 #: after a label only: a two-digit year ("dob 9 Nov 47") and a day in words ("the twenty-first of May 1958")
 DATE_DAY_MONTH_SHORT = rf"(?=\d){_DAY}{_ORD}[ \t]+{_OF}{_MONTH},?[ \t]+['’]?\d{{2}}(?!\d)"
+#: after a label only: numbers spaced as on a form ("DOB 21 05 1958") and a record's squashed print ("21MAY1958")
+DATE_SPACED = rf"(?=\d){_DAY}[ \t]{_MON}[ \t](?:19|20)?\d{{2}}(?!\d)"
+DATE_SQUASHED = rf"(?=\d){_DAY}{_MONTH}(?:19|20)?\d{{2}}(?!\d)"
 _ORDINAL_WORDS = [
     "first",
     "second",
@@ -121,9 +124,23 @@ _END = r"(?![\d/])"
 _START = r"(?<![\d/.-])"
 PATTERNS_DOB = (
     PatternSpec(
-        "labelled", rf"{_LABEL}(?:{DATE}|{DATE_COMPACT}|{DATE_DAY_MONTH_SHORT}|{DATE_WORDS}){_END}", 0.4
+        "labelled",
+        rf"{_LABEL}(?:{DATE}|{DATE_COMPACT}|{DATE_DAY_MONTH_SHORT}|{DATE_WORDS}|{DATE_SPACED}|{DATE_SQUASHED}){_END}",
+        0.4,
     ),
 )
+BIRTH_YEAR_ENTITY = "BIRTH_YEAR"
+#: a year of birth alone: "aged 84 (b. 1940)", "YOB 1940", "year of birth: 1940", "born in 1940"
+PATTERNS_BIRTH_YEAR = (
+    PatternSpec(
+        "birth_year",
+        rf"(?:\b[bB]\.[ \t]?|\b(?:YOB|{anycase('year')}[ \t]+{anycase('of')}[ \t]+{anycase('birth')})[ \t]*[:=\-–]?[ \t]*"
+        rf"|\b{anycase('born')}[ \t]+{anycase('in')}[ \t]+)(?:19|20)\d{{2}}(?![\d/])",
+        0.3,
+    ),
+)
+#: the oldest living person is not much past 115: an older year of birth is history ("Fleming (b. 1881)")
+OLDEST_AGE = 115
 PATTERNS_DATE = (
     PatternSpec(
         "date",
@@ -143,9 +160,9 @@ _DOB_LABEL_IN_HEADER = re.compile(r"\b(?:d\.?o\.?b|date[ -]of[ -]birth|birth ?da
 def parse_date(text: str) -> _dt.date | None:
     """The date a matched string names, or None (2-digit years read as 19xx/20xx, whichever is past)."""
     t = _ordinals_as_digits(text.strip().lower().rstrip(".,").replace("'", "").replace("’", ""))
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", t)
+    m = re.fullmatch(r"(\d{1,2})([/. -])(\d{1,2})\2(\d{2}|\d{4})", t)
     if m:
-        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
         return _make(y, mo, d)
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t)
     if m:
@@ -157,7 +174,9 @@ def parse_date(text: str) -> _dt.date | None:
     if m:
         month = MONTH_NUMBER.get(m.group(2)[:3])
         return _make(int(m.group(3)), month, int(m.group(1))) if month else None
-    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4}|\d{2})", t)
+    m = re.fullmatch(
+        r"(\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|(?=[a-z]{3}))([a-z]+)\.?,?\s*(\d{4}|\d{2})", t
+    )
     if m:
         month = MONTH_NUMBER.get(m.group(2)[:3])
         return _make(int(m.group(3)), month, int(m.group(1))) if month else None
@@ -218,6 +237,7 @@ class DateOfBirthRecognizer:
         return [
             RecognizerSpec(DOB_ENTITY, PATTERNS_DOB, validate=_labelled_date_ok, case_sensitive=True),
             RecognizerSpec(DATE_ENTITY, PATTERNS_DATE, validate=any_date_ok, case_sensitive=True),
+            RecognizerSpec(BIRTH_YEAR_ENTITY, PATTERNS_BIRTH_YEAR, case_sensitive=True),
         ]
 
     def find(self, scan: SegmentScan, msg: MessageContext) -> list[Candidate]:
@@ -240,6 +260,12 @@ class DateOfBirthRecognizer:
             if cand:
                 out.append(cand)
         out.extend(_dob_column_cells(scan, msg, {(c.start, c.end) for c in out}))
+        if msg.clinical:
+            out.extend(
+                filter(
+                    None, (_birth_year(scan, msg, h.start, h.end) for h in scan.hits_of(BIRTH_YEAR_ENTITY))
+                )
+            )
         return out
 
     def _labelled(self, scan: SegmentScan, msg: MessageContext, start: int, end: int) -> Candidate | None:
@@ -301,6 +327,23 @@ def _dob_column_cells(scan: SegmentScan, msg: MessageContext, seen: set[tuple[in
                     score = 0.6 + (0.3 if msg.clinical else 0.0)
                     out.append(Candidate(TYPE, s, e, clamp(score), ("table column",)))
     return out
+
+
+def _birth_year(scan: SegmentScan, msg: MessageContext, start: int, end: int) -> Candidate | None:
+    """A year of birth in a clinical message, beside an age or a patient ("the man in bay 3, aged 84 (b. 1940)");
+    not the writer's own, and not a historical figure's (a year no one living was born in)."""
+    view = scan.view
+    year_start = end - 4
+    year = int(view.text[year_start:end])
+    if not _dt.date.today().year - OLDEST_AGE <= year <= _dt.date.today().year:
+        return None
+    lo, hi = view.neighbours(start, 1)
+    passage = view.text[lo:start] + " " + view.text[end:hi]
+    if not patient_cue(passage, msg.lexicon) or _i_was_born(view, start):
+        return None
+    if writers_own(view.text, start, msg, cue=True):
+        return None
+    return Candidate(TYPE, year_start, end, 0.85, ("birth year", "patient cue", "clinical context"))
 
 
 def _i_was_born(view: SegmentView, start: int) -> bool:

@@ -161,11 +161,11 @@ class HospitalNumberRecognizer:
                 continue
             if any(c.start < end and start < c.end for c in scan.found):
                 continue  # part of an NHS or CHI number found already
-            if self._label_before.search(text[max(0, start - 40) : start]) or self._label.match(
-                text, start, end
-            ):
-                score = 0.8 + (0.12 if msg.clinical else 0.0)
-                out.append(Candidate(TYPE, start, end, clamp(score), ("label", "grouped ID")))
+            # a label, maybe then a site letter: "MRN 552 0193", "hosp no K 330 5518"
+            labelled = self._labelled_start(text, start)
+            if labelled is not None or self._label.match(text, start, end):
+                score, begin = 0.8 + (0.12 if msg.clinical else 0.0), start if labelled is None else labelled
+                out.append(Candidate(TYPE, begin, end, clamp(score), ("label", "grouped ID")))
                 continue
             if hit.pattern == "id_grouped_digits" or "\n" in text[start:end]:
                 continue  # digits alone, or groups on two lines, count only after a hospital-number label

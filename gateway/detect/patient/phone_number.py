@@ -27,7 +27,7 @@ _A = r"(?!\d)"
 PATTERNS = (
     PatternSpec(
         "uk_phone",
-        rf"{_B}(?:\+44[ \t]?\(?0?\)?[ \t]?|\(?0)"
+        rf"{_B}(?:(?:\+|00[ \t]?)44[ \t]?\(?0?\)?[ \t]?|\(?0)"
         rf"(?:7\d{{3}}\)?[ \t-]?\d{{3}}[ \t-]?\d{{3}}"  # mobile
         rf"|[1-38]\d{{1,3}}\)?[ \t-]?\d{{3,4}}[ \t-]?\d{{3,4}}){_A}",  # landline
         0.3,
@@ -40,28 +40,33 @@ _RELATIVE = (
 )
 #: the number belongs to someone else: "his mobile", "the patient's number", "her daughter's phone"
 _THEIRS = re.compile(
-    r"\b(?:his|her|their|the\s+patient'?s?|patient'?s|pt'?s|(?:her|his|their|the)\s+(?:\w+'s)"
-    r"|(?:mum|dad|mother|father|wife|husband|son|daughter|partner|carer|sister|brother|nok)'s)"
+    r"\b(?:his|her|their|the\s+patient['’]?s?|patient['’]?s|pt['’]?s|(?:her|his|their|the)\s+(?:\w+['’]s)"
+    r"|(?:mum|dad|mother|father|wife|husband|son|daughter|partner|carer|sister|brother|nok)['’]s)"
     r"\s+(?:\w+\s+){0,2}(?:mobile|number|phone|landline|tel|telephone|contact|no\.?|call[- ]?back)\b"
-    r"|\b(?:ring|call|phone|text|contact|reach)\s+(?:him|her|them|the\s+(?:patient|family|daughter|son|wife|husband))\b"
+    r"|\b(?:ring|call|phone|text|contact|reach)\s+(?:him|her|them|pt|patient|the\s+(?:patient|family|daughter|son|wife|husband))\b"
     # "call his daughter back on", "ring the patient's wife on", "phone Mrs Lee's son on"
-    r"|\b(?:ring|call|phone|text|contact|reach)\s+(?:his|her|their|the\s+patient'?s|\w+'s)\s+"
+    r"|\b(?:ring|call|phone|text|contact|reach)\s+(?:his|her|their|the\s+patient['’]?s|\w+['’]s)\s+"
     rf"(?:{_RELATIVE})\b"
     r"|\b(?:patient|pt|next\s+of\s+kin|nok)\b[^.\n]{0,20}\b(?:tel|phone|mobile|number)\b"
     # "NOK: daughter 07700 ...", "contact number for her husband:", "the family can be reached on"
     r"|\b(?:next\s+of\s+kin|nok)\b"
-    rf"|\b(?:his|her|their|the\s+patient'?s)\s+(?:{_RELATIVE})\s+(?:is|'s)\s+on\b"
+    rf"|\b(?:his|her|their|the\s+patient['’]?s)\s+(?:{_RELATIVE})\s+(?:is|['’]s)\s+on\b"
     # a list entry: "family at bedside, son on 07700 ...", "daughter's on ..."
-    rf"|\b(?:{_RELATIVE})(?:'s)?[ \t]+(?:is[ \t]+)?on[ \t:]*$"
+    rf"|\b(?:{_RELATIVE})(?:['’]s)?[ \t]+(?:is[ \t]+)?on[ \t:]*$"
+    # a relative's word right before the number, as notes and subject lines put it: "husband 020 ...",
+    # "son's mobile: 07700 ..." (not the writer's own: "my husband 07700 ...")
+    rf"|(?<!\bmy[ \t])(?<!\bour[ \t])\b(?:{_RELATIVE})(?:['’]s)?(?:[ \t]+(?:mobile|number|phone|tel|landline|no\.?))?"
+    r"[ \t]*[:,\-–]?[ \t]*$"
     r"|\b(?:number|mobile|phone|contact|tel)\s+(?:for|of)\s+(?:his|her|their|the)\s+(?:patient|"
     rf"{_RELATIVE})\b"
     rf"|\b(?:patient|{_RELATIVE})\s+(?:can|could|may|will)\s+be\s+(?:reached|contacted|called|rung)\b"
-    r"|\b(?:he|she|they)\s+(?:wants|would\s+like|asked\s+for|needs|is\s+waiting\s+for)\s+a\s+call[- ]?back\b",
+    rf"|\b(?:he|she|they|patient|pt|{_RELATIVE})\s+(?:wants|would\s+like|asked\s+for|requested|needs|is\s+waiting\s+for)"
+    r"\s+a\s+call[- ]?back\b",
     re.IGNORECASE,
 )
 #: whose the number is, said after it: "07700 900123 (patient's husband)", "07700 900123 - his wife"
 _THEIRS_AFTER = re.compile(
-    r"^[ \t]*[(,\-–][ \t]*(?:(?:the[ \t]+)?patient'?s?|pt'?s?|his|her|their)[ \t]+"
+    r"^[ \t]*[(,\-–][ \t]*(?:(?:the[ \t]+)?patient['’]?s?|pt['’]?s?|his|her|their)[ \t]+"
     rf"(?:{_RELATIVE}|mobile|home|landline|number)\b"
     rf"|^[ \t]*\([ \t]*(?:{_RELATIVE}|patient|nok|next of kin)[ \t]*\)",
     re.IGNORECASE,
@@ -81,15 +86,15 @@ _SIGNATURE_LINE = re.compile(
     re.IGNORECASE,
 )
 #: a table column of patients' or their families' numbers ("Patient mobile", "NOK tel", "Daughter's phone")
-_PATIENT_COLUMN = re.compile(r"\b(?:patient'?s?|pt'?s?|nok|next of kin)\b", re.IGNORECASE)
+_PATIENT_COLUMN = re.compile(r"\b(?:patient['’]?s?|pt['’]?s?|nok|next of kin)\b", re.IGNORECASE)
 _RELATIVE_WORD = re.compile(rf"\b(?:{_RELATIVE})\b", re.IGNORECASE)
 #: a sister on the ward is staff, not anyone's relative
 _WARD_SISTER = re.compile(
     rf"\b(?:ward|junior|senior|night|day)\s+sister\b|\bsister\s+(?-i:(?={CAP}))", re.IGNORECASE
 )
-_RELATIVE_COLUMN = re.compile(rf"\b(?:{_RELATIVE})(?:'?s)?\b", re.IGNORECASE)
+_RELATIVE_COLUMN = re.compile(rf"\b(?:{_RELATIVE})(?:['’]?s)?\b", re.IGNORECASE)
 _FIELD_LABEL = re.compile(
-    r"(?:^|[.;]\s*)(?:tel|telephone|phone|mobile|mob|contact(?:\s+number)?)\s*(?:no\.?)?\s*[:\-]\s*$",
+    r"(?:^|[.;])\s*(?:tel|telephone|phone|mobile|mob|contact(?:\s+number)?)\s*(?:no\.?)?\s*[:\-]\s*$",
     re.IGNORECASE,
 )
 

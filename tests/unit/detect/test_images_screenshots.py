@@ -65,3 +65,45 @@ def test_logo_is_not_a_screenshot(detector: ImageDetector) -> None:
     logo = png("image001.png", size=5000, width=120, height=40)
     body = "Screenshot of his EPR is in the next email; he was admitted to the ward overnight."
     assert not detector.detect(pf.inspection(body, artifacts=[logo]))
+
+
+RESULTS = (
+    "Her bloods from this morning, the lady in bed 12 on ward 5: potassium 6.2 and the creatinine is up."
+)
+
+
+@pytest.mark.parametrize(
+    ("meta", "size", "held"),
+    [
+        ({"format": "png", "width": 1000, "height": 600}, 4_000, True),
+        ({"format": "png", "width": 1170, "height": 2532}, 9_000, True),
+        ({"format": "bmp", "width": 1366, "height": 768}, 3_000_000, True),
+        ({"format": "png", "width": 999, "height": 600}, 4_000, False),
+        ({"format": "png", "width": 1000, "height": 599}, 4_000, False),
+        ({"format": "jpeg", "width": 1920, "height": 1080}, 4_000, False),
+        ({"format": "png", "width": "wide", "height": 1080}, 4_000, False),
+    ],
+)
+def test_screen_sized_picture(
+    detector: ImageDetector, meta: dict[str, object], size: int, held: bool
+) -> None:
+    """A lossless picture at least 1000 x 600 (either way round) with no screenshot name, sent with a patient's
+    results where patients are, is a screenshot of a record however few bytes it takes; smaller, or a JPEG, is
+    not a screenshot (what else it may be is for the photo rules)."""
+    art = Artifact("image", "attachment:image.png", "image.png", "image/png", size, metadata=meta)
+    found = detector.detect(pf.inspection(RESULTS, artifacts=[art]))
+    assert ("SCREENSHOT" in [f.type for f in found]) is held
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Her notes from the anatomy lecture, she missed the clinic teaching.",
+        "Her results from the clinical skills exam and the ward quiz, both passed.",
+    ],
+)
+def test_screen_sized_picture_needs_a_patient(detector: ImageDetector, body: str) -> None:
+    """Without a patient cue (a bed, an age, "the patient") a screen-sized picture is not taken for a record."""
+    meta: dict[str, object] = {"format": "png", "width": 1920, "height": 1080}
+    art = Artifact("image", "attachment:image.png", "image.png", "image/png", 4_000, metadata=meta)
+    assert not [f for f in detector.detect(pf.inspection(body, artifacts=[art])) if f.type == "SCREENSHOT"]

@@ -183,6 +183,23 @@ def photo(*, exif: bool, seed: int = 7, size: tuple[int, int] = (1200, 900)) -> 
     return buf.getvalue()
 
 
+def screen_capture(size: tuple[int, int] = (1920, 1080)) -> bytes:
+    """A PNG the size of a screen with a title bar and rows of grey text bars, as a record system draws it
+    (flat colours, so it compresses to a few kilobytes)."""
+    from PIL import Image, ImageDraw
+
+    w, h = size
+    im = Image.new("RGB", size, (245, 245, 245))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, 0, w, 60), fill=(20, 60, 120))
+    for i in range(min(30, (h - 100) // 30)):
+        y = 80 + i * 30
+        draw.rectangle((40, y, 40 + (i * 37) % (w // 2) + 200, y + 14), fill=(60, 60, 60))
+    buf = io.BytesIO()
+    im.save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def zip_with(files: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

@@ -79,11 +79,73 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODT = "application/vnd.oasis.opendocument.text"
 
 
+RESULTS = (
+    "Her bloods from this morning, the lady in bed 12 on ward 5: potassium 6.2 and the creatinine is up."
+)
+PNG = "image/png"
+
+
+@cache
+def _screen(size: tuple[int, int] = (1920, 1080)) -> bytes:
+    return c.screen_capture(size)
+
+
+def screen_rows() -> list[tuple[str, str, bytes]]:
+    """Screen-sized PNGs (a laptop's or a phone's screenshot) with no screenshot word or name: the message
+    decides."""
+    att, laptop, phone = c.with_attachment, _screen(), _screen((1170, 2532))
+    return [
+        ("screen-sized png of results, named image.png", "hold", att(RESULTS, "image.png", laptop, PNG)),
+        ("phone screenshot saved as IMG_.PNG", "hold", att(RESULTS, "IMG_4411.PNG", phone, PNG)),
+        (
+            "screen-sized png in a docx",
+            "hold",
+            att("Notes.", "notes.docx", c.docx_of(RESULTS, (laptop,)), DOCX),
+        ),
+        (
+            "screen-sized png in a zip",
+            "hold",
+            att(RESULTS, "screens.zip", c.zip_with({"IMG_4411.PNG": phone}), "application/zip"),
+        ),
+        (
+            "screen-sized png, context only in the subject",
+            "hold",
+            att("See attached.", "image.png", laptop, PNG, subject_line="her bloods, bed 12 ward 5, K+ 6.2"),
+        ),
+        (
+            "screen-sized png of a quiz score",
+            "pass",
+            att("Her results on the OSCE station were brilliant, look!", "image.png", laptop, PNG),
+        ),
+        (
+            "screen-sized png of a relative's app results",
+            "pass",
+            att("Mum's bloods from the GP app, her potassium is back to normal.", "IMG_4412.PNG", phone, PNG),
+        ),
+        (
+            "screen-sized png of lecture notes",
+            "pass",
+            att(
+                "Her notes from the anatomy lecture, she missed the clinic teaching.",
+                "image.png",
+                laptop,
+                PNG,
+            ),
+        ),
+        (
+            "screen-sized png of the ward rota",
+            "pass",
+            att("The new ward rota for next week, bed managers meeting moved.", "image.png", laptop, PNG),
+        ),
+    ]
+
+
 def rows() -> list[tuple[str, str, bytes]]:
     d = _dicom()
     cam, plain = _photo(True), _photo(False)
     att = c.with_attachment
     return [
+        *screen_rows(),
         ("dicom without an extension", "hold", att("The scan from this morning.", "IMG0001", d, OCTET)),
         ("dicom named .jpg", "hold", att("The scan from this morning.", "scan.jpg", d, JPEG)),
         ("dicom named .txt", "hold", att("Notes attached.", "notes.txt", d, "text/plain")),
