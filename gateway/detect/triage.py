@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from gateway.detect.letters import CAP, LOWER
+
 #: a run of digits long enough for any identifier, date, age, phone or street number
 _DIGITS = re.compile(
     r"\d(?:[\s./-]?\d){2,}|\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,3}\s*(?:y|yo|yrs?|years?)\b", re.I
@@ -39,7 +41,7 @@ _KEYWORDS = re.compile(
     re.I,
 )
 #: a capitalised word: a name could be in it (used only with a clinical sign, for NER)
-_CAPITALISED = re.compile(r"\b[A-Z][a-z'’-]+\b")
+_CAPITALISED = re.compile(rf"\b{CAP}[{LOWER}'’-]+\b")
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ def is_clinical(text: str) -> bool:
         ("she was diagnosed last week", True, False),
         ("Gwendolyn was diagnosed last week", True, True),
         ("started chemotherapy, Tuesday clinic", True, True),
+        # a name with no ASCII capital is still a name NER should read
+        ("łukasz said Żaneta was diagnosed", True, True),
+        ("Ólöf was diagnosed last week", True, True),
     ],
 )
 def test_triage_table(text: str, scan: bool, ner: bool) -> None:
