@@ -45,7 +45,28 @@ FRIENDLY_WEIGHT = 0.5  # between friends ("lol", kisses) a threat of this shape 
 
 # (each word of _FUTURE below starts with one of these; a test holds the two together)
 FUTURE_KEYS = frozenset(
-    "wil goi sha wou abo get com nex one soo bef or if unl tom tmr ton aft by bet".split()
+    [
+        "wil",
+        "goi",
+        "sha",
+        "wou",
+        "abo",
+        "get",
+        "com",
+        "nex",
+        "one",
+        "soo",
+        "bef",
+        "or",
+        "if",
+        "unl",
+        "tom",
+        "tmr",
+        "ton",
+        "aft",
+        "by",
+        "bet",
+    ]
 )
 
 # --- the parts, as word classes on the view (lower case, contractions written out) -------------------
