@@ -99,7 +99,8 @@ _THEY = re.compile(r"\bthey\b")
 # a bad outcome, when the writer is behind it
 _BAD = re.compile(
     r"\b(?:regret|(?:be|feel|been) sorry|wish|(?:you|he|she|they|_name_) (?:will|are going to|is going to) pay|make (?:you|him|her|them) pay|"
-    r"suffer|ruin|ruined|destroy (?:your|his|their)|finish (?:you|him|her|them|what)|end (?:you|your|his|her)|"
+    r"suffer|ruin|ruined|living hell|follow (?:you|him|her)|learn what it (?:feels|is) like|"
+    r"(?:take|taking|break|breaking) something (?:of yours|from you)|destroy (?:your|his|their)|finish (?:you|him|her|them|what)|end (?:you|your|his|her)|"
     r"(?:go|goes|going) wrong (?:for|with)|happens? to (?:you|your|him|his|her|them|their)|better (?:hope|watch|pray)|"
     r"not (?:be )?ask(?:ing)? nicely|stop being nice|"
     r"deal with|sort (?:you|him|her|them) out|take it out (?:of|on)|hurt|find out where|"
@@ -112,12 +113,15 @@ _BAD = re.compile(
 _PHYSICAL = re.compile(
     r"(?<!-)\b(?:hurt|injured|injury|ambulance|(?:end|ends|wind|land|lands|put|send|be) (?:up )?(?:you |him |her |them )?"
     r"in (?:hospital|a&e|intensive care)|glassed|stabbed|battered|beaten|"
-    r"teeth|jaw|nose|bones?|skull|ribs|kneecaps?|blood|bleed|bleeding|(?:you|he|she|they|_name_|your) (?:are |is |will be |are going to be |is going to be )?"
+    r"(?:break|broken|smash|smashed|snap|knock|knocked|kick|kicked|bust|busted|rearrange|wired|picking)"
+    r"(?: [\w-]+){0,3}? (?:teeth|jaw|nose|bones?|skull|ribs|kneecaps?|face|legs?|arms?|fingers?)|(?:you|he|she|they|_name_|your) (?:are |is |will be |are going to be |is going to be )?"
     r"(?:so |well |totally )?dead|dead (?:man|meat)|"
     r"burn|burns|burnt|burned|on fire|fire|canal|river|in a bag|crash|accident|brakes|tyres|"
     r"through (?:the|a|your|his|her) (?:[\w-]+ ){0,2}(?:doors?|window|windscreen|wall|table|floor)|through (?:yours|his|hers|"
     r"theirs|you|him|her)\b|physically|fair game|"
-    r"in one piece|(?:will|would) not come back|never come back|not be coming back|disappear|vanish|go missing|"
+    r"in one piece|(?:will not|would not) be [\w-]+ing (?:[\w-]+ ){0,4}?for (?:a|a long|some) (?:while|time)|"
+    r"stretcher|need(?:s|ing)? a hospital|in a different condition|(?:your|his|her|their) own blood|"
+    r"kill (?:you|him|her|u)\b|(?:will|would) not come back|never come back|not be coming back|disappear|vanish|go missing|"
     r"(?:he|she|it|they|you|_name_) (?:will not|will never|is never going to) (?!have to|need to|worry)(?:[\w-]+ ){1,4}?"
     r"(?:ever )?again|(?<!to )(?:your|his|her|their) (?:own )?(?:grave|funeral|coffin)|bury (?:you|him|her|them)|in a wheelchair|limping|helmet|a very bad day|"
     r"(?:end|ended|ends) up (?:on|online|in the group)|(?:post|share|send|show) (?:them|it|those|these|the (?:photos?|pictures?|videos?|screenshots?|messages?)) "
@@ -144,7 +148,7 @@ _CLEAR = re.compile(
     r"stretch|wear a|lock (?:your|the)|"
     # teaching, a hypothetical, fiction, a game
     r"patients? (?:may|might|often|who)|scenario|for example|e\.g|imagine|hypothetically|lecture|"
-    r"simulation|role-?play|the film|the book|the novel|the story|my character|campaign|the game|in game|"
+    r"simulation|role-?play|(?:line|quote|lyrics?|scene) from|the film|the book|the novel|the story|my character|campaign|the game|in game|"
     r"fifa|chess|d&d|debate|dungeon|boss fight|raid|level|quiz|match|five-a-side|\d+-\d+|"
     # reported speech being told to someone
     r"i heard|(?:has|have) been telling|(?:he|she|they) said|told me|"

@@ -24,6 +24,8 @@ THREATS = [
     ("Mark me down again and I promise you will regret the day you met me.", {"agent", "harm"}),
     ("Report me once more and your dog will not come back from its walk.", {"physical"}),
     ("If she gives evidence at the hearing she is getting glassed on the way out.", {"physical"}),
+    ("Move my kit off the bench again and you will not be rowing anywhere for a long while.", {"physical"}),
+    ("If the keys are not returned by Monday I will take something of yours, Mr Pike.", {"agent", "harm"}),
 ]
 
 # the same shape where the consequence is proper, kind, safe, taught, played, promised away or past
@@ -40,6 +42,7 @@ CLEARED = [
     "Keep lifting like that and you will end up in hospital with your back, look after yourself.",
     "I will be late for the ward round tomorrow because of my own hospital appointment.",
     "I did not hurt anyone on my first night shift, so I will call it a win.",
+    "'I will kill you' is the line from that thriller we watched, and it is how I feel about the printer.",
 ]
 
 
