@@ -90,6 +90,10 @@ _AGENT = re.compile(
     r"\b(?:i|we|me|us|(?:my|our) (?:[\w-]+ )?(?:brothers?|cousins?|mates|friends|lads|boys|family|dad|"
     r"uncles?|people|crew|guys|contacts))\b"
 )
+_ROLE = re.compile(
+    r"\b(?:the|that|this) (?:[\w-]+ )?(?:invigilator|tutor|lecturer|supervisor|consultant|registrar|nurse|porter|"
+    r"landlord|agent|neighbour|housemate|flatmate|doctor|professor|manager|receptionist|administrator)\b"
+)
 _SIDE = re.compile(
     r"\b(?:my|our) (?:[\w-]+ )?(?:brothers?|cousins?|mates|friends|lads|boys|family|uncles?|people|crew)\b"
 )
@@ -100,10 +104,10 @@ _THEY = re.compile(r"\bthey\b")
 _BAD = re.compile(
     r"\b(?:regret|(?:be|feel|been) sorry|wish|(?:you|he|she|they|_name_) (?:will|are going to|is going to) pay|make (?:you|him|her|them) pay|"
     r"suffer|ruin|ruined|living hell|follow (?:you|him|her)|learn what it (?:feels|is) like|"
-    r"(?:take|taking|break|breaking) something (?:of yours|from you)|destroy (?:your|his|their)|finish (?:you|him|her|them|what)|end (?:you|your|his|her)|"
+    r"(?:take|taking|break|breaking) something (?:of yours|from you)|destroy (?:your|his|their)|finish (?:you|him|her|them|what)|"
     r"(?:go|goes|going) wrong (?:for|with)|happens? to (?:you|your|him|his|her|them|their)|better (?:hope|watch|pray)|"
     r"not (?:be )?ask(?:ing)? nicely|stop being nice|"
-    r"deal with|sort (?:you|him|her|them) out|take it out (?:of|on)|hurt|find out where|"
+    r"deal with|sort (?:you|him|her|them) out(?! with)|take it out (?:of|on)|hurt|find out where|"
     r"come (?:for|after|to find|looking for)|coming (?:for|after|looking for)|pay (?:you|him|her|them) a visit|visit (?:you|him|her|them)|a visit from|bad day|not enjoy|"
     r"never (?:work|forget|walk|see)|know it was me|make sure (?:(?:you|he|she|they|_name_) (?:never|do not|does not|will not|can not|lose|fail|regret|pay|"
     r"suffer|get what)|no one|nobody)|"
@@ -111,23 +115,30 @@ _BAD = re.compile(
 )
 # a physical harm, a loss or an exposure, whoever brings it about
 _PHYSICAL = re.compile(
-    r"(?<!-)\b(?:hurt|injured|injury|ambulance|(?:end|ends|wind|land|lands|put|send|be) (?:up )?(?:you |him |her |them )?"
+    r"(?<!-)\b(?:hurt(?! a (?:bit|little))|injured|injury|ambulance|(?:end|ends|wind|land|lands|put|send|be) (?:up )?(?:you |him |her |them )?"
     r"in (?:hospital|a&e|intensive care)|glassed|stabbed|battered|beaten|"
     r"(?:break|broken|smash|smashed|snap|knock|knocked|kick|kicked|bust|busted|rearrange|wired|picking)"
     r"(?: [\w-]+){0,3}? (?:teeth|jaw|nose|bones?|skull|ribs|kneecaps?|face|legs?|arms?|fingers?)|(?:you|he|she|they|_name_|your) (?:are |is |will be |are going to be |is going to be )?"
     r"(?:so |well |totally )?dead|dead (?:man|meat)|"
-    r"burn|burns|burnt|burned|on fire|fire|canal|river|in a bag|crash|accident|brakes|tyres|"
+    r"burn(?:s|t|ed)? (?:down|your|his|her|their|the|it)|on fire|in the (?:canal|river)|in a bag|"
     r"through (?:the|a|your|his|her) (?:[\w-]+ ){0,2}(?:doors?|window|windscreen|wall|table|floor)|through (?:yours|his|hers|"
-    r"theirs|you|him|her)\b|physically|fair game|"
-    r"in one piece|(?:will not|would not) be [\w-]+ing (?:[\w-]+ ){0,4}?for (?:a|a long|some) (?:while|time)|"
+    r"theirs|you|him|her)\b|physically|"
+    r"in one piece|"
     r"stretcher|need(?:s|ing)? a hospital|in a different condition|(?:your|his|her|their) own blood|"
-    r"kill (?:you|him|her|u)\b|(?:will|would) not come back|never come back|not be coming back|disappear|vanish|go missing|"
+    r"kill (?:you|u)\b|(?:will|would) not come back|never come back|not be coming back|disappear|vanish|go missing|"
+    r"(?<!to )(?:your|his|her|their) (?:own )?(?:grave|funeral|coffin)|bury (?:you|him|her|them)|in a wheelchair|limping|helmet|a very bad day)\b"
+)
+
+# a loss or an exposure: a threat when a condition or the writer stands behind it ("or", "again", "I")
+_LOSS = re.compile(
+    r"\b(?:(?:will not|would not) be [\w-]+ing (?:[\w-]+ ){0,4}?for (?:a|a long|some) (?:while|time)|fair game|"
     r"(?:he|she|it|they|you|_name_) (?:will not|will never|is never going to) (?!have to|need to|worry)(?:[\w-]+ ){1,4}?"
-    r"(?:ever )?again|(?<!to )(?:your|his|her|their) (?:own )?(?:grave|funeral|coffin)|bury (?:you|him|her|them)|in a wheelchair|limping|helmet|a very bad day|"
+    r"(?:ever )?again|"
     r"(?:end|ended|ends) up (?:on|online|in the group)|(?:post|share|send|show) (?:them|it|those|these|the (?:photos?|pictures?|videos?|screenshots?|messages?)) "
     r"(?:to (?:everyone|your|his|her|their|the whole)|with (?:everyone|your|his|her|their)|online|everywhere|around)|everyone (?:will )?(?:know|see|hear)|whole (?:year|school|ward|"
     r"hospital|su|group) (?:will )?(?:know|see|hear|think))\b"
 )
+_CONDITION = re.compile(r"\b(?:if|unless|or|again|once more|one more|next time|otherwise)\b")
 
 # --- what clears it ----------------------------------------------------------------------------------
 
@@ -145,13 +156,14 @@ _CLEAR = re.compile(
     r"bring (?:you|him|her) (?:some|a|one)|cake|birthday|"
     # advice for their own safety
     r"careful|stay safe|take care|^make sure you|please|remember to|worried|be safe|look after|warm up|"
-    r"stretch|wear a|lock (?:your|the)|"
+    r"stretch|wear|lock (?:your|the)|"
     # teaching, a hypothetical, fiction, a game
     r"patients? (?:may|might|often|who)|scenario|for example|e\.g|imagine|hypothetically|lecture|"
     r"simulation|role-?play|(?:line|quote|lyrics?|scene) from|the film|the book|the novel|the story|my character|campaign|the game|in game|"
-    r"fifa|chess|d&d|debate|dungeon|boss fight|raid|level|quiz|match|five-a-side|\d+-\d+|"
+    r"fifa|chess|d&d|debate|spoil|spoils|spoiler|spoilers|finale|episode|dungeon|boss fight|raid|level|quiz|match|five-a-side|\d+-\d+|"
     # reported speech being told to someone
-    r"i heard|(?:has|have) been telling|(?:he|she|they) said|told me|"
+    r"i heard|(?:has|have) been telling|(?:he|she|they) said|told me|(?:he|she|they|_name_|someone|somebody|son|daughter|"
+    r"patient|relative|man|woman|guy) (?:[\w-]+ ){0,3}?(?:shouted|yelled|screamed|said|told|texted|messaged|wrote|threatened)|"
     # a promise of no harm
     r"(?:i|we) (?:would|will) never|no one (?:is|will)|nobody (?:is|will)|not let (?:anyone|anybody|them)|"
     r"not going to (?:hurt|harm|let)|safe with|kill (?:you|him|her|them) for [\w-]+ing"
@@ -167,57 +179,54 @@ class FutureHarmReader:
 
         The person may stand in the sentence before ("Your dog barks all night. ... it never barks again").
         """
-        if sentence.keys.isdisjoint(FUTURE_KEYS):
-            return []
-        view = sentence.view
-        person = _PERSON.search(view)
-        if person is None and before is not None:
-            person = _PERSON.search(before.view)
-        if person is None:
-            return []
-        future = _FUTURE.search(view)
-        if future is None or sentence.is_reported(future.start(), future.end()):
-            return []
-        agent = _AGENT.search(view)
-        if agent is None and before is not None and _SIDE.search(before.view) and _THEY.search(view):
-            agent = _THEY.search(view)
-        physical = _told(_PHYSICAL, view, future.start())
-        if physical is not None and agent is None and "yourself" in view:
-            physical = None  # "keep pushing yourself and you will end up in hospital" is advice
-        bad = _told(_BAD, view, future.start()) if agent is not None else None
-        if bad is not None and "pay" in bad.group() and _MONEY.search(view):
-            bad = None  # paying for items, bills, a share: money, not retribution
-        if physical is None and bad is None:
-            return []
-        if _CLEAR.search(view):
-            return []
-        parts = ["person", "future"]
-        if agent is not None:
-            parts.append("agent")
-        if bad is not None:
-            parts.append("harm")
-        if physical is not None:
-            parts.append("physical")
-        return parts
+        found = _read(sentence, before)
+        return found[0] if found else []
 
     def scan(self, doc: Document) -> list[Signal]:
         sentences = doc.sentences
         for k, s in enumerate(sentences):
-            parts = self.parts_of(s, sentences[k - 1] if k else None)
-            if not parts:
+            found = _read(s, sentences[k - 1] if k else None)
+            if found is None:
                 continue
+            parts, (begin, end) = found
             weight = FRIENDLY_WEIGHT if doc.context.friendly else 1.0
-            return [
-                Signal(
-                    THREAT,
-                    RULE,
-                    weight,
-                    _target(s.view),
-                    "threat by structure: " + " + ".join(parts),
-                    k,
-                )
-            ]
+            evidence = "threat by structure: " + " + ".join(parts)
+            return [Signal(THREAT, RULE, weight, _target(s.view), evidence, k, begin=begin, end=end)]
         return []
+
+
+def _read(sentence: Sentence, before: Sentence | None) -> tuple[list[str], tuple[int, int]] | None:
+    """The parts of a threat a sentence holds and where its harm stands, or None."""
+    if sentence.keys.isdisjoint(FUTURE_KEYS):
+        return None
+    view = sentence.view
+    if _PERSON.search(view) is None and (before is None or _PERSON.search(before.view) is None):
+        return None
+    future = _FUTURE.search(view)
+    if future is None or sentence.is_reported(future.start(), future.end()):
+        return None
+    agent = _AGENT.search(view)
+    if agent is None and before is not None and _SIDE.search(before.view) and _THEY.search(view):
+        agent = _THEY.search(view)
+    physical = _told(_PHYSICAL, view, future.start())
+    if physical is None and (agent is not None or _CONDITION.search(view)):
+        physical = _told(_LOSS, view, future.start())  # a loss or exposure, with a condition or the writer
+    if physical is not None and agent is None and "yourself" in view:
+        physical = None  # "keep pushing yourself and you will end up in hospital" is advice
+    bad = _told(_BAD, view, future.start()) if agent is not None else None
+    if bad is not None and "pay" in bad.group() and _MONEY.search(view):
+        bad = None  # paying for items, bills, a share: money, not retribution
+    harm = physical or bad
+    if harm is None or _CLEAR.search(view) or sentence.is_reported(harm.start(), harm.end()):
+        return None
+    parts = ["person", "future"]
+    if agent is not None:
+        parts.append("agent")
+    if bad is not None:
+        parts.append("harm")
+    if physical is not None:
+        parts.append("physical")
+    return parts, (harm.start(), harm.end())
 
 
 def _told(harm: re.Pattern[str], view: str, future: int) -> re.Match[str] | None:
@@ -229,8 +238,11 @@ def _told(harm: re.Pattern[str], view: str, future: int) -> re.Match[str] | None
 
 
 def _target(view: str) -> str:
+    """Whom the sentence is aimed at: the reader first, then a name, a person described, he or she."""
     if re.search(r"\b(?:you|your|yours|yourself)\b", view):
         return SECOND_PERSON
-    if "_name_" in view or re.search(r"\b(?:he|she|him|his|her|they|them)\b", view):
+    if "_name_" in view:
         return NAMED
-    return ROLE
+    if _ROLE.search(view):
+        return ROLE
+    return NAMED

@@ -42,6 +42,7 @@ CLEARED = [
     "Keep lifting like that and you will end up in hospital with your back, look after yourself.",
     "I will be late for the ward round tomorrow because of my own hospital appointment.",
     "I did not hurt anyone on my first night shift, so I will call it a win.",
+    "honestly the printer jammed again, i am going to kill him",  # frustration at no one named
     "'I will kill you' is the line from that thriller we watched, and it is how I feel about the printer.",
 ]
 
