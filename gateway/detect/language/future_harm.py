@@ -90,6 +90,7 @@ _AGENT = re.compile(
     r"\b(?:i|we|me|us|(?:my|our) (?:[\w-]+ )?(?:brothers?|cousins?|mates|friends|lads|boys|family|dad|"
     r"uncles?|people|crew|guys|contacts))\b"
 )
+_ANYONE = re.compile(r"someone|somebody|anyone|anybody")
 _ROLE = re.compile(
     r"\b(?:the|that|this) (?:[\w-]+ )?(?:invigilator|tutor|lecturer|supervisor|consultant|registrar|nurse|porter|"
     r"landlord|agent|neighbour|housemate|flatmate|doctor|professor|manager|receptionist|administrator)\b"
@@ -200,7 +201,8 @@ def _read(sentence: Sentence, before: Sentence | None) -> tuple[list[str], tuple
     if sentence.keys.isdisjoint(FUTURE_KEYS):
         return None
     view = sentence.view
-    if _PERSON.search(view) is None and (before is None or _PERSON.search(before.view) is None):
+    person = _PERSON.search(view) or (_PERSON.search(before.view) if before is not None else None)
+    if person is None:
         return None
     future = _FUTURE.search(view)
     if future is None or sentence.is_reported(future.start(), future.end()):
@@ -213,6 +215,10 @@ def _read(sentence: Sentence, before: Sentence | None) -> tuple[list[str], tuple
         physical = _told(_LOSS, view, future.start())  # a loss or exposure, with a condition or the writer
     if physical is not None and agent is None and "yourself" in view:
         physical = None  # "keep pushing yourself and you will end up in hospital" is advice
+    if physical is not None and agent is None and _ANYONE.fullmatch(person.group()):
+        physical = (
+            None  # "somebody is going to get hurt if 80 people come": a prediction about no one, by no one
+        )
     bad = _told(_BAD, view, future.start()) if agent is not None else None
     if bad is not None and "pay" in bad.group() and _MONEY.search(view):
         bad = None  # paying for items, bills, a share: money, not retribution

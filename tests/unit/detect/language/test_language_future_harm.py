@@ -24,6 +24,7 @@ THREATS = [
     ("Mark me down again and I promise you will regret the day you met me.", {"agent", "harm"}),
     ("Report me once more and your dog will not come back from its walk.", {"physical"}),
     ("If she gives evidence at the hearing she is getting glassed on the way out.", {"physical"}),
+    ("Next time I am kept waiting at that desk someone is getting hurt.", {"agent", "physical"}),
     ("Move my kit off the bench again and you will not be rowing anywhere for a long while.", {"physical"}),
     ("If the keys are not returned by Monday I will take something of yours, Mr Pike.", {"agent", "harm"}),
 ]
@@ -43,6 +44,7 @@ CLEARED = [
     "I will be late for the ward round tomorrow because of my own hospital appointment.",
     "I did not hurt anyone on my first night shift, so I will call it a win.",
     "honestly the printer jammed again, i am going to kill him",  # frustration at no one named
+    "Somebody is going to get hurt on that staircase if the rail is not fixed soon.",
     "'I will kill you' is the line from that thriller we watched, and it is how I feel about the printer.",
 ]
 
