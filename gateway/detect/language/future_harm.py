@@ -12,7 +12,8 @@ the canal in a bag" share no wording, but the same shape: a sentence that
 - and either has the writer or the writer's side as its agent ("I", "we",
   "my brothers") with a bad outcome (regret, pay, wish, a bad day, "you'll
   know it was me"), or tells a physical harm, a loss or an exposure
-  however worded (teeth, an ambulance, the canal, fire, "won't come back").
+  however worded (an ambulance, the canal, "on fire", "won't come back"); a
+  loss or an exposure counts when a condition or the writer stands behind it.
 
 It clears when the consequence is a proper process (a complaint, an
 appeal, the council, the police), a benefit, advice for the person's own
@@ -20,9 +21,8 @@ safety, teaching or a hypothetical, fiction or a game, a promise of no harm
 ("nobody is going to hurt you"), or reported speech. Each of these is a
 word class read on the sentence's view, not a phrase.
 
-Only sentences whose word keys offer both a future or conditional marker and
-a person or possession are read at all, so everyday mail pays a set
-intersection per sentence. (The spaCy pipeline the patient detector loads is
+Only sentences whose word keys offer a future or conditional marker are
+read at all, so most everyday sentences cost one set intersection. (The spaCy pipeline the patient detector loads is
 its named-entity recogniser only, without tagger or parser, so there is no
 dependency parse to reuse here; the word classes stand in for it.) The
 finding names the parts it found ("threat by structure: person + future +
