@@ -28,6 +28,7 @@ from gateway.detect.language.defamation import DefamationRecogniser
 from gateway.detect.language.discrimination import SlurRecogniser, hostility_recogniser
 from gateway.detect.language.everyday import everyday_recognisers
 from gateway.detect.language.framing import Framer
+from gateway.detect.language.future_harm import FutureHarmReader
 from gateway.detect.language.harassment import HARASSMENT, harassment_recogniser
 from gateway.detect.language.insults import InsultRecogniser
 from gateway.detect.language.intent import IntentReader
@@ -130,6 +131,7 @@ class LanguageDetector:
         self.grievance = grievance_recogniser(macros, self.resolver)
         self.intent = IntentReader(macros, self.resolver)
         self.coercion = CoercionReader(macros)
+        self.future_harm = FutureHarmReader()
         self.reports = ReportFrame(macros)
         self.defamation = DefamationRecogniser(macros, self.resolver)
         if self.use_model:
@@ -180,6 +182,7 @@ class LanguageDetector:
         signals.extend(self.coercion.scan(doc))  # checking, isolating, ruling: a partner's control
         if weight([s for s in signals if s.type in (THREAT, HARASSMENT)]) < THRESHOLD:
             signals.extend(self.intent.scan(doc))  # the parts of a threat, when no rule reads one already
+            signals.extend(self.future_harm.scan(doc))  # its structure: a person, a future, a harm
         if any(s.type == THREAT and s.weight < THRESHOLD for s in signals):
             signals.extend(self.grievance.scan(doc))  # hostility only matters to a hint of menace
         signals.extend(self.defamation.scan(doc))
