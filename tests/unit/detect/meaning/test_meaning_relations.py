@@ -94,3 +94,14 @@ def test_relation_features_are_part_of_a_sentence_s_features() -> None:
 def test_word_classes(lines: list[str], token: str, kind: str) -> None:
     """A class file names whole words and prefixes ("diagnos*"); comments and blank lines are skipped."""
     assert WordClasses.parse(lines).of(token) == kind
+
+
+def test_the_shipped_model_reads_relation_features() -> None:
+    """The shipped featurizer has the word classes and the shipped model weighs the relation features it gives."""
+    from gateway.detect.meaning.model import MeaningModel, featurizer
+
+    feat = featurizer()
+    assert feat.classes is not None and feat.families == FAMILIES
+    model = MeaningModel.load(feat)
+    given = feat.features("The lady from the bridal shop was diagnosed with breast cancer.")
+    assert any(f.startswith("c:") and f in model.weights for f in given)
