@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 DATA_PACKAGE = "gateway.detect.data.meaning"
@@ -57,6 +57,8 @@ _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _NEEDS_DETERMINER = frozenset({"one", "person"})
 #: a determiner counts for a noun at most this many tokens after it ("a 67-year-old man": a, #00, year, old)
 _DETERMINER_REACH = 4
+#: how many looked-up tokens are remembered
+_CACHED = 50_000
 #: how far (in tokens) a holder is looked for on either side of a health fact
 _REACH = 12
 
@@ -67,6 +69,8 @@ class WordClasses:
 
     words: dict[str, str]
     prefixes: dict[int, dict[str, str]]
+    #: tokens already looked up, and their class (at most `_CACHED` of them: hostile text has no end of new words)
+    seen: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def parse(cls, lines: list[str]) -> WordClasses:
@@ -91,13 +95,19 @@ class WordClasses:
 
     def of(self, token: str) -> str:
         """The class of a token ("" for none)."""
-        got = self.words.get(token)
+        got = self.seen.get(token)
         if got is not None:
             return got
-        for n, table in self.prefixes.items():
-            if len(token) >= n and token[:n] in table:
-                return table[token[:n]]
-        return ""
+        got = self.words.get(token)
+        if got is None:
+            got = ""
+            for n, table in self.prefixes.items():
+                if len(token) >= n and token[:n] in table:
+                    got = table[token[:n]]
+                    break
+        if len(self.seen) < _CACHED:
+            self.seen[token] = got
+        return got
 
 
 def relation_features(

@@ -105,3 +105,16 @@ def test_the_shipped_model_reads_relation_features() -> None:
     model = MeaningModel.load(feat)
     given = feat.features("The lady from the bridal shop was diagnosed with breast cancer.")
     assert any(f.startswith("c:") and f in model.weights for f in given)
+
+
+def test_remembered_lookups_are_bounded_and_right() -> None:
+    """Looked-up tokens are remembered up to a bound; past it a token is still classed, just not remembered."""
+    from gateway.detect.meaning import relations
+
+    classes = WordClasses.parse(["diagnosis: diagnos*", "death: died"])
+    for i in range(relations._CACHED + 10):
+        classes.of(f"word{i}")
+    assert len(classes.seen) == relations._CACHED
+    assert classes.of("diagnosed") == "diagnosis"
+    assert classes.of("died") == "death"
+    assert "died" not in classes.seen
