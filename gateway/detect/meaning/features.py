@@ -144,9 +144,7 @@ class Featurizer:
         before = ""  # the word before prev
         placed = self.placed(sentence)
         if self.classes is not None:
-            feats |= relation_features(
-                sentence, [(t, at) for t, _, at in placed], self.classes, self.families
-            )
+            feats |= relation_features(sentence, placed, self.classes, self.families)
         for tok, voice, _ in placed:
             feats.add((voice or "w:") + tok)
             if tok == CAP:

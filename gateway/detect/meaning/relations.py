@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -53,6 +54,9 @@ _CLAUSE = re.compile(r"[,;:()\[\]–—]|\s-\s")
 _MINE = frozenset({"my", "our"})
 _INDEFINITE = frozenset({"a", "an"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_DETERMINERS = _MINE | _INDEFINITE | _DEFINITE
+#: person classes that are their own kind of reference
+_SELF_NAMED = frozenset({"patient", "third", "writer"})
 #: a described noun that only refers with a determiner before it ("the one with the tattoos")
 _NEEDS_DETERMINER = frozenset({"one", "person"})
 #: a determiner counts for a noun at most this many tokens after it ("a 67-year-old man": a, #00, year, old)
@@ -111,45 +115,42 @@ class WordClasses:
 
 
 def relation_features(
-    sentence: str, tokens: list[tuple[str, int]], classes: WordClasses, families: frozenset[str]
+    sentence: str, tokens: Sequence[tuple[str, str, int]], classes: WordClasses, families: frozenset[str]
 ) -> set[str]:
-    """The relation features of one sentence from its tokens (token, offset in the sentence)."""
+    """The relation features of one sentence from its tokens (token, voice, offset in the sentence:
+    `Featurizer.placed`). Most tokens have no class: for them the loop only notes a determiner."""
     if not families:
         return set()
-    bounds = [m.start() for m in _CLAUSE.finditer(sentence)]
-    clause: list[int] = []
-    person: list[str] = []
+    seen = classes.seen
+    person = [""] * len(tokens)
     health: list[tuple[int, str]] = []  # (token index, kind)
-    tense: dict[int, str] = {}
+    tenses: list[tuple[int, str]] = []  # (offset, tense)
     prev = ""
     det, det_at = "", -_DETERMINER_REACH - 1  # the last determiner, and its token index
-    for i, (tok, pos) in enumerate(tokens):
-        c = bisect_right(bounds, pos)
-        clause.append(c)
-        kind = NAME if tok == NAME else classes.of(tok)
-        d = det if i - det_at <= _DETERMINER_REACH else ""  # "a 67-year-old man", "the new receptionist"
-        p = ""
-        if kind == NAME:
-            p = "name"
-        elif kind == "relation":
-            p = "myrel" if prev in _MINE else "rel"
-        elif kind == "described":
-            if d in _INDEFINITE:
-                p = "" if tok in _NEEDS_DETERMINER else "anon"
-            elif d in _DEFINITE or tok not in _NEEDS_DETERMINER:
-                p = "described"
-        elif kind == "role":
-            p = "role" if d in _DEFINITE or d in _MINE else ""
-        elif kind in ("patient", "third", "writer"):
-            p = kind
-        elif kind in HEALTH:
-            health.append((i, kind))
-        elif kind in TENSES:
-            have = tense.get(c)
-            if have is None or TENSES.index(kind) < TENSES.index(have):
-                tense[c] = kind
-        person.append(p)
-        if tok in _INDEFINITE or tok in _DEFINITE or tok in _MINE:
+    for i, (tok, _, pos) in enumerate(tokens):
+        kind = seen.get(tok)
+        if kind is None:
+            kind = NAME if tok == NAME else classes.of(tok)
+        if kind:
+            d = det if i - det_at <= _DETERMINER_REACH else ""  # "a 67-year-old man", "the new receptionist"
+            if kind == NAME:
+                person[i] = "name"
+            elif kind == "relation":
+                person[i] = "myrel" if prev in _MINE else "rel"
+            elif kind == "described":
+                if d in _INDEFINITE:
+                    person[i] = "" if tok in _NEEDS_DETERMINER else "anon"
+                elif d in _DEFINITE or tok not in _NEEDS_DETERMINER:
+                    person[i] = "described"
+            elif kind == "role":
+                person[i] = "role" if d in _DEFINITE or d in _MINE else ""
+            elif kind in _SELF_NAMED:
+                person[i] = kind
+            elif kind in HEALTH:
+                health.append((i, kind))
+            elif kind in TENSES:
+                tenses.append((pos, kind))
+        if tok in _DETERMINERS:
             det, det_at = tok, i
         prev = tok
     out: set[str] = set()
@@ -164,26 +165,33 @@ def relation_features(
     if "ps" in families:
         out.update(f"c:ps:{p}:{k}" for p in kinds_p for k in kinds_h)
     if "ph" in families or "t" in families:
+        bounds = [m.start() for m in _CLAUSE.finditer(sentence)]
+        tense: dict[int, str] = {}
+        for pos, kind in tenses:
+            c = bisect_right(bounds, pos)
+            have = tense.get(c)
+            if have is None or TENSES.index(kind) < TENSES.index(have):
+                tense[c] = kind
         for i, k in health:
-            holder = _holder(i, clause, person)
+            holder = _holder(i, tokens, bounds, person)
             if "ph" in families:
                 out.add(f"c:ph:{holder}:{k}")
                 out.add(f"c:ph:{holder}")
             if "t" in families:
-                out.add(f"c:t:{tense.get(clause[i], 'none')}:{holder}")
+                out.add(f"c:t:{tense.get(bisect_right(bounds, tokens[i][2]), 'none')}:{holder}")
     return out
 
 
-def _holder(i: int, clause: list[int], person: list[str]) -> str:
+def _holder(i: int, tokens: Sequence[tuple[str, str, int]], bounds: list[int], person: list[str]) -> str:
     """The person reference nearest before token i in its clause, else the nearest after it, else "none"."""
-    c = clause[i]
+    c = bisect_right(bounds, tokens[i][2])
     for j in range(i - 1, max(-1, i - 1 - _REACH), -1):
-        if clause[j] != c:
+        if bisect_right(bounds, tokens[j][2]) != c:
             break
         if person[j]:
             return person[j]
     for j in range(i + 1, min(len(person), i + 1 + _REACH)):
-        if clause[j] != c:
+        if bisect_right(bounds, tokens[j][2]) != c:
             break
         if person[j]:
             return person[j]

@@ -12,8 +12,7 @@ FEAT = Featurizer(["Karen", "Tom"], ["Karen", "Gareth"], CLASSES, FAMILIES)
 
 
 def rel(text: str, families: frozenset[str] = FAMILIES) -> set[str]:
-    toks = [(t, at) for t, _, at in FEAT.placed(text)]
-    return relation_features(text, toks, CLASSES, families)
+    return relation_features(text, FEAT.placed(text), CLASSES, families)
 
 
 @pytest.mark.parametrize(
