@@ -114,3 +114,17 @@ def test_the_gate_reads_the_labels(date: bool, labels: set[str], expected: bool)
 def test_name_words(name: str, words: list[str]) -> None:
     """A correspondent's display name is compared by the same lower-case words as a mention's."""
     assert name_words(name) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("ref" + " " * 27 + "1234567", {"other"}),  # the label's first letter 30 characters back: read
+        ("ref" + " " * 28 + "1234567", set()),  # 31 characters back: out of reach
+        ("booking ref\n1234567", set()),  # on the line before: not this number's label
+        ("booking ref 1234567\n7654321", set()),  # the second number's line has no label
+    ],
+)
+def test_a_label_is_read_on_the_line_within_reach(lexicon: Lexicon, text: str, labels: set[str]) -> None:
+    """Labels are read at most 30 characters back and never across a line break."""
+    assert set(candidates(text, 0, len(text), lexicon).identifiers[-1].labels) == labels
