@@ -33,6 +33,7 @@ def rel(text: str, families: frozenset[str] = FAMILIES) -> set[str]:
         ("a receptionist has a scan", {"c:ph:none:test"}, {"c:ph:role:test"}),
         ("the one with the tattoos is in hospital", {"c:ph:described:admission"}, set()),
         ("one of them is in hospital", {"c:ph:none:admission"}, {"c:ph:described:admission"}),
+        ("a person with diabetes", {"c:ph:none:diagnosis"}, {"c:ph:anon:diagnosis"}),
         ("someone is pregnant", {"c:ph:described:pregnancy"}, set()),
         ("Chemotherapy again", {"c:ph:none:treatment", "c:t:none:none"}, set()),
         ("Tom came round, the chemo started", {"c:ph:none:treatment", "c:ps:name:treatment"}, {"c:ph:name"}),
