@@ -33,6 +33,8 @@ TRAINING_FILES = (
     "tests/corpus/train/train_i.yaml",
     "tests/corpus/train/train_j.yaml",
     "tests/corpus/train/train_k.yaml",
+    "tests/corpus/train/train_l.yaml",
+    "tests/corpus/train/train_m.yaml",
 )
 #: entries whose word sets overlap this much (Jaccard) are twins ("fyi Dr X is off sick, chemo" / "fyi Dr X is off
 #: for her daughter's graduation"): cross-validation keeps them in one fold

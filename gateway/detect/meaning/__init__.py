@@ -1,6 +1,7 @@
 """Detection by meaning: a small trained text classifier, a second opinion beside the rules.
 
 - features.py: a sentence as feature strings (the same code trains and runs)
+- relations.py: who and what: a person reference and a health fact in one clause, as features
 - windows.py: sentences and the windows of them that are scored, with offsets
 - model.py: the fitted weights (gateway/detect/data/meaning/model.json) and their arithmetic
 - packing.py: how the model file stores the weights (compact, exact)

@@ -45,6 +45,12 @@ cross-validation on all eleven training files supported it):
   deanery", "I have told my supervisor", "should I go to the police";
   round 6): a report to staff, not the attack it reports.
 
+A third kind says who and what (round 7, relations.py): a person reference
+and a health fact in one clause, with the kind of each, who holds the fact
+and the clause's tense (`c:` features, from the word classes in
+`gateway/detect/data/meaning/word_classes.txt`); a featurizer made without
+word classes gives none.
+
 Every step is a single pass over the text with bounded per-token work, so
 the cost grows linearly with the text (a quotation's closing mark is
 looked for within its sentence, and a sentence is at most 400 characters:
@@ -55,6 +61,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+from gateway.detect.meaning.relations import FAMILIES, WordClasses, relation_features
 
 #: tokens: runs of letters and digits, with one inner apostrophe ("o'brien", "karen's", "don't")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -73,11 +81,20 @@ _MAX_WORD = 40
 class Featurizer:
     """Sentence -> frozenset of feature strings."""
 
-    def __init__(self, given_names: Iterable[str], first_names: Iterable[str]) -> None:
+    def __init__(
+        self,
+        given_names: Iterable[str],
+        first_names: Iterable[str],
+        classes: WordClasses | None = None,
+        families: frozenset[str] = FAMILIES,
+    ) -> None:
         #: capitalised words that are names ("Karen", "Tom"): census lists and the curated list
         self.given = frozenset(n.lower() for n in given_names) | frozenset(n.lower() for n in first_names)
         #: lower-case words that are names ("karen mbatha's smear"): the curated list, no everyday words
         self.first = frozenset(n.lower() for n in first_names)
+        #: the word classes of the relation features (relations.py); None: no relation features
+        self.classes = classes
+        self.families = families
 
     def tokens(self, sentence: str) -> list[str]:
         """Normalised tokens of one sentence."""
@@ -85,7 +102,11 @@ class Featurizer:
 
     def voiced(self, sentence: str) -> list[tuple[str, str]]:
         """Normalised tokens of one sentence, each with its voice: "" (the writer's own), QUOTED or REPORTED."""
-        out: list[tuple[str, str]] = []
+        return [(tok, voice) for tok, voice, _ in self.placed(sentence)]
+
+    def placed(self, sentence: str) -> list[tuple[str, str, int]]:
+        """Normalised tokens of one sentence with their voice and the offset of the word they come from."""
+        out: list[tuple[str, str, int]] = []
         cited = cited_spans(sentence)
         k = 0
         prev = ""
@@ -99,18 +120,19 @@ class Featurizer:
             if raw[-2:] in ("'s", "’s") and len(raw) > 2:
                 raw, possessive = raw[:-2], True
             low = raw.lower().replace("’", "'")
+            at = m.start()
             if _DIGIT.search(raw):
-                out.append(("#" + _DIGIT.sub("0", low[:_MAX_SHAPE]), voice))
+                out.append(("#" + _DIGIT.sub("0", low[:_MAX_SHAPE]), voice, at))
             elif (raw[0].isupper() and (low in self.given or prev in _TITLES) and low not in _TITLES) or (
                 raw.islower() and low in self.first
             ):
-                out.append((NAME, voice))
+                out.append((NAME, voice, at))
             else:
-                out.append((low[:_MAX_WORD], voice))
+                out.append((low[:_MAX_WORD], voice, at))
                 if not first and raw[0].isupper() and not raw.isupper() and low not in _TITLES and low != "i":
-                    out.append((CAP, voice))
+                    out.append((CAP, voice, at))
             if possessive:
-                out.append(("'s", voice))
+                out.append(("'s", voice, at))
             prev = low
             first = False
         return out
@@ -120,7 +142,10 @@ class Featurizer:
         feats: set[str] = set()
         prev = "<s>"
         before = ""  # the word before prev
-        for tok, voice in self.voiced(sentence):
+        placed = self.placed(sentence)
+        if self.classes is not None:
+            feats |= relation_features(sentence, placed, self.classes, self.families)
+        for tok, voice, _ in placed:
             feats.add((voice or "w:") + tok)
             if tok == CAP:
                 continue

@@ -2,9 +2,10 @@
 
 A window the model calls a patient disclosure is reported only when it
 also holds a person mention (the patient rules' own candidate stage,
-`gateway.detect.patient.mentions`, without spaCy) that could be the
-patient, or an identifier-shaped token (a long digit run, a
-letter-and-digits code, a date). Without one, an anonymised case ("a
+without spaCy) that could be the patient, or an identifier-shaped token (a
+long digit run, a letter-and-digits code, a date). Both come from the one
+thing the gate reads from the patient package,
+`gateway.detect.patient.candidates` (its docstring states what it promises). Without one, an anonymised case ("a
 67-year-old man presented with...") or the writer's own health ("I've
 had tonsillitis all week") is not reported unless the model is very sure.
 
@@ -40,20 +41,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from gateway.detect.patient.context import name_tokens
+from gateway.detect.patient.candidates import Identifier, Person, candidates, name_words
 from gateway.detect.patient.lexicon import Lexicon
-from gateway.detect.patient.mentions import Mention, mentions
 
-#: identifier shapes: a date (group "date"), six or more digits (any separators), letters then five or more digits
-_IDENTIFIER = re.compile(
-    r"(?P<date>\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b)|\d(?:[ \-./,]?\d){5,}|\b[A-Za-z]{1,4}[- ]?\d{5,}\b"
-)
-#: how far before an identifier its label is looked for
-_LABEL_REACH = 30
-#: a number that is someone's own ("his mobile", "her ref"): still an anchor
-_THIRD_PERSON = re.compile(r"\b(?:his|her|their)\b")
-#: a date is a date of birth after one of these
-_BIRTH = re.compile(r"(?i)(?:\bd\.?o\.?b\b|\bborn\b|\bbirth|\bb\.)[^\n]{0,12}$")
 #: a greeting's name is the reader's, not a patient's ("Hi Priya,")
 _GREETING = re.compile(r"(?i)\b(?:hi|hiya|hello|hey|dear|morning|thanks|thank you|cheers)[ ,]+$")
 #: the writer introducing themselves ("it's Lucy", "this is Tom", "I'm Kemi", "my name is ...")
@@ -93,14 +83,15 @@ class Gate:
         """Why text[start:end] could identify someone (empty: it could not). `learned`: the name words of
         each accepted staff name and public figure."""
         out: list[str] = []
-        if any(self._anchor(text, m, start) for m in _IDENTIFIER.finditer(text, start, end)):
+        found = candidates(text, start, end, self.lexicon)
+        if any(anchor(i) for i in found.identifiers):
             out.append("identifier-shaped token")
         known = set(correspondents)
         names = [n for n in learned if n]
-        for m in mentions(text, start, end, [], self.lexicon):
-            if known and set(m.tokens) <= known:
+        for m in found.persons:
+            if known and set(m.words) <= known:
                 continue
-            if any(set(m.tokens) <= n for n in names):
+            if any(set(m.words) <= n for n in names):
                 continue
             if self.not_a_patient(text, m):
                 continue
@@ -108,17 +99,7 @@ class Gate:
             break
         return out
 
-    def _anchor(self, text: str, m: re.Match[str], start: int) -> bool:
-        """An identifier shape that could be a patient's: a date of birth, or a number no label explains away."""
-        before = on_line_before(text, m.start(), max(start, m.start() - _LABEL_REACH))
-        if m.group("date"):
-            return bool(_BIRTH.search(before))
-        low = before.lower()
-        if any(k in low for k in self.lexicon.hospital_number_keywords) or _THIRD_PERSON.search(low):
-            return True  # "patient id ...", "his mobile is ...": someone's own number
-        return not self.lexicon.number_labels_not_patient.pattern.search(before)
-
-    def not_a_patient(self, text: str, m: Mention) -> bool:
+    def not_a_patient(self, text: str, m: Person) -> bool:
         """The reader, the writer, a doctor or a place: a mention the message shows is not a patient."""
         before = on_line_before(text, m.start, max(0, m.start - 20))
         if _GREETING.search(before) or _SELF.search(before) or _DOCTOR_BEFORE.search(before):
@@ -128,7 +109,7 @@ class Gate:
             return True
         return self._signs_off(text, m)
 
-    def _signs_off(self, text: str, m: Mention) -> bool:
+    def _signs_off(self, text: str, m: Person) -> bool:
         """The name closes the message: alone on its line after a closing line, or after a closing on its line.
 
         Sign-off lines are short: every look here stays within `_SHORT_LINE`
@@ -161,6 +142,15 @@ class Gate:
         return bool(bare) and bare in self.lexicon.signoffs
 
 
+def anchor(identifier: Identifier) -> bool:
+    """An identifier shape that could be a patient's: a date of birth, or a number no label explains away
+    ("patient id ...", "his mobile is ...": someone's own number, whatever else the label says)."""
+    labels = identifier.labels
+    if identifier.date:
+        return "birth" in labels
+    return "patient" in labels or "possessive" in labels or "other" not in labels
+
+
 def on_line_before(text: str, pos: int, lo: int) -> str:
     """text[lo:pos], from the last line break in it if there is one."""
     brk = text.rfind("\n", lo, pos)
@@ -171,7 +161,7 @@ def correspondent_tokens(pairs: Iterable[tuple[str, str]]) -> set[str]:
     """Lower-case name words of the correspondents (display names and address local parts)."""
     out: set[str] = set()
     for display, address in pairs:
-        out.update(name_tokens(display))
+        out.update(name_words(display))
         local = address.split("@", 1)[0]
         out.update(t for t in re.split(r"[._\-+0-9]+", local.lower()) if len(t) > 1)
     return out

@@ -30,6 +30,7 @@ from typing import Any
 from gateway.detect.meaning import packing
 from gateway.detect.meaning.features import Featurizer
 from gateway.detect.meaning.packing import Weights
+from gateway.detect.meaning.relations import WordClasses
 from gateway.detect.meaning.windows import sentences
 from gateway.detect.patient.lexicon import read_list
 
@@ -54,7 +55,7 @@ def unpack(packed: dict[str, Any]) -> Weights:
 
 def featurizer() -> Featurizer:
     """The normaliser the model was trained with: names from the patient detector's lists."""
-    return Featurizer(read_list("given_names"), read_list("first_names"))
+    return Featurizer(read_list("given_names"), read_list("first_names"), WordClasses.load())
 
 
 def text_features(feat: Featurizer, text: str) -> frozenset[str]:
