@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.detect.language import LanguageDetector
-from gateway.detect.language.triggers import passes
-from tests.unit.detect.language.conftest import STAFF, Judge
+from tests.unit.detect.language.conftest import STAFF, Judge, keyed_matches
 
 # (text, the parts that must meet): none of these is a stock phrase
 THREATS = [
@@ -117,14 +116,7 @@ def test_pre_checks_of_the_meaning_rules_never_skip_a_match(language: LanguageDe
     keyed = [p for k in language.defamation.described.kinds for p in k.patterns]
     keyed += [p for ps in language.intent.parts.values() for p in ps]
     keyed += [*language.reports.cues, *language.reports.cited]
-    sentences = [s for text in texts for s in language.sentences(text)]
-    checked = 0
-    for pattern in keyed:
-        for s in sentences:
-            if pattern.regex.search(s.view):
-                checked += 1
-                assert passes(pattern.keys, s.keys), (pattern.regex.pattern[:60], s.view)
-    assert checked >= 40
+    assert keyed_matches(language, keyed, texts) >= 40
 
 
 def test_the_parts_may_come_after_innocent_sentences(judge: Judge) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.detect.language import LanguageDetector
-from gateway.detect.language.triggers import passes
-from tests.unit.detect.language.conftest import STAFF, Judge
+from tests.unit.detect.language.conftest import STAFF, Judge, keyed_matches
 
 # (text, parts that must meet): each pairs one strong part with one other, in no stock phrase
 THREATS = [
@@ -112,14 +111,7 @@ def test_a_grudge_needs_a_strong_part(judge: Judge) -> None:
 def test_pre_checks_never_skip_a_round_six_match(language: LanguageDetector) -> None:
     """Every intent pattern that matches a sentence of these tables passes its trigger-key pre-check there."""
     texts = [t for t, _ in THREATS] + NOT_THREATS
-    sentences = [s for text in texts for s in language.sentences(text)]
-    checked = 0
-    for pattern in [p for ps in language.intent.parts.values() for p in ps]:
-        for s in sentences:
-            if pattern.regex.search(s.view):
-                checked += 1
-                assert passes(pattern.keys, s.keys), (pattern.regex.pattern[:60], s.view)
-    assert checked >= 20
+    assert keyed_matches(language, [p for ps in language.intent.parts.values() for p in ps], texts) >= 20
 
 
 def test_the_writers_doing_in_another_sentence_does_not_pair_with_a_harm(judge: Judge) -> None:

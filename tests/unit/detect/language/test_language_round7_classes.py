@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.detect.language import LanguageDetector
-from gateway.detect.language.triggers import passes
-from tests.unit.detect.language.conftest import Judge
+from tests.unit.detect.language.conftest import Judge, keyed_matches
 
 # (text, the finding type it must give): each sentence is ours, one per general family
 FOUND = [
@@ -71,17 +70,10 @@ def test_round_seven_classes_leave_victims_friends_and_colleagues_alone(
 def test_pre_checks_never_skip_a_round_seven_class_match(language: LanguageDetector) -> None:
     """Every intent, insinuation and coercion pattern matching a table sentence passes its trigger-key pre-check."""
     texts = [t for t, _ in FOUND + NOT_FOUND]
-    sentences = [s for text in texts for s in language.sentences(text)]
     patterns = [p for ps in language.intent.parts.values() for p in ps]
     patterns += [p for ps in language.defamation.insinuation.parts.values() for p in ps]
     patterns += language.coercion.patterns
-    checked = 0
-    for pattern in patterns:
-        for s in sentences:
-            if pattern.regex.search(s.view):
-                checked += 1
-                assert passes(pattern.keys, s.keys), (pattern.regex.pattern[:60], s.view)
-    assert checked >= 20
+    assert keyed_matches(language, patterns, texts) >= 20
 
 
 # a victim's or a witness's report in words round 6 did not know, a rumour corrected, a bill to settle

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.detect.language import LanguageDetector
-from gateway.detect.language.triggers import passes
-from tests.unit.detect.language.conftest import Judge
+from tests.unit.detect.language.conftest import Judge, keyed_matches
 
 # a person set beside a loss or a gain, with the writer's nudge: (text, the parts the finding names)
 INSINUATIONS = [
@@ -152,17 +151,10 @@ def test_a_single_control_part_adds_to_another_hint(judge: Judge) -> None:
 def test_pre_checks_never_skip_a_round_seven_match(language: LanguageDetector) -> None:
     """Every insinuation and coercion pattern that matches a table sentence passes its trigger-key pre-check."""
     texts = [t for t, _ in INSINUATIONS + COERCION] + NOT_INSINUATIONS + NOT_COERCION
-    sentences = [s for text in texts for s in language.sentences(text)]
     insinuation = language.defamation.insinuation
     patterns = [p for ps in insinuation.parts.values() for p in ps] + [insinuation.not_saying]
     patterns += language.coercion.patterns
-    checked = 0
-    for pattern in patterns:
-        for s in sentences:
-            if pattern.regex.search(s.view):
-                checked += 1
-                assert passes(pattern.keys, s.keys), (pattern.regex.pattern[:60], s.view)
-    assert checked >= 20
+    assert keyed_matches(language, patterns, texts) >= 20
 
 
 # from the survivors of scripts/mutate.py on allegations.py (round 7)
