@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 
 DATA_PACKAGE = "gateway.detect.data.patient"
@@ -74,6 +75,16 @@ class WordList:
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and word.lower() in self.entries
 
+    @cached_property
+    def _phrases(self) -> dict[str, tuple[int, ...]]:
+        """First word of a phrase -> the lengths of the phrases it starts (built once per list, not per text)."""
+        return dict(self.phrase_lengths)
+
+    @cached_property
+    def _keys(self) -> frozenset[str]:
+        """Every word a look-up starts from: the single-word entries and the first words of phrases."""
+        return self.singles | self._phrases.keys()
+
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, entry) for every entry found in `text`."""
         return [(m.start(), m.end(), m.group().lower()) for m in self.pattern.finditer(text)]
@@ -103,8 +114,8 @@ class WordList:
         if len(low) != len(text):  # a few characters grow when lower-cased ("İ"): keep offsets exact
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text).replace("’", "'")
         tokens = _SPAN_WORD.findall(low)
-        phrases = dict(self.phrase_lengths)
-        keys = self.singles | phrases.keys()
+        phrases = self._phrases
+        keys = self._keys
         wanted = [i for i, w in enumerate(tokens) if w in keys or (suffixes and w.endswith(suffixes))]
         if not wanted:
             return []
@@ -125,7 +136,7 @@ class WordList:
 
     def _iter(self, text: str) -> Iterator[str]:
         singles, grams = self.singles, self.grams
-        phrases = dict(self.phrase_lengths)
+        phrases = self._phrases
         # a block at a time (cut at a line end), so a caller that stops early reads little
         pos = 0
         while pos < len(text):
@@ -305,9 +316,14 @@ class HealthFacts:
         rows += [(x, "diagnosis", False) for x in dict.fromkeys(extra) if x and x not in listed]
         return cls(WordList.of("health_facts", [r[0] for r in rows]), tuple(rows), frozenset(capitals))
 
+    @cached_property
+    def _kind_of(self) -> dict[str, tuple[str, bool]]:
+        """Normalised phrase -> (kind, weak), built once per lexicon rather than for every text."""
+        return {phrase: (kind, weak) for phrase, kind, weak in self.kinds}
+
     def find(self, text: str) -> list[HealthFact]:
         """Every health fact in `text`; where entries overlap ("diagnosed", "diagnosed with"), the longest."""
-        kinds = {phrase: (kind, weak) for phrase, kind, weak in self.kinds}
+        kinds = self._kind_of
         out: list[HealthFact] = []
         found = [x for x in self.words.spans(text, _MEDICAL_SUFFIXES) if x[2] or x[1] - x[0] > 6]
         # a unit is a fact of its own only where no listed fact is inside it ("on the stroke rehab unit": the
