@@ -12,7 +12,7 @@ tests/corpus/heldout_cases.yaml. The second held-out corpus is scored with
 `--corpus tests/corpus/heldout2`, the third with `--corpus tests/corpus/heldout3`,
 the fourth with `--corpus tests/corpus/heldout4`, the fifth with `--corpus tests/corpus/heldout5`,
 the sixth with `--corpus tests/corpus/heldout6`, the seventh with `--corpus tests/corpus/heldout7`,
-the eighth with `--corpus tests/corpus/heldout8`.
+the eighth with `--corpus tests/corpus/heldout8`, the ninth with `--corpus tests/corpus/heldout9`.
 Recorded scores (aggregate figures only) are in benchmarks/quality/RESULTS.md.
 
 The scorer: `--scorer PATH`; else the file the environment variable
