@@ -87,8 +87,10 @@ def unpack(packed: dict[str, Any], outputs: tuple[str, str]) -> Weights:
         first, second = _decode(cols[outputs[0]]), _decode(cols[outputs[1]])
         if not len(names) == len(first) == len(second):
             raise ValueError("meaning model: the names and weights of a kind differ in length")
-        for name, a, b in zip(names, first, second, strict=True):
-            out[kind + ":" + name] = (a / scale, b / scale)
+        prefix = kind + ":"
+        out.update(
+            (prefix + name, (a / scale, b / scale)) for name, a, b in zip(names, first, second, strict=True)
+        )
     return out
 
 
@@ -142,16 +144,18 @@ def _decode(text: str) -> list[int]:
     except binascii.Error as exc:
         raise ValueError("meaning model: a weight string that is not base64") from exc
     out: list[int] = []
+    append = out.append
     z = shift = 0
     for byte in raw:
-        z |= (byte & 0x7F) << shift
-        if byte & 0x80:
-            shift += 7
-            if shift >= 7 * MAX_BYTES:
-                raise ValueError("meaning model: a stored weight longer than the layout allows")
+        if byte < 0x80:  # the last byte of a weight: most weights are one to three bytes
+            z |= byte << shift
+            append((z >> 1) ^ -(z & 1))  # zigzag back: 0, 1, 2, 3 -> 0, -1, 1, -2
+            z = shift = 0
             continue
-        out.append(z >> 1 if not z & 1 else -((z + 1) >> 1))
-        z = shift = 0
+        z |= (byte & 0x7F) << shift
+        shift += 7
+        if shift >= 7 * MAX_BYTES:
+            raise ValueError("meaning model: a stored weight longer than the layout allows")
     if shift:
         raise ValueError("meaning model: a weight string cut short")
     return out
