@@ -104,6 +104,7 @@ def test_the_shipped_weights_are_packed_exactly() -> None:
         ({"w:": (0.1, 0.2)}, "cannot be stored"),
         ({"w:a|b": (0.1, 0.2)}, "cannot be stored"),
         ({"w:karen": (0.123456, 0.2)}, "not a multiple"),
+        ({"w:karen": (0.2, 0.1234500001)}, "not a multiple"),  # a hundred-thousandth of a unit off
         ({"w:karen": (0.1, 1342.17728)}, "out of the stored range"),
         ({"w:karen": (-1342.17729, 0.1)}, "out of the stored range"),
         ({"w:karen": (5000.0, 0.1)}, "out of the stored range"),
