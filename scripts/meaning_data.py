@@ -35,6 +35,8 @@ TRAINING_FILES = (
     "tests/corpus/train/train_k.yaml",
     "tests/corpus/train/train_l.yaml",
     "tests/corpus/train/train_m.yaml",
+    "tests/corpus/train/train_q.yaml",
+    "tests/corpus/train/train_r.yaml",
 )
 #: entries whose word sets overlap this much (Jaccard) are twins ("fyi Dr X is off sick, chemo" / "fyi Dr X is off
 #: for her daughter's graduation"): cross-validation keeps them in one fold

@@ -310,6 +310,7 @@ def dump(model: dict[str, Any]) -> str:
     packed = model["weights"]
     lines = [
         json.dumps(head, indent=1, sort_keys=True)[:-2] + ',\n "weights": {',
+        f'  "layout": {int(packed["layout"])},',
         f'  "scale": {int(packed["scale"])},',
         '  "kinds": {',
     ]

@@ -75,7 +75,7 @@ def test_packed_weights_unpack_to_the_very_floats_fitted() -> None:
     """Weights rounded to five decimals survive packing bit for bit, grouped by feature kind, names sorted."""
     weights = {
         "w:karen": (0.12345, -1.5),
-        "w:abby": (83.88607, -83.88608),  # the ends of the stored range
+        "w:abby": (1342.17727, -1342.17728),  # the ends of the stored range
         "b:<s> i": (-0.00001, 0.0),
         "s:know you": (3.0, 2.71828),
         "m:help": (0.0, -0.3),
@@ -83,8 +83,8 @@ def test_packed_weights_unpack_to_the_very_floats_fitted() -> None:
     packed = pack(weights)
     assert packed["scale"] == SCALE
     assert sorted(packed["kinds"]) == ["b", "m", "s", "w"]
-    assert packed["kinds"]["w"]["names"] == "abby|karen"
-    assert len(packed["kinds"]["w"][PATIENT]) == 8  # four base64 characters a weight
+    assert packed["kinds"]["w"]["names"] == "Aabby|Akaren"  # front-coded: nothing shared
+    assert len(packed["kinds"]["w"][PATIENT]) == 12  # varints of four and three bytes, in base64
     assert unpack(json.loads(json.dumps(packed))) == weights
 
 
@@ -104,9 +104,10 @@ def test_the_shipped_weights_are_packed_exactly() -> None:
         ({"w:": (0.1, 0.2)}, "cannot be stored"),
         ({"w:a|b": (0.1, 0.2)}, "cannot be stored"),
         ({"w:karen": (0.123456, 0.2)}, "not a multiple"),
-        ({"w:karen": (0.1, 83.88608)}, "out of the stored range"),
-        ({"w:karen": (-83.88609, 0.1)}, "out of the stored range"),
-        ({"w:karen": (100.0, 0.1)}, "out of the stored range"),
+        ({"w:karen": (0.2, 0.1234500001)}, "not a multiple"),  # a hundred-thousandth of a unit off
+        ({"w:karen": (0.1, 1342.17728)}, "out of the stored range"),
+        ({"w:karen": (-1342.17729, 0.1)}, "out of the stored range"),
+        ({"w:karen": (5000.0, 0.1)}, "out of the stored range"),
     ],
 )
 def test_weights_that_cannot_be_packed_are_refused(
@@ -121,17 +122,21 @@ def test_weights_that_cannot_be_packed_are_refused(
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("names", "karen", "differ in length"),
-        ("abuse", "AAAAAAA=", "wrong length"),
-        ("abuse", "AAAA", "differ in length"),
-        ("names", "karen|tom|zoe", "differ in length"),  # more names than weights
-        ("abuse", "AAAAAAAAAAAA", "differ in length"),  # more abuse weights than patient weights
+        ("names", "Akaren", "differ in length"),
+        ("abuse", "gA==", "cut short"),  # a varint byte that says more follow, and none does
+        ("abuse", "gICAgAA=", "longer than the layout allows"),  # five bytes for one weight
+        ("abuse", "AA==", "differ in length"),
+        ("names", "Akaren|Atom|Azoe", "differ in length"),  # more names than weights
+        ("abuse", "AAAA", "differ in length"),  # more abuse weights than patient weights
         ("abuse", "AAAA!AAAA", "not base64"),
+        ("names", "Akaren|Ktom", "damaged name list"),  # shares ten characters with a five-letter name
+        ("names", "Akaren|*tom", "damaged name list"),  # a shared length that is not a base64 digit
+        ("names", "Akaren|", "damaged name list"),  # an empty part has no shared length
     ],
 )
 def test_a_damaged_packed_kind_is_refused(column: str, value: str, message: str) -> None:
-    """A packed kind whose names and weights differ in number, or whose weight string is cut or not base64, is
-    refused at load."""
+    """A packed kind whose names and weights differ in number, whose weight string is cut, too long for a weight
+    or not base64, or whose front-coded names do not decode, is refused at load."""
     packed = pack({"w:karen": (0.1, 0.2), "w:tom": (0.3, 0.4)})
     packed["kinds"]["w"][column] = value
     with pytest.raises(ValueError, match=message):
