@@ -41,6 +41,7 @@ from gateway.detect.patient.person_roles import made_staff, own_health, role_wor
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.schedule import in_schedule_layout, patient_row, teaching_schedule
 from gateway.detect.patient.ties import (
+    DURING,
     OBJECT_AFTER,
     OBJECT_PRONOUN,
     ORGANISATION_AFTER,
@@ -106,6 +107,8 @@ _CARE_WORD = re.compile(
 _OWN_FACT = re.compile(r"\b(?:my|me)[ \t]+(?:(?:an?|the|first|new|own)[ \t]+)?$", re.IGNORECASE)
 #: the writer says the people are real, not made up for teaching
 _REAL = re.compile(r"\b(?:real|actual|genuine)\b", re.IGNORECASE)
+#: a royal title makes the person a public figure, whatever the name
+_ROYAL = frozenset({"prince", "princess", "king", "queen", "duke", "duchess"})
 #: weak facts count when the sentence holds this many distinct clinical terms besides
 _WEAK_NEEDS = 1
 
@@ -331,7 +334,7 @@ class PersonHealthRecognizer:
         reasons = [f"person ({m.kind.replace('_', ' ')})"]
         kinds = sorted({f.kind for f in facts if not f.weak} or {f.kind for f in facts})
         reasons.append("health fact: " + ", ".join(kinds))
-        if set(kinds) & {"result", "test", "diagnosis", "admission", "death", "treatment"}:
+        if set(kinds) & {"result", "test", "diagnosis", "admission", "death", "treatment", "safeguarding"}:
             score += 0.1
         if tied or PRONOUN.search(sentence):
             score += 0.1
@@ -352,6 +355,7 @@ class PersonHealthRecognizer:
         ("Leo in our PBL group", "a girl from my anatomy class") does not count."""
         return any(
             not _GROUP_OF.search(sentence[max(0, s - 30) : s])
+            and not DURING.search(sentence[max(0, s - 40) : s])
             for s, _e, _w in self.lex.teaching_cues.find(sentence)
         )
 
@@ -361,6 +365,7 @@ class PersonHealthRecognizer:
         lex = self.lex
         return (
             full in lex.public_figures
+            or tokens[0] in _ROYAL  # "Prince Edmund's diagnosis": a royal is a public figure, named or not
             or full in lex.historical_figures
             or (len(tokens) >= 2 and tokens[-1] in lex.historical_figures)
         )
