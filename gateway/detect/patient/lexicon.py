@@ -343,6 +343,17 @@ def _overlaps(found: list[tuple[int, int, str]], starts: list[int], start: int, 
     return any(start < e and s < end for s, e, _x in found[i:j])
 
 
+def _names_unit(
+    text: str, found: list[tuple[int, int, str]], starts: list[int], unit: tuple[int, int, str]
+) -> bool:
+    """Every listed fact inside the unit stands right before its last word: it names the unit, nothing more."""
+    head = text.rfind(" ", unit[0], unit[1] - 1)
+    i = bisect.bisect_left(starts, unit[0] - 200)
+    j = bisect.bisect_left(starts, unit[1])
+    inside = [f for f in found[i:j] if unit[0] < f[1] and f[0] < unit[1]]
+    return bool(inside) and all(f[1] == head and f[0] > unit[0] for f in inside)
+
+
 @dataclass(frozen=True)
 class HealthFacts:
     """The health-fact list (`health_facts.txt`: "phrase ; kind [; weak] [; caps]") with each entry's kind.
@@ -428,7 +439,12 @@ class HealthFacts:
         if units:
             found.sort()
             starts = [f[0] for f in found]
-            found += [u for u in units if not _overlaps(found, starts, u[0], u[1])]
+            # ... but a fact that only names the unit ("the eating disorders unit", "the burns unit") is the stay
+            found += [
+                u
+                for u in units
+                if not _overlaps(found, starts, u[0], u[1]) or _names_unit(text, found, starts, u)
+            ]
         for s, e, entry in sorted(found, key=lambda x: (x[0], -x[1])):
             if out and s < out[-1].end:
                 continue

@@ -107,6 +107,14 @@ _CARE_WORD = re.compile(
 _OWN_FACT = re.compile(r"\b(?:my|me)[ \t]+(?:(?:an?|the|first|new|own)[ \t]+)?$", re.IGNORECASE)
 #: the writer says the people are real, not made up for teaching
 _REAL = re.compile(r"\b(?:real|actual|genuine)\b", re.IGNORECASE)
+#: the health words are what someone studies: "he's doing a PhD in diabetes research, something about insulin"
+_STUDIES = re.compile(
+    r"\b(?:doing|does|did|started|starting|finishing|finished|writing)[ ]+(?:a|an|her|his|their|my)[ ]+"
+    r"(?:phd|dphil|doctorate|dissertation|thesis|masters|msc|mres|research[ ]+project)\b",
+    re.IGNORECASE,
+)
+#: a safeguarding fact that is harm done to someone else, named after the doer
+_HARM_DONE = re.compile(r"(?:hits|hitting|beats|beating)\b", re.IGNORECASE)
 #: a royal title makes the person a public figure, whatever the name
 _ROYAL = frozenset({"prince", "princess", "king", "queen", "duke", "duchess"})
 #: weak facts count when the sentence holds this many distinct clinical terms besides
@@ -300,6 +308,10 @@ class PersonHealthRecognizer:
         strong = [f for f in facts if not f.weak]
         if strong and all(_OWN_FACT.search(text, max(0, f.start - 16), f.start) for f in strong):
             return None  # "she booked me an x-ray", "my biopsy": the writer's own health, not theirs
+        if strong and all(
+            f.kind == "safeguarding" and f.start > m.end and _HARM_DONE.match(text, f.start) for f in strong
+        ):
+            return None  # "the boy Jason has been hitting her": the one who does the harm is not its patient
         if strong and all(f.kind == "death" for f in strong):
             rest = around
             for f in facts:
@@ -353,7 +365,7 @@ class PersonHealthRecognizer:
     def _teaching(self, sentence: str) -> bool:
         """The sentence is about teaching; a teaching word that only says which group someone belongs to
         ("Leo in our PBL group", "a girl from my anatomy class") does not count."""
-        return any(
+        return bool(_STUDIES.search(sentence)) or any(
             not _GROUP_OF.search(sentence[max(0, s - 30) : s])
             and not DURING.search(sentence[max(0, s - 40) : s])
             for s, _e, _w in self.lex.teaching_cues.find(sentence)

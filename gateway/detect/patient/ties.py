@@ -28,7 +28,7 @@ _TIE_AFTER = re.compile(
     r"|[ ]*,(?:[ ]*\d{1,3}(?:[ ]?(?:yo|y/o|years?[ ]old))?[ ]*,)?(?=[ ]+(?:has|had|was|is|are|were|got|may|might|"
     r"will|can['’]t|cannot|won['’]t|could|needs|needed|died|collapsed|came|went|started|attended|fell|slipped|broke)\b))?"
     r"[ ]+(?:[\w'’]+[ ]+){0,4}?(?:has|had|was|is|are|were|got|rang|called|came|went|died|passed|started|"
-    r"needs|needed|been|tested|collapsed|underwent|developed|attended|slipped|fell|broke|suffered|suffers|lost|"
+    r"needs|needed|been|tested|collapsed|underwent|developed|attended|slipped|fell|broke|suffered|suffers|"
     r"took|tried|spent|overdosed|keeps|kept|cut|may|might|will|could|can['’]t|cannot|won['’]t))",
     re.IGNORECASE,
 )

@@ -13,8 +13,14 @@ REPORTED = [
         "a clause naming where they do it",
         "The old boy who feeds the pigeons in Marlow Square every day died on the ward last night.",
     ),
-    ("the role of a named place", "The warden of St Cuthbert's had a breakdown and is in the psych unit now."),
-    ("a named business before the role", "The Kestrel Taxis driver came in with an overdose last night, he's on HDU."),
+    (
+        "the role of a named place",
+        "The warden of St Cuthbert's had a breakdown and is in the psych unit now.",
+    ),
+    (
+        "a named business before the role",
+        "The Kestrel Taxis driver came in with an overdose last night, he's on HDU.",
+    ),
     ("a thing seen with them", "the man with the hot dog stall at the station is on the stroke unit"),
     ("one of a kind, when it happened", "the only Faroese student in Year 2 went into DKA during the exam"),
     (
@@ -38,8 +44,20 @@ DELIVERED = [
     ("a clause with no named place", "the man who sells papers came round, his dog has a limp"),
     ("safeguarding as training", "safeguarding training for the twins' nursery staff is on Tuesday"),
     ("bruises alone", "bruises on the bananas again, the shop's delivery was late"),
-    ("a royal in a debate", "Is Prince Aldous's prostate cancer diagnosis a good example for the screening essay?"),
+    (
+        "a royal in a debate",
+        "Is Prince Aldous's prostate cancer diagnosis a good example for the screening essay?",
+    ),
     ("a named business, no health", "The Kestrel Taxis driver told me he'd been to Whitby last month."),
+    ("the one who does the harm", "the boy Tobiah in her class has been hitting her and I have photos of it"),
+    (
+        "a name before 'who' and a lost thing",
+        "thanks to the porters on Ward 9, esp Danuta who found my lost badge",
+    ),
+    (
+        "health words someone studies",
+        "Remember Gruffydd from sixth form? He's doing a PhD on insulin pumps now.",
+    ),
 ]
 
 

@@ -72,6 +72,13 @@ FACTS = [
     ("life support", "still on life support", "life support", "treatment", True),
     ("a mental hospital", "in the mental hospital since May", "mental hospital", "admission", True),
     ("a learning disability", "he has a learning disability", "learning disability", "diagnosis", True),
+    (
+        "a unit named by a condition",
+        "she's in the eating disorders unit",
+        "in the eating disorders unit",
+        "admission",
+        True,
+    ),
     ("an allergy emergency", "an anaphylactic reaction to nuts", "anaphylactic", "diagnosis", True),
 ]
 
