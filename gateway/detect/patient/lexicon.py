@@ -267,7 +267,7 @@ _ALONE_AFTER = re.compile(
 #: a weak fact said of someone: a verb of being or having just before it ("she's pregnant", "had a termination",
 #: "has the operation", "is in rehab", "came out of rehab", "is on steroids")
 _TOLD_BEFORE = re.compile(
-    r"\b(?:is|was|are|were|['’]s|has|had|have|got|been|having|needs|needed|needing|after|"
+    r"\b(?:is|was|are|were|['’]s|has|had|have|got|been|having|needs|needed|needing|after|for|"
     r"(?:is|was|['’]s|been|are|were)[ \t]+(?:in|into|on)|out[ \t]+of|back[ \t]+(?:in|on|into)|went[ \t]+into)"
     r"[ \t]+(?:(?:an?|the|her|his|their|emergency|urgent|major|big|another|more|first|second|third|last|own|"
     r"just|now|still|really|very)[ \t]+){0,2}$",

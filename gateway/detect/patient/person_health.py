@@ -45,6 +45,7 @@ from gateway.detect.patient.ties import (
     OBJECT_AFTER,
     OBJECT_PRONOUN,
     ORGANISATION_AFTER,
+    OWN_CARE,
     PATIENT_STATUS,
     PRONOUN,
     carry_by_pronoun,
@@ -256,7 +257,11 @@ class PersonHealthRecognizer:
         famous_role = first_hand and bool(lex.public_sources.search(text[max(0, m.start - 40) : m.start]))
         if msg.is_correspondent(tokens) or names._all_common(tokens):
             return None
-        as_patient = bool(PATIENT_STATUS.match(text, m.end, m.end + 80)) or own_health(text, m.end, facts)
+        as_patient = (
+            bool(PATIENT_STATUS.match(text, m.end, m.end + 80))
+            or own_health(text, m.end, facts)
+            or bool(OWN_CARE.match(text, m.end, m.end + 140))
+        )
         in_bed = bool(
             BED.search(text, max(lo, m.start - 30), m.start) or BED.match(text, m.end + 1, m.end + 12)
         )

@@ -86,6 +86,16 @@ PATIENT_STATUS = re.compile(
     r"|(?:is|was|has[ ]+been|got)[ ]+(?:brought|taken|rushed|blue[ -]?lighted)[ ]+(?:in|into)\b)\b",
     re.IGNORECASE,
 )
+#: what follows a titled or role-given name is their own care, not their work: "has been coming to the fertility
+#: unit", "they're on their second cycle of IVF", "is off for his own surgery"
+OWN_CARE = re.compile(
+    r"[^.!?\n]{0,70}?(?:\b(?:has|have|had)[ ]+been[ ]+(?:coming|going)[ ]+(?:in[ ]+)?(?:to|into)[ ]+(?:the[ ]+)?"
+    r"(?:[\w&-]+[ ]+){0,2}(?:clinic|unit|ward|hospital|hospice)\b(?![ ]+to[ ]+[a-z])"
+    r"|\b(?:on|started|starting|having|had|finished|begun|began)[ ]+(?:her|his|their|a|the)[ ]+"
+    r"(?:first|second|third|fourth|fifth|sixth|next|last|final)[ ]+(?:cycle|round|course|dose)[ ]+of\b"
+    r"|\bfor[ ]+(?:her|his|their)[ ]+own[ ]+[a-z])",
+    re.IGNORECASE,
+)
 #: details a list puts between a name and its health fact: a date, an age, a bed ("Ann Lee 4/4/52 AF")
 _DETAILS = re.compile(
     r"[ \t,(]{1,3}(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,3}[ ]?(?:yo|y/o|[MF])|(?:bed|bay)[ ]?\d{1,3}[a-z]?"
