@@ -33,7 +33,7 @@ _TIE_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: a label dash after where the person is from: "Janice from the Co-op in Pennock - 3rd round of chemo"
-_FROM_THEN_LABEL = re.compile(r"[ ]+(?:from|at|off)[ ][^,.!?\n:–—]{1,50}?[ \t]{1,3}[-–—:][ \t]{1,3}")
+_FROM_THEN_LABEL = re.compile(r"[ ]+(?:from|at|off)[ ][^,.!?\n:–—]{1,50}?(?:[ \t]{1,3}[-–—]|[ \t]{0,3}:)[ \t]{1,3}")
 #: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
 _TIE_LABEL = re.compile(r"[ \t]{0,3}[-–—:(][ \t]{0,3}")
 #: characters after a name read for a verb that ties it (an aside in brackets or commas may come first)
@@ -92,7 +92,8 @@ OWN_CARE = re.compile(
     r"[^.!?\n]{0,70}?(?:\b(?:has|have|had)[ ]+been[ ]+(?:coming|going)[ ]+(?:in[ ]+)?(?:to|into)[ ]+(?:the[ ]+)?"
     r"(?:[\w&-]+[ ]+){0,2}(?:clinic|unit|ward|hospital|hospice)\b(?![ ]+to[ ]+[a-z])"
     r"|\b(?:on|started|starting|having|had|finished|begun|began)[ ]+(?:her|his|their|a|the)[ ]+"
-    r"(?:first|second|third|fourth|fifth|sixth|next|last|final)[ ]+(?:cycle|round|course|dose)[ ]+of\b"
+    r"(?:first|second|third|fourth|fifth|sixth|next|last|final)[ ]+(?:cycle|round|course|dose)[ ]+of[ ]+"
+    r"(?:chemo\w*|radio\w*|ivf|icsi|treatment|antibiotics|steroids|immunotherapy|dialysis|ect|injections|infusions?)\b"
     r"|\bfor[ ]+(?:her|his|their)[ ]+own[ ]+[a-z])",
     re.IGNORECASE,
 )
