@@ -33,7 +33,9 @@ _TIE_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: a label dash after where the person is from: "Janice from the Co-op in Pennock - 3rd round of chemo"
-_FROM_THEN_LABEL = re.compile(r"[ ]+(?:from|at|off)[ ][^,.!?\n:–—]{1,50}?(?:[ \t]{1,3}[-–—]|[ \t]{0,3}:)[ \t]{1,3}")
+_FROM_THEN_LABEL = re.compile(
+    r"[ ]+(?:from|at|off)[ ][^,.!?\n:–—]{1,50}?(?:[ \t]{1,3}[-–—]|[ \t]{0,3}:)[ \t]{1,3}"
+)
 #: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
 _TIE_LABEL = re.compile(r"[ \t]{0,3}[-–—:(][ \t]{0,3}")
 #: characters after a name read for a verb that ties it (an aside in brackets or commas may come first)
