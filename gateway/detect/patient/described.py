@@ -42,7 +42,7 @@ from gateway.detect.patient.context import RECENT, MessageContext
 from gateway.detect.patient.indirect import MEDIA_PUBLIC
 from gateway.detect.patient.lexicon import HealthFact, Lexicon
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
-from gateway.detect.patient.ties import OBJECT_AFTER, OBJECT_PRONOUN, ORGANISATION_AFTER
+from gateway.detect.patient.ties import DURING, OBJECT_AFTER, OBJECT_PRONOUN, ORGANISATION_AFTER
 
 TYPE = "INDIRECT_IDENTIFICATION"
 #: sentences with a health fact judged per segment (the rest of a huge segment relies on the other recognizers)
@@ -67,9 +67,10 @@ _CARE_PLACE = re.compile(
 )
 #: a trait after the head: "with the purple hair", "w/ the guide dog", "who always waves"
 _FEATURE = re.compile(
-    r"^[ \t]*(?:,[ \t]*)?(?:with|w/|w)[ \t]+(?:the|a|an|his|her|that)[ \t]+(?:[\w-]+[ \t]+){0,2}?"
+    r"^[ \t]*(?:,[ \t]*)?(?:with|w/|w)[ \t]+(?:the|a|an|his|her|that)[ \t]+(?:[\w-]+[ \t]+){0,3}?"
     r"(?i:tattoos?|hair|beard|moustache|mustache|piercings?|nose[ \t]+ring|guide[ \t]+dog|dog|bike|accent|"
-    r"costume|glasses|scarf|van|kids|twins)\b"
+    r"costume|glasses|scarf|van|kids|twins|stall|trolley|flat[ \t]+cap|hat|pram|buggy|scooter|car|motorbike|"
+    r"taxi|cab|parrot|stand|shop|cafe|café|pub|allotment|limp|stick)\b"
     r"|^[ \t]*(?:,[ \t]*)?who[ \t]+always\b",
     re.IGNORECASE,
 )
@@ -80,9 +81,19 @@ _WHERE = re.compile(
     r"((?:[\w'’&-]+[ \t]+){0,3}[\w'’&-]+)"
     r"|who[ \t]+(?:\w+[ \t]+){0,2}?(?:works?|worked|runs?|ran|does|do|did|sells?|sold|owns?|owned|plays?|played|"
     r"drives?|drove|teach(?:es)?|taught|lives?|lived|fix(?:es)?|fixed|cleans?|cleaned|serves?|served|sings?|sang|"
-    r"preach(?:es)?|coach(?:es)?|coached|manages?|managed|used[ \t]+to)(?:[ \t]+[\w'’&-]+){0,4})",
+    r"preach(?:es)?|coach(?:es)?|coached|manages?|managed|used[ \t]+to)(?:[ \t]+[\w'’&-]+){0,4})"
+    # of a named place: "the vicar of St Oswald's", "the landlord of the Fox and Hounds"
+    r"|of[ \t]+(?:the[ \t]+)?((?:[\w'’&-]+[ \t]+){0,3}[\w'’&-]+)",
     re.IGNORECASE,
 )
+#: any other verb in a clause after "who" that names a place or a thing seen every day: "the lady who makes the
+#: famous cheese scones at the Hollybush café", "the old boy who feeds the pigeons in the market square"
+_WHO_DOES = re.compile(
+    r"^[ \t]*,?[ \t]*who[ \t]+(?:always[ \t]+|still[ \t]+|usually[ \t]+)?[a-z]{3,}(?:s|ed)\b((?:[ \t]+[\w'’&-]+){1,8})",
+    re.IGNORECASE,
+)
+#: a capitalised name before the head: "the Star Cabs driver", "the Hollybush barman"
+_NAMED_BEFORE = re.compile(rf"\b(?:[Tt]he|[Tt]hat|[Oo]ur)[ \t]+(?:{CAP}[\w'’&-]*[ \t]+){{1,3}}$")
 _CAPITAL = re.compile(rf"\b{CAP}[\w'’&-]+")
 #: the sentence supposes, it does not tell: "if your mum has chest pain ...", "imagine the man in bed 4 ..."
 _HYPOTHETICAL = re.compile(
@@ -98,6 +109,11 @@ _OWN_FACT = re.compile(
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|asked|joked|jokes|thinks|reckons|wants|wanted|taught|teaches|explained|"
     r"mentioned|lectured|talked|talking)\b",
+    re.IGNORECASE,
+)
+#: after a reporting verb, the speaker tells of themselves: "told me (in the car) he'd been", "said she has"
+_SELF_TOLD = re.compile(
+    r"[ \t]+(?:me|us)\b[^.!?\n]{0,30}?\b(?:he|she|they)(?:['’]d|['’]s|['’]ve|[ \t]+(?:had|has|was|is|have|were))\b",
     re.IGNORECASE,
 )
 #: the next sentence carries the fact to the described person by a pronoun: "He's on the stroke unit."
@@ -206,8 +222,8 @@ class DescribedPersonRecognizer:
             return None  # a role-play script, a scenario, an exam question: invented people
         told = sentence[: desc.start - s] + " " + sentence[max(0, desc.phrase_end - s) :]
         if (
-            lex.teaching_cues.search(told)
-            or lex.teaching_cues.search(fact_sentence.replace(text[desc.start : desc.phrase_end], " "))
+            _teaching(told, lex)
+            or _teaching(fact_sentence.replace(text[desc.start : desc.phrase_end], " "), lex)
         ) and not real:
             return None  # teaching; but "the man from the paper shop": a word inside the description is no lesson
         if (lex.public_sources.search(around) or MEDIA_PUBLIC.search(around)) and not first_hand:
@@ -220,6 +236,7 @@ class DescribedPersonRecognizer:
             "diagnosis",
             "admission",
             "treatment",
+            "safeguarding",
         }:
             score += 0.1
         if msg.clinical:
@@ -279,9 +296,16 @@ class DescribedPersonRecognizer:
             )  # the reader's own sister: they and anyone they tell know who it is
         where = _WHERE.match(after)
         if where is not None:
-            place = where.group(1)
-            if place is None or _CAPITAL.search(place) or lex.local_places.search(place):
+            place = where.group(1) if where.group(1) is not None else where.group(2)
+            if (place is None and where.group(0).lstrip(" \t(,").lower().startswith("who")) or (
+                place is not None and (_CAPITAL.search(place) or lex.local_places.search(place))
+            ):
                 return "where seen", he + where.end()
+        does = _WHO_DOES.match(after)
+        if does is not None and (_CAPITAL.search(does.group(1)) or lex.local_places.search(does.group(1))):
+            return "where seen", he + does.end()
+        if head in lex.everyday_roles and _NAMED_BEFORE.search(before):
+            return "where seen", he
         if head in lex.everyday_roles and head not in lex.relations and det != "their":
             return "role", he
         return "", he
@@ -295,10 +319,17 @@ def _tied(text: str, desc: Description, facts: list[HealthFact], how: str, fact_
         return bool(_PRONOUN_OPENS.match(fact_sentence))
     for f in facts:
         if f.start >= desc.end:
-            return not _REPORTING.search(text, desc.end, f.start)
+            said = _REPORTING.search(text, desc.end, f.start)
+            # "told me in the car he'd been in the crisis house": they told of themselves
+            return said is None or _SELF_TOLD.match(text, said.end(), f.start) is not None
         if f.end <= desc.start and desc.start - f.end <= _FACT_BEFORE:
             return True
     return any(f.start < desc.end and desc.start < f.end for f in facts)
+
+
+def _teaching(text: str, lex: Lexicon) -> bool:
+    """A teaching word that is not only when something happened ("went into DKA during the exam")."""
+    return any(not DURING.search(text[max(0, s - 40) : s]) for s, _e, _w in lex.teaching_cues.find(text))
 
 
 def _paragraph(text: str, pos: int) -> tuple[int, int]:

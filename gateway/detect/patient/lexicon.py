@@ -12,7 +12,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 
 DATA_PACKAGE = "gateway.detect.data.patient"
@@ -45,7 +45,6 @@ class WordList:
 
     name: str
     entries: frozenset[str]
-    pattern: re.Pattern[str]
     grams: frozenset[tuple[str, ...]] = frozenset()
     singles: frozenset[str] = frozenset()
     phrase_lengths: tuple[tuple[str, tuple[int, ...]], ...] = ()  # first word -> lengths of phrases
@@ -54,23 +53,28 @@ class WordList:
     def of(cls, name: str, entries: list[str] | tuple[str, ...] | frozenset[str]) -> WordList:
         clean = frozenset(e.strip().lower() for e in entries if e.strip())
         if not clean:
-            return cls(name, clean, re.compile(r"(?!x)x"))
-        alts = sorted(clean, key=len, reverse=True)
-        body = "|".join(_entry_regex(e) for e in alts)
+            return cls(name, clean)
         grams = frozenset(g for g in (_norm(e) for e in clean) if g)
         lengths: dict[str, set[int]] = {}
         for g in grams:
             if len(g) > 1:
                 lengths.setdefault(g[0], set()).add(len(g))
-        # not inside a longer word on either side
         return cls(
             name,
             clean,
-            re.compile(rf"(?<![\w]){'(?:' + body + ')'}(?![\w])", re.IGNORECASE),
             grams,
             frozenset(g[0] for g in grams if len(g) == 1),
             tuple((k, tuple(sorted(v))) for k, v in lengths.items()),
         )
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Every entry as one regular expression, not inside a longer word on either side (compiled when first
+        used: the long lists are only looked up by words, and compiling them costs seconds per worker)."""
+        if not self.entries:
+            return re.compile(r"(?!x)x")
+        body = "|".join(_entry_regex(e) for e in sorted(self.entries, key=len, reverse=True))
+        return re.compile(rf"(?<![\w]){'(?:' + body + ')'}(?![\w])", re.IGNORECASE)
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and word.lower() in self.entries
@@ -251,6 +255,64 @@ _PRODUCT_AFTER = re.compile(
 )
 
 
+#: a number straight after a measurement's name: "Hb 61", "ferritin of 4", "sats were 84%", "Na: 121"
+_VALUE_AFTER = re.compile(
+    r"[ \t]{0,3}(?:[:=-][ \t]{0,3}|(?:of|is|was|were|at|down[ \t]+to|only)[ \t]+){0,2}[<>]?\d"
+)
+#: nothing names a thing after an eponym's possessive: the condition itself ("Cushing's, and", "Cushing's.")
+_ALONE_AFTER = re.compile(
+    r"[ \t]*(?:[.,;:!?)\n]|$)|[ \t]+(?:and|or|but|so|too|again|now|is|was|has|had|which|that|for|since|from|"
+    r"flare|flared|flaring|diagnosis|kicked|got|getting|playing|plays)\b"
+)
+#: a weak fact said of someone: a verb of being or having just before it ("she's pregnant", "had a termination",
+#: "has the operation", "is in rehab", "came out of rehab", "is on steroids")
+_TOLD_BEFORE = re.compile(
+    r"\b(?:is|was|are|were|['’]s|has|had|have|got|been|having|needs|needed|needing|after|for|"
+    r"(?:is|was|['’]s|been|are|were)[ \t]+(?:in|into|on)|out[ \t]+of|back[ \t]+(?:in|on|into)|went[ \t]+into)"
+    r"[ \t]+(?:(?:an?|the|her|his|their|emergency|urgent|major|big|another|more|first|second|third|last|own|"
+    r"just|now|still|really|very)[ \t]+){0,2}$",
+    re.IGNORECASE,
+)
+#: kinds whose plural is the same fact ("heart attacks", "kidney stones"); a result's or a death's is not used
+_PLURAL_KINDS = frozenset({"diagnosis", "treatment", "test"})
+#: template slots in health_facts.txt, filled from body_parts.txt
+_SLOT = re.compile(r"\{(organ|limb)\}")
+
+
+def _body_parts() -> dict[str, list[str]]:
+    """body_parts.txt by kind: {"organ": [...], "limb": [...]}."""
+    out: dict[str, list[str]] = {}
+    for line in read_list("body_parts"):
+        word, _sep, kind = (p.strip() for p in line.partition(";"))
+        if word and kind:
+            out.setdefault(kind.lower(), []).append(word.lower())
+    return out
+
+
+def _expanded(
+    lines: Iterable[str], parts: dict[str, list[str]]
+) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(normalised phrase, kind, flags) for each line of health_facts.txt, templates filled in."""
+    for line in lines:
+        fields = [p.strip() for p in line.split(";")]
+        if len(fields) < 2 or not fields[0]:
+            continue
+        kind, flags = fields[1].lower(), tuple(f.lower() for f in fields[2:])
+        slot = _SLOT.search(fields[0])
+        fills = parts.get(slot.group(1), []) if slot else [""]
+        for fill in fills:
+            phrase = " ".join(_norm(_SLOT.sub(fill, fields[0]) if slot else fields[0]))
+            if phrase:
+                yield phrase, kind, flags
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Words that are not a name on their own (`english_words.txt`, made by scripts/make_english_words.py); an
+    eponym that is also one ("Bell's", "Graves'") is not read as a condition alone either."""
+    return frozenset(read_list("english_words"))
+
+
 #: the words a stay ends with; `_CARE_UNIT` is tried only just before one (a pass of it, or of any
 #: case-insensitive pattern, over every word of a long text costs more than the rest of the fact search)
 _UNIT_WORDS = ("ward", "unit", "suite", "centre")
@@ -281,6 +343,17 @@ def _overlaps(found: list[tuple[int, int, str]], starts: list[int], start: int, 
     return any(start < e and s < end for s, e, _x in found[i:j])
 
 
+def _names_unit(
+    text: str, found: list[tuple[int, int, str]], starts: list[int], unit: tuple[int, int, str]
+) -> bool:
+    """Every listed fact inside the unit stands right before its last word: it names the unit, nothing more."""
+    head = text.rfind(" ", unit[0], unit[1] - 1)
+    i = bisect.bisect_left(starts, unit[0] - 200)
+    j = bisect.bisect_left(starts, unit[1])
+    inside = [f for f in found[i:j] if unit[0] < f[1] and f[0] < unit[1]]
+    return bool(inside) and all(f[1] == head and f[0] > unit[0] for f in inside)
+
+
 @dataclass(frozen=True)
 class HealthFacts:
     """The health-fact list (`health_facts.txt`: "phrase ; kind [; weak] [; caps]") with each entry's kind.
@@ -294,18 +367,24 @@ class HealthFacts:
     words: WordList
     kinds: tuple[tuple[str, str, bool], ...]  # (normalised phrase, kind, weak)
     capitals: frozenset[str] = frozenset()  # entries that count only written in capitals
+    values: frozenset[str] = frozenset()  # entries that count only with a number after them ("Hb 61")
+    told: frozenset[str] = frozenset()  # weak entries that count when said of someone ("she's pregnant")
+    alone: frozenset[str] = frozenset()  # eponyms' possessives that count only with no noun after them
 
     @classmethod
     def load(cls, conditions: Iterable[str] = (), eponyms: Iterable[str] = ()) -> HealthFacts:
         rows = []
         capitals = set()
-        for line in read_list("health_facts"):
-            parts = [p.strip() for p in line.split(";")]
-            if len(parts) >= 2 and parts[0]:
-                phrase = " ".join(_norm(parts[0]))
-                rows.append((phrase, parts[1].lower(), "weak" in parts[2:]))
-                if "caps" in parts[2:]:
-                    capitals.add(phrase)
+        values = set()
+        told = set()
+        for phrase, kind, flags in _expanded(read_list("health_facts"), _body_parts()):
+            rows.append((phrase, kind, "weak" in flags))
+            if "caps" in flags:
+                capitals.add(phrase)
+            if "value" in flags:
+                values.add(phrase)
+            if "told" in flags:
+                told.add(phrase)
         listed = {r[0] for r in rows}
         extra = [" ".join(_norm(c)) for c in conditions]
         for e in eponyms:
@@ -314,7 +393,35 @@ class HealthFacts:
                 for tail in ("'s disease", " disease", "'s syndrome", " syndrome")
             ]
         rows += [(x, "diagnosis", False) for x in dict.fromkeys(extra) if x and x not in listed]
-        return cls(WordList.of("health_facts", [r[0] for r in rows]), tuple(rows), frozenset(capitals))
+        # a condition's plural is the condition ("two heart attacks", "kidney infections")
+        listed = {r[0] for r in rows}
+        rows += [
+            (f"{phrase}s", kind, weak)
+            for phrase, kind, weak in list(rows)
+            if " " in phrase
+            and kind in _PLURAL_KINDS
+            and not weak
+            and phrase not in values
+            and not phrase.endswith(("s", "y", "ed"))
+            and f"{phrase}s" not in listed
+        ]
+        # an eponymous condition by its possessive alone: "she's got Cushing's", "his Addison's and ..."
+        listed = {r[0] for r in rows}
+        everyday = english_words()
+        alone = {
+            f"{e}'s"
+            for e in (" ".join(_norm(x)) for x in eponyms)
+            if e and " " not in e and e not in everyday and f"{e}'s" not in listed
+        }
+        rows += [(x, "diagnosis", False) for x in sorted(alone)]
+        return cls(
+            WordList.of("health_facts", [r[0] for r in rows]),
+            tuple(rows),
+            capitals=frozenset(capitals),
+            values=frozenset(values),
+            told=frozenset(told),
+            alone=frozenset(alone),
+        )
 
     @cached_property
     def _kind_of(self) -> dict[str, tuple[str, bool]]:
@@ -332,7 +439,12 @@ class HealthFacts:
         if units:
             found.sort()
             starts = [f[0] for f in found]
-            found += [u for u in units if not _overlaps(found, starts, u[0], u[1])]
+            # ... but a fact that only names the unit ("the eating disorders unit", "the burns unit") is the stay
+            found += [
+                u
+                for u in units
+                if not _overlaps(found, starts, u[0], u[1]) or _names_unit(text, found, starts, u)
+            ]
         for s, e, entry in sorted(found, key=lambda x: (x[0], -x[1])):
             if out and s < out[-1].end:
                 continue
@@ -340,10 +452,16 @@ class HealthFacts:
                 continue
             if entry in self.capitals and (not text[s:e].isupper() or _PRODUCT_AFTER.match(text, e)):
                 continue  # "ms", "cap", "MS Teams": not the abbreviation
+            if entry in self.values and not _VALUE_AFTER.match(text, e):
+                continue  # "Hb 61" is a result; "hb" alone is a word in a lecture
+            if entry in self.alone and (not text[s : s + 1].isupper() or not _ALONE_AFTER.match(text, e)):
+                continue  # "Cushing's." is the condition; "Cushing's triad", "cushing's" are not
             if entry == _UNIT:
                 out.append(HealthFact(s, e, "admission", False))
                 continue
             kind, weak = kinds.get(entry, ("", True)) if entry else (_suffix_kind(text[s:e]), False)
+            if weak and entry in self.told and _TOLD_BEFORE.search(text, max(0, s - 40), s):
+                weak = False  # "she's pregnant", "he had the operation", "is in rehab": said of someone
             if kind:
                 out.append(HealthFact(s, e, kind, weak))
         return out
@@ -396,6 +514,7 @@ class Lexicon:
             if f in ("hospital_number_keywords", "street_suffixes", "health_facts"):
                 continue
             lists[f] = load_list(f)
+            lists[f].pattern  # noqa: B018  compiled while the worker loads, not on its first message
         return cls(
             hospital_number_keywords=tuple(read_list("hospital_number_keywords")),
             street_suffixes=tuple(read_list("street_suffixes")),

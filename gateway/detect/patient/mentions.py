@@ -19,12 +19,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from itertools import islice
 
 from gateway.detect.letters import CAP, LOW, LOWER, UPPER
 from gateway.detect.patient.context import name_tokens
-from gateway.detect.patient.lexicon import Lexicon, read_list
+from gateway.detect.patient.lexicon import Lexicon, english_words
 
 #: mentions looked at per sentence (a sentence that is nothing but names is a list, not prose)
 MAX_PER_SENTENCE = 40
@@ -50,17 +49,52 @@ _APPOSED = re.compile(
     r"(?<![\w'’])(?:man|woman|lady|gentleman|guy|lad|girl|boy|chap|patient|pt)[ ]?,[ ]{1,3}"
     rf"({CAP}{LOW}{{1,20}}[ ]{{1,3}}{_SURNAME})(?=[ ]?,)"
 )
-#: a capitalised word after a word for someone the writer knows: "ur friend Matty", "my neighbour Pat"
-_KNOWN_AS = re.compile(
-    r"(?<![\w'’])(?:friend|mate|pal|neighbour|neighbor|cousin|flatmate|housemate|classmate|boyfriend|girlfriend|"
-    rf"colleague|called|named)[ ]{{1,3}}({CAP}{LOW}{{2,20}})(?![\w'’])"
+#: words for someone by who they are to another person: kin, partners, friends, the people one lives or works
+#: with ("my neighbour's daughter Chantelle", "bro zayd", "thabo's dad")
+_KIN_WORDS = (
+    r"friend|mate|pal|bestie|neighbour|neighbor|cousin|flatmate|housemate|classmate|boyfriend|girlfriend|colleague|"
+    r"bro|brother|sis|sister|son|daughter|mum|mam|mom|dad|father|mother|wife|husband|partner|fiancée?|nephew|niece|"
+    r"grandson|granddaughter|stepdad|stepmum|stepson|stepdaughter|nan|gran|grandma|grandad|uncle|aunt|auntie|aunty|"
+    r"lad|kid|baby|twin|boss|landlord|landlady|lodger|carer"
+)
+#: a capitalised word after a word for someone the writer knows: "ur friend Matty", "my neighbour Pat", "her son
+#: Liam", "my son's classmate Minh"
+_KNOWN_AS = re.compile(rf"(?<![\w'’])(?:{_KIN_WORDS}|called|named)[ ]{{1,3}}({CAP}{LOW}{{1,20}})(?![\w'’])")
+#: a name in apposition after a definite word for a person, set off by commas: "The drummer, Stu, might be late",
+#: "Our guide, Colin, has had", "Next door's son, Liam, got out"
+_APPOSED_ONE = re.compile(
+    r"(?<![\w'’])(?:[Tt]he|[Oo]ur|[Mm]y|[Yy]our|[Hh]is|[Hh]er|[Tt]heir|[\w]+['’]s)[ ]+(?:[a-z-]+[ ]+){0,2}?[a-z-]{2,20}"
+    rf"[ ]?,[ ]{{1,3}}({CAP}{LOW}{{1,20}}(?:[ ]{{1,3}}{_SURNAME})?)(?=[ ]?,)"
+)
+#: a name no list knows, in lower case, where only a name stands: before "'s" and a word for kin ("thabo's dad",
+#: "mo's little bro"), or after one ("bro zayd", "my mate d'arcy")
+_LOWER_WORD_SHAPE = rf"{LOW}(?:['’]{LOW})?{LOW}{{1,19}}"
+_LOWER_PLACED = (
+    re.compile(
+        rf"(?<![\w'’])({_LOWER_WORD_SHAPE})['’]s[ ]+(?:(?:little|big|older|younger|baby|twin|new|old)[ ]+)?"
+        rf"(?:{_KIN_WORDS})\b"
+    ),
+    re.compile(rf"(?<![\w'’])(?:{_KIN_WORDS})[ ]+({_LOWER_WORD_SHAPE})(?![\w'’])"),
+    # opening a sentence or a line, then where they are from: "maddie from netball is pregnant"
+    re.compile(rf"(?m)(?:^|(?<=[.!?][ ]))[ \t>]*({_LOWER_WORD_SHAPE})[ ]+from[ ]+[a-z]{{3,}}\b"),
+)
+#: a capitalised word no list knows after a verb that takes a person: "had to take Florin to A&E", "visiting
+#: Ottilie twice a day", "heard about Brendan"
+_OBJECT = re.compile(
+    r"(?<![\w'’])(?:take|took|taking|drive|drove|driving|visit|visiting|visited|see|saw|seen|seeing|met|meet|"
+    r"about|with|know|knew|found|checked[ ]on|looking[ ]after|look[ ]after)[ ]+"
+    rf"({CAP}{LOW}{{2,14}})(?![\w'’])"
 )
 #: a lone capitalised word that no list knows, standing where a person stands: "Kemi's scan", "Paddy from the
 #: rugby team is in with ...", "Ifeoma in our PBL group", "Olu was in Ward 21", "Alina (the Romanian one)"
 _LONE = re.compile(
     rf"(?<![\w'’.&-])({CAP}{LOW}{{2,14}}|(?:Mc|Mac|{CAP}['’]){CAP}{LOW}{{2,12}})"
-    r"(?=['’]s[ ]|[ ]+(?:from|in)[ ]+(?:the|my|our|ur|your|his|her|school|uni|year|halls|work)\b"
-    r"|[ ]+(?:is|was|has|had|got|went|came|needs|needed|started|fainted|collapsed|died|tested|ended)\b"
+    r"(?=['’]s[ ]|[ ]+(?:from|in)[ ]+(?:the|my|our|ur|your|his|her|school|uni|(?i:year)|halls|work)\b"
+    # where they are from, by what they do there: "Omari from hockey", "Nell from church"
+    r"|[ ]+from[ ]+[a-z]{3,}\b"
+    r"|[ ]+(?:is|was|are|were|has|had|got|went|came|needs|needed|started|fainted|collapsed|died|tested|ended|"
+    r"slipped|fell|broke|cut|took|tried|lost|suffered|overdosed|attended|keeps|kept|can['’]t|cannot|won['’]t|"
+    r"might|may|will|could|just|also|finally|rang|called|passed|spent|who)\b"
     r"|[ ]?[(,][ ]?(?:the|our|my|who)[ ]|[ ]?[-–:][ ][a-z])"
 )
 #: a name after a word of kinship or affection: "Aunty Folasade", "auntie Mei", "Uncle Dev", "big Tomasz",
@@ -156,6 +190,8 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
             s += m.group().index(words[1], len(words[0]))
             words = words[1:]
             first = words[0].lower()
+        if first in ("st", "saint"):
+            continue  # "St Oswald's", "St Aldric's Hospital": a church, a hospital, a school
         if not given_name(first, lex):
             # two or three capitalised words, none of them a common word: a name the lists do not know
             if (
@@ -194,8 +230,20 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
                 Mention(start + m.start(1), start + m.end(1), "full_name", tuple(name_tokens(m.group(1))))
             )
     for m in islice(_KNOWN_AS.finditer(window), MAX_PER_SENTENCE):
-        if not common_word(m.group(1).lower(), lex):
+        if not common_word(m.group(1).lower(), lex) and m.group(1).lower() not in lex.institution_words:
             out.append(Mention(start + m.start(1), start + m.end(1), "first_name", (m.group(1).lower(),)))
+    for m in islice(_APPOSED_ONE.finditer(window), MAX_PER_SENTENCE):
+        words = m.group(1).split()
+        if not any(common_word(w.lower(), lex) or w.lower() in lex.institution_words for w in words):
+            kind = "first_name" if len(words) == 1 else "full_name"
+            out.append(Mention(start + m.start(1), start + m.end(1), kind, tuple(name_tokens(m.group(1)))))
+    for placed in _LOWER_PLACED:
+        for m in islice(placed.finditer(window), MAX_PER_SENTENCE):
+            if _lower_unknown(m.group(1), lex):
+                out.append(Mention(start + m.start(1), start + m.end(1), "lower_case", (m.group(1),)))
+    for m in islice(_OBJECT.finditer(window), MAX_PER_SENTENCE):
+        if unknown_name(m.group(1), lex):
+            out.append(Mention(start + m.start(1), start + m.end(1), "unknown_name", (m.group(1).lower(),)))
     for m in islice(_KIN_NAMED.finditer(window), MAX_PER_SENTENCE):
         low = m.group(2).lower()
         if common_word(low, lex) or low in lex.institution_words:
@@ -239,12 +287,6 @@ def mentions(text: str, start: int, end: int, persons: list[tuple[int, int]], le
     return _one_per_place(out)
 
 
-@cache
-def english_words() -> frozenset[str]:
-    """Words that are not a name on their own (`english_words.txt`, made by scripts/make_english_words.py)."""
-    return frozenset(read_list("english_words"))
-
-
 def unknown_name(word: str, lex: Lexicon) -> bool:
     """A capitalised word that can only be a name no list knows: not an English word, a place, a brand or a
     nationality the word list knows, not a given name (found as such), a clinical or common word."""
@@ -256,6 +298,22 @@ def unknown_name(word: str, lex: Lexicon) -> bool:
         or common_word(low, lex)
         or low in lex.institution_words
         or low in lex.eponyms
+    )
+
+
+def _lower_unknown(word: str, lex: Lexicon) -> bool:
+    """A lower-case word that can only be a name: a listed given name, or no English, common or chat word."""
+    bare = word.replace("’", "'")
+    if bare in lex.first_names or bare in lex.given_names:
+        return True
+    return not (
+        bare in english_words()
+        or bare.replace("'", "") in english_words()
+        or bare in _NOT_LONE
+        or common_word(bare, lex)
+        or bare in lex.institution_words
+        or bare in lex.relations
+        or bare in lex.everyday_roles
     )
 
 

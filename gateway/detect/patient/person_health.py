@@ -41,9 +41,11 @@ from gateway.detect.patient.person_roles import made_staff, own_health, role_wor
 from gateway.detect.patient.recognizer import Candidate, SegmentScan, clamp
 from gateway.detect.patient.schedule import in_schedule_layout, patient_row, teaching_schedule
 from gateway.detect.patient.ties import (
+    DURING,
     OBJECT_AFTER,
     OBJECT_PRONOUN,
     ORGANISATION_AFTER,
+    OWN_CARE,
     PATIENT_STATUS,
     PRONOUN,
     carry_by_pronoun,
@@ -106,6 +108,16 @@ _CARE_WORD = re.compile(
 _OWN_FACT = re.compile(r"\b(?:my|me)[ \t]+(?:(?:an?|the|first|new|own)[ \t]+)?$", re.IGNORECASE)
 #: the writer says the people are real, not made up for teaching
 _REAL = re.compile(r"\b(?:real|actual|genuine)\b", re.IGNORECASE)
+#: the health words are what someone studies: "he's doing a PhD in diabetes research, something about insulin"
+_STUDIES = re.compile(
+    r"\b(?:doing|does|did|started|starting|finishing|finished|writing)[ ]+(?:a|an|her|his|their|my)[ ]+"
+    r"(?:phd|dphil|doctorate|dissertation|thesis|masters|msc|mres|research[ ]+project)\b",
+    re.IGNORECASE,
+)
+#: a safeguarding fact that is harm done to someone else, named after the doer
+_HARM_DONE = re.compile(r"(?:hits|hitting|beats|beating)\b", re.IGNORECASE)
+#: a royal title makes the person a public figure, whatever the name
+_ROYAL = frozenset({"prince", "princess", "king", "queen", "duke", "duchess"})
 #: weak facts count when the sentence holds this many distinct clinical terms besides
 _WEAK_NEEDS = 1
 
@@ -245,7 +257,11 @@ class PersonHealthRecognizer:
         famous_role = first_hand and bool(lex.public_sources.search(text[max(0, m.start - 40) : m.start]))
         if msg.is_correspondent(tokens) or names._all_common(tokens):
             return None
-        as_patient = bool(PATIENT_STATUS.match(text, m.end, m.end + 80)) or own_health(text, m.end, facts)
+        as_patient = (
+            bool(PATIENT_STATUS.match(text, m.end, m.end + 80))
+            or own_health(text, m.end, facts)
+            or bool(OWN_CARE.match(text, m.end, m.end + 140))
+        )
         in_bed = bool(
             BED.search(text, max(lo, m.start - 30), m.start) or BED.match(text, m.end + 1, m.end + 12)
         )
@@ -297,6 +313,10 @@ class PersonHealthRecognizer:
         strong = [f for f in facts if not f.weak]
         if strong and all(_OWN_FACT.search(text, max(0, f.start - 16), f.start) for f in strong):
             return None  # "she booked me an x-ray", "my biopsy": the writer's own health, not theirs
+        if strong and all(
+            f.kind == "safeguarding" and f.start > m.end and _HARM_DONE.match(text, f.start) for f in strong
+        ):
+            return None  # "the boy Jason has been hitting her": the one who does the harm is not its patient
         if strong and all(f.kind == "death" for f in strong):
             rest = around
             for f in facts:
@@ -331,7 +351,7 @@ class PersonHealthRecognizer:
         reasons = [f"person ({m.kind.replace('_', ' ')})"]
         kinds = sorted({f.kind for f in facts if not f.weak} or {f.kind for f in facts})
         reasons.append("health fact: " + ", ".join(kinds))
-        if set(kinds) & {"result", "test", "diagnosis", "admission", "death", "treatment"}:
+        if set(kinds) & {"result", "test", "diagnosis", "admission", "death", "treatment", "safeguarding"}:
             score += 0.1
         if tied or PRONOUN.search(sentence):
             score += 0.1
@@ -350,8 +370,9 @@ class PersonHealthRecognizer:
     def _teaching(self, sentence: str) -> bool:
         """The sentence is about teaching; a teaching word that only says which group someone belongs to
         ("Leo in our PBL group", "a girl from my anatomy class") does not count."""
-        return any(
+        return bool(_STUDIES.search(sentence)) or any(
             not _GROUP_OF.search(sentence[max(0, s - 30) : s])
+            and not DURING.search(sentence[max(0, s - 40) : s])
             for s, _e, _w in self.lex.teaching_cues.find(sentence)
         )
 
@@ -361,6 +382,7 @@ class PersonHealthRecognizer:
         lex = self.lex
         return (
             full in lex.public_figures
+            or tokens[0] in _ROYAL  # "Prince Edmund's diagnosis": a royal is a public figure, named or not
             or full in lex.historical_figures
             or (len(tokens) >= 2 and tokens[-1] in lex.historical_figures)
         )

@@ -23,10 +23,18 @@ _TIE_AFTER = re.compile(
     r"^(?:['’]s?\b|(?:[ ]*\([^()\n]{1,60}\)|[ ]*,[ ]*(?:who|the|a|an|our|my|your)[ ][^,.!?\n]{1,60},"
     r"|[ ]+who[ ][^,.!?\n]{1,50}?(?=[ ])"
     # where they are from: "Kasia from the deli on Weaver Street has", "Kacper from the first-year halls died"
-    r"|[ ]+(?:from|at|off|in)[ ][^,.!?\n]{1,50}?(?=[ ]))?"
-    r"[ ]+(?:[\w'’]+[ ]+){0,4}?(?:has|had|was|is|got|rang|called|came|went|died|passed|started|"
-    r"needs|needed|been|tested|collapsed|underwent|developed))",
+    r"|[ ]+(?:from|at|off|in)[ ][^,.!?\n]{1,50}?(?=[ ])"
+    # set off by commas, with nothing or an age between: "Our guide, Colin, has had", "Hodan Abdi, 12, may be"
+    r"|[ ]*,(?:[ ]*\d{1,3}(?:[ ]?(?:yo|y/o|years?[ ]old))?[ ]*,)?(?=[ ]+(?:has|had|was|is|are|were|got|may|might|"
+    r"will|can['’]t|cannot|won['’]t|could|needs|needed|died|collapsed|came|went|started|attended|fell|slipped|broke)\b))?"
+    r"[ ]+(?:[\w'’]+[ ]+){0,4}?(?:has|had|was|is|are|were|got|rang|called|came|went|died|passed|started|"
+    r"needs|needed|been|tested|collapsed|underwent|developed|attended|slipped|fell|broke|suffered|suffers|"
+    r"took|tried|spent|overdosed|keeps|kept|cut|may|might|will|could|can['’]t|cannot|won['’]t))",
     re.IGNORECASE,
+)
+#: a label dash after where the person is from: "Janice from the Co-op in Pennock - 3rd round of chemo"
+_FROM_THEN_LABEL = re.compile(
+    r"[ ]+(?:from|at|off)[ ][^,.!?\n:–—]{1,50}?(?:[ \t]{1,3}[-–—]|[ \t]{0,3}:)[ \t]{1,3}"
 )
 #: "Malcolm Tennant - MRI shows metastases", "Colin Marsh: biopsy results", "Janet Okafor MRI brain report"
 _TIE_LABEL = re.compile(r"[ \t]{0,3}[-–—:(][ \t]{0,3}")
@@ -66,11 +74,29 @@ OBJECT_AFTER = re.compile(
 )
 #: "showed me how to scrub": a person shown something, not a result
 OBJECT_PRONOUN = re.compile(r"[ ]+(?:me|us|you|him|her|them)\b", re.IGNORECASE)
+#: a teaching word that only says when something happened: "went into DKA during the exam", "collapsed halfway
+#: through the lecture" (what befell someone, not what is taught)
+DURING = re.compile(
+    r"\b(?:during|mid|midway[ ]+through|halfway[ ]+through|in[ ]+the[ ]+middle[ ]+of)[ ]+"
+    r"(?:(?:the|my|our|his|her|their|an?|today['’]s|this[ ]+morning['’]s)[ ]+)?(?:[\w-]+[ ]+)?$",
+    re.IGNORECASE,
+)
 #: what is said of a person makes them a patient, whatever their job: "(the GP) is a patient on our ward"
 PATIENT_STATUS = re.compile(
     r"[^.!?\n]{0,40}?\b(?:(?:is|was)[ ]+(?:now[ ]+)?(?:a[ ]+patient|an[ ]+inpatient|admitted|being[ ]+treated)"
     r"|(?:has|have)[ ]+been[ ]+(?:admitted|taken[ ]+in|rushed[ ]+in|diagnosed|hospitali[sz]ed)"
     r"|(?:is|was|has[ ]+been|got)[ ]+(?:brought|taken|rushed|blue[ -]?lighted)[ ]+(?:in|into)\b)\b",
+    re.IGNORECASE,
+)
+#: what follows a titled or role-given name is their own care, not their work: "has been coming to the fertility
+#: unit", "they're on their second cycle of IVF", "is off for his own surgery"
+OWN_CARE = re.compile(
+    r"[^.!?\n]{0,70}?(?:\b(?:has|have|had)[ ]+been[ ]+(?:coming|going)[ ]+(?:in[ ]+)?(?:to|into)[ ]+(?:the[ ]+)?"
+    r"(?:[\w&-]+[ ]+){0,2}(?:clinic|unit|ward|hospital|hospice)\b(?![ ]+to[ ]+[a-z])"
+    r"|\b(?:on|started|starting|having|had|finished|begun|began)[ ]+(?:her|his|their|a|the)[ ]+"
+    r"(?:first|second|third|fourth|fifth|sixth|next|last|final)[ ]+(?:cycle|round|course|dose)[ ]+of[ ]+"
+    r"(?:chemo\w*|radio\w*|ivf|icsi|treatment|antibiotics|steroids|immunotherapy|dialysis|ect|injections|infusions?)\b"
+    r"|\bfor[ ]+(?:her|his|their)[ ]+own[ ]+[a-z])",
     re.IGNORECASE,
 )
 #: details a list puts between a name and its health fact: a date, an age, a bed ("Ann Lee 4/4/52 AF")
@@ -130,6 +156,7 @@ def tied_to(view: SegmentView, m: Mention, facts: list[HealthFact]) -> bool:
         or all(f.end <= sentence_start for f in facts)  # carried forward to a pronoun ("Her name's X")
         or _tied_before(text, m.start, sentence_start, facts)
         or (_TIE_LABEL.match(text, m.end) is not None and fact_within(facts, m.end, 40))
+        or _label_after_aside(text, m.end, facts)
         or fact_within(facts, m.end + 1, 0)  # "Janet Okafor MRI report": the fact is the next word
         or _after_details(
             text, m.end, facts
@@ -166,6 +193,12 @@ def _tied_before(text: str, pos: int, sentence_start: int, facts: list[HealthFac
     if _FOR_BEFORE.search(before):
         return any(f.kind in ("result", "test") and pos - 60 <= f.start < pos for f in facts)
     return False
+
+
+def _label_after_aside(text: str, end: int, facts: list[HealthFact]) -> bool:
+    """Where the person is from, then a label dash, then the fact: "Janice from the Co-op - 3rd round of chemo"."""
+    m = _FROM_THEN_LABEL.match(text, end, end + 80)
+    return m is not None and fact_within(facts, m.end(), 40)
 
 
 def _after_details(text: str, end: int, facts: list[HealthFact]) -> bool:
