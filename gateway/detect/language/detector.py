@@ -44,6 +44,7 @@ from gateway.detect.language.signals import THRESHOLD, Context, Document, Patter
 from gateway.detect.language.targets import NONE, TargetResolver
 from gateway.detect.language.text import Sentence, ViewBuilder, ends_in_quote
 from gateway.detect.language.threats import THREAT, threat_recogniser
+from gateway.detect.language.veiled_facts import VeiledFactsReader
 from gateway.detect.spans import Spans, span_details
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.envelope import RecipientClass, classify
@@ -132,6 +133,7 @@ class LanguageDetector:
         self.intent = IntentReader(macros, self.resolver)
         self.coercion = CoercionReader(macros)
         self.future_harm = FutureHarmReader()
+        self.veiled_facts = VeiledFactsReader(self.resolver, self.intent)
         self.reports = ReportFrame(macros)
         self.defamation = DefamationRecogniser(macros, self.resolver)
         if self.use_model:
@@ -183,6 +185,7 @@ class LanguageDetector:
         if weight([s for s in signals if s.type in (THREAT, HARASSMENT)]) < THRESHOLD:
             signals.extend(self.intent.scan(doc))  # the parts of a threat, when no rule reads one already
             signals.extend(self.future_harm.scan(doc))  # its structure: a person, a future, a harm
+            signals.extend(self.veiled_facts.scan(doc))  # no future: a life told, a weak spot, watching
         if any(s.type == THREAT and s.weight < THRESHOLD for s in signals):
             signals.extend(self.grievance.scan(doc))  # hostility only matters to a hint of menace
         signals.extend(self.defamation.scan(doc))
