@@ -23,6 +23,7 @@ from pathlib import Path
 from gateway.config import Settings
 from gateway.detect.base import Resources
 from gateway.detect.language.allow import AllowLists, load_allow_lists
+from gateway.detect.language.banter import BanterClearing
 from gateway.detect.language.coercion import CoercionReader
 from gateway.detect.language.defamation import DefamationRecogniser
 from gateway.detect.language.discrimination import SlurRecogniser, hostility_recogniser
@@ -132,8 +133,9 @@ class LanguageDetector:
         self.grievance = grievance_recogniser(macros, self.resolver)
         self.intent = IntentReader(macros, self.resolver)
         self.coercion = CoercionReader(macros)
-        self.future_harm = FutureHarmReader()
         self.veiled_facts = VeiledFactsReader(self.resolver, self.intent)
+        self.future_harm = FutureHarmReader(self.veiled_facts.hostility)
+        self.banter = BanterClearing(self.intent, self.veiled_facts)
         self.reports = ReportFrame(macros)
         self.defamation = DefamationRecogniser(macros, self.resolver)
         if self.use_model:
@@ -190,6 +192,7 @@ class LanguageDetector:
             signals.extend(self.grievance.scan(doc))  # hostility only matters to a hint of menace
         signals.extend(self.defamation.scan(doc))
         signals = [s for s in signals if not _exemplified(doc.sentences[s.sentence], s)]
+        signals = self.banter.clear(doc, signals)  # "I'll kill you 😂" over a game between friends
         return _unclaimed_swearing(escalate(signals, THREAT, friendly=doc.context.friendly))
 
     def sentences(self, text: str, known_names: set[str] | None = None) -> list[Sentence]:

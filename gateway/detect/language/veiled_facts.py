@@ -123,7 +123,7 @@ _HOSTILE_MORE = re.compile(
     r"^(?:withdraw|reconsider|drop|back off|keep (?:that|this|it) in mind|remember (?:that|this)|be nice to me|"
     r"think about (?:that|this|it|how|what|who)|stop (?:telling|talking|reporting|complaining|messaging))\b|"
     r"\b(?:(?:voted|kicked|kicking|reporting|reported|sacking|sacked|failing|banning|banned|blocking) me|"
-    r"(?:you|u) (?:got|had) me (?:[\w-]+ ){0,2}?(?:thrown|kicked|taken|removed|sacked|banned|dropped|suspended|"
+    r"(?:you|u) (?:still )?owe me|(?:you|u) (?:binned|broke|wrecked|took|stole|nicked) my|(?:you|u) (?:got|had) me (?:[\w-]+ ){0,2}?(?:thrown|kicked|taken|removed|sacked|banned|dropped|suspended|"
     r"struck|reported|fired|failed)|was a mistake|about me|against me|crossed me|sleep well|just mentioning it|good to know|i noticed today|"
     r"thought you would (?:like|want) to know|when you (?:gave|give) me)\b"
 )
@@ -217,6 +217,14 @@ class VeiledFactsReader:
                 )
             ]
         return []
+
+    def hostility(self, sentence: Sentence) -> set[str]:
+        """ "grievance" (a grievance or a demand about the reader's conduct) and "hostile" (any hostile part)."""
+        found = self.intent.parts_of(sentence).keys() & _HOSTILE
+        out = {"hostile"} if found else set()
+        if "grievance" in found or _HOSTILE_MORE.search(sentence.view):
+            out |= {"hostile", "grievance"}
+        return out
 
     def _hostile(self, sentence: Sentence) -> set[str]:
         """The intent parts that make the window hostile or tell the writer's knowledge, and a family told."""
