@@ -70,13 +70,19 @@ _PARTS: dict[str, list[str]] = {
         r"\bwhich (?:[\w-]+ ){0,2}?(?:is|are) (?:yours|his|hers)\b",
         r"\b(?:that|this|lovely|nice|such a nice|such a lovely) (?:[\w-]+ ){0,3}?(?:you (?:love|have got|have|drive|own|"
         r"keep)|of yours)\b",
-        r"\b(?:you|u) (?:always |still |usually )?(?:run|walk|cycle|drive|leave|finish|start|get|take|catch|park|sit|"
-        r"sleep|work|pick|lock up|stand|cut|go)\b"
-        rf"(?=.{{0,80}}\b(?:every|each|at \d|\d{{1,2}}[.:]\d{{2}}|on {_DAYS}|{_DAYS}|mornings?|nights|after dark|"
-        r"alone|on (?:your|his|her) own|by (?:yourself|himself|herself)))",
         # a fact put as a question the writer already knows the answer to: "St Mary's, isn't it?"
         r"\b(?:is not it|is not she|is not he|does not she|does not he|do not you|do not they|are not you|"
         r"are not they|has not she|has not he|have not you|will not she|is that right|right)\W*(?:_name_\W*)?$",
+    ],
+    # a routine: when and where the person (or what is theirs) can be found
+    "routine": [
+        rf"\b(?:you|u|(?:your|ur) (?:[\w-]+ ){{0,2}}?{_LIFE_NOUN}) (?:always |still |usually |also )?(?:run|runs|walk|walks|"
+        r"cycle|cycles|drive|drives|leave|leaves|finish|finishes|start|starts|get|gets|take|takes|catch|catches|park|parks|"
+        r"sit|sits|sleep|sleeps|work|works|pick|picks|lock up|locks up|stand|stands|cut|cuts|go|goes|wander|wanders|"
+        r"come|comes|train|trains|swim|swims|jog|jogs)\b"
+        rf"(?=.{{0,80}}\b(?:every|each|at \d|\d{{1,2}}[.:]\d{{2}}|around (?:six|seven|eight|nine|ten|eleven|\d)|on {_DAYS}|"
+        rf"{_DAYS}|mornings?|evenings?|nights|after dark|in bay \d+|alone|on (?:your|his|her|its) own|"
+        r"by (?:yourself|himself|herself)))",
     ],
     "weak spot": [
         r"\b(?:all )?(?:alone|on (?:your|ur|her|his|their|its) own|by (?:yourself|herself|himself|themselves))\b",
@@ -123,7 +129,8 @@ _HOSTILE_MORE = re.compile(
     r"^(?:withdraw|reconsider|drop|back off|keep (?:that|this|it) in mind|remember (?:that|this)|be nice to me|"
     r"think about (?:that|this|it|how|what|who)|stop (?:telling|talking|reporting|complaining|messaging))\b|"
     r"\b(?:(?:voted|kicked|kicking|reporting|reported|sacking|sacked|failing|banning|banned|blocking) me|"
-    r"(?:you|u) (?:still )?owe me|(?:you|u) (?:binned|broke|wrecked|took|stole|nicked) my|(?:you|u) (?:got|had) me (?:[\w-]+ ){0,2}?(?:thrown|kicked|taken|removed|sacked|banned|dropped|suspended|"
+    r"(?:wise|sensible|smart|best|better) (?:of you |for you )?to (?:reconsider|think again|drop|withdraw|keep quiet|"
+    r"stay quiet|back off)|people (?:remember|talk|notice) things|(?:you|u) (?:still )?owe me|(?:you|u) (?:binned|broke|wrecked|took|stole|nicked) my|(?:you|u) (?:got|had) me (?:[\w-]+ ){0,2}?(?:thrown|kicked|taken|removed|sacked|banned|dropped|suspended|"
     r"struck|reported|fired|failed)|was a mistake|about me|against me|crossed me|sleep well|just mentioning it|good to know|i noticed today|"
     r"thought you would (?:like|want) to know|when you (?:gave|give) me)\b"
 )
@@ -144,7 +151,7 @@ _CLEAR = re.compile(
     r"insurance (?:form|quote|company)|for sale|selling|viewing|"
     # a remedy: the weak spot is being fixed, or the person is told how to be safe
     r"estates|maintenance|repair|repairs|fixed|fixing|fit|fits|fitting|logged|lock it|smoke alarm|fire service|"
-    r"(?:get|buy|use|invest in) (?:a |an |some )?(?:new |better |proper |decent |good )?(?:d-lock|locks?|chain|alarm|"
+    r"(?:get|buy|use|invest in) (?:a |an |some |the |your )?(?:new |better |proper |decent |good )?(?:d-lock|locks?|chain|alarm|"
     r"camera|doorbell|padlock|bolt)|tip|tips|advice|safety|with a friend|together|then we can|"
     # a practical reason ("on its own, so she might not hear the door"): advice, not menace
     r"so (?:she|he|they|you|it) (?:might|may|can not|could not|will not|does not|do not|would not))\b"
@@ -187,7 +194,7 @@ class VeiledFactsReader:
         hostile = [self._hostile(s) for s in sentences]
         for k, here in enumerate(parts):
             window = range(max(0, k - WINDOW + 1), min(len(sentences), k + WINDOW))
-            if not here.keys() - {"life"} and "family" not in hostile[k]:
+            if not here.keys() - {"life"} and "family" not in hostile[k]:  # a life alone, or nothing
                 continue
             kinds = {name for j in window for name in parts[j]}
             for j in window:
@@ -202,7 +209,7 @@ class VeiledFactsReader:
             target = self._aimed(sentences, window)
             if target is None:
                 continue
-            name = next((n for n in ("weak spot", "means", "presence", "life") if n in here), "")
+            name = next((n for n in ("weak spot", "means", "presence", "routine", "life") if n in here), "")
             begin, end = here.get(name, (0, len(sentences[k].view)))
             return [
                 Signal(
@@ -250,6 +257,10 @@ class VeiledFactsReader:
 
 def _met(kinds: set[str]) -> set[str]:
     """The pair of kinds that makes a threat, or an empty set."""
+    if "routine" in kinds:
+        kinds = kinds | {"life"}  # a routine is a life told in detail
+        if "hostile" in kinds:
+            return {"routine", "hostile"}
     if "weak spot" in kinds and kinds & {"life", "presence", "hostile"}:
         return {"weak spot", *(kinds & {"life", "presence", "hostile"})}
     if "means" in kinds and kinds & {"life", "hostile"}:
