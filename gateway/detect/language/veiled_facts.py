@@ -96,7 +96,7 @@ _PARTS: dict[str, list[str]] = {
         r"\b(?:so |very |rather |quite )?(?:fragile|breakable|flammable|tinderbox)\b",
         r"\banything (?:could|can|might) happen\b|\b(?:cats|dogs|pets|animals|horses|people|kids|children|bikes|cars) (?:[\w-]+ ){0,2}?(?:go|goes|went) missing\b|\bvery trusting\b|\bpeople fall\b|"
         r"\bbehind (?:you|u|her|him)\b(?= *(?:[.!?,]|$|on|in|at))|\btight ships sink\b|\blightning can strike\b",
-        r"(?<!keep it )(?<!keep this )(?<!keep things )\b(?:(?:so|very|really|pretty) )?(?:quiet|dark|deserted|isolated|lonely)(?= *(?:[.!?]|$| at night| after dark| at that time| at that hour))",
+        r"(?<!it )(?<!this )(?<!things )\b(?:(?:so|very|really|pretty) )?(?:quiet|dark|deserted|isolated|lonely)(?= *(?:[.!?]|$| at night| after dark| at that time| at that hour))",
         # the place or the work is dangerous, not the person ("she is dangerous" is an allegation)
         r"\b(?:it|that|this|there|road|lanes?|paths?|stairs|steps|job|walk|route|street|bridge|canal|river|towpath|"
         r"car park|alley|underpass) (?:is|are|was|gets|get) (?:very |so |really |pretty )?(?:dangerous|risky|steep)\b|"
