@@ -46,6 +46,8 @@ CLEARED = [
     "I'll be waiting outside the library at five, then we can walk to the station together.",
     "Petrol's cheap this month at the big Tesco, worth filling up before the trip.",
     "My brakes failed the MOT so I'm getting the bus to placement this week.",
+    "Dr Hale asked about cleaning stock. Bleach is half price at the corner shop this week.",
+    "Your car is booked in at the garage on Monday, your brakes squeak a bit.",
     "Your flat is lovely and quiet, perfect for revision.",
     "Safety tip from the welfare team: walk back from the library with a friend after dark.",
 ]
