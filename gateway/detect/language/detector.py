@@ -23,6 +23,7 @@ from pathlib import Path
 from gateway.config import Settings
 from gateway.detect.base import Resources
 from gateway.detect.language.allow import AllowLists, load_allow_lists
+from gateway.detect.language.banter import BanterClearing
 from gateway.detect.language.coercion import CoercionReader
 from gateway.detect.language.defamation import DefamationRecogniser
 from gateway.detect.language.discrimination import SlurRecogniser, hostility_recogniser
@@ -41,9 +42,11 @@ from gateway.detect.language.profanity import PROFANITY, ProfanityRecogniser
 from gateway.detect.language.reports import ReportFrame
 from gateway.detect.language.sentences import clean, sentence_spans, split_sentences
 from gateway.detect.language.signals import THRESHOLD, Context, Document, PatternRecogniser, Signal, mask
+from gateway.detect.language.subject_menace import SubjectMenaceReader
 from gateway.detect.language.targets import NONE, TargetResolver
 from gateway.detect.language.text import Sentence, ViewBuilder, ends_in_quote
 from gateway.detect.language.threats import THREAT, threat_recogniser
+from gateway.detect.language.veiled_facts import VeiledFactsReader
 from gateway.detect.spans import Spans, span_details
 from gateway.model import Finding, Inspection, Segment
 from gateway.model.envelope import RecipientClass, classify
@@ -131,7 +134,10 @@ class LanguageDetector:
         self.grievance = grievance_recogniser(macros, self.resolver)
         self.intent = IntentReader(macros, self.resolver)
         self.coercion = CoercionReader(macros)
-        self.future_harm = FutureHarmReader()
+        self.veiled_facts = VeiledFactsReader(self.resolver, self.intent)
+        self.future_harm = FutureHarmReader(self.veiled_facts.hostility)
+        self.banter = BanterClearing(self.intent, self.veiled_facts)
+        self.subject_menace = SubjectMenaceReader(self.resolver, self.intent, self.veiled_facts)
         self.reports = ReportFrame(macros)
         self.defamation = DefamationRecogniser(macros, self.resolver)
         if self.use_model:
@@ -151,6 +157,9 @@ class LanguageDetector:
             part.doc.context = Context(
                 friendly=self.allow.friendly(part.doc.sentences, part.texts),
                 privileged=privileged,
+                subject=frozenset(
+                    k for k, s in enumerate(part.doc.sentences) if part.segments[s.segment].kind == "header"
+                ),
             )
         docs = [part.doc for part in parts]
         # a victim's or a witness's report: the abuse it cites is not the writer's
@@ -183,10 +192,13 @@ class LanguageDetector:
         if weight([s for s in signals if s.type in (THREAT, HARASSMENT)]) < THRESHOLD:
             signals.extend(self.intent.scan(doc))  # the parts of a threat, when no rule reads one already
             signals.extend(self.future_harm.scan(doc))  # its structure: a person, a future, a harm
+            signals.extend(self.veiled_facts.scan(doc))  # no future: a life told, a weak spot, watching
+            signals.extend(self.subject_menace.scan(doc))  # a menace that is the subject line's whole point
         if any(s.type == THREAT and s.weight < THRESHOLD for s in signals):
             signals.extend(self.grievance.scan(doc))  # hostility only matters to a hint of menace
         signals.extend(self.defamation.scan(doc))
         signals = [s for s in signals if not _exemplified(doc.sentences[s.sentence], s)]
+        signals = self.banter.clear(doc, signals)  # "I'll kill you 😂" over a game between friends
         return _unclaimed_swearing(escalate(signals, THREAT, friendly=doc.context.friendly))
 
     def sentences(self, text: str, known_names: set[str] | None = None) -> list[Sentence]:

@@ -32,6 +32,7 @@ agent + harm"), never the words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from gateway.detect.language.signals import Document, Signal
 from gateway.detect.language.targets import NAMED, ROLE, SECOND_PERSON
@@ -140,6 +141,15 @@ _LOSS = re.compile(
     r"hospital|su|group) (?:will )?(?:know|see|hear|think))\b"
 )
 _CONDITION = re.compile(r"\b(?:if|unless|or|again|once more|one more|next time|otherwise)\b")
+# arriving at the person or their place: a visit is a threat only from a hostile writer (a condition in the
+# sentence, or a grievance, a demand or a veiled framing in the message): "if it's not in my account by the
+# weekend I'll come round to your flat", "I'll be waiting when you come out" after "you banned me"
+_ARRIVAL = re.compile(
+    r"\b(?:come|coming|pop|popping) (?:round|over|up|down|by)\b|\b(?:come|coming) (?:to|and (?:see|find|visit)) "
+    r"(?:you|u|your|ur|him|his|her|them|their)\b|\bbe (?:round|outside|waiting|there|at (?:your|ur|his|her))\b|"
+    r"\blet myself in\b|\bbe seeing (?:you|u|him|her|them|the)\b|\bsee (?:you|u|him|her) (?:at|after|outside|there|"
+    r"then)\b|\bturn up (?:at|to) (?:your|ur|his|her)\b|\bcome and get\b"
+)
 
 # --- what clears it ----------------------------------------------------------------------------------
 
@@ -153,7 +163,7 @@ _CLEAR = re.compile(
     r"the dean|safeguarding|in writing|through the (?:faculty|school|university|proper|official)|the proper|"
     r"a second marker|"
     # a benefit
-    r"help|helping|support|lend|give (?:you|him|her) a lift|cover for|happy to|offer|treat (?:you|him|her)|"
+    r"(?<!not )(?<!able to )(?<!never )help|helping|support|lend|give (?:you|him|her) a lift|cover for|happy to|offer|treat (?:you|him|her)|"
     r"bring (?:you|him|her) (?:some|a|one)|cake|birthday|"
     # advice for their own safety
     r"careful|stay safe|take care|^make sure you|please|remember to|worried|be safe|look after|warm up|"
@@ -175,18 +185,39 @@ _CLEAR = re.compile(
 class FutureHarmReader:
     """Reads sentences for the structure of a threat; `scan` gives at most one THREAT signal per document."""
 
-    def parts_of(self, sentence: Sentence, before: Sentence | None = None) -> list[str]:
-        """The parts a sentence holds ("person", "future", "agent", "harm", "physical"), or [] if it clears.
+    def __init__(self, hostile: Callable[[Sentence], set[str]] | None = None) -> None:
+        # the intent reader's parts a sentence holds that make a writer hostile (a grievance, a demand, a framing)
+        self.hostile = hostile or (lambda _s: set())
+
+    def parts_of(
+        self, sentence: Sentence, before: Sentence | None = None, *, hostile: bool = False
+    ) -> list[str]:
+        """The parts a sentence holds ("person", "future", "agent", "harm", "physical", "arrival"), or [] if it clears.
 
         The person may stand in the sentence before ("Your dog barks all night. ... it never barks again").
+        `hostile`: the message holds a grievance, a demand or a veiled framing (an arrival then counts).
         """
-        found = _read(sentence, before)
+        found = _read(sentence, before, lambda: hostile)
         return found[0] if found else []
 
     def scan(self, doc: Document) -> list[Signal]:
         sentences = doc.sentences
+        known: dict[int, set[str]] = {}
+
+        def hostile_at(j: int) -> set[str]:  # read only when an arrival asks
+            if j not in known:
+                known[j] = self.hostile(sentences[j])
+            return known[j]
+
+        def hostile_for(k: int) -> Callable[[], bool]:
+            # a grievance anywhere, or a demand or a framing in another sentence ("I'll be waiting" is itself a
+            # framing the intent reader lists; "hurry or I'll be waiting at yours" is a condition of its own)
+            return lambda: any(
+                "grievance" in hostile_at(j) or (j != k and hostile_at(j)) for j in range(len(sentences))
+            )
+
         for k, s in enumerate(sentences):
-            found = _read(s, sentences[k - 1] if k else None)
+            found = _read(s, sentences[k - 1] if k else None, hostile_for(k))
             if found is None:
                 continue
             parts, (begin, end) = found
@@ -196,7 +227,9 @@ class FutureHarmReader:
         return []
 
 
-def _read(sentence: Sentence, before: Sentence | None) -> tuple[list[str], tuple[int, int]] | None:
+def _read(
+    sentence: Sentence, before: Sentence | None, hostile: Callable[[], bool]
+) -> tuple[list[str], tuple[int, int]] | None:
     """The parts of a threat a sentence holds and where its harm stands, or None."""
     if sentence.keys.isdisjoint(FUTURE_KEYS):
         return None
@@ -222,7 +255,12 @@ def _read(sentence: Sentence, before: Sentence | None) -> tuple[list[str], tuple
     bad = _told(_BAD, view, future.start()) if agent is not None else None
     if bad is not None and "pay" in bad.group() and _MONEY.search(view):
         bad = None  # paying for items, bills, a share: money, not retribution
-    harm = physical or bad
+    arrival = None
+    if physical is None and bad is None and agent is not None:
+        arrival = _told(_ARRIVAL, view, future.start())
+        if arrival is not None and not hostile():
+            arrival = None  # "I'll come round to yours after lectures": a visit, not a threat
+    harm = physical or bad or arrival
     if harm is None or _CLEAR.search(view) or sentence.is_reported(harm.start(), harm.end()):
         return None
     parts = ["person", "future"]
@@ -232,6 +270,8 @@ def _read(sentence: Sentence, before: Sentence | None) -> tuple[list[str], tuple
         parts.append("harm")
     if physical is not None:
         parts.append("physical")
+    if arrival is not None:
+        parts.append("arrival")
     return parts, (harm.start(), harm.end())
 
 

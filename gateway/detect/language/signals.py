@@ -45,6 +45,7 @@ class Context:
     friendly: bool = False  # banter markers: "lol", "haha", kisses
     group_named: bool = False  # a group of people is named, or a slur is used
     privileged: bool = False  # every recipient is internal or secure (reports to them are privileged)
+    subject: frozenset[int] = frozenset()  # the sentences that come from the subject line
 
 
 @dataclass
