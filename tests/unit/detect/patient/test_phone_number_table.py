@@ -345,3 +345,34 @@ def test_field_label_in_a_line(detector: Any, body: str) -> None:
 def test_not_a_patient_field(detector: Any, label: str) -> None:
     """A ward's or GP surgery's number under a patient's details is not the patient's."""
     assert phones(detector, DETAILS.format(label=label)) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "numbers"),
+    [
+        pytest.param(
+            "Patient: Mrs Joan Dunn, bed 4, chest pain\nTel: 0161 496 0733\nPlan: bloods and an ECG.",
+            ["0161 496 0733"],
+            id="Tel: under a details line with no full stop",
+        ),
+        pytest.param(
+            "Name: Joan Dunn\nWard: 4B\nMob: 07700 900123\nSeen in clinic with chest pain.",
+            ["07700 900123"],
+            id="Mob: in a block of fields",
+        ),
+        pytest.param(
+            "Robin Ashcombe, 4th year medical student, ward placements in chest medicine\nTel: 0161 496 0733\n"
+            "Plan: bloods and an ECG on the ward.",
+            [],
+            id="under the writer's own name",
+        ),
+        pytest.param(
+            "Seen on the ward today: the patient in bed 4 with chest pain\nWard tel: 0161 496 0733\nPlan: bloods.",
+            [],
+            id="the ward's number",
+        ),
+    ],
+)
+def test_field_label_at_the_start_of_a_line(detector: Any, body: str, numbers: list[str]) -> None:
+    """A "Tel:" field starts a line even when the line above has no full stop (a block of patient details)."""
+    assert phones(detector, body) == numbers
