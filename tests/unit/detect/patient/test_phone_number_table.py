@@ -376,3 +376,76 @@ def test_not_a_patient_field(detector: Any, label: str) -> None:
 def test_field_label_at_the_start_of_a_line(detector: Any, body: str, numbers: list[str]) -> None:
     """A "Tel:" field starts a line even when the line above has no full stop (a block of patient details)."""
     assert phones(detector, body) == numbers
+
+
+@pytest.mark.parametrize(
+    ("body", "numbers", "score"),
+    [
+        pytest.param(
+            "Row\tPatient mobile\tPlan\n1\t07700 900888\treview\n\n" + TIED,
+            ["07700 900888", "07700 900222"],
+            0.75,
+            id="a patient column, then a tied number",
+        ),
+        pytest.param(
+            "His mobile is 07700 900333, he wants to join the five-a-side team.\n\n"
+            "Could you call him back on 0161 496 0733 about his kidney function results?",
+            ["0161 496 0733"],
+            0.75,
+            id="a number with no health fact near, then one beside a result",
+        ),
+        pytest.param(
+            "Could you call him back on 0161 496 0733 about his kidney function results?",
+            ["0161 496 0733"],
+            0.75,
+            id="a health fact in a message that is not otherwise clinical: no clinical bonus",
+        ),
+    ],
+)
+def test_each_number_judged_on_its_own(detector: Any, body: str, numbers: list[str], score: float) -> None:
+    """A number taken from a patient column, or passed over for want of a health fact near it, does not stop the
+    next one; a health fact near the number, in a message with no other clinical word, scores the plain 0.75."""
+    found, got, _, _ = finding(detector, body)
+    assert (found, got) == (numbers, score)
+
+
+@pytest.mark.parametrize(
+    ("body", "numbers"),
+    [
+        pytest.param(
+            "Thanks for the ward round teaching on the chest pain cases.\nHer daughter's mobile: 07700 900123",
+            ["07700 900123"],
+            id="in the body",
+        ),
+        pytest.param(
+            "Thanks for the ward round teaching on the chest pain cases.\n\nKind regards,\nRobin Ashcombe\n"
+            "Her daughter's mobile: 07700 900123",
+            [],
+            id="in the signature",
+        ),
+        pytest.param(
+            "Dr Patel said the CT showed a bleed. Ring her on 0161 496 0733 today.",
+            ["0161 496 0733"],
+            id="a doctor, then a health fact: the patient's",
+        ),
+        pytest.param(
+            "Patient seen today with chest pain.\nTel: 0161 496 0733\nPlan: bloods.",
+            ["0161 496 0733"],
+            id="Patient first",
+        ),
+        pytest.param(
+            "MRN 77120934\nTel: 0161 496 0733\nChest pain, for bloods and an ECG.",
+            ["0161 496 0733"],
+            id="an MRN above",
+        ),
+        pytest.param(
+            f"NHS {pf.nhs_number('485')}\nTel: 0161 496 0733\nChest pain, for bloods and an ECG.",
+            ["0161 496 0733"],
+            id="an NHS number above",
+        ),
+    ],
+)
+def test_whose_passage(detector: Any, body: str, numbers: list[str]) -> None:
+    """A tied number in the signature block is the writer's; a health fact after a doctor's name makes "her" the
+    patient; a patient word at the very start of the text or an identifier above makes a "Tel:" field a patient's."""
+    assert phones(detector, body) == numbers
