@@ -126,7 +126,9 @@ class AddressRecognizer:
 _HOME_CUE = re.compile(
     r"\b(?:patient|pt|man|lady|woman|gentleman|gent|chap|boy|girl|baby|child|elderly|old|lives|living|lived|"
     r"housebound|home\s+visits?|visit(?:s|ed|ing)?|district\s+nurses?|care\s+package|carers?|discharged|"
-    r"next\s+of\s+kin|(?:his|her|their)\s+(?:house|home|flat|address|bungalow)|address\s*:)\b",
+    r"next\s+of\s+kin|(?:his|her|their)\s+(?:house|home|flat|address|bungalow))\b"
+    # a label, with no word boundary after its colon ("Address: 27 Elm Road")
+    r"|\baddress\s*:",
     re.IGNORECASE,
 )
 #: renting, buying, deliveries: addresses in students' own lives

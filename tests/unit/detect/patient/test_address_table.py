@@ -286,3 +286,9 @@ def test_organisation_lines(detector: Any, body: str, found: list[str]) -> None:
     """A hospital named in the address's own clause, a web or mail address beside it: an organisation's; a hospital
     in another sentence, after a question, or in a line above that is long or ends a sentence: not."""
     assert addresses(detector, body) == found
+
+
+@pytest.mark.parametrize("label", ["Address:", "Address :", "address:", "Home address:"])
+def test_address_label_is_a_home_word(detector: Any, label: str) -> None:
+    """An "Address:" label puts a person at the address that follows it, with a blank after the colon or not."""
+    assert addresses(detector, f"{label} {STREET}, near the park." + ULCER) == [STREET]
