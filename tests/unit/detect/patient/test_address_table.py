@@ -292,3 +292,45 @@ def test_organisation_lines(detector: Any, body: str, found: list[str]) -> None:
 def test_address_label_is_a_home_word(detector: Any, label: str) -> None:
     """An "Address:" label puts a person at the address that follows it, with a blank after the colon or not."""
     assert addresses(detector, f"{label} {STREET}, near the park." + ULCER) == [STREET]
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        pytest.param(
+            "Northam General Hospital\n1 Infirmary Road, NM1 3RA\nThe patient was seen there after a fall at home.",
+            [],
+            id="a hospital's address block",
+        ),
+        pytest.param(
+            "St. Mary's Hospital\n1 Infirmary Road, NM1 3RA\nThe patient was seen there after a fall at home.",
+            [],
+            id="a full stop inside the heading",
+        ),
+        pytest.param(
+            "Mrs Joan Dunn\n27 Larkspur Avenue, NE4 7QT\nThe patient was seen after a fall at home.",
+            ["27 Larkspur Avenue, NE4 7QT"],
+            id="a patient's address block",
+        ),
+        pytest.param(
+            "Northam General Hospital\nThe patient was visited at 27 Larkspur Avenue today.",
+            [STREET],
+            id="a hospital above a sentence",
+        ),
+        pytest.param(
+            "Which hospital?\n27 Larkspur Avenue, the patient's home, after a fall.",
+            [STREET],
+            id="a question above",
+        ),
+        pytest.param(
+            "The main entrance of the Northam General Hospital is closed all day\n"
+            "27 Larkspur Avenue, the patient's home, after a fall.",
+            [STREET],
+            id="a long line above",
+        ),
+    ],
+)
+def test_line_above_an_address_block(detector: Any, body: str, found: list[str]) -> None:
+    """An address that starts its line under a short heading naming an organisation is the organisation's; a
+    heading that is a question or a long line, or an address inside a sentence, is not read that way."""
+    assert addresses(detector, body) == found
