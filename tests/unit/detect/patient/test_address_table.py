@@ -117,6 +117,11 @@ def test_address_spans_and_scores(detector: Any, address: str, score: float, rea
             ["14 Heron Close", "NE4 7QT"],
             id="a blank line between",
         ),
+        pytest.param(
+            "Flat 3, 41 Canal Street is where the district nurse called yesterday.",
+            ["Flat 3, 41 Canal Street"],
+            id="a flat at the very start of the text",
+        ),
     ],
 )
 def test_what_joins_a_street_and_a_postcode(detector: Any, body: str, found: list[str]) -> None:
@@ -258,6 +263,16 @@ def test_housing_words_inside_other_words(detector: Any, body: str) -> None:
         ),
         pytest.param(
             "The patient was visited at 27 Larkspur Avenue, office@larkspur.example.", [], id="email"
+        ),
+        pytest.param(
+            "Kings Hospital sent her home, she lives with her son at 27 Larkspur Avenue today.",
+            [],
+            id="a hospital one comma back",
+        ),
+        pytest.param(
+            "Kings Hospital sent her home, she lives with her son, at 27 Larkspur Avenue today.",
+            [STREET],
+            id="a hospital two commas back",
         ),
         pytest.param(
             "Did the hospital ring? The patient lives at 27 Larkspur Avenue today.",
