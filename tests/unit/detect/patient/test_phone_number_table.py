@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from gateway.detect.patient import PatientDetector, PatientDetectorOptions
 from tests.unit.detect import patientfixtures as pf
 
 #: a clinical sentence that ties the number before it to the patient, around any number shape
@@ -400,6 +401,12 @@ def test_field_label_at_the_start_of_a_line(detector: Any, body: str, numbers: l
             0.75,
             id="a health fact in a message that is not otherwise clinical: no clinical bonus",
         ),
+        pytest.param(
+            "On Mon, 3 May 2026 at 09:12, Kit Marlowe 07700 900111 wrote:\n" + TIED,
+            ["07700 900222"],
+            0.75,
+            id="a number in an attribution line, then a tied number",
+        ),
     ],
 )
 def test_each_number_judged_on_its_own(detector: Any, body: str, numbers: list[str], score: float) -> None:
@@ -449,3 +456,16 @@ def test_whose_passage(detector: Any, body: str, numbers: list[str]) -> None:
     """A tied number in the signature block is the writer's; a health fact after a doctor's name makes "her" the
     patient; a patient word at the very start of the text or an identifier above makes a "Tel:" field a patient's."""
     assert phones(detector, body) == numbers
+
+
+@pytest.fixture(scope="module")
+def own_number_detector() -> PatientDetector:
+    d = PatientDetector(PatientDetectorOptions(own_phone_numbers=("0113 496 0789",), ner=False))
+    d.load()
+    return d
+
+
+def test_own_number_does_not_stop_the_next(own_number_detector: PatientDetector) -> None:
+    """The university's own number (config) earlier in a message does not hide the patient's number after it."""
+    body = "Ring her on 0113 496 0789 about the biopsy result.\n\n" + TIED
+    assert phones(own_number_detector, body) == ["07700 900222"]
