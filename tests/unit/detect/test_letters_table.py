@@ -74,6 +74,9 @@ def test_written_as_compact_ranges(contents: str) -> None:
     in two, so that a pattern compiles to the fewest set items."""
     pieces = _pieces(contents)
     assert pieces == sorted(pieces)
+    assert all(
+        not re.search(rf"{re.escape(chr(a))}-{re.escape(chr(a))}", contents) for a, b in pieces if a == b
+    )
     runs: list[list[tuple[int, int]]] = []  # pieces that continue one another, as maximal runs of code points
     for piece in pieces:
         if runs and piece[0] == runs[-1][-1][1] + 1:
