@@ -349,3 +349,24 @@ def test_line_above_an_address_block(detector: Any, body: str, found: list[str])
     """An address that starts its line under a short heading naming an organisation is the organisation's; a
     heading that is a question or a long line, or an address inside a sentence, is not read that way."""
     assert addresses(detector, body) == found
+
+
+@pytest.mark.parametrize(
+    ("body", "score"),
+    [
+        pytest.param(
+            "His kidney function results came back; he lives at 27 Larkspur Avenue now.",
+            0.65,
+            id="a health fact, no clinical word",
+        ),
+        pytest.param(
+            "The patient lives at 27 Larkspur Avenue; after the ward round her chemo and the biopsy are booked.",
+            0.75,
+            id="a clearly clinical message",
+        ),
+    ],
+)
+def test_clinical_bonus(detector: Any, body: str, score: float) -> None:
+    """A clearly clinical message (more than one clinical sign) adds 0.1 to a street's 0.65; a health fact alone
+    adds nothing."""
+    assert finding(detector, body) == ([STREET], score, ["street", "patient context"])
