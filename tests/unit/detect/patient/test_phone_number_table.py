@@ -175,7 +175,7 @@ def test_call_me(detector: Any, form: str) -> None:
 
 
 #: a relative's possessive before the writer's own number
-OWN = "Tell her daughter {form} 07700 900111 about the biopsy result."
+OWN = "Ring her daughter; {form} 07700 900111 about the biopsy result."
 
 
 @pytest.mark.parametrize(
