@@ -168,6 +168,11 @@ def test_what_joins_a_street_and_a_postcode(detector: Any, body: str, found: lis
         "Their flat is {a}, near the park.",
         "Her address is {a}, near the park.",
         "His bungalow is {a}, near the park.",
+        "District  nurse to {a} for a dressing change.",
+        "Care  package at {a} from Monday.",
+        "Next  of kin at {a} since Monday.",
+        "Next of  kin at {a} since Monday.",
+        "Her  home is {a}, near the park.",
     ],
 )
 def test_each_home_word(detector: Any, sentence: str) -> None:
