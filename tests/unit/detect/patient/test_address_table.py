@@ -147,6 +147,7 @@ def test_what_joins_a_street_and_a_postcode(detector: Any, body: str, found: lis
         "The child at {a} needs a dressing change.",
         "The elderly at {a} need a dressing change.",
         "The old boy at {a} needs a dressing change.",
+        "The old dear at {a} needs a dressing change.",
         "She lives at {a} and needs a dressing change.",
         "She is living at {a} and needs a dressing change.",
         "She lived at {a} and needs a dressing change.",
