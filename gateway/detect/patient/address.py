@@ -126,7 +126,9 @@ class AddressRecognizer:
 _HOME_CUE = re.compile(
     r"\b(?:patient|pt|man|lady|woman|gentleman|gent|chap|boy|girl|baby|child|elderly|old|lives|living|lived|"
     r"housebound|home\s+visits?|visit(?:s|ed|ing)?|district\s+nurses?|care\s+package|carers?|discharged|"
-    r"next\s+of\s+kin|(?:his|her|their)\s+(?:house|home|flat|address|bungalow)|address\s*:)\b",
+    r"next\s+of\s+kin|(?:his|her|their)\s+(?:house|home|flat|address|bungalow))\b"
+    # a label, with no word boundary after its colon ("Address: 27 Elm Road")
+    r"|\baddress\s*:",
     re.IGNORECASE,
 )
 #: renting, buying, deliveries: addresses in students' own lives
@@ -167,7 +169,8 @@ def _with_flat(text: str, start: int) -> int:
 
 
 def _organisation_line(scan: SegmentScan, start: int, end: int, msg: MessageContext) -> bool:
-    """The address's own clause (or a short line above it) names an organisation."""
+    """The address's own clause (or, when the address starts its line, a short line above it) names an
+    organisation."""
     view = scan.view
     ls, le = view.line_at(start)
     # the clause before the address, and only its last two comma-separated parts ("Kings Hospital, 1 Rd")
@@ -177,9 +180,10 @@ def _organisation_line(scan: SegmentScan, start: int, end: int, msg: MessageCont
     clause = before + " " + after
     if msg.lexicon.institution_words.search(clause) or re.search(r"www\.|@|https?://", clause):
         return True
-    if ls > 0:
-        ps, pe = view.line_at(ls - 1)
-        prev = view.text[ps:pe]
+    if ls > 0 and not view.text[ls:start].strip():
+        # an address block: the line above, found by its break (the view's line list also holds an empty
+        # line at each break, so line_at(ls - 1) would read that)
+        prev = view.text[view.text.rfind("\n", 0, ls - 1) + 1 : ls - 1]
         if (
             len(prev) < 60
             and not re.search(r"[.!?]\s*$", prev)

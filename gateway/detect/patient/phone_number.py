@@ -94,7 +94,7 @@ _WARD_SISTER = re.compile(
 )
 _RELATIVE_COLUMN = re.compile(rf"\b(?:{_RELATIVE})(?:['’]?s)?\b", re.IGNORECASE)
 _FIELD_LABEL = re.compile(
-    r"(?:^|[.;])\s*(?:tel|telephone|phone|mobile|mob|contact(?:\s+number)?)\s*(?:no\.?)?\s*[:\-]\s*$",
+    r"(?:^|[.;\n])\s*(?:tel|telephone|phone|mobile|mob|contact(?:\s+number)?)\s*(?:no\.?)?\s*[:\-]\s*$",
     re.IGNORECASE,
 )
 
