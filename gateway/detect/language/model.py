@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
 import subprocess
 import sys
@@ -147,16 +146,13 @@ def _parameters_from_child() -> dict[str, Any] | None:
     imports none of them. Floats travel as JSON, whose shortest round-trip
     form gives back exactly the same numbers.
     """
-    root = str(Path(__file__).resolve().parents[3])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    code = "from gateway.detect.language.model import export; export()"
+    # this file run as a script, isolated (-I): the child imports neither the gateway package
+    # nor anything beside this file, only the library
     try:
         done = subprocess.run(
-            [sys.executable, "-c", code],
+            [sys.executable, "-I", str(Path(__file__).resolve())],
             capture_output=True,
             timeout=_CHILD_TIMEOUT,
-            env=env,
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
@@ -181,6 +177,10 @@ def export() -> None:
     params = parameters(pc.vectorizer, pc.model)
     params["probes"] = [float(x) for x in pc.predict_prob(list(_PROBES))]
     sys.stdout.write(json.dumps(params))
+
+
+if __name__ == "__main__":  # the child of `_parameters_from_child`
+    export()
 
 
 class _LinearScorer:
