@@ -159,9 +159,7 @@ def _parameters_from_child() -> dict[str, Any] | None:
         log.warning("alt-profanity-check: the child that reads the model could not run")
         return None
     if done.returncode != 0:
-        log.warning(
-            "alt-profanity-check: the child that reads the model failed", extra={"rc": done.returncode}
-        )
+        log.warning("alt-profanity-check: the child that reads the model failed")
         return None
     try:
         params: dict[str, Any] = json.loads(done.stdout)
