@@ -34,7 +34,6 @@ from gateway.relay import start_relay
 from gateway.relay.deliver import build_deliver
 from gateway.store.crypto import load_pass_mark
 from gateway.store.opening import open_quarantine, purge_periodically
-from gateway.web.service import start_web
 
 log = logging.getLogger("gateway.server")
 
@@ -87,6 +86,8 @@ async def serve(settings: Settings, *, pipeline: Pipeline | None = None) -> int:
 
         # --- the staff review UI (gateway/web/service.py) -----------------------------------------
         if settings.web.listen:
+            from gateway.web.service import start_web  # here: a relay without the UI never loads Starlette
+
             web = await start_web(
                 settings,
                 pipeline,
@@ -127,6 +128,8 @@ async def serve_web(settings: Settings) -> int:
     configure_logging(settings.log_level)
     if not settings.web.listen:
         raise ConfigError("gateway web needs a listen address", key="web.listen")
+    from gateway.web.service import start_web
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

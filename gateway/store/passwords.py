@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 12
 MIN_SCORE = 3
 MAX_LENGTH = 1024
@@ -32,6 +30,8 @@ def check_password(password: str, user_inputs: Sequence[str] = ()) -> None:
         raise WeakPassword(f"a password may have at most {MAX_LENGTH} characters")
     if password.strip() != password or "\n" in password or "\r" in password:
         raise WeakPassword("a password may not start or end with spaces or hold a line break")
+    from zxcvbn import zxcvbn  # here, not at the top: its word lists cost every process about 12 MB
+
     # zxcvbn's cost grows with length; its judgement of the first 100 characters is enough
     result = zxcvbn(password[:100], user_inputs=[*user_inputs, *_OWN_WORDS])
     if int(result["score"]) < MIN_SCORE:

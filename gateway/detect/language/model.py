@@ -12,19 +12,28 @@ phrases are already blanked.
 
 Calling the library costs about 20 ms per call (scikit-learn's input
 checks around five calibrated estimators), four times the whole budget of
-the detector. `load()` therefore reads the fitted parameters (vocabulary,
-idf weights, SVM coefficients, sigmoid parameters) and `scores()` computes
-the same arithmetic in plain Python; `load()` checks the result against the
-library on probe sentences and keeps calling the library if they ever
-disagree (a future scikit-learn or model change).
+the detector, and importing it (scikit-learn, SciPy and the pickled model)
+costs about 80 MB of memory in every process that does. `load()` therefore
+has a short-lived child process read the fitted parameters (the tokenizer's
+settings, vocabulary, idf weights, SVM coefficients, sigmoid parameters) and
+the library's own scores of probe sentences; `scores()` computes the same
+arithmetic in plain Python, and `load()` checks it against those probe scores.
+If the child fails or the scores ever disagree (a future scikit-learn or
+model change), this process loads the library itself, as before, and calls
+it or its parameters directly.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
+import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -37,6 +46,9 @@ _PROBES = (
     "thanks for the teaching today",
 )
 
+#: how long the child that reads the model may take (it imports scikit-learn and SciPy)
+_CHILD_TIMEOUT = 120.0
+
 
 class ProfanityModel:
     """Sentence scores from alt-profanity-check; 0.0 for every sentence when the model cannot load."""
@@ -47,6 +59,21 @@ class ProfanityModel:
         self.available = False
 
     def load(self) -> None:
+        params = _parameters_from_child()
+        if params is not None:
+            try:
+                fast = _LinearScorer(params)
+                if _agrees(fast, params["probes"]):
+                    self._fast = fast
+                    self.available = True
+                    return
+            except (KeyError, TypeError, ValueError, re.error):
+                pass
+            log.warning("alt-profanity-check: the parameters read in a child disagree; loading the library")
+        self._load_library()
+
+    def _load_library(self) -> None:
+        """The library in this process (about 80 MB): only when the child's parameters cannot be used."""
         try:
             import profanity_check.profanity_check as pc  # loads the pickled model from the wheel
         except Exception:  # a broken or incompatible wheel must not stop the gateway: the rules still work
@@ -55,9 +82,9 @@ class ProfanityModel:
         self._predict = pc.predict_prob
         self.available = True
         try:
-            fast = _LinearScorer(pc.vectorizer, pc.model)
-            expected = [float(x) for x in pc.predict_prob(list(_PROBES))]
-            if all(abs(a - b) < 1e-6 for a, b in zip(fast.scores(_PROBES), expected, strict=True)):
+            params = parameters(pc.vectorizer, pc.model)
+            fast = _LinearScorer(params)
+            if _agrees(fast, [float(x) for x in pc.predict_prob(list(_PROBES))]):
                 self._fast = fast
             else:
                 log.warning("alt-profanity-check: fast scorer disagrees with the library; using the library")
@@ -74,33 +101,106 @@ class ProfanityModel:
         return [float(x) for x in self._predict(list(texts))]
 
 
+def _agrees(fast: _LinearScorer, expected: Sequence[float]) -> bool:
+    got = fast.scores(_PROBES)
+    return len(expected) == len(got) and all(abs(a - b) < 1e-6 for a, b in zip(got, expected, strict=True))
+
+
+def parameters(vectorizer: Any, model: Any) -> dict[str, Any]:
+    """The fitted model as plain data (str, float, lists): what `_LinearScorer` computes with."""
+    params = vectorizer.get_params()
+    if (
+        params.get("norm") != "l2"
+        or not params.get("use_idf")
+        or params.get("sublinear_tf")
+        or params.get("binary")
+        or params.get("ngram_range") != (1, 1)
+        or params.get("analyzer") != "word"
+        or params.get("preprocessor") is not None
+        or params.get("tokenizer") is not None
+        or params.get("strip_accents") is not None
+        or getattr(model, "method", "") != "sigmoid"
+    ):
+        raise ValueError("unsupported model configuration")
+    vocabulary: dict[str, int] = vectorizer.vocabulary_
+    idf = vectorizer.idf_
+    parts = []
+    coefs = []
+    for cc in model.calibrated_classifiers_:
+        cal = cc.calibrators[0]
+        parts.append([float(cc.estimator.intercept_[0]), float(cal.a_), float(cal.b_)])
+        coefs.append(cc.estimator.coef_[0])
+    return {
+        "lowercase": bool(params.get("lowercase")),
+        "token_pattern": str(params["token_pattern"]),
+        "stop_words": sorted(vectorizer.get_stop_words() or ()),
+        "parts": parts,
+        "terms": {word: [float(idf[i]), [float(c[i]) for c in coefs]] for word, i in vocabulary.items()},
+    }
+
+
+def _parameters_from_child() -> dict[str, Any] | None:
+    """The model's parameters and the library's probe scores, read by a child process that then exits.
+
+    The child imports scikit-learn, SciPy and the pickled model; this process
+    imports none of them. Floats travel as JSON, whose shortest round-trip
+    form gives back exactly the same numbers.
+    """
+    # this file run as a script, isolated (-I): the child imports neither the gateway package
+    # nor anything beside this file, only the library
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", str(Path(__file__).resolve())],
+            capture_output=True,
+            timeout=_CHILD_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        log.warning("alt-profanity-check: the child that reads the model could not run")
+        return None
+    if done.returncode != 0:
+        log.warning("alt-profanity-check: the child that reads the model failed")
+        return None
+    try:
+        params: dict[str, Any] = json.loads(done.stdout)
+    except ValueError:
+        return None
+    return params
+
+
+def export() -> None:
+    """The child's side: print the parameters and the library's scores of the probes as JSON."""
+    import profanity_check.profanity_check as pc
+
+    params = parameters(pc.vectorizer, pc.model)
+    params["probes"] = [float(x) for x in pc.predict_prob(list(_PROBES))]
+    sys.stdout.write(json.dumps(params))
+
+
+if __name__ == "__main__":  # the child of `_parameters_from_child`
+    export()
+
+
 class _LinearScorer:
     """TF-IDF (l2-normalised) -> linear SVMs -> sigmoid calibration, averaged: the model's own arithmetic."""
 
-    def __init__(self, vectorizer: Any, model: Any) -> None:
-        params = vectorizer.get_params()
-        if (
-            params.get("norm") != "l2"
-            or not params.get("use_idf")
-            or params.get("sublinear_tf")
-            or params.get("binary")
-            or params.get("ngram_range") != (1, 1)
-            or getattr(model, "method", "") != "sigmoid"
-        ):
-            raise ValueError("unsupported model configuration")
-        self._analyze = vectorizer.build_analyzer()
-        vocabulary: dict[str, int] = vectorizer.vocabulary_
-        idf = vectorizer.idf_
-        parts = []
-        for cc in model.calibrated_classifiers_:
-            coef = cc.estimator.coef_[0]
-            cal = cc.calibrators[0]
-            parts.append((float(cc.estimator.intercept_[0]), float(cal.a_), float(cal.b_), coef))
-        self._parts = [(b, a, c) for b, a, c, _ in parts]
+    def __init__(self, params: dict[str, Any]) -> None:
+        self._lowercase = bool(params["lowercase"])
+        self._tokens = re.compile(params["token_pattern"])
+        self._stop = frozenset(params["stop_words"])
+        self._parts = [(float(b), float(a), float(c)) for b, a, c in params["parts"]]
+        if not self._parts:
+            raise ValueError("no estimators")
         # per word: its idf and its weight in each estimator (only words the model knows)
         self._terms: dict[str, tuple[float, tuple[float, ...]]] = {
-            word: (float(idf[i]), tuple(float(p[3][i]) for p in parts)) for word, i in vocabulary.items()
+            word: (float(idf), tuple(float(c) for c in coef)) for word, (idf, coef) in params["terms"].items()
         }
+
+    def _analyze(self, text: str) -> list[str]:
+        """scikit-learn's word analyzer for this configuration: lower-case, tokenize, drop stop words."""
+        if self._lowercase:
+            text = text.lower()
+        return [w for w in self._tokens.findall(text) if w not in self._stop]
 
     def scores(self, texts: Sequence[str]) -> list[float]:
         return [self._score(t) for t in texts]
