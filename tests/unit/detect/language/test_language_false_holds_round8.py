@@ -100,6 +100,9 @@ SAID_OF_SOMEONE = [
     "Left my notes with you and you lost them, idiot.",
     "The new porter from the 3rd floor keeps taking our chairs, lazy slag.",
     "Nicked my charger again, idiot.",
+    "I reported the porter twice already, the useless prick.",
+    "I'm saying you're useless, because you are.",
+    "The bloke at the photocopier is a prick.",
 ]
 
 
