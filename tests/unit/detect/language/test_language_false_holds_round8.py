@@ -22,18 +22,20 @@ REPORTS = [
     (
         "A girl on my course showed me what she was sent and said I could pass it on. We'd value your guidance"
         " on the next steps.",
-        "Say one word to the tutors and those pictures go to your parents.",
+        "Tell anyone about Saturday and I'll post the photos everywhere, your family will see them.",
     ),
     (
-        'My son was shouted at in the street, a man yelled "go home to your own country". Could the school'
-        " please advise what support there is?",
-        "",
+        "My daughter was sent the message below. Can the school advise what support there is?",
+        "Tell anyone about Saturday and I'll post the photos everywhere, your family will see them.",
     ),
     (
         "I really didn't know who else to turn to, so I'm sending you what he wrote.",
-        "Watch your back on the way home, grass.",
+        "you grassed me up, watch your back when you walk home, I know which way you go",
     ),
-    ('A porter called me "a stupid foreign girl" in the lift. I have told my educational supervisor.', ""),
+    (
+        'A porter told me to "go back to your own country" in the lift. I have told my educational supervisor.',
+        "",
+    ),
     (
         'Someone wrote "go back where you came from" on my locker. I would like to know my options.',
         "",
@@ -74,12 +76,11 @@ def test_the_new_report_cues_keep_their_trigger_keys(judge: Judge) -> None:
 # an insult word said of the writer, of a machine, or in reassurance: no insult
 SAID_OF_NO_ONE_ELSE = [
     "Sorry for all the texts last night, I was tired and being a complete idiot.",
-    "We missed the last bus and ended up walking, and I was a total muppet about the map.",
     "Left my stethoscope on the train again, idiot.",
     "Forgot my own birthday drinks booking, absolute idiot.",
     "You're a brilliant student. Stop saying you're useless.",
     "Never think you're stupid for asking a question in teaching.",
-    "This laptop is a useless piece of junk, it crashed twice during my presentation.",
+    "This laptop is an absolute piece of shit, it crashed twice during my presentation.",
     "The printer is an absolute piece of shit, it ate my poster.",
 ]
 

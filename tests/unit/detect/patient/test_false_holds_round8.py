@@ -28,7 +28,7 @@ PASSED_ON = [
     ),
     (
         "happy for everyone to know",
-        "Ffion's dad had his bypass on Monday and is doing well, she's happy for everyone to know.",
+        "Priyanka's brother had his appendix out on Monday and is fine, she's happy for everyone to know.",
     ),
 ]
 
@@ -77,7 +77,7 @@ ROLE_FIRST = [
     ),
     (
         "the role is the person",
-        "Cardiology teaching: our guest speaker is Mr Anil Rao, who ran the clinic for years. Please be on time.",
+        "Our guest speaker is Mr Anil Rao, who will talk about caring for his wife.",
     ),
 ]
 
