@@ -130,6 +130,17 @@ def cross_validated(entries: list[Entry]) -> dict[int, MeaningModel]:
     return fold_of
 
 
+def held_why(findings: Any) -> list[str]:
+    """Which detector and which rule of it made each finding that held: "detector/TYPE: reasons"."""
+    out = []
+    for f in findings:
+        why = f.details.get("reasons") or f.details.get("rules") or f.details.get("why") or f.evidence
+        if isinstance(why, (list, tuple)):
+            why = "; ".join(str(w) for w in why)
+        out.append(f"{f.detector or '?'}/{f.type}: {str(why)[:160]}")
+    return sorted(set(out))
+
+
 def family(kind: str) -> str:
     return kind.split("-", 1)[0] if kind else "?"
 
@@ -159,7 +170,14 @@ def main() -> int:
         default=[],
         help="a further labelled file (repository path), judged by the shipped model; repeatable",
     )
+    ap.add_argument(
+        "--report", help="print the report of a JSON-lines file written by --out, scanning nothing"
+    )
     a = ap.parse_args()
+    if a.report:
+        with open(a.report, encoding="utf-8") as fh:
+            report([json.loads(line) for line in fh if line.strip()])
+        return 0
 
     entries, _ = load_entries()
     fitted = len(entries)
@@ -205,6 +223,7 @@ def main() -> int:
                 "rule": out.decision.rule,
                 "held_by": types,
                 "held_by_patient": patient_types,
+                "held_why": held_why(out.decision.findings) if held else [],
                 "found": sorted({f.type for f in out.findings}),
                 "language": sorted({f.type for f in out.findings if f.detector == "language"}),
             }
@@ -257,6 +276,25 @@ def report(rows: list[dict[str, Any]]) -> None:
     ).most_common(30):
         print(f"  {n:4}  {k[0]} ({k[1]})")
     patient_table(rows)
+    why_table(rows)
+
+
+def why_table(rows: list[dict[str, Any]]) -> None:
+    """Which detector and rule held each entry, clean and flagged, per file: what a clearing rule would cost."""
+    for expect in ("clean", "flag"):
+        held = [r for r in rows if r["expect"] == expect and r["verdict"] in HOLDS]
+        print(f"\n{expect} entries held ({len(held)}), by detector/type and the finding's first reason:")
+        counts = Counter(
+            (w.split(": ", 1)[0], w.split(": ", 1)[-1].split(";")[0][:60])
+            for r in held
+            for w in r.get("held_why", [])
+        )
+        for (dt, why), n in counts.most_common(40 if expect == "clean" else 25):
+            print(f"  {n:4}  {dt:44} {why}")
+        if expect == "clean":
+            print("clean entries held, one a line (file, kind, what held it):")
+            for r in held:
+                print(f"  {r['source']:22} {r['kind'][:34]:34} {' | '.join(r.get('held_why', []))[:200]}")
 
 
 def patient_table(rows: list[dict[str, Any]]) -> None:

@@ -25,7 +25,12 @@ from gateway.detect.language.text import Sentence
 
 ALLOW_FILES = ("medical_allow.txt", "places_allow.txt", "everyday_allow.txt")
 # emoji that mark a message as friendly; kept in code because word lists hold words
-_EMOJI = "\U0001f602\U0001f923\U0001f618\U0001f609\U0001f61c\U0001f61d\u2764\U0001f495\U0001f497\U0001f970\U0001f60a\U0001f92a"
+_EMOJI = (
+    "\U0001f602\U0001f923\U0001f618\U0001f609\U0001f61c\U0001f61d\u2764\U0001f495\U0001f497\U0001f970\U0001f60a\U0001f92a"
+    # round 8: the rest of the laughing and teasing faces (grinning, sweat smile, upside-down, hand over mouth,
+    # see-no-evil, skull for "dead" laughing, face with tongue)
+    "\U0001f606\U0001f601\U0001f605\U0001f643\U0001f92d\U0001f648\U0001f480\U0001f61b"
+)
 _KISSES = re.compile(r"(?mi)(?:^|\s)x{1,4}[ \t\r]*+$")  # reads whole texts: possessive, linear
 
 

@@ -202,6 +202,62 @@ THINGS = frozenset(["it", "this", "that", "there", "which", "what", "who", "thes
 NOT_PEOPLE = frozenset(
     ["i", "we", "me", "us", "they", "them", "everything", "something", "nothing", "anything"]
 )
+#: round 8: machines and systems a student swears at ("this printer is a piece of ..."): not people when
+#: a determiner stands straight before them and no preposition before that ("the guy at the printer" is one)
+MACHINES = frozenset(
+    [
+        "printer",
+        "printers",
+        "photocopier",
+        "scanner",
+        "laptop",
+        "computer",
+        "pc",
+        "phone",
+        "wifi",
+        "internet",
+        "app",
+        "website",
+        "portal",
+        "software",
+        "machine",
+        "kettle",
+        "microwave",
+        "fridge",
+        "toaster",
+        "spreadsheet",
+    ]
+)
+DETERMINERS = frozenset(["the", "this", "that", "my", "our", "your", "his", "her", "their", "these", "those"])
+PREPOSITIONS = frozenset(["at", "on", "in", "by", "with", "near", "from", "behind", "beside", "to", "of"])
+#: what the writer is told to stop believing of themselves: "stop saying you're ...", "never think you're ..."
+SELF_TALK_STOP = frozenset(["stop", "never", "not", "quit"])
+SELF_TALK_VERB = frozenset(
+    ["saying", "say", "thinking", "think", "believing", "believe", "telling", "calling"]
+)
+#: a lapse a clause with no subject opens with, the writer's own: "forgot to book leave, idiot"
+SELF_LAPSES = frozenset(
+    [
+        "forgot",
+        "left",
+        "lost",
+        "missed",
+        "dropped",
+        "broke",
+        "spilt",
+        "spilled",
+        "locked",
+        "overslept",
+        "slept",
+        "deleted",
+        "burnt",
+        "burned",
+        "booked",
+        "sent",
+    ]
+)
+#: a second person in a sentence: a trailing call-out there is said to the reader
+SECOND_WORDS = frozenset(["you", "your", "ya", "u", "ur", "yourself", "yours"])
 COORDINATION = frozenset(("and", "or", "nor"))
 INTERJECTIONS = frozenset(
     [

@@ -18,9 +18,16 @@ from gateway.detect.language.frame_words import (
     AUXILIARIES,
     COORDINATION,
     COPULAS,
+    DETERMINERS,
+    MACHINES,
     MODIFIERS,
     NEGATIONS,
     NOT_PEOPLE,
+    PREPOSITIONS,
+    SECOND_WORDS,
+    SELF_LAPSES,
+    SELF_TALK_STOP,
+    SELF_TALK_VERB,
     THINGS,
     VOCATIVE_NEXT,
 )
@@ -45,6 +52,9 @@ class Aim:
 _DASH = re.compile(r"\s[-\u2013\u2014]\s|:\s")
 # the writer's own words: "I left my badge at home - idiot" is said of themselves
 _SELF_WORDS = frozenset(["i", "me", "my", "myself", "we", "us", "our"])
+_SUBJECT_SELF = frozenset(["i", "we", "me", "myself"])
+# anyone else a trailing call-out could be said to or about: "I told him twice, idiot" is not self-talk
+_OTHER_PEOPLE = SECOND_WORDS | {"he", "she", "him", "her", "his", "they", "them", "their", "_name_"}
 
 
 def boundaries(s: Sentence) -> list[bool]:
@@ -107,6 +117,12 @@ class Framer:
         if negated:
             return None
         if noun and not thing and comma_before(s, j + 1) and self._vocative_end(words, hard, end, s):
+            if (
+                self._own_lapse(s, words, hard, j)
+                and not _OTHER_PEOPLE.intersection(words)
+                and not DETERMINERS.intersection(words[j + 1 : start])  # "..., the absolute clown": someone
+            ):
+                return None  # "my daughter's christening, forgot to book leave, idiot.": said of the writer
             return Aim(SECOND_PERSON, s.tokens[start][0], s.tokens[end - 1][1])  # "Thanks, ...!"
         if j < 0 or hard[j + 1]:
             if thing:  # "a joke", "a disgrace": only when plainly said of someone
@@ -209,6 +225,20 @@ class Framer:
             return True
         return s is not None and comma_before(s, end)
 
+    @staticmethod
+    def _own_lapse(s: Sentence, words: list[str], hard: list[bool], j: int) -> bool:
+        """The clause before a trailing call-out at token j+1 is the writer's own doing: it has "I"/"we" in
+        it, or opens with a lapse and no subject ("forgot to book leave, ...", "left my keys on the bus, ...")."""
+        k = j
+        while k > 0 and not hard[k] and not comma_before(s, k):
+            k -= 1
+        clause = words[k : j + 1]
+        return bool(clause) and (bool(_SUBJECT_SELF.intersection(clause)) or clause[0] in SELF_LAPSES)
+
+    @staticmethod
+    def _coordinated_subject(words: list[str], hard: list[bool], j: int) -> str | None:
+        return _coordinated_subject_kind(words, hard, j)
+
     def _subject(
         self, sentences: Sequence[Sentence], k: int, verb: int, *, person_noun: bool = False
     ) -> str | None:
@@ -224,7 +254,13 @@ class Framer:
         if j < 0 or hard[j + 1]:
             return None
         w = words[j]
+        if w in COORDINATION or w == "but":
+            return self._coordinated_subject(
+                words, hard, j
+            )  # "I was drunk and being an ...": the first verb's
         if w in ("you", "ya", "yourself"):
+            if j >= 2 and words[j - 1] in SELF_TALK_VERB and words[j - 2] in SELF_TALK_STOP:
+                return None  # "stop saying you're useless": reassurance, not the writer's verdict
             return SECOND_PERSON
         if w == "lot" and j > 0 and words[j - 1] == "you":
             return SECOND_PERSON
@@ -237,9 +273,32 @@ class Framer:
             return NAMED
         if self._role_before.search(s.view[: s.tokens[j][1]]):
             return ROLE
+        if (
+            w in MACHINES
+            and j > 0
+            and words[j - 1] in DETERMINERS
+            and (j < 2 or words[j - 2] not in PREPOSITIONS)
+        ):
+            return None  # "this printer is a ...": a machine, not a person
         if person_noun and w not in THINGS and w not in NOT_PEOPLE:
             return NAMED  # "Marcus is a ...": only a person can be one
         return None
+
+
+def _coordinated_subject_kind(words: list[str], hard: list[bool], j: int) -> str | None:
+    """The subject of a predicate joined by "and"/"but" at token `j`: the nearest person word before it
+    in its clause ("I was drunk and being ...": the writer, so no one else)."""
+    k = j - 1
+    while k >= 0 and not hard[k + 1]:
+        w = words[k]
+        if w in ("you", "ya"):
+            return SECOND_PERSON
+        if w in ("i", "we"):
+            return None
+        if w in ("he", "she", "_name_"):
+            return NAMED
+        k -= 1
+    return None
 
 
 def comma_before(s: Sentence, i: int) -> bool:

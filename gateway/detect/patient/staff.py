@@ -62,6 +62,12 @@ _AUTHORS_BEFORE = re.compile(
     rf"\b(?:written|authored|edited|compiled|designed|organised|organized|presented|run)[ ]by[ ](?:{CAP}[\w'’-]{{0,30}}[ ]){{1,3}}(?:and|&)[ ]$"
 )
 _ROLE_OPENER = re.compile(r"^[ \t]*(?:\(|,[ \t]*(?:the|a|an|our|my|their)?[ \t]*|[-–][ \t]*)")
+#: a role named first and the person after it: "our guest speaker is Mr X", "a consultant who supervised me,
+#: Mr X"; group "role" is where the role's words end
+_ROLE_THEN_NAME = re.compile(
+    r"(?P<role>[\w-]+)[ \t]+(?:(?:is|was|will[ \t]+be)[ \t]+|(?:who|that)[ \t]+[^,.;:!?\n]{1,50},[ \t]*)$",
+    re.IGNORECASE,
+)
 
 
 def _titles(words: frozenset[str]) -> str:
@@ -132,6 +138,8 @@ class StaffCues:
             return True
         if self._coordinated_with_staff(text, start, end):
             return True
+        if self._role_then_name(text[max(0, start - 80) : start]):
+            return True
         before_words = before.split()[-3:]
         if before_words and self.lex.staff_roles.pattern.search(" ".join(before_words)):
             tail = " ".join(before_words)
@@ -139,6 +147,17 @@ class StaffCues:
             if last and last[-1][1] >= len(tail) - 1:
                 return True
         return False
+
+    def _role_then_name(self, before: str) -> bool:
+        """The role is named first and the person after it, as what it is or in apposition: "our guest
+        speaker is Mr X", "a consultant who supervised me, Mr X" (not "the patient is Mr X")."""
+        m = _ROLE_THEN_NAME.search(before)
+        if m is None:
+            return False
+        head = before[: m.end("role")]
+        words = " ".join(head.split()[-3:])
+        last = self.lex.staff_roles.find(words)
+        return bool(last) and last[-1][1] >= len(words) - 1
 
     def _coordinated_with_staff(self, text: str, start: int, end: int) -> bool:
         """ "Dr Gupta and Mr Lee", "Mr Lee and Prof Ode": listed with staff, so staff."""
