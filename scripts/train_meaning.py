@@ -31,6 +31,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -261,7 +262,19 @@ def final_model(
 
 
 def build(root: Path = ROOT, *, cross_validate: bool = True) -> dict[str, Any]:
-    """The whole model file's content (cross-validation figures and thresholds when asked)."""
+    """The whole model file's content (cross-validation figures and thresholds when asked).
+
+    The numerical libraries run on one thread here, whatever the environment says: OpenBLAS
+    sums in another order with two threads than with one, and the last digit of a weight
+    then depends on OPENBLAS_NUM_THREADS (which the gateway sets for its workers) or on
+    when SciPy's own copy of the library was first loaded. One thread gives the same file
+    on every machine and in every test order.
+    """
+    with threadpool_limits(limits=1):
+        return _build(root, cross_validate=cross_validate)
+
+
+def _build(root: Path, *, cross_validate: bool) -> dict[str, Any]:
     entries, digests = load_entries(root)
     feat = featurizer()
     gate = Gate(Lexicon.load())
